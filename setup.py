@@ -1,0 +1,40 @@
+"""Packaging of the logistics bridge (and its TMS simulator).
+
+The Odoo addons under ``addons/`` are not Python-packaged: Odoo loads them
+from its ``addons_path``. The ``odoo`` extra pulls in what the addons need on
+a machine where Odoo 18 is already installed; it cannot be installed without
+Odoo because ``odoo-addon-queue-job`` depends on the ``odoo`` distribution.
+"""
+
+from setuptools import find_packages, setup
+
+setup(
+    name="logistics-integration-bridge",
+    version="18.0.1.0.0",
+    description="Governed logistics integration for Odoo 18: TMS callback bridge",
+    license="AGPL-3.0-or-later",
+    python_requires=">=3.11",
+    package_dir={"": "bridge"},
+    packages=find_packages("bridge"),
+    install_requires=[
+        "requests>=2.31,<3",
+        "pydantic>=2.6,<3",
+        "pydantic-settings>=2.3,<3",
+        "waitress>=3.0,<4",
+        "standardwebhooks>=1.1,<2",
+        "prometheus-client>=0.20",
+        "psycopg[binary]>=3.1,<4",
+    ],
+    extras_require={
+        "odoo": [
+            "odoo-addon-queue-job>=18.0.4,<18.1",
+            "pytest-odoo>=2.1",
+        ],
+        "test": ["pytest>=8", "responses>=0.25"],
+    },
+    entry_points={
+        "console_scripts": [
+            "logistics-bridge=logistics_bridge.cli:main",
+        ],
+    },
+)
