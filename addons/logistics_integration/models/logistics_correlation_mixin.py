@@ -1,0 +1,32 @@
+import uuid
+
+from odoo import api, fields, models
+
+
+class LogisticsCorrelationMixin(models.AbstractModel):
+    """Carries the correlation id that ties one transaction together.
+
+    The id is generated where a transaction starts (an order, a shipment
+    created on its own) and copied, never regenerated, by everything that
+    follows: exports, callbacks, charges and the invoice.
+    """
+
+    _name = "logistics.correlation.mixin"
+    _description = "Logistics Correlation Mixin"
+
+    correlation_id = fields.Char(
+        index=True,
+        copy=False,
+        readonly=True,
+        help="Traces one transaction from order to invoice across every system.",
+    )
+
+    @api.model
+    def _new_correlation_id(self):
+        return str(uuid.uuid4())
+
+    def _ensure_correlation_id(self):
+        """Give every record without one a fresh correlation id; return the ids."""
+        for record in self.filtered(lambda r: not r.correlation_id):
+            record.correlation_id = self._new_correlation_id()
+        return self.mapped("correlation_id")

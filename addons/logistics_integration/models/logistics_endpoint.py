@@ -1,0 +1,247 @@
+import re
+from urllib.parse import urlparse
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+RETRY_PATTERN = re.compile(r"^\s*\d+\s*:\s*\d+\s*(,\s*\d+\s*:\s*\d+\s*)*$")
+PRODUCTION_DATABASE_PARAM = "logistics_integration.production_database_uuid"
+
+
+class LogisticsEndpoint(models.Model):
+    """One external system Odoo exchanges logistics data with."""
+
+    _name = "logistics.endpoint"
+    _description = "Integration Endpoint"
+    _inherit = ["mail.thread"]
+    _order = "kind, name, id"
+
+    name = fields.Char(required=True, tracking=True)
+    code = fields.Char(
+        required=True,
+        tracking=True,
+        help="Short technical name (lower case, digits, underscores). It names the "
+        "queue_job channel root.logistics.<code> and the bridge's URL path.",
+    )
+    kind = fields.Selection(
+        selection=[
+            ("tms", "Transport Management System"),
+            ("carrier", "Carrier"),
+            ("customer_portal", "Customer Portal"),
+            ("finance", "Finance"),
+        ],
+        required=True,
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        index=True,
+    )
+    active = fields.Boolean(default=True, tracking=True)
+    environment = fields.Selection(
+        selection=[("test", "Test"), ("production", "Production")],
+        required=True,
+        default="test",
+        tracking=True,
+        help="Production endpoints are only ever called from the database registered "
+        "as production in Settings. A test run, a duplicated or a neutralized "
+        "database refuses to call them.",
+    )
+    base_url = fields.Char(string="Base URL", tracking=True)
+    auth_scheme = fields.Selection(
+        selection=[
+            ("none", "None"),
+            ("api_key", "API key header"),
+            ("bearer", "Bearer token"),
+            ("basic", "HTTP basic"),
+        ],
+        required=True,
+        default="none",
+        tracking=True,
+    )
+    api_key_header = fields.Char(default="X-API-Key")
+    auth_username = fields.Char(
+        string="Username", groups="logistics_integration.group_integration_admin"
+    )
+    auth_secret = fields.Char(
+        string="Secret",
+        groups="logistics_integration.group_integration_admin",
+        copy=False,
+        help="API key, bearer token or password, depending on the scheme.",
+    )
+    inbound_secret_ids = fields.One2many(
+        comodel_name="logistics.endpoint.secret",
+        inverse_name="endpoint_id",
+        string="Inbound Signing Secrets",
+        groups="logistics_integration.group_integration_admin",
+        help="HMAC secrets callbacks from this system are signed with. Several may be "
+        "active at once so a secret can be rotated without downtime.",
+    )
+    connect_timeout = fields.Float(default=5.0, help="Seconds to establish a connection.")
+    read_timeout = fields.Float(default=30.0, help="Seconds to wait for an answer.")
+    max_retries = fields.Integer(
+        default=5, help="Attempts before a failed call becomes work for a person."
+    )
+    retry_pattern = fields.Char(
+        default="1:60,2:180,5:300",
+        help="Attempt:delay-in-seconds pairs; from each attempt on, its delay applies.",
+    )
+    accepts_updates = fields.Boolean(
+        default=True,
+        help="Whether the system accepts a new version of a document it already has.",
+    )
+    responsible_user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Responsible",
+        tracking=True,
+        help="Named owner of failed exchanges with this system.",
+    )
+    interface_ids = fields.One2many(
+        comodel_name="logistics.interface", inverse_name="endpoint_id"
+    )
+    log_count = fields.Integer(compute="_compute_log_count")
+
+    _sql_constraints = [
+        (
+            "code_company_unique",
+            "unique(code, company_id)",
+            "An endpoint code must be unique per company.",
+        ),
+    ]
+
+    def _compute_log_count(self):
+        counts = dict(
+            self.env["logistics.integration.log"]._read_group(
+                [("endpoint_id", "in", self.ids)], ["endpoint_id"], ["__count"]
+            )
+        )
+        for endpoint in self:
+            endpoint.log_count = counts.get(endpoint, 0)
+
+    @api.constrains("code")
+    def _check_code(self):
+        for endpoint in self:
+            if not CODE_PATTERN.match(endpoint.code or ""):
+                raise ValidationError(
+                    _(
+                        "Endpoint code %(code)r must start with a letter and contain only "
+                        "lower-case letters, digits and underscores.",
+                        code=endpoint.code,
+                    )
+                )
+
+    @api.constrains("base_url")
+    def _check_base_url(self):
+        for endpoint in self.filtered("base_url"):
+            parsed = urlparse(endpoint.base_url)
+            if parsed.scheme not in ("http", "https") or not parsed.netloc:
+                raise ValidationError(
+                    _("Base URL %(url)r must be an http or https URL.", url=endpoint.base_url)
+                )
+
+    @api.constrains("connect_timeout", "read_timeout", "max_retries")
+    def _check_limits(self):
+        for endpoint in self:
+            if endpoint.connect_timeout <= 0 or endpoint.read_timeout <= 0:
+                raise ValidationError(_("Timeouts must be positive numbers of seconds."))
+            if endpoint.max_retries < 0:
+                raise ValidationError(_("Maximum retries cannot be negative."))
+
+    @api.constrains("retry_pattern")
+    def _check_retry_pattern(self):
+        for endpoint in self.filtered("retry_pattern"):
+            if not RETRY_PATTERN.match(endpoint.retry_pattern):
+                raise ValidationError(
+                    _(
+                        "Retry pattern %(pattern)r must look like 1:60,2:180,5:300 "
+                        "(attempt:seconds pairs).",
+                        pattern=endpoint.retry_pattern,
+                    )
+                )
+
+    def action_open_logs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "logistics_integration.logistics_integration_log_action"
+        )
+        action["domain"] = [("endpoint_id", "=", self.id)]
+        return action
+
+    def _get_retry_pattern(self):
+        """Return the retry pattern as queue_job expects it: {attempt: seconds}."""
+        self.ensure_one()
+        if not self.retry_pattern:
+            return {}
+        pairs = (item.split(":") for item in self.retry_pattern.split(","))
+        return {int(attempt): int(delay) for attempt, delay in pairs}
+
+    def _get_channel_name(self):
+        self.ensure_one()
+        return f"root.logistics.{self.code}"
+
+    @api.model
+    def _production_call_refusal(self):
+        """Why this database may not call production endpoints, or False if it may.
+
+        A database may call production only when an administrator registered its
+        unique id as the production database. Copies made by Odoo's database
+        manager get a new id, and neutralized databases are flagged, so neither
+        ever reaches a production system by accident.
+        """
+        params = self.env["ir.config_parameter"].sudo()
+        if params.get_param("database.is_neutralized"):
+            return _("this database is neutralized")
+        registered = params.get_param(PRODUCTION_DATABASE_PARAM)
+        if not registered:
+            return _("no database is registered as production")
+        if registered != params.get_param("database.uuid"):
+            return _("this database is a copy of the registered production database")
+        return False
+
+    def _assert_call_allowed(self):
+        """Raise UserError if calling this endpoint from here is not allowed."""
+        for endpoint in self:
+            if not endpoint.active:
+                raise UserError(_("Endpoint %(name)s is archived.", name=endpoint.name))
+            if not endpoint.base_url:
+                raise UserError(_("Endpoint %(name)s has no base URL.", name=endpoint.name))
+            if endpoint.environment == "production":
+                refusal = self._production_call_refusal()
+                if refusal:
+                    raise UserError(
+                        _(
+                            "Production endpoint %(name)s was not called: %(reason)s.",
+                            name=endpoint.name,
+                            reason=refusal,
+                        )
+                    )
+
+    def _get_request_auth(self):
+        """Return (headers, auth) for requests, reading the secrets as superuser.
+
+        The values never leave this method except into the outgoing request.
+        """
+        self.ensure_one()
+        endpoint = self.sudo()
+        if endpoint.auth_scheme == "api_key":
+            return {endpoint.api_key_header or "X-API-Key": endpoint.auth_secret or ""}, None
+        if endpoint.auth_scheme == "bearer":
+            return {"Authorization": f"Bearer {endpoint.auth_secret or ''}"}, None
+        if endpoint.auth_scheme == "basic":
+            return {}, (endpoint.auth_username or "", endpoint.auth_secret or "")
+        return {}, None
+
+    def _get_active_inbound_secrets(self):
+        """Secrets currently valid for verifying this system's signed callbacks."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        return (
+            self.sudo()
+            .inbound_secret_ids.filtered(
+                lambda s: s.active and (not s.valid_until or s.valid_until > now)
+            )
+            .mapped("secret")
+        )

@@ -1,0 +1,145 @@
+import uuid
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+
+from ..masking import bounded_text, render_payload
+
+LOG_STATES = [
+    ("received", "Received"),
+    ("processed", "Processed"),
+    ("failed", "Failed"),
+    ("rejected", "Rejected"),
+    ("duplicate", "Duplicate"),
+    ("needs_review", "Needs Review"),
+]
+
+
+class LogisticsIntegrationLog(models.Model):
+    """One exchange with an external system, inbound or outbound.
+
+    Records are written by the integration code only (as superuser) and are
+    read-only for everybody: they are the audit trail.
+    """
+
+    _name = "logistics.integration.log"
+    _description = "Integration Log"
+    _order = "create_date desc, id desc"
+    _rec_name = "identifier"
+
+    identifier = fields.Char(
+        required=True,
+        index=True,
+        copy=False,
+        readonly=True,
+        default=lambda self: str(uuid.uuid4()),
+    )
+    external_identifier = fields.Char(
+        index=True, readonly=True, help="The identifier the other system gave the message."
+    )
+    direction = fields.Selection(
+        selection=[("inbound", "Inbound"), ("outbound", "Outbound")],
+        required=True,
+        readonly=True,
+    )
+    endpoint_id = fields.Many2one(
+        comodel_name="logistics.endpoint", index=True, readonly=True, ondelete="restrict"
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        readonly=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    correlation_id = fields.Char(index=True, readonly=True)
+    idempotency_key = fields.Char(index=True, readonly=True)
+    model = fields.Char(index=True, readonly=True)
+    res_id = fields.Many2oneReference(model_field="model", index=True, readonly=True)
+    event_type_id = fields.Many2one(
+        comodel_name="logistics.event.type", string="Canonical Event", readonly=True
+    )
+    operation = fields.Char(readonly=True, help="What was exchanged, e.g. order export.")
+    schema_version = fields.Char(readonly=True)
+    state = fields.Selection(
+        selection=LOG_STATES, required=True, default="received", index=True, readonly=True
+    )
+    attempt = fields.Integer(readonly=True, default=1)
+    http_status = fields.Integer(string="HTTP Status", readonly=True)
+    duration_ms = fields.Float(string="Duration (ms)", readonly=True, aggregator="avg")
+    payload = fields.Text(readonly=True)
+    response = fields.Text(readonly=True)
+    error = fields.Text(readonly=True)
+    job_id = fields.Many2one(comodel_name="queue.job", readonly=True, ondelete="set null")
+    is_failure = fields.Boolean(
+        compute="_compute_is_failure",
+        store=True,
+        help="Failed, rejected or waiting for review: counted in failure rates.",
+    )
+
+    @api.depends("state")
+    def _compute_is_failure(self):
+        for log in self:
+            log.is_failure = log.state in ("failed", "rejected", "needs_review")
+
+    @api.model
+    def _record_exchange(self, vals, payload=None, response=None):
+        """Create a log record with payload and response masked and bounded.
+
+        ``payload`` and ``response`` may be JSON-like data, JSON text or bytes;
+        the masking rules of the current company apply before anything is stored.
+        """
+        company = self.env.company
+        if vals.get("endpoint_id"):
+            company = self.env["logistics.endpoint"].sudo().browse(vals["endpoint_id"]).company_id
+        rules = self.env["logistics.masking.rule"].with_company(company)._get_rules("log")
+        max_bytes = company.logistics_log_payload_max_bytes
+        values = dict(vals, company_id=company.id)
+        if payload is not None:
+            values["payload"] = render_payload(payload, rules, max_bytes)
+        if response is not None:
+            values["response"] = render_payload(response, rules, max_bytes)
+        if values.get("error"):
+            values["error"] = bounded_text(values["error"], max_bytes)
+        return self.sudo().create(values)
+
+    def action_open_record(self):
+        self.ensure_one()
+        if not (self.model and self.res_id):
+            return False
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+        }
+
+    def action_view_correlated(self):
+        """Open every exchange of the same transaction."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "logistics_integration.logistics_integration_log_action"
+        )
+        action["domain"] = [("correlation_id", "=", self.correlation_id)]
+        action["name"] = _("Transaction %(correlation)s", correlation=self.correlation_id)
+        action["context"] = {}
+        return action
+
+    @api.model
+    def _cron_purge_expired(self):
+        """Delete log records older than each company's retention period.
+
+        Records still waiting for a person's review are kept whatever their age.
+        """
+        for company in self.env["res.company"].sudo().search([]):
+            days = company.logistics_log_retention_days
+            if days <= 0:
+                continue
+            limit = fields.Datetime.now() - timedelta(days=days)
+            self.sudo().search(
+                [
+                    ("company_id", "=", company.id),
+                    ("create_date", "<", limit),
+                    ("state", "!=", "needs_review"),
+                ]
+            ).unlink()

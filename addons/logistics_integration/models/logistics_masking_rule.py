@@ -1,0 +1,51 @@
+from odoo import api, fields, models
+
+from ..masking import MaskingRule
+
+
+class LogisticsMaskingRule(models.Model):
+    """A company's rule for hiding personal or secret data in stored payloads."""
+
+    _name = "logistics.masking.rule"
+    _description = "Payload Masking Rule"
+    _order = "sequence, id"
+
+    sequence = fields.Integer(default=10)
+    name = fields.Char(required=True)
+    key_pattern = fields.Char(
+        required=True,
+        help="Key name to match anywhere in a payload; shell wildcards allowed, "
+        "case-insensitive (e.g. *email*).",
+    )
+    method = fields.Selection(
+        selection=[
+            ("redact", "Replace with ***"),
+            ("partial", "Keep a hint (first letter of an e-mail, last 4 characters)"),
+            ("hash", "Replace with a short hash"),
+            ("drop", "Remove the key"),
+        ],
+        required=True,
+        default="redact",
+    )
+    apply_to_log = fields.Boolean(
+        string="Integration Log", default=True, help="Mask payloads stored in the log."
+    )
+    apply_to_customer = fields.Boolean(
+        string="Customer-facing",
+        default=True,
+        help="Mask payloads sent to customer-facing systems.",
+    )
+    company_id = fields.Many2one(comodel_name="res.company", index=True)
+    active = fields.Boolean(default=True)
+
+    @api.model
+    def _get_rules(self, scope="log"):
+        """Rules in force for the current company, as plain MaskingRule objects."""
+        field_name = "apply_to_customer" if scope == "customer" else "apply_to_log"
+        records = self.sudo().search(
+            [
+                (field_name, "=", True),
+                ("company_id", "in", [False, self.env.company.id]),
+            ]
+        )
+        return [MaskingRule(r.key_pattern, r.method) for r in records]

@@ -1,0 +1,53 @@
+from odoo.tests.common import TransactionCase, new_test_user
+
+DISABLED_MAIL_CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+    "no_reset_password": True,
+}
+
+
+class LogisticsIntegrationCase(TransactionCase):
+    """Fixtures shared by the logistics addons' tests."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, **DISABLED_MAIL_CONTEXT))
+        cls.company = cls.env.company
+        cls.other_company = cls.env["res.company"].create({"name": "Other Logistics Co"})
+        cls.logistics_user = cls._create_user("lgx_user", "logistics_integration.group_logistics_user")
+        cls.logistics_manager = cls._create_user(
+            "lgx_manager", "logistics_integration.group_logistics_manager"
+        )
+        cls.integration_admin = cls._create_user(
+            "lgx_admin", "logistics_integration.group_integration_admin"
+        )
+        cls.endpoint = cls._create_endpoint()
+
+    @classmethod
+    def _create_user(cls, login, groups, company=None):
+        company = company or cls.company
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups=f"base.group_user,{groups}",
+            company_id=company.id,
+            company_ids=[(6, 0, [company.id])],
+        )
+
+    @classmethod
+    def _create_endpoint(cls, **values):
+        vals = {
+            "name": "Test TMS",
+            "code": "test_tms",
+            "kind": "tms",
+            "environment": "test",
+            "base_url": "http://127.0.0.1:8999",
+            "auth_scheme": "api_key",
+            "auth_secret": "s3cr3t-api-key",
+        }
+        vals.update(values)
+        return cls.env["logistics.endpoint"].create(vals)

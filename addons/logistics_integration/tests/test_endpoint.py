@@ -1,0 +1,106 @@
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import mute_logger
+
+from ..models.logistics_endpoint import PRODUCTION_DATABASE_PARAM
+from .common import LogisticsIntegrationCase
+
+
+class TestEndpoint(LogisticsIntegrationCase):
+    def test_code_must_be_a_channel_safe_name(self):
+        for bad_code in ("Main TMS", "1tms", "tms-main", "TMS"):
+            with self.subTest(code=bad_code), self.assertRaises(ValidationError):
+                self._create_endpoint(code=bad_code)
+
+    def test_code_unique_per_company(self):
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            with self.env.cr.savepoint():
+                self._create_endpoint()
+        other = self._create_endpoint(company_id=self.other_company.id)
+        self.assertEqual(other.code, self.endpoint.code)
+
+    def test_base_url_timeouts_and_retry_pattern_are_validated(self):
+        with self.assertRaisesRegex(ValidationError, "http or https"):
+            self._create_endpoint(code="bad_url", base_url="ftp://tms")
+        with self.assertRaisesRegex(ValidationError, "Timeouts"):
+            self._create_endpoint(code="bad_timeout", read_timeout=0)
+        with self.assertRaisesRegex(ValidationError, "attempt:seconds"):
+            self._create_endpoint(code="bad_retry", retry_pattern="every minute")
+
+    def test_retry_pattern_and_channel(self):
+        endpoint = self._create_endpoint(code="patterned", retry_pattern="1: 10, 3:60 ,6:600")
+        self.assertEqual(endpoint._get_retry_pattern(), {1: 10, 3: 60, 6: 600})
+        self.assertEqual(endpoint._get_channel_name(), "root.logistics.patterned")
+
+    def test_request_auth_per_scheme(self):
+        self.assertEqual(self.endpoint._get_request_auth(), ({"X-API-Key": "s3cr3t-api-key"}, None))
+        bearer = self._create_endpoint(code="bearer", auth_scheme="bearer", auth_secret="tok")
+        self.assertEqual(bearer._get_request_auth(), ({"Authorization": "Bearer tok"}, None))
+        basic = self._create_endpoint(
+            code="basic", auth_scheme="basic", auth_username="u", auth_secret="p"
+        )
+        self.assertEqual(basic._get_request_auth(), ({}, ("u", "p")))
+
+    def test_test_endpoint_may_be_called(self):
+        self.endpoint._assert_call_allowed()
+
+    def test_production_endpoint_refused_unless_database_registered(self):
+        production = self._create_endpoint(code="prod", environment="production")
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param(PRODUCTION_DATABASE_PARAM, False)
+        with self.assertRaisesRegex(UserError, "no database is registered as production"):
+            production._assert_call_allowed()
+
+        params.set_param(PRODUCTION_DATABASE_PARAM, params.get_param("database.uuid"))
+        production._assert_call_allowed()
+
+    def test_production_endpoint_refused_in_a_copied_database(self):
+        production = self._create_endpoint(code="prod", environment="production")
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param(PRODUCTION_DATABASE_PARAM, "uuid-of-the-original-database")
+        with self.assertRaisesRegex(UserError, "copy of the registered production database"):
+            production._assert_call_allowed()
+
+    def test_production_endpoint_refused_in_a_neutralized_database(self):
+        production = self._create_endpoint(code="prod", environment="production")
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param(PRODUCTION_DATABASE_PARAM, params.get_param("database.uuid"))
+        params.set_param("database.is_neutralized", True)
+        with self.assertRaisesRegex(UserError, "neutralized"):
+            production._assert_call_allowed()
+
+    def test_settings_register_the_production_database(self):
+        settings = self.env["res.config.settings"].create(
+            {"logistics_is_production_database": True}
+        )
+        settings.execute()
+        params = self.env["ir.config_parameter"].sudo()
+        self.assertEqual(
+            params.get_param(PRODUCTION_DATABASE_PARAM), params.get_param("database.uuid")
+        )
+        self.assertTrue(self.env["res.config.settings"].create({}).logistics_is_production_database)
+
+    def test_archived_endpoint_and_missing_url_are_refused(self):
+        no_url = self._create_endpoint(code="no_url", base_url=False)
+        with self.assertRaisesRegex(UserError, "no base URL"):
+            no_url._assert_call_allowed()
+        self.endpoint.active = False
+        with self.assertRaisesRegex(UserError, "archived"):
+            self.endpoint._assert_call_allowed()
+
+    def test_active_inbound_secrets_support_rotation(self):
+        secrets = self.env["logistics.endpoint.secret"]
+        secrets.create({"endpoint_id": self.endpoint.id, "name": "old", "secret": "whsec_old"})
+        secrets.create({"endpoint_id": self.endpoint.id, "name": "new", "secret": "whsec_new"})
+        secrets.create(
+            {
+                "endpoint_id": self.endpoint.id,
+                "name": "expired",
+                "secret": "whsec_expired",
+                "valid_until": "2000-01-01 00:00:00",
+            }
+        )
+        self.assertCountEqual(
+            self.endpoint._get_active_inbound_secrets(), ["whsec_old", "whsec_new"]
+        )

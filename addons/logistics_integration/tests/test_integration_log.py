@@ -1,0 +1,65 @@
+from datetime import timedelta
+
+from odoo import fields
+
+from .common import LogisticsIntegrationCase
+
+
+class TestIntegrationLog(LogisticsIntegrationCase):
+    def _record(self, **vals):
+        values = {"direction": "outbound", "endpoint_id": self.endpoint.id}
+        values.update(vals)
+        payload = values.pop("payload", None)
+        return self.env["logistics.integration.log"]._record_exchange(values, payload=payload)
+
+    def test_payload_is_masked_with_company_rules(self):
+        log = self._record(
+            payload={"ship_to": {"email": "jane@example.com", "street": "1 Main St"}},
+            correlation_id="corr-1",
+        )
+        self.assertIn("j***@example.com", log.payload)
+        self.assertNotIn("1 Main St", log.payload)
+        self.assertNotIn("jane@", log.payload)
+        self.assertEqual(log.company_id, self.endpoint.company_id)
+        self.assertTrue(log.identifier)
+
+    def test_payload_is_bounded(self):
+        self.company.logistics_log_payload_max_bytes = 200
+        log = self._record(payload={"lines": ["x" * 50] * 20})
+        self.assertLessEqual(len(log.payload.encode()), 200 + 40)
+        self.assertIn("truncated", log.payload)
+
+    def test_failure_flag_and_correlated_action(self):
+        failed = self._record(state="failed", correlation_id="corr-2", error="HTTP 500")
+        ok = self._record(state="processed", correlation_id="corr-2")
+        self.assertTrue(failed.is_failure)
+        self.assertFalse(ok.is_failure)
+        action = ok.action_view_correlated()
+        self.assertEqual(
+            self.env["logistics.integration.log"].search(action["domain"]), failed | ok
+        )
+
+    def test_log_is_read_only_for_users(self):
+        log = self._record()
+        self.assertEqual(log.with_user(self.logistics_user).read(["state"])[0]["state"], "received")
+        self.assertFalse(
+            self.env["logistics.integration.log"]
+            .with_user(self.integration_admin)
+            .has_access("write")
+        )
+
+    def test_purge_keeps_recent_and_reviewable_records(self):
+        self.company.logistics_log_retention_days = 30
+        old = self._record()
+        old_review = self._record(state="needs_review")
+        recent = self._record()
+        old_date = fields.Datetime.now() - timedelta(days=31)
+        self.env.cr.execute(
+            "UPDATE logistics_integration_log SET create_date = %s WHERE id IN %s",
+            (old_date, (old.id, old_review.id)),
+        )
+        self.env["logistics.integration.log"].invalidate_model(["create_date"])
+        self.env["logistics.integration.log"]._cron_purge_expired()
+        self.assertFalse(old.exists())
+        self.assertTrue(old_review.exists())
+        self.assertTrue(recent.exists())
