@@ -1,0 +1,170 @@
+"""Command line: ``logistics-bridge serve|status|replay|purge|check-config``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from .config import BridgeSettings, find_problems, load_settings
+from .exceptions import BridgeError, ConfigError
+from .server import run_until_signalled
+from .service import build_service
+from .store import open_inbox
+
+_logger = logging.getLogger(__name__)
+
+
+def _parse_since(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO-8601 datetime: {value}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="logistics-bridge",
+        description="Receive TMS callbacks, keep them durably, forward them to Odoo.",
+    )
+    parser.add_argument("--config", help="TOML file (default: $LOGISTICS_BRIDGE_CONFIG)")
+    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING, ERROR")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the HTTP server and the forwarder")
+    serve.add_argument("--no-forward", action="store_true", help="accept only, do not forward")
+    serve.add_argument("--host", help="override listen_host")
+    serve.add_argument("--port", type=int, help="override listen_port")
+
+    status = commands.add_parser("status", help="inbox depth, oldest pending, last Odoo error")
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+
+    replay = commands.add_parser("replay", help="forward rejected or failed events again")
+    replay.add_argument("--id", type=int, action="append", default=[], dest="ids")
+    replay.add_argument("--state", choices=("rejected", "failed"))
+    replay.add_argument("--endpoint")
+    replay.add_argument("--since", type=_parse_since, help="received at or after (ISO-8601)")
+
+    purge = commands.add_parser("purge", help="delete forwarded events past retention")
+    purge.add_argument("--days", type=int, help="override retention_days")
+    purge.add_argument(
+        "--include-failed", action="store_true", help="also delete rejected and failed events"
+    )
+
+    commands.add_parser("check-config", help="report every configuration problem")
+    return parser
+
+
+def _serve(settings: BridgeSettings, args: argparse.Namespace) -> int:
+    overrides = {}
+    if args.host:
+        overrides["listen_host"] = args.host
+    if args.port is not None:
+        overrides["listen_port"] = args.port
+    if overrides:
+        settings = settings.model_copy(update=overrides)
+    problems = find_problems(settings, need_odoo=not args.no_forward)
+    if problems:
+        for problem in problems:
+            _logger.error("configuration: %s", problem)
+        return 2
+    service = build_service(settings, forward=not args.no_forward)
+    if service.forwarder is not None:
+        service.forwarder.start()
+    try:
+        run_until_signalled(service.server, service.stop_background)
+    finally:
+        service.close()
+    _logger.info("stopped")
+    return 0
+
+
+def _status(settings: BridgeSettings, args: argparse.Namespace) -> int:
+    inbox = open_inbox(settings.inbox_url)
+    try:
+        report = inbox.status()
+    finally:
+        inbox.close()
+    if args.json:
+        print(json.dumps(report.model_dump(), indent=2))
+        return 0
+    for state, count in report.counts.items():
+        print(f"{state:<10} {count}")
+    if report.oldest_pending_age_seconds is not None:
+        print(
+            f"oldest pending: received {report.oldest_pending_received_at} "
+            f"({report.oldest_pending_age_seconds:.0f}s ago)"
+        )
+    else:
+        print("oldest pending: none")
+    if report.last_odoo_error:
+        print(f"last Odoo error: {report.last_odoo_error} (at {report.last_odoo_error_at})")
+    else:
+        print("last Odoo error: none")
+    return 0
+
+
+def _replay(settings: BridgeSettings, args: argparse.Namespace) -> int:
+    if not (args.ids or args.state or args.endpoint or args.since):
+        print("replay: give --id, --state, --endpoint or --since", file=sys.stderr)
+        return 2
+    inbox = open_inbox(settings.inbox_url)
+    try:
+        count = inbox.replay(
+            ids=args.ids, state=args.state, endpoint=args.endpoint, since=args.since
+        )
+    finally:
+        inbox.close()
+    print(f"{count} event(s) set back to pending")
+    return 0
+
+
+def _purge(settings: BridgeSettings, args: argparse.Namespace) -> int:
+    days = args.days if args.days is not None else settings.retention_days
+    cutoff = datetime.now(UTC) - timedelta(days=days)
+    inbox = open_inbox(settings.inbox_url)
+    try:
+        count = inbox.purge(cutoff, include_failed=args.include_failed)
+    finally:
+        inbox.close()
+    kept = "" if args.include_failed else " (rejected and failed kept)"
+    print(f"{count} event(s) older than {days} day(s) purged{kept}")
+    return 0
+
+
+def _check_config(config_file: str | None) -> int:
+    try:
+        settings = load_settings(config_file)
+    except ConfigError as exc:
+        problems = str(exc).split("; ")
+    else:
+        problems = find_problems(settings)
+    if problems:
+        for problem in problems:
+            print(f"problem: {problem}")
+        print(f"{len(problems)} problem(s) found")
+        return 1
+    print("configuration OK")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``logistics-bridge`` console script."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=getattr(logging, str(args.log_level).upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if args.command == "check-config":
+        return _check_config(args.config)
+    try:
+        settings = load_settings(args.config)
+        handler = {"serve": _serve, "status": _status, "replay": _replay, "purge": _purge}
+        return handler[args.command](settings, args)
+    except BridgeError as exc:
+        _logger.error("%s", exc)
+        return 1

@@ -1,0 +1,179 @@
+"""Bridge configuration: environment (``LOGISTICS_BRIDGE_*``) over an optional TOML file.
+
+Precedence, highest first: environment variables, then the TOML file named by
+``--config`` or ``LOGISTICS_BRIDGE_CONFIG``, then the defaults below. Nested
+groups use ``__`` in environment names (``LOGISTICS_BRIDGE_ODOO__URL``).
+Secrets are ``SecretStr`` so that they never appear in ``repr`` or logs.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+from standardwebhooks.webhooks import Webhook
+
+from .exceptions import ConfigError
+
+ENV_PREFIX = "LOGISTICS_BRIDGE_"
+CONFIG_ENV = "LOGISTICS_BRIDGE_CONFIG"
+# The standardwebhooks library enforces its own 5-minute window on top of ours.
+LIBRARY_TOLERANCE_SECONDS = 300
+
+
+class OdooSettings(BaseModel):
+    """Where and as whom the forwarder calls Odoo's JSON-RPC endpoint."""
+
+    url: str | None = None
+    db: str | None = None
+    login: str | None = None
+    api_key: SecretStr | None = None
+    timeout_seconds: float = Field(default=30.0, gt=0)
+    probe_timeout_seconds: float = Field(default=3.0, gt=0)
+
+
+class ForwardSettings(BaseModel):
+    """How the forwarder batches, leases and backs off."""
+
+    batch_size: int = Field(default=100, ge=1, le=10_000)
+    max_wait_seconds: float = Field(default=0.5, gt=0)
+    backoff_base_seconds: float = Field(default=1.0, gt=0)
+    backoff_cap_seconds: float = Field(default=60.0, gt=0)
+    lease_seconds: float = Field(default=120.0, gt=0)
+    max_attempts: int = Field(
+        default=20,
+        ge=0,
+        description="Per-event attempts without an answer before the event is failed; 0 = never.",
+    )
+
+
+class BridgeSettings(BaseSettings):
+    """Every setting of the bridge; see ``bridge/bridge.toml.example``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+        extra="forbid",
+    )
+
+    listen_host: str = "127.0.0.1"
+    listen_port: int = Field(default=8480, ge=0, le=65535)
+    threads: int = Field(default=8, ge=1, le=256)
+    inbox_url: str = "sqlite:///var/lib/logistics-bridge/inbox.sqlite3"
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    high_water_mark: int = Field(default=100_000, ge=1)
+    retry_after_seconds: int = Field(default=30, ge=1)
+    signature_tolerance_seconds: int = Field(default=300, ge=1)
+    retention_days: int = Field(default=14, ge=1)
+    endpoints: dict[str, list[SecretStr]] = Field(default_factory=dict)
+    odoo: OdooSettings = Field(default_factory=OdooSettings)
+    forward: ForwardSettings = Field(default_factory=ForwardSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+
+def _settings_class(config_file: str | os.PathLike[str] | None) -> type[BridgeSettings]:
+    path = config_file or os.environ.get(CONFIG_ENV)
+    if not path:
+        return BridgeSettings
+    if not Path(path).is_file():
+        raise ConfigError(f"configuration file {path} does not exist")
+
+    class FileBridgeSettings(BridgeSettings):
+        model_config = SettingsConfigDict(toml_file=Path(path))
+
+    return FileBridgeSettings
+
+
+def _describe_validation_error(exc: ValidationError) -> list[str]:
+    # Only location and message: pydantic's "input" could echo a secret.
+    problems = []
+    for error in exc.errors(include_input=False, include_url=False):
+        location = ".".join(str(part) for part in error["loc"]) or "(root)"
+        problems.append(f"{location}: {error['msg']}")
+    return problems
+
+
+def load_settings(
+    config_file: str | os.PathLike[str] | None = None, **overrides: object
+) -> BridgeSettings:
+    """Load settings; raise ``ConfigError`` listing every problem found (never secret values)."""
+    settings_cls = _settings_class(config_file)
+    try:
+        return settings_cls(**overrides)
+    except ValidationError as exc:
+        raise ConfigError("; ".join(_describe_validation_error(exc))) from None
+    except (ValueError, OSError) as exc:  # unreadable TOML, malformed JSON in an env var
+        raise ConfigError(f"cannot read configuration: {exc}") from None
+
+
+def find_problems(settings: BridgeSettings, *, need_odoo: bool = True) -> list[str]:
+    """Return every semantic problem of loaded settings (empty list when usable)."""
+    problems: list[str] = []
+    scheme = urlsplit(settings.inbox_url).scheme
+    if scheme == "sqlite":
+        path = sqlite_path(settings.inbox_url)
+        directory = Path(path).parent if path else None
+        if not path:
+            problems.append(
+                "inbox_url: sqlite URL has no path (use sqlite:///path/to/inbox.sqlite3)"
+            )
+        elif not directory.is_dir():
+            problems.append(f"inbox_url: directory {directory} does not exist")
+        elif not os.access(directory, os.W_OK):
+            problems.append(f"inbox_url: directory {directory} is not writable")
+    elif scheme not in ("postgresql", "postgres"):
+        problems.append(f"inbox_url: unsupported scheme {scheme!r} (use sqlite or postgresql)")
+    if not settings.endpoints:
+        problems.append("endpoints: no endpoint configured, every callback would be refused")
+    for code, secrets in settings.endpoints.items():
+        if not secrets:
+            problems.append(f"endpoints.{code}: no secret configured")
+        for index, secret in enumerate(secrets):
+            try:
+                Webhook(secret.get_secret_value())
+            except Exception:  # noqa: BLE001 - the library raises several unrelated types
+                problems.append(f"endpoints.{code}[{index}]: not a valid whsec_/base64 secret")
+    if settings.signature_tolerance_seconds > LIBRARY_TOLERANCE_SECONDS:
+        problems.append(
+            f"signature_tolerance_seconds: at most {LIBRARY_TOLERANCE_SECONDS}"
+            " (the standardwebhooks window)"
+        )
+    if settings.forward.backoff_cap_seconds < settings.forward.backoff_base_seconds:
+        problems.append("forward.backoff_cap_seconds: smaller than forward.backoff_base_seconds")
+    if settings.forward.lease_seconds <= settings.odoo.timeout_seconds:
+        problems.append("forward.lease_seconds: must exceed odoo.timeout_seconds")
+    if need_odoo:
+        odoo = settings.odoo
+        for name in ("url", "db", "login", "api_key"):
+            if getattr(odoo, name) in (None, ""):
+                problems.append(f"odoo.{name}: missing")
+        if odoo.url and urlsplit(odoo.url).scheme not in ("http", "https"):
+            problems.append("odoo.url: must be an http:// or https:// URL")
+    return problems
+
+
+def sqlite_path(url: str) -> str:
+    """Filesystem path of a ``sqlite:///path`` URL (absolute: ``sqlite:////abs``, or ``sqlite:///abs``)."""
+    rest = url[len("sqlite://") :]
+    # Accept both sqlite:///abs/path (SQLAlchemy would read it as relative) and sqlite:////abs/path.
+    if rest.startswith("//"):
+        rest = rest[1:]
+    return rest

@@ -1,0 +1,89 @@
+"""Prometheus metrics, each app instance with its own ``CollectorRegistry``."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from .exceptions import InboxError
+
+_logger = logging.getLogger(__name__)
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+class _InboxDepthCollector(Collector):
+    """Reads inbox depth per state at scrape time, at most once a second."""
+
+    def __init__(self, counts: Callable[[], dict[str, int]]) -> None:
+        self._counts = counts
+        self._cached: dict[str, int] = {}
+        self._at = -1e18
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        now = time.monotonic()
+        if now - self._at > 1.0:
+            try:
+                self._cached = self._counts()
+                self._at = now
+            except InboxError as exc:
+                _logger.warning("cannot read inbox depth for metrics: %s", exc)
+        family = GaugeMetricFamily(
+            "logistics_bridge_inbox_events", "Events in the inbox by state", labels=["state"]
+        )
+        for state, count in sorted(self._cached.items()):
+            family.add_metric([state], count)
+        yield family
+
+
+class BridgeMetrics:
+    """The bridge's counters and histograms."""
+
+    def __init__(self, inbox_counts: Callable[[], dict[str, int]] | None = None) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.accepted = Counter(
+            "logistics_bridge_events_accepted",
+            "Events newly stored in the inbox",
+            ["endpoint"],
+            registry=self.registry,
+        )
+        self.rejected = Counter(
+            "logistics_bridge_requests_rejected",
+            "Requests refused, by reason",
+            ["reason"],
+            registry=self.registry,
+        )
+        self.duplicates = Counter(
+            "logistics_bridge_events_duplicate",
+            "Events already in the inbox (redeliveries)",
+            ["endpoint"],
+            registry=self.registry,
+        )
+        self.forwarded = Counter(
+            "logistics_bridge_events_forwarded",
+            "Events answered by Odoo, by result",
+            ["result"],
+            registry=self.registry,
+        )
+        self.forward_failures = Counter(
+            "logistics_bridge_forward_failures",
+            "Forward calls that did not reach a usable Odoo answer",
+            registry=self.registry,
+        )
+        self.forward_latency = Histogram(
+            "logistics_bridge_forward_seconds",
+            "Duration of one ingest_events call to Odoo",
+            buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+            registry=self.registry,
+        )
+        if inbox_counts is not None:
+            self.registry.register(_InboxDepthCollector(inbox_counts))
+
+    def render(self) -> bytes:
+        """Prometheus text exposition of this instance's registry."""
+        return generate_latest(self.registry)

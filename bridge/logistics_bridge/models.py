@@ -1,0 +1,112 @@
+"""Boundary models: the inbound event envelope and the records kept in the inbox.
+
+Idempotency key: when a request carries a single event object, its ``webhook-id``
+header is the key (as Standard Webhooks prescribes) *and* its ``event_id`` is one
+too, so a redelivery is caught by either. For a JSON array, one ``webhook-id``
+covers several events, so each element's ``event_id`` is its key.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+
+EventType = Literal["status", "planning", "pod", "charges"]
+EventState = Literal["pending", "forwarded", "rejected", "failed"]
+STATES: tuple[str, ...] = ("pending", "forwarded", "rejected", "failed")
+OdooResult = Literal["processed", "duplicate", "rejected", "needs_review"]
+
+
+class EventEnvelope(BaseModel):
+    """One TMS callback event; unknown top-level keys are refused by name, payload is free."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    event_id: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    event_type: EventType
+    shipment_reference: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    occurred_at: AwareDatetime
+    payload: dict[str, Any] = Field(default_factory=dict)
+    correlation_id: Annotated[str, StringConstraints(min_length=1, max_length=255)] | None = None
+    schema_version: Annotated[str, StringConstraints(min_length=1, max_length=32)] = "1"
+
+
+EVENT_LIST = TypeAdapter(list[EventEnvelope])
+
+
+class NewEvent(BaseModel):
+    """An authenticated, validated event about to be stored."""
+
+    endpoint: str
+    event_id: str
+    webhook_id: str | None
+    event_type: str
+    shipment_reference: str
+    occurred_at: str
+    payload_json: str
+    correlation_id: str
+    schema_version: str
+    received_at: datetime
+
+
+class StoredEvent(BaseModel):
+    """An inbox row as the forwarder and the CLI see it."""
+
+    id: int
+    endpoint: str
+    event_id: str
+    event_type: str
+    shipment_reference: str
+    occurred_at: str
+    payload_json: str
+    correlation_id: str
+    schema_version: str
+    received_at: str
+    state: str
+    attempts: int
+    result: str | None = None
+    reason: str | None = None
+
+    def to_odoo(self) -> dict[str, Any]:
+        """The event dict of the ``logistics.ingest.ingest_events`` contract."""
+        return {
+            "event_id": self.event_id,
+            "event_type": self.event_type,
+            "shipment_reference": self.shipment_reference,
+            "occurred_at": self.occurred_at,
+            "payload": json.loads(self.payload_json),
+            "correlation_id": self.correlation_id,
+            "schema_version": self.schema_version,
+            "received_at": self.received_at,
+        }
+
+
+class AddResult(BaseModel):
+    """Outcome of storing one event: newly accepted or a duplicate of a stored one."""
+
+    event_id: str
+    status: Literal["accepted", "duplicate"]
+    correlation_id: str
+
+
+class OdooAnswer(BaseModel):
+    """One element of Odoo's answer to ``ingest_events``."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    event_id: str
+    result: str
+    reason: str | None = None
+
+
+class InboxStatus(BaseModel):
+    """What ``status`` reports about the inbox."""
+
+    counts: dict[str, int]
+    oldest_pending_received_at: str | None
+    oldest_pending_age_seconds: float | None
+    last_odoo_error: str | None
+    last_odoo_error_at: str | None

@@ -1,0 +1,398 @@
+"""HTTP side: the WSGI application and its waitress server with graceful shutdown."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import signal
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from http import HTTPStatus
+from typing import Any
+
+import waitress
+from pydantic import ValidationError
+from waitress import wasyncore
+
+from .auth import SignatureVerifier, build_verifiers
+from .config import BridgeSettings
+from .exceptions import (
+    Backpressure,
+    BridgeError,
+    InboxError,
+    MalformedJson,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+    RequestRejected,
+    SchemaViolation,
+    SignatureInvalid,
+    SignatureMissing,
+    TimestampOutsideWindow,
+    UnsupportedMediaType,
+)
+from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from .metrics import BridgeMetrics
+from .models import EVENT_LIST, EventEnvelope, NewEvent
+from .store import Inbox
+
+_logger = logging.getLogger(__name__)
+
+_EVENTS_PATH = re.compile(r"^/v1/tms/(?P<endpoint>[^/]+)/events/?$")
+_JSON = [("Content-Type", "application/json")]
+StartResponse = Callable[..., Any]
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _field_name(loc: tuple[Any, ...], in_array: bool) -> str:
+    parts = list(loc)
+    name = ""
+    if in_array and parts and isinstance(parts[0], int):
+        name = f"[{parts.pop(0)}]"
+    for part in parts:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name or "(body)"
+
+
+def _schema_violation(exc: ValidationError, in_array: bool) -> SchemaViolation:
+    fields: list[str] = []
+    details: list[str] = []
+    for error in exc.errors(include_input=False, include_url=False):
+        name = _field_name(tuple(error["loc"]), in_array)
+        if error["type"] == "extra_forbidden":
+            message = "unknown field"
+        elif error["type"] == "timezone_aware":
+            message = "must carry a timezone offset"
+        else:
+            message = error["msg"]
+        if name not in fields:
+            fields.append(name)
+        details.append(f"{name}: {message}")
+    return SchemaViolation("; ".join(details), fields=fields)
+
+
+class BridgeApp:
+    """WSGI application: authenticate, keep, answer. Nothing else happens on this path."""
+
+    def __init__(
+        self,
+        settings: BridgeSettings,
+        inbox: Inbox,
+        metrics: BridgeMetrics,
+        readiness_probe: Callable[[], None] | None = None,
+        verifiers: dict[str, SignatureVerifier] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.inbox = inbox
+        self.metrics = metrics
+        self.readiness_probe = readiness_probe
+        self.verifiers = verifiers or build_verifiers(
+            settings.endpoints, settings.signature_tolerance_seconds
+        )
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET")
+        try:
+            status, headers, body = self._dispatch(environ, path, method)
+        except RequestRejected as exc:
+            status, headers, body = self._refusal(environ, exc)
+        except Exception:  # last resort: log it, answer 500, keep serving
+            _logger.exception("unexpected error on %s %s", method, path)
+            status, headers, body = self._error_answer(
+                500, "internal_error", "unexpected error, see the bridge log", None, []
+            )
+        start_response(status, headers + [("Content-Length", str(len(body)))])
+        return [body] if method != "HEAD" else [b""]
+
+    # -- routing ----------------------------------------------------------------------------
+    def _dispatch(
+        self, environ: dict[str, Any], path: str, method: str
+    ) -> tuple[str, list[tuple[str, str]], bytes]:
+        match = _EVENTS_PATH.match(path)
+        if match:
+            self._require(method, ("POST",))
+            return self._accept(environ, match.group("endpoint"))
+        if path == "/healthz":
+            self._require(method, ("GET", "HEAD"))
+            return self._json(200, {"status": "ok"})
+        if path == "/readyz":
+            self._require(method, ("GET", "HEAD"))
+            return self._ready()
+        if path == "/metrics":
+            self._require(method, ("GET", "HEAD"))
+            return "200 OK", [("Content-Type", METRICS_CONTENT_TYPE)], self.metrics.render()
+        raise NotFound(f"no resource at {path}")
+
+    @staticmethod
+    def _require(method: str, allowed: tuple[str, ...]) -> None:
+        if method not in allowed:
+            raise MethodNotAllowed(
+                f"{method} is not allowed here; use {', '.join(allowed)}",
+                headers=[("Allow", ", ".join(allowed))],
+            )
+
+    # -- answers ----------------------------------------------------------------------------
+    @staticmethod
+    def _json(code: int, document: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+        return (
+            f"{code} {HTTPStatus(code).phrase}",
+            list(_JSON),
+            json.dumps(document, separators=(",", ":")).encode(),
+        )
+
+    def _error_answer(
+        self,
+        code: int,
+        error: str,
+        message: str,
+        fields: list[str] | None,
+        headers: list[tuple[str, str]],
+    ) -> tuple[str, list[tuple[str, str]], bytes]:
+        document: dict[str, Any] = {"error": error, "message": message}
+        if fields is not None:
+            document["fields"] = fields
+        status, base, body = self._json(code, document)
+        return status, base + headers, body
+
+    def _refusal(
+        self, environ: dict[str, Any], exc: RequestRejected
+    ) -> tuple[str, list[tuple[str, str]], bytes]:
+        level = logging.WARNING if exc.status in (401, 503) else logging.INFO
+        _logger.log(
+            level,
+            "refused %s %s from %s: %d %s: %s",
+            environ.get("REQUEST_METHOD"),
+            environ.get("PATH_INFO"),
+            environ.get("REMOTE_ADDR"),
+            exc.status,
+            exc.code,
+            exc.message,
+        )
+        self.metrics.rejected.labels(exc.code).inc()
+        return self._error_answer(exc.status, exc.code, exc.message, exc.fields, exc.headers)
+
+    def _ready(self) -> tuple[str, list[tuple[str, str]], bytes]:
+        try:
+            self.inbox.check_writable()
+        except InboxError as exc:
+            _logger.warning("not ready: inbox not writable: %s", exc)
+            return self._error_answer(503, "not_ready", f"inbox not writable: {exc}", None, [])
+        if self.readiness_probe is None:
+            return self._error_answer(503, "not_ready", "Odoo is not configured", None, [])
+        try:
+            self.readiness_probe()
+        except BridgeError as exc:
+            _logger.warning("not ready: Odoo unreachable: %s", exc)
+            return self._error_answer(503, "not_ready", f"Odoo unreachable: {exc}", None, [])
+        return self._json(200, {"status": "ready"})
+
+    # -- accepting callbacks ----------------------------------------------------------------
+    def _accept(
+        self, environ: dict[str, Any], endpoint: str
+    ) -> tuple[str, list[tuple[str, str]], bytes]:
+        verifier = self.verifiers.get(endpoint)
+        if verifier is None:
+            raise NotFound(f"unknown endpoint {endpoint!r}")
+        content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+        if content_type != "application/json":
+            raise UnsupportedMediaType("Content-Type must be application/json")
+        body = self._read_body(environ)
+        if self.inbox.pending_count() > self.settings.high_water_mark:
+            raise Backpressure(
+                "inbox is over its high-water mark, retry later",
+                headers=[("Retry-After", str(self.settings.retry_after_seconds))],
+            )
+        headers = {
+            "webhook-id": environ.get("HTTP_WEBHOOK_ID", ""),
+            "webhook-timestamp": environ.get("HTTP_WEBHOOK_TIMESTAMP", ""),
+            "webhook-signature": environ.get("HTTP_WEBHOOK_SIGNATURE", ""),
+        }
+        webhook_id = verifier.verify(body, headers)
+        envelopes, is_array = self._parse(body)
+        header_correlation = environ.get("HTTP_X_CORRELATION_ID", "").strip()[:255] or None
+        received_at = datetime.now(UTC)
+        events = [
+            NewEvent(
+                endpoint=endpoint,
+                event_id=envelope.event_id,
+                webhook_id=None if is_array else webhook_id,
+                event_type=envelope.event_type,
+                shipment_reference=envelope.shipment_reference,
+                occurred_at=envelope.occurred_at.isoformat(),
+                payload_json=json.dumps(envelope.payload, separators=(",", ":")),
+                correlation_id=envelope.correlation_id or header_correlation or str(uuid.uuid4()),
+                schema_version=envelope.schema_version,
+                received_at=received_at,
+            )
+            for envelope in envelopes
+        ]
+        try:
+            results = self.inbox.add(events)
+        except InboxError as exc:
+            _logger.error("cannot store %d event(s) for %s: %s", len(events), endpoint, exc)
+            return self._error_answer(
+                503,
+                "inbox_unavailable",
+                "events could not be stored, retry later",
+                None,
+                [("Retry-After", str(self.settings.retry_after_seconds))],
+            )
+        accepted = sum(1 for result in results if result.status == "accepted")
+        duplicates = len(results) - accepted
+        if accepted:
+            self.metrics.accepted.labels(endpoint).inc(accepted)
+        if duplicates:
+            self.metrics.duplicates.labels(endpoint).inc(duplicates)
+        _logger.debug("%s: %d accepted, %d duplicate", endpoint, accepted, duplicates)
+        listing = [result.model_dump() for result in results]
+        if not accepted:
+            return self._json(200, {"status": "duplicate", "events": listing})
+        return self._json(202, {"status": "accepted", "events": listing})
+
+    def _read_body(self, environ: dict[str, Any]) -> bytes:
+        limit = self.settings.max_body_bytes
+        declared = environ.get("CONTENT_LENGTH") or ""
+        if declared:
+            try:
+                length = int(declared)
+            except ValueError:
+                raise MalformedJson("Content-Length is not a number") from None
+            if length > limit:
+                raise PayloadTooLarge(f"body of {length} bytes exceeds the {limit}-byte limit")
+        # Cap the read as well: a missing or lying Content-Length must not defeat the limit.
+        body = environ["wsgi.input"].read(limit + 1)
+        if len(body) > limit:
+            raise PayloadTooLarge(f"body exceeds the {limit}-byte limit")
+        return body
+
+    @staticmethod
+    def _parse(body: bytes) -> tuple[list[EventEnvelope], bool]:
+        try:
+            document = json.loads(body, parse_constant=_reject_constant)
+        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+            raise MalformedJson(f"body is not valid JSON: {exc}") from None
+        if isinstance(document, dict):
+            try:
+                return [EventEnvelope.model_validate(document)], False
+            except ValidationError as exc:
+                raise _schema_violation(exc, in_array=False) from None
+        if isinstance(document, list):
+            if not document:
+                raise SchemaViolation("the event array is empty", fields=["(body)"])
+            try:
+                return EVENT_LIST.validate_python(document), True
+            except ValidationError as exc:
+                raise _schema_violation(exc, in_array=True) from None
+        raise SchemaViolation("body must be an event object or an array of them", fields=["(body)"])
+
+
+# Kept importable so callers can catch every 401 in one place.
+AUTH_ERRORS = (SignatureMissing, SignatureInvalid, TimestampOutsideWindow)
+
+
+class BridgeServer:
+    """Waitress around a WSGI app, run in a thread, with an orderly shutdown."""
+
+    def __init__(
+        self,
+        app: Callable[..., Iterable[bytes]],
+        host: str,
+        port: int,
+        threads: int,
+        max_body_bytes: int,
+    ) -> None:
+        self._server = waitress.create_server(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            # waitress refuses (plain-text 413) far above our limit; our JSON 413 covers the rest.
+            max_request_body_size=max_body_bytes * 4,
+            ident="logistics-bridge",
+            expose_tracebacks=False,
+            clear_untrusted_proxy_headers=True,
+        )
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        """The port actually bound (useful with port 0)."""
+        return int(self._server.effective_port)
+
+    @property
+    def host(self) -> str:
+        """The address actually bound."""
+        return str(self._server.effective_host)
+
+    def start(self) -> None:
+        """Serve in a background thread."""
+        self._thread = threading.Thread(target=self._loop, name="waitress-loop", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        try:
+            self._server.run()
+        except (OSError, ValueError) as exc:  # sockets closed under the loop at shutdown
+            _logger.debug("server loop ended: %s", exc)
+
+    def _idle(self) -> bool:
+        dispatcher = self._server.task_dispatcher
+        if dispatcher.queue or dispatcher.active_count > 0:
+            return False
+        return all(
+            not channel.requests and not channel.total_outbufs_len
+            for channel in list(self._server.active_channels.values())
+        )
+
+    def shutdown(
+        self, timeout: float = 30.0, before_close: Callable[[], None] | None = None
+    ) -> None:
+        """Stop accepting, let in-flight requests finish (up to ``timeout``), then close."""
+        server = self._server
+        stopped_accepting = threading.Event()
+
+        def stop_accepting() -> None:
+            wasyncore.dispatcher.close(server)  # the listening socket only
+            stopped_accepting.set()
+
+        server.trigger.pull_trigger(stop_accepting)
+        stopped_accepting.wait(5.0)
+        deadline = time.monotonic() + timeout
+        while not self._idle() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if not self._idle():
+            _logger.warning("shutting down with requests still in flight")
+        if before_close is not None:
+            before_close()
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+        if self._thread is not None:
+            self._thread.join(5.0)
+
+
+def run_until_signalled(server: BridgeServer, on_stop: Callable[[], None]) -> None:
+    """Serve until SIGTERM or SIGINT, then shut down gracefully and call ``on_stop``."""
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: Any) -> None:
+        _logger.info("received %s, shutting down", signal.Signals(signum).name)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        server.start()
+        _logger.info("listening on http://%s:%d", server.host, server.port)
+        while not stop.wait(1.0):
+            pass
+        server.shutdown(before_close=on_stop)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

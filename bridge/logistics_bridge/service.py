@@ -1,0 +1,84 @@
+"""Factory that wires settings into an inbox, metrics, an Odoo client, a forwarder and an app."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from .config import BridgeSettings
+from .exceptions import ConfigError
+from .forwarder import Forwarder
+from .metrics import BridgeMetrics
+from .odoo_client import OdooClient
+from .server import BridgeApp, BridgeServer
+from .store import Inbox, SqliteInbox, open_inbox
+
+_logger = logging.getLogger(__name__)
+
+
+@dataclass
+class BridgeService:
+    """Everything one ``serve`` process runs."""
+
+    settings: BridgeSettings
+    inbox: Inbox
+    metrics: BridgeMetrics
+    app: BridgeApp
+    server: BridgeServer
+    client: OdooClient | None
+    forwarder: Forwarder | None
+
+    def start(self) -> None:
+        """Start the forwarder thread (if any) and the HTTP server."""
+        if self.forwarder is not None:
+            self.forwarder.start()
+        self.server.start()
+
+    def stop_background(self) -> None:
+        """Stop the forwarder after its current batch (the HTTP server is already quiet)."""
+        if self.forwarder is not None:
+            self.forwarder.stop(timeout=self.settings.odoo.timeout_seconds + 10)
+
+    def close(self) -> None:
+        """Stop everything still running and close the inbox."""
+        self.stop_background()
+        if self.client is not None:
+            self.client.close()
+        self.inbox.close()
+
+    def shutdown(self) -> None:
+        """Graceful stop: no new connections, finish requests, finish the batch, close."""
+        self.server.shutdown(before_close=self.stop_background)
+        self.close()
+
+
+def build_service(settings: BridgeSettings, *, forward: bool = True) -> BridgeService:
+    """Build (not start) a bridge from settings."""
+    inbox = open_inbox(settings.inbox_url)
+    try:
+        metrics = BridgeMetrics(inbox.counts)
+        client = None
+        if settings.odoo.url and settings.odoo.db and settings.odoo.login and settings.odoo.api_key:
+            client = OdooClient(settings.odoo)
+        elif forward:
+            raise ConfigError("forwarding needs odoo.url, odoo.db, odoo.login and odoo.api_key")
+        forwarder = None
+        if forward and client is not None:
+            if isinstance(inbox, SqliteInbox):
+                # A SQLite inbox belongs to one process: leases left by a killed run are void.
+                released = inbox.release_all_claims()
+                if released:
+                    _logger.info("released %d lease(s) left by a previous run", released)
+            forwarder = Forwarder(inbox, client, settings.forward, metrics)
+        app = BridgeApp(settings, inbox, metrics, client.probe if client else None)
+        server = BridgeServer(
+            app,
+            settings.listen_host,
+            settings.listen_port,
+            settings.threads,
+            settings.max_body_bytes,
+        )
+    except BaseException:
+        inbox.close()
+        raise
+    return BridgeService(settings, inbox, metrics, app, server, client, forwarder)
