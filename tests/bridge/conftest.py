@@ -1,0 +1,207 @@
+"""Shared fixtures of the bridge tests: signing, a loopback Odoo stand-in, running bridges."""
+
+from __future__ import annotations
+
+import base64
+import json
+import sys
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+BRIDGE_SRC = Path(__file__).resolve().parents[2] / "bridge"
+if str(BRIDGE_SRC) not in sys.path:
+    sys.path.insert(0, str(BRIDGE_SRC))
+
+from logistics_bridge.config import BridgeSettings, load_settings
+from logistics_bridge.service import BridgeService, build_service
+from standardwebhooks.webhooks import Webhook
+
+
+# pytest-odoo, when installed, adds autouse fixtures that load an Odoo registry; the bridge
+# never imports Odoo, so these same-named fixtures shadow them for this directory.
+@pytest.fixture(scope="session", autouse=True)
+def load_registry() -> Iterator[None]:
+    yield
+
+
+@pytest.fixture(scope="module", autouse=True)
+def enable_odoo_test_flag() -> Iterator[None]:
+    yield
+
+
+SECRET_A = "whsec_" + base64.b64encode(b"secret-a-0123456789abcdef").decode()
+SECRET_B = "whsec_" + base64.b64encode(b"secret-b-0123456789abcdef").decode()
+SECRET_OLD = "whsec_" + base64.b64encode(b"secret-old-0123456789abcd").decode()
+
+
+def make_event(event_id: str | None = None, shipment: str = "SHP-1", **extra: Any) -> dict:
+    """A valid envelope."""
+    event = {
+        "event_id": event_id or f"evt-{uuid.uuid4()}",
+        "event_type": "status",
+        "shipment_reference": shipment,
+        "occurred_at": "2026-05-01T10:00:00+02:00",
+        "payload": {"status": "in_transit"},
+    }
+    event.update(extra)
+    return event
+
+
+def signed_headers(
+    body: bytes | str,
+    secret: str = SECRET_A,
+    msg_id: str | None = None,
+    timestamp: float | None = None,
+    extra_signatures: tuple[str, ...] = (),
+) -> dict[str, str]:
+    """Standard Webhooks headers for ``body`` signed with ``secret``."""
+    text = body.decode() if isinstance(body, bytes) else body
+    msg_id = msg_id or f"msg_{uuid.uuid4().hex}"
+    moment = datetime.fromtimestamp(
+        timestamp if timestamp is not None else datetime.now(UTC).timestamp(), UTC
+    )
+    signatures = [Webhook(secret).sign(msg_id, moment, text)]
+    signatures += [Webhook(other).sign(msg_id, moment, text) for other in extra_signatures]
+    return {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(int(moment.timestamp())),
+        "webhook-signature": " ".join(signatures),
+        "Content-Type": "application/json",
+    }
+
+
+@dataclass
+class FakeOdoo:
+    """Loopback stand-in for Odoo's /jsonrpc: records calls, answers processed/duplicate."""
+
+    calls: list[dict] = field(default_factory=list)
+    seen: set[tuple[str, str]] = field(default_factory=set)
+    processed: list[tuple[str, str]] = field(default_factory=list)
+    reject_ids: set[str] = field(default_factory=set)
+    fail_with_status: int | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def answer(self, request: dict) -> tuple[int, dict]:
+        params = request.get("params", {})
+        with self.lock:
+            self.calls.append(params)
+            if self.fail_with_status:
+                return self.fail_with_status, {}
+            service, method, args = params["service"], params["method"], params["args"]
+            if service == "common" and method == "version":
+                return 200, {"jsonrpc": "2.0", "id": request.get("id"), "result": {"v": "18.0"}}
+            if service == "common" and method == "authenticate":
+                return 200, {"jsonrpc": "2.0", "id": request.get("id"), "result": 2}
+            endpoint, events = args[5]
+            answers = []
+            for event in events:
+                key = (endpoint, event["event_id"])
+                if event["event_id"] in self.reject_ids:
+                    answers.append(
+                        {"event_id": event["event_id"], "result": "rejected", "reason": "nope"}
+                    )
+                elif key in self.seen:
+                    answers.append(
+                        {"event_id": event["event_id"], "result": "duplicate", "reason": None}
+                    )
+                else:
+                    self.seen.add(key)
+                    self.processed.append(key)
+                    answers.append(
+                        {"event_id": event["event_id"], "result": "processed", "reason": None}
+                    )
+            return 200, {"jsonrpc": "2.0", "id": request.get("id"), "result": answers}
+
+
+def _start_fake_odoo() -> FakeOdoo:
+    fake = FakeOdoo()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            status, document = fake.answer(json.loads(self.rfile.read(length)))
+            body = json.dumps(document).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            return None
+
+    fake.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    fake.server.daemon_threads = True
+    threading.Thread(
+        target=fake.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
+    return fake
+
+
+@pytest.fixture
+def fake_odoo() -> Iterator[FakeOdoo]:
+    fake = _start_fake_odoo()
+    yield fake
+    assert fake.server is not None
+    fake.server.shutdown()
+    fake.server.server_close()
+
+
+def bridge_settings(
+    tmp_path: Path, odoo_url: str | None = None, **overrides: Any
+) -> BridgeSettings:
+    """Settings for a test bridge on an ephemeral loopback port."""
+    values: dict[str, Any] = {
+        "inbox_url": f"sqlite:///{tmp_path}/inbox.sqlite3",
+        "listen_host": "127.0.0.1",
+        "listen_port": 0,
+        "threads": 4,
+        "endpoints": {"acme": [SECRET_A, SECRET_B], "other": [SECRET_A]},
+    }
+    if odoo_url:
+        values["odoo"] = {"url": odoo_url, "db": "test", "login": "bridge", "api_key": "k"}
+    values.update(overrides)
+    return load_settings(None, **values)
+
+
+@dataclass
+class RunningBridge:
+    """A started bridge and its base URL."""
+
+    service: BridgeService
+    url: str
+
+    def events_url(self, endpoint: str = "acme") -> str:
+        return f"{self.url}/v1/tms/{endpoint}/events"
+
+
+def start_bridge(settings: BridgeSettings, *, forward: bool = False) -> RunningBridge:
+    service = build_service(settings, forward=forward)
+    if service.forwarder is not None:
+        service.forwarder.start()
+    service.server.start()
+    return RunningBridge(service, f"http://127.0.0.1:{service.server.port}")
+
+
+@pytest.fixture
+def bridge(tmp_path: Path, fake_odoo: FakeOdoo) -> Iterator[RunningBridge]:
+    running = start_bridge(bridge_settings(tmp_path, fake_odoo.url))
+    yield running
+    running.service.shutdown()

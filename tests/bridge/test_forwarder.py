@@ -1,0 +1,274 @@
+"""Forwarder unit tests: Odoo's JSON-RPC answers are mocked with ``responses``."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+import responses
+from logistics_bridge.config import ForwardSettings, OdooSettings
+from logistics_bridge.forwarder import Forwarder, full_jitter_delay
+from logistics_bridge.models import NewEvent
+from logistics_bridge.odoo_client import OdooClient
+from logistics_bridge.store import SqliteInbox
+
+ODOO = "http://odoo.test"
+
+
+class ScriptedOdoo:
+    """Callback for ``responses``: authenticate → uid 7, ingest_events → scripted answers."""
+
+    def __init__(self) -> None:
+        self.ingest_calls: list[tuple[str, list[dict]]] = []
+        self.auth_calls = 0
+        self.results: dict[str, tuple[str, str | None]] = {}
+        self.omit: set[str] = set()
+        self.http_status = 200
+        self.rpc_error = False
+
+    def __call__(self, request):
+        body = json.loads(request.body)
+        params = body["params"]
+        if params["service"] == "common":
+            self.auth_calls += 1
+            return 200, {}, json.dumps({"jsonrpc": "2.0", "id": body["id"], "result": 7})
+        if self.http_status != 200:
+            return self.http_status, {}, "Bad Gateway"
+        if self.rpc_error:
+            error = {"code": 200, "message": "Odoo Server Error", "data": {"name": "AccessDenied"}}
+            return 200, {}, json.dumps({"jsonrpc": "2.0", "id": body["id"], "error": error})
+        db, uid, key, model, method, args, kwargs = params["args"]
+        assert (db, uid, key, model, method, kwargs) == (
+            "db",
+            7,
+            "secret-key",
+            "logistics.ingest",
+            "ingest_events",
+            {},
+        )
+        endpoint, events = args
+        self.ingest_calls.append((endpoint, events))
+        answers = [
+            {
+                "event_id": event["event_id"],
+                "result": self.results.get(event["event_id"], ("processed", None))[0],
+                "reason": self.results.get(event["event_id"], ("processed", None))[1],
+            }
+            for event in events
+            if event["event_id"] not in self.omit
+        ]
+        return 200, {}, json.dumps({"jsonrpc": "2.0", "id": body["id"], "result": answers})
+
+    def forwarded_ids(self) -> list[str]:
+        return [event["event_id"] for _, events in self.ingest_calls for event in events]
+
+
+@pytest.fixture
+def odoo():
+    scripted = ScriptedOdoo()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add_callback(responses.POST, f"{ODOO}/jsonrpc", callback=scripted)
+        yield scripted
+
+
+@pytest.fixture
+def inbox(tmp_path):
+    store = SqliteInbox(tmp_path / "inbox.sqlite3")
+    yield store
+    store.close()
+
+
+def add(inbox, event_id, shipment="S1", endpoint="acme", correlation="corr"):
+    inbox.add(
+        [
+            NewEvent(
+                endpoint=endpoint,
+                event_id=event_id,
+                webhook_id=None,
+                event_type="status",
+                shipment_reference=shipment,
+                occurred_at="2026-05-01T10:00:00+02:00",
+                payload_json='{"k": 1}',
+                correlation_id=correlation,
+                schema_version="1",
+                received_at=datetime.now(UTC),
+            )
+        ]
+    )
+
+
+def make_forwarder(inbox, **forward):
+    client = OdooClient(
+        OdooSettings(url=ODOO, db="db", login="bridge", api_key="secret-key", timeout_seconds=5)
+    )
+    settings = ForwardSettings(**({"backoff_base_seconds": 1, "backoff_cap_seconds": 8} | forward))
+    return Forwarder(inbox, client, settings, rand=lambda: 1.0)
+
+
+def states(inbox):
+    return {event.event_id: (event.state, event.result) for event in inbox.list_events()}
+
+
+def test_per_event_results_are_recorded(inbox, odoo):
+    for event_id in ("p", "d", "n", "r"):
+        add(inbox, event_id, shipment=f"S-{event_id}")
+    odoo.results = {
+        "d": ("duplicate", None),
+        "n": ("needs_review", "charges off"),
+        "r": ("rejected", "unknown shipment"),
+    }
+    report = make_forwarder(inbox).run_once()
+    assert (report.forwarded, report.rejected) == (3, 1)
+    assert states(inbox) == {
+        "p": ("forwarded", "processed"),
+        "d": ("forwarded", "duplicate"),
+        "n": ("forwarded", "needs_review"),
+        "r": ("rejected", "rejected"),
+    }
+    rejected = [event for event in inbox.list_events("rejected")]
+    assert rejected[0].reason == "unknown shipment"
+    assert inbox.status().counts["rejected"] == 1
+
+
+def test_event_dict_follows_the_contract(inbox, odoo):
+    add(inbox, "e1", correlation="corr-42")
+    make_forwarder(inbox).run_once()
+    endpoint, events = odoo.ingest_calls[0]
+    assert endpoint == "acme"
+    assert set(events[0]) == {
+        "event_id", "event_type", "shipment_reference", "occurred_at", "payload",
+        "correlation_id", "schema_version", "received_at",
+    }  # fmt: skip
+    assert events[0]["correlation_id"] == "corr-42"
+    assert events[0]["payload"] == {"k": 1}
+    assert datetime.fromisoformat(events[0]["received_at"]).utcoffset().total_seconds() == 0
+
+
+def test_rejected_then_replayed_is_forwarded(inbox, odoo):
+    add(inbox, "r1")
+    odoo.results = {"r1": ("rejected", "bad")}
+    forwarder = make_forwarder(inbox)
+    forwarder.run_once()
+    assert states(inbox)["r1"] == ("rejected", "rejected")
+    odoo.results = {}
+    assert inbox.replay(state="rejected") == 1
+    assert states(inbox)["r1"] == ("pending", None)
+    forwarder.run_once()
+    assert states(inbox)["r1"] == ("forwarded", "processed")
+    assert odoo.forwarded_ids() == ["r1", "r1"]
+
+
+def test_http_5xx_backs_off_and_keeps_events_pending(inbox, odoo):
+    add(inbox, "e1")
+    odoo.http_status = 502
+    forwarder = make_forwarder(inbox)
+    first = forwarder.run_once()
+    assert first.transport_error and "502" in first.transport_error
+    assert states(inbox)["e1"] == ("pending", None)
+    assert inbox.status().last_odoo_error == first.transport_error
+    delays = [forwarder.backoff_delay()]
+    forwarder.run_once()
+    delays.append(forwarder.backoff_delay())
+    for _ in range(5):
+        forwarder.run_once()
+    delays.append(forwarder.backoff_delay())
+    assert delays == [1.0, 2.0, 8.0]  # rand() = 1 → the upper bound: doubled, then capped
+    assert inbox.get_event(1).attempts == 0  # outages do not use up per-event attempts
+    odoo.http_status = 200
+    assert forwarder.run_once().forwarded == 1
+    assert forwarder.backoff_delay() == 0.0
+
+
+def test_jsonrpc_error_is_transport_failure_not_rejection(inbox, odoo):
+    add(inbox, "e1")
+    odoo.rpc_error = True
+    forwarder = make_forwarder(inbox)
+    report = forwarder.run_once()
+    assert "AccessDenied" in report.transport_error
+    assert states(inbox)["e1"] == ("pending", None)
+    odoo.rpc_error = False
+    assert forwarder.run_once().forwarded == 1
+    assert odoo.auth_calls == 2  # re-authenticated after the JSON-RPC error
+
+
+def test_uid_resolved_once(inbox, odoo):
+    forwarder = make_forwarder(inbox)
+    for index in range(3):
+        add(inbox, f"e{index}", shipment=f"S{index}")
+        forwarder.run_once()
+    assert odoo.auth_calls == 1
+    assert len(odoo.ingest_calls) == 3
+
+
+def test_no_retry_adapter_on_session():
+    client = OdooClient(OdooSettings(url=ODOO, db="db", login="l", api_key="k"))
+    assert client._session.get_adapter(ODOO).max_retries.total == 0
+
+
+def test_order_per_shipment_is_receipt_order(inbox, odoo):
+    for event_id, shipment in [("a1", "A"), ("a2", "A"), ("b1", "B"), ("a3", "A"), ("b2", "B")]:
+        add(inbox, event_id, shipment)
+    forwarder = make_forwarder(inbox)
+    rounds = []
+    for _ in range(10):
+        report = forwarder.run_once()
+        if not report.claimed:
+            break
+        rounds.append([event["event_id"] for event in odoo.ingest_calls[-1][1]])
+    assert rounds == [["a1", "b1"], ["a2", "b2"], ["a3"]]
+    assert [i for i in odoo.forwarded_ids() if i.startswith("a")] == ["a1", "a2", "a3"]
+
+
+def test_stuck_shipment_does_not_block_another(inbox, odoo):
+    for event_id, shipment in [("s1", "STUCK"), ("s2", "STUCK"), ("f1", "FREE"), ("f2", "FREE")]:
+        add(inbox, event_id, shipment)
+    odoo.omit = {"s1"}  # Odoo leaves it out of its answer → retried later
+    forwarder = make_forwarder(inbox)
+    for _ in range(5):
+        forwarder.run_once()
+    assert states(inbox)["f1"] == ("forwarded", "processed")
+    assert states(inbox)["f2"] == ("forwarded", "processed")
+    assert states(inbox)["s1"] == ("pending", None)
+    assert states(inbox)["s2"] == ("pending", None)
+    assert "s2" not in odoo.forwarded_ids()
+    assert inbox.get_event(1).reason == "missing from Odoo's answer"
+
+
+def test_event_fails_after_max_attempts_and_releases_its_shipment(inbox, odoo):
+    add(inbox, "s1", "S")
+    add(inbox, "s2", "S")
+    odoo.omit = {"s1"}
+    forwarder = make_forwarder(inbox, max_attempts=2, backoff_base_seconds=0.001)
+    forwarder.run_once()
+    assert states(inbox)["s1"] == ("pending", None)
+    # Make the retry due now instead of waiting for it.
+    inbox._ops(lambda conn: conn.execute("UPDATE inbox_event SET next_attempt_ts = 0"))
+    forwarder.run_once()
+    assert states(inbox)["s1"] == ("failed", None)
+    forwarder.run_once()
+    assert states(inbox)["s2"] == ("forwarded", "processed")
+    odoo.omit = set()
+    assert inbox.replay(ids=[1]) == 1
+    forwarder.run_once()
+    assert states(inbox)["s1"] == ("forwarded", "processed")
+
+
+def test_full_jitter_bounds():
+    assert full_jitter_delay(0, 1.0, 60.0, rand=lambda: 0.5) == 0.5
+    assert full_jitter_delay(10, 1.0, 60.0, rand=lambda: 0.999) == pytest.approx(59.94)
+    values = {full_jitter_delay(3, 1.0, 60.0) for _ in range(50)}
+    assert all(0 <= value < 8 for value in values)
+
+
+def test_forwarder_thread_stops_after_current_batch(inbox, odoo):
+    add(inbox, "t1")
+    forwarder = make_forwarder(inbox, max_wait_seconds=0.05)
+    thread = forwarder.start()
+    for _ in range(200):
+        if states(inbox)["t1"][0] == "forwarded":
+            break
+        thread.join(0.02)
+    forwarder.stop(timeout=10)
+    assert not thread.is_alive()
+    assert states(inbox)["t1"] == ("forwarded", "processed")
