@@ -205,3 +205,23 @@ def bridge(tmp_path: Path, fake_odoo: FakeOdoo) -> Iterator[RunningBridge]:
     running = start_bridge(bridge_settings(tmp_path, fake_odoo.url))
     yield running
     running.service.shutdown()
+
+
+PG_ADMIN_URL = "postgresql://root@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped afterwards."""
+    psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed")
+    try:
+        admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"PostgreSQL on 127.0.0.1:5432 is unreachable: {exc}")
+    name = f"lb_test_{uuid.uuid4().hex[:12]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql://root@127.0.0.1:5432/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
