@@ -1,0 +1,5 @@
+from . import logistics_shipment
+from . import logistics_milestone
+from . import logistics_freight_charge
+from . import sale_order
+from . import stock_picking

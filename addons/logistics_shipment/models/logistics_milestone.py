@@ -1,0 +1,70 @@
+from odoo import api, fields, models
+
+
+class LogisticsMilestone(models.Model):
+    """One point of a shipment's timeline, as reported by a source system.
+
+    The canonical event drives the shipment; the raw code and detail stay for
+    audit. The event time is the source's own, which is what orders the
+    timeline — arrival order means nothing.
+    """
+
+    _name = "logistics.milestone"
+    _description = "Shipment Milestone"
+    _order = "event_time desc, id desc"
+    _rec_name = "event_type_id"
+
+    shipment_id = fields.Many2one(
+        comodel_name="logistics.shipment", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="shipment_id.company_id", store=True, index=True)
+    correlation_id = fields.Char(related="shipment_id.correlation_id")
+    event_type_id = fields.Many2one(
+        comodel_name="logistics.event.type",
+        string="Canonical Event",
+        required=True,
+        ondelete="restrict",
+    )
+    category = fields.Selection(related="event_type_id.category")
+    raw_code = fields.Char(help="Status code exactly as the source sent it.")
+    raw_detail = fields.Char(help="Sub-status, reason code or detail as the source sent it.")
+    endpoint_id = fields.Many2one(
+        comodel_name="logistics.endpoint",
+        string="Source",
+        ondelete="restrict",
+        help="The system that reported this milestone; empty when recorded in Odoo.",
+    )
+    event_time = fields.Datetime(
+        required=True, index=True, help="When it happened, according to the source."
+    )
+    received_time = fields.Datetime(
+        required=True, default=fields.Datetime.now, help="When Odoo learned of it."
+    )
+    location = fields.Char()
+    external_event_id = fields.Char(
+        index=True, copy=False, help="The source's identifier of this event."
+    )
+    customer_visible = fields.Boolean(
+        compute="_compute_customer_visible",
+        store=True,
+        readonly=False,
+        help="Shown to the customer, with the canonical customer-facing label.",
+    )
+    customer_label = fields.Char(related="event_type_id.customer_label")
+    action_required = fields.Boolean(
+        help="An exception somebody must act on (address issue, refusal, damage)."
+    )
+    note = fields.Text()
+
+    _sql_constraints = [
+        (
+            "external_event_unique",
+            "unique(endpoint_id, external_event_id)",
+            "This source already reported this event.",
+        ),
+    ]
+
+    @api.depends("event_type_id")
+    def _compute_customer_visible(self):
+        for milestone in self:
+            milestone.customer_visible = milestone.event_type_id.customer_visible

@@ -1,0 +1,232 @@
+from odoo import _, api, fields, models
+
+from ..timeline import DRAFT, TimelineEvent, derive_state
+
+SHIPMENT_STATES = [
+    (DRAFT, "Draft"),
+    ("shipment_planned", "Planned"),
+    ("picked_up", "Picked Up"),
+    ("in_transit", "In Transit"),
+    ("out_for_delivery", "Out for Delivery"),
+    ("exception", "Exception"),
+    ("delivered", "Delivered"),
+    ("returned", "Returned"),
+    ("cancelled", "Cancelled"),
+]
+
+
+class LogisticsShipment(models.Model):
+    """A transport of goods to a customer, followed through its milestones."""
+
+    _name = "logistics.shipment"
+    _description = "Shipment"
+    _inherit = ["mail.thread", "mail.activity.mixin", "logistics.correlation.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        copy=False,
+        readonly=True,
+        index="trigram",
+        default=lambda self: _("New"),
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    sale_order_id = fields.Many2one(
+        comodel_name="sale.order", index=True, check_company=True, tracking=True
+    )
+    picking_id = fields.Many2one(
+        comodel_name="stock.picking",
+        string="Delivery",
+        index=True,
+        check_company=True,
+        help="The outgoing transfer this shipment carries.",
+    )
+    picking_ids = fields.Many2many(
+        comodel_name="stock.picking",
+        compute="_compute_picking_ids",
+        string="Transfers",
+        help="The outgoing transfer and its backorders.",
+    )
+    partner_id = fields.Many2one(
+        comodel_name="res.partner", string="Ship To", required=True, tracking=True
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", store=True, index=True, string="Customer"
+    )
+    carrier_id = fields.Many2one(comodel_name="delivery.carrier", tracking=True)
+    tms_reference = fields.Char(
+        string="TMS Planning Reference", index=True, copy=False, tracking=True
+    )
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        tracking=True,
+    )
+    milestone_ids = fields.One2many(
+        comodel_name="logistics.milestone", inverse_name="shipment_id", string="Timeline"
+    )
+    charge_ids = fields.One2many(
+        comodel_name="logistics.freight.charge",
+        inverse_name="shipment_id",
+        string="Freight Charges",
+    )
+    state = fields.Selection(
+        selection=SHIPMENT_STATES,
+        compute="_compute_state",
+        store=True,
+        index=True,
+        tracking=True,
+        help="Derived from the milestones by event time and canonical rank.",
+    )
+    last_milestone_id = fields.Many2one(
+        comodel_name="logistics.milestone", compute="_compute_state", store=True
+    )
+    planned_date = fields.Datetime(
+        string="Planned Pickup", tracking=True, help="When the goods should leave."
+    )
+    estimated_date = fields.Datetime(
+        string="Estimated Delivery", tracking=True, help="Latest ETA known."
+    )
+    actual_pickup_date = fields.Datetime(compute="_compute_actual_dates", store=True)
+    actual_delivery_date = fields.Datetime(compute="_compute_actual_dates", store=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    expected_freight_amount = fields.Monetary(compute="_compute_freight_amounts", store=True)
+    actual_freight_amount = fields.Monetary(compute="_compute_freight_amounts", store=True)
+    milestone_count = fields.Integer(compute="_compute_milestone_count")
+
+    _sql_constraints = [
+        (
+            "picking_unique",
+            "unique(picking_id)",
+            "A delivery is carried by exactly one shipment.",
+        ),
+        (
+            "tms_reference_company_unique",
+            "unique(tms_reference, company_id)",
+            "A TMS planning reference identifies one shipment per company.",
+        ),
+    ]
+
+    @api.depends("picking_id", "picking_id.backorder_ids")
+    def _compute_picking_ids(self):
+        for shipment in self:
+            shipment.picking_ids = shipment.picking_id | shipment.picking_id.backorder_ids
+
+    @api.depends(
+        "milestone_ids.event_type_id",
+        "milestone_ids.event_time",
+        "milestone_ids.event_type_id.category",
+        "milestone_ids.event_type_id.rank",
+    )
+    def _compute_state(self):
+        known_states = dict(SHIPMENT_STATES)
+        for shipment in self:
+            milestones = shipment.milestone_ids.filtered("event_time")
+            state = derive_state(
+                TimelineEvent(
+                    code=m.event_type_id.code,
+                    category=m.event_type_id.category,
+                    rank=m.event_type_id.rank,
+                    event_time=m.event_time,
+                    sequence=m.id or 0,
+                )
+                for m in milestones
+            )
+            shipment.state = state if state in known_states else shipment._closest_state(state)
+            shipment.last_milestone_id = milestones.sorted(
+                lambda m: (m.event_time, m.id or 0), reverse=True
+            )[:1]
+
+    def _closest_state(self, code):
+        """State for a custom canonical event: the known state of highest rank below it."""
+        event_types = self.env["logistics.event.type"].search([])
+        rank = event_types.filtered(lambda e: e.code == code)[:1].rank
+        known = dict(SHIPMENT_STATES)
+        candidates = event_types.filtered(lambda e: e.code in known and e.rank <= rank)
+        return candidates.sorted("rank")[-1:].code or DRAFT
+
+    @api.depends("milestone_ids.event_time", "milestone_ids.event_type_id")
+    def _compute_actual_dates(self):
+        for shipment in self:
+            pickups = shipment.milestone_ids.filtered(
+                lambda m: m.event_type_id.code == "picked_up"
+            )
+            deliveries = shipment.milestone_ids.filtered(
+                lambda m: m.event_type_id.code == "delivered"
+            )
+            shipment.actual_pickup_date = min(pickups.mapped("event_time"), default=False)
+            shipment.actual_delivery_date = max(deliveries.mapped("event_time"), default=False)
+
+    @api.depends("charge_ids.expected_amount", "charge_ids.actual_amount")
+    def _compute_freight_amounts(self):
+        for shipment in self:
+            shipment.expected_freight_amount = sum(shipment.charge_ids.mapped("expected_amount"))
+            shipment.actual_freight_amount = sum(shipment.charge_ids.mapped("actual_amount"))
+
+    def _compute_milestone_count(self):
+        for shipment in self:
+            shipment.milestone_count = len(shipment.milestone_ids)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", _("New")) == _("New"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = (
+                    self.env["ir.sequence"]
+                    .with_company(company)
+                    .next_by_code("logistics.shipment")
+                    or _("New")
+                )
+        shipments = super().create(vals_list)
+        for shipment in shipments.filtered(lambda s: not s.correlation_id):
+            shipment.correlation_id = (
+                shipment.sale_order_id.logistics_correlation_id or self._new_correlation_id()
+            )
+        return shipments
+
+    def _get_open_action(self, context=None):
+        """Window action listing these shipments, or opening the only one."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "logistics_shipment.logistics_shipment_action"
+        )
+        action["domain"] = [("id", "in", self.ids)]
+        action["context"] = context or {}
+        if len(self) == 1:
+            action["views"] = [(False, "form")]
+            action["res_id"] = self.id
+        return action
+
+    def action_view_sale_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": self.sale_order_id.id,
+            "view_mode": "form",
+        }
+
+    def action_view_pickings(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
+        action["domain"] = [("id", "in", self.picking_ids.ids)]
+        action["context"] = {}
+        return action
+
+    def action_view_exchanges(self):
+        """Every integration exchange of this shipment's transaction."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "logistics_integration.logistics_integration_log_action"
+        )
+        action["domain"] = [("correlation_id", "=", self.correlation_id)]
+        action["context"] = {}
+        return action

@@ -1,0 +1,146 @@
+from datetime import datetime, timedelta
+
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import AccessError
+from odoo.tools import mute_logger
+
+from .common import LogisticsShipmentCase
+
+T0 = datetime(2026, 11, 1, 8, 0)
+
+
+class TestShipment(LogisticsShipmentCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls.env["product.product"].create(
+            {"name": "Pallet of widgets", "is_storable": True, "weight": 120.0}
+        )
+        cls.order = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.customer.id,
+                "order_line": [(0, 0, {"product_id": cls.product.id, "product_uom_qty": 2})],
+            }
+        )
+        cls.order.action_confirm()
+        cls.picking = cls.order.picking_ids
+
+    def test_reference_and_correlation_come_from_sequence_and_order(self):
+        self.assertTrue(self.order.logistics_correlation_id)
+        shipment = self._create_shipment(sale_order_id=self.order.id, picking_id=self.picking.id)
+        self.assertTrue(shipment.name.startswith("SHP/"))
+        self.assertEqual(shipment.correlation_id, self.order.logistics_correlation_id)
+        standalone = self._create_shipment()
+        self.assertTrue(standalone.correlation_id)
+        self.assertNotEqual(standalone.correlation_id, shipment.correlation_id)
+
+    def test_reconfirming_keeps_the_correlation_id(self):
+        correlation = self.order.logistics_correlation_id
+        self.order._action_cancel()
+        self.order.action_draft()
+        self.order.action_confirm()
+        self.assertEqual(self.order.logistics_correlation_id, correlation)
+
+    def test_a_delivery_has_one_shipment(self):
+        self._create_shipment(picking_id=self.picking.id)
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            with self.env.cr.savepoint():
+                self._create_shipment(picking_id=self.picking.id)
+
+    def test_tms_reference_unique_per_company(self):
+        self._create_shipment(tms_reference="TMS-1")
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            with self.env.cr.savepoint():
+                self._create_shipment(tms_reference="TMS-1")
+
+    def test_state_follows_milestones_by_event_time_not_arrival(self):
+        shipment = self._create_shipment()
+        self.assertEqual(shipment.state, "draft")
+        self._add_milestone(shipment, "shipment_planned", T0)
+        self._add_milestone(shipment, "delivered", T0 + timedelta(hours=24))
+        self.assertEqual(shipment.state, "delivered")
+        self._add_milestone(shipment, "in_transit", T0 + timedelta(hours=5))
+        self.assertEqual(shipment.state, "delivered")
+        self.assertEqual(shipment.actual_delivery_date, T0 + timedelta(hours=24))
+        self.assertEqual(shipment.last_milestone_id.event_type_id.code, "delivered")
+
+    def test_exception_and_its_resolution(self):
+        shipment = self._create_shipment()
+        self._add_milestone(shipment, "picked_up", T0)
+        self._add_milestone(shipment, "exception_raised", T0 + timedelta(hours=3))
+        self.assertEqual(shipment.state, "exception")
+        self._add_milestone(shipment, "in_transit", T0 + timedelta(hours=6))
+        self.assertEqual(shipment.state, "in_transit")
+        self.assertEqual(shipment.actual_pickup_date, T0)
+
+    def test_source_event_is_unique_per_endpoint(self):
+        shipment = self._create_shipment()
+        self._add_milestone(
+            shipment, "in_transit", T0, endpoint_id=self.endpoint.id, external_event_id="evt-1"
+        )
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            with self.env.cr.savepoint():
+                self._add_milestone(
+                    shipment,
+                    "in_transit",
+                    T0,
+                    endpoint_id=self.endpoint.id,
+                    external_event_id="evt-1",
+                )
+
+    def test_customer_visibility_defaults_from_the_catalogue(self):
+        shipment = self._create_shipment()
+        visible = self._add_milestone(shipment, "in_transit", T0)
+        hidden = self._add_milestone(shipment, "invoice_approved", T0)
+        self.assertTrue(visible.customer_visible)
+        self.assertFalse(hidden.customer_visible)
+        self.assertEqual(visible.customer_label, "On its way")
+
+    def test_freight_variance(self):
+        shipment = self._create_shipment()
+        charge = self.env["logistics.freight.charge"].create(
+            {"shipment_id": shipment.id, "expected_amount": 200.0}
+        )
+        self.assertEqual(charge.variance, 0.0)
+        charge.write({"actual_amount": 230.0, "has_actual": True})
+        self.assertAlmostEqual(charge.variance, 30.0)
+        self.assertAlmostEqual(charge.variance_percent, 15.0)
+        self.assertEqual(shipment.expected_freight_amount, 200.0)
+        self.assertEqual(shipment.actual_freight_amount, 230.0)
+
+    def test_smart_buttons(self):
+        shipment = self._create_shipment(sale_order_id=self.order.id, picking_id=self.picking.id)
+        self.assertEqual(self.order.logistics_shipment_count, 1)
+        self.assertEqual(self.picking.logistics_shipment_count, 1)
+        self.assertEqual(self.order.action_view_logistics_shipments()["res_id"], shipment.id)
+        self.assertEqual(self.picking.action_view_logistics_shipments()["res_id"], shipment.id)
+        self.assertEqual(shipment.action_view_pickings()["domain"], [("id", "in", self.picking.ids)])
+        self.assertEqual(
+            shipment.action_view_exchanges()["domain"],
+            [("correlation_id", "=", shipment.correlation_id)],
+        )
+
+    def test_user_reads_timeline_but_cannot_forge_milestones(self):
+        shipment = self._create_shipment()
+        self._add_milestone(shipment, "in_transit", T0)
+        as_user = shipment.with_user(self.logistics_user)
+        self.assertEqual(as_user.milestone_ids.event_type_id.code, "in_transit")
+        with self.assertRaises(AccessError):
+            self.env["logistics.milestone"].with_user(self.logistics_user).create(
+                {
+                    "shipment_id": shipment.id,
+                    "event_type_id": self.event_types["delivered"].id,
+                    "event_time": T0,
+                }
+            )
+
+    def test_other_company_shipments_are_invisible(self):
+        own = self._create_shipment()
+        foreign = self._create_shipment(company_id=self.other_company.id)
+        self._add_milestone(foreign, "in_transit", T0)
+        visible = self.env["logistics.shipment"].with_user(self.logistics_user).search([])
+        self.assertIn(own, visible)
+        self.assertNotIn(foreign, visible)
+        milestones = self.env["logistics.milestone"].with_user(self.logistics_user).search([])
+        self.assertFalse(milestones & foreign.milestone_ids)

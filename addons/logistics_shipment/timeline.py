@@ -1,0 +1,46 @@
+"""Derivation of a shipment's state from its milestones.
+
+The state depends only on the milestones' own event times, canonical ranks
+and ids, never on the order they arrived in, so any permutation of the same
+events gives the same state and a late, older event cannot move a shipment
+backwards.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+DRAFT = "draft"
+STATE_CATEGORIES = ("progress", "terminal")
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    code: str
+    category: str  # progress | terminal | exception | administrative
+    rank: int
+    event_time: datetime
+    sequence: int  # tie-breaker: the record id
+
+
+def derive_state(events):
+    """Return the shipment state for an iterable of TimelineEvent.
+
+    - The furthest progress or terminal event (highest rank, then latest time,
+      then highest id) gives the state.
+    - An exception whose event time is at or after the latest progress event
+      holds the shipment in "exception", unless a terminal event was reached;
+      a progress event timed after it resolves it.
+    - Administrative events (order confirmed, invoice approved) never change it.
+    """
+    events = list(events)
+    movers = [e for e in events if e.category in STATE_CATEGORIES]
+    exceptions = [e for e in events if e.category == "exception"]
+    furthest = max(movers, key=lambda e: (e.rank, e.event_time, e.sequence), default=None)
+    if furthest is not None and furthest.category == "terminal":
+        return furthest.code
+    if exceptions:
+        latest_exception = max(exceptions, key=lambda e: (e.event_time, e.sequence))
+        latest_progress_time = max((e.event_time for e in movers), default=None)
+        if latest_progress_time is None or latest_exception.event_time >= latest_progress_time:
+            return "exception"
+    return furthest.code if furthest is not None else DRAFT
