@@ -347,8 +347,9 @@ class BridgeServer:
         dispatcher = self._server.task_dispatcher
         if dispatcher.queue or dispatcher.active_count > 0:
             return False
+        # channel.request is a request still being received; channel.requests await service.
         return all(
-            not channel.requests and not channel.total_outbufs_len
+            channel.request is None and not channel.requests and not channel.total_outbufs_len
             for channel in list(self._server.active_channels.values())
         )
 
