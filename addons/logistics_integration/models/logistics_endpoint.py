@@ -99,9 +99,7 @@ class LogisticsEndpoint(models.Model):
         tracking=True,
         help="Named owner of failed exchanges with this system.",
     )
-    interface_ids = fields.One2many(
-        comodel_name="logistics.interface", inverse_name="endpoint_id"
-    )
+    interface_ids = fields.One2many(comodel_name="logistics.interface", inverse_name="endpoint_id")
     log_count = fields.Integer(compute="_compute_log_count")
 
     _sql_constraints = [

@@ -15,6 +15,4 @@ class LogisticsEndpointSecret(models.Model):
     name = fields.Char(required=True, help="Label, e.g. the month it was issued.")
     secret = fields.Char(required=True, copy=False)
     active = fields.Boolean(default=True)
-    valid_until = fields.Datetime(
-        help="After this moment the secret no longer verifies callbacks."
-    )
+    valid_until = fields.Datetime(help="After this moment the secret no longer verifies callbacks.")

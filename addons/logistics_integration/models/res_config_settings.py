@@ -35,16 +35,16 @@ class ResConfigSettings(models.TransientModel):
     @api.depends("company_id")
     def _compute_logistics_is_production_database(self):
         params = self.env["ir.config_parameter"].sudo()
-        current = params.get_param(PRODUCTION_DATABASE_PARAM) == params.get_param(
-            "database.uuid"
-        )
+        current = params.get_param(PRODUCTION_DATABASE_PARAM) == params.get_param("database.uuid")
         for settings in self:
             settings.logistics_is_production_database = current
 
     def _inverse_logistics_is_production_database(self):
         params = self.env["ir.config_parameter"].sudo()
         for settings in self:
-            value = params.get_param("database.uuid") if (
-                settings.logistics_is_production_database
-            ) else False
+            value = (
+                params.get_param("database.uuid")
+                if (settings.logistics_is_production_database)
+                else False
+            )
             params.set_param(PRODUCTION_DATABASE_PARAM, value)

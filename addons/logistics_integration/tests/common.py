@@ -18,7 +18,9 @@ class LogisticsIntegrationCase(TransactionCase):
         cls.env = cls.env(context=dict(cls.env.context, **DISABLED_MAIL_CONTEXT))
         cls.company = cls.env.company
         cls.other_company = cls.env["res.company"].create({"name": "Other Logistics Co"})
-        cls.logistics_user = cls._create_user("lgx_user", "logistics_integration.group_logistics_user")
+        cls.logistics_user = cls._create_user(
+            "lgx_user", "logistics_integration.group_logistics_user"
+        )
         cls.logistics_manager = cls._create_user(
             "lgx_manager", "logistics_integration.group_logistics_manager"
         )

@@ -14,9 +14,12 @@ class TestEndpoint(LogisticsIntegrationCase):
                 self._create_endpoint(code=bad_code)
 
     def test_code_unique_per_company(self):
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
-            with self.env.cr.savepoint():
-                self._create_endpoint()
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(IntegrityError),
+            self.env.cr.savepoint(),
+        ):
+            self._create_endpoint()
         other = self._create_endpoint(company_id=self.other_company.id)
         self.assertEqual(other.code, self.endpoint.code)
 

@@ -39,6 +39,8 @@ class TestMasking(BaseCase):
         self.assertIn("truncated 190 bytes", cut)
 
     def test_render_payload_accepts_text_bytes_and_invalid_json(self):
-        self.assertEqual(render_payload(b'{"email": "a@b.c"}', RULES, 1000), '{"email": "a***@b.c"}')
+        self.assertEqual(
+            render_payload(b'{"email": "a@b.c"}', RULES, 1000), '{"email": "a***@b.c"}'
+        )
         self.assertEqual(render_payload("not json", RULES, 1000), "not json")
         self.assertIsNone(render_payload(None, RULES, 1000))

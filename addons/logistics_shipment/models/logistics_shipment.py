@@ -156,9 +156,7 @@ class LogisticsShipment(models.Model):
     @api.depends("milestone_ids.event_time", "milestone_ids.event_type_id")
     def _compute_actual_dates(self):
         for shipment in self:
-            pickups = shipment.milestone_ids.filtered(
-                lambda m: m.event_type_id.code == "picked_up"
-            )
+            pickups = shipment.milestone_ids.filtered(lambda m: m.event_type_id.code == "picked_up")
             deliveries = shipment.milestone_ids.filtered(
                 lambda m: m.event_type_id.code == "delivered"
             )
@@ -180,12 +178,9 @@ class LogisticsShipment(models.Model):
         for vals in vals_list:
             if vals.get("name", _("New")) == _("New"):
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code("logistics.shipment")
-                    or _("New")
-                )
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
+                    "logistics.shipment"
+                ) or _("New")
         shipments = super().create(vals_list)
         for shipment in shipments.filtered(lambda s: not s.correlation_id):
             shipment.correlation_id = (

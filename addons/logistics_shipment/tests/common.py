@@ -8,9 +8,7 @@ class LogisticsShipmentCase(LogisticsIntegrationCase):
         cls.customer = cls.env["res.partner"].create(
             {"name": "Acme Retail", "email": "ops@acme.example", "is_company": True}
         )
-        cls.event_types = {
-            e.code: e for e in cls.env["logistics.event.type"].search([])
-        }
+        cls.event_types = {e.code: e for e in cls.env["logistics.event.type"].search([])}
 
     @classmethod
     def _create_shipment(cls, **values):

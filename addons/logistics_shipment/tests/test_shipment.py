@@ -44,15 +44,21 @@ class TestShipment(LogisticsShipmentCase):
 
     def test_a_delivery_has_one_shipment(self):
         self._create_shipment(picking_id=self.picking.id)
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
-            with self.env.cr.savepoint():
-                self._create_shipment(picking_id=self.picking.id)
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(IntegrityError),
+            self.env.cr.savepoint(),
+        ):
+            self._create_shipment(picking_id=self.picking.id)
 
     def test_tms_reference_unique_per_company(self):
         self._create_shipment(tms_reference="TMS-1")
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
-            with self.env.cr.savepoint():
-                self._create_shipment(tms_reference="TMS-1")
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(IntegrityError),
+            self.env.cr.savepoint(),
+        ):
+            self._create_shipment(tms_reference="TMS-1")
 
     def test_state_follows_milestones_by_event_time_not_arrival(self):
         shipment = self._create_shipment()
@@ -79,15 +85,18 @@ class TestShipment(LogisticsShipmentCase):
         self._add_milestone(
             shipment, "in_transit", T0, endpoint_id=self.endpoint.id, external_event_id="evt-1"
         )
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
-            with self.env.cr.savepoint():
-                self._add_milestone(
-                    shipment,
-                    "in_transit",
-                    T0,
-                    endpoint_id=self.endpoint.id,
-                    external_event_id="evt-1",
-                )
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(IntegrityError),
+            self.env.cr.savepoint(),
+        ):
+            self._add_milestone(
+                shipment,
+                "in_transit",
+                T0,
+                endpoint_id=self.endpoint.id,
+                external_event_id="evt-1",
+            )
 
     def test_customer_visibility_defaults_from_the_catalogue(self):
         shipment = self._create_shipment()
@@ -115,7 +124,9 @@ class TestShipment(LogisticsShipmentCase):
         self.assertEqual(self.picking.logistics_shipment_count, 1)
         self.assertEqual(self.order.action_view_logistics_shipments()["res_id"], shipment.id)
         self.assertEqual(self.picking.action_view_logistics_shipments()["res_id"], shipment.id)
-        self.assertEqual(shipment.action_view_pickings()["domain"], [("id", "in", self.picking.ids)])
+        self.assertEqual(
+            shipment.action_view_pickings()["domain"], [("id", "in", self.picking.ids)]
+        )
         self.assertEqual(
             shipment.action_view_exchanges()["domain"],
             [("correlation_id", "=", shipment.correlation_id)],
