@@ -252,7 +252,7 @@ class BridgeApp:
         if duplicates:
             self.metrics.duplicates.labels(endpoint).inc(duplicates)
         _logger.debug("%s: %d accepted, %d duplicate", endpoint, accepted, duplicates)
-        listing = [result.model_dump() for result in results]
+        listing = [result.as_dict() for result in results]
         if not accepted:
             return self._json(200, {"status": "duplicate", "events": listing})
         return self._json(202, {"status": "accepted", "events": listing})

@@ -20,9 +20,9 @@ BRIDGE_SRC = Path(__file__).resolve().parents[2] / "bridge"
 if str(BRIDGE_SRC) not in sys.path:
     sys.path.insert(0, str(BRIDGE_SRC))
 
-from logistics_bridge.config import BridgeSettings, load_settings
-from logistics_bridge.service import BridgeService, build_service
-from standardwebhooks.webhooks import Webhook
+from logistics_bridge.config import BridgeSettings, load_settings  # noqa: E402
+from logistics_bridge.service import BridgeService, build_service  # noqa: E402
+from standardwebhooks.webhooks import Webhook  # noqa: E402
 
 
 # pytest-odoo, when installed, adds autouse fixtures that load an Odoo registry; the bridge

@@ -126,7 +126,7 @@ def test_per_event_results_are_recorded(inbox, odoo):
         "n": ("forwarded", "needs_review"),
         "r": ("rejected", "rejected"),
     }
-    rejected = [event for event in inbox.list_events("rejected")]
+    rejected = inbox.list_events("rejected")
     assert rejected[0].reason == "unknown shipment"
     assert inbox.status().counts["rejected"] == 1
 

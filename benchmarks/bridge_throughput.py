@@ -1,0 +1,387 @@
+"""Throughput benchmark of the logistics bridge on loopback.
+
+Measures, in one run:
+  1. accepted/s of signed callbacks with durable (fsync'd, group-committed) writes, through
+     ``logistics-bridge serve --no-forward`` in its own process;
+  2. the same waitress stack with a no-op WSGI handler, for the ratio;
+  3. p50/p99 accept latency;
+  4. forwarded events/s from the inbox into a stub Odoo on loopback;
+  5. RSS of a bridge process (``status`` and ``serve`` with its forwarder) over an inbox of
+     ``--inbox-rows`` events.
+
+Usage: python3 benchmarks/bridge_throughput.py [--events N] [--clients N] [--inbox-rows N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import http.client
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bridge"))
+
+from logistics_bridge.config import ForwardSettings, OdooSettings  # noqa: E402
+from logistics_bridge.forwarder import Forwarder  # noqa: E402
+from logistics_bridge.odoo_client import OdooClient  # noqa: E402
+from logistics_bridge.store import SqliteInbox  # noqa: E402
+from standardwebhooks.webhooks import Webhook  # noqa: E402
+
+SECRET = "whsec_" + base64.b64encode(b"benchmark-secret-0123456789").decode()
+LISTENING = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
+
+NOOP_SERVER = """
+import sys
+sys.path.insert(0, {src!r})
+import logging
+from logistics_bridge.server import BridgeServer, run_until_signalled
+
+logging.basicConfig(level=logging.INFO)
+
+def app(environ, start_response):
+    environ["wsgi.input"].read()
+    body = b'{{"status":"accepted"}}'
+    start_response("202 Accepted", [("Content-Type", "application/json"),
+                                    ("Content-Length", str(len(body)))])
+    return [body]
+
+run_until_signalled(BridgeServer(app, "127.0.0.1", 0, {threads}, 1048576), lambda: None)
+"""
+
+
+def bridge_env(inbox: Path, threads: int, odoo_url: str | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "PYTHONPATH": str(ROOT / "bridge"),
+            "LOGISTICS_BRIDGE_INBOX_URL": f"sqlite:///{inbox}",
+            "LOGISTICS_BRIDGE_LISTEN_PORT": "0",
+            "LOGISTICS_BRIDGE_THREADS": str(threads),
+            "LOGISTICS_BRIDGE_HIGH_WATER_MARK": "100000000",
+            "LOGISTICS_BRIDGE_ENDPOINTS": json.dumps({"acme": [SECRET]}),
+        }
+    )
+    if odoo_url:
+        env.update(
+            {
+                "LOGISTICS_BRIDGE_ODOO__URL": odoo_url,
+                "LOGISTICS_BRIDGE_ODOO__DB": "bench",
+                "LOGISTICS_BRIDGE_ODOO__LOGIN": "bench",
+                "LOGISTICS_BRIDGE_ODOO__API_KEY": "bench",
+                "LOGISTICS_BRIDGE_FORWARD__BATCH_SIZE": "200",
+            }
+        )
+    return env
+
+
+def start_process(
+    command: list[str], env: dict[str, str], log: Path
+) -> tuple[subprocess.Popen, int]:
+    handle = open(log, "w+")  # noqa: SIM115 - lives as long as the process
+    process = subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        handle.seek(0)
+        match = LISTENING.search(handle.read())
+        if match:
+            return process, int(match.group(1))
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)
+    process.kill()
+    handle.seek(0)
+    raise SystemExit(f"server did not start: {handle.read()}")
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)
+
+
+def prepare_requests(
+    count: int, shipments: int, prefix: str = "bench"
+) -> list[tuple[bytes, dict[str, str]]]:
+    webhook = Webhook(SECRET)
+    now = datetime.now(UTC)
+    prepared = []
+    for n in range(count):
+        event = {
+            "event_id": f"{prefix}-{n}",
+            "event_type": "status",
+            "shipment_reference": f"SHP-{n % shipments}",
+            "occurred_at": "2026-05-01T10:00:00+00:00",
+            "payload": {"status": "in_transit", "location": "DEHAM", "seq": n},
+        }
+        body = json.dumps(event)
+        msg_id = f"msg-{prefix}-{n}"
+        prepared.append(
+            (
+                body.encode(),
+                {
+                    "webhook-id": msg_id,
+                    "webhook-timestamp": str(int(now.timestamp())),
+                    "webhook-signature": webhook.sign(msg_id, now, body),
+                    "Content-Type": "application/json",
+                },
+            )
+        )
+    return prepared
+
+
+def drive(port: int, prepared: list, clients: int, deadline_s: float) -> tuple[int, float, list]:
+    """Send ``prepared`` requests over ``clients`` keep-alive connections; returns
+    (2xx count, elapsed seconds, latencies)."""
+    latencies: list[float] = []
+    ok = [0]
+    lock = threading.Lock()
+    stop_at = time.monotonic() + deadline_s
+
+    def client(part: list) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        local_lat, local_ok = [], 0
+        for body, headers in part:
+            if time.monotonic() > stop_at:
+                break
+            started = time.perf_counter()
+            conn.request("POST", "/v1/tms/acme/events", body, headers)
+            response = conn.getresponse()
+            response.read()
+            local_lat.append(time.perf_counter() - started)
+            local_ok += 200 <= response.status < 300
+        conn.close()
+        with lock:
+            latencies.extend(local_lat)
+            ok[0] += local_ok
+
+    threads = [
+        threading.Thread(target=client, args=(prepared[i::clients],)) for i in range(clients)
+    ]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(deadline_s + 60)
+    return ok[0], time.perf_counter() - started, latencies
+
+
+class StubOdoo:
+    """Loopback JSON-RPC stub answering ``processed`` for every event."""
+
+    def __init__(self) -> None:
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server naming
+                request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                params = request["params"]
+                if params["method"] == "execute_kw":
+                    events = params["args"][5][1]
+                    stub.count += len(events)
+                    result = [{"event_id": e["event_id"], "result": "processed"} for e in events]
+                else:
+                    result = 2 if params["method"] == "authenticate" else {"v": "18"}
+                body = json.dumps({"jsonrpc": "2.0", "id": request.get("id"), "result": result})
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body.encode())
+
+            def log_message(self, *args: object) -> None:
+                return None
+
+        self.count = 0
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def bench_accept(args: argparse.Namespace, workdir: Path) -> tuple[Path, dict]:
+    prepared = prepare_requests(args.events, args.shipments)
+    warmup = prepare_requests(200, 10, prefix="warmup")
+    results = {}
+    # No-op handler on the same waitress stack.
+    noop, port = start_process(
+        [sys.executable, "-c", NOOP_SERVER.format(src=str(ROOT / "bridge"), threads=args.threads)],
+        dict(os.environ),
+        workdir / "noop.log",
+    )
+    try:
+        drive(port, warmup, args.clients, 30)
+        ok, elapsed, latencies = drive(port, prepared, args.clients, args.seconds)
+        results["noop"] = (ok, elapsed, latencies)
+    finally:
+        stop_process(noop)
+    inbox = workdir / "accept.sqlite3"
+    bridge, port = start_process(
+        [sys.executable, "-m", "logistics_bridge", "serve", "--no-forward"],
+        bridge_env(inbox, args.threads),
+        workdir / "bridge.log",
+    )
+    try:
+        drive(port, warmup, args.clients, 30)
+        ok, elapsed, latencies = drive(port, prepared, args.clients, args.seconds)
+        results["durable"] = (ok, elapsed, latencies)
+    finally:
+        stop_process(bridge)
+    return inbox, results
+
+
+def bench_forward(inbox_path: Path, expected: int) -> tuple[int, float]:
+    stub = StubOdoo()
+    inbox = SqliteInbox(inbox_path)
+    client = OdooClient(OdooSettings(url=stub.url, db="bench", login="bench", api_key="bench"))
+    forwarder = Forwarder(inbox, client, ForwardSettings(batch_size=200))
+    started = time.perf_counter()
+    deadline = time.monotonic() + 120
+    try:
+        while stub.count < expected and time.monotonic() < deadline:
+            if not forwarder.run_once().claimed:
+                break
+        elapsed = time.perf_counter() - started
+    finally:
+        client.close()
+        inbox.close()
+        stub.close()
+    return stub.count, elapsed
+
+
+def fill_inbox(path: Path, rows: int) -> float:
+    started = time.perf_counter()
+    inbox = SqliteInbox(path)
+    now = time.time()
+    received = datetime.fromtimestamp(now, UTC).isoformat()
+    payload = json.dumps({"status": "delivered", "location": "DEHAM"})
+
+    def generate(start: int, stop: int):
+        for n in range(start, stop):
+            state = "pending" if n % 20 == 0 else "forwarded"
+            yield (
+                "acme", f"row-{n}", "status", f"SHP-{n % 50000}", "2026-05-01T10:00:00+00:00",
+                payload, f"corr-{n}", "1", received, now, state, now,
+            )  # fmt: skip
+
+    try:
+        step = 100_000
+        for start in range(0, rows, step):
+            inbox.insert_raw(generate(start, min(rows, start + step)))
+    finally:
+        inbox.close()
+    return time.perf_counter() - started
+
+
+def peak_rss_status(inbox: Path) -> float:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "logistics_bridge", "status", "--json"],
+        env=bridge_env(inbox, 4),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _, _, usage = os.wait4(process.pid, 0)
+    process.returncode = 0
+    return usage.ru_maxrss / 1024
+
+
+def peak_rss_serve(inbox: Path, seconds: float, workdir: Path) -> tuple[float, int]:
+    stub = StubOdoo()
+    try:
+        process, _ = start_process(
+            [sys.executable, "-m", "logistics_bridge", "serve"],
+            bridge_env(inbox, 4, stub.url),
+            workdir / "serve-rss.log",
+        )
+        time.sleep(seconds)
+        with open(f"/proc/{process.pid}/status") as status:
+            fields = dict(line.split(":", 1) for line in status if ":" in line)
+        stop_process(process)
+        return int(fields["VmHWM"].split()[0]) / 1024, stub.count
+    finally:
+        stub.close()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=20000, help="callbacks per phase")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads")
+    parser.add_argument("--shipments", type=int, default=2000)
+    parser.add_argument("--seconds", type=float, default=60, help="time cap per phase")
+    parser.add_argument("--inbox-rows", type=int, default=1_000_000)
+    parser.add_argument("--serve-seconds", type=float, default=8)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="bridge-bench-") as tmp:
+        workdir = Path(tmp)
+        print(
+            f"bridge throughput benchmark: {os.cpu_count()} CPU(s), {args.clients} clients, "
+            f"{args.threads} waitress threads, up to {args.events} events per phase"
+        )
+        inbox, results = bench_accept(args, workdir)
+        noop_ok, noop_elapsed, noop_lat = results["noop"]
+        ok, elapsed, latencies = results["durable"]
+        noop_rate, rate = noop_ok / noop_elapsed, ok / elapsed
+        print(f"no-op handler:        {noop_rate:9.0f} req/s ({noop_ok} in {noop_elapsed:.1f}s)")
+        print(
+            f"durable accept:       {rate:9.0f} events/s ({ok} in {elapsed:.1f}s, "
+            "WAL + synchronous=FULL, group commit)"
+        )
+        print(f"ratio durable/no-op:  {rate / noop_rate:9.2f} (target >= 0.8)")
+        print(
+            f"accept latency:       p50 {percentile(latencies, 0.5) * 1000:.2f} ms, "
+            f"p99 {percentile(latencies, 0.99) * 1000:.2f} ms "
+            f"(no-op p50 {percentile(noop_lat, 0.5) * 1000:.2f} ms, "
+            f"p99 {percentile(noop_lat, 0.99) * 1000:.2f} ms)"
+        )
+        forwarded, fwd_elapsed = bench_forward(inbox, ok + 200)
+        print(
+            f"forwarded to stub:    {forwarded / fwd_elapsed:9.0f} events/s "
+            f"({forwarded} in {fwd_elapsed:.1f}s, batch 200, one event per shipment per batch)"
+        )
+        big = workdir / "big.sqlite3"
+        fill_seconds = fill_inbox(big, args.inbox_rows)
+        print(
+            f"inbox of {args.inbox_rows} rows generated in {fill_seconds:.1f}s "
+            f"({os.path.getsize(big) / 2**20:.0f} MiB file)"
+        )
+        print(
+            f"peak RSS `status` over it:            {peak_rss_status(big):6.1f} MB (target <= 80)"
+        )
+        rss, sent = peak_rss_serve(big, args.serve_seconds, workdir)
+        print(
+            f"peak RSS `serve` (forwarding) over it: {rss:6.1f} MB (target <= 80; "
+            f"forwarded {sent} events in {args.serve_seconds:.0f}s)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
