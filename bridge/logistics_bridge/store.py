@@ -462,39 +462,47 @@ class Inbox(ABC):
         return StoredEvent(**dict(zip(_FIELD_NAMES, row, strict=True)))
 
 
-_SQLITE_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS inbox_event (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        endpoint TEXT NOT NULL,
-        event_id TEXT NOT NULL,
-        webhook_id TEXT,
-        event_type TEXT NOT NULL,
-        shipment_reference TEXT NOT NULL,
-        occurred_at TEXT NOT NULL,
-        payload TEXT NOT NULL,
-        correlation_id TEXT NOT NULL,
-        schema_version TEXT NOT NULL,
-        received_at TEXT NOT NULL,
-        received_ts REAL NOT NULL,
-        state TEXT NOT NULL DEFAULT 'pending',
-        attempts INTEGER NOT NULL DEFAULT 0,
-        next_attempt_ts REAL NOT NULL DEFAULT 0,
-        claimed_until REAL,
-        claimed_by TEXT,
-        result TEXT,
-        reason TEXT,
-        updated_ts REAL NOT NULL,
-        UNIQUE (endpoint, event_id),
-        UNIQUE (endpoint, webhook_id)
-    )""",
-    (
-        "CREATE INDEX IF NOT EXISTS inbox_event_pending_shipment "
-        "ON inbox_event (endpoint, shipment_reference, id) WHERE state = 'pending'"
-    ),
-    # Serves the claim scan (pending by id), counts per state and purge.
-    "CREATE INDEX IF NOT EXISTS inbox_event_state ON inbox_event (state, id)",
-    "CREATE TABLE IF NOT EXISTS bridge_meta (key TEXT PRIMARY KEY, value TEXT, updated_ts REAL)",
-)
+def _schema(id_column: str, real: str) -> tuple[str, ...]:
+    """DDL of the inbox for one dialect (they differ only in the id and float types)."""
+    return (
+        f"""CREATE TABLE IF NOT EXISTS inbox_event (
+            id {id_column},
+            endpoint TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            webhook_id TEXT,
+            event_type TEXT NOT NULL,
+            shipment_reference TEXT NOT NULL,
+            occurred_at TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            correlation_id TEXT NOT NULL,
+            schema_version TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            received_ts {real} NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_ts {real} NOT NULL DEFAULT 0,
+            claimed_until {real},
+            claimed_by TEXT,
+            result TEXT,
+            reason TEXT,
+            updated_ts {real} NOT NULL,
+            UNIQUE (endpoint, event_id),
+            UNIQUE (endpoint, webhook_id)
+        )""",
+        (
+            "CREATE INDEX IF NOT EXISTS inbox_event_pending_shipment "
+            "ON inbox_event (endpoint, shipment_reference, id) WHERE state = 'pending'"
+        ),
+        # Serves the claim scan (pending by id), counts per state and purge.
+        "CREATE INDEX IF NOT EXISTS inbox_event_state ON inbox_event (state, id)",
+        "CREATE TABLE IF NOT EXISTS bridge_meta "
+        f"(key TEXT PRIMARY KEY, value TEXT, updated_ts {real})",
+    )
+
+
+# AUTOINCREMENT: ids are never reused after a purge, so they keep meaning receipt order.
+_SQLITE_SCHEMA = _schema("INTEGER PRIMARY KEY AUTOINCREMENT", "REAL")
+_PG_SCHEMA = _schema("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "DOUBLE PRECISION")
 
 
 class SqliteInbox(Inbox):
@@ -549,36 +557,6 @@ class SqliteInbox(Inbox):
         with self._write_lock, self._ops_lock:
             self._writer.close()
             self._operator.close()
-
-
-_PG_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS inbox_event (
-        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        endpoint TEXT NOT NULL,
-        event_id TEXT NOT NULL,
-        webhook_id TEXT,
-        event_type TEXT NOT NULL,
-        shipment_reference TEXT NOT NULL,
-        occurred_at TEXT NOT NULL,
-        payload TEXT NOT NULL,
-        correlation_id TEXT NOT NULL,
-        schema_version TEXT NOT NULL,
-        received_at TEXT NOT NULL,
-        received_ts DOUBLE PRECISION NOT NULL,
-        state TEXT NOT NULL DEFAULT 'pending',
-        attempts INTEGER NOT NULL DEFAULT 0,
-        next_attempt_ts DOUBLE PRECISION NOT NULL DEFAULT 0,
-        claimed_until DOUBLE PRECISION,
-        claimed_by TEXT,
-        result TEXT,
-        reason TEXT,
-        updated_ts DOUBLE PRECISION NOT NULL,
-        UNIQUE (endpoint, event_id),
-        UNIQUE (endpoint, webhook_id)
-    )""",
-    *_SQLITE_SCHEMA[1:3],
-    "CREATE TABLE IF NOT EXISTS bridge_meta (key TEXT PRIMARY KEY, value TEXT, updated_ts FLOAT8)",
-)
 
 
 class PostgresInbox(Inbox):

@@ -21,6 +21,7 @@ if str(BRIDGE_SRC) not in sys.path:
     sys.path.insert(0, str(BRIDGE_SRC))
 
 from logistics_bridge.config import BridgeSettings, load_settings  # noqa: E402
+from logistics_bridge.models import NewEvent  # noqa: E402
 from logistics_bridge.service import BridgeService, build_service  # noqa: E402
 from standardwebhooks.webhooks import Webhook  # noqa: E402
 
@@ -53,6 +54,30 @@ def make_event(event_id: str | None = None, shipment: str = "SHP-1", **extra: An
     }
     event.update(extra)
     return event
+
+
+def new_event(
+    event_id: str,
+    shipment: str = "SHP-1",
+    *,
+    endpoint: str = "acme",
+    webhook_id: str | None = None,
+    correlation_id: str = "corr",
+    received_at: datetime | None = None,
+) -> NewEvent:
+    """A validated event ready for ``Inbox.add``."""
+    return NewEvent(
+        endpoint=endpoint,
+        event_id=event_id,
+        webhook_id=webhook_id,
+        event_type="status",
+        shipment_reference=shipment,
+        occurred_at="2026-05-01T10:00:00+02:00",
+        payload_json='{"k": 1}',
+        correlation_id=correlation_id,
+        schema_version="1",
+        received_at=received_at or datetime.now(UTC),
+    )
 
 
 def signed_headers(

@@ -11,9 +11,8 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import BRIDGE_SRC, SECRET_A
+from conftest import BRIDGE_SRC, SECRET_A, new_event
 from logistics_bridge.cli import main
-from logistics_bridge.models import NewEvent
 from logistics_bridge.store import Outcome, open_inbox
 
 
@@ -103,21 +102,7 @@ def seed(inbox_url: str) -> None:
     try:
         old = datetime.now(UTC) - timedelta(days=40)
         inbox.add(
-            [
-                NewEvent(
-                    endpoint="acme",
-                    event_id=f"e{n}",
-                    webhook_id=None,
-                    event_type="status",
-                    shipment_reference=f"S{n}",
-                    occurred_at="2026-05-01T10:00:00+00:00",
-                    payload_json="{}",
-                    correlation_id="c",
-                    schema_version="1",
-                    received_at=old if n < 3 else datetime.now(UTC),
-                )
-                for n in range(5)
-            ]
+            [new_event(f"e{n}", f"S{n}", received_at=old if n < 3 else None) for n in range(5)]
         )
         claimed = inbox.claim("t", 10, 60)
         outcomes = {

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
 import responses
+from conftest import new_event
 from logistics_bridge.config import ForwardSettings, OdooSettings
 from logistics_bridge.forwarder import Forwarder, full_jitter_delay
-from logistics_bridge.models import NewEvent
 from logistics_bridge.odoo_client import OdooClient
 from logistics_bridge.store import SqliteInbox
 
@@ -80,22 +80,7 @@ def inbox(tmp_path):
 
 
 def add(inbox, event_id, shipment="S1", endpoint="acme", correlation="corr"):
-    inbox.add(
-        [
-            NewEvent(
-                endpoint=endpoint,
-                event_id=event_id,
-                webhook_id=None,
-                event_type="status",
-                shipment_reference=shipment,
-                occurred_at="2026-05-01T10:00:00+02:00",
-                payload_json='{"k": 1}',
-                correlation_id=correlation,
-                schema_version="1",
-                received_at=datetime.now(UTC),
-            )
-        ]
-    )
+    inbox.add([new_event(event_id, shipment, endpoint=endpoint, correlation_id=correlation)])
 
 
 def make_forwarder(inbox, **forward):

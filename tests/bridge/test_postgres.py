@@ -5,29 +5,13 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from datetime import UTC, datetime
 
 import pytest
+from conftest import new_event
 from logistics_bridge.config import ForwardSettings, OdooSettings
 from logistics_bridge.forwarder import Forwarder
-from logistics_bridge.models import NewEvent
 from logistics_bridge.odoo_client import OdooClient
 from logistics_bridge.store import PostgresInbox, open_inbox
-
-
-def new_event(event_id: str, shipment: str, endpoint: str = "acme", webhook_id=None) -> NewEvent:
-    return NewEvent(
-        endpoint=endpoint,
-        event_id=event_id,
-        webhook_id=webhook_id,
-        event_type="status",
-        shipment_reference=shipment,
-        occurred_at="2026-05-01T10:00:00+00:00",
-        payload_json="{}",
-        correlation_id=f"corr-{event_id}",
-        schema_version="1",
-        received_at=datetime.now(UTC),
-    )
 
 
 @pytest.fixture

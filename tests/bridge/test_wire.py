@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import socket
 import time
-from datetime import UTC, datetime
 
 import requests
 from conftest import (
@@ -15,10 +14,10 @@ from conftest import (
     RunningBridge,
     bridge_settings,
     make_event,
+    new_event,
     signed_headers,
     start_bridge,
 )
-from logistics_bridge.models import NewEvent
 
 
 def post(bridge: RunningBridge, document, *, endpoint="acme", secret=SECRET_A, **kwargs):
@@ -243,23 +242,7 @@ def test_backpressure_503_with_retry_after(tmp_path, fake_odoo):
     settings = bridge_settings(tmp_path, fake_odoo.url, high_water_mark=2, retry_after_seconds=7)
     running = start_bridge(settings)
     try:
-        running.service.inbox.add(
-            [
-                NewEvent(
-                    endpoint="acme",
-                    event_id=f"fill-{index}",
-                    webhook_id=None,
-                    event_type="status",
-                    shipment_reference="S",
-                    occurred_at="2026-05-01T10:00:00+00:00",
-                    payload_json="{}",
-                    correlation_id="c",
-                    schema_version="1",
-                    received_at=datetime.now(UTC),
-                )
-                for index in range(3)
-            ]
-        )
+        running.service.inbox.add([new_event(f"fill-{index}", "S") for index in range(3)])
         answer = post(running, make_event())
         assert answer.status_code == 503
         assert answer.headers["Retry-After"] == "7"
