@@ -35,6 +35,7 @@ setup(
     entry_points={
         "console_scripts": [
             "logistics-bridge=logistics_bridge.cli:main",
+            "logistics-tms-simulator=logistics_tms_simulator.cli:main",
         ],
     },
 )

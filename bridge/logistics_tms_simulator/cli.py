@@ -1,0 +1,96 @@
+"""Command line: ``logistics-tms-simulator``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import threading
+from collections.abc import Sequence
+
+import waitress
+
+from .faults import Faults
+from .sender import CallbackSender
+from .server import SimulatedTms
+
+_logger = logging.getLogger(__name__)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="logistics-tms-simulator",
+        description="A TMS speaking the tms-order and tms-event contracts, for demos and tests.",
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8070)
+    parser.add_argument("--bridge-url", default="http://127.0.0.1:8480")
+    parser.add_argument("--endpoint", default="demo_tms", help="endpoint code at the bridge")
+    parser.add_argument(
+        "--secret",
+        default=os.environ.get("TMS_SIMULATOR_SECRET"),
+        help="Standard Webhooks signing secret (default: $TMS_SIMULATOR_SECRET)",
+    )
+    parser.add_argument(
+        "--api-key",
+        default=os.environ.get("TMS_SIMULATOR_API_KEY"),
+        help="X-API-Key expected from Odoo (default: $TMS_SIMULATOR_API_KEY; none = open)",
+    )
+    parser.add_argument("--pace", type=float, default=0.5, help="seconds between callbacks")
+    parser.add_argument("--seed", type=int, help="random seed for repeatable runs")
+    parser.add_argument("--log-level", default="INFO")
+    for name, field in Faults.model_fields.items():
+        flag = "--" + name.replace("_", "-")
+        if field.annotation is bool:
+            parser.add_argument(flag, action="store_true", help=field.description)
+        else:
+            parser.add_argument(flag, type=float, default=field.default, help=field.description)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``logistics-tms-simulator`` console script."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=getattr(logging, str(args.log_level).upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if not args.secret:
+        _logger.error("a signing secret is required: --secret or $TMS_SIMULATOR_SECRET")
+        return 2
+    faults = Faults(**{name: getattr(args, name) for name in Faults.model_fields})
+    events_url = f"{args.bridge_url.rstrip('/')}/v1/tms/{args.endpoint}/events"
+    sender = CallbackSender(events_url, args.secret)
+    app = SimulatedTms(sender, args.api_key, faults, pace_seconds=args.pace, seed=args.seed)
+    server = waitress.create_server(app, host=args.host, port=args.port, threads=4)
+    stop = threading.Event()
+
+    def request_stop(_signum: int, _frame: object) -> None:
+        stop.set()
+        server.close()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    sender.start()
+    _logger.info(
+        "simulated TMS on http://%s:%s, callbacks to %s, faults: %s",
+        args.host,
+        args.port,
+        events_url,
+        faults.model_dump(exclude_defaults=True) or "none",
+    )
+    try:
+        server.run()
+    except OSError:
+        if not stop.is_set():
+            raise
+    finally:
+        sender.stop()
+    _logger.info(
+        "stopped: %s callbacks accepted, %s duplicates acknowledged, %s refused",
+        sender.stats.sent,
+        sender.stats.duplicates_acknowledged,
+        sender.stats.refused,
+    )
+    return 0

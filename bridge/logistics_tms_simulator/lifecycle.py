@@ -1,0 +1,148 @@
+"""The callbacks a transport order produces, from planning to final charges.
+
+Status codes are ANSI X12 214 shipment status codes, the vocabulary most
+TMSs still speak; event times advance by one simulated step per milestone.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from .faults import Faults
+from .orders import TransportOrder
+
+SCHEMA_VERSION = "1"
+UNMAPPED_STATUS = ("ZZ7", "carrier-specific code")
+
+# (status code, detail, location) of the transport milestones, in order.
+MILESTONES = (
+    ("AF", "NS", "Antwerp DC"),
+    ("P1", "NS", "Antwerp DC"),
+    ("X4", "NS", "Liège hub"),
+    ("X6", "NS", "Liège hub"),
+    ("D1", "NS", "Consignee dock"),
+)
+
+
+@dataclass(frozen=True)
+class Callback:
+    """One signed callback to send: the envelope and the webhook-id it goes under."""
+
+    webhook_id: str
+    envelope: dict[str, Any]
+
+
+def expected_freight(order: TransportOrder) -> float:
+    """The freight the order announced, or a simple weight-based rate."""
+    freight = order.payload.get("expected_freight")
+    if isinstance(freight, int | float):
+        return float(freight)
+    lines = order.payload.get("lines") or []
+    weight = sum(float(line.get("weight", 0) or 0) for line in lines if isinstance(line, dict))
+    return round(50.0 + 0.25 * weight, 2)
+
+
+def _envelope(
+    order: TransportOrder, event_type: str, occurred_at: datetime, payload: dict[str, Any]
+) -> Callback:
+    event_id = f"{order.planning_reference}-{event_type}-{uuid.uuid4().hex[:12]}"
+    return Callback(
+        webhook_id=event_id,
+        envelope={
+            "event_id": event_id,
+            "event_type": event_type,
+            "shipment_reference": order.reference,
+            "occurred_at": occurred_at.isoformat(),
+            "correlation_id": order.payload.get("correlation_id"),
+            "schema_version": SCHEMA_VERSION,
+            "payload": payload,
+        },
+    )
+
+
+def lifecycle_callbacks(
+    order: TransportOrder, start: datetime, step: timedelta, faults: Faults, rng: random.Random
+) -> list[Callback]:
+    """Every callback of one order's life, in the order the TMS would send them."""
+    moment = start
+    callbacks = [
+        _envelope(
+            order,
+            "planning",
+            moment,
+            {
+                "planning_reference": order.planning_reference,
+                "carrier": order.carrier,
+                "estimated_delivery": order.estimated_delivery.isoformat(),
+            },
+        )
+    ]
+    unmapped_at = rng.randrange(len(MILESTONES) - 1) if faults.unknown_status_codes else None
+    for index, (code, detail, location) in enumerate(MILESTONES):
+        moment += step
+        if index == unmapped_at:
+            odd_code, odd_detail = UNMAPPED_STATUS
+            callbacks.append(
+                _envelope(
+                    order,
+                    "status",
+                    moment,
+                    {"status_code": odd_code, "status_detail": odd_detail, "location": location},
+                )
+            )
+            moment += step
+        payload = {"status_code": code, "status_detail": detail, "location": location}
+        if code == "D1":
+            callbacks.append(
+                _envelope(
+                    order,
+                    "pod",
+                    moment,
+                    dict(
+                        payload,
+                        pod={
+                            "signed_by": "Receiving clerk",
+                            "signed_at": moment.isoformat(),
+                            "document_reference": f"POD-{order.planning_reference}",
+                        },
+                    ),
+                )
+            )
+        else:
+            callbacks.append(_envelope(order, "status", moment, payload))
+    moment += step
+    amount = expected_freight(order)
+    if faults.charges_out_of_tolerance:
+        amount = round(amount * 1.3, 2)
+    callbacks.append(
+        _envelope(
+            order,
+            "charges",
+            moment,
+            {
+                "charges": [
+                    {
+                        "external_id": f"{order.planning_reference}-BASE",
+                        "type": "base_freight",
+                        "amount": amount,
+                        "currency": order.payload.get("currency") or "EUR",
+                    }
+                ]
+            },
+        )
+    )
+    if faults.shuffle_callbacks:
+        rng.shuffle(callbacks)
+    if faults.duplicate_callbacks:
+        callbacks = [c for callback in callbacks for c in (callback, callback)]
+    return callbacks
+
+
+def cancellation_callback(order: TransportOrder, moment: datetime) -> Callback:
+    return _envelope(
+        order, "status", moment, {"status_code": "CA", "status_detail": "NS", "location": ""}
+    )

@@ -1,0 +1,142 @@
+"""The simulated TMS's order book, with idempotent order intake."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+CARRIERS = (
+    {"code": "DHLF", "name": "DHL Freight"},
+    {"code": "DSV", "name": "DSV Road"},
+    {"code": "KN", "name": "Kuehne+Nagel Road"},
+)
+
+
+@dataclass
+class Answer:
+    """An HTTP answer the TMS gave, kept so a retried request gets the same one."""
+
+    status: int
+    body: dict[str, Any]
+
+
+@dataclass
+class TransportOrder:
+    reference: str
+    planning_reference: str
+    carrier: dict[str, str]
+    payload: dict[str, Any]
+    estimated_delivery: datetime
+    version: int = 1
+    cancelled: bool = False
+    received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+class IdempotencyConflict(Exception):
+    """The same Idempotency-Key came with a different request body."""
+
+
+class UnknownOrder(Exception):
+    """No order has this reference."""
+
+
+def order_reference(payload: dict[str, Any]) -> str | None:
+    """Our (Odoo's) shipment reference in an order payload."""
+    for key in ("shipment_reference", "reference"):
+        value = payload.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+class OrderBook:
+    """Orders by reference and answers by idempotency key; safe across threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._orders: dict[str, TransportOrder] = {}
+        self._by_planning: dict[str, str] = {}
+        self._answers: dict[str, tuple[str, Answer]] = {}
+        self._numbers = itertools.count(1)
+
+    def create(self, key: str, body: bytes, payload: dict[str, Any]) -> tuple[Answer, bool]:
+        """Create an order once; return (answer, created_now).
+
+        A repeated key with the same body replays the first answer; the same
+        order under a new key is a 409 naming the existing planning reference.
+        """
+        fingerprint = hashlib.sha256(body).hexdigest()
+        with self._lock:
+            if key in self._answers:
+                seen_fingerprint, answer = self._answers[key]
+                if seen_fingerprint != fingerprint:
+                    raise IdempotencyConflict(key)
+                return answer, False
+            reference = order_reference(payload) or ""
+            existing = self._orders.get(reference)
+            if existing is not None:
+                answer = Answer(
+                    409,
+                    {
+                        "error": "order_exists",
+                        "message": f"order {reference} already exists",
+                        "planning_reference": existing.planning_reference,
+                    },
+                )
+                self._answers[key] = (fingerprint, answer)
+                return answer, False
+            number = next(self._numbers)
+            order = TransportOrder(
+                reference=reference,
+                planning_reference=f"TMS-{number:06d}",
+                carrier=dict(CARRIERS[number % len(CARRIERS)]),
+                payload=payload,
+                estimated_delivery=datetime.now(UTC).replace(microsecond=0) + timedelta(days=2),
+            )
+            self._orders[reference] = order
+            self._by_planning[order.planning_reference] = reference
+            answer = Answer(201, self._describe(order))
+            self._answers[key] = (fingerprint, answer)
+            return answer, True
+
+    def update(self, reference: str, payload: dict[str, Any]) -> Answer:
+        with self._lock:
+            order = self._find(reference)
+            order.payload = payload
+            order.version += 1
+            return Answer(200, self._describe(order))
+
+    def cancel(self, reference: str) -> tuple[Answer, TransportOrder]:
+        with self._lock:
+            order = self._find(reference)
+            order.cancelled = True
+            return Answer(200, dict(self._describe(order), status="cancelled")), order
+
+    def get(self, reference: str) -> TransportOrder:
+        with self._lock:
+            return self._find(reference)
+
+    def all(self) -> list[TransportOrder]:
+        with self._lock:
+            return list(self._orders.values())
+
+    def _find(self, reference: str) -> TransportOrder:
+        key = self._by_planning.get(reference, reference)
+        try:
+            return self._orders[key]
+        except KeyError:
+            raise UnknownOrder(reference) from None
+
+    @staticmethod
+    def _describe(order: TransportOrder) -> dict[str, Any]:
+        return {
+            "planning_reference": order.planning_reference,
+            "reference": order.reference,
+            "carrier": order.carrier,
+            "estimated_delivery": order.estimated_delivery.isoformat(),
+            "version": order.version,
+        }

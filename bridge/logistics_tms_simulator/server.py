@@ -1,0 +1,166 @@
+"""The simulated TMS's HTTP side: the ``tms-order`` v1 contract, served by waitress."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from .faults import Faults
+from .lifecycle import cancellation_callback, lifecycle_callbacks
+from .orders import IdempotencyConflict, OrderBook, UnknownOrder, order_reference
+from .sender import CallbackSender
+
+_logger = logging.getLogger(__name__)
+
+_ORDER_PATH = re.compile(r"^/v1/orders/(?P<reference>[^/]+)(?P<cancel>/cancel)?/?$")
+StartResponse = Callable[..., Any]
+
+
+class SimulatedTms:
+    """WSGI application of the simulated TMS.
+
+    Orders are accepted under an ``Idempotency-Key`` and answered 201 with a
+    planning reference and a carrier; the order's lifecycle is then reported to
+    the bridge, one callback every ``pace_seconds``, with event times spread
+    one ``event_step`` apart and ending now.
+    """
+
+    def __init__(
+        self,
+        sender: CallbackSender,
+        api_key: str | None,
+        faults: Faults,
+        pace_seconds: float = 0.5,
+        event_step: timedelta = timedelta(hours=3),
+        seed: int | None = None,
+    ) -> None:
+        self.orders = OrderBook()
+        self.faults = faults
+        self._sender = sender
+        self._api_key = api_key
+        self._pace = pace_seconds
+        self._step = event_step
+        self._rng = random.Random(seed)
+        self._rng_lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
+        try:
+            status, document = self._route(method, path, environ)
+        except Exception:  # the simulator answers 500 like a real TMS would, and says so
+            _logger.exception("simulator failure on %s %s", method, path)
+            status, document = 500, {"error": "internal", "message": "simulator failure"}
+        body = json.dumps(document).encode()
+        start_response(
+            f"{status} {'OK' if status < 400 else 'ERROR'}",
+            [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+        )
+        return [body]
+
+    def _route(self, method: str, path: str, environ: dict[str, Any]) -> tuple[int, dict]:
+        if path == "/healthz":
+            return 200, {"status": "ok", "orders": len(self.orders.all())}
+        if path == "/v1/orders" and method == "GET":
+            return 200, {"orders": [self._summary(o) for o in self.orders.all()]}
+        if self._api_key and environ.get("HTTP_X_API_KEY") != self._api_key:
+            return 401, {"error": "unauthorized", "message": "missing or wrong X-API-Key"}
+        if path in ("/v1/orders", "/v1/orders/") and method == "POST":
+            return self._create(environ)
+        match = _ORDER_PATH.match(path)
+        if match and match["cancel"] and method == "POST":
+            return self._cancel(match["reference"])
+        if match and not match["cancel"] and method == "PUT":
+            return self._update(match["reference"], environ)
+        return 404, {"error": "not_found", "message": f"no route for {method} {path}"}
+
+    def _misbehave(self) -> tuple[int, dict] | None:
+        if self.faults.order_delay_seconds:
+            time.sleep(self.faults.order_delay_seconds)
+        with self._rng_lock:
+            failing = self._rng.random() < self.faults.order_error_rate
+        if failing:
+            return 503, {"error": "unavailable", "message": "simulated outage"}
+        return None
+
+    def _create(self, environ: dict[str, Any]) -> tuple[int, dict]:
+        refusal = self._misbehave()
+        if refusal:
+            return refusal
+        key = environ.get("HTTP_IDEMPOTENCY_KEY")
+        if not key:
+            return 400, {"error": "missing_idempotency_key", "message": "Idempotency-Key needed"}
+        body = _read(environ)
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return 400, {"error": "malformed_json", "message": "body is not JSON"}
+        if not isinstance(payload, dict) or not order_reference(payload):
+            return 422, {
+                "error": "invalid_order",
+                "message": "shipment_reference is required",
+                "fields": ["shipment_reference"],
+            }
+        try:
+            answer, created = self.orders.create(key, body, payload)
+        except IdempotencyConflict:
+            return 422, {
+                "error": "idempotency_key_reused",
+                "message": "this Idempotency-Key was used for a different order",
+            }
+        if created:
+            self._report_lifecycle(order_reference(payload) or "")
+        return answer.status, answer.body
+
+    def _update(self, reference: str, environ: dict[str, Any]) -> tuple[int, dict]:
+        refusal = self._misbehave()
+        if refusal:
+            return refusal
+        try:
+            payload = json.loads(_read(environ))
+            answer = self.orders.update(reference, payload)
+        except ValueError:
+            return 400, {"error": "malformed_json", "message": "body is not JSON"}
+        except UnknownOrder:
+            return 404, {"error": "unknown_order", "message": f"no order {reference}"}
+        return answer.status, answer.body
+
+    def _cancel(self, reference: str) -> tuple[int, dict]:
+        try:
+            answer, order = self.orders.cancel(reference)
+        except UnknownOrder:
+            return 404, {"error": "unknown_order", "message": f"no order {reference}"}
+        self._sender.schedule(
+            cancellation_callback(order, datetime.now(UTC)), time.monotonic() + self._pace
+        )
+        return answer.status, answer.body
+
+    def _report_lifecycle(self, reference: str) -> None:
+        order = self.orders.get(reference)
+        with self._rng_lock:
+            count = 8
+            start = datetime.now(UTC).replace(microsecond=0) - self._step * count
+            callbacks = lifecycle_callbacks(order, start, self._step, self.faults, self._rng)
+        now = time.monotonic()
+        for position, callback in enumerate(callbacks, start=1):
+            self._sender.schedule(callback, now + position * self._pace)
+
+    @staticmethod
+    def _summary(order: Any) -> dict[str, Any]:
+        return {
+            "reference": order.reference,
+            "planning_reference": order.planning_reference,
+            "version": order.version,
+            "cancelled": order.cancelled,
+        }
+
+
+def _read(environ: dict[str, Any]) -> bytes:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    return environ["wsgi.input"].read(length) if length else b""

@@ -1,0 +1,193 @@
+"""The TMS simulator against the real bridge: contract, idempotency, signed lifecycle, faults."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import waitress
+from conftest import SECRET_A, bridge_settings, start_bridge
+from logistics_tms_simulator.faults import Faults
+from logistics_tms_simulator.sender import CallbackSender
+from logistics_tms_simulator.server import SimulatedTms
+
+API_KEY = "tms-key"
+
+
+@dataclass
+class Stack:
+    tms_url: str
+    tms: SimulatedTms
+    sender: CallbackSender
+    inbox_events: Callable[[], list[Any]]
+
+
+def _order(reference: str = "SHP/2026/00001", **extra: Any) -> dict[str, Any]:
+    order = {
+        "shipment_reference": reference,
+        "correlation_id": "corr-1",
+        "lines": [{"product": "Widget", "quantity": 2, "weight": 40.0}],
+    }
+    order.update(extra)
+    return order
+
+
+def _post(stack: Stack, body: dict, key: str | None = "key-1", api_key: str = API_KEY):
+    headers = {"X-API-Key": api_key}
+    if key:
+        headers["Idempotency-Key"] = key
+    return requests.post(f"{stack.tms_url}/v1/orders", json=body, headers=headers, timeout=5)
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.fixture
+def make_stack(tmp_path: Path) -> Iterator[Callable[..., Stack]]:
+    started: list[Callable[[], None]] = []
+
+    def build(faults: Faults | None = None, bridge_up: bool = True) -> Stack:
+        settings = bridge_settings(tmp_path, endpoints={"demo": [SECRET_A]})
+        bridge = start_bridge(settings) if bridge_up else None
+        bridge_url = bridge.url if bridge else "http://127.0.0.1:9"
+        sender = CallbackSender(
+            f"{bridge_url}/v1/tms/demo/events", SECRET_A, backoff_cap_seconds=0.2
+        )
+        tms = SimulatedTms(sender, API_KEY, faults or Faults(), pace_seconds=0.01, seed=7)
+        server = waitress.create_server(tms, host="127.0.0.1", port=0, threads=2)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        sender.start()
+
+        def stop() -> None:
+            sender.stop()
+            server.close()
+            if bridge:
+                bridge.service.shutdown()
+
+        started.append(stop)
+
+        def inbox_events() -> list[Any]:
+            return bridge.service.inbox.list_events() if bridge else []
+
+        return Stack(f"http://127.0.0.1:{server.effective_port}", tms, sender, inbox_events)
+
+    yield build
+    for stop in started:
+        stop()
+
+
+def test_order_is_planned_once_per_idempotency_key(make_stack):
+    stack = make_stack()
+    first = _post(stack, _order())
+    assert first.status_code == 201
+    planning = first.json()["planning_reference"]
+    assert planning.startswith("TMS-")
+    assert first.json()["carrier"]["code"]
+
+    replay = _post(stack, _order())
+    assert (replay.status_code, replay.json()) == (201, first.json())
+
+    again = _post(stack, _order(), key="key-2")
+    assert again.status_code == 409
+    assert again.json() == {
+        "error": "order_exists",
+        "message": "order SHP/2026/00001 already exists",
+        "planning_reference": planning,
+    }
+    assert len(stack.tms.orders.all()) == 1
+
+
+def test_bad_order_calls_get_clear_answers(make_stack):
+    stack = make_stack()
+    assert _post(stack, _order(), api_key="wrong").status_code == 401
+    assert _post(stack, _order(), key=None).json()["error"] == "missing_idempotency_key"
+    missing_reference = _post(stack, {"lines": []})
+    assert missing_reference.status_code == 422
+    assert missing_reference.json()["fields"] == ["shipment_reference"]
+    assert _post(stack, _order()).status_code == 201
+    reused = _post(stack, _order(correlation_id="other"))
+    assert reused.status_code == 422
+    assert reused.json()["error"] == "idempotency_key_reused"
+
+
+def test_lifecycle_reaches_the_bridge_signed_and_in_order(make_stack):
+    stack = make_stack()
+    _post(stack, _order())
+    assert _wait_for(lambda: len(stack.inbox_events()) == 7)
+    events = sorted(stack.inbox_events(), key=lambda e: e.id)
+    kinds = [e.event_type for e in events]
+    assert kinds == ["planning", "status", "status", "status", "status", "pod", "charges"]
+    codes = [json.loads(e.payload_json).get("status_code") for e in events[1:6]]
+    assert codes == ["AF", "P1", "X4", "X6", "D1"]
+    times = [e.occurred_at for e in events]
+    assert times == sorted(times)
+    assert {e.shipment_reference for e in events} == {"SHP/2026/00001"}
+    assert {e.correlation_id for e in events} == {"corr-1"}
+    charges = json.loads(events[-1].payload_json)["charges"]
+    assert charges == [
+        {
+            "external_id": charges[0]["external_id"],
+            "type": "base_freight",
+            "amount": 60.0,
+            "currency": "EUR",
+        }
+    ]
+    assert stack.sender.stats.refused == 0
+
+
+def test_cancellation_is_reported(make_stack):
+    stack = make_stack()
+    planning = _post(stack, _order()).json()["planning_reference"]
+    answer = requests.post(
+        f"{stack.tms_url}/v1/orders/{planning}/cancel", headers={"X-API-Key": API_KEY}, timeout=5
+    )
+    assert answer.json()["status"] == "cancelled"
+    assert _wait_for(
+        lambda: any(
+            json.loads(e.payload_json).get("status_code") == "CA" for e in stack.inbox_events()
+        )
+    )
+
+
+def test_fault_switches(make_stack):
+    faults = Faults(
+        duplicate_callbacks=True, unknown_status_codes=True, charges_out_of_tolerance=True
+    )
+    stack = make_stack(faults)
+    _post(stack, _order())
+    assert _wait_for(lambda: stack.sender.stats.duplicates_acknowledged == 8)
+    events = stack.inbox_events()
+    assert len(events) == 8
+    codes = {json.loads(e.payload_json).get("status_code") for e in events}
+    assert "ZZ7" in codes
+    charge = next(e for e in events if e.event_type == "charges")
+    assert json.loads(charge.payload_json)["charges"][0]["amount"] == 78.0
+
+
+def test_order_outage_answers_503(make_stack):
+    stack = make_stack(Faults(order_error_rate=1.0))
+    answer = _post(stack, _order())
+    assert answer.status_code == 503
+    assert stack.tms.orders.all() == []
+
+
+def test_callbacks_wait_for_the_bridge(make_stack):
+    stack = make_stack(bridge_up=False)
+    _post(stack, _order())
+    assert _wait_for(lambda: stack.sender.stats.retried >= 7)
+    assert stack.sender.stats.sent == 0
+    assert stack.sender.pending() == 7
