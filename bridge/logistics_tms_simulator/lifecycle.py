@@ -76,8 +76,8 @@ def lifecycle_callbacks(
             moment,
             {
                 "planning_reference": order.planning_reference,
-                "carrier": order.carrier,
-                "estimated_delivery": order.estimated_delivery.isoformat(),
+                "carrier": order.carrier["name"],
+                "eta": order.estimated_delivery.isoformat(),
             },
         )
     ]
@@ -127,7 +127,7 @@ def lifecycle_callbacks(
                 "charges": [
                     {
                         "external_id": f"{order.planning_reference}-BASE",
-                        "type": "base_freight",
+                        "charge_type": "base_freight",
                         "amount": amount,
                         "currency": order.payload.get("currency") or "EUR",
                     }

@@ -141,7 +141,7 @@ def test_lifecycle_reaches_the_bridge_signed_and_in_order(make_stack):
     assert charges == [
         {
             "external_id": charges[0]["external_id"],
-            "type": "base_freight",
+            "charge_type": "base_freight",
             "amount": 60.0,
             "currency": "EUR",
         }
