@@ -17,8 +17,10 @@
         "data/logistics_data_ownership_data.xml",
         "data/logistics_masking_rule_data.xml",
         "data/ir_cron_data.xml",
+        "data/queue_job_data.xml",
         "views/logistics_endpoint_views.xml",
         "views/logistics_integration_log_views.xml",
+        "views/logistics_outbound_message_views.xml",
         "views/logistics_event_type_views.xml",
         "views/logistics_data_ownership_views.xml",
         "views/logistics_interface_views.xml",
@@ -26,6 +28,7 @@
         "views/res_config_settings_views.xml",
         "views/logistics_integration_menus.xml",
     ],
+    "external_dependencies": {"python": ["requests"]},
     "demo": ["demo/logistics_endpoint_demo.xml"],
     "installable": True,
 }

@@ -160,6 +160,18 @@ class LogisticsEndpoint(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        endpoints = super().create(vals_list)
+        endpoints._ensure_job_channel()
+        return endpoints
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "code" in vals:
+            self._ensure_job_channel()
+        return res
+
     def action_open_logs(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -179,6 +191,43 @@ class LogisticsEndpoint(models.Model):
     def _get_channel_name(self):
         self.ensure_one()
         return f"root.logistics.{self.code}"
+
+    def _ensure_job_channel(self):
+        """Create the queue_job channel root.logistics.<code> of each endpoint if missing.
+
+        The channel record carries no capacity by itself (the job runner's
+        ``channels`` option does); it lets administrators see and configure
+        the endpoint's jobs apart from everything else. Channels of a former
+        code are kept: jobs may still be queued on them.
+        """
+        channel_model = self.env["queue.job.channel"].sudo()
+        parent = self.env.ref("logistics_integration.channel_logistics", raise_if_not_found=False)
+        if not parent:
+            root = self.env.ref("queue_job.channel_root")
+            parent = channel_model.search(
+                [("name", "=", "logistics"), ("parent_id", "=", root.id)], limit=1
+            ) or channel_model.create({"name": "logistics", "parent_id": root.id})
+        for code in set(self.mapped("code")):
+            if not channel_model.search_count(
+                [("name", "=", code), ("parent_id", "=", parent.id)], limit=1
+            ):
+                channel_model.create({"name": code, "parent_id": parent.id})
+
+    def _get_failure_assignee(self):
+        """Who is asked to act when an exchange with this endpoint fails for good.
+
+        The endpoint's responsible, else an Integration Administrator (the
+        administrator account first), else the current user.
+        """
+        self.ensure_one()
+        if self.responsible_user_id.active:
+            return self.responsible_user_id
+        group = self.env.ref("logistics_integration.group_integration_admin")
+        admins = group.sudo().users.filtered(lambda u: u.active and not u.share)
+        admin = self.env.ref("base.user_admin", raise_if_not_found=False)
+        if admin and admin in admins:
+            return admin
+        return admins[:1] or self.env.user
 
     @api.model
     def _production_call_refusal(self):

@@ -2,6 +2,7 @@ import uuid
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from ..masking import bounded_text, render_payload
 
@@ -71,6 +72,13 @@ class LogisticsIntegrationLog(models.Model):
     response = fields.Text(readonly=True)
     error = fields.Text(readonly=True)
     job_id = fields.Many2one(comodel_name="queue.job", readonly=True, ondelete="set null")
+    outbound_message_id = fields.Many2one(
+        comodel_name="logistics.outbound.message",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The outbox message this attempt delivered.",
+    )
     is_failure = fields.Boolean(
         compute="_compute_is_failure",
         store=True,
@@ -113,6 +121,13 @@ class LogisticsIntegrationLog(models.Model):
             "res_id": self.res_id,
             "view_mode": "form",
         }
+
+    def action_replay(self):
+        """Send the outbound message of this attempt again (same idempotency key)."""
+        self.ensure_one()
+        if not self.outbound_message_id:
+            raise UserError(_("Only outbound attempts of an outbox message can be replayed."))
+        return self.outbound_message_id.action_replay()
 
     def action_view_correlated(self):
         """Open every exchange of the same transaction."""
