@@ -1,0 +1,416 @@
+import hashlib
+import logging
+
+import psycopg2
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.logistics_integration import outbound
+
+from ..profiles import ContractError, ResponseError, get_profile
+
+_logger = logging.getLogger(__name__)
+
+EXPORT_STATES = [
+    ("not_exported", "Not Exported"),
+    ("blocked", "Blocked"),
+    ("queued", "Queued"),
+    ("exported", "Exported"),
+    ("export_failed", "Export Failed"),
+    ("cancelled", "Cancelled"),
+]
+ORDER_OPERATION = "tms_order"
+CANCEL_OPERATION = "tms_order_cancel"
+BLOCKED_ACTIVITY = "logistics_tms_export.mail_activity_type_tms_blocked"
+FAILED_ACTIVITY = "logistics_tms_export.mail_activity_type_tms_failed"
+
+
+class LogisticsShipment(models.Model):
+    _inherit = "logistics.shipment"
+
+    export_state = fields.Selection(
+        selection=EXPORT_STATES,
+        required=True,
+        default="not_exported",
+        index=True,
+        copy=False,
+        tracking=True,
+        help="Where the shipment stands with the TMS; the transport state follows "
+        "the milestones separately.",
+    )
+    export_blocked_reason = fields.Text(
+        readonly=True, copy=False, help="Why the shipment was not sent to the TMS."
+    )
+    export_version = fields.Integer(
+        readonly=True, copy=False, help="Payload version last queued for the TMS."
+    )
+    export_sent_version = fields.Integer(
+        readonly=True, copy=False, help="Highest payload version the TMS acknowledged."
+    )
+    export_fingerprint = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Hash of the last queued payload without its version, to notice changes.",
+    )
+    tms_endpoint_id = fields.Many2one(
+        comodel_name="logistics.endpoint",
+        string="TMS",
+        readonly=True,
+        copy=False,
+        help="The TMS this shipment was sent to.",
+    )
+    outbound_message_count = fields.Integer(compute="_compute_outbound_message_count")
+
+    def _compute_outbound_message_count(self):
+        counts = dict(
+            self.env["logistics.outbound.message"]
+            .sudo()
+            ._read_group(
+                [("model", "=", self._name), ("res_id", "in", self.ids)], ["res_id"], ["__count"]
+            )
+        )
+        for shipment in self:
+            shipment.outbound_message_count = counts.get(shipment.id, 0)
+
+    # ------------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------------
+
+    def action_tms_revalidate(self):
+        """Check the shipment against the contract again and queue it if it passes."""
+        self.ensure_one()
+        if self.export_state in ("cancelled",):
+            raise UserError(_("A cancelled shipment is not sent to the TMS."))
+        self._tms_sync()
+        return True
+
+    def action_tms_replay(self):
+        """Send the last TMS message of this shipment again (same idempotency key)."""
+        self.ensure_one()
+        message = self._tms_messages().filtered(lambda m: m.state != "cancelled")[:1]
+        if not message:
+            raise UserError(_("This shipment has no TMS message to replay."))
+        message.action_replay()
+        if message.operation == ORDER_OPERATION:
+            self.sudo().export_state = "queued"
+        return True
+
+    def action_view_outbound_messages(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "logistics_integration.logistics_outbound_message_action"
+        )
+        action["domain"] = [("model", "=", self._name), ("res_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    # ------------------------------------------------------------------
+    # Trigger
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _tms_export_pickings(self, pickings):
+        """Give each outgoing picking its one shipment and queue its export.
+
+        Safe to call any number of times and from concurrent transactions:
+        a picking that already has a shipment is left alone, and the unique
+        constraint on picking_id settles a race (see _tms_get_or_create).
+        """
+        shipments = self.browse()
+        for picking in pickings:
+            shipment = self._tms_get_or_create(picking)
+            if shipment and shipment.export_state == "not_exported":
+                shipment._tms_sync()
+            shipments |= shipment
+        return shipments
+
+    @api.model
+    def _tms_get_or_create(self, picking):
+        """The shipment of ``picking``, created if needed; empty if a concurrent
+        transaction is creating it.
+
+        The insert runs in a savepoint: when another transaction inserted the
+        same picking first, the unique constraint fails only this savepoint. In
+        the same transaction the existing shipment is returned; from another
+        one it is not visible yet (repeatable read), and that transaction owns
+        the export, so nothing is returned.
+        """
+        existing = self.sudo().search([("picking_id", "=", picking.id)], limit=1)
+        if existing:
+            return existing
+        try:
+            with self.env.cr.savepoint():
+                return self.sudo().create(self._prepare_tms_shipment_vals(picking))
+        except psycopg2.errors.UniqueViolation:
+            self.env.invalidate_all()
+            _logger.info("Shipment of %s created concurrently; keeping that one", picking.name)
+            return self.sudo().search([("picking_id", "=", picking.id)], limit=1)
+
+    @api.model
+    def _prepare_tms_shipment_vals(self, picking):
+        order = picking.sale_id
+        return {
+            "company_id": picking.company_id.id,
+            "sale_order_id": order.id,
+            "picking_id": picking.id,
+            "partner_id": (picking.partner_id or order.partner_shipping_id).id,
+            "carrier_id": (picking.carrier_id or order.carrier_id).id,
+            "user_id": (order.user_id or self.env.user).id,
+        }
+
+    # ------------------------------------------------------------------
+    # Validation, change detection and sending
+    # ------------------------------------------------------------------
+
+    def _get_tms_endpoint(self):
+        self.ensure_one()
+        return self.tms_endpoint_id or self.company_id.logistics_tms_endpoint_id
+
+    def _tms_sync(self):
+        """Bring the TMS in line with the shipment, or block it with the reason.
+
+        First export (POST, version 1), re-validation of a blocked shipment,
+        and changes after export (PUT with the next payload version, or a block
+        when the TMS does not accept updates) all go through here. A shipment
+        whose payload did not change is left alone.
+        """
+        for shipment in self.sudo():
+            if shipment.export_state == "cancelled" or not shipment.picking_id:
+                continue
+            endpoint = shipment._get_tms_endpoint()
+            if not endpoint:
+                shipment._tms_block(
+                    [_("no default TMS is configured for %s", shipment.company_id.name)]
+                )
+                continue
+            profile = get_profile(endpoint.tms_profile or "generic_v1")
+            version = shipment.export_version + 1
+            try:
+                payload = profile.build_order_payload(shipment, payload_version=version)
+            except ContractError as err:
+                shipment._tms_block(err.problems)
+                continue
+            fingerprint = self._tms_fingerprint(payload)
+            if fingerprint == shipment.export_fingerprint:
+                if shipment.export_state == "blocked":
+                    shipment._tms_unblock(
+                        "exported"
+                        if shipment.export_sent_version >= shipment.export_version
+                        else "queued"
+                    )
+                continue
+            if shipment.export_sent_version and not endpoint.accepts_updates:
+                shipment._tms_block(
+                    [
+                        _(
+                            "the order changed after it was sent, and %(tms)s does not "
+                            "accept updates: change it in the TMS or revert the change",
+                            tms=endpoint.name,
+                        )
+                    ],
+                    title=_("Update refused"),
+                )
+                continue
+            shipment._tms_enqueue_order(endpoint, profile, payload, fingerprint)
+
+    def _tms_sync_if_tracked(self):
+        """Re-validate blocked shipments and send changes of queued or exported ones."""
+        self.sudo().filtered(
+            lambda s: s.export_state in ("blocked", "queued", "exported")
+        )._tms_sync()
+
+    @api.model
+    def _tms_fingerprint(self, payload):
+        content = {k: v for k, v in payload.items() if k != "payload_version"}
+        return hashlib.sha256(outbound.dumps(content).encode("utf-8")).hexdigest()
+
+    def _tms_enqueue_order(self, endpoint, profile, payload, fingerprint):
+        self.ensure_one()
+        update = bool(self.export_sent_version)
+        self._tms_messages(ORDER_OPERATION).filtered(lambda m: m.state == "pending")._cancel()
+        version = payload["payload_version"]
+        message = self.env["logistics.outbound.message"]._enqueue(
+            endpoint,
+            ORDER_OPERATION,
+            self,
+            payload,
+            profile.update_path(self) if update else profile.create_path(self),
+            http_method="PUT" if update else "POST",
+            payload_version=version,
+            schema_version=profile.schema_label,
+            description=_(
+                "%(action)s %(shipment)s v%(version)s in %(tms)s",
+                action=_("Update") if update else _("Create"),
+                shipment=self.name,
+                version=version,
+                tms=endpoint.name,
+            ),
+        )
+        self.write(
+            {
+                "tms_endpoint_id": endpoint.id,
+                "export_version": version,
+                "export_fingerprint": fingerprint,
+            }
+        )
+        self._tms_unblock("queued")
+        return message
+
+    def _tms_block(self, problems, title=None):
+        """Stop the export, say why (every problem), and ask the salesperson to act."""
+        self.ensure_one()
+        title = title or _("Not sent to the TMS")
+        reason = "\n".join(f"- {problem}" for problem in problems)
+        if self.export_state == "blocked" and self.export_blocked_reason == reason:
+            return
+        self.write({"export_state": "blocked", "export_blocked_reason": reason})
+        self.activity_unlink([BLOCKED_ACTIVITY])
+        user = self.sale_order_id.user_id or self.user_id or self.env.user
+        self.activity_schedule(
+            BLOCKED_ACTIVITY,
+            summary=title,
+            note=_("%(title)s:\n%(reason)s", title=title, reason=reason),
+            user_id=user.id,
+        )
+
+    def _tms_unblock(self, state):
+        self.write({"export_state": state, "export_blocked_reason": False})
+        self.activity_unlink([BLOCKED_ACTIVITY])
+
+    def _tms_messages(self, operation=None):
+        """TMS messages of this shipment, newest first."""
+        domain = [("model", "=", self._name), ("res_id", "=", self.id)]
+        if operation:
+            domain.append(("operation", "=", operation))
+        else:
+            domain.append(("operation", "in", (ORDER_OPERATION, CANCEL_OPERATION)))
+        return self.env["logistics.outbound.message"].sudo().search(domain, order="id desc")
+
+    def _tms_cancel(self, reason=None):
+        """Withdraw the order from the TMS, through the outbox, if it was ever sent."""
+        for shipment in self.sudo():
+            if shipment.export_state in ("cancelled", "not_exported"):
+                continue
+            shipment._tms_messages(ORDER_OPERATION).filtered(
+                lambda m: m.state == "pending"
+            )._cancel()
+            endpoint = shipment._get_tms_endpoint()
+            if not shipment.export_sent_version or not endpoint:
+                shipment._tms_unblock("cancelled")
+                continue
+            profile = get_profile(endpoint.tms_profile or "generic_v1")
+            self.env["logistics.outbound.message"]._enqueue(
+                endpoint,
+                CANCEL_OPERATION,
+                shipment,
+                profile.build_cancel_payload(shipment, reason),
+                profile.cancel_path(shipment),
+                payload_version=shipment.export_version,
+                schema_version=profile.schema_label,
+                description=_("Cancel %(shipment)s in %(tms)s", shipment=shipment.name,
+                              tms=endpoint.name),
+            )
+            shipment._tms_unblock("cancelled")
+
+    # ------------------------------------------------------------------
+    # Outbox hooks
+    # ------------------------------------------------------------------
+
+    def _outbound_conflict_is_success(self, message, body):
+        if message.operation != ORDER_OPERATION or message.http_method != "POST":
+            return False
+        return get_profile(message.endpoint_id.tms_profile or "generic_v1").order_exists(body)
+
+    def _on_outbound_success(self, message, response_json):
+        """The TMS took the order (or its cancellation): record what it planned."""
+        self.ensure_one()
+        if message.operation == CANCEL_OPERATION:
+            self._tms_record_milestone(message, "cancelled", f"odoo-cancel:{self.name}")
+            return
+        if message.operation != ORDER_OPERATION:
+            return
+        profile = get_profile(message.endpoint_id.tms_profile or "generic_v1")
+        try:
+            planning = profile.parse_order_response(response_json)
+        except ResponseError as err:
+            self._on_outbound_failure(
+                message, _("The TMS accepted the order but its answer is unreadable: %s", err)
+            )
+            return
+        vals = {
+            "tms_reference": planning.reference,
+            "export_sent_version": max(self.export_sent_version, message.payload_version),
+        }
+        if planning.estimated_delivery:
+            vals["estimated_date"] = planning.estimated_delivery
+        if message.payload_version >= self.export_version and self.export_state != "cancelled":
+            vals["export_state"] = "exported"
+        carrier_note = self._tms_map_carrier(planning, vals)
+        self.write(vals)
+        self.activity_unlink([FAILED_ACTIVITY])
+        if carrier_note:
+            self.message_post(body=carrier_note)
+        self._tms_record_milestone(message, "shipment_planned", f"tms-order:{planning.reference}")
+
+    def _tms_map_carrier(self, planning, vals):
+        """Put the carrier the TMS assigned into ``vals``; return a note if none matches."""
+        codes = [c for c in (planning.carrier_code, planning.carrier_name) if c]
+        if not codes:
+            return None
+        domain = [("logistics_carrier_code", "in", codes)]
+        for code in codes:
+            domain = ["|", *domain, ("name", "=ilike", code)]
+        carrier = self.env["delivery.carrier"].sudo().search(domain, limit=1)
+        if carrier:
+            vals["carrier_id"] = carrier.id
+            return None
+        return _(
+            "The TMS assigned carrier %(name)s (code %(code)s), which matches no delivery "
+            "method.",
+            name=planning.carrier_name or "-",
+            code=planning.carrier_code or "-",
+        )
+
+    def _tms_record_milestone(self, message, code, external_event_id):
+        """Record a milestone reported by the TMS exchange, once."""
+        milestone_model = self.env["logistics.milestone"].sudo()
+        domain = [
+            ("endpoint_id", "=", message.endpoint_id.id),
+            ("external_event_id", "=", external_event_id),
+        ]
+        if milestone_model.search_count(domain, limit=1):
+            return
+        event_type = self.env.ref(f"logistics_integration.event_type_{code}")
+        milestone_model.create(
+            {
+                "shipment_id": self.id,
+                "event_type_id": event_type.id,
+                "event_time": fields.Datetime.now(),
+                "endpoint_id": message.endpoint_id.id,
+                "external_event_id": external_event_id,
+                "raw_code": message.operation,
+                "note": _("Acknowledged by %s", message.endpoint_id.name),
+            }
+        )
+
+    def _on_outbound_failure(self, message, error):
+        """The TMS refused the order for good, or never answered: a person must act."""
+        self.ensure_one()
+        if message.operation == ORDER_OPERATION and message.payload_version < self.export_version:
+            return  # a newer version is on its way; this one no longer matters
+        self.write({"export_state": "export_failed"})
+        endpoint = message.endpoint_id
+        self.activity_unlink([FAILED_ACTIVITY])
+        self.activity_schedule(
+            FAILED_ACTIVITY,
+            summary=_("%(tms)s: %(operation)s failed", tms=endpoint.name,
+                      operation=message.operation),
+            note=_(
+                "Message %(key)s (payload version %(version)s) failed: %(error)s",
+                key=message.idempotency_key,
+                version=message.payload_version,
+                error=error,
+            ),
+            user_id=endpoint._get_failure_assignee().id,
+        )
