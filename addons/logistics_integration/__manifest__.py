@@ -30,5 +30,10 @@
     ],
     "external_dependencies": {"python": ["requests"]},
     "demo": ["demo/logistics_endpoint_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "logistics_integration/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

@@ -21,6 +21,11 @@
         "views/logistics_shipment_menus.xml",
     ],
     "demo": ["demo/logistics_shipment_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "logistics_shipment/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
     "auto_install": False,
 }

@@ -2,3 +2,4 @@ from . import test_endpoint
 from . import test_integration_log
 from . import test_masking
 from . import test_security
+from . import test_tour

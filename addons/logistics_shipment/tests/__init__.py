@@ -1,2 +1,3 @@
 from . import test_timeline
 from . import test_shipment
+from . import test_tour
