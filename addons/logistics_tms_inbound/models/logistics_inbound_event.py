@@ -1,0 +1,111 @@
+import json
+
+from odoo import _, fields, models
+
+EVENT_TYPES = [
+    ("status", "Status"),
+    ("planning", "Planning"),
+    ("pod", "Proof of Delivery"),
+    ("charges", "Charges"),
+]
+
+
+class LogisticsInboundEvent(models.Model):
+    """The inbox: one record per event a source reported, stored in the same
+    transaction as the business change it caused.
+
+    (endpoint, external event id) is unique, so a redelivered event is
+    recognised and answered as a duplicate without changing anything. Events
+    that could not be applied yet (unmapped code, unknown shipment or carrier)
+    wait here in "needs review" until configuration is fixed and they are
+    reprocessed; rejected (malformed) events are only logged, so a corrected
+    redelivery with the same id is still accepted.
+    """
+
+    _name = "logistics.inbound.event"
+    _description = "Inbound Event"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _rec_name = "external_event_id"
+
+    endpoint_id = fields.Many2one(
+        comodel_name="logistics.endpoint", required=True, index=True, ondelete="restrict"
+    )
+    company_id = fields.Many2one(related="endpoint_id.company_id", store=True, index=True)
+    external_event_id = fields.Char(string="Event ID", required=True, readonly=True)
+    event_type = fields.Selection(selection=EVENT_TYPES, readonly=True)
+    shipment_reference = fields.Char(readonly=True, index=True)
+    shipment_id = fields.Many2one(
+        comodel_name="logistics.shipment", index=True, readonly=True, ondelete="set null"
+    )
+    milestone_id = fields.Many2one(
+        comodel_name="logistics.milestone", readonly=True, ondelete="set null"
+    )
+    raw_code = fields.Char(readonly=True, index=True)
+    raw_detail = fields.Char(readonly=True)
+    event_time = fields.Datetime(readonly=True)
+    received_time = fields.Datetime(readonly=True)
+    correlation_id = fields.Char(index=True, readonly=True)
+    schema_version = fields.Char(readonly=True)
+    state = fields.Selection(
+        selection=[("processed", "Processed"), ("needs_review", "Needs Review")],
+        required=True,
+        index=True,
+        readonly=True,
+        tracking=True,
+    )
+    review_reason = fields.Text(readonly=True)
+    raw_event = fields.Text(
+        readonly=True,
+        groups="logistics_integration.group_integration_admin",
+        help="The event as forwarded, kept to reprocess it.",
+    )
+
+    _sql_constraints = [
+        (
+            "external_event_unique",
+            "unique(endpoint_id, external_event_id)",
+            "This source already reported this event.",
+        ),
+    ]
+
+    def action_reprocess(self):
+        """Button (form and list): apply waiting events again with today's configuration."""
+        waiting = self.filtered(lambda e: e.state == "needs_review")
+        waiting._reprocess()
+        return True
+
+    def _reprocess(self):
+        """Run waiting events through mapping and resolution again; return the answers."""
+        answers = []
+        ingest = self.env["logistics.ingest"].sudo()
+        for endpoint in self.mapped("endpoint_id"):
+            events = self.filtered(lambda e, ep=endpoint: e.endpoint_id == ep).sudo()
+            answers += ingest.with_company(endpoint.company_id)._reprocess_inbound(endpoint, events)
+        return answers
+
+    def _get_raw_event(self):
+        self.ensure_one()
+        return json.loads(self.sudo().raw_event or "{}")
+
+    def _get_open_action(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "logistics_tms_inbound.logistics_inbound_event_action"
+        )
+        action["domain"] = [("id", "in", self.ids)]
+        action["context"] = {}
+        return action
+
+    def _schedule_review(self, reason):
+        """Ask the endpoint's responsible (or an integration administrator) to look."""
+        admins = self.env.ref("logistics_integration.group_integration_admin").users
+        for event in self:
+            user = event.endpoint_id.responsible_user_id or admins.filtered(
+                lambda u, c=event.company_id: c in u.company_ids and not u.share
+            )[:1]
+            event.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Inbound event needs review"),
+                note=reason,
+                user_id=(user or self.env.user).id,
+            )

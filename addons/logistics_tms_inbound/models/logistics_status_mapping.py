@@ -1,0 +1,89 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class LogisticsStatusMapping(models.Model):
+    """Translates a source's raw status (and optional detail) to a canonical milestone.
+
+    Lines belong to an endpoint, or to a profile as defaults for every endpoint
+    using it; an endpoint line wins over a profile line, and a line with the
+    exact detail wins over one without.
+    """
+
+    _name = "logistics.status.mapping"
+    _description = "Inbound Status Mapping"
+    _order = "endpoint_id, profile_id, raw_code, raw_detail, id"
+
+    endpoint_id = fields.Many2one(
+        comodel_name="logistics.endpoint", ondelete="cascade", index=True
+    )
+    profile_id = fields.Many2one(
+        comodel_name="logistics.inbound.profile", ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="endpoint_id.company_id", store=True, index=True)
+    raw_code = fields.Char(required=True, help="Status code exactly as the source sends it.")
+    raw_detail = fields.Char(
+        help="Detail, sub-status or reason code; empty matches any detail.",
+    )
+    event_type_id = fields.Many2one(
+        comodel_name="logistics.event.type",
+        string="Canonical Event",
+        required=True,
+        ondelete="restrict",
+    )
+    customer_visible = fields.Boolean(
+        compute="_compute_customer_visible",
+        store=True,
+        readonly=False,
+        help="Whether milestones mapped by this line are shown to the customer.",
+    )
+    action_required = fields.Boolean(
+        help="An exception somebody must act on (address issue, refusal, damage)."
+    )
+    note = fields.Char()
+    waiting_count = fields.Integer(
+        compute="_compute_waiting_count", help="Inbound events waiting for this code."
+    )
+
+    _sql_constraints = [
+        (
+            "code_unique",
+            "unique(endpoint_id, profile_id, raw_code, raw_detail)",
+            "This code and detail are already mapped.",
+        ),
+    ]
+
+    @api.depends("event_type_id")
+    def _compute_customer_visible(self):
+        for mapping in self:
+            mapping.customer_visible = mapping.event_type_id.customer_visible
+
+    def _compute_waiting_count(self):
+        for mapping in self:
+            mapping.waiting_count = len(mapping._get_waiting_events())
+
+    @api.constrains("endpoint_id", "profile_id")
+    def _check_owner(self):
+        for mapping in self:
+            if bool(mapping.endpoint_id) == bool(mapping.profile_id):
+                raise ValidationError(
+                    _("A status mapping belongs to either an endpoint or a profile.")
+                )
+
+    def action_reprocess_waiting(self):
+        """Process again the events that waited for this mapping."""
+        self.ensure_one()
+        events = self._get_waiting_events()
+        events._reprocess()
+        return events._get_open_action()
+
+    def _get_waiting_events(self):
+        self.ensure_one()
+        domain = [("state", "=", "needs_review"), ("raw_code", "=", self.raw_code)]
+        if self.endpoint_id:
+            domain.append(("endpoint_id", "=", self.endpoint_id.id))
+        else:
+            domain.append(("endpoint_id.logistics_inbound_profile_id", "=", self.profile_id.id))
+        if self.raw_detail:
+            domain.append(("raw_detail", "=", self.raw_detail))
+        return self.env["logistics.inbound.event"].search(domain)
