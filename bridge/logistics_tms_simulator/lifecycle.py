@@ -42,7 +42,7 @@ def expected_freight(order: TransportOrder) -> float:
     if isinstance(freight, int | float):
         return float(freight)
     lines = order.payload.get("lines") or []
-    weight = sum(float(line.get("weight", 0) or 0) for line in lines if isinstance(line, dict))
+    weight = sum(float(line.get("weight_kg") or 0) for line in lines if isinstance(line, dict))
     return round(50.0 + 0.25 * weight, 2)
 
 

@@ -45,12 +45,9 @@ class UnknownOrder(Exception):
 
 
 def order_reference(payload: dict[str, Any]) -> str | None:
-    """Our (Odoo's) shipment reference in an order payload."""
-    for key in ("shipment_reference", "reference"):
-        value = payload.get(key)
-        if isinstance(value, str) and value:
-            return value
-    return None
+    """Odoo's shipment reference in a ``tms-order`` v1 payload."""
+    value = payload.get("order_reference")
+    return value if isinstance(value, str) and value else None
 
 
 class OrderBook:

@@ -104,8 +104,8 @@ class SimulatedTms:
         if not isinstance(payload, dict) or not order_reference(payload):
             return 422, {
                 "error": "invalid_order",
-                "message": "shipment_reference is required",
-                "fields": ["shipment_reference"],
+                "message": "order_reference is required",
+                "fields": ["order_reference"],
             }
         try:
             answer, created = self.orders.create(key, body, payload)

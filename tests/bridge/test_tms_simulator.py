@@ -31,9 +31,9 @@ class Stack:
 
 def _order(reference: str = "SHP/2026/00001", **extra: Any) -> dict[str, Any]:
     order = {
-        "shipment_reference": reference,
+        "order_reference": reference,
         "correlation_id": "corr-1",
-        "lines": [{"product": "Widget", "quantity": 2, "weight": 40.0}],
+        "lines": [{"product_code": "WIDGET", "quantity": 2, "weight_kg": 40.0}],
     }
     order.update(extra)
     return order
@@ -117,7 +117,7 @@ def test_bad_order_calls_get_clear_answers(make_stack):
     assert _post(stack, _order(), key=None).json()["error"] == "missing_idempotency_key"
     missing_reference = _post(stack, {"lines": []})
     assert missing_reference.status_code == 422
-    assert missing_reference.json()["fields"] == ["shipment_reference"]
+    assert missing_reference.json()["fields"] == ["order_reference"]
     assert _post(stack, _order()).status_code == 201
     reused = _post(stack, _order(correlation_id="other"))
     assert reused.status_code == 422
