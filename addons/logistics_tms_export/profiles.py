@@ -90,9 +90,9 @@ def describe_errors(error, payload):
         path = ".".join(str(p) for p in loc)
         label = FIELD_LABELS.get(path, " ".join(label_parts).replace("_", " "))
         kind = item["type"]
-        if kind in ("missing", "string_type", "string_too_short", "none_required") or (
-            item.get("input") in (None, "", False) and kind != "value_error"
-        ):
+        value = item.get("input")
+        empty = value is None or (isinstance(value, str) and not value.strip())
+        if kind in ("missing", "string_too_short") or (empty and kind != "value_error"):
             problems.append(f"{label}: missing")
         elif kind == "greater_than":
             problems.append(f"{label}: must be greater than {item['ctx']['gt']}")

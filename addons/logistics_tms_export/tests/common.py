@@ -1,0 +1,111 @@
+from odoo.tests import common as odoo_test_common
+
+from odoo.addons.logistics_shipment.tests.common import LogisticsShipmentCase
+
+# queue_job 18.0.4.x's test helpers register themselves in SETATTR_SOURCES,
+# which older Odoo 18.0 revisions (like the one here) do not define yet.
+if not hasattr(odoo_test_common, "SETATTR_SOURCES"):
+    odoo_test_common.SETATTR_SOURCES = {}
+
+from odoo.addons.queue_job.tests.common import trap_jobs  # noqa: E402
+
+__all__ = ["TmsExportCase", "trap_jobs"]
+
+
+class TmsExportCase(LogisticsShipmentCase):
+    """Orders, stock and a TMS endpoint for the export tests.
+
+    The registry is put in test mode (as HttpCase does) because the outbox
+    logs each attempt from a separate cursor; in test mode that cursor works
+    inside the test transaction.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry.enter_test_mode(cls.cr)
+        cls.addClassCleanup(cls.registry.leave_test_mode)
+        cls.endpoint.write(
+            {
+                "responsible_user_id": cls.integration_admin.id,
+                "retry_pattern": "1:60,3:180",
+                "max_retries": 3,
+            }
+        )
+        cls.company.write(
+            {
+                "logistics_tms_endpoint_id": cls.endpoint.id,
+                "logistics_tms_export_trigger": "allocation",
+            }
+        )
+        cls.salesperson = cls._create_user("lgx_sales", "sales_team.group_sale_salesman")
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.ship_to = cls.env["res.partner"].create(
+            {
+                "name": "Acme Retail Depot",
+                "street": "Rue de la Loi 16",
+                "city": "Brussels",
+                "zip": "1000",
+                "country_id": cls.env.ref("base.be").id,
+                "phone": "+32 2 555 01 01",
+                "email": "depot@acme.example",
+            }
+        )
+        cls.product = cls._create_product("Pallet of widgets", "WID-1", weight=12.5)
+        cls.carrier_product = cls.env["product.product"].create(
+            {"name": "Freight", "type": "service"}
+        )
+        cls.carrier = cls.env["delivery.carrier"].create(
+            {
+                "name": "Road Express",
+                "product_id": cls.carrier_product.id,
+                "logistics_carrier_code": "ROADX",
+            }
+        )
+
+    @classmethod
+    def _create_product(cls, name, code, weight=1.0, stock=100.0):
+        product = cls.env["product.product"].create(
+            {
+                "name": name,
+                "default_code": code,
+                "type": "consu",
+                "is_storable": True,
+                "weight": weight,
+            }
+        )
+        if stock:
+            cls.env["stock.quant"]._update_available_quantity(
+                product, cls.warehouse.lot_stock_id, stock
+            )
+        return product
+
+    @classmethod
+    def _create_order(cls, partner=None, product=None, qty=2.0, confirm=True, **values):
+        partner = partner or cls.ship_to
+        vals = {
+            "partner_id": partner.id,
+            "user_id": cls.salesperson.id,
+            "warehouse_id": cls.warehouse.id,
+            "order_line": [
+                (0, 0, {"product_id": (product or cls.product).id, "product_uom_qty": qty})
+            ],
+        }
+        vals.update(values)
+        order = cls.env["sale.order"].create(vals)
+        if confirm:
+            order.action_confirm()
+        return order
+
+    def _export_order(self, **values):
+        """A confirmed, reserved order and its queued shipment (jobs trapped)."""
+        with trap_jobs():
+            order = self._create_order(**values)
+        shipment = order.logistics_shipment_ids
+        self.assertEqual(len(shipment), 1)
+        return order, shipment
+
+    def _last_message(self, shipment, operation="tms_order"):
+        return shipment._tms_messages(operation)[:1]
