@@ -399,6 +399,7 @@ class LogisticsOutboundMessage(models.Model):
         }
         payload = json.loads(self.payload or "null")
         response = result.body if result.body is not None else (result.text or None)
+        self.env.flush_all()
         with self.env.registry.cursor() as cr:
             env = self.env(cr=cr, su=True)
             env["logistics.integration.log"]._record_exchange(
@@ -446,7 +447,7 @@ class LogisticsOutboundMessage(models.Model):
 
         queue_job calls this after the job's transaction was rolled back, with
         the record still bound to that transaction, so the failure is written
-        from a cursor of its own.
+        from a cursor of its own (its transaction may be aborted: no flush).
         """
         with self.env.registry.cursor() as cr:
             for message in self.with_env(self.env(cr=cr, su=True)):

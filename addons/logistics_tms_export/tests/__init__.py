@@ -1,1 +1,2 @@
+from . import test_send
 from . import test_trigger
