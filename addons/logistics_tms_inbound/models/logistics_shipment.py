@@ -164,8 +164,8 @@ class LogisticsShipment(models.Model):
             "mail.mail_activity_data_todo",
             summary=summary,
             note=_(
-                "Reported by %(source)s: %(reason)s at %(location)s.",
-                source=milestone.endpoint_id.name or _("Odoo"),
+                "Reported by %(origin)s: %(reason)s at %(location)s.",
+                origin=milestone.endpoint_id.name or _("Odoo"),
                 reason=reason or milestone.event_type_id.name,
                 location=milestone.location or _("unknown location"),
             ),

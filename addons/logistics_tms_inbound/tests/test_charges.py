@@ -1,0 +1,131 @@
+from odoo.exceptions import UserError
+
+from .common import LogisticsInboundCase
+
+
+class TestCharges(LogisticsInboundCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.carrier = cls._create_carrier()
+        # Company defaults: 25.0 amount and 5 % each way.
+        cls.company.write(
+            {
+                "logistics_tolerance_amount_over": 25.0,
+                "logistics_tolerance_amount_under": 25.0,
+                "logistics_tolerance_percent_over": 5.0,
+                "logistics_tolerance_percent_under": 5.0,
+            }
+        )
+
+    def _reconciled(self, expected, actual, reference):
+        order, shipment = self._create_order_shipment(self.carrier, expected, reference)
+        answer = self._ingest_one(self._charges_event(reference, actual))
+        self.assertEqual(answer["result"], "processed", answer)
+        return order, shipment, shipment.charge_ids
+
+    def test_expected_comes_from_the_delivery_line(self):
+        _order, _shipment, charge = self._reconciled(200.0, 200.0, "TOL-0")
+        self.assertEqual(charge.expected_amount, 200.0)
+        self.assertEqual(charge.state, "approved")
+
+    def test_just_inside_percentage_over(self):
+        _o, shipment, charge = self._reconciled(100.0, 105.0, "TOL-1")
+        self.assertEqual(charge.state, "approved")
+        self.assertEqual(shipment.invoice_release_state, "released")
+
+    def test_just_outside_percentage_over(self):
+        _o, shipment, charge = self._reconciled(100.0, 105.01, "TOL-2")
+        self.assertEqual(charge.state, "on_hold")
+        self.assertEqual(shipment.invoice_release_state, "on_hold")
+        activity = shipment.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("logistics_tms_inbound.mail_activity_type_freight_decision")
+        )
+        self.assertEqual(len(activity), 1)
+        self.assertTrue(activity.user_id.has_group("logistics_integration.group_logistics_manager"))
+        self.assertIn("variance 5.01", activity.note)
+
+    def test_amount_limit_on_large_freight(self):
+        _o, _s, inside = self._reconciled(1000.0, 1025.0, "TOL-3")
+        self.assertEqual(inside.state, "approved")
+        _o, _s, outside = self._reconciled(1000.0, 1025.01, "TOL-4")
+        self.assertEqual(outside.state, "on_hold")
+
+    def test_negative_variance(self):
+        _o, _s, inside = self._reconciled(100.0, 95.0, "TOL-5")
+        self.assertEqual(inside.state, "approved")
+        self.assertEqual(inside.variance, -5.0)
+        _o, _s, outside = self._reconciled(100.0, 94.99, "TOL-6")
+        self.assertEqual(outside.state, "on_hold")
+
+    def test_carrier_tolerance_overrides_company_default(self):
+        self.env["logistics.carrier.tolerance"].create(
+            {"carrier_id": self.carrier.id, "amount_over": 50, "percent_over": 10, "amount_under": 0, "percent_under": 0}
+        )
+        _o, _s, over = self._reconciled(100.0, 110.0, "TOL-7")
+        self.assertEqual(over.state, "approved")
+        _o, _s, under = self._reconciled(100.0, 99.0, "TOL-8")
+        self.assertEqual(under.state, "on_hold")
+
+    def test_unordered_accessorial_is_held(self):
+        order, shipment = self._create_order_shipment(self.carrier, 100.0, "TOL-9")
+        self._ingest(self._charges_event("TOL-9", 100.0))
+        self._ingest(self._charges_event("TOL-9", 15.0, charge_type="accessorial") | {"event_id": "acc-1"})
+        accessorial = shipment.charge_ids.filtered(lambda c: c.charge_type == "accessorial")
+        self.assertEqual(accessorial.expected_amount, 0.0)
+        self.assertEqual(accessorial.state, "on_hold")
+
+    def test_updated_charge_is_reconciled_again(self):
+        _o, shipment, charge = self._reconciled(100.0, 150.0, "TOL-10")
+        self.assertEqual(charge.state, "on_hold")
+        event = self._charges_event("TOL-10", 101.0)
+        self._ingest(event)
+        self.assertEqual(len(shipment.charge_ids), 1)
+        self.assertEqual(charge.actual_amount, 101.0)
+        self.assertEqual(charge.state, "approved")
+
+    def test_invoice_refused_while_on_hold_then_uses_approved_actual(self):
+        order, shipment, charge = self._reconciled(100.0, 140.0, "INV-1")
+        with self.assertRaisesRegex(UserError, "on hold"):
+            order._create_invoices()
+        wizard = (
+            self.env["logistics.freight.charge.decision"]
+            .with_user(self.logistics_manager)
+            .create({"charge_id": charge.id, "decision": "approve", "reason": "Re-weigh confirmed"})
+        )
+        wizard.action_confirm()
+        self.assertEqual(charge.state, "approved")
+        self.assertEqual(charge.decision_user_id, self.logistics_manager)
+        self.assertEqual(shipment.invoice_release_state, "released")
+        invoice = order._create_invoices()
+        delivery_line = invoice.invoice_line_ids.filtered(lambda ln: ln.sale_line_ids.is_delivery)
+        self.assertEqual(delivery_line.price_unit, 140.0)
+        self.assertNotIn("logistics_integration.event_type_invoice_approved",
+                         shipment.milestone_ids.event_type_id.get_external_id().values())
+        invoice.action_post()
+        self.assertIn(
+            self.env.ref("logistics_integration.event_type_invoice_approved"),
+            shipment.milestone_ids.event_type_id,
+        )
+        self.assertEqual(shipment.state, "draft", "administrative milestones do not move the state")
+
+    def test_disputed_charge_keeps_invoice_refused(self):
+        order, shipment, charge = self._reconciled(100.0, 140.0, "INV-2")
+        charge.with_user(self.logistics_manager)._record_decision("disputed", "Never ordered")
+        self.assertEqual(shipment.invoice_release_state, "on_hold")
+        with self.assertRaises(UserError):
+            order._create_invoices()
+
+    def test_action_opens_decision_wizard(self):
+        _o, _s, charge = self._reconciled(100.0, 140.0, "INV-3")
+        action = charge.action_dispute()
+        self.assertEqual(action["res_model"], "logistics.freight.charge.decision")
+        self.assertEqual(action["context"]["default_decision"], "dispute")
+
+    def test_unknown_currency_waits_for_review(self):
+        self._create_order_shipment(self.carrier, 100.0, "CUR-1")
+        event = self._charges_event("CUR-1", 10.0)
+        event["payload"]["charges"][0]["currency"] = "XQQ"
+        answer = self._ingest_one(event)
+        self.assertEqual(answer["result"], "needs_review")
+        self.assertIn("payload.charges[0].currency", answer["reason"])

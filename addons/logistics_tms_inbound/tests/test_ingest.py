@@ -1,0 +1,99 @@
+from datetime import timedelta
+
+from .common import T0, LogisticsInboundCase
+
+
+class TestIngest(LogisticsInboundCase):
+    def test_status_event_becomes_milestone_with_source_time(self):
+        event = self._event(status_code="AF", location="Rotterdam NL", occurred_at=T0)
+        answer = self._ingest_one(event)
+        self.assertEqual(answer, {"event_id": event["event_id"], "result": "processed", "reason": None})
+        milestone = self.shipment.milestone_ids
+        self.assertEqual(milestone.event_type_id.code, "picked_up")
+        self.assertEqual(milestone.raw_code, "AF")
+        self.assertEqual(milestone.event_time, T0.replace(tzinfo=None))
+        self.assertEqual(milestone.location, "Rotterdam NL")
+        self.assertEqual(milestone.endpoint_id, self.endpoint)
+        self.assertEqual(self.shipment.state, "picked_up")
+
+    def test_duplicate_answers_duplicate_and_changes_nothing(self):
+        event = self._event(status_code="AF")
+        self.assertEqual(self._ingest_one(event)["result"], "processed")
+        before = (len(self.shipment.milestone_ids), self.env["logistics.inbound.event"].search_count([]))
+        repeat = dict(event, payload={"status_code": "D1"})
+        answer = self._ingest_one(repeat)
+        self.assertEqual(answer["result"], "duplicate")
+        after = (len(self.shipment.milestone_ids), self.env["logistics.inbound.event"].search_count([]))
+        self.assertEqual(before, after)
+        self.assertEqual(self.shipment.state, "picked_up")
+
+    def test_duplicate_within_one_batch(self):
+        event = self._event(status_code="AF")
+        answers = self._ingest(event, dict(event))
+        self.assertEqual([a["result"] for a in answers], ["processed", "duplicate"])
+        self.assertEqual(len(self.shipment.milestone_ids), 1)
+
+    def test_one_bad_event_leaves_the_others_processed(self):
+        good_1 = self._event(status_code="AF", occurred_at=T0)
+        bad = self._event(event_type="charges", charges=[{"external_id": "c1", "amount": -5, "currency": "EUR"}])
+        good_2 = self._event(status_code="X6", occurred_at=T0 + timedelta(hours=3))
+        answers = self._ingest(good_1, bad, good_2)
+        self.assertEqual([a["result"] for a in answers], ["processed", "rejected", "processed"])
+        self.assertEqual([a["event_id"] for a in answers], [good_1["event_id"], bad["event_id"], good_2["event_id"]])
+        self.assertEqual(len(self.shipment.milestone_ids), 2)
+        self.assertEqual(self.shipment.state, "out_for_delivery")
+
+    def test_event_failing_while_applied_is_kept_for_review_others_processed(self):
+        other = self._create_shipment(tms_reference="TMS-2000")
+        # A milestone with the same source id already exists (recorded by hand):
+        # applying the event breaks a database constraint inside its savepoint.
+        clash = self._event(status_code="AF", reference="TMS-2000")
+        self._add_milestone(
+            other, "picked_up", T0.replace(tzinfo=None),
+            endpoint_id=self.endpoint.id, external_event_id=clash["event_id"],
+        )
+        good = self._event(status_code="X6")
+        answers = self._ingest(clash, good)
+        self.assertEqual([a["result"] for a in answers], ["needs_review", "processed"])
+        self.assertIn("processing failed", answers[0]["reason"])
+        self.assertEqual(self.shipment.state, "out_for_delivery")
+        waiting = self.env["logistics.inbound.event"].search([("external_event_id", "=", clash["event_id"])])
+        self.assertEqual(waiting.state, "needs_review")
+
+    def test_every_event_is_logged_with_the_shipment_correlation(self):
+        events = [
+            self._event(status_code="AF"),
+            self._event(event_type="charges", charges=[{"external_id": "c1", "amount": 10, "currency": self.env.company.currency_id.name}]),
+        ]
+        self._ingest(*events)
+        logs = self.env["logistics.integration.log"].search(
+            [("external_identifier", "in", [e["event_id"] for e in events])]
+        )
+        self.assertEqual(len(logs), 2)
+        self.assertEqual(set(logs.mapped("correlation_id")), {self.shipment.correlation_id})
+        self.assertEqual(set(logs.mapped("direction")), {"inbound"})
+        self.assertEqual(set(logs.mapped("state")), {"processed"})
+        self.assertEqual(set(logs.mapped("model")), {"logistics.inbound.event"})
+
+    def test_pod_event_records_proof_of_delivery(self):
+        self._ingest(self._event(status_code="D1"))
+        answer = self._ingest_one(
+            self._event(
+                event_type="pod",
+                pod={"signed_by": "J. Doe", "signed_at": T0.isoformat(), "document_reference": "POD-77"},
+            )
+        )
+        self.assertEqual(answer["result"], "processed")
+        self.assertEqual(self.shipment.pod_signed_by, "J. Doe")
+        self.assertEqual(self.shipment.pod_document_reference, "POD-77")
+
+    def test_unknown_endpoint_is_answered_per_event(self):
+        event = self._event()
+        answers = self.env["logistics.ingest"].with_user(self.bridge_user).ingest_events("nope", [event])
+        self.assertEqual(answers[0]["result"], "rejected")
+        self.assertIn("endpoint", answers[0]["reason"])
+
+    def test_shipment_found_by_odoo_reference(self):
+        answer = self._ingest_one(self._event(status_code="AF", reference=self.shipment.name))
+        self.assertEqual(answer["result"], "processed")
+        self.assertEqual(self.shipment.state, "picked_up")

@@ -1,0 +1,73 @@
+from datetime import timedelta
+
+from odoo.exceptions import UserError
+
+from .common import T0, LogisticsInboundCase
+
+
+class TestPlanning(LogisticsInboundCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.carrier = cls._create_carrier("Planned Carrier")
+
+    def test_planning_event_writes_reference_carrier_and_eta(self):
+        fresh = self._create_shipment()
+        eta = T0 + timedelta(days=2)
+        answer = self._ingest_one(
+            self._event(
+                event_type="planning",
+                reference=fresh.name,
+                planning_reference="TMS-NEW-1",
+                carrier="Planned Carrier",
+                eta=eta.isoformat(),
+                status_code="XB",
+            )
+        )
+        self.assertEqual(answer["result"], "processed", answer)
+        self.assertEqual(fresh.tms_reference, "TMS-NEW-1")
+        self.assertEqual(fresh.carrier_id, self.carrier)
+        self.assertEqual(fresh.estimated_date, eta.replace(tzinfo=None))
+        self.assertEqual(fresh.state, "shipment_planned")
+        self.assertFalse(fresh.planning_conflict)
+
+    def test_odoo_edit_of_tms_planning_is_refused(self):
+        with self.assertRaisesRegex(UserError, "owned"):
+            self.shipment.with_user(self.logistics_user).write({"tms_reference": "HAND-1"})
+        with self.assertRaises(UserError):
+            self.shipment.with_user(self.logistics_user).write({"carrier_id": self.carrier.id})
+        self.assertEqual(self.shipment.tms_reference, "TMS-1000")
+
+    def test_odoo_edit_is_flagged_when_policy_says_flag(self):
+        self.env.ref("logistics_integration.data_ownership_planning_reference").conflicting_edit_policy = "flag"
+        self.shipment.with_user(self.logistics_user).write({"estimated_date": "2026-04-01 10:00:00"})
+        self.assertTrue(self.shipment.planning_conflict)
+        self.assertTrue(self.shipment.activity_ids.filtered(lambda a: "outside the TMS" in a.summary))
+
+    def test_unchanged_values_and_odoo_owned_planning_pass(self):
+        self.shipment.write({"tms_reference": "TMS-1000"})
+        self.env.ref("logistics_integration.data_ownership_planning_reference").system_of_record = "odoo"
+        self.shipment.write({"tms_reference": "HAND-2"})
+        self.assertEqual(self.shipment.tms_reference, "HAND-2")
+
+    def test_unknown_carrier_waits_for_review(self):
+        answer = self._ingest_one(self._event(event_type="planning", carrier="Nobody Express"))
+        self.assertEqual(answer["result"], "needs_review")
+        self.assertIn("payload.carrier", answer["reason"])
+
+    def test_delivered_without_pod_becomes_exception_after_delay(self):
+        self.company.logistics_pod_delay_hours = 24
+        self._ingest(self._event(status_code="D1", occurred_at=T0))
+        with_pod = self._create_shipment(tms_reference="TMS-POD")
+        self._ingest(self._event(status_code="D1", reference="TMS-POD", occurred_at=T0))
+        self._ingest(
+            self._event(
+                event_type="pod",
+                reference="TMS-POD",
+                pod={"signed_by": "A", "signed_at": T0.isoformat(), "document_reference": "P-1"},
+            )
+        )
+        self.env["logistics.shipment"]._cron_flag_missing_pod()
+        self.assertTrue(self.shipment.pod_overdue)
+        self.assertTrue(self.shipment.activity_ids.filtered(lambda a: "Proof of delivery" in a.summary))
+        self.assertFalse(with_pod.pod_overdue)
