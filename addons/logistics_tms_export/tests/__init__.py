@@ -2,3 +2,4 @@ from . import test_contract
 from . import test_send
 from . import test_trigger
 from . import test_update_cancel
+from . import test_wire
