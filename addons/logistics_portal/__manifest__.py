@@ -1,0 +1,19 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Logistics Customer Portal",
+    "summary": "Customer-safe shipment updates: e-mails, My Shipments portal page and "
+    "masked events for a customer portal",
+    "version": "18.0.1.0.0",
+    "category": "Inventory/Logistics",
+    "website": "https://github.com/logistics-integration/odoo-logistics-integration",
+    "author": "Logistics Integration contributors",
+    "license": "AGPL-3",
+    "depends": ["logistics_shipment", "portal"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/logistics_portal_security.xml",
+        "data/mail_template_data.xml",
+        "views/logistics_portal_templates.xml",
+    ],
+    "installable": True,
+}

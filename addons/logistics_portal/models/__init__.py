@@ -1,0 +1,2 @@
+from . import logistics_milestone
+from . import logistics_shipment

@@ -1,0 +1,69 @@
+import json
+from datetime import datetime
+
+from odoo.exceptions import AccessError
+
+from .common import LogisticsPortalCase, trap_jobs
+
+EVENT_TIME = datetime(2026, 3, 2, 9, 30)
+
+
+class TestPortal(LogisticsPortalCase):
+    def test_customer_message_uses_customer_label_only(self):
+        self._add_milestone(
+            self.shipment_a, "exception_raised", EVENT_TIME,
+            raw_code="A9", raw_detail="SECRET-REASON", note="Carrier blames driver",
+        )
+        message = self.shipment_a.message_ids.filtered(lambda m: self.customer in m.partner_ids)
+        self.assertEqual(len(message), 1)
+        self.assertIn("Delayed – we are on it", message.body)
+        for internal in ("A9", "SECRET-REASON", "driver", "exception_raised"):
+            self.assertNotIn(internal, message.body)
+
+    def test_invisible_milestone_sends_nothing(self):
+        self._add_milestone(self.shipment_a, "invoice_approved", EVENT_TIME)
+        self.assertFalse(self.shipment_a.message_ids.filtered(lambda m: self.customer in m.partner_ids))
+
+    def test_portal_user_reads_only_own_commercial_partner(self):
+        shipments = self.env["logistics.shipment"].with_user(self.portal_a).search([])
+        self.assertIn(self.shipment_a, shipments)
+        self.assertNotIn(self.shipment_b, shipments)
+        with self.assertRaises(AccessError):
+            self.shipment_b.with_user(self.portal_a).read(["name"])
+        self.assertEqual(self.shipment_b.with_user(self.portal_b).read(["name"])[0]["name"], self.shipment_b.name)
+
+    def test_portal_user_sees_only_customer_visible_milestones(self):
+        visible = self._add_milestone(self.shipment_a, "in_transit", EVENT_TIME)
+        hidden = self._add_milestone(self.shipment_a, "invoice_approved", EVENT_TIME)
+        other = self._add_milestone(self.shipment_b, "in_transit", EVENT_TIME)
+        milestones = self.env["logistics.milestone"].with_user(self.portal_a).search([])
+        self.assertIn(visible, milestones)
+        self.assertNotIn(hidden, milestones)
+        self.assertNotIn(other, milestones)
+
+    def test_portal_event_is_masked_and_enqueued(self):
+        portal = self._create_endpoint(
+            name="Customer Portal", code="customer_portal", kind="customer_portal",
+            base_url="https://portal.example", auth_scheme="none",
+        )
+        with trap_jobs() as trap:
+            milestone = self._add_milestone(self.shipment_a, "out_for_delivery", EVENT_TIME, raw_code="X6", location="Amsterdam")
+        trap.assert_jobs_count(1)
+        message = self.env["logistics.outbound.message"].search([("endpoint_id", "=", portal.id)])
+        self.assertEqual(len(message), 1)
+        self.assertEqual(message.operation, "portal_event")
+        self.assertIn(f"milestone-{milestone.id}", message.idempotency_key)
+        self.assertEqual(message.correlation_id, self.shipment_a.correlation_id)
+        payload = json.loads(message.payload)
+        self.assertEqual(payload["label"], "Out for delivery")
+        self.assertEqual(payload["ship_to"]["email"], "o***@acme.example")
+        self.assertEqual(payload["ship_to"]["phone"], "***0199")
+        self.assertEqual(payload["ship_to"]["street"], "***")
+        self.assertEqual(payload["location"], "Amsterdam")
+        text = json.dumps(payload)
+        for internal in ("X6", "ops@acme.example", "Keizersgracht", "expected_freight", "amount"):
+            self.assertNotIn(internal, text)
+
+    def test_no_portal_endpoint_no_outbound_event(self):
+        self._add_milestone(self.shipment_a, "in_transit", EVENT_TIME)
+        self.assertFalse(self.env["logistics.outbound.message"].search([("model", "=", "logistics.shipment"), ("res_id", "=", self.shipment_a.id)]))
