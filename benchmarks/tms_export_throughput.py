@@ -1,0 +1,304 @@
+"""Throughput of the TMS export path through the real queue_job runner.
+
+Creates a throwaway database, installs logistics_tms_export, starts Odoo
+(threaded, ``server_wide_modules = web,queue_job``, channel capacity 4) and a
+local TMS stub on 127.0.0.1 that answers each order in 50 ms, enqueues a
+backlog of N exports in one transaction, waits until every outbound message is
+sent, and compares with a bare ``requests.post`` loop (4 threads) to the same
+stub. Everything it starts is stopped and the database dropped at the end.
+
+Usage: python3 benchmarks/tms_export_throughput.py [-n 1000] [--delay-ms 50]
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+CAPACITY = 4
+ENDPOINT_CODE = "bench_tms"
+
+
+class StubHandler(BaseHTTPRequestHandler):
+    """A TMS that takes ``delay`` seconds per order and answers 201."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    delay = 0.05
+    counter = 0
+    lock = threading.Lock()
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        time.sleep(self.delay)
+        with StubHandler.lock:
+            StubHandler.counter += 1
+            number = StubHandler.counter
+        body = json.dumps({"planning_reference": f"BENCH-{number}"}).encode()
+        self.send_response(201)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        """Silence the per-request log."""
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def bare_requests(url, count, threads):
+    """Requests per second of plain requests.post calls, ``threads`` at a time."""
+    import requests
+
+    local = threading.local()
+    body = json.dumps({"order_reference": "bare"})
+
+    def call(_index):
+        session = getattr(local, "session", None)
+        if session is None:
+            session = local.session = requests.Session()
+        response = session.post(
+            url,
+            data=body,
+            headers={"Content-Type": "application/json"},
+            timeout=(5, 30),
+        )
+        response.raise_for_status()
+
+    start = time.monotonic()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        list(pool.map(call, range(count)))
+    return count / (time.monotonic() - start)
+
+
+def write_config(path, db, http_port, data_dir, addons_path):
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(
+            "[options]\n"
+            "db_host = 127.0.0.1\n"
+            "db_port = 5432\n"
+            "db_user = root\n"
+            f"db_name = {db}\n"
+            f"dbfilter = ^{db}$\n"
+            f"addons_path = {addons_path}\n"
+            f"data_dir = {data_dir}\n"
+            "server_wide_modules = web,queue_job\n"
+            f"http_port = {http_port}\n"
+            "http_interface = 127.0.0.1\n"
+            "workers = 0\n"
+            "max_cron_threads = 0\n"
+            "db_maxconn = 32\n"
+            "log_level = warn\n"
+            "\n[queue_job]\n"
+            f"channels = root:{CAPACITY}\n"
+        )
+
+
+def clean_env():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ODOO_QUEUE_JOB")}
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def seed_backlog(config_path, db, stub_url, count):
+    """Enqueue ``count`` TMS exports in one committed transaction; return the time."""
+    import odoo
+    from odoo import SUPERUSER_ID, api
+
+    odoo.tools.config.parse_config(["-c", config_path])
+    registry = odoo.modules.registry.Registry(db)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        endpoint = env["logistics.endpoint"].create(
+            {
+                "name": "Benchmark TMS",
+                "code": ENDPOINT_CODE,
+                "kind": "tms",
+                "environment": "test",
+                "base_url": stub_url,
+                "auth_scheme": "api_key",
+                "auth_secret": "bench-key",
+                "max_retries": 5,
+            }
+        )
+        env.company.logistics_tms_endpoint_id = endpoint
+        partner = env["res.partner"].create(
+            {
+                "name": "Bench Customer",
+                "street": "Rue de la Loi 16",
+                "city": "Brussels",
+                "zip": "1000",
+                "country_id": env.ref("base.be").id,
+                "phone": "+32 2 555 01 01",
+            }
+        )
+        shipments = env["logistics.shipment"].create(
+            [{"partner_id": partner.id} for _index in range(count)]
+        )
+        message_model = env["logistics.outbound.message"]
+        for shipment in shipments:
+            payload = {
+                "schema": "tms-order",
+                "schema_version": 1,
+                "payload_version": 1,
+                "order_reference": shipment.name,
+                "correlation_id": shipment.correlation_id,
+                "requested_date": "2026-12-03",
+                "ship_to": {
+                    "name": partner.name,
+                    "street": partner.street,
+                    "city": partner.city,
+                    "zip": partner.zip,
+                    "country_code": "BE",
+                },
+                "contact": {"name": partner.name, "phone": partner.phone},
+                "lines": [
+                    {"line_id": "1", "product_code": "WID-1", "quantity": 2, "weight_kg": 25.0}
+                ],
+                "total_weight_kg": 25.0,
+            }
+            message_model._enqueue(
+                endpoint, "tms_order", shipment, payload, "/v1/orders",
+                schema_version="tms-order/1",
+            )
+            shipment.write({"tms_endpoint_id": endpoint.id, "export_version": 1,
+                            "export_state": "queued"})
+        cr.commit()
+        committed = time.monotonic()
+    return registry, committed
+
+
+def count_states(registry):
+    with registry.cursor() as cr:
+        cr.execute("SELECT state, count(*) FROM logistics_outbound_message GROUP BY state")
+        return dict(cr.fetchall())
+
+
+def wait_http(port, process, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("Odoo exited before serving")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError("Odoo did not start serving in time")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", "--count", type=int, default=1000)
+    parser.add_argument("--delay-ms", type=float, default=50.0)
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds to wait for the backlog")
+    args = parser.parse_args()
+
+    check = subprocess.run(
+        [sys.executable, "-c", "import odoo"], capture_output=True, env=clean_env(), check=False
+    )
+    if check.returncode != 0:
+        print("Odoo is not importable by python3 (import odoo failed); nothing to measure.")
+        return 0
+
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    addons_path = os.path.join(repo, "addons")
+    db = f"lgx_out_bench_{os.getpid()}"
+    workdir = tempfile.mkdtemp(prefix="lgx-bench-")
+    config_path = os.path.join(workdir, "odoo.conf")
+    http_port = free_port()
+    write_config(config_path, db, http_port, os.path.join(workdir, "data"), addons_path)
+
+    StubHandler.delay = args.delay_ms / 1000.0
+    stub = ThreadingHTTPServer(("127.0.0.1", 0), StubHandler)
+    stub.daemon_threads = True
+    threading.Thread(target=stub.serve_forever, daemon=True).start()
+    stub_url = f"http://127.0.0.1:{stub.server_address[1]}"
+
+    server = None
+    registry = None
+    try:
+        print(f"database {db}: installing logistics_tms_export (no demo)...", flush=True)
+        started = time.monotonic()
+        subprocess.run(
+            [sys.executable, "-m", "odoo", "-c", config_path, "-d", db, "-i",
+             "logistics_tms_export", "--without-demo=all", "--stop-after-init"],
+            check=True, env=clean_env(), stdout=subprocess.DEVNULL,
+        )
+        print(f"installed in {time.monotonic() - started:.0f} s", flush=True)
+
+        bare_rate = bare_requests(stub_url + "/v1/orders", min(args.count, 400), CAPACITY)
+
+        server = subprocess.Popen(
+            [sys.executable, "-m", "odoo", "-c", config_path, "-d", db],
+            env=clean_env(), stdout=subprocess.DEVNULL, stderr=open(
+                os.path.join(workdir, "odoo.log"), "w", encoding="utf-8"),
+            start_new_session=True,
+        )
+        wait_http(http_port, server)
+        time.sleep(2)  # let the job runner connect and listen
+
+        seed_start = time.monotonic()
+        registry, committed = seed_backlog(config_path, db, stub_url, args.count)
+        print(f"backlog of {args.count} exports enqueued in {committed - seed_start:.1f} s",
+              flush=True)
+
+        deadline = committed + args.timeout
+        states = {}
+        while time.monotonic() < deadline:
+            states = count_states(registry)
+            if states.get("sent", 0) + states.get("failed", 0) >= args.count:
+                break
+            time.sleep(0.2)
+        elapsed = time.monotonic() - committed
+        sent = states.get("sent", 0)
+        rate = sent / elapsed if elapsed else 0.0
+        slot_odoo = CAPACITY / rate * 1000 if rate else float("inf")
+        slot_bare = CAPACITY / bare_rate * 1000
+        print(f"TMS stub answer time          : {args.delay_ms:.0f} ms, channel capacity {CAPACITY}")
+        print(f"bare requests.post, {CAPACITY} threads : {bare_rate:7.1f} req/s "
+              f"({slot_bare:.1f} ms per request per thread)")
+        print(f"Odoo outbox + queue_job       : {rate:7.1f} exports/s "
+              f"({sent} sent, {states.get('failed', 0)} failed, "
+              f"{states.get('pending', 0)} pending, {elapsed:.1f} s)")
+        print(f"per-export overhead           : {slot_odoo - slot_bare:7.1f} ms "
+              f"({slot_odoo:.1f} ms per export per channel slot)")
+        print(f"target >= 30 exports/s        : {'met' if rate >= 30 else 'NOT met'}")
+        return 0 if sent == args.count else 1
+    finally:
+        if server and server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+        stub.shutdown()
+        stub.server_close()
+        if registry is not None:
+            import odoo
+
+            odoo.sql_db.close_db(db)
+        drop = subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "root", "--if-exists", db],
+                              check=False, capture_output=True)
+        if drop.returncode != 0:
+            print(f"could not drop {db}: {drop.stderr.decode().strip()}")
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
