@@ -97,19 +97,37 @@ class LogisticsIntegrationLog(models.Model):
         ``payload`` and ``response`` may be JSON-like data, JSON text or bytes;
         the masking rules of the current company apply before anything is stored.
         """
-        company = self.env.company
-        if vals.get("endpoint_id"):
-            company = self.env["logistics.endpoint"].sudo().browse(vals["endpoint_id"]).company_id
-        rules = self.env["logistics.masking.rule"].with_company(company)._get_rules("log")
-        max_bytes = company.logistics_log_payload_max_bytes
-        values = dict(vals, company_id=company.id)
-        if payload is not None:
-            values["payload"] = render_payload(payload, rules, max_bytes)
-        if response is not None:
-            values["response"] = render_payload(response, rules, max_bytes)
-        if values.get("error"):
-            values["error"] = bounded_text(values["error"], max_bytes)
-        return self.sudo().create(values)
+        return self._record_exchanges([(vals, payload, response)])
+
+    @api.model
+    def _record_exchanges(self, entries):
+        """Create several log records at once; ``entries`` are (vals, payload, response).
+
+        Same masking and bounds as ``_record_exchange``, with the rules of each
+        company read once: the batch path of high-volume inbound traffic.
+        """
+        endpoints = self.env["logistics.endpoint"].sudo()
+        settings = {}
+        values_list = []
+        for vals, payload, response in entries:
+            company = self.env.company
+            if vals.get("endpoint_id"):
+                company = endpoints.browse(vals["endpoint_id"]).company_id
+            if company not in settings:
+                settings[company] = (
+                    self.env["logistics.masking.rule"].with_company(company)._get_rules("log"),
+                    company.logistics_log_payload_max_bytes,
+                )
+            rules, max_bytes = settings[company]
+            values = dict(vals, company_id=company.id)
+            if payload is not None:
+                values["payload"] = render_payload(payload, rules, max_bytes)
+            if response is not None:
+                values["response"] = render_payload(response, rules, max_bytes)
+            if values.get("error"):
+                values["error"] = bounded_text(values["error"], max_bytes)
+            values_list.append(values)
+        return self.sudo().create(values_list)
 
     def action_open_record(self):
         self.ensure_one()

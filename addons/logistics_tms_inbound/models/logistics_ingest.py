@@ -101,7 +101,8 @@ class LogisticsIngest(models.AbstractModel):
 
     def _ingest(self, endpoint, events):
         answers = [None] * len(events)
-        plans = self._prepare(endpoint, list(enumerate(events)), answers)
+        logs = []
+        plans = self._prepare(endpoint, list(enumerate(events)), answers, logs)
         existing = set(
             self.env["logistics.inbound.event"]
             .search(
@@ -115,29 +116,32 @@ class LogisticsIngest(models.AbstractModel):
         new_plans = []
         for plan in plans:
             if plan.event.event_id in existing:
-                answers[plan.index] = self._log_answer(endpoint, plan, "duplicate")
+                answers[plan.index], entry = self._log_entry(endpoint, plan, "duplicate")
+                logs.append(entry)
             else:
                 existing.add(plan.event.event_id)
                 new_plans.append(plan)
         self._resolve(endpoint, new_plans)
         for plan in self._apply_isolated(endpoint, new_plans):
             answers[plan.index] = plan.answer
+        self.env["logistics.integration.log"]._record_exchanges(logs)
         return answers
 
     def _reprocess_inbound(self, endpoint, inbound_events):
         """Apply stored events again (after a mapping or shipment was added)."""
-        answers = []
+        answers, logs = [], []
         plans = self._prepare(
-            endpoint, [(rec.id, rec._get_raw_event()) for rec in inbound_events], answers
+            endpoint, [(rec.id, rec._get_raw_event()) for rec in inbound_events], answers, logs
         )
+        self.env["logistics.integration.log"]._record_exchanges(logs)
         records = {rec.id: rec for rec in inbound_events}
         for plan in plans:
             plan.record = records[plan.index]
         self._resolve(endpoint, plans)
         return answers + [plan.answer for plan in self._apply_isolated(endpoint, plans)]
 
-    def _prepare(self, endpoint, indexed_events, answers):
-        """Validate each event; answer the invalid ones, return plans for the others."""
+    def _prepare(self, endpoint, indexed_events, answers, logs):
+        """Validate each event; answer (and log) the invalid ones, return plans for the others."""
         scalar_paths, charge_paths = endpoint._get_inbound_profile()._get_paths()
         now = datetime.now(timezone.utc)
         plans = []
@@ -154,8 +158,9 @@ class LogisticsIngest(models.AbstractModel):
                 if not reasons:
                     plans.append(Plan(raw=raw, event=event, index=index))
                     continue
-            answer = self._log_rejection(endpoint, raw, reasons)
-            if isinstance(answers, list) and len(answers) > index:
+            answer, entry = self._rejection_entry(endpoint, raw, reasons)
+            logs.append(entry)
+            if len(answers) > index and answers[index] is None:
                 answers[index] = answer
             else:
                 answers.append(answer)
@@ -266,7 +271,8 @@ class LogisticsIngest(models.AbstractModel):
         except RETRYABLE_ERRORS:
             raise
         except Exception as second:  # noqa: BLE001
-            plan.answer = self._log_rejection(endpoint, plan.raw, [f"event: {second}"])
+            plan.answer, entry = self._rejection_entry(endpoint, plan.raw, [f"event: {second}"])
+            self.env["logistics.integration.log"]._record_exchanges([entry])
 
     def _apply(self, endpoint, plans):
         """Write milestones, inbox records, side effects and log records of ``plans``."""
@@ -288,12 +294,14 @@ class LogisticsIngest(models.AbstractModel):
             plan.inbound = plan.record or next(created)
         for plan in ready:
             self._apply_side_effects(endpoint, plan, milestone_of.get(id(plan)))
+        entries = []
         for plan in plans:
             if plan.review:
                 plan.inbound._schedule_review("\n".join(plan.review))
-            plan.answer = self._log_answer(
-                endpoint, plan, "needs_review" if plan.review else "processed"
-            )
+            result = "needs_review" if plan.review else "processed"
+            plan.answer, entry = self._log_entry(endpoint, plan, result)
+            entries.append(entry)
+        self.env["logistics.integration.log"]._record_exchanges(entries)
         return plans
 
     def _apply_side_effects(self, endpoint, plan, milestone):
@@ -364,43 +372,40 @@ class LogisticsIngest(models.AbstractModel):
             return plan.shipment.correlation_id
         return plan.event.correlation_id
 
-    def _log_answer(self, endpoint, plan, result):
+    def _log_entry(self, endpoint, plan, result):
+        """The answer for ``plan`` and its integration-log entry (vals, payload, response)."""
         reason = "\n".join(plan.review) if result == "needs_review" else None
         if result == "duplicate":
             reason = "event already received"
         record = plan.inbound if result != "duplicate" else None
-        self.env["logistics.integration.log"]._record_exchange(
-            {
-                "direction": "inbound",
-                "endpoint_id": endpoint.id,
-                "operation": f"inbound {plan.event.event_type}",
-                "external_identifier": plan.event.event_id,
-                "idempotency_key": f"{endpoint.code}:{plan.event.event_id}",
-                "correlation_id": self._correlation_of(plan),
-                "schema_version": plan.event.schema_version,
-                "event_type_id": plan.mapping.event_type_id.id if plan.mapping else False,
-                "model": "logistics.inbound.event" if record else False,
-                "res_id": record.id if record else False,
-                "state": result,
-                "error": reason,
-            },
-            payload=plan.raw,
-        )
-        return _answer(_raw_event_id(plan.raw), result, reason)
+        vals = {
+            "direction": "inbound",
+            "endpoint_id": endpoint.id,
+            "operation": f"inbound {plan.event.event_type}",
+            "external_identifier": plan.event.event_id,
+            "idempotency_key": f"{endpoint.code}:{plan.event.event_id}",
+            "correlation_id": self._correlation_of(plan),
+            "schema_version": plan.event.schema_version,
+            "event_type_id": plan.mapping.event_type_id.id if plan.mapping else False,
+            "model": "logistics.inbound.event" if record else False,
+            "res_id": record.id if record else False,
+            "state": result,
+            "error": reason,
+        }
+        return _answer(_raw_event_id(plan.raw), result, reason), (vals, plan.raw, None)
 
-    def _log_rejection(self, endpoint, raw, reasons):
+    def _rejection_entry(self, endpoint, raw, reasons):
+        """The "rejected" answer for a raw event and its integration-log entry."""
         reason = "; ".join(reasons)
         is_dict = isinstance(raw, dict)
-        self.env["logistics.integration.log"]._record_exchange(
-            {
-                "direction": "inbound",
-                "endpoint_id": endpoint.id,
-                "operation": f"inbound {raw.get('event_type')}" if is_dict else "inbound",
-                "external_identifier": _raw_event_id(raw) or False,
-                "correlation_id": (raw.get("correlation_id") if is_dict else None) or False,
-                "state": "rejected",
-                "error": reason,
-            },
-            payload=raw if is_dict else {"event": raw},
-        )
-        return _answer(_raw_event_id(raw), "rejected", reason)
+        vals = {
+            "direction": "inbound",
+            "endpoint_id": endpoint.id,
+            "operation": f"inbound {raw.get('event_type')}" if is_dict else "inbound",
+            "external_identifier": _raw_event_id(raw) or False,
+            "correlation_id": (raw.get("correlation_id") if is_dict else None) or False,
+            "state": "rejected",
+            "error": reason,
+        }
+        payload = raw if is_dict else {"event": raw}
+        return _answer(_raw_event_id(raw), "rejected", reason), (vals, payload, None)

@@ -1,0 +1,162 @@
+"""Throughput of ``logistics.ingest.ingest_events`` against a raw batched milestone create.
+
+Ingests N status events (default 5000) in batches of 100 through the bridge
+entry point, as the bridge user, then creates the same number of milestone rows
+with plain batched ``create`` calls, and prints both rates and their ratio
+(target >= 0.5). Five events per shipment, each shipment's sequence shuffled.
+
+It runs against a throwaway database (created with ``logistics_tms_inbound``
+installed, without demo data, if missing) and rolls everything back.
+
+Usage: python3 benchmarks/ingest_throughput.py [-c ODOO_CONFIG] [-d DATABASE] [-n N] [--batch 100]
+"""
+
+import argparse
+import random
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CODES = ("XB", "AF", "P1", "X6", "D1")
+CANONICAL = ("shipment_planned", "picked_up", "in_transit", "out_for_delivery", "delivered")
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-c", "--config", default="/tmp/odoo-inbound.conf")
+    parser.add_argument("-d", "--database", default="lgx_in_bench")
+    parser.add_argument("-n", "--events", type=int, default=5000)
+    parser.add_argument("--batch", type=int, default=100)
+    return parser.parse_args()
+
+
+def ensure_database(args):
+    import psycopg2
+
+    import odoo
+
+    with psycopg2.connect(
+        dbname="postgres",
+        host=odoo.tools.config["db_host"] or None,
+        port=odoo.tools.config["db_port"] or None,
+        user=odoo.tools.config["db_user"] or None,
+    ) as conn, conn.cursor() as cr:
+        cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", (args.database,))
+        if cr.fetchone():
+            return
+    print(f"installing logistics_tms_inbound into {args.database} ...", flush=True)
+    subprocess.run(
+        [sys.executable, "-m", "odoo", "-c", args.config, "-d", args.database,
+         "-i", "logistics_tms_inbound", "--without-demo=all", "--stop-after-init",
+         "--log-level=warn"],
+        check=True,
+    )
+
+
+def make_shipments(env, prefix, count):
+    shipments = env["logistics.shipment"].create(
+        [{"partner_id": env.ref("base.main_partner").id, "tms_reference": f"{prefix}-{i}"}
+         for i in range(count)]
+    )
+    env.flush_all()
+    return shipments
+
+
+def make_events(references, rng):
+    events = []
+    for number, reference in enumerate(references):
+        order = list(range(len(CODES)))
+        rng.shuffle(order)
+        for step in order:
+            events.append({
+                "event_id": f"bench-{number}-{step}",
+                "event_type": "status",
+                "shipment_reference": reference,
+                "occurred_at": (T0 + timedelta(hours=step)).isoformat(),
+                "payload": {"status_code": CODES[step], "location": "Rotterdam NL"},
+                "correlation_id": None,
+                "schema_version": "1",
+                "received_at": datetime.now(timezone.utc).isoformat(),
+            })
+    return events
+
+
+def main():
+    args = parse_args()
+    try:
+        import odoo
+        from odoo.tests.common import new_test_user
+    except ImportError as exc:
+        print(f"Odoo is not importable ({exc}); benchmark skipped.")
+        return 0
+    odoo.tools.config.parse_config(["-c", args.config])
+    ensure_database(args)
+    registry = odoo.modules.registry.Registry(args.database)
+    rng = random.Random(42)
+    shipment_count = max(1, args.events // len(CODES))
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        company = env.company
+        endpoint = env["logistics.endpoint"].create(
+            {"name": "Bench TMS", "code": "bench_tms", "kind": "tms"}
+        )
+        bridge = new_test_user(
+            env, login="bench_bridge", groups="logistics_tms_inbound.group_logistics_bridge",
+            company_id=company.id, company_ids=[(6, 0, [company.id])],
+        )
+        ingest_shipments = make_shipments(env, "BENCH-IN", shipment_count)
+        raw_shipments = make_shipments(env, "BENCH-RAW", shipment_count)
+        events = make_events(ingest_shipments.mapped("tms_reference"), rng)[: args.events]
+        ingest = env["logistics.ingest"].with_user(bridge)
+
+        started = time.perf_counter()
+        results = {}
+        for offset in range(0, len(events), args.batch):
+            for answer in ingest.ingest_events(endpoint.code, events[offset : offset + args.batch]):
+                results[answer["result"]] = results.get(answer["result"], 0) + 1
+            cr.flush()
+        ingest_seconds = time.perf_counter() - started
+
+        types = {code: env.ref(f"logistics_integration.event_type_{code}").id for code in CANONICAL}
+        rows = []
+        for shipment, event in zip(
+            (s for s in raw_shipments for _step in CODES), events, strict=False
+        ):
+            step = CODES.index(event["payload"]["status_code"])
+            rows.append({
+                "shipment_id": shipment.id,
+                "event_type_id": types[CANONICAL[step]],
+                "raw_code": CODES[step],
+                "endpoint_id": endpoint.id,
+                "event_time": (T0 + timedelta(hours=step)).replace(tzinfo=None),
+                "location": "Rotterdam NL",
+                "external_event_id": f"raw-{event['event_id']}",
+            })
+        milestones = env["logistics.milestone"]
+        started = time.perf_counter()
+        for offset in range(0, len(rows), args.batch):
+            milestones.create(rows[offset : offset + args.batch])
+            # Flush like a commit would (precommit hooks: state tracking), as the
+            # savepoints of ingest_events do.
+            cr.flush()
+        raw_seconds = time.perf_counter() - started
+
+        delivered = ingest_shipments.filtered(lambda s: s.state == "delivered")
+        cr.rollback()
+
+    ingest_rate = len(events) / ingest_seconds
+    raw_rate = len(rows) / raw_seconds
+    print(f"events: {len(events)} in batches of {args.batch}, {shipment_count} shipments")
+    print(f"answers: {results}; shipments delivered: {len(delivered)}/{shipment_count}")
+    print(f"ingest_events: {ingest_rate:8.1f} events/s ({ingest_seconds:.2f} s)")
+    print(f"raw create:    {raw_rate:8.1f} rows/s ({raw_seconds:.2f} s)")
+    print(f"ratio:         {ingest_rate / raw_rate:8.2f} (target >= 0.5)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
