@@ -289,7 +289,9 @@ class LogisticsIngest(models.AbstractModel):
                 plan.record.write(vals)
             else:
                 new_vals.append(vals)
-        created = iter(self.env["logistics.inbound.event"].create(new_vals))
+        # The inbox record is its own audit trail (and the log); no chatter noise.
+        inbox = self.env["logistics.inbound.event"].with_context(tracking_disable=True)
+        created = iter(inbox.create(new_vals))
         for plan in plans:
             plan.inbound = plan.record or next(created)
         for plan in ready:
