@@ -85,7 +85,7 @@ def bare_requests(url, count, threads):
     return count / (time.monotonic() - start)
 
 
-def write_config(path, db, http_port, data_dir, addons_path):
+def write_config(path, db, http_port, data_dir, addons_path, workers=0):
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(
             "[options]\n"
@@ -99,7 +99,7 @@ def write_config(path, db, http_port, data_dir, addons_path):
             "server_wide_modules = web,queue_job\n"
             f"http_port = {http_port}\n"
             "http_interface = 127.0.0.1\n"
-            "workers = 0\n"
+            f"workers = {workers}\n"
             "max_cron_threads = 0\n"
             "db_maxconn = 32\n"
             "log_level = warn\n"
@@ -188,6 +188,17 @@ def count_states(registry):
         return dict(cr.fetchall())
 
 
+def job_times(registry):
+    """Average time inside the job and from enqueue to start, in ms."""
+    with registry.cursor() as cr:
+        cr.execute(
+            "SELECT avg(exec_time) * 1000,"
+            " avg(extract(epoch FROM date_started - date_enqueued)) * 1000"
+            " FROM queue_job WHERE state = 'done'"
+        )
+        return cr.fetchone()
+
+
 def wait_http(port, process, timeout=120):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -205,6 +216,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--count", type=int, default=1000)
     parser.add_argument("--delay-ms", type=float, default=50.0)
+    parser.add_argument(
+        "--workers", type=int, default=0,
+        help="Odoo HTTP workers (0 = threaded server, the runner as a thread)",
+    )
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds to wait for the backlog")
     args = parser.parse_args()
 
@@ -221,7 +236,9 @@ def main():
     workdir = tempfile.mkdtemp(prefix="lgx-bench-")
     config_path = os.path.join(workdir, "odoo.conf")
     http_port = free_port()
-    write_config(config_path, db, http_port, os.path.join(workdir, "data"), addons_path)
+    write_config(
+        config_path, db, http_port, os.path.join(workdir, "data"), addons_path, args.workers
+    )
 
     StubHandler.delay = args.delay_ms / 1000.0
     stub = ThreadingHTTPServer(("127.0.0.1", 0), StubHandler)
@@ -269,7 +286,9 @@ def main():
         rate = sent / elapsed if elapsed else 0.0
         slot_odoo = CAPACITY / rate * 1000 if rate else float("inf")
         slot_bare = CAPACITY / bare_rate * 1000
-        print(f"TMS stub answer time          : {args.delay_ms:.0f} ms, channel capacity {CAPACITY}")
+        mode = f"{args.workers} workers" if args.workers else "threaded"
+        print(f"TMS stub answer time          : {args.delay_ms:.0f} ms, channel capacity "
+              f"{CAPACITY}, Odoo {mode}, {os.cpu_count()} CPUs")
         print(f"bare requests.post, {CAPACITY} threads : {bare_rate:7.1f} req/s "
               f"({slot_bare:.1f} ms per request per thread)")
         print(f"Odoo outbox + queue_job       : {rate:7.1f} exports/s "
@@ -277,6 +296,9 @@ def main():
               f"{states.get('pending', 0)} pending, {elapsed:.1f} s)")
         print(f"per-export overhead           : {slot_odoo - slot_bare:7.1f} ms "
               f"({slot_odoo:.1f} ms per export per channel slot)")
+        exec_ms, wait_ms = job_times(registry)
+        print(f"queue_job exec_time (avg)     : {exec_ms or 0:7.1f} ms; enqueued->started "
+              f"{wait_ms or 0:.1f} ms")
         print(f"target >= 30 exports/s        : {'met' if rate >= 30 else 'NOT met'}")
         return 0 if sent == args.count else 1
     finally:

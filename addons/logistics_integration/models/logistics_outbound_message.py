@@ -89,7 +89,6 @@ class LogisticsOutboundMessage(models.Model):
         default="pending",
         index=True,
         readonly=True,
-        tracking=True,
     )
     job_id = fields.Many2one(
         comodel_name="queue.job",
@@ -367,13 +366,15 @@ class LogisticsOutboundMessage(models.Model):
         return body.get("error") in ("order_exists", "already_exists", "duplicate")
 
     def _record_attempt(self, attempt, job, result):
-        """Log one attempt from a separate cursor, so it survives a retry's rollback.
+        """Log one attempt, masked and bounded, in the integration log.
 
-        A retry raises RetryableJobError and queue_job rolls this transaction
-        back; the audit trail must still show the attempt. The separate cursor
-        only inserts a log row (it never writes this message), so it cannot
-        conflict with the job's transaction. In test mode the registry hands
-        out a cursor on the test transaction.
+        An attempt that ends the job (sent, failed for good) is logged in the
+        job's transaction, together with its outcome. A retry raises
+        RetryableJobError and queue_job rolls that transaction back, so a retry
+        is logged from a separate cursor to survive: that cursor only inserts a
+        log row (it never writes this message), so it cannot conflict with the
+        job's transaction. In test mode the registry hands out a cursor on the
+        test transaction.
         """
         state = {
             outbound.SUCCESS: "processed",
@@ -399,12 +400,17 @@ class LogisticsOutboundMessage(models.Model):
         }
         payload = json.loads(self.payload or "null")
         response = result.body if result.body is not None else (result.text or None)
+        if result.kind != outbound.RETRY:
+            return self.env["logistics.integration.log"]._record_exchange(
+                vals, payload=payload, response=response
+            )
         self.env.flush_all()
         with self.env.registry.cursor() as cr:
             env = self.env(cr=cr, su=True)
             env["logistics.integration.log"]._record_exchange(
                 vals, payload=payload, response=response
             )
+        return None
 
     def _get_related_record(self):
         self.ensure_one()

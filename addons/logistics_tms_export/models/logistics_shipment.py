@@ -323,8 +323,13 @@ class LogisticsShipment(models.Model):
         return get_profile(message.endpoint_id.tms_profile or "generic_v1").order_exists(body)
 
     def _on_outbound_success(self, message, response_json):
-        """The TMS took the order (or its cancellation): record what it planned."""
+        """The TMS took the order (or its cancellation): record what it planned.
+
+        Runs in the export job for every shipment, so field tracking is off:
+        the outbound message, its attempt log and the milestone are the history.
+        """
         self.ensure_one()
+        self = self.with_context(tracking_disable=True)  # pylint: disable=self-cls-assignment
         if message.operation == CANCEL_OPERATION:
             self._tms_record_milestone(message, "cancelled", f"odoo-cancel:{self.name}")
             return
