@@ -7,7 +7,7 @@ the wire format *is* this contract, published as JSON Schema in
 ``docs/schemas/tms-event.v1.schema.json``.
 """
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -110,8 +110,12 @@ def _business_errors(event, now):
     if event.event_type == "planning" and not any(
         getattr(payload, name) for name in PLANNING_FIELDS
     ):
-        errors.append((("payload", "planning_reference"), "planning events need a planning "
-                       "reference, a carrier or an ETA"))
+        errors.append(
+            (
+                ("payload", "planning_reference"),
+                "planning events need a planning reference, a carrier or an ETA",
+            )
+        )
     for loc, value in (
         (("occurred_at",), event.occurred_at),
         (("payload", "event_time"), payload.event_time),
@@ -133,7 +137,7 @@ def validate_event(data, now=None):
     like ``("payload", "charges", 1, "amount")``; ``event`` is None when the
     schema itself failed.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     try:
         event = TmsEventV1.model_validate(data)
     except ValidationError as exc:

@@ -129,4 +129,3 @@ def source_location(loc, sources, default):
             suffix = default[len(format_location(loc[:size])) :] if size < len(loc) else ""
             return path + suffix
     return default
-

@@ -2,7 +2,8 @@ from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
-from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 
 class LogisticsCustomerPortal(CustomerPortal):
@@ -32,9 +33,7 @@ class LogisticsCustomerPortal(CustomerPortal):
         shipments = request.env["logistics.shipment"]
         values = self._prepare_portal_layout_values()
         count = shipments.search_count([]) if shipments.has_access("read") else 0
-        pager = portal_pager(
-            url="/my/shipments", total=count, page=page, step=self._items_per_page
-        )
+        pager = portal_pager(url="/my/shipments", total=count, page=page, step=self._items_per_page)
         page_shipments = (
             shipments.search([], limit=self._items_per_page, offset=pager["offset"])
             if count

@@ -51,7 +51,9 @@ class LogisticsShipment(models.Model):
         if not endpoints or not milestones:
             return
         outbox = self.env["logistics.outbound.message"].sudo()
-        rules = self.env["logistics.masking.rule"].with_company(self.company_id)._get_rules("customer")
+        rules = (
+            self.env["logistics.masking.rule"].with_company(self.company_id)._get_rules("customer")
+        )
         database = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")[:8]
         for milestone in milestones:
             payload = mask_payload(self._prepare_portal_event(milestone), rules)
@@ -64,7 +66,9 @@ class LogisticsShipment(models.Model):
                     PORTAL_EVENT_PATH,
                     idempotency_key=f"odoo-{database}-milestone-{milestone.id}-portal_event",
                     schema_version=PORTAL_EVENT_SCHEMA,
-                    description=_("Shipment update %(ref)s to %(portal)s", ref=self.name, portal=endpoint.name),
+                    description=_(
+                        "Shipment update %(ref)s to %(portal)s", ref=self.name, portal=endpoint.name
+                    ),
                 )
 
     def _prepare_portal_event(self, milestone):

@@ -11,8 +11,12 @@ EVENT_TIME = datetime(2026, 3, 2, 9, 30)
 class TestPortal(LogisticsPortalCase):
     def test_customer_message_uses_customer_label_only(self):
         self._add_milestone(
-            self.shipment_a, "exception_raised", EVENT_TIME,
-            raw_code="A9", raw_detail="SECRET-REASON", note="Carrier blames driver",
+            self.shipment_a,
+            "exception_raised",
+            EVENT_TIME,
+            raw_code="A9",
+            raw_detail="SECRET-REASON",
+            note="Carrier blames driver",
         )
         message = self.shipment_a.message_ids.filtered(lambda m: self.customer in m.partner_ids)
         self.assertEqual(len(message), 1)
@@ -22,7 +26,9 @@ class TestPortal(LogisticsPortalCase):
 
     def test_invisible_milestone_sends_nothing(self):
         self._add_milestone(self.shipment_a, "invoice_approved", EVENT_TIME)
-        self.assertFalse(self.shipment_a.message_ids.filtered(lambda m: self.customer in m.partner_ids))
+        self.assertFalse(
+            self.shipment_a.message_ids.filtered(lambda m: self.customer in m.partner_ids)
+        )
 
     def test_portal_user_reads_only_own_commercial_partner(self):
         shipments = self.env["logistics.shipment"].with_user(self.portal_a).search([])
@@ -30,7 +36,9 @@ class TestPortal(LogisticsPortalCase):
         self.assertNotIn(self.shipment_b, shipments)
         with self.assertRaises(AccessError):
             self.shipment_b.with_user(self.portal_a).read(["name"])
-        self.assertEqual(self.shipment_b.with_user(self.portal_b).read(["name"])[0]["name"], self.shipment_b.name)
+        self.assertEqual(
+            self.shipment_b.with_user(self.portal_b).read(["name"])[0]["name"], self.shipment_b.name
+        )
 
     def test_portal_user_sees_only_customer_visible_milestones(self):
         visible = self._add_milestone(self.shipment_a, "in_transit", EVENT_TIME)
@@ -43,11 +51,16 @@ class TestPortal(LogisticsPortalCase):
 
     def test_portal_event_is_masked_and_enqueued(self):
         portal = self._create_endpoint(
-            name="Customer Portal", code="customer_portal", kind="customer_portal",
-            base_url="https://portal.example", auth_scheme="none",
+            name="Customer Portal",
+            code="customer_portal",
+            kind="customer_portal",
+            base_url="https://portal.example",
+            auth_scheme="none",
         )
         with trap_jobs() as trap:
-            milestone = self._add_milestone(self.shipment_a, "out_for_delivery", EVENT_TIME, raw_code="X6", location="Amsterdam")
+            milestone = self._add_milestone(
+                self.shipment_a, "out_for_delivery", EVENT_TIME, raw_code="X6", location="Amsterdam"
+            )
         trap.assert_jobs_count(1)
         message = self.env["logistics.outbound.message"].search([("endpoint_id", "=", portal.id)])
         self.assertEqual(len(message), 1)
@@ -66,4 +79,8 @@ class TestPortal(LogisticsPortalCase):
 
     def test_no_portal_endpoint_no_outbound_event(self):
         self._add_milestone(self.shipment_a, "in_transit", EVENT_TIME)
-        self.assertFalse(self.env["logistics.outbound.message"].search([("model", "=", "logistics.shipment"), ("res_id", "=", self.shipment_a.id)]))
+        self.assertFalse(
+            self.env["logistics.outbound.message"].search(
+                [("model", "=", "logistics.shipment"), ("res_id", "=", self.shipment_a.id)]
+            )
+        )

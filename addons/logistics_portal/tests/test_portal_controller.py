@@ -12,7 +12,9 @@ class TestPortalController(HttpCase, LogisticsPortalCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._add_milestone(cls.shipment_a, "in_transit", datetime(2026, 3, 2, 9, 30), location="Utrecht")
+        cls._add_milestone(
+            cls.shipment_a, "in_transit", datetime(2026, 3, 2, 9, 30), location="Utrecht"
+        )
         cls._add_milestone(cls.shipment_a, "invoice_approved", datetime(2026, 3, 2, 10, 0))
 
     def test_list_shows_own_shipments_only(self):

@@ -9,8 +9,7 @@ class LogisticsEndpoint(models.Model):
     logistics_inbound_profile_id = fields.Many2one(
         comodel_name="logistics.inbound.profile",
         string="Inbound Profile",
-        help="Where this source's events keep each field; the generic TMS contract "
-        "when empty.",
+        help="Where this source's events keep each field; the generic TMS contract when empty.",
     )
     logistics_status_mapping_ids = fields.One2many(
         comodel_name="logistics.status.mapping",

@@ -100,9 +100,12 @@ class LogisticsInboundEvent(models.Model):
         """Ask the endpoint's responsible (or an integration administrator) to look."""
         admins = self.env.ref("logistics_integration.group_integration_admin").users
         for event in self:
-            user = event.endpoint_id.responsible_user_id or admins.filtered(
-                lambda u, c=event.company_id: c in u.company_ids and not u.share
-            )[:1]
+            user = (
+                event.endpoint_id.responsible_user_id
+                or admins.filtered(
+                    lambda u, c=event.company_id: c in u.company_ids and not u.share
+                )[:1]
+            )
             event.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=_("Inbound event needs review"),

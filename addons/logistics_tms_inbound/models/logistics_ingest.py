@@ -1,7 +1,7 @@
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from psycopg2 import errors as pg_errors
 
@@ -54,7 +54,7 @@ def _raw_event_id(raw):
 
 
 def _utc_naive(value):
-    return value.astimezone(timezone.utc).replace(tzinfo=None) if value else False
+    return value.astimezone(UTC).replace(tzinfo=None) if value else False
 
 
 class LogisticsIngest(models.AbstractModel):
@@ -143,7 +143,7 @@ class LogisticsIngest(models.AbstractModel):
     def _prepare(self, endpoint, indexed_events, answers, logs):
         """Validate each event; answer (and log) the invalid ones, return plans for the others."""
         scalar_paths, charge_paths = endpoint._get_inbound_profile()._get_paths()
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         plans = []
         for index, raw in indexed_events:
             if not isinstance(raw, dict):
@@ -242,35 +242,33 @@ class LogisticsIngest(models.AbstractModel):
         """
         if not plans:
             return []
-        if len(plans) > 1:
-            try:
-                with self.env.cr.savepoint():
-                    return self._apply(endpoint, plans)
-            except RETRYABLE_ERRORS:
-                raise
-            except Exception:  # noqa: BLE001 - isolated below, event by event
-                _logger.info("Batch of %d events failed; applying one by one", len(plans))
+        if len(plans) > 1 and self._try_apply(endpoint, plans) is None:
+            return plans
         for plan in plans:
-            try:
-                with self.env.cr.savepoint():
-                    self._apply(endpoint, [plan])
-            except RETRYABLE_ERRORS:
-                raise
-            # The bridge contract: a per-event failure is answered, never raised.
-            except Exception as exc:  # noqa: BLE001
-                _logger.warning("Inbound event %s failed: %s", plan.event.event_id, exc)
-                self._keep_failed(endpoint, plan, exc)
+            error = self._try_apply(endpoint, [plan])
+            if error is not None:
+                _logger.warning("Inbound event %s failed: %s", plan.event.event_id, error)
+                self._keep_failed(endpoint, plan, error)
         return plans
 
-    def _keep_failed(self, endpoint, plan, exc):
-        plan.review = [f"processing failed: {exc}"]
-        plan.shipment = plan.shipment if plan.shipment and plan.shipment.exists() else None
+    def _try_apply(self, endpoint, plans):
+        """Apply ``plans`` in a savepoint; return the error that rolled it back, or None."""
         try:
             with self.env.cr.savepoint():
-                self._apply(endpoint, [plan])
+                self._apply(endpoint, plans)
         except RETRYABLE_ERRORS:
             raise
-        except Exception as second:  # noqa: BLE001
+        # The bridge contract: a per-event failure is answered, never raised.
+        except Exception as exc:  # noqa: BLE001
+            return exc
+        return None
+
+    def _keep_failed(self, endpoint, plan, exc):
+        """Keep an event whose application failed for review, with the error."""
+        plan.review = [f"processing failed: {exc}"]
+        plan.shipment = plan.shipment if plan.shipment and plan.shipment.exists() else None
+        second = self._try_apply(endpoint, [plan])
+        if second is not None:
             plan.answer, entry = self._rejection_entry(endpoint, plan.raw, [f"event: {second}"])
             self.env["logistics.integration.log"]._record_exchanges([entry])
 

@@ -214,12 +214,16 @@ class LogisticsShipment(models.Model):
         charges = self.env["logistics.freight.charge"]
         for line in lines:
             currency = currencies[line.currency]
-            charge = self.charge_ids.filtered(lambda c, ln=line: c.external_charge_id == ln.external_id)
+            charge = self.charge_ids.filtered(
+                lambda c, ln=line: c.external_charge_id == ln.external_id
+            )
             if not charge:
                 charge = self.charge_ids.filtered(
-                    lambda c, ln=line: not c.external_charge_id
-                    and not c.has_actual
-                    and c.charge_type == ln.charge_type
+                    lambda c, ln=line: (
+                        not c.external_charge_id
+                        and not c.has_actual
+                        and c.charge_type == ln.charge_type
+                    )
                 )[:1]
             vals = {
                 "external_charge_id": line.external_id,

@@ -14,9 +14,7 @@ class LogisticsStatusMapping(models.Model):
     _description = "Inbound Status Mapping"
     _order = "endpoint_id, profile_id, raw_code, raw_detail, id"
 
-    endpoint_id = fields.Many2one(
-        comodel_name="logistics.endpoint", ondelete="cascade", index=True
-    )
+    endpoint_id = fields.Many2one(comodel_name="logistics.endpoint", ondelete="cascade", index=True)
     profile_id = fields.Many2one(
         comodel_name="logistics.inbound.profile", ondelete="cascade", index=True
     )

@@ -1,11 +1,11 @@
 import itertools
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from odoo.tests.common import new_test_user
 
 from odoo.addons.logistics_shipment.tests.common import LogisticsShipmentCase
 
-T0 = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
 class LogisticsInboundCase(LogisticsShipmentCase):
@@ -63,7 +63,12 @@ class LogisticsInboundCase(LogisticsShipmentCase):
     def _create_order_shipment(cls, carrier, freight_price, reference):
         """A confirmed order with a delivery line at ``freight_price`` and its shipment."""
         product = cls.env["product.product"].create(
-            {"name": "Pallet of goods", "type": "service", "invoice_policy": "order", "list_price": 1000}
+            {
+                "name": "Pallet of goods",
+                "type": "service",
+                "invoice_policy": "order",
+                "list_price": 1000,
+            }
         )
         order = cls.env["sale.order"].create(
             {"partner_id": cls.customer.id, "order_line": [(0, 0, {"product_id": product.id})]}
@@ -77,7 +82,12 @@ class LogisticsInboundCase(LogisticsShipmentCase):
 
     def _charges_event(self, reference, *amounts, charge_type="base_freight"):
         lines = [
-            {"external_id": f"{reference}-{charge_type}-{i}", "charge_type": charge_type, "amount": amount, "currency": self.env.company.currency_id.name}
+            {
+                "external_id": f"{reference}-{charge_type}-{i}",
+                "charge_type": charge_type,
+                "amount": amount,
+                "currency": self.env.company.currency_id.name,
+            }
             for i, amount in enumerate(amounts)
         ]
         return self._event(event_type="charges", reference=reference, charges=lines)

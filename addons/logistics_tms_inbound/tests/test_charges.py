@@ -39,7 +39,10 @@ class TestCharges(LogisticsInboundCase):
         self.assertEqual(charge.state, "on_hold")
         self.assertEqual(shipment.invoice_release_state, "on_hold")
         activity = shipment.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("logistics_tms_inbound.mail_activity_type_freight_decision")
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref("logistics_tms_inbound.mail_activity_type_freight_decision")
+            )
         )
         self.assertEqual(len(activity), 1)
         self.assertTrue(activity.user_id.has_group("logistics_integration.group_logistics_manager"))
@@ -60,7 +63,13 @@ class TestCharges(LogisticsInboundCase):
 
     def test_carrier_tolerance_overrides_company_default(self):
         self.env["logistics.carrier.tolerance"].create(
-            {"carrier_id": self.carrier.id, "amount_over": 50, "percent_over": 10, "amount_under": 0, "percent_under": 0}
+            {
+                "carrier_id": self.carrier.id,
+                "amount_over": 50,
+                "percent_over": 10,
+                "amount_under": 0,
+                "percent_under": 0,
+            }
         )
         _o, _s, over = self._reconciled(100.0, 110.0, "TOL-7")
         self.assertEqual(over.state, "approved")
@@ -70,7 +79,9 @@ class TestCharges(LogisticsInboundCase):
     def test_unordered_accessorial_is_held(self):
         order, shipment = self._create_order_shipment(self.carrier, 100.0, "TOL-9")
         self._ingest(self._charges_event("TOL-9", 100.0))
-        self._ingest(self._charges_event("TOL-9", 15.0, charge_type="accessorial") | {"event_id": "acc-1"})
+        self._ingest(
+            self._charges_event("TOL-9", 15.0, charge_type="accessorial") | {"event_id": "acc-1"}
+        )
         accessorial = shipment.charge_ids.filtered(lambda c: c.charge_type == "accessorial")
         self.assertEqual(accessorial.expected_amount, 0.0)
         self.assertEqual(accessorial.state, "on_hold")
@@ -100,8 +111,10 @@ class TestCharges(LogisticsInboundCase):
         invoice = order._create_invoices()
         delivery_line = invoice.invoice_line_ids.filtered(lambda ln: ln.sale_line_ids.is_delivery)
         self.assertEqual(delivery_line.price_unit, 140.0)
-        self.assertNotIn("logistics_integration.event_type_invoice_approved",
-                         shipment.milestone_ids.event_type_id.get_external_id().values())
+        self.assertNotIn(
+            "logistics_integration.event_type_invoice_approved",
+            shipment.milestone_ids.event_type_id.get_external_id().values(),
+        )
         invoice.action_post()
         self.assertIn(
             self.env.ref("logistics_integration.event_type_invoice_approved"),

@@ -7,7 +7,9 @@ class TestIngest(LogisticsInboundCase):
     def test_status_event_becomes_milestone_with_source_time(self):
         event = self._event(status_code="AF", location="Rotterdam NL", occurred_at=T0)
         answer = self._ingest_one(event)
-        self.assertEqual(answer, {"event_id": event["event_id"], "result": "processed", "reason": None})
+        self.assertEqual(
+            answer, {"event_id": event["event_id"], "result": "processed", "reason": None}
+        )
         milestone = self.shipment.milestone_ids
         self.assertEqual(milestone.event_type_id.code, "picked_up")
         self.assertEqual(milestone.raw_code, "AF")
@@ -19,11 +21,17 @@ class TestIngest(LogisticsInboundCase):
     def test_duplicate_answers_duplicate_and_changes_nothing(self):
         event = self._event(status_code="AF")
         self.assertEqual(self._ingest_one(event)["result"], "processed")
-        before = (len(self.shipment.milestone_ids), self.env["logistics.inbound.event"].search_count([]))
+        before = (
+            len(self.shipment.milestone_ids),
+            self.env["logistics.inbound.event"].search_count([]),
+        )
         repeat = dict(event, payload={"status_code": "D1"})
         answer = self._ingest_one(repeat)
         self.assertEqual(answer["result"], "duplicate")
-        after = (len(self.shipment.milestone_ids), self.env["logistics.inbound.event"].search_count([]))
+        after = (
+            len(self.shipment.milestone_ids),
+            self.env["logistics.inbound.event"].search_count([]),
+        )
         self.assertEqual(before, after)
         self.assertEqual(self.shipment.state, "picked_up")
 
@@ -35,11 +43,16 @@ class TestIngest(LogisticsInboundCase):
 
     def test_one_bad_event_leaves_the_others_processed(self):
         good_1 = self._event(status_code="AF", occurred_at=T0)
-        bad = self._event(event_type="charges", charges=[{"external_id": "c1", "amount": -5, "currency": "EUR"}])
+        bad = self._event(
+            event_type="charges", charges=[{"external_id": "c1", "amount": -5, "currency": "EUR"}]
+        )
         good_2 = self._event(status_code="X6", occurred_at=T0 + timedelta(hours=3))
         answers = self._ingest(good_1, bad, good_2)
         self.assertEqual([a["result"] for a in answers], ["processed", "rejected", "processed"])
-        self.assertEqual([a["event_id"] for a in answers], [good_1["event_id"], bad["event_id"], good_2["event_id"]])
+        self.assertEqual(
+            [a["event_id"] for a in answers],
+            [good_1["event_id"], bad["event_id"], good_2["event_id"]],
+        )
         self.assertEqual(len(self.shipment.milestone_ids), 2)
         self.assertEqual(self.shipment.state, "out_for_delivery")
 
@@ -49,21 +62,35 @@ class TestIngest(LogisticsInboundCase):
         # applying the event breaks a database constraint inside its savepoint.
         clash = self._event(status_code="AF", reference="TMS-2000")
         self._add_milestone(
-            other, "picked_up", T0.replace(tzinfo=None),
-            endpoint_id=self.endpoint.id, external_event_id=clash["event_id"],
+            other,
+            "picked_up",
+            T0.replace(tzinfo=None),
+            endpoint_id=self.endpoint.id,
+            external_event_id=clash["event_id"],
         )
         good = self._event(status_code="X6")
         answers = self._ingest(clash, good)
         self.assertEqual([a["result"] for a in answers], ["needs_review", "processed"])
         self.assertIn("processing failed", answers[0]["reason"])
         self.assertEqual(self.shipment.state, "out_for_delivery")
-        waiting = self.env["logistics.inbound.event"].search([("external_event_id", "=", clash["event_id"])])
+        waiting = self.env["logistics.inbound.event"].search(
+            [("external_event_id", "=", clash["event_id"])]
+        )
         self.assertEqual(waiting.state, "needs_review")
 
     def test_every_event_is_logged_with_the_shipment_correlation(self):
         events = [
             self._event(status_code="AF"),
-            self._event(event_type="charges", charges=[{"external_id": "c1", "amount": 10, "currency": self.env.company.currency_id.name}]),
+            self._event(
+                event_type="charges",
+                charges=[
+                    {
+                        "external_id": "c1",
+                        "amount": 10,
+                        "currency": self.env.company.currency_id.name,
+                    }
+                ],
+            ),
         ]
         self._ingest(*events)
         logs = self.env["logistics.integration.log"].search(
@@ -80,7 +107,11 @@ class TestIngest(LogisticsInboundCase):
         answer = self._ingest_one(
             self._event(
                 event_type="pod",
-                pod={"signed_by": "J. Doe", "signed_at": T0.isoformat(), "document_reference": "POD-77"},
+                pod={
+                    "signed_by": "J. Doe",
+                    "signed_at": T0.isoformat(),
+                    "document_reference": "POD-77",
+                },
             )
         )
         self.assertEqual(answer["result"], "processed")
@@ -89,7 +120,9 @@ class TestIngest(LogisticsInboundCase):
 
     def test_unknown_endpoint_is_answered_per_event(self):
         event = self._event()
-        answers = self.env["logistics.ingest"].with_user(self.bridge_user).ingest_events("nope", [event])
+        answers = (
+            self.env["logistics.ingest"].with_user(self.bridge_user).ingest_events("nope", [event])
+        )
         self.assertEqual(answers[0]["result"], "rejected")
         self.assertIn("endpoint", answers[0]["reason"])
 

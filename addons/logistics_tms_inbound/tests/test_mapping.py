@@ -7,7 +7,9 @@ class TestMapping(LogisticsInboundCase):
         answer = self._ingest_one(event)
         self.assertEqual(answer["result"], "needs_review")
         self.assertIn("payload.status_code: no mapping for code 'ZZ'", answer["reason"])
-        waiting = self.env["logistics.inbound.event"].search([("external_event_id", "=", event["event_id"])])
+        waiting = self.env["logistics.inbound.event"].search(
+            [("external_event_id", "=", event["event_id"])]
+        )
         self.assertEqual(waiting.state, "needs_review")
         self.assertFalse(self.shipment.milestone_ids, "an unmapped code is never guessed")
         activity = waiting.activity_ids
@@ -38,11 +40,17 @@ class TestMapping(LogisticsInboundCase):
     def test_reprocess_from_event_list(self):
         event = self._event(status_code="QQ")
         self._ingest(event)
-        waiting = self.env["logistics.inbound.event"].search([("external_event_id", "=", event["event_id"])])
+        waiting = self.env["logistics.inbound.event"].search(
+            [("external_event_id", "=", event["event_id"])]
+        )
         waiting.action_reprocess()
         self.assertEqual(waiting.state, "needs_review", "still unmapped")
         self.env["logistics.status.mapping"].create(
-            {"endpoint_id": self.endpoint.id, "raw_code": "QQ", "event_type_id": self.event_types["delivered"].id}
+            {
+                "endpoint_id": self.endpoint.id,
+                "raw_code": "QQ",
+                "event_type_id": self.event_types["delivered"].id,
+            }
         )
         waiting.with_user(self.integration_admin).action_reprocess()
         self.assertEqual(waiting.state, "processed")
@@ -69,7 +77,9 @@ class TestMapping(LogisticsInboundCase):
         event = self._event(status_code="AF", reference="TMS-LATER")
         self.assertEqual(self._ingest_one(event)["result"], "needs_review")
         later = self._create_shipment(tms_reference="TMS-LATER")
-        waiting = self.env["logistics.inbound.event"].search([("external_event_id", "=", event["event_id"])])
+        waiting = self.env["logistics.inbound.event"].search(
+            [("external_event_id", "=", event["event_id"])]
+        )
         waiting.action_reprocess()
         self.assertEqual(waiting.shipment_id, later)
         self.assertEqual(later.state, "picked_up")
@@ -94,7 +104,11 @@ class TestMapping(LogisticsInboundCase):
             code="carrier_x", kind="carrier", logistics_inbound_profile_id=profile.id
         )
         self.env["logistics.status.mapping"].create(
-            {"profile_id": profile.id, "raw_code": "in_transit", "event_type_id": self.event_types["in_transit"].id}
+            {
+                "profile_id": profile.id,
+                "raw_code": "in_transit",
+                "event_type_id": self.event_types["in_transit"].id,
+            }
         )
         raw = {
             "event_id": "outer-1",
@@ -115,11 +129,21 @@ class TestMapping(LogisticsInboundCase):
         answer = self._ingest_one(raw, endpoint=carrier_x)
         self.assertEqual(answer["result"], "processed", answer)
         milestone = self.shipment.milestone_ids
-        self.assertEqual((milestone.raw_code, milestone.raw_detail, milestone.location), ("in_transit", "departed", "Lyon"))
+        self.assertEqual(
+            (milestone.raw_code, milestone.raw_detail, milestone.location),
+            ("in_transit", "departed", "Lyon"),
+        )
         self.assertEqual(milestone.external_event_id, "cx-1")
         self.assertEqual(str(milestone.event_time), "2026-03-02 06:30:00")
         bad = dict(raw, event_type="charges")
-        bad["payload"] = dict(raw["payload"], meta={"id": "cx-2"}, costs=[{"code": "f", "value": 3, "cur": "EUR"}, {"code": "g", "value": -2, "cur": "EUR"}])
+        bad["payload"] = dict(
+            raw["payload"],
+            meta={"id": "cx-2"},
+            costs=[
+                {"code": "f", "value": 3, "cur": "EUR"},
+                {"code": "g", "value": -2, "cur": "EUR"},
+            ],
+        )
         answer = self._ingest_one(bad, endpoint=carrier_x)
         self.assertEqual(answer["result"], "rejected")
         self.assertIn("payload.costs[1].value:", answer["reason"])
@@ -128,6 +152,10 @@ class TestMapping(LogisticsInboundCase):
         from odoo.exceptions import ValidationError
 
         with self.assertRaises(ValidationError):
-            self.env["logistics.inbound.profile"].create({"name": "Bad", "path_status_code": "payload..code"})
+            self.env["logistics.inbound.profile"].create(
+                {"name": "Bad", "path_status_code": "payload..code"}
+            )
         with self.assertRaises(ValidationError):
-            self.env["logistics.inbound.profile"].create({"name": "Bad", "path_charge_amount": "payload.amount"})
+            self.env["logistics.inbound.profile"].create(
+                {"name": "Bad", "path_charge_amount": "payload.amount"}
+            )

@@ -39,14 +39,22 @@ class TestPlanning(LogisticsInboundCase):
         self.assertEqual(self.shipment.tms_reference, "TMS-1000")
 
     def test_odoo_edit_is_flagged_when_policy_says_flag(self):
-        self.env.ref("logistics_integration.data_ownership_planning_reference").conflicting_edit_policy = "flag"
-        self.shipment.with_user(self.logistics_user).write({"estimated_date": "2026-04-01 10:00:00"})
+        self.env.ref(
+            "logistics_integration.data_ownership_planning_reference"
+        ).conflicting_edit_policy = "flag"
+        self.shipment.with_user(self.logistics_user).write(
+            {"estimated_date": "2026-04-01 10:00:00"}
+        )
         self.assertTrue(self.shipment.planning_conflict)
-        self.assertTrue(self.shipment.activity_ids.filtered(lambda a: "outside the TMS" in a.summary))
+        self.assertTrue(
+            self.shipment.activity_ids.filtered(lambda a: "outside the TMS" in a.summary)
+        )
 
     def test_unchanged_values_and_odoo_owned_planning_pass(self):
         self.shipment.write({"tms_reference": "TMS-1000"})
-        self.env.ref("logistics_integration.data_ownership_planning_reference").system_of_record = "odoo"
+        self.env.ref(
+            "logistics_integration.data_ownership_planning_reference"
+        ).system_of_record = "odoo"
         self.shipment.write({"tms_reference": "HAND-2"})
         self.assertEqual(self.shipment.tms_reference, "HAND-2")
 
@@ -69,5 +77,7 @@ class TestPlanning(LogisticsInboundCase):
         )
         self.env["logistics.shipment"]._cron_flag_missing_pod()
         self.assertTrue(self.shipment.pod_overdue)
-        self.assertTrue(self.shipment.activity_ids.filtered(lambda a: "Proof of delivery" in a.summary))
+        self.assertTrue(
+            self.shipment.activity_ids.filtered(lambda a: "Proof of delivery" in a.summary)
+        )
         self.assertFalse(with_pod.pod_overdue)

@@ -27,7 +27,11 @@ class TestBridgeSecurity(LogisticsInboundCase):
             self.shipment.with_user(self.bridge_user).read(["name"])
         with self.assertRaises(AccessError):
             env["logistics.milestone"].create(
-                {"shipment_id": self.shipment.id, "event_type_id": self.event_types["delivered"].id, "event_time": "2026-01-01"}
+                {
+                    "shipment_id": self.shipment.id,
+                    "event_type_id": self.event_types["delivered"].id,
+                    "event_time": "2026-01-01",
+                }
             )
 
     def test_other_users_cannot_ingest(self):

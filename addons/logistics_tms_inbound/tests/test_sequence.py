@@ -43,10 +43,14 @@ class TestSequence(LogisticsInboundCase):
 
     def test_exception_is_resolved_by_later_progress(self):
         self._ingest(self._event(status_code="P1", occurred_at=T0))
-        self._ingest(self._event(status_code="AH", status_detail="A1", occurred_at=T0 + timedelta(hours=2)))
+        self._ingest(
+            self._event(status_code="AH", status_detail="A1", occurred_at=T0 + timedelta(hours=2))
+        )
         self.assertEqual(self.shipment.state, "exception")
         self.assertTrue(self.shipment.action_required)
-        activity = self.shipment.activity_ids.filtered(lambda a: "Action required" in (a.summary or ""))
+        activity = self.shipment.activity_ids.filtered(
+            lambda a: "Action required" in (a.summary or "")
+        )
         self.assertEqual(activity.user_id, self.logistics_user)
         self.assertIn("AH / A1", activity.note)
         self._ingest(self._event(status_code="X6", occurred_at=T0 + timedelta(hours=4)))
@@ -57,4 +61,6 @@ class TestSequence(LogisticsInboundCase):
         self._ingest(self._event(status_code="SD", occurred_at=T0))
         self.assertEqual(self.shipment.state, "exception")
         self.assertFalse(self.shipment.action_required)
-        self.assertTrue(self.shipment.activity_ids.filtered(lambda a: "Exception" in (a.summary or "")))
+        self.assertTrue(
+            self.shipment.activity_ids.filtered(lambda a: "Exception" in (a.summary or ""))
+        )
