@@ -1,4 +1,5 @@
 from odoo.exceptions import AccessError
+from odoo.models import check_method_name
 
 from .common import LogisticsInboundCase
 
@@ -39,8 +40,13 @@ class TestBridgeSecurity(LogisticsInboundCase):
             with self.subTest(user.login), self.assertRaises(AccessError):
                 self.env["logistics.ingest"].with_user(user).ingest_events(self.endpoint.code, [])
 
-    def test_private_methods_are_not_public(self):
-        ingest = self.env["logistics.ingest"]
-        public = [name for name in dir(type(ingest)) if name == "ingest_events"]
+    def test_only_the_entry_point_is_callable_over_rpc(self):
+        public = [
+            name
+            for name in dir(type(self.env["logistics.ingest"]))
+            if not name.startswith("_") and name not in dir(type(self.env["base"]))
+        ]
         self.assertEqual(public, ["ingest_events"])
-        self.assertTrue(ingest._ingest.__name__.startswith("_"))
+        for private in ("_ingest", "_apply", "_reprocess_inbound"):
+            with self.assertRaises(AccessError):
+                check_method_name(private)
