@@ -26,6 +26,7 @@ MAX_FUTURE = timedelta(days=1)
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+Identifier = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 EventType = Literal["status", "planning", "pod", "charges"]
 ChargeType = Literal["base_freight", "fuel_surcharge", "accessorial", "other"]
@@ -80,7 +81,7 @@ class TmsEventV1(BaseModel):
         json_schema_extra={"$id": SCHEMA_ID},
     )
 
-    event_id: Reference
+    event_id: Identifier
     event_type: EventType
     shipment_reference: Reference = Field(
         description="The TMS planning reference or the Odoo shipment reference."
