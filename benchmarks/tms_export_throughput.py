@@ -172,11 +172,16 @@ def seed_backlog(config_path, db, stub_url, count):
                 "total_weight_kg": 25.0,
             }
             message_model._enqueue(
-                endpoint, "tms_order", shipment, payload, "/v1/orders",
+                endpoint,
+                "tms_order",
+                shipment,
+                payload,
+                "/v1/orders",
                 schema_version="tms-order/1",
             )
-            shipment.write({"tms_endpoint_id": endpoint.id, "export_version": 1,
-                            "export_state": "queued"})
+            shipment.write(
+                {"tms_endpoint_id": endpoint.id, "export_version": 1, "export_state": "queued"}
+            )
         cr.commit()
         committed = time.monotonic()
     return registry, committed
@@ -217,10 +222,15 @@ def main():
     parser.add_argument("-n", "--count", type=int, default=1000)
     parser.add_argument("--delay-ms", type=float, default=50.0)
     parser.add_argument(
-        "--workers", type=int, default=0,
+        "--workers",
+        type=int,
+        default=0,
         help="Odoo HTTP workers (0 = threaded server, the runner as a thread)",
     )
-    parser.add_argument("--timeout", type=float, default=900.0, help="seconds to wait for the backlog")
+    parser.add_argument("--keep-db", action="store_true", help="keep the database for analysis")
+    parser.add_argument(
+        "--timeout", type=float, default=900.0, help="seconds to wait for the backlog"
+    )
     args = parser.parse_args()
 
     check = subprocess.run(
@@ -252,18 +262,41 @@ def main():
         print(f"database {db}: installing logistics_tms_export (no demo)...", flush=True)
         started = time.monotonic()
         subprocess.run(
-            [sys.executable, "-m", "odoo", "-c", config_path, "-d", db, "-i",
-             "logistics_tms_export", "--without-demo=all", "--stop-after-init"],
-            check=True, env=clean_env(), stdout=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "odoo",
+                "-c",
+                config_path,
+                "-d",
+                db,
+                "-i",
+                "logistics_tms_export",
+                "--without-demo=all",
+                "--stop-after-init",
+            ],
+            check=True,
+            env=clean_env(),
+            stdout=subprocess.DEVNULL,
         )
         print(f"installed in {time.monotonic() - started:.0f} s", flush=True)
 
         bare_rate = bare_requests(stub_url + "/v1/orders", min(args.count, 400), CAPACITY)
 
         server = subprocess.Popen(
-            [sys.executable, "-m", "odoo", "-c", config_path, "-d", db],
-            env=clean_env(), stdout=subprocess.DEVNULL, stderr=open(
-                os.path.join(workdir, "odoo.log"), "w", encoding="utf-8"),
+            [
+                sys.executable,
+                "-m",
+                "odoo",
+                "-c",
+                config_path,
+                "-d",
+                db,
+                "--logfile",
+                os.path.join(workdir, "odoo.log"),
+            ],
+            env=clean_env(),
+            stdout=subprocess.DEVNULL,
             start_new_session=True,
         )
         wait_http(http_port, server)
@@ -271,8 +304,10 @@ def main():
 
         seed_start = time.monotonic()
         registry, committed = seed_backlog(config_path, db, stub_url, args.count)
-        print(f"backlog of {args.count} exports enqueued in {committed - seed_start:.1f} s",
-              flush=True)
+        print(
+            f"backlog of {args.count} exports enqueued in {committed - seed_start:.1f} s",
+            flush=True,
+        )
 
         deadline = committed + args.timeout
         states = {}
@@ -287,18 +322,30 @@ def main():
         slot_odoo = CAPACITY / rate * 1000 if rate else float("inf")
         slot_bare = CAPACITY / bare_rate * 1000
         mode = f"{args.workers} workers" if args.workers else "threaded"
-        print(f"TMS stub answer time          : {args.delay_ms:.0f} ms, channel capacity "
-              f"{CAPACITY}, Odoo {mode}, {os.cpu_count()} CPUs")
-        print(f"bare requests.post, {CAPACITY} threads : {bare_rate:7.1f} req/s "
-              f"({slot_bare:.1f} ms per request per thread)")
-        print(f"Odoo outbox + queue_job       : {rate:7.1f} exports/s "
-              f"({sent} sent, {states.get('failed', 0)} failed, "
-              f"{states.get('pending', 0)} pending, {elapsed:.1f} s)")
-        print(f"per-export overhead           : {slot_odoo - slot_bare:7.1f} ms "
-              f"({slot_odoo:.1f} ms per export per channel slot)")
+        print(
+            f"TMS stub answer time          : {args.delay_ms:.0f} ms, channel capacity "
+            f"{CAPACITY}, Odoo {mode}, {os.cpu_count()} CPUs"
+        )
+        print(
+            f"bare requests.post, {CAPACITY} threads : {bare_rate:7.1f} req/s "
+            f"({slot_bare:.1f} ms per request per thread)"
+        )
+        print(
+            f"Odoo outbox + queue_job       : {rate:7.1f} exports/s "
+            f"({sent} sent, {states.get('failed', 0)} failed, "
+            f"{states.get('pending', 0)} pending, {elapsed:.1f} s)"
+        )
+        print(
+            f"per-export overhead           : {slot_odoo - slot_bare:7.1f} ms "
+            f"({slot_odoo:.1f} ms per export per channel slot)"
+        )
         exec_ms, wait_ms = job_times(registry)
-        print(f"queue_job exec_time (avg)     : {exec_ms or 0:7.1f} ms; enqueued->started "
-              f"{wait_ms or 0:.1f} ms")
+        print(
+            f"queue_job exec_time (avg)     : {exec_ms or 0:7.1f} ms; enqueued->started "
+            f"{wait_ms or 0:.1f} ms"
+        )
+        load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+        print(f"load average (1, 5, 15 min)   : {load} (machine shared with other runs)")
         print(f"target >= 30 exports/s        : {'met' if rate >= 30 else 'NOT met'}")
         return 0 if sent == args.count else 1
     finally:
@@ -315,10 +362,16 @@ def main():
             import odoo
 
             odoo.sql_db.close_db(db)
-        drop = subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "root", "--if-exists", db],
-                              check=False, capture_output=True)
-        if drop.returncode != 0:
-            print(f"could not drop {db}: {drop.stderr.decode().strip()}")
+        if args.keep_db:
+            print(f"kept database {db}")
+        else:
+            drop = subprocess.run(
+                ["dropdb", "-h", "127.0.0.1", "-U", "root", "--if-exists", db],
+                check=False,
+                capture_output=True,
+            )
+            if drop.returncode != 0:
+                print(f"could not drop {db}: {drop.stderr.decode().strip()}")
         shutil.rmtree(workdir, ignore_errors=True)
 
 

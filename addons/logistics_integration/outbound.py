@@ -9,7 +9,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import requests
@@ -75,8 +75,8 @@ def parse_retry_after(value, now=None):
         if when is None:
             return None
         if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        now = now or datetime.now(timezone.utc)
+            when = when.replace(tzinfo=UTC)
+        now = now or datetime.now(UTC)
         seconds = int((when - now).total_seconds() + 0.999)
     return max(0, min(seconds, MAX_RETRY_AFTER))
 

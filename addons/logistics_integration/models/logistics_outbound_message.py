@@ -107,9 +107,7 @@ class LogisticsOutboundMessage(models.Model):
     last_error = fields.Text(compute="_compute_attempt_info")
     last_http_status = fields.Integer(string="Last HTTP Status", compute="_compute_attempt_info")
     sent_date = fields.Datetime(readonly=True, copy=False)
-    failure_reason = fields.Text(
-        readonly=True, copy=False, help="Why the message failed for good."
-    )
+    failure_reason = fields.Text(readonly=True, copy=False, help="Why the message failed for good.")
 
     _sql_constraints = [
         (
@@ -202,9 +200,7 @@ class LogisticsOutboundMessage(models.Model):
             is returned and nothing new is enqueued
         """
         endpoint.ensure_one()
-        key = idempotency_key or self._default_idempotency_key(
-            record, operation, payload_version
-        )
+        key = idempotency_key or self._default_idempotency_key(record, operation, payload_version)
         existing = self.sudo().search(
             [("endpoint_id", "=", endpoint.id), ("idempotency_key", "=", key)], limit=1
         )
@@ -267,7 +263,11 @@ class LogisticsOutboundMessage(models.Model):
 
     def _cancel(self):
         for message in self:
-            if message.job_id and message.job_id.state in ("pending", "enqueued", "wait_dependencies"):
+            if message.job_id and message.job_id.state in (
+                "pending",
+                "enqueued",
+                "wait_dependencies",
+            ):
                 message.job_id.button_cancelled()
             message.state = "cancelled"
 
@@ -438,8 +438,11 @@ class LogisticsOutboundMessage(models.Model):
         user = self.endpoint_id._get_failure_assignee()
         target.sudo().activity_schedule(
             "mail.mail_activity_data_todo",
-            summary=_("%(endpoint)s refused %(operation)s", endpoint=self.endpoint_id.name,
-                      operation=self.operation),
+            summary=_(
+                "%(endpoint)s refused %(operation)s",
+                endpoint=self.endpoint_id.name,
+                operation=self.operation,
+            ),
             note=_(
                 "Message %(key)s failed: %(error)s",
                 key=self.idempotency_key,

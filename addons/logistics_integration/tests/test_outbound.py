@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import requests
@@ -18,13 +18,17 @@ def _response(status, body=b"{}", headers=None):
 
 class TestOutboundRules(BaseCase):
     def test_retry_after_seconds_and_dates(self):
-        now = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+        now = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
         self.assertEqual(outbound.parse_retry_after("30"), 30)
         self.assertEqual(
-            outbound.parse_retry_after(format_datetime(now + timedelta(seconds=90), usegmt=True), now),
+            outbound.parse_retry_after(
+                format_datetime(now + timedelta(seconds=90), usegmt=True), now
+            ),
             90,
         )
-        self.assertEqual(outbound.parse_retry_after(format_datetime(now, usegmt=True), now + timedelta(1)), 0)
+        self.assertEqual(
+            outbound.parse_retry_after(format_datetime(now, usegmt=True), now + timedelta(1)), 0
+        )
         self.assertEqual(outbound.parse_retry_after("999999"), outbound.MAX_RETRY_AFTER)
         self.assertIsNone(outbound.parse_retry_after("soon"))
         self.assertIsNone(outbound.parse_retry_after(None))
@@ -37,14 +41,26 @@ class TestOutboundRules(BaseCase):
         self.assertEqual(
             kinds,
             {
-                200: "success", 201: "success", 204: "success",
-                400: "fail", 401: "fail", 404: "fail", 409: "fail", 422: "fail",
-                408: "retry", 425: "retry", 429: "retry",
-                500: "retry", 502: "retry", 503: "retry",
+                200: "success",
+                201: "success",
+                204: "success",
+                400: "fail",
+                401: "fail",
+                404: "fail",
+                409: "fail",
+                422: "fail",
+                408: "retry",
+                425: "retry",
+                429: "retry",
+                500: "retry",
+                502: "retry",
+                503: "retry",
             },
         )
         conflict = _response(409, b'{"error": "order_exists"}')
-        outcome = outbound.classify_response(conflict, lambda body: body.get("error") == "order_exists")
+        outcome = outbound.classify_response(
+            conflict, lambda body: body.get("error") == "order_exists"
+        )
         self.assertEqual(outcome.kind, "success")
         throttled = outbound.classify_response(_response(503, b"", {"Retry-After": "7"}))
         self.assertEqual((throttled.kind, throttled.retry_after), ("retry", 7))

@@ -308,8 +308,9 @@ class LogisticsShipment(models.Model):
                 profile.cancel_path(shipment),
                 payload_version=shipment.export_version,
                 schema_version=profile.schema_label,
-                description=_("Cancel %(shipment)s in %(tms)s", shipment=shipment.name,
-                              tms=endpoint.name),
+                description=_(
+                    "Cancel %(shipment)s in %(tms)s", shipment=shipment.name, tms=endpoint.name
+                ),
             )
             shipment._tms_unblock("cancelled")
 
@@ -352,8 +353,10 @@ class LogisticsShipment(models.Model):
         if message.payload_version >= self.export_version and self.export_state != "cancelled":
             vals["export_state"] = "exported"
         carrier_note = self._tms_map_carrier(planning, vals)
+        recovered = self.export_state == "export_failed"
         self.write(vals)
-        self.activity_unlink([FAILED_ACTIVITY])
+        if recovered:
+            self.activity_unlink([FAILED_ACTIVITY])
         if carrier_note:
             self.message_post(body=carrier_note)
         self._tms_record_milestone(message, "shipment_planned", f"tms-order:{planning.reference}")
@@ -371,8 +374,7 @@ class LogisticsShipment(models.Model):
             vals["carrier_id"] = carrier.id
             return None
         return _(
-            "The TMS assigned carrier %(name)s (code %(code)s), which matches no delivery "
-            "method.",
+            "The TMS assigned carrier %(name)s (code %(code)s), which matches no delivery method.",
             name=planning.carrier_name or "-",
             code=planning.carrier_code or "-",
         )
@@ -409,8 +411,9 @@ class LogisticsShipment(models.Model):
         self.activity_unlink([FAILED_ACTIVITY])
         self.activity_schedule(
             FAILED_ACTIVITY,
-            summary=_("%(tms)s: %(operation)s failed", tms=endpoint.name,
-                      operation=message.operation),
+            summary=_(
+                "%(tms)s: %(operation)s failed", tms=endpoint.name, operation=message.operation
+            ),
             note=_(
                 "Message %(key)s (payload version %(version)s) failed: %(error)s",
                 key=message.idempotency_key,

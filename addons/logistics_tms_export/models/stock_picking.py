@@ -7,10 +7,12 @@ class StockPicking(models.Model):
     def _logistics_on_reserved(self):
         """Export the deliveries of confirmed orders whose stock is now reserved."""
         pickings = self.filtered(
-            lambda p: p.picking_type_code == "outgoing"
-            and p.state == "assigned"
-            and p.sale_id.state == "sale"
-            and p.company_id.logistics_tms_export_trigger == "allocation"
+            lambda p: (
+                p.picking_type_code == "outgoing"
+                and p.state == "assigned"
+                and p.sale_id.state == "sale"
+                and p.company_id.logistics_tms_export_trigger == "allocation"
+            )
         )
         if pickings:
             self.env["logistics.shipment"]._tms_export_pickings(pickings)

@@ -23,7 +23,11 @@ class TestContract(BaseCase):
     def test_response_parsing(self):
         profile = GenericV1Profile()
         planning = profile.parse_order_response(
-            {"planning_reference": "P-1", "carrier": {"code": "DHL"}, "estimated_delivery": "2026-12-01"}
+            {
+                "planning_reference": "P-1",
+                "carrier": {"code": "DHL"},
+                "estimated_delivery": "2026-12-01",
+            }
         )
         self.assertEqual(planning.reference, "P-1")
         self.assertEqual(planning.carrier_code, "DHL")

@@ -1,7 +1,7 @@
 import json
 import socket
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from datetime import datetime, timedelta, timezone
 
 import requests
 import responses
@@ -121,7 +121,7 @@ class TestSend(TmsExportCase):
 
     @responses.activate
     def test_429_honours_retry_after_http_date(self):
-        when = datetime.now(timezone.utc) + timedelta(seconds=300)
+        when = datetime.now(UTC) + timedelta(seconds=300)
         responses.post(
             ORDERS_URL, status=429, headers={"Retry-After": format_datetime(when, usegmt=True)}
         )
@@ -245,7 +245,9 @@ class TestSend(TmsExportCase):
     def test_related_action_opens_the_shipment(self):
         job_record = self.message._delay_send()
         action = job_record.open_related_action()
-        self.assertEqual((action["res_model"], action["res_id"]), ("logistics.shipment", self.shipment.id))
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), ("logistics.shipment", self.shipment.id)
+        )
 
     def test_endpoint_channel_is_created(self):
         channels = self.env["queue.job.channel"].search([]).mapped("complete_name")

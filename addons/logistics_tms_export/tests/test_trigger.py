@@ -83,7 +83,9 @@ class TestTrigger(TmsExportCase):
             result = shipment_model._tms_get_or_create(winner.picking_id)
         self.assertEqual(calls, [[("picking_id", "=", winner.picking_id.id)]])
         self.assertEqual(result, winner)
-        self.assertEqual(shipment_model.search_count([("picking_id", "=", winner.picking_id.id)]), 1)
+        self.assertEqual(
+            shipment_model.search_count([("picking_id", "=", winner.picking_id.id)]), 1
+        )
 
     def test_incomplete_order_is_blocked_with_every_field_named(self):
         partner = self.env["res.partner"].create(
@@ -121,8 +123,13 @@ class TestTrigger(TmsExportCase):
 
     def test_revalidate_button_requeues(self):
         partner = self.env["res.partner"].create(
-            {"name": "Late Data", "street": "Main 1", "city": "Ghent", "zip": "9000",
-             "country_id": self.env.ref("base.be").id}
+            {
+                "name": "Late Data",
+                "street": "Main 1",
+                "city": "Ghent",
+                "zip": "9000",
+                "country_id": self.env.ref("base.be").id,
+            }
         )
         with trap_jobs():
             order = self._create_order(partner=partner)

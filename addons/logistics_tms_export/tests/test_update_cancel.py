@@ -29,7 +29,9 @@ class TestUpdateAndCancel(TmsExportCase):
         self.assertEqual(json.loads(update.payload)["ship_to"]["street"], "Boulevard Anspach 1")
         self.assertEqual(self.shipment.export_state, "queued")
         with responses.RequestsMock() as mocked:
-            mocked.put(f"{BASE}/v1/orders/TMS-42", status=200, json={"planning_reference": "TMS-42"})
+            mocked.put(
+                f"{BASE}/v1/orders/TMS-42", status=200, json={"planning_reference": "TMS-42"}
+            )
             update._send()
         self.assertEqual(self.shipment.export_state, "exported")
         self.assertEqual(self.shipment.export_sent_version, 2)
