@@ -121,6 +121,15 @@ class TestCharges(LogisticsInboundCase):
             shipment.milestone_ids.event_type_id,
         )
         self.assertEqual(shipment.state, "draft", "administrative milestones do not move the state")
+        trail = self.env["logistics.integration.log"].search(
+            [("correlation_id", "=", shipment.correlation_id)]
+        )
+        self.assertEqual(
+            set(trail.mapped("operation")),
+            {"inbound charges", "invoice posted"},
+            "callbacks and invoice",
+        )
+        self.assertEqual(order.logistics_correlation_id, shipment.correlation_id)
 
     def test_disputed_charge_keeps_invoice_refused(self):
         order, shipment, charge = self._reconciled(100.0, 140.0, "INV-2")
