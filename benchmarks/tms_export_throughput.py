@@ -108,6 +108,10 @@ def write_config(path, db, http_port, data_dir, addons_path, workers=0):
         )
 
 
+def odoo_command(config_path, db, *extra):
+    return [sys.executable, "-m", "odoo", "-c", config_path, "-d", db, *extra]
+
+
 def clean_env():
     env = {k: v for k, v in os.environ.items() if not k.startswith("ODOO_QUEUE_JOB")}
     env["PYTHONUNBUFFERED"] = "1"
@@ -262,19 +266,14 @@ def main():
         print(f"database {db}: installing logistics_tms_export (no demo)...", flush=True)
         started = time.monotonic()
         subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "odoo",
-                "-c",
+            odoo_command(
                 config_path,
-                "-d",
                 db,
                 "-i",
                 "logistics_tms_export",
                 "--without-demo=all",
                 "--stop-after-init",
-            ],
+            ),
             check=True,
             env=clean_env(),
             stdout=subprocess.DEVNULL,
@@ -284,17 +283,7 @@ def main():
         bare_rate = bare_requests(stub_url + "/v1/orders", min(args.count, 400), CAPACITY)
 
         server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "odoo",
-                "-c",
-                config_path,
-                "-d",
-                db,
-                "--logfile",
-                os.path.join(workdir, "odoo.log"),
-            ],
+            odoo_command(config_path, db, "--logfile", os.path.join(workdir, "odoo.log")),
             env=clean_env(),
             stdout=subprocess.DEVNULL,
             start_new_session=True,

@@ -131,36 +131,28 @@ class LogisticsOutboundMessage(models.Model):
     def action_open_record(self):
         self.ensure_one()
         record = self._get_related_record()
-        if not record:
-            return False
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": record._name,
-            "res_id": record.id,
-            "view_mode": "form",
-        }
+        return record.get_formview_action() if record else False
 
     def action_replay(self):
         """Send this message again in a new job, with the same idempotency key."""
         self.ensure_one()
-        self._check_admin()
-        if self.state == "cancelled":
-            raise UserError(_("A cancelled message is not sent again."))
-        self.sudo()._replay()
-        return True
+        refusal = _("A cancelled message is not sent again.")
+        return self._run_admin_action("cancelled", refusal, "_replay")
 
     def action_cancel(self):
         """Give up a message that is still pending or failed."""
         self.ensure_one()
-        self._check_admin()
-        if self.state == "sent":
-            raise UserError(_("A message that was delivered cannot be cancelled."))
-        self.sudo()._cancel()
-        return True
+        refusal = _("A message that was delivered cannot be cancelled.")
+        return self._run_admin_action("sent", refusal, "_cancel")
 
-    def _check_admin(self):
+    def _run_admin_action(self, refused_state, refusal, method_name):
+        """Run ``method_name`` as superuser for an Integration Administrator."""
         if not self.env.user.has_group("logistics_integration.group_integration_admin"):
             raise AccessError(_("Only Integration Administrators may replay or cancel messages."))
+        if self.state == refused_state:
+            raise UserError(refusal)
+        getattr(self.sudo(), method_name)()
+        return True
 
     # ------------------------------------------------------------------
     # Sending API
@@ -466,9 +458,4 @@ class LogisticsOutboundMessage(models.Model):
     def _related_action_open_record(self):
         """queue_job related action: open the record the message is about."""
         self.ensure_one()
-        return self.action_open_record() or {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-        }
+        return self.action_open_record() or self.get_formview_action()

@@ -22,6 +22,11 @@ class TestSend(TmsExportCase):
         self.order, self.shipment = self._export_order()
         self.message = self._last_message(self.shipment)
 
+    def _answer_and_send(self, status, **body):
+        """Let the TMS answer ``status`` with JSON ``body`` and run the job once."""
+        responses.post(ORDERS_URL, status=status, json=body)
+        return self.message._send()
+
     def _send_expecting_retry(self):
         """Call the job and return its RetryableJobError.
 
@@ -79,12 +84,9 @@ class TestSend(TmsExportCase):
 
     @responses.activate
     def test_201_with_unknown_carrier_is_noted(self):
-        responses.post(
-            ORDERS_URL,
-            status=201,
-            json={"planning_reference": "TMS-1002", "carrier": {"code": "ZZZ", "name": "Zed"}},
+        self._answer_and_send(
+            201, planning_reference="TMS-1002", carrier={"code": "ZZZ", "name": "Zed"}
         )
-        self.message._send()
         self.assertEqual(self.shipment.export_state, "exported")
         self.assertFalse(self.shipment.carrier_id)
         self.assertTrue(
@@ -93,20 +95,14 @@ class TestSend(TmsExportCase):
 
     @responses.activate
     def test_409_order_exists_is_success(self):
-        responses.post(
-            ORDERS_URL,
-            status=409,
-            json={"error": "order_exists", "planning_reference": "TMS-0999"},
-        )
-        self.message._send()
+        self._answer_and_send(409, error="order_exists", planning_reference="TMS-0999")
         self.assertEqual(self.message.state, "sent")
         self.assertEqual(self.shipment.export_state, "exported")
         self.assertEqual(self.shipment.tms_reference, "TMS-0999")
 
     @responses.activate
     def test_409_other_conflict_fails(self):
-        responses.post(ORDERS_URL, status=409, json={"error": "locked"})
-        self.message._send()
+        self._answer_and_send(409, error="locked")
         self.assertEqual(self.message.state, "failed")
         self.assertEqual(self.shipment.export_state, "export_failed")
 
@@ -153,12 +149,7 @@ class TestSend(TmsExportCase):
 
     @responses.activate
     def test_400_fails_for_good_with_activity(self):
-        responses.post(
-            ORDERS_URL,
-            status=400,
-            json={"error": "invalid_order", "message": "zip 1000 unknown for country BE"},
-        )
-        self.message._send()
+        self._answer_and_send(400, error="invalid_order", message="zip 1000 unknown for country BE")
         self.assertEqual(self.message.state, "failed")
         self.assertEqual(self.shipment.export_state, "export_failed")
         self.assertIn("zip 1000 unknown", self.message.failure_reason)
@@ -221,8 +212,7 @@ class TestSend(TmsExportCase):
 
     @responses.activate
     def test_replay_from_a_log_record(self):
-        responses.post(ORDERS_URL, status=422, json={"message": "bad"})
-        self.message._send()
+        self._answer_and_send(422, message="bad")
         log = self._logs()
         with trap_jobs() as trap:
             log.with_user(self.integration_admin).action_replay()
