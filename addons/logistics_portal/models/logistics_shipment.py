@@ -11,22 +11,26 @@ class LogisticsShipment(models.Model):
     _inherit = "logistics.shipment"
 
     def _notify_customer(self, milestones):
-        """Tell customers about their shipments' customer-visible milestones.
+        """Tell customers about their shipments' new customer-visible milestones.
 
-        Each milestone becomes an e-mail from the customer template (posted on
-        the shipment, so the chatter shows what the customer was told) and,
-        for each active customer-portal endpoint of the company, an outbound
-        event with personal data masked by the "customer" masking rules.
+        The customer gets one e-mail per shipment from the customer template
+        (posted on the shipment, so the chatter shows what the customer was
+        told) for the latest of the new milestones, and none for a late event
+        older than what they already know. Each active customer-portal endpoint
+        of the company gets every milestone as an outbound event (the portal
+        orders them by time), personal data masked by the "customer" rules.
         """
         template = self.env.ref(
             "logistics_portal.mail_template_milestone_customer", raise_if_not_found=False
         )
         for shipment in self:
-            own = milestones.filtered(lambda m, s=shipment: m.shipment_id == s)
-            for milestone in own:
-                if template and shipment.partner_id:
-                    shipment._post_customer_message(template, milestone)
-            shipment._send_portal_events(own)
+            new = milestones.filtered(lambda m, s=shipment: m.shipment_id == s)
+            known = (shipment.milestone_ids - new).filtered("customer_visible")
+            latest = new.sorted(lambda m: (m.event_time, m.id))[-1:]
+            is_news = not known or latest.event_time >= max(known.mapped("event_time"))
+            if template and shipment.partner_id and is_news:
+                shipment._post_customer_message(template, latest)
+            shipment._send_portal_events(new)
 
     def _post_customer_message(self, template, milestone):
         self.ensure_one()

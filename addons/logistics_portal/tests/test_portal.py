@@ -24,6 +24,13 @@ class TestPortal(LogisticsPortalCase):
         for internal in ("A9", "SECRET-REASON", "driver", "exception_raised"):
             self.assertNotIn(internal, message.body)
 
+    def test_late_older_event_sends_no_mail(self):
+        self._add_milestone(self.shipment_a, "delivered", EVENT_TIME)
+        self._add_milestone(self.shipment_a, "picked_up", datetime(2026, 3, 1, 9, 0))
+        messages = self.shipment_a.message_ids.filtered(lambda m: self.customer in m.partner_ids)
+        self.assertEqual(len(messages), 1)
+        self.assertIn("Delivered", messages.body)
+
     def test_invisible_milestone_sends_nothing(self):
         self._add_milestone(self.shipment_a, "invoice_approved", EVENT_TIME)
         self.assertFalse(
