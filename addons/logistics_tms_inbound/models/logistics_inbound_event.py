@@ -71,6 +71,7 @@ class LogisticsInboundEvent(models.Model):
 
     def action_reprocess(self):
         """Button (form and list): apply waiting events again with today's configuration."""
+        self.check_access("write")
         waiting = self.filtered(lambda e: e.state == "needs_review")
         waiting._reprocess()
         return True

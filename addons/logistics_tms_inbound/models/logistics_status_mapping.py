@@ -71,6 +71,7 @@ class LogisticsStatusMapping(models.Model):
     def action_reprocess_waiting(self):
         """Process again the events that waited for this mapping."""
         self.ensure_one()
+        self.check_access("write")
         events = self._get_waiting_events()
         events._reprocess()
         return events._get_open_action()

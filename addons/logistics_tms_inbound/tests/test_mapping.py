@@ -1,3 +1,5 @@
+from odoo.exceptions import AccessError
+
 from .common import LogisticsInboundCase
 
 
@@ -52,6 +54,8 @@ class TestMapping(LogisticsInboundCase):
                 "event_type_id": self.event_types["delivered"].id,
             }
         )
+        with self.assertRaises(AccessError):
+            waiting.with_user(self.logistics_user).action_reprocess()
         waiting.with_user(self.integration_admin).action_reprocess()
         self.assertEqual(waiting.state, "processed")
         self.assertEqual(self.shipment.state, "delivered")
