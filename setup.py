@@ -36,6 +36,7 @@ setup(
         "console_scripts": [
             "logistics-bridge=logistics_bridge.cli:main",
             "logistics-tms-simulator=logistics_tms_simulator.cli:main",
+            "logistics-demo=logistics_demo.cli:main",
         ],
     },
 )

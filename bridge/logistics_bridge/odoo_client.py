@@ -60,9 +60,8 @@ class OdooClient:
             message = (data or {}).get("message") if isinstance(data, dict) else None
             text = message or (error.get("message") if isinstance(error, dict) else str(error))
             raise OdooRpcError(f"{name or 'JSON-RPC error'}: {text}")
-        if "result" not in answer:
-            raise OdooProtocolError("Odoo's JSON-RPC answer has neither result nor error")
-        return answer["result"]
+        # Odoo leaves "result" out when a method returns None.
+        return answer.get("result")
 
     def uid(self) -> int:
         """The authenticated user id (resolved on first use, then cached)."""

@@ -39,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--pace", type=float, default=0.5, help="seconds between callbacks")
     parser.add_argument("--seed", type=int, help="random seed for repeatable runs")
+    parser.add_argument("--currency", default="EUR", help="ISO code freight is billed in")
     parser.add_argument("--log-level", default="INFO")
     for name, field in Faults.model_fields.items():
         flag = "--" + name.replace("_", "-")
@@ -62,7 +63,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     faults = Faults(**{name: getattr(args, name) for name in Faults.model_fields})
     events_url = f"{args.bridge_url.rstrip('/')}/v1/tms/{args.endpoint}/events"
     sender = CallbackSender(events_url, args.secret)
-    app = SimulatedTms(sender, args.api_key, faults, pace_seconds=args.pace, seed=args.seed)
+    app = SimulatedTms(
+        sender,
+        args.api_key,
+        faults,
+        pace_seconds=args.pace,
+        seed=args.seed,
+        currency=args.currency.upper(),
+    )
     server = waitress.create_server(app, host=args.host, port=args.port, threads=4)
     stop = threading.Event()
 

@@ -65,7 +65,12 @@ def _envelope(
 
 
 def lifecycle_callbacks(
-    order: TransportOrder, start: datetime, step: timedelta, faults: Faults, rng: random.Random
+    order: TransportOrder,
+    start: datetime,
+    step: timedelta,
+    faults: Faults,
+    rng: random.Random,
+    currency: str = "EUR",
 ) -> list[Callback]:
     """Every callback of one order's life, in the order the TMS would send them."""
     moment = start
@@ -129,7 +134,7 @@ def lifecycle_callbacks(
                         "external_id": f"{order.planning_reference}-BASE",
                         "charge_type": "base_freight",
                         "amount": amount,
-                        "currency": order.payload.get("currency") or "EUR",
+                        "currency": currency,
                     }
                 ]
             },

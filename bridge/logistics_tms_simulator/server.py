@@ -40,6 +40,7 @@ class SimulatedTms:
         pace_seconds: float = 0.5,
         event_step: timedelta = timedelta(hours=3),
         seed: int | None = None,
+        currency: str = "EUR",
     ) -> None:
         self.orders = OrderBook()
         self.faults = faults
@@ -47,6 +48,7 @@ class SimulatedTms:
         self._api_key = api_key
         self._pace = pace_seconds
         self._step = event_step
+        self._currency = currency
         self._rng = random.Random(seed)
         self._rng_lock = threading.Lock()
 
@@ -146,7 +148,9 @@ class SimulatedTms:
         with self._rng_lock:
             count = 8
             start = datetime.now(UTC).replace(microsecond=0) - self._step * count
-            callbacks = lifecycle_callbacks(order, start, self._step, self.faults, self._rng)
+            callbacks = lifecycle_callbacks(
+                order, start, self._step, self.faults, self._rng, self._currency
+            )
         now = time.monotonic()
         for position, callback in enumerate(callbacks, start=1):
             self._sender.schedule(callback, now + position * self._pace)

@@ -1,0 +1,280 @@
+"""Command line: ``logistics-demo``, the whole flow on this machine in one command."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import logging
+import secrets
+import signal
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+import requests
+from logistics_bridge.store import open_inbox
+
+from .driver import DemoDriver
+from .odoo_instance import (
+    ADDONS_DIR,
+    OdooInstance,
+    OdooSetupFailed,
+    OdooUnavailable,
+    odoo_version,
+)
+from .processes import ManagedProcess, ProcessFailed
+
+_logger = logging.getLogger(__name__)
+
+ENDPOINT_CODE = "demo_tms"
+# planning, five transport milestones (the last with proof of delivery), charges
+CALLBACKS_PER_ORDER = 7
+INSTALL_HINT = """\
+Odoo 18 is not importable by {python}: {reason}
+Install Odoo 18.0 by Odoo's own means, for instance from source:
+  https://www.odoo.com/documentation/18.0/administration/on_premise/source.html
+so that `{python} -c "import odoo"` works, then run logistics-demo again.
+Meanwhile the bridge and the TMS simulator run on their own: callbacks are
+received, verified and kept in the bridge's inbox, waiting for an Odoo."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="logistics-demo",
+        description="Odoo with the logistics addons, the bridge and a simulated TMS, "
+        "with demo orders driven from order to invoice release.",
+    )
+    parser.add_argument("--database", default="logistics_demo", help="recreated on each run")
+    parser.add_argument("--orders", type=int, default=5, help="demo orders to drive")
+    parser.add_argument("--odoo-port", type=int, default=8069)
+    parser.add_argument("--bridge-port", type=int, default=8480)
+    parser.add_argument("--tms-port", type=int, default=8070)
+    parser.add_argument("--workdir", type=Path, default=Path("var/demo"))
+    parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for the flow")
+    parser.add_argument(
+        "--exit-when-done", action="store_true", help="stop everything after the trace"
+    )
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        help="simulator fault switch, e.g. --fault duplicate-callbacks (repeatable)",
+    )
+    parser.add_argument("--log-level", default="INFO")
+    return parser
+
+
+class Demo:
+    """The running demo: its processes, in start order."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.workdir: Path = args.workdir.resolve()
+        self.processes: list[ManagedProcess] = []
+        self.odoo: OdooInstance | None = None
+        self.setup: dict = {}
+        self.signing_secret = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+        self.tms_api_key = secrets.token_urlsafe(24)
+
+    @property
+    def bridge_url(self) -> str:
+        return f"http://127.0.0.1:{self.args.bridge_port}"
+
+    @property
+    def tms_url(self) -> str:
+        return f"http://127.0.0.1:{self.args.tms_port}"
+
+    def start(self, process: ManagedProcess, health_url: str, timeout: float = 120) -> None:
+        process.start()
+        self.processes.append(process)
+        process.wait_http(health_url, timeout)
+
+    def stop_all(self) -> None:
+        for process in reversed(self.processes):
+            process.stop()
+
+    def start_bridge(self, odoo: dict[str, str] | None) -> None:
+        env = {
+            "LOGISTICS_BRIDGE_LISTEN_PORT": str(self.args.bridge_port),
+            "LOGISTICS_BRIDGE_INBOX_URL": f"sqlite:///{self.workdir / 'bridge-inbox.sqlite3'}",
+            "LOGISTICS_BRIDGE_ENDPOINTS": json.dumps({ENDPOINT_CODE: [self.signing_secret]}),
+        }
+        command = [sys.executable, "-m", "logistics_bridge", "serve"]
+        if odoo:
+            env.update({f"LOGISTICS_BRIDGE_ODOO__{k.upper()}": v for k, v in odoo.items()})
+        else:
+            command.append("--no-forward")
+        self.start(
+            ManagedProcess("bridge", command, self.workdir / "bridge.log", env),
+            f"{self.bridge_url}/healthz",
+        )
+
+    def start_simulator(self) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "logistics_tms_simulator",
+            "--port",
+            str(self.args.tms_port),
+            "--bridge-url",
+            self.bridge_url,
+            "--endpoint",
+            ENDPOINT_CODE,
+            "--pace",
+            "0.3",
+        ]
+        if self.setup.get("currency"):
+            command += ["--currency", self.setup["currency"]]
+        command += [f"--{fault}" for fault in self.args.fault]
+        env = {
+            "TMS_SIMULATOR_SECRET": self.signing_secret,
+            "TMS_SIMULATOR_API_KEY": self.tms_api_key,
+        }
+        self.start(
+            ManagedProcess("tms-simulator", command, self.workdir / "tms-simulator.log", env),
+            f"{self.tms_url}/healthz",
+        )
+
+    def prepare_odoo(self, version: str) -> None:
+        """Create the demo database with every addon and demo data, then configure it."""
+        args = self.args
+        self.odoo = OdooInstance(self.workdir, args.database, args.odoo_port)
+        self.odoo.write_config(f"root:4,root.logistics:4,root.logistics.{ENDPOINT_CODE}:4")
+        modules = sorted(p.parent.name for p in ADDONS_DIR.glob("*/__manifest__.py"))
+        print(f"Odoo {version}: creating database {args.database!r} with {', '.join(modules)}")
+        self.odoo.drop_database()
+        self.odoo.install(modules, self.workdir / "odoo-install.log")
+        self.setup = self.odoo.run_setup_script(
+            {
+                "endpoint_code": ENDPOINT_CODE,
+                "tms_url": self.tms_url,
+                "tms_api_key": self.tms_api_key,
+                "signing_secret": self.signing_secret,
+            },
+            self.workdir / "odoo-setup.log",
+        )
+
+    def start_odoo(self) -> ManagedProcess:
+        print(f"Starting Odoo with its job runner on {self.odoo.url}")
+        process = ManagedProcess("odoo", self.odoo.server_command(), self.workdir / "odoo.log")
+        self.start(process, f"{self.odoo.url}/web/health", timeout=180)
+        return process
+
+    def start_stack(self) -> None:
+        """Odoo with its job runner, the bridge forwarding to it, the simulated TMS."""
+        self.start_odoo()
+        self.start_bridge(
+            {
+                "url": self.odoo.url,
+                "db": self.args.database,
+                "login": self.setup["bridge_login"],
+                "api_key": self.setup["bridge_api_key"],
+            }
+        )
+        self.start_simulator()
+
+    def driver(self) -> DemoDriver:
+        return DemoDriver(self.odoo.url, self.args.database, "admin", "admin")
+
+    def run_with_odoo(self, version: str) -> int:
+        args = self.args
+        self.prepare_odoo(version)
+        self.start_stack()
+        driver = self.driver()
+        order_ids = driver.confirm_orders(
+            self.setup["product_id"],
+            self.setup["carrier_id"],
+            self.setup["partner_ids"],
+            args.orders,
+        )
+        print(f"{len(order_ids)} demo orders confirmed; following them (up to {args.timeout:.0f}s)")
+        finished = driver.wait_until_settled(order_ids, args.timeout)
+        invoices = driver.invoice(order_ids)
+        for order_id, trace in zip(order_ids, driver.traces(order_ids), strict=True):
+            print(
+                f"\n{trace.order}  shipment {trace.shipment or '-'}"
+                f"  TMS {trace.tms_reference or '-'}"
+                f"  state {trace.state or '-'}\n  correlation id {trace.correlation_id}"
+            )
+            for charge in trace.charges:
+                print(f"  charge  {charge}")
+            print(f"  {invoices[order_id]}")
+            for exchange in trace.exchanges:
+                print(f"  {exchange}")
+        print(
+            f"\nOdoo: {self.odoo.url}/odoo  (login admin, password admin)"
+            f"\n  Logistics > Operations > Shipments; Logistics > Integration > Integration Log"
+            f"\nBridge: {self.bridge_url}/metrics   TMS simulator: {self.tms_url}/v1/orders"
+            f"\nLogs: {self.workdir}"
+        )
+        if not finished:
+            print("Not every order was delivered and reconciled in time: see the logs above.")
+        return 0 if finished else 1
+
+    def run_without_odoo(self) -> int:
+        self.start_bridge(None)
+        self.start_simulator()
+        headers = {"X-API-Key": self.tms_api_key}
+        for index in range(self.args.orders):
+            reference = f"DEMO/{index + 1:05d}"
+            answer = requests.post(
+                f"{self.tms_url}/v1/orders",
+                json={
+                    "order_reference": reference,
+                    "correlation_id": str(uuid.uuid4()),
+                    "lines": [{"product_code": "PALLET", "quantity": 1, "weight_kg": 80}],
+                },
+                headers=dict(headers, **{"Idempotency-Key": reference}),
+                timeout=10,
+            )
+            print(f"order {reference}: TMS answered {answer.status_code} {answer.text}")
+        expected = CALLBACKS_PER_ORDER * self.args.orders
+        inbox = open_inbox(f"sqlite:///{self.workdir / 'bridge-inbox.sqlite3'}")
+        try:
+            deadline = time.monotonic() + 60
+            while sum(inbox.counts().values()) < expected and time.monotonic() < deadline:
+                time.sleep(0.5)
+            report = inbox.status()
+        finally:
+            inbox.close()
+        print("Bridge inbox (callbacks kept until an Odoo is configured):")
+        for state, count in report.counts.items():
+            print(f"  {state:<10} {count}")
+        print(f"Bridge: {self.bridge_url}/metrics   TMS simulator: {self.tms_url}/v1/orders")
+        return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``logistics-demo`` console script."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=getattr(logging, str(args.log_level).upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    demo = Demo(args)
+    demo.workdir.mkdir(parents=True, exist_ok=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        try:
+            version = odoo_version()
+        except OdooUnavailable as exc:
+            print(INSTALL_HINT.format(python=sys.executable, reason=exc))
+            code = demo.run_without_odoo()
+        else:
+            code = demo.run_with_odoo(version)
+        if not args.exit_when_done:
+            print("\nEverything keeps running; press Ctrl-C to stop.")
+            stop.wait()
+        return code
+    except (OdooSetupFailed, ProcessFailed) as exc:
+        print(f"demo failed: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        demo.stop_all()

@@ -1,0 +1,157 @@
+"""The demo's Odoo: detection, configuration file, fresh database, setup script."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+_logger = logging.getLogger(__name__)
+
+ADDONS_DIR = Path(__file__).resolve().parents[2] / "addons"
+SETUP_SCRIPT = Path(__file__).with_name("odoo_setup_script.py")
+
+
+class OdooUnavailable(Exception):
+    """Odoo 18 cannot be imported by this interpreter."""
+
+
+class OdooSetupFailed(Exception):
+    """Installing or configuring the demo database failed."""
+
+
+def odoo_version(python: str = sys.executable) -> str:
+    """Odoo's version as importable by ``python``; raise OdooUnavailable otherwise."""
+    probe = subprocess.run(
+        [python, "-c", "import odoo.release as r; print(r.version, r.version_info[0])"],
+        capture_output=True,
+        text=True,
+        cwd="/",
+        check=False,
+    )
+    if probe.returncode != 0:
+        reason = (probe.stderr.strip().splitlines() or ["import odoo failed"])[-1]
+        raise OdooUnavailable(reason)
+    version, major = probe.stdout.split()
+    if major != "18":
+        raise OdooUnavailable(f"Odoo {version} is importable, but these addons need 18.0")
+    return version
+
+
+@dataclass
+class OdooInstance:
+    """Where the demo's Odoo keeps its files and how it reaches PostgreSQL."""
+
+    workdir: Path
+    database: str
+    http_port: int
+    pg_host: str = os.environ.get("PGHOST", "127.0.0.1")
+    pg_port: int = int(os.environ.get("PGPORT", "5432"))
+    pg_user: str = os.environ.get("PGUSER") or getpass.getuser()
+    python: str = sys.executable
+
+    @property
+    def config_path(self) -> Path:
+        return self.workdir / "odoo.conf"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    def write_config(self, channels: str) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.config_path.write_text(
+            "\n".join(
+                [
+                    "[options]",
+                    f"db_host = {self.pg_host}",
+                    f"db_port = {self.pg_port}",
+                    f"db_user = {self.pg_user}",
+                    f"addons_path = {ADDONS_DIR}",
+                    f"data_dir = {self.workdir / 'filestore'}",
+                    f"dbfilter = ^{self.database}$",
+                    "server_wide_modules = web,queue_job",
+                    "workers = 2",
+                    "max_cron_threads = 1",
+                    "http_interface = 127.0.0.1",
+                    f"http_port = {self.http_port}",
+                    "limit_time_real = 600",
+                    "log_level = info",
+                    "",
+                    "[queue_job]",
+                    f"channels = {channels}",
+                    "",
+                ]
+            )
+        )
+
+    def server_command(self) -> list[str]:
+        return [self.python, "-m", "odoo", "-c", str(self.config_path), "-d", self.database]
+
+    def drop_database(self) -> None:
+        try:
+            with psycopg.connect(
+                host=self.pg_host,
+                port=self.pg_port,
+                user=self.pg_user,
+                dbname="postgres",
+                autocommit=True,
+            ) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+        except psycopg.Error as exc:
+            raise OdooSetupFailed(
+                f"PostgreSQL at {self.pg_host}:{self.pg_port} as {self.pg_user!r}: {exc}"
+            ) from exc
+
+    def install(self, modules: list[str], log_path: Path) -> None:
+        """Create the database with ``modules`` and their demo data."""
+        self._run_odoo(["-i", ",".join(modules), "--stop-after-init"], log_path)
+
+    def run_setup_script(self, settings: dict[str, str], log_path: Path) -> dict:
+        """Configure the database through Odoo's shell; return what the script reports."""
+        env = dict(os.environ, LGX_DEMO_SETTINGS=json.dumps(settings))
+        with log_path.open("ab") as log:
+            result = subprocess.run(
+                [
+                    self.python,
+                    "-m",
+                    "odoo",
+                    "shell",
+                    "-c",
+                    str(self.config_path),
+                    "-d",
+                    self.database,
+                    "--no-http",
+                    "--log-level=warn",
+                ],
+                input=SETUP_SCRIPT.read_bytes(),
+                stdout=subprocess.PIPE,
+                stderr=log,
+                env=env,
+                cwd="/",
+                check=False,
+            )
+        for line in result.stdout.decode(errors="replace").splitlines():
+            if line.startswith("LGX_DEMO_RESULT "):
+                return json.loads(line.removeprefix("LGX_DEMO_RESULT "))
+        raise OdooSetupFailed(f"the setup script reported nothing; see {log_path}")
+
+    def _run_odoo(self, arguments: list[str], log_path: Path) -> None:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with log_path.open("ab") as log:
+            result = subprocess.run(
+                [*self.server_command(), *arguments],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd="/",
+                check=False,
+            )
+        if result.returncode != 0:
+            raise OdooSetupFailed(f"odoo {' '.join(arguments)} failed; see {log_path}")

@@ -1,0 +1,139 @@
+# Configures the demo database. Run by `odoo shell`, which provides `env`, with
+# its settings in $LGX_DEMO_SETTINGS; reports on one line starting LGX_DEMO_RESULT.
+import json
+import os
+
+settings = json.loads(os.environ["LGX_DEMO_SETTINGS"])
+company = env.company
+
+endpoint = env.ref("logistics_integration.endpoint_demo_tms")
+endpoint.write(
+    {
+        "base_url": settings["tms_url"],
+        "auth_scheme": "api_key",
+        "api_key_header": "X-API-Key",
+        "auth_secret": settings["tms_api_key"],
+        "environment": "test",
+        "max_retries": 10,
+        "retry_pattern": "1:2,3:5,6:15",
+    }
+)
+endpoint.inbound_secret_ids.unlink()
+endpoint.write(
+    {"inbound_secret_ids": [(0, 0, {"name": "demo", "secret": settings["signing_secret"]})]}
+)
+company.write(
+    {"logistics_tms_endpoint_id": endpoint.id, "logistics_tms_export_trigger": "allocation"}
+)
+
+bridge_user = env["res.users"].create(
+    {
+        "name": "TMS Bridge",
+        "login": "tms-bridge",
+        "groups_id": [(6, 0, [env.ref("logistics_tms_inbound.group_logistics_bridge").id])],
+    }
+)
+# A technical user's key does not expire; it is revoked by removing it.
+bridge_key = (
+    env["res.users.apikeys"].with_user(bridge_user).sudo()._generate(None, "logistics-bridge", None)
+)
+
+# A carrier rated by weight, 50 + 0.25 per kg: the TMS simulator bills the same.
+freight_product = env["product.product"].create(
+    {"name": "Road freight", "type": "service", "invoice_policy": "order", "list_price": 0}
+)
+rated_carrier = env["delivery.carrier"].create(
+    {
+        "name": "Demo Road Freight",
+        "delivery_type": "base_on_rule",
+        "product_id": freight_product.id,
+        "price_rule_ids": [
+            (
+                0,
+                0,
+                {
+                    "variable": "weight",
+                    "operator": ">=",
+                    "max_value": 0,
+                    "list_base_price": 50,
+                    "list_price": 0.25,
+                    "variable_factor": "weight",
+                },
+            )
+        ],
+    }
+)
+for name in ("DHL Freight", "DSV Road", "Kuehne+Nagel Road"):
+    env["delivery.carrier"].create(
+        {"name": name, "delivery_type": "fixed", "product_id": freight_product.id}
+    )
+
+product = env["product.product"].create(
+    {
+        "name": "Demo pallet",
+        "default_code": "PALLET-80",
+        "is_storable": True,
+        "weight": 80.0,
+        "invoice_policy": "order",
+        "list_price": 450.0,
+    }
+)
+warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
+env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 10000)
+
+belgium = env.ref("base.be")
+customers = env["res.partner"].create(
+    [
+        {
+            "name": name,
+            "is_company": True,
+            "street": street,
+            "city": city,
+            "zip": zip_code,
+            "country_id": belgium.id,
+            "email": email,
+            "phone": phone,
+        }
+        for name, street, city, zip_code, email, phone in (
+            (
+                "Brasserie Dupont",
+                "Rue Basse 5",
+                "Leuze",
+                "7904",
+                "orders@dupont.example",
+                "+32 69 67 10 66",
+            ),
+            (
+                "Gent Retail NV",
+                "Veldstraat 12",
+                "Gent",
+                "9000",
+                "inbound@gentretail.example",
+                "+32 9 223 45 67",
+            ),
+            (
+                "Liège Outillage",
+                "Quai de Rome 40",
+                "Liège",
+                "4000",
+                "logistique@outillage.example",
+                "+32 4 252 11 22",
+            ),
+        )
+    ]
+)
+
+env.cr.commit()
+print(
+    "LGX_DEMO_RESULT "
+    + json.dumps(
+        {
+            "bridge_login": bridge_user.login,
+            "bridge_api_key": bridge_key,
+            "product_id": product.id,
+            "partner_ids": customers.ids,
+            "carrier_id": rated_carrier.id,
+            "currency": company.currency_id.name,
+        }
+    )
+)

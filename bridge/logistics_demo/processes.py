@@ -1,0 +1,76 @@
+"""Child processes of the demo: started, watched over HTTP, stopped in order."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import requests
+
+_logger = logging.getLogger(__name__)
+
+
+class ProcessFailed(Exception):
+    """A child process exited or never became ready."""
+
+
+class ManagedProcess:
+    """One child process with its output in a log file."""
+
+    def __init__(
+        self, name: str, command: list[str], log_path: Path, env: dict[str, str] | None = None
+    ) -> None:
+        self.name = name
+        self.command = command
+        self.log_path = log_path
+        self.env = env
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        environment = dict(os.environ, **(self.env or {}))
+        self._process = subprocess.Popen(
+            self.command, stdout=log, stderr=subprocess.STDOUT, env=environment
+        )
+        log.close()
+        _logger.info("%s started (pid %s), log: %s", self.name, self._process.pid, self.log_path)
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def wait_http(self, url: str, timeout: float) -> None:
+        """Wait until ``url`` answers 200, or fail with the end of the log."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.running:
+                raise ProcessFailed(f"{self.name} exited early:\n{self.tail()}")
+            try:
+                if requests.get(url, timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.3)
+        raise ProcessFailed(f"{self.name} not ready at {url} after {timeout:.0f}s:\n{self.tail()}")
+
+    def stop(self, timeout: float = 20.0) -> None:
+        if not self.running or self._process is None:
+            return
+        self._process.send_signal(signal.SIGTERM)
+        try:
+            self._process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            _logger.warning("%s did not stop in %.0fs: killing it", self.name, timeout)
+            self._process.kill()
+            self._process.wait(5)
+
+    def tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
