@@ -208,6 +208,16 @@ def job_times(registry):
         return cr.fetchone()
 
 
+def process_cpu_seconds(pid):
+    """User + system CPU seconds of a process (Linux /proc), or None elsewhere."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def wait_http(port, process, timeout=120):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -291,6 +301,7 @@ def main():
         wait_http(http_port, server)
         time.sleep(2)  # let the job runner connect and listen
 
+        cpu_before = process_cpu_seconds(server.pid)
         seed_start = time.monotonic()
         registry, committed = seed_backlog(config_path, db, stub_url, args.count)
         print(
@@ -306,6 +317,7 @@ def main():
                 break
             time.sleep(0.2)
         elapsed = time.monotonic() - committed
+        cpu_after = process_cpu_seconds(server.pid)
         sent = states.get("sent", 0)
         rate = sent / elapsed if elapsed else 0.0
         slot_odoo = CAPACITY / rate * 1000 if rate else float("inf")
@@ -333,6 +345,11 @@ def main():
             f"queue_job exec_time (avg)     : {exec_ms or 0:7.1f} ms; enqueued->started "
             f"{wait_ms or 0:.1f} ms"
         )
+        if cpu_before is not None and cpu_after is not None and sent and not args.workers:
+            print(
+                f"Odoo server CPU per export     : "
+                f"{(cpu_after - cpu_before) / sent * 1000:7.1f} ms (runner, HTTP and job)"
+            )
         load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
         print(f"load average (1, 5, 15 min)   : {load} (machine shared with other runs)")
         print(f"target >= 30 exports/s        : {'met' if rate >= 30 else 'NOT met'}")

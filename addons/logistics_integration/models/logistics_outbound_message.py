@@ -200,20 +200,24 @@ class LogisticsOutboundMessage(models.Model):
             return existing
         if correlation_id is None and record and "correlation_id" in record._fields:
             correlation_id = record.correlation_id
-        message = self.sudo().create(
-            {
-                "endpoint_id": endpoint.id,
-                "operation": operation,
-                "http_method": http_method,
-                "path": path,
-                "model": record._name if record else False,
-                "res_id": record.id if record else False,
-                "payload": outbound.dumps(payload),
-                "payload_version": payload_version,
-                "schema_version": schema_version,
-                "idempotency_key": key,
-                "correlation_id": correlation_id or False,
-            }
+        message = (
+            self.sudo()
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(
+                {
+                    "endpoint_id": endpoint.id,
+                    "operation": operation,
+                    "http_method": http_method,
+                    "path": path,
+                    "model": record._name if record else False,
+                    "res_id": record.id if record else False,
+                    "payload": outbound.dumps(payload),
+                    "payload_version": payload_version,
+                    "schema_version": schema_version,
+                    "idempotency_key": key,
+                    "correlation_id": correlation_id or False,
+                }
+            )
         )
         message._delay_send(description=description)
         return message

@@ -327,7 +327,8 @@ class LogisticsShipment(models.Model):
         """The TMS took the order (or its cancellation): record what it planned.
 
         Runs in the export job for every shipment, so field tracking is off:
-        the outbound message, its attempt log and the milestone are the history.
+        the outbound message, its attempt log and the milestone timeline are the
+        history.
         """
         self.ensure_one()
         self = self.with_context(tracking_disable=True)  # pylint: disable=self-cls-assignment
@@ -360,6 +361,9 @@ class LogisticsShipment(models.Model):
         if carrier_note:
             self.message_post(body=carrier_note)
         self._tms_record_milestone(message, "shipment_planned", f"tms-order:{planning.reference}")
+        # Recompute the derived transport state here, without tracking, rather
+        # than in queue_job's final flush (which would track it in the chatter).
+        self.env.flush_all()
 
     def _tms_map_carrier(self, planning, vals):
         """Put the carrier the TMS assigned into ``vals``; return a note if none matches."""
