@@ -64,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         help="simulator fault switch, e.g. --fault duplicate-callbacks (repeatable)",
     )
+    parser.add_argument(
+        "--pace", type=float, default=0.3, help="seconds between the simulator's callbacks"
+    )
     parser.add_argument("--log-level", default="INFO")
     return parser
 
@@ -88,16 +91,20 @@ class Demo:
     def tms_url(self) -> str:
         return f"http://127.0.0.1:{self.args.tms_port}"
 
-    def start(self, process: ManagedProcess, health_url: str, timeout: float = 120) -> None:
+    def start(
+        self, process: ManagedProcess, health_url: str, timeout: float = 120
+    ) -> ManagedProcess:
         process.start()
-        self.processes.append(process)
+        if process not in self.processes:
+            self.processes.append(process)
         process.wait_http(health_url, timeout)
+        return process
 
     def stop_all(self) -> None:
         for process in reversed(self.processes):
             process.stop()
 
-    def start_bridge(self, odoo: dict[str, str] | None) -> None:
+    def start_bridge(self, odoo: dict[str, str] | None) -> ManagedProcess:
         env = {
             "LOGISTICS_BRIDGE_LISTEN_PORT": str(self.args.bridge_port),
             "LOGISTICS_BRIDGE_INBOX_URL": f"sqlite:///{self.workdir / 'bridge-inbox.sqlite3'}",
@@ -108,7 +115,7 @@ class Demo:
             env.update({f"LOGISTICS_BRIDGE_ODOO__{k.upper()}": v for k, v in odoo.items()})
         else:
             command.append("--no-forward")
-        self.start(
+        return self.start(
             ManagedProcess("bridge", command, self.workdir / "bridge.log", env),
             f"{self.bridge_url}/healthz",
         )
@@ -125,7 +132,7 @@ class Demo:
             "--endpoint",
             ENDPOINT_CODE,
             "--pace",
-            "0.3",
+            str(self.args.pace),
         ]
         if self.setup.get("currency"):
             command += ["--currency", self.setup["currency"]]
@@ -161,20 +168,20 @@ class Demo:
     def start_odoo(self) -> ManagedProcess:
         print(f"Starting Odoo with its job runner on {self.odoo.url}")
         process = ManagedProcess("odoo", self.odoo.server_command(), self.workdir / "odoo.log")
-        self.start(process, f"{self.odoo.url}/web/health", timeout=180)
-        return process
+        return self.start(process, f"{self.odoo.url}/web/health", timeout=180)
+
+    def bridge_odoo_settings(self) -> dict[str, str]:
+        return {
+            "url": self.odoo.url,
+            "db": self.args.database,
+            "login": self.setup["bridge_login"],
+            "api_key": self.setup["bridge_api_key"],
+        }
 
     def start_stack(self) -> None:
         """Odoo with its job runner, the bridge forwarding to it, the simulated TMS."""
         self.start_odoo()
-        self.start_bridge(
-            {
-                "url": self.odoo.url,
-                "db": self.args.database,
-                "login": self.setup["bridge_login"],
-                "api_key": self.setup["bridge_api_key"],
-            }
-        )
+        self.start_bridge(self.bridge_odoo_settings())
         self.start_simulator()
 
     def driver(self) -> DemoDriver:

@@ -69,6 +69,12 @@ class ManagedProcess:
             self._process.kill()
             self._process.wait(5)
 
+    def kill(self) -> None:
+        """SIGKILL, as a crash would: no cleanup runs."""
+        if self.running and self._process is not None:
+            self._process.kill()
+            self._process.wait(10)
+
     def tail(self, lines: int = 30) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
