@@ -339,7 +339,7 @@ class LogisticsIngest(models.AbstractModel):
             "received_time": _utc_naive(event.received_at) or fields.Datetime.now(),
             "location": event.payload.location,
             "external_event_id": event.event_id,
-            "customer_visible": plan.mapping.customer_visible,
+            "customer_visible": plan.mapping._get_customer_visible(),
             "action_required": plan.mapping.action_required,
         }
 

@@ -29,10 +29,14 @@ class LogisticsStatusMapping(models.Model):
         required=True,
         ondelete="restrict",
     )
-    customer_visible = fields.Boolean(
-        compute="_compute_customer_visible",
-        store=True,
-        readonly=False,
+    customer_visibility = fields.Selection(
+        selection=[
+            ("canonical", "As the canonical event"),
+            ("visible", "Visible"),
+            ("hidden", "Hidden"),
+        ],
+        required=True,
+        default="canonical",
         help="Whether milestones mapped by this line are shown to the customer.",
     )
     action_required = fields.Boolean(
@@ -51,11 +55,6 @@ class LogisticsStatusMapping(models.Model):
         ),
     ]
 
-    @api.depends("event_type_id")
-    def _compute_customer_visible(self):
-        for mapping in self:
-            mapping.customer_visible = mapping.event_type_id.customer_visible
-
     def _compute_waiting_count(self):
         for mapping in self:
             mapping.waiting_count = len(mapping._get_waiting_events())
@@ -67,6 +66,13 @@ class LogisticsStatusMapping(models.Model):
                 raise ValidationError(
                     _("A status mapping belongs to either an endpoint or a profile.")
                 )
+
+    def _get_customer_visible(self):
+        """Whether a milestone mapped by this line is shown to the customer."""
+        self.ensure_one()
+        if self.customer_visibility == "canonical":
+            return self.event_type_id.customer_visible
+        return self.customer_visibility == "visible"
 
     def action_reprocess_waiting(self):
         """Process again the events that waited for this mapping."""

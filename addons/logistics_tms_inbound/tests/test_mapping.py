@@ -68,7 +68,7 @@ class TestMapping(LogisticsInboundCase):
                 "raw_detail": "A2",
                 "event_type_id": self.event_types["exception_raised"].id,
                 "action_required": True,
-                "customer_visible": False,
+                "customer_visibility": "hidden",
             }
         )
         self._ingest(self._event(status_code="SD", status_detail="A2"))
