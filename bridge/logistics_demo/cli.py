@@ -104,12 +104,16 @@ class Demo:
         for process in reversed(self.processes):
             process.stop()
 
-    def start_bridge(self, odoo: dict[str, str] | None) -> ManagedProcess:
+    def start_bridge(
+        self, odoo: dict[str, str] | None, forward_poll_seconds: float | None = None
+    ) -> ManagedProcess:
         env = {
             "LOGISTICS_BRIDGE_LISTEN_PORT": str(self.args.bridge_port),
             "LOGISTICS_BRIDGE_INBOX_URL": f"sqlite:///{self.workdir / 'bridge-inbox.sqlite3'}",
             "LOGISTICS_BRIDGE_ENDPOINTS": json.dumps({ENDPOINT_CODE: [self.signing_secret]}),
         }
+        if forward_poll_seconds is not None:
+            env["LOGISTICS_BRIDGE_FORWARD__MAX_WAIT_SECONDS"] = str(forward_poll_seconds)
         command = [sys.executable, "-m", "logistics_bridge", "serve"]
         if odoo:
             env.update({f"LOGISTICS_BRIDGE_ODOO__{k.upper()}": v for k, v in odoo.items()})
