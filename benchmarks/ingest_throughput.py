@@ -9,6 +9,7 @@ It runs against a throwaway database (created with ``logistics_tms_inbound``
 installed, without demo data, if missing) and rolls everything back.
 
 Usage: python3 benchmarks/ingest_throughput.py [-c ODOO_CONFIG] [-d DATABASE] [-n N] [--batch 100]
+       [--recreate]
 """
 
 import argparse
@@ -16,13 +17,13 @@ import random
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CODES = ("XB", "AF", "P1", "X6", "D1")
 CANONICAL = ("shipment_planned", "picked_up", "in_transit", "out_for_delivery", "delivered")
-T0 = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
 def parse_args():
@@ -31,6 +32,9 @@ def parse_args():
     parser.add_argument("-d", "--database", default="lgx_in_bench")
     parser.add_argument("-n", "--events", type=int, default=5000)
     parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument(
+        "--recreate", action="store_true", help="drop the database first (after code changes)"
+    )
     return parser.parse_args()
 
 
@@ -39,28 +43,57 @@ def ensure_database(args):
 
     import odoo
 
-    with psycopg2.connect(
-        dbname="postgres",
-        host=odoo.tools.config["db_host"] or None,
-        port=odoo.tools.config["db_port"] or None,
-        user=odoo.tools.config["db_user"] or None,
-    ) as conn, conn.cursor() as cr:
+    with (
+        psycopg2.connect(
+            dbname="postgres",
+            host=odoo.tools.config["db_host"] or None,
+            port=odoo.tools.config["db_port"] or None,
+            user=odoo.tools.config["db_user"] or None,
+        ) as conn,
+        conn.cursor() as cr,
+    ):
         cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", (args.database,))
-        if cr.fetchone():
-            return
+        exists = cr.fetchone()
+    if exists and args.recreate:
+        subprocess.run(
+            [
+                "dropdb",
+                "-h",
+                odoo.tools.config["db_host"] or "localhost",
+                "-U",
+                odoo.tools.config["db_user"] or "postgres",
+                args.database,
+            ],
+            check=True,
+        )
+    elif exists:
+        return
     print(f"installing logistics_tms_inbound into {args.database} ...", flush=True)
     subprocess.run(
-        [sys.executable, "-m", "odoo", "-c", args.config, "-d", args.database,
-         "-i", "logistics_tms_inbound", "--without-demo=all", "--stop-after-init",
-         "--log-level=warn"],
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "-c",
+            args.config,
+            "-d",
+            args.database,
+            "-i",
+            "logistics_tms_inbound",
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
         check=True,
     )
 
 
 def make_shipments(env, prefix, count):
     shipments = env["logistics.shipment"].create(
-        [{"partner_id": env.ref("base.main_partner").id, "tms_reference": f"{prefix}-{i}"}
-         for i in range(count)]
+        [
+            {"partner_id": env.ref("base.main_partner").id, "tms_reference": f"{prefix}-{i}"}
+            for i in range(count)
+        ]
     )
     env.flush_all()
     return shipments
@@ -72,16 +105,18 @@ def make_events(references, rng):
         order = list(range(len(CODES)))
         rng.shuffle(order)
         for step in order:
-            events.append({
-                "event_id": f"bench-{number}-{step}",
-                "event_type": "status",
-                "shipment_reference": reference,
-                "occurred_at": (T0 + timedelta(hours=step)).isoformat(),
-                "payload": {"status_code": CODES[step], "location": "Rotterdam NL"},
-                "correlation_id": None,
-                "schema_version": "1",
-                "received_at": datetime.now(timezone.utc).isoformat(),
-            })
+            events.append(
+                {
+                    "event_id": f"bench-{number}-{step}",
+                    "event_type": "status",
+                    "shipment_reference": reference,
+                    "occurred_at": (T0 + timedelta(hours=step)).isoformat(),
+                    "payload": {"status_code": CODES[step], "location": "Rotterdam NL"},
+                    "correlation_id": None,
+                    "schema_version": "1",
+                    "received_at": datetime.now(UTC).isoformat(),
+                }
+            )
     return events
 
 
@@ -89,11 +124,10 @@ def main():
     args = parse_args()
     try:
         import odoo
-        from odoo.tests.common import new_test_user
     except ImportError as exc:
         print(f"Odoo is not importable ({exc}); benchmark skipped.")
         return 0
-    odoo.tools.config.parse_config(["-c", args.config])
+    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
     ensure_database(args)
     registry = odoo.modules.registry.Registry(args.database)
     rng = random.Random(42)
@@ -104,9 +138,20 @@ def main():
         endpoint = env["logistics.endpoint"].create(
             {"name": "Bench TMS", "code": "bench_tms", "kind": "tms"}
         )
-        bridge = new_test_user(
-            env, login="bench_bridge", groups="logistics_tms_inbound.group_logistics_bridge",
-            company_id=company.id, company_ids=[(6, 0, [company.id])],
+        bridge = (
+            env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": "Bench Bridge",
+                    "login": "bench_bridge",
+                    "groups_id": [
+                        (6, 0, [env.ref("logistics_tms_inbound.group_logistics_bridge").id])
+                    ],
+                    "company_id": company.id,
+                    "company_ids": [(6, 0, [company.id])],
+                }
+            )
         )
         ingest_shipments = make_shipments(env, "BENCH-IN", shipment_count)
         raw_shipments = make_shipments(env, "BENCH-RAW", shipment_count)
@@ -127,15 +172,17 @@ def main():
             (s for s in raw_shipments for _step in CODES), events, strict=False
         ):
             step = CODES.index(event["payload"]["status_code"])
-            rows.append({
-                "shipment_id": shipment.id,
-                "event_type_id": types[CANONICAL[step]],
-                "raw_code": CODES[step],
-                "endpoint_id": endpoint.id,
-                "event_time": (T0 + timedelta(hours=step)).replace(tzinfo=None),
-                "location": "Rotterdam NL",
-                "external_event_id": f"raw-{event['event_id']}",
-            })
+            rows.append(
+                {
+                    "shipment_id": shipment.id,
+                    "event_type_id": types[CANONICAL[step]],
+                    "raw_code": CODES[step],
+                    "endpoint_id": endpoint.id,
+                    "event_time": (T0 + timedelta(hours=step)).replace(tzinfo=None),
+                    "location": "Rotterdam NL",
+                    "external_event_id": f"raw-{event['event_id']}",
+                }
+            )
         milestones = env["logistics.milestone"]
         started = time.perf_counter()
         for offset in range(0, len(rows), args.batch):
