@@ -58,7 +58,8 @@ class LogisticsInboundEvent(models.Model):
     raw_event = fields.Text(
         readonly=True,
         groups="logistics_integration.group_integration_admin",
-        help="The event as forwarded, kept to reprocess it.",
+        help="The event as forwarded, kept while it waits for review to reprocess it "
+        "(the integration log keeps a masked copy of every event).",
     )
 
     _sql_constraints = [

@@ -360,7 +360,8 @@ class LogisticsIngest(models.AbstractModel):
             "schema_version": event.schema_version,
             "state": "needs_review" if plan.review else "processed",
             "review_reason": "\n".join(plan.review) or False,
-            "raw_event": json.dumps(plan.raw, default=str),
+            # Kept only while the event waits: it is what reprocessing reads.
+            "raw_event": json.dumps(plan.raw, default=str) if plan.review else False,
         }
 
     # Traceability
