@@ -9,6 +9,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from functools import lru_cache
 
 MASK = "***"
 TRUNCATION_MARKER = "…[truncated {omitted} bytes]"
@@ -44,12 +45,19 @@ def _mask_value(value, method):
     return MASK
 
 
+@lru_cache(maxsize=4096)
+def _rule_for(key, rules):
+    # Payloads repeat the same few keys: match each key against the rules once.
+    return next((r for r in rules if r.matches(key)), None)
+
+
 def mask_payload(data, rules):
     """Return a masked deep copy of ``data``; ``data`` itself is left untouched."""
+    rules = tuple(rules)
     if isinstance(data, dict):
         masked = {}
         for key, value in data.items():
-            rule = next((r for r in rules if r.matches(key)), None)
+            rule = _rule_for(key, rules)
             if rule is None:
                 masked[key] = mask_payload(value, rules)
             elif rule.method != "drop":
