@@ -7,6 +7,7 @@ each canonical field sits in a source's own JSON.
 """
 
 import re
+from functools import lru_cache
 
 from .contract import format_location
 
@@ -34,8 +35,12 @@ CHARGE_FIELDS = ("external_id", "charge_type", "amount", "currency", "descriptio
 ENVELOPE_FIELDS = ("event_type", "occurred_at", "correlation_id", "schema_version", "received_at")
 
 
+@lru_cache(maxsize=1024)
 def parse_path(path):
-    """Split a path into keys (str), indexes (int) and ``"*"``; raise ValueError if malformed."""
+    """Split a path into keys (str), indexes (int) and ``"*"``; raise ValueError if malformed.
+
+    Returns a tuple; profiles reuse the same few paths for every event.
+    """
     if not path or not PATH_PATTERN.match(path):
         raise ValueError(f"malformed path {path!r}")
     parts = []
@@ -44,7 +49,7 @@ def parse_path(path):
             parts.append(key)
         else:
             parts.append("*" if index == "*" else int(index))
-    return parts
+    return tuple(parts)
 
 
 def get_path(data, path):
