@@ -56,6 +56,30 @@ class TestPortal(LogisticsPortalCase):
         self.assertNotIn(hidden, milestones)
         self.assertNotIn(other, milestones)
 
+    def test_portal_user_cannot_read_internal_fields_over_rpc(self):
+        shipment = self.shipment_a.with_user(self.portal_a)
+        readable = shipment.fields_get()
+        for internal in (
+            "charge_ids",
+            "expected_freight_amount",
+            "actual_freight_amount",
+            "correlation_id",
+            "tms_reference",
+            "export_state",
+            "export_blocked_reason",
+            "invoice_release_state",
+        ):
+            self.assertNotIn(internal, readable)
+            with self.assertRaises(AccessError):
+                shipment.read([internal])
+        self.assertEqual(shipment.read(["state"])[0]["state"], self.shipment_a.state)
+        milestone = self._add_milestone(self.shipment_a, "in_transit", EVENT_TIME)
+        as_portal = milestone.with_user(self.portal_a)
+        for internal in ("raw_code", "raw_detail", "endpoint_id", "external_event_id", "note"):
+            with self.assertRaises(AccessError):
+                as_portal.read([internal])
+        self.assertEqual(as_portal.read(["customer_label"])[0]["customer_label"], "On its way")
+
     def test_portal_event_is_masked_and_enqueued(self):
         portal = self._create_endpoint(
             name="Customer Portal",

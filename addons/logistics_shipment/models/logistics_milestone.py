@@ -18,7 +18,7 @@ class LogisticsMilestone(models.Model):
         comodel_name="logistics.shipment", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(related="shipment_id.company_id", store=True, index=True)
-    correlation_id = fields.Char(related="shipment_id.correlation_id")
+    correlation_id = fields.Char(related="shipment_id.correlation_id", groups="base.group_user")
     event_type_id = fields.Many2one(
         comodel_name="logistics.event.type",
         string="Canonical Event",
@@ -26,9 +26,14 @@ class LogisticsMilestone(models.Model):
         ondelete="restrict",
     )
     category = fields.Selection(related="event_type_id.category")
-    raw_code = fields.Char(help="Status code exactly as the source sent it.")
-    raw_detail = fields.Char(help="Sub-status, reason code or detail as the source sent it.")
+    raw_code = fields.Char(
+        groups="base.group_user", help="Status code exactly as the source sent it."
+    )
+    raw_detail = fields.Char(
+        groups="base.group_user", help="Sub-status, reason code or detail as the source sent it."
+    )
     endpoint_id = fields.Many2one(
+        groups="base.group_user",
         comodel_name="logistics.endpoint",
         string="Source",
         ondelete="restrict",
@@ -38,11 +43,17 @@ class LogisticsMilestone(models.Model):
         required=True, index=True, help="When it happened, according to the source."
     )
     received_time = fields.Datetime(
-        required=True, default=fields.Datetime.now, help="When Odoo learned of it."
+        groups="base.group_user",
+        required=True,
+        default=fields.Datetime.now,
+        help="When Odoo learned of it.",
     )
     location = fields.Char()
     external_event_id = fields.Char(
-        index=True, copy=False, help="The source's identifier of this event."
+        groups="base.group_user",
+        index=True,
+        copy=False,
+        help="The source's identifier of this event.",
     )
     customer_visible = fields.Boolean(
         compute="_compute_customer_visible",
@@ -52,9 +63,12 @@ class LogisticsMilestone(models.Model):
     )
     customer_label = fields.Char(related="event_type_id.customer_label")
     action_required = fields.Boolean(
-        help="An exception somebody must act on (address issue, refusal, damage)."
+        groups="base.group_user",
+        help="An exception somebody must act on (address issue, refusal, damage).",
     )
-    note = fields.Text()
+    note = fields.Text(
+        groups="base.group_user",
+    )
 
     _sql_constraints = [
         (

@@ -62,7 +62,11 @@ class LogisticsShipment(models.Model):
     )
     carrier_id = fields.Many2one(comodel_name="delivery.carrier", tracking=True)
     tms_reference = fields.Char(
-        string="TMS Planning Reference", index=True, copy=False, tracking=True
+        groups="base.group_user",
+        string="TMS Planning Reference",
+        index=True,
+        copy=False,
+        tracking=True,
     )
     user_id = fields.Many2one(
         comodel_name="res.users",
@@ -74,6 +78,7 @@ class LogisticsShipment(models.Model):
         comodel_name="logistics.milestone", inverse_name="shipment_id", string="Timeline"
     )
     charge_ids = fields.One2many(
+        groups="base.group_user",
         comodel_name="logistics.freight.charge",
         inverse_name="shipment_id",
         string="Freight Charges",
@@ -87,7 +92,10 @@ class LogisticsShipment(models.Model):
         help="Derived from the milestones by event time and canonical rank.",
     )
     last_milestone_id = fields.Many2one(
-        comodel_name="logistics.milestone", compute="_compute_state", store=True
+        groups="base.group_user",
+        comodel_name="logistics.milestone",
+        compute="_compute_state",
+        store=True,
     )
     planned_date = fields.Datetime(
         string="Planned Pickup", tracking=True, help="When the goods should leave."
@@ -98,9 +106,15 @@ class LogisticsShipment(models.Model):
     actual_pickup_date = fields.Datetime(compute="_compute_actual_dates", store=True)
     actual_delivery_date = fields.Datetime(compute="_compute_actual_dates", store=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    expected_freight_amount = fields.Monetary(compute="_compute_freight_amounts", store=True)
-    actual_freight_amount = fields.Monetary(compute="_compute_freight_amounts", store=True)
+    expected_freight_amount = fields.Monetary(
+        groups="base.group_user", compute="_compute_freight_amounts", store=True
+    )
+    actual_freight_amount = fields.Monetary(
+        groups="base.group_user", compute="_compute_freight_amounts", store=True
+    )
     milestone_count = fields.Integer(compute="_compute_milestone_count")
+    # Internal identifiers stay out of the customer portal.
+    correlation_id = fields.Char(groups="base.group_user")
 
     _sql_constraints = [
         (

@@ -30,6 +30,7 @@ class LogisticsShipment(models.Model):
     _inherit = "logistics.shipment"
 
     export_state = fields.Selection(
+        groups="base.group_user",
         selection=EXPORT_STATES,
         required=True,
         default="not_exported",
@@ -40,27 +41,40 @@ class LogisticsShipment(models.Model):
         "the milestones separately.",
     )
     export_blocked_reason = fields.Text(
-        readonly=True, copy=False, help="Why the shipment was not sent to the TMS."
+        groups="base.group_user",
+        readonly=True,
+        copy=False,
+        help="Why the shipment was not sent to the TMS.",
     )
     export_version = fields.Integer(
-        readonly=True, copy=False, help="Payload version last queued for the TMS."
+        groups="base.group_user",
+        readonly=True,
+        copy=False,
+        help="Payload version last queued for the TMS.",
     )
     export_sent_version = fields.Integer(
-        readonly=True, copy=False, help="Highest payload version the TMS acknowledged."
+        groups="base.group_user",
+        readonly=True,
+        copy=False,
+        help="Highest payload version the TMS acknowledged.",
     )
     export_fingerprint = fields.Char(
+        groups="base.group_user",
         readonly=True,
         copy=False,
         help="Hash of the last queued payload without its version, to notice changes.",
     )
     tms_endpoint_id = fields.Many2one(
+        groups="base.group_user",
         comodel_name="logistics.endpoint",
         string="TMS",
         readonly=True,
         copy=False,
         help="The TMS this shipment was sent to.",
     )
-    outbound_message_count = fields.Integer(compute="_compute_outbound_message_count")
+    outbound_message_count = fields.Integer(
+        groups="base.group_user", compute="_compute_outbound_message_count"
+    )
 
     def _compute_outbound_message_count(self):
         counts = dict(

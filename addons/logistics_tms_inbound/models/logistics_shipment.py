@@ -15,21 +15,25 @@ class LogisticsShipment(models.Model):
     pod_signed_at = fields.Datetime(string="Signed At", readonly=True)
     pod_document_reference = fields.Char(string="POD Document", readonly=True)
     pod_overdue = fields.Boolean(
+        groups="base.group_user",
         string="POD Missing",
         readonly=True,
         help="Delivered longer ago than the company's delay without proof of delivery.",
     )
     planning_conflict = fields.Boolean(
+        groups="base.group_user",
         readonly=True,
         tracking=True,
         help="Planning data owned by the TMS was changed in Odoo and needs review.",
     )
     action_required = fields.Boolean(
+        groups="base.group_user",
         compute="_compute_action_required",
         store=True,
         help="The shipment is held by an exception somebody must act on.",
     )
     invoice_release_state = fields.Selection(
+        groups="base.group_user",
         selection=[
             ("waiting", "Awaiting Charges"),
             ("released", "Released"),
