@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "security/logistics_portal_security.xml",
         "data/mail_template_data.xml",
+        "data/queue_job_data.xml",
         "views/logistics_portal_templates.xml",
     ],
     "installable": True,

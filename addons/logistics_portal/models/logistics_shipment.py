@@ -1,36 +1,67 @@
 from odoo import _, fields, models
 
 from odoo.addons.logistics_integration.masking import mask_payload
+from odoo.addons.queue_job.job import identity_exact
 
 PORTAL_EVENT_OPERATION = "portal_event"
 PORTAL_EVENT_SCHEMA = "portal-event/1"
 PORTAL_EVENT_PATH = "/v1/shipment-events"
+# Updates of one shipment arriving within this window become one e-mail.
+CUSTOMER_UPDATE_DELAY_SECONDS = 10
 
 
 class LogisticsShipment(models.Model):
     _inherit = "logistics.shipment"
 
+    customer_notified_milestone_id = fields.Many2one(
+        comodel_name="logistics.milestone",
+        groups="base.group_user",
+        readonly=True,
+        copy=False,
+        help="The milestone the customer was last told about by e-mail.",
+    )
+
     def _notify_customer(self, milestones):
         """Tell customers about their shipments' new customer-visible milestones.
 
-        The customer gets one e-mail per shipment from the customer template
-        (posted on the shipment, so the chatter shows what the customer was
-        told) for the latest of the new milestones, and none for a late event
-        older than what they already know. Each active customer-portal endpoint
-        of the company gets every milestone as an outbound event (the portal
-        orders them by time), personal data masked by the "customer" rules.
+        The e-mail is a queue_job job per shipment, so ingesting events never
+        waits for mail rendering, and updates arriving together coalesce into
+        one e-mail about the newest (see ``_send_customer_update``). Each
+        active customer-portal endpoint of the company gets every milestone as
+        an outbound event (the portal orders them by time), personal data
+        masked by the "customer" rules.
         """
+        for shipment in self:
+            new = milestones.filtered(lambda m, s=shipment: m.shipment_id == s)
+            if shipment.partner_id:
+                shipment.with_delay(
+                    identity_key=identity_exact,
+                    eta=CUSTOMER_UPDATE_DELAY_SECONDS,
+                    description=_("Customer update for %(ref)s", ref=shipment.name),
+                )._send_customer_update()
+            shipment._send_portal_events(new)
+
+    def _send_customer_update(self):
+        """E-mail the customer the newest customer-visible milestone, once.
+
+        Posted on the shipment from the customer template, so the chatter shows
+        what the customer was told. A late event older than what the customer
+        already knows changes nothing, and neither does a repeated job.
+        """
+        self.ensure_one()
         template = self.env.ref(
             "logistics_portal.mail_template_milestone_customer", raise_if_not_found=False
         )
-        for shipment in self:
-            new = milestones.filtered(lambda m, s=shipment: m.shipment_id == s)
-            known = (shipment.milestone_ids - new).filtered("customer_visible")
-            latest = new.sorted(lambda m: (m.event_time, m.id))[-1:]
-            is_news = not known or latest.event_time >= max(known.mapped("event_time"))
-            if template and shipment.partner_id and is_news:
-                shipment._post_customer_message(template, latest)
-            shipment._send_portal_events(new)
+        latest = self.milestone_ids.filtered("customer_visible").sorted(
+            lambda m: (m.event_time, m.id)
+        )[-1:]
+        told = self.customer_notified_milestone_id
+        if not (template and latest) or latest == told:
+            return
+        if told and (latest.event_time, latest.id) < (told.event_time, told.id):
+            return
+        self._post_customer_message(template, latest)
+        self.sudo().customer_notified_milestone_id = latest
 
     def _post_customer_message(self, template, milestone):
         self.ensure_one()

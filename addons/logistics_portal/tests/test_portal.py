@@ -9,33 +9,54 @@ EVENT_TIME = datetime(2026, 3, 2, 9, 30)
 
 
 class TestPortal(LogisticsPortalCase):
+    def _customer_messages(self):
+        return self.shipment_a.message_ids.filtered(lambda m: self.customer in m.partner_ids)
+
     def test_customer_message_uses_customer_label_only(self):
-        self._add_milestone(
-            self.shipment_a,
-            "exception_raised",
-            EVENT_TIME,
-            raw_code="A9",
-            raw_detail="SECRET-REASON",
-            note="Carrier blames driver",
-        )
-        message = self.shipment_a.message_ids.filtered(lambda m: self.customer in m.partner_ids)
+        with trap_jobs() as trap:
+            self._add_milestone(
+                self.shipment_a,
+                "exception_raised",
+                EVENT_TIME,
+                raw_code="A9",
+                raw_detail="SECRET-REASON",
+                note="Carrier blames driver",
+            )
+            trap.assert_jobs_count(1, only=self.shipment_a._send_customer_update)
+            self.assertFalse(self._customer_messages(), "the e-mail waits for its job")
+            trap.perform_enqueued_jobs()
+        message = self._customer_messages()
         self.assertEqual(len(message), 1)
         self.assertIn("Delayed – we are on it", message.body)
         for internal in ("A9", "SECRET-REASON", "driver", "exception_raised"):
             self.assertNotIn(internal, message.body)
 
     def test_late_older_event_sends_no_mail(self):
-        self._add_milestone(self.shipment_a, "delivered", EVENT_TIME)
-        self._add_milestone(self.shipment_a, "picked_up", datetime(2026, 3, 1, 9, 0))
-        messages = self.shipment_a.message_ids.filtered(lambda m: self.customer in m.partner_ids)
+        with trap_jobs() as trap:
+            self._add_milestone(self.shipment_a, "delivered", EVENT_TIME)
+            trap.perform_enqueued_jobs()
+        with trap_jobs() as trap:
+            self._add_milestone(self.shipment_a, "picked_up", datetime(2026, 3, 1, 9, 0))
+            trap.perform_enqueued_jobs()
+        messages = self._customer_messages()
         self.assertEqual(len(messages), 1)
         self.assertIn("Delivered", messages.body)
 
+    def test_updates_arriving_together_become_one_mail_about_the_newest(self):
+        with trap_jobs() as trap:
+            self._add_milestone(self.shipment_a, "picked_up", datetime(2026, 3, 1, 9, 0))
+            self._add_milestone(self.shipment_a, "in_transit", EVENT_TIME)
+            trap.perform_enqueued_jobs()
+            trap.perform_enqueued_jobs()
+        messages = self._customer_messages()
+        self.assertEqual(len(messages), 1)
+        self.assertIn("On its way", messages.body)
+
     def test_invisible_milestone_sends_nothing(self):
-        self._add_milestone(self.shipment_a, "invoice_approved", EVENT_TIME)
-        self.assertFalse(
-            self.shipment_a.message_ids.filtered(lambda m: self.customer in m.partner_ids)
-        )
+        with trap_jobs() as trap:
+            self._add_milestone(self.shipment_a, "invoice_approved", EVENT_TIME)
+            trap.assert_jobs_count(0)
+        self.assertFalse(self._customer_messages())
 
     def test_portal_user_reads_only_own_commercial_partner(self):
         shipments = self.env["logistics.shipment"].with_user(self.portal_a).search([])
@@ -92,7 +113,9 @@ class TestPortal(LogisticsPortalCase):
             milestone = self._add_milestone(
                 self.shipment_a, "out_for_delivery", EVENT_TIME, raw_code="X6", location="Amsterdam"
             )
-        trap.assert_jobs_count(1)
+        # the portal event and the customer's e-mail
+        trap.assert_jobs_count(2)
+        trap.assert_jobs_count(1, only=self.shipment_a._send_customer_update)
         message = self.env["logistics.outbound.message"].search([("endpoint_id", "=", portal.id)])
         self.assertEqual(len(message), 1)
         self.assertEqual(message.operation, "portal_event")
