@@ -31,8 +31,12 @@ class LogisticsShipment(models.Model):
         an outbound event (the portal orders them by time), personal data
         masked by the "customer" rules.
         """
+        new_by_shipment = {}
+        for milestone in milestones:
+            new_by_shipment.setdefault(milestone.shipment_id, milestone.browse())
+            new_by_shipment[milestone.shipment_id] |= milestone
         for shipment in self:
-            new = milestones.filtered(lambda m, s=shipment: m.shipment_id == s)
+            new = new_by_shipment.get(shipment, milestones.browse())
             if shipment.partner_id:
                 shipment.with_delay(
                     identity_key=identity_exact,

@@ -23,6 +23,9 @@ RETRYABLE_ERRORS = (
 INGEST_CONTEXT = {
     "mail_create_nolog": True,
     "mail_create_nosubscribe": True,
+    # The milestone timeline is the record of every state change the TMS
+    # reports; a tracking message per change would double it at ingest cost.
+    "tracking_disable": True,
     "logistics_tms_write": True,
 }
 
@@ -256,6 +259,9 @@ class LogisticsIngest(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 self._apply(endpoint, plans)
+                # Recompute here, in the ingest context: the savepoint's own
+                # flush would recompute in the request's context, with tracking.
+                self.env.flush_all()
         except RETRYABLE_ERRORS:
             raise
         # The bridge contract: a per-event failure is answered, never raised.
