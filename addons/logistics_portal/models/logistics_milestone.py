@@ -1,8 +1,15 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class LogisticsMilestone(models.Model):
     _inherit = "logistics.milestone"
+
+    customer_notified = fields.Boolean(
+        groups="base.group_user",
+        readonly=True,
+        copy=False,
+        help="The customer was told about this milestone by e-mail.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

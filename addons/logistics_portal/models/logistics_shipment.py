@@ -13,14 +13,6 @@ CUSTOMER_UPDATE_DELAY_SECONDS = 10
 class LogisticsShipment(models.Model):
     _inherit = "logistics.shipment"
 
-    customer_notified_milestone_id = fields.Many2one(
-        comodel_name="logistics.milestone",
-        groups="base.group_user",
-        readonly=True,
-        copy=False,
-        help="The milestone the customer was last told about by e-mail.",
-    )
-
     def _notify_customer(self, milestones):
         """Tell customers about their shipments' new customer-visible milestones.
 
@@ -56,16 +48,15 @@ class LogisticsShipment(models.Model):
         template = self.env.ref(
             "logistics_portal.mail_template_milestone_customer", raise_if_not_found=False
         )
+        # Only the milestone is marked, never the shipment: ingestion keeps
+        # writing shipments, and two writers of one row would conflict.
         latest = self.milestone_ids.filtered("customer_visible").sorted(
             lambda m: (m.event_time, m.id)
         )[-1:]
-        told = self.customer_notified_milestone_id
-        if not (template and latest) or latest == told:
-            return
-        if told and (latest.event_time, latest.id) < (told.event_time, told.id):
+        if not (template and latest) or latest.customer_notified:
             return
         self._post_customer_message(template, latest)
-        self.sudo().customer_notified_milestone_id = latest
+        latest.sudo().customer_notified = True
 
     def _post_customer_message(self, template, milestone):
         self.ensure_one()

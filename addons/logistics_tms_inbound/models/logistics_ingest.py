@@ -245,8 +245,15 @@ class LogisticsIngest(models.AbstractModel):
         """
         if not plans:
             return []
-        if len(plans) > 1 and self._try_apply(endpoint, plans) is None:
-            return plans
+        if len(plans) > 1:
+            error = self._try_apply(endpoint, plans)
+            if error is None:
+                return plans
+            _logger.info(
+                "A batch of %d inbound events fell back to one savepoint per event: %s",
+                len(plans),
+                error,
+            )
         for plan in plans:
             error = self._try_apply(endpoint, [plan])
             if error is not None:
