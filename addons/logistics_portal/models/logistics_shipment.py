@@ -6,8 +6,9 @@ from odoo.addons.queue_job.job import identity_exact
 PORTAL_EVENT_OPERATION = "portal_event"
 PORTAL_EVENT_SCHEMA = "portal-event/1"
 PORTAL_EVENT_PATH = "/v1/shipment-events"
-# Updates of one shipment arriving within this window become one e-mail.
-CUSTOMER_UPDATE_DELAY_SECONDS = 10
+# Updates of one shipment arriving within this window become one e-mail about
+# the newest, so a TMS catching up on a backlog never floods a customer.
+CUSTOMER_UPDATE_DELAY_SECONDS = 60
 
 
 class LogisticsShipment(models.Model):
