@@ -288,4 +288,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 0
     finally:
+        # A second Ctrl-C must not cut the orderly stop of the children short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         demo.stop_all()
