@@ -3,7 +3,9 @@
 Measures, in one run:
   1. accepted/s of signed callbacks with durable (fsync'd, group-committed) writes, through
      ``logistics-bridge serve --no-forward`` in its own process;
-  2. the same waitress stack with a no-op WSGI handler, for the ratio;
+  2. the same waitress stack with a no-op WSGI handler, for the ratio, and the bridge's own
+     handler with storage left out (authenticated and validated, nothing kept), which
+     separates what durability costs from what the request handling costs;
   3. p50/p99 accept latency;
   4. forwarded events/s from the inbox into a stub Odoo on loopback;
   5. RSS of a bridge process (``status`` and ``serve`` with its forwarder) over an inbox of
@@ -58,6 +60,33 @@ def app(environ, start_response):
     return [body]
 
 run_until_signalled(BridgeServer(app, "127.0.0.1", 0, {threads}, 1048576), lambda: None)
+"""
+
+
+NOT_STORED_SERVER = """
+import sys
+sys.path.insert(0, {src!r})
+import logging
+from logistics_bridge.config import load_settings
+from logistics_bridge.metrics import BridgeMetrics
+from logistics_bridge.models import AddResult
+from logistics_bridge.server import BridgeApp, BridgeServer, run_until_signalled
+
+logging.basicConfig(level=logging.INFO)
+
+
+class NothingKept:
+    def pending_count(self):
+        return 0
+
+    def add(self, events):
+        return [AddResult(e.event_id, "accepted", e.correlation_id) for e in events]
+
+
+settings = load_settings(None)
+app = BridgeApp(settings, NothingKept(), BridgeMetrics())
+server = BridgeServer(app, "127.0.0.1", 0, settings.threads, settings.max_body_bytes)
+run_until_signalled(server, lambda: None)
 """
 
 
@@ -236,6 +265,17 @@ def bench_accept(args: argparse.Namespace, workdir: Path) -> tuple[Path, dict]:
         results["noop"] = (ok, elapsed, latencies)
     finally:
         stop_process(noop)
+    # The bridge's handler with storage left out.
+    not_stored, port = start_process(
+        [sys.executable, "-c", NOT_STORED_SERVER.format(src=str(ROOT / "bridge"))],
+        bridge_env(workdir / "unused.sqlite3", args.threads),
+        workdir / "not-stored.log",
+    )
+    try:
+        drive(port, warmup, args.clients, 30)
+        results["not_stored"] = drive(port, prepared, args.clients, args.seconds)
+    finally:
+        stop_process(not_stored)
     inbox = workdir / "accept.sqlite3"
     bridge, port = start_process(
         [sys.executable, "-m", "logistics_bridge", "serve", "--no-forward"],
@@ -355,6 +395,12 @@ def main() -> int:
             "WAL + synchronous=FULL, group commit)"
         )
         print(f"ratio durable/no-op:  {rate / noop_rate:9.2f} (target >= 0.8)")
+        kept_ok, kept_elapsed, _ = results["not_stored"]
+        kept_rate = kept_ok / kept_elapsed
+        print(
+            f"handler, not stored:  {kept_rate:9.0f} req/s (authenticated and validated, nothing "
+            f"kept; {kept_rate / noop_rate:.2f} of no-op, durable is {rate / kept_rate:.2f} of it)"
+        )
         print(
             f"accept latency:       p50 {percentile(latencies, 0.5) * 1000:.2f} ms, "
             f"p99 {percentile(latencies, 0.99) * 1000:.2f} ms "
