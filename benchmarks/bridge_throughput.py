@@ -249,45 +249,47 @@ class StubOdoo:
         self.server.server_close()
 
 
+def run_phase(
+    command: list[str], env: dict[str, str], log: Path, args: argparse.Namespace, prepared: list
+) -> tuple[int, float, list]:
+    """Start one server, warm it up, drive ``prepared`` at it, stop it."""
+    process, port = start_process(command, env, log)
+    try:
+        drive(port, prepare_requests(200, 10, prefix="warmup"), args.clients, 30)
+        return drive(port, prepared, args.clients, args.seconds)
+    finally:
+        stop_process(process)
+
+
 def bench_accept(args: argparse.Namespace, workdir: Path) -> tuple[Path, dict]:
     prepared = prepare_requests(args.events, args.shipments)
-    warmup = prepare_requests(200, 10, prefix="warmup")
-    results = {}
-    # No-op handler on the same waitress stack.
-    noop, port = start_process(
-        [sys.executable, "-c", NOOP_SERVER.format(src=str(ROOT / "bridge"), threads=args.threads)],
-        dict(os.environ),
-        workdir / "noop.log",
-    )
-    try:
-        drive(port, warmup, args.clients, 30)
-        ok, elapsed, latencies = drive(port, prepared, args.clients, args.seconds)
-        results["noop"] = (ok, elapsed, latencies)
-    finally:
-        stop_process(noop)
-    # The bridge's handler with storage left out.
-    not_stored, port = start_process(
-        [sys.executable, "-c", NOT_STORED_SERVER.format(src=str(ROOT / "bridge"))],
-        bridge_env(workdir / "unused.sqlite3", args.threads),
-        workdir / "not-stored.log",
-    )
-    try:
-        drive(port, warmup, args.clients, 30)
-        results["not_stored"] = drive(port, prepared, args.clients, args.seconds)
-    finally:
-        stop_process(not_stored)
+    src = str(ROOT / "bridge")
     inbox = workdir / "accept.sqlite3"
-    bridge, port = start_process(
-        [sys.executable, "-m", "logistics_bridge", "serve", "--no-forward"],
-        bridge_env(inbox, args.threads),
-        workdir / "bridge.log",
-    )
-    try:
-        drive(port, warmup, args.clients, 30)
-        ok, elapsed, latencies = drive(port, prepared, args.clients, args.seconds)
-        results["durable"] = (ok, elapsed, latencies)
-    finally:
-        stop_process(bridge)
+    results = {
+        # A no-op handler on the same waitress stack.
+        "noop": run_phase(
+            [sys.executable, "-c", NOOP_SERVER.format(src=src, threads=args.threads)],
+            dict(os.environ),
+            workdir / "noop.log",
+            args,
+            prepared,
+        ),
+        # The bridge's handler with storage left out.
+        "not_stored": run_phase(
+            [sys.executable, "-c", NOT_STORED_SERVER.format(src=src)],
+            bridge_env(workdir / "unused.sqlite3", args.threads),
+            workdir / "not-stored.log",
+            args,
+            prepared,
+        ),
+        "durable": run_phase(
+            [sys.executable, "-m", "logistics_bridge", "serve", "--no-forward"],
+            bridge_env(inbox, args.threads),
+            workdir / "bridge.log",
+            args,
+            prepared,
+        ),
+    }
     return inbox, results
 
 
