@@ -16,7 +16,6 @@ holds back only its own shipment.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import sqlite3
 import threading
@@ -176,32 +175,38 @@ class Inbox(ABC):
         return ticket.result
 
     def _write_group(self, group: list[_Ticket]) -> None:
+        conn = None
         try:
             conn = self._write_conn()
             self._begin(conn, write=True)
             if len(group) == 1:  # no neighbour to protect: skip the savepoint round-trips
                 group[0].result = [self._insert(conn, event) for event in group[0].events]
-            for ticket in group if len(group) > 1 else ():
-                self._run(conn, "SAVEPOINT request")
-                try:
-                    ticket.result = [self._insert(conn, event) for event in ticket.events]
-                    self._run(conn, "RELEASE SAVEPOINT request")
-                except self._db_errors as exc:
-                    self._run(conn, "ROLLBACK TO SAVEPOINT request")
-                    self._run(conn, "RELEASE SAVEPOINT request")
-                    ticket.result = None
-                    ticket.error = InboxError(f"cannot store events: {exc}")
+            else:
+                for ticket in group:
+                    self._insert_request(conn, ticket)
             self._commit(conn)
-        except self._db_errors as exc:
+        except (*self._db_errors, InboxError) as exc:  # InboxError: reconnecting failed
             _logger.error("inbox commit failed for %d request(s): %s", len(group), exc)
-            with contextlib.suppress(*self._db_errors):
-                self._safe_rollback(self._write_conn())
+            if conn is not None:
+                self._safe_rollback(conn)
             for ticket in group:
                 ticket.result = None
                 ticket.error = InboxError(f"cannot commit events: {exc}")
         finally:
             for ticket in group:
                 ticket.done = True
+
+    def _insert_request(self, conn: Any, ticket: _Ticket) -> None:
+        """Insert one request's events under a savepoint so a failure spares its neighbours."""
+        self._run(conn, "SAVEPOINT request")
+        try:
+            ticket.result = [self._insert(conn, event) for event in ticket.events]
+            self._run(conn, "RELEASE SAVEPOINT request")
+        except self._db_errors as exc:
+            self._run(conn, "ROLLBACK TO SAVEPOINT request")
+            self._run(conn, "RELEASE SAVEPOINT request")
+            ticket.result = None
+            ticket.error = InboxError(f"cannot store events: {exc}")
 
     def _insert(self, conn: Any, event: NewEvent) -> AddResult:
         received_ts = event.received_at.timestamp()

@@ -14,7 +14,7 @@ import json
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import requests
@@ -27,13 +27,20 @@ _logger = logging.getLogger(__name__)
 RETRYABLE_STATUS = {408, 425, 429, 500, 502, 503, 504}
 
 
+def retry_delay(attempt: int, cap: float) -> float:
+    """Seconds before the next attempt: 0.5 s doubling per attempt, at most ``cap``.
+
+    The exponent is bounded so that a peer down for hours never overflows the float.
+    """
+    return min(cap, 0.5 * 2 ** min(attempt, 32))
+
+
 @dataclass
 class SenderStats:
     sent: int = 0
     duplicates_acknowledged: int = 0
     refused: int = 0
     retried: int = 0
-    refusals: list[str] = field(default_factory=list)
 
 
 class CallbackSender:
@@ -91,7 +98,7 @@ class CallbackSender:
         while (item := self._next_due()) is not None:
             attempt, callback = item
             if not self._send(callback):
-                delay = min(self._backoff_cap, 0.5 * 2**attempt)
+                delay = retry_delay(attempt, self._backoff_cap)
                 self.stats.retried += 1
                 self.schedule(callback, time.monotonic() + delay, attempt + 1)
 
@@ -125,6 +132,5 @@ class CallbackSender:
             return True
         self.stats.refused += 1
         reason = f"{callback.webhook_id}: {response.status_code} {response.text[:200]}"
-        self.stats.refusals.append(reason)
         _logger.error("callback refused by the bridge: %s", reason)
         return True

@@ -15,7 +15,7 @@ import requests
 import waitress
 from conftest import SECRET_A, bridge_settings, start_bridge
 from logistics_tms_simulator.faults import Faults
-from logistics_tms_simulator.sender import CallbackSender
+from logistics_tms_simulator.sender import CallbackSender, retry_delay
 from logistics_tms_simulator.server import SimulatedTms
 
 API_KEY = "tms-key"
@@ -191,3 +191,9 @@ def test_callbacks_wait_for_the_bridge(make_stack):
     assert _wait_for(lambda: stack.sender.stats.retried >= 7)
     assert stack.sender.stats.sent == 0
     assert stack.sender.pending() == 7
+
+
+def test_retry_delay_doubles_up_to_the_cap_and_never_overflows():
+    assert [retry_delay(attempt, 10.0) for attempt in range(6)] == [0.5, 1, 2, 4, 8, 10.0]
+    # A bridge down for hours: thousands of attempts still give the cap, not OverflowError.
+    assert retry_delay(5000, 10.0) == 10.0

@@ -1,0 +1,33 @@
+"""Inbox behaviour that needs no HTTP: failures while storing a group of requests."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import new_event
+from logistics_bridge.exceptions import InboxError
+from logistics_bridge.store import SqliteInbox, _Ticket
+
+
+@pytest.fixture
+def inbox(tmp_path):
+    store = SqliteInbox(tmp_path / "inbox.sqlite3")
+    yield store
+    store.close()
+
+
+def test_lost_connection_answers_every_request_of_the_group(inbox, monkeypatch):
+    """A writer that cannot (re)connect gives each request of its group an InboxError,
+    which the HTTP side turns into 503 + Retry-After; none is left without an answer."""
+
+    def cannot_connect():
+        raise InboxError("cannot connect to PostgreSQL inbox: connection refused")
+
+    monkeypatch.setattr(inbox, "_write_conn", cannot_connect)
+    group = [_Ticket([new_event("e1")]), _Ticket([new_event("e2")])]
+    inbox._write_group(group)
+    assert all(ticket.done and ticket.result is None for ticket in group)
+    assert all("connection refused" in str(ticket.error) for ticket in group)
+    with pytest.raises(InboxError, match="connection refused"):
+        inbox.add([new_event("e3")])
+    monkeypatch.undo()
+    assert [result.status for result in inbox.add([new_event("e3")])] == ["accepted"]
