@@ -39,6 +39,7 @@ from logistics_bridge.config import ForwardSettings, OdooSettings  # noqa: E402
 from logistics_bridge.forwarder import Forwarder  # noqa: E402
 from logistics_bridge.odoo_client import OdooClient  # noqa: E402
 from logistics_bridge.store import SqliteInbox  # noqa: E402
+from logistics_tms_simulator.sender import signed_headers  # noqa: E402
 from standardwebhooks.webhooks import Webhook  # noqa: E402
 
 SECRET = "whsec_" + base64.b64encode(b"benchmark-secret-0123456789").decode()
@@ -159,17 +160,7 @@ def prepare_requests(
         }
         body = json.dumps(event)
         msg_id = f"msg-{prefix}-{n}"
-        prepared.append(
-            (
-                body.encode(),
-                {
-                    "webhook-id": msg_id,
-                    "webhook-timestamp": str(int(now.timestamp())),
-                    "webhook-signature": webhook.sign(msg_id, now, body),
-                    "Content-Type": "application/json",
-                },
-            )
-        )
+        prepared.append((body.encode(), signed_headers(webhook, msg_id, body, now)))
     return prepared
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 import requests
 from logistics_demo.cli import ENDPOINT_CODE, Demo
 from logistics_demo.odoo_instance import OdooUnavailable, odoo_version
+from logistics_tms_simulator.sender import signed_headers
 from standardwebhooks.webhooks import Webhook
 
 STATUS_CODES = ("AF", "P1", "X4", "X6")
@@ -143,13 +144,7 @@ def _measure(demo, driver, shipment_ids, names, options) -> int:
                 },
             }
         )
-        moment = datetime.now(UTC)
-        headers = {
-            "Content-Type": "application/json",
-            "webhook-id": event_id,
-            "webhook-timestamp": str(int(moment.timestamp())),
-            "webhook-signature": webhook.sign(event_id, moment, body),
-        }
+        headers = signed_headers(webhook, event_id, body)
         sent_at[event_id] = time.monotonic()
         if session.post(url, data=body.encode(), headers=headers, timeout=10).status_code != 202:
             refused += 1

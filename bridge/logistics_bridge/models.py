@@ -16,9 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 
 EventType = Literal["status", "planning", "pod", "charges"]
-EventState = Literal["pending", "forwarded", "rejected", "failed"]
 STATES: tuple[str, ...] = ("pending", "forwarded", "rejected", "failed")
-OdooResult = Literal["processed", "duplicate", "rejected", "needs_review"]
 
 
 class EventEnvelope(BaseModel):

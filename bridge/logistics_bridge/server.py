@@ -30,9 +30,6 @@ from .exceptions import (
     PayloadTooLarge,
     RequestRejected,
     SchemaViolation,
-    SignatureInvalid,
-    SignatureMissing,
-    TimestampOutsideWindow,
     UnsupportedMediaType,
 )
 from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
@@ -87,13 +84,12 @@ class BridgeApp:
         inbox: Inbox,
         metrics: BridgeMetrics,
         readiness_probe: Callable[[], None] | None = None,
-        verifiers: dict[str, SignatureVerifier] | None = None,
     ) -> None:
         self.settings = settings
         self.inbox = inbox
         self.metrics = metrics
         self.readiness_probe = readiness_probe
-        self.verifiers = verifiers or build_verifiers(
+        self.verifiers: dict[str, SignatureVerifier] = build_verifiers(
             settings.endpoints, settings.signature_tolerance_seconds
         )
 
@@ -292,10 +288,6 @@ class BridgeApp:
             except ValidationError as exc:
                 raise _schema_violation(exc, in_array=True) from None
         raise SchemaViolation("body must be an event object or an array of them", fields=["(body)"])
-
-
-# Kept importable so callers can catch every 401 in one place.
-AUTH_ERRORS = (SignatureMissing, SignatureInvalid, TimestampOutsideWindow)
 
 
 class BridgeServer:

@@ -38,11 +38,7 @@ _EVENT_COLUMNS = (
     "id, endpoint, event_id, event_type, shipment_reference, occurred_at, payload, "
     "correlation_id, schema_version, received_at, state, attempts, result, reason"
 )
-_FIELD_NAMES = (
-    "id", "endpoint", "event_id", "event_type", "shipment_reference", "occurred_at",
-    "payload_json", "correlation_id", "schema_version", "received_at", "state", "attempts",
-    "result", "reason",
-)  # fmt: skip
+_FIELD_NAMES = tuple(StoredEvent.model_fields)
 _ELIGIBLE_SQL = (
     "SELECT " + ", ".join("e." + c.strip() for c in _EVENT_COLUMNS.split(",")) + " "
     "FROM inbox_event e "
@@ -95,6 +91,8 @@ class Inbox(ABC):
     """Durable event inbox; every method is thread-safe."""
 
     placeholder = "?"
+    _writer: Any  # the group-commit connection
+    _operator: Any  # the connection of claims, answers and operations
 
     def __init__(self) -> None:
         self._write_lock = threading.Lock()
@@ -126,9 +124,11 @@ class Inbox(ABC):
     @abstractmethod
     def _lock_clause(self) -> str: ...
 
-    @abstractmethod
     def close(self) -> None:
         """Close every connection; the inbox is unusable afterwards."""
+        with self._write_lock, self._ops_lock:
+            self._writer.close()
+            self._operator.close()
 
     def _sql(self, statement: str) -> str:
         return statement if self.placeholder == "?" else statement.replace("?", self.placeholder)
@@ -383,11 +383,11 @@ class Inbox(ABC):
 
         return self._ops(work, write=False)
 
-    def pending_count(self, max_age: float = 1.0) -> int:
-        """Pending events, cached for ``max_age`` seconds (used for backpressure)."""
+    def pending_count(self) -> int:
+        """Pending events, cached for a second (used for backpressure on every request)."""
         now = time.monotonic()
         cached = self._pending_cache
-        if now - cached.at > max_age:
+        if now - cached.at > 1.0:
             value = self._ops(
                 lambda conn: self._run(
                     conn, "SELECT COUNT(*) FROM inbox_event WHERE state = 'pending'"
@@ -558,11 +558,6 @@ class SqliteInbox(Inbox):
     def _lock_clause(self) -> str:
         return ""
 
-    def close(self) -> None:
-        with self._write_lock, self._ops_lock:
-            self._writer.close()
-            self._operator.close()
-
 
 class PostgresInbox(Inbox):
     """Inbox in PostgreSQL, shared by several bridge processes."""
@@ -621,11 +616,6 @@ class PostgresInbox(Inbox):
     def _executemany(self, conn: Any, statement: str, rows: Iterable[Sequence[Any]]) -> None:
         with conn.cursor() as cursor:
             cursor.executemany(self._sql(statement), list(rows))
-
-    def close(self) -> None:
-        with self._write_lock, self._ops_lock:
-            self._writer.close()
-            self._operator.close()
 
 
 def open_inbox(url: str) -> Inbox:

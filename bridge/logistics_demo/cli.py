@@ -17,6 +17,7 @@ from pathlib import Path
 
 import requests
 from logistics_bridge.store import open_inbox
+from logistics_tms_simulator.lifecycle import CALLBACKS_PER_ORDER
 
 from .driver import DemoDriver
 from .odoo_instance import (
@@ -31,8 +32,6 @@ from .processes import ManagedProcess, ProcessFailed
 _logger = logging.getLogger(__name__)
 
 ENDPOINT_CODE = "demo_tms"
-# planning, five transport milestones (the last with proof of delivery), charges
-CALLBACKS_PER_ORDER = 7
 INSTALL_HINT = """\
 Odoo 18 is not importable by {python}: {reason}
 Install Odoo 18.0 by Odoo's own means, for instance from source:
@@ -88,6 +87,10 @@ class Demo:
         return f"http://127.0.0.1:{self.args.bridge_port}"
 
     @property
+    def inbox_url(self) -> str:
+        return f"sqlite:///{self.workdir / 'bridge-inbox.sqlite3'}"
+
+    @property
     def tms_url(self) -> str:
         return f"http://127.0.0.1:{self.args.tms_port}"
 
@@ -109,7 +112,7 @@ class Demo:
     ) -> ManagedProcess:
         env = {
             "LOGISTICS_BRIDGE_LISTEN_PORT": str(self.args.bridge_port),
-            "LOGISTICS_BRIDGE_INBOX_URL": f"sqlite:///{self.workdir / 'bridge-inbox.sqlite3'}",
+            "LOGISTICS_BRIDGE_INBOX_URL": self.inbox_url,
             "LOGISTICS_BRIDGE_ENDPOINTS": json.dumps({ENDPOINT_CODE: [self.signing_secret]}),
         }
         if forward_poll_seconds is not None:
@@ -244,7 +247,7 @@ class Demo:
             )
             print(f"order {reference}: TMS answered {answer.status_code} {answer.text}")
         expected = CALLBACKS_PER_ORDER * self.args.orders
-        inbox = open_inbox(f"sqlite:///{self.workdir / 'bridge-inbox.sqlite3'}")
+        inbox = open_inbox(self.inbox_url)
         try:
             deadline = time.monotonic() + 60
             while sum(inbox.counts().values()) < expected and time.monotonic() < deadline:

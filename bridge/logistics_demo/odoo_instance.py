@@ -27,10 +27,10 @@ class OdooSetupFailed(Exception):
     """Installing or configuring the demo database failed."""
 
 
-def odoo_version(python: str = sys.executable) -> str:
-    """Odoo's version as importable by ``python``; raise OdooUnavailable otherwise."""
+def odoo_version() -> str:
+    """Odoo's version as importable by this interpreter; raise OdooUnavailable otherwise."""
     probe = subprocess.run(
-        [python, "-c", "import odoo.release as r; print(r.version, r.version_info[0])"],
+        [sys.executable, "-c", "import odoo.release as r; print(r.version, r.version_info[0])"],
         capture_output=True,
         text=True,
         cwd="/",

@@ -26,6 +26,8 @@ MILESTONES = (
     ("X6", "NS", "Liège hub"),
     ("D1", "NS", "Consignee dock"),
 )
+# planning, the transport milestones (the last with proof of delivery), charges
+CALLBACKS_PER_ORDER = len(MILESTONES) + 2
 
 
 @dataclass(frozen=True)

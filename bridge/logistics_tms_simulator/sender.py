@@ -27,6 +27,19 @@ _logger = logging.getLogger(__name__)
 RETRYABLE_STATUS = {408, 425, 429, 500, 502, 503, 504}
 
 
+def signed_headers(
+    webhook: Webhook, msg_id: str, body: str, moment: datetime | None = None
+) -> dict[str, str]:
+    """The Standard Webhooks headers of one JSON callback signed by ``webhook``."""
+    moment = moment or datetime.now(UTC)
+    return {
+        "Content-Type": "application/json",
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(int(moment.timestamp())),
+        "webhook-signature": webhook.sign(msg_id, moment, body),
+    }
+
+
 def retry_delay(attempt: int, cap: float) -> float:
     """Seconds before the next attempt: 0.5 s doubling per attempt, at most ``cap``.
 
@@ -105,13 +118,7 @@ class CallbackSender:
     def _send(self, callback: Callback) -> bool:
         """POST one callback; True when it needs no further attempt."""
         body = json.dumps(callback.envelope, separators=(",", ":"))
-        now = datetime.now(UTC)
-        headers = {
-            "Content-Type": "application/json",
-            "webhook-id": callback.webhook_id,
-            "webhook-timestamp": str(int(now.timestamp())),
-            "webhook-signature": self._webhook.sign(callback.webhook_id, now, body),
-        }
+        headers = signed_headers(self._webhook, callback.webhook_id, body)
         try:
             response = self._session.post(
                 self._events_url, data=body.encode(), headers=headers, timeout=self._timeout

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .faults import Faults
-from .lifecycle import cancellation_callback, lifecycle_callbacks
+from .lifecycle import CALLBACKS_PER_ORDER, cancellation_callback, lifecycle_callbacks
 from .orders import IdempotencyConflict, OrderBook, UnknownOrder, order_reference
 from .sender import CallbackSender
 
@@ -146,7 +146,7 @@ class SimulatedTms:
     def _report_lifecycle(self, reference: str) -> None:
         order = self.orders.get(reference)
         with self._rng_lock:
-            count = 8
+            count = CALLBACKS_PER_ORDER + 1  # room for an unmapped status code
             start = datetime.now(UTC).replace(microsecond=0) - self._step * count
             callbacks = lifecycle_callbacks(
                 order, start, self._step, self.faults, self._rng, self._currency

@@ -23,6 +23,7 @@ if str(BRIDGE_SRC) not in sys.path:
 from logistics_bridge.config import BridgeSettings, load_settings  # noqa: E402
 from logistics_bridge.models import NewEvent  # noqa: E402
 from logistics_bridge.service import BridgeService, build_service  # noqa: E402
+from logistics_tms_simulator import sender  # noqa: E402
 from standardwebhooks.webhooks import Webhook  # noqa: E402
 
 
@@ -93,14 +94,10 @@ def signed_headers(
     moment = datetime.fromtimestamp(
         timestamp if timestamp is not None else datetime.now(UTC).timestamp(), UTC
     )
-    signatures = [Webhook(secret).sign(msg_id, moment, text)]
-    signatures += [Webhook(other).sign(msg_id, moment, text) for other in extra_signatures]
-    return {
-        "webhook-id": msg_id,
-        "webhook-timestamp": str(int(moment.timestamp())),
-        "webhook-signature": " ".join(signatures),
-        "Content-Type": "application/json",
-    }
+    headers = sender.signed_headers(Webhook(secret), msg_id, text, moment)
+    extra = [Webhook(other).sign(msg_id, moment, text) for other in extra_signatures]
+    headers["webhook-signature"] = " ".join([headers["webhook-signature"], *extra])
+    return headers
 
 
 @dataclass
@@ -219,9 +216,7 @@ class RunningBridge:
 
 def start_bridge(settings: BridgeSettings, *, forward: bool = False) -> RunningBridge:
     service = build_service(settings, forward=forward)
-    if service.forwarder is not None:
-        service.forwarder.start()
-    service.server.start()
+    service.start()
     return RunningBridge(service, f"http://127.0.0.1:{service.server.port}")
 
 

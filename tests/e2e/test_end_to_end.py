@@ -20,6 +20,7 @@ import pytest
 import requests
 from logistics_demo.cli import Demo
 from logistics_demo.odoo_instance import OdooUnavailable, odoo_version
+from logistics_tms_simulator.lifecycle import CALLBACKS_PER_ORDER
 
 try:
     ODOO_VERSION = odoo_version()
@@ -29,7 +30,6 @@ except OdooUnavailable as exc:
 ORDERS = 4
 # planning -> shipment planned; AF picked up; P1, X4 in transit; X6 out for delivery; D1 delivered
 MILESTONES_PER_SHIPMENT = 6
-CALLBACKS_PER_ORDER = 7
 
 
 def _free_port() -> int:
