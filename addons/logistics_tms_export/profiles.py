@@ -11,7 +11,7 @@ plus ``selection_add=[("acme_v2", "ACME v2")]`` on ``logistics.endpoint.tms_prof
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from pydantic import ValidationError
 
@@ -129,7 +129,7 @@ class GenericV1Profile:
         if isinstance(eta, date) and not isinstance(eta, datetime):
             eta = datetime(eta.year, eta.month, eta.day)
         if eta is not None and eta.tzinfo is not None:
-            eta = eta.astimezone(tz=None).replace(tzinfo=None)
+            eta = eta.astimezone(UTC).replace(tzinfo=None)  # Odoo stores naive UTC
         return PlanningData(
             reference=answer.planning_reference,
             carrier_code=answer.carrier.code if answer.carrier else None,

@@ -24,9 +24,3 @@ class LogisticsCorrelationMixin(models.AbstractModel):
     @api.model
     def _new_correlation_id(self):
         return str(uuid.uuid4())
-
-    def _ensure_correlation_id(self):
-        """Give every record without one a fresh correlation id; return the ids."""
-        for record in self.filtered(lambda r: not r.correlation_id):
-            record.correlation_id = self._new_correlation_id()
-        return self.mapped("correlation_id")

@@ -224,9 +224,14 @@ class LogisticsOutboundMessage(models.Model):
 
     @api.model
     def _default_idempotency_key(self, record, operation, payload_version):
-        database = (self.env["ir.config_parameter"].sudo().get_param("database.uuid") or "")[:8]
         subject = f"{record._name}-{record.id}" if record else "none"
-        return f"odoo-{database}-{subject}-{operation}-v{payload_version}"
+        return f"{self._idempotency_key_prefix()}-{subject}-{operation}-v{payload_version}"
+
+    @api.model
+    def _idempotency_key_prefix(self):
+        """``odoo-<database>``: keys of two databases (e.g. a copy) never collide."""
+        database = (self.env["ir.config_parameter"].sudo().get_param("database.uuid") or "")[:8]
+        return f"odoo-{database}"
 
     def _delay_send(self, description=None):
         """Delay ``_send`` on the endpoint's channel; return the queue.job record.
@@ -427,12 +432,12 @@ class LogisticsOutboundMessage(models.Model):
         if record and hasattr(record, "_on_outbound_failure"):
             record._on_outbound_failure(self, error)
         else:
-            self._schedule_failure_activity(self, error)
+            self._schedule_failure_activity(error)
 
-    def _schedule_failure_activity(self, target, error):
+    def _schedule_failure_activity(self, error):
         """Ask the endpoint's responsible (or an Integration Administrator) to act."""
         user = self.endpoint_id._get_failure_assignee()
-        target.sudo().activity_schedule(
+        self.sudo().activity_schedule(
             "mail.mail_activity_data_todo",
             summary=_(
                 "%(endpoint)s refused %(operation)s",

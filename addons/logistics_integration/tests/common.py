@@ -1,12 +1,16 @@
+from odoo.tests import common as odoo_test_common
 from odoo.tests.common import TransactionCase, new_test_user
 
-DISABLED_MAIL_CONTEXT = {
-    "tracking_disable": True,
-    "mail_create_nolog": True,
-    "mail_create_nosubscribe": True,
-    "mail_notrack": True,
-    "no_reset_password": True,
-}
+from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
+
+# queue_job 18.0.4.x's test helpers register themselves in SETATTR_SOURCES,
+# which older Odoo 18.0 revisions do not define yet.
+if not hasattr(odoo_test_common, "SETATTR_SOURCES"):
+    odoo_test_common.SETATTR_SOURCES = {}
+
+from odoo.addons.queue_job.tests.common import trap_jobs  # noqa: E402
+
+__all__ = ["DISABLED_MAIL_CONTEXT", "LogisticsIntegrationCase", "trap_jobs"]
 
 
 class LogisticsIntegrationCase(TransactionCase):

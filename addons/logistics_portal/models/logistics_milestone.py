@@ -14,7 +14,6 @@ class LogisticsMilestone(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         milestones = super().create(vals_list)
-        milestones.filtered("customer_visible").mapped("shipment_id")._notify_customer(
-            milestones.filtered("customer_visible")
-        )
+        visible = milestones.filtered("customer_visible")
+        visible.shipment_id._notify_customer(visible)
         return milestones

@@ -24,19 +24,32 @@ class LogisticsShipment(models.Model):
         an outbound event (the portal orders them by time), personal data
         masked by the "customer" rules.
         """
-        new_by_shipment = {}
-        for milestone in milestones:
-            new_by_shipment.setdefault(milestone.shipment_id, milestone.browse())
-            new_by_shipment[milestone.shipment_id] |= milestone
+        new_by_shipment = milestones.grouped("shipment_id")
+        portals_by_company = {}
         for shipment in self:
-            new = new_by_shipment.get(shipment, milestones.browse())
-            if shipment.partner_id:
-                shipment.with_delay(
-                    identity_key=identity_exact,
-                    eta=CUSTOMER_UPDATE_DELAY_SECONDS,
-                    description=_("Customer update for %(ref)s", ref=shipment.name),
-                )._send_customer_update()
-            shipment._send_portal_events(new)
+            new = new_by_shipment[shipment]
+            shipment.with_delay(
+                identity_key=identity_exact,
+                eta=CUSTOMER_UPDATE_DELAY_SECONDS,
+                description=_("Customer update for %(ref)s", ref=shipment.name),
+            )._send_customer_update()
+            company = shipment.company_id
+            if company not in portals_by_company:
+                portals_by_company[company] = self._get_portal_targets(company)
+            shipment._send_portal_events(new, *portals_by_company[company])
+
+    def _get_portal_targets(self, company):
+        """(customer-portal endpoints, "customer" masking rules) of ``company``."""
+        endpoints = (
+            self.env["logistics.endpoint"]
+            .sudo()
+            .search([("kind", "=", "customer_portal"), ("company_id", "=", company.id)])
+        )
+        if not endpoints:
+            return endpoints, []
+        return endpoints, self.env["logistics.masking.rule"].with_company(company)._get_rules(
+            "customer"
+        )
 
     def _send_customer_update(self):
         """E-mail the customer the newest customer-visible milestone, once.
@@ -72,20 +85,12 @@ class LogisticsShipment(models.Model):
             email_layout_xmlid="mail.mail_notification_light",
         )
 
-    def _send_portal_events(self, milestones):
+    def _send_portal_events(self, milestones, endpoints, rules):
         self.ensure_one()
-        endpoints = (
-            self.env["logistics.endpoint"]
-            .sudo()
-            .search([("kind", "=", "customer_portal"), ("company_id", "=", self.company_id.id)])
-        )
-        if not endpoints or not milestones:
+        if not endpoints:
             return
         outbox = self.env["logistics.outbound.message"].sudo()
-        rules = (
-            self.env["logistics.masking.rule"].with_company(self.company_id)._get_rules("customer")
-        )
-        database = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")[:8]
+        prefix = outbox._idempotency_key_prefix()
         for milestone in milestones:
             payload = mask_payload(self._prepare_portal_event(milestone), rules)
             for endpoint in endpoints:
@@ -95,7 +100,7 @@ class LogisticsShipment(models.Model):
                     self,
                     payload,
                     PORTAL_EVENT_PATH,
-                    idempotency_key=f"odoo-{database}-milestone-{milestone.id}-portal_event",
+                    idempotency_key=f"{prefix}-milestone-{milestone.id}-{PORTAL_EVENT_OPERATION}",
                     schema_version=PORTAL_EVENT_SCHEMA,
                     description=_(
                         "Shipment update %(ref)s to %(portal)s", ref=self.name, portal=endpoint.name
@@ -116,7 +121,7 @@ class LogisticsShipment(models.Model):
             "customer_reference": self.sale_order_id.client_order_ref or None,
             "order": self.sale_order_id.name or None,
             "status": milestone.event_type_id.code,
-            "label": milestone.customer_label or milestone.event_type_id.customer_label,
+            "label": milestone.customer_label,
             "occurred_at": fields.Datetime.to_string(milestone.event_time) + "Z",
             "location": milestone.location or None,
             "estimated_delivery": fields.Datetime.to_string(self.estimated_date) + "Z"

@@ -1,11 +1,7 @@
-from odoo.tests import common as odoo_tests_common
 from odoo.tests.common import new_test_user
 
-# queue_job's test helpers extend a registry this Odoo 18 build no longer has.
-odoo_tests_common.SETATTR_SOURCES = getattr(odoo_tests_common, "SETATTR_SOURCES", {})
-
-from odoo.addons.logistics_shipment.tests.common import LogisticsShipmentCase  # noqa: E402
-from odoo.addons.queue_job.tests.common import trap_jobs  # noqa: E402
+from odoo.addons.logistics_integration.tests.common import trap_jobs
+from odoo.addons.logistics_shipment.tests.common import LogisticsShipmentCase
 
 __all__ = ["LogisticsPortalCase", "trap_jobs"]
 

@@ -112,7 +112,6 @@ class LogisticsShipment(models.Model):
     actual_freight_amount = fields.Monetary(
         groups="base.group_user", compute="_compute_freight_amounts", store=True
     )
-    milestone_count = fields.Integer(compute="_compute_milestone_count")
     # Internal identifiers stay out of the customer portal.
     correlation_id = fields.Char(groups="base.group_user")
 
@@ -183,10 +182,6 @@ class LogisticsShipment(models.Model):
             shipment.expected_freight_amount = sum(shipment.charge_ids.mapped("expected_amount"))
             shipment.actual_freight_amount = sum(shipment.charge_ids.mapped("actual_amount"))
 
-    def _compute_milestone_count(self):
-        for shipment in self:
-            shipment.milestone_count = len(shipment.milestone_ids)
-
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -196,6 +191,7 @@ class LogisticsShipment(models.Model):
                     "logistics.shipment"
                 ) or _("New")
         shipments = super().create(vals_list)
+        # After create: the order may come from a default, not from vals.
         for shipment in shipments.filtered(lambda s: not s.correlation_id):
             shipment.correlation_id = (
                 shipment.sale_order_id.logistics_correlation_id or self._new_correlation_id()

@@ -1,5 +1,3 @@
-import uuid
-
 from odoo import fields, models
 
 
@@ -25,7 +23,9 @@ class SaleOrder(models.Model):
 
     def _action_confirm(self):
         for order in self.filtered(lambda o: not o.logistics_correlation_id):
-            order.logistics_correlation_id = str(uuid.uuid4())
+            order.logistics_correlation_id = self.env[
+                "logistics.correlation.mixin"
+            ]._new_correlation_id()
         return super()._action_confirm()
 
     def action_view_logistics_shipments(self):

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..profiles import get_profile
+
 
 class LogisticsEndpoint(models.Model):
     _inherit = "logistics.endpoint"
@@ -11,3 +13,8 @@ class LogisticsEndpoint(models.Model):
         help="How shipments are turned into this TMS's payloads and its answers read "
         "back. Other profiles are added by small modules.",
     )
+
+    def _get_tms_profile(self):
+        """The profile object that builds this TMS's payloads and reads its answers."""
+        self.ensure_one()
+        return get_profile(self.tms_profile or "generic_v1")

@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.logistics_integration import outbound
 
-from ..profiles import ContractError, ResponseError, get_profile
+from ..profiles import ContractError, ResponseError
 
 _logger = logging.getLogger(__name__)
 
@@ -20,6 +20,8 @@ EXPORT_STATES = [
     ("export_failed", "Export Failed"),
     ("cancelled", "Cancelled"),
 ]
+# Shipments whose order changes the TMS must hear of (or that wait for a fix).
+TRACKED_EXPORT_STATES = ("blocked", "queued", "exported")
 ORDER_OPERATION = "tms_order"
 CANCEL_OPERATION = "tms_order_cancel"
 BLOCKED_ACTIVITY = "logistics_tms_export.mail_activity_type_tms_blocked"
@@ -198,7 +200,7 @@ class LogisticsShipment(models.Model):
                     [_("no default TMS is configured for %s", shipment.company_id.name)]
                 )
                 continue
-            profile = get_profile(endpoint.tms_profile or "generic_v1")
+            profile = endpoint._get_tms_profile()
             version = shipment.export_version + 1
             try:
                 payload = profile.build_order_payload(shipment, payload_version=version)
@@ -230,9 +232,7 @@ class LogisticsShipment(models.Model):
 
     def _tms_sync_if_tracked(self):
         """Re-validate blocked shipments and send changes of queued or exported ones."""
-        self.sudo().filtered(
-            lambda s: s.export_state in ("blocked", "queued", "exported")
-        )._tms_sync()
+        self.sudo().filtered(lambda s: s.export_state in TRACKED_EXPORT_STATES)._tms_sync()
 
     @api.model
     def _tms_fingerprint(self, payload):
@@ -313,7 +313,7 @@ class LogisticsShipment(models.Model):
             if not shipment.export_sent_version or not endpoint:
                 shipment._tms_unblock("cancelled")
                 continue
-            profile = get_profile(endpoint.tms_profile or "generic_v1")
+            profile = endpoint._get_tms_profile()
             self.env["logistics.outbound.message"]._enqueue(
                 endpoint,
                 CANCEL_OPERATION,
@@ -335,7 +335,7 @@ class LogisticsShipment(models.Model):
     def _outbound_conflict_is_success(self, message, body):
         if message.operation != ORDER_OPERATION or message.http_method != "POST":
             return False
-        return get_profile(message.endpoint_id.tms_profile or "generic_v1").order_exists(body)
+        return message.endpoint_id._get_tms_profile().order_exists(body)
 
     def _on_outbound_success(self, message, response_json):
         """The TMS took the order (or its cancellation): record what it planned.
@@ -351,7 +351,7 @@ class LogisticsShipment(models.Model):
             return
         if message.operation != ORDER_OPERATION:
             return
-        profile = get_profile(message.endpoint_id.tms_profile or "generic_v1")
+        profile = message.endpoint_id._get_tms_profile()
         try:
             planning = profile.parse_order_response(response_json)
         except ResponseError as err:

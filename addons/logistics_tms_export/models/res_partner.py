@@ -1,5 +1,7 @@
 from odoo import models
 
+from .logistics_shipment import TRACKED_EXPORT_STATES
+
 #: Partner fields the TMS payload is built from.
 TMS_PARTNER_FIELDS = {
     "name",
@@ -27,9 +29,9 @@ class ResPartner(models.Model):
                 .search(
                     [
                         ("partner_id", "in", self.ids),
-                        ("export_state", "in", ("blocked", "queued", "exported")),
+                        ("export_state", "in", TRACKED_EXPORT_STATES),
                     ]
                 )
             )
-            shipments._tms_sync_if_tracked()
+            shipments._tms_sync()
         return res

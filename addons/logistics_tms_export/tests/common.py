@@ -2,14 +2,8 @@ from urllib.parse import urlparse
 
 from odoo.tests import common as odoo_test_common
 
+from odoo.addons.logistics_integration.tests.common import trap_jobs
 from odoo.addons.logistics_shipment.tests.common import LogisticsShipmentCase
-
-# queue_job 18.0.4.x's test helpers register themselves in SETATTR_SOURCES,
-# which older Odoo 18.0 revisions (like the one here) do not define yet.
-if not hasattr(odoo_test_common, "SETATTR_SOURCES"):
-    odoo_test_common.SETATTR_SOURCES = {}
-
-from odoo.addons.queue_job.tests.common import trap_jobs  # noqa: E402
 
 __all__ = ["TmsExportCase", "trap_jobs"]
 
