@@ -228,11 +228,16 @@ class Inbox(ABC):
                 received_ts,
             ),
         ).rowcount
-        return AddResult(
-            event_id=event.event_id,
-            status="accepted" if inserted == 1 else "duplicate",
-            correlation_id=event.correlation_id,
-        )
+        if inserted == 1:
+            return AddResult(event.event_id, "accepted", event.correlation_id)
+        # A duplicate answers with the correlation id of the event already kept.
+        stored = self._run(
+            conn,
+            "SELECT correlation_id FROM inbox_event WHERE endpoint = ? "
+            "AND (event_id = ? OR webhook_id = ?) ORDER BY id LIMIT 1",
+            (event.endpoint, event.event_id, event.webhook_id),
+        ).fetchone()
+        return AddResult(event.event_id, "duplicate", stored[0] if stored else event.correlation_id)
 
     def insert_raw(self, rows: Iterable[Sequence[Any]]) -> None:
         """Bulk-load rows ``(endpoint, event_id, event_type, shipment_reference, occurred_at,

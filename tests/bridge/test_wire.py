@@ -40,13 +40,19 @@ def test_single_event_accepted_then_duplicate(bridge):
     assert again.status_code == 200
     assert again.json()["status"] == "duplicate"
     assert bridge.service.inbox.counts()["pending"] == 1
+    # The duplicate names the transaction already kept, not a new one.
+    kept = first.json()["events"][0]["correlation_id"]
+    assert again.json()["events"][0]["correlation_id"] == kept
 
 
 def test_same_webhook_id_with_other_event_id_is_duplicate(bridge):
-    assert post(bridge, make_event("evt-a"), msg_id="msg-same").status_code == 202
+    first = post(bridge, make_event("evt-a"), msg_id="msg-same")
+    assert first.status_code == 202
     answer = post(bridge, make_event("evt-b"), msg_id="msg-same")
     assert answer.status_code == 200
     assert answer.json()["status"] == "duplicate"
+    kept = first.json()["events"][0]["correlation_id"]
+    assert answer.json()["events"][0]["correlation_id"] == kept
 
 
 def test_same_event_id_on_other_endpoint_is_new(bridge):
