@@ -43,10 +43,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-level", default="INFO")
     for name, field in Faults.model_fields.items():
         flag = "--" + name.replace("_", "-")
+        # argparse formats help with %: a literal one (as in "30%") must be doubled.
+        text = (field.description or "").replace("%", "%%")
         if field.annotation is bool:
-            parser.add_argument(flag, action="store_true", help=field.description)
+            parser.add_argument(flag, action="store_true", help=text)
         else:
-            parser.add_argument(flag, type=float, default=field.default, help=field.description)
+            parser.add_argument(flag, type=float, default=field.default, help=text)
     return parser
 
 

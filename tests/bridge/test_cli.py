@@ -212,3 +212,15 @@ def test_module_entry_point_runs():
     )
     assert result.returncode == 0
     assert "check-config" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "module", ["logistics_bridge.cli", "logistics_tms_simulator.cli", "logistics_demo.cli"]
+)
+def test_every_command_line_prints_its_help(module, capsys):
+    """--help renders every option's text (argparse chokes on a stray %)."""
+    command = __import__(module, fromlist=["main"])
+    with pytest.raises(SystemExit) as exit_info:
+        command.main(["--help"])
+    assert exit_info.value.code == 0
+    assert "usage:" in capsys.readouterr().out
