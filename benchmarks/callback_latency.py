@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import statistics
 import sys
 import tempfile
@@ -27,18 +26,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import requests
-from logistics_demo.cli import ENDPOINT_CODE, Demo
+from logistics_demo.cli import ENDPOINT_CODE, Demo, demo_options
 from logistics_demo.odoo_instance import OdooUnavailable, odoo_version
+from logistics_demo.processes import free_port
 from logistics_tms_simulator.sender import signed_headers
 from standardwebhooks.webhooks import Webhook
 
 STATUS_CODES = ("AF", "P1", "X4", "X6")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -60,18 +54,18 @@ def main() -> int:
         return 0
 
     workdir = Path(tempfile.mkdtemp(prefix="lgx-latency-"))
-    args = argparse.Namespace(
-        database=f"lgx_bench_{uuid.uuid4().hex[:8]}",
-        orders=0,
-        odoo_port=_free_port(),
-        bridge_port=_free_port(),
-        tms_port=_free_port(),
-        workdir=workdir,
-        timeout=300,
-        exit_when_done=True,
-        fault=[],
-        pace=0.3,
-        log_level="WARNING",
+    args = demo_options(
+        [
+            f"--database=lgx_bench_{uuid.uuid4().hex[:8]}",
+            "--orders=0",
+            f"--odoo-port={free_port()}",
+            f"--bridge-port={free_port()}",
+            f"--tms-port={free_port()}",
+            f"--workdir={workdir}",
+            "--timeout=300",
+            "--exit-when-done",
+            "--log-level=WARNING",
+        ]
     )
     demo = Demo(args)
     try:

@@ -26,6 +26,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from logistics_demo.processes import free_port
+
 CAPACITY = 4
 ENDPOINT_CODE = "bench_tms"
 
@@ -54,12 +56,6 @@ class StubHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
         """Silence the per-request log."""
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def bare_requests(url, count, threads):

@@ -70,6 +70,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def demo_options(argv: Sequence[str]) -> argparse.Namespace:
+    """The demo's options from command-line style arguments, defaults filled in."""
+    return _parser().parse_args(argv)
+
+
 class Demo:
     """The running demo: its processes, in start order."""
 

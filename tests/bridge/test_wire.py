@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import time
 
 import requests
@@ -18,6 +17,7 @@ from conftest import (
     signed_headers,
     start_bridge,
 )
+from logistics_demo.processes import free_port
 
 
 def post(bridge: RunningBridge, document, *, endpoint="acme", secret=SECRET_A, **kwargs):
@@ -275,10 +275,7 @@ def test_healthz_readyz_metrics(bridge):
 
 
 def test_readyz_503_when_odoo_unreachable(tmp_path):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        dead_port = probe.getsockname()[1]
-    running = start_bridge(bridge_settings(tmp_path, f"http://127.0.0.1:{dead_port}"))
+    running = start_bridge(bridge_settings(tmp_path, f"http://127.0.0.1:{free_port()}"))
     try:
         answer = requests.get(f"{running.url}/readyz", timeout=10)
         assert answer.status_code == 503

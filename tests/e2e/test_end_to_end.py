@@ -8,18 +8,16 @@ delivered, reconciled and invoiced, with nothing lost and nothing doubled.
 
 from __future__ import annotations
 
-import socket
 import time
 import uuid
-from argparse import Namespace
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
-from logistics_demo.cli import Demo
+from logistics_demo.cli import Demo, demo_options
 from logistics_demo.odoo_instance import OdooUnavailable, odoo_version
+from logistics_demo.processes import free_port
 from logistics_tms_simulator.lifecycle import CALLBACKS_PER_ORDER
 
 try:
@@ -32,26 +30,22 @@ ORDERS = 4
 MILESTONES_PER_SHIPMENT = 6
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    args = Namespace(
-        database=f"lgx_e2e_{uuid.uuid4().hex[:8]}",
-        orders=ORDERS,
-        odoo_port=_free_port(),
-        bridge_port=_free_port(),
-        tms_port=_free_port(),
-        workdir=Path(tmp_path_factory.mktemp("e2e")),
-        timeout=300,
-        exit_when_done=True,
-        fault=["duplicate-callbacks", "shuffle-callbacks"],
-        pace=0.5,
-        log_level="INFO",
+    args = demo_options(
+        [
+            f"--database=lgx_e2e_{uuid.uuid4().hex[:8]}",
+            f"--orders={ORDERS}",
+            f"--odoo-port={free_port()}",
+            f"--bridge-port={free_port()}",
+            f"--tms-port={free_port()}",
+            f"--workdir={tmp_path_factory.mktemp('e2e')}",
+            "--timeout=300",
+            "--exit-when-done",
+            "--fault=duplicate-callbacks",
+            "--fault=shuffle-callbacks",
+            "--pace=0.5",
+        ]
     )
     running = Demo(args)
     try:
