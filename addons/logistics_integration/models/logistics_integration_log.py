@@ -150,11 +150,16 @@ class LogisticsIntegrationLog(models.Model):
     def action_view_correlated(self):
         """Open every exchange of the same transaction."""
         self.ensure_one()
+        return self._action_for_transaction(self.correlation_id)
+
+    @api.model
+    def _action_for_transaction(self, correlation_id):
+        """The log filtered on one correlation id, without the default filters."""
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "logistics_integration.logistics_integration_log_action"
         )
-        action["domain"] = [("correlation_id", "=", self.correlation_id)]
-        action["name"] = _("Transaction %(correlation)s", correlation=self.correlation_id)
+        action["domain"] = [("correlation_id", "=", correlation_id)]
+        action["name"] = _("Transaction %(correlation)s", correlation=correlation_id)
         action["context"] = {}
         return action
 

@@ -229,9 +229,4 @@ class LogisticsShipment(models.Model):
     def action_view_exchanges(self):
         """Every integration exchange of this shipment's transaction."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "logistics_integration.logistics_integration_log_action"
-        )
-        action["domain"] = [("correlation_id", "=", self.correlation_id)]
-        action["context"] = {}
-        return action
+        return self.env["logistics.integration.log"]._action_for_transaction(self.correlation_id)

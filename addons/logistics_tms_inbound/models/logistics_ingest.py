@@ -348,12 +348,19 @@ class LogisticsIngest(models.AbstractModel):
             "raw_code": event.payload.status_code,
             "raw_detail": event.payload.status_detail,
             "endpoint_id": endpoint.id,
-            "event_time": _utc_naive(event.payload.event_time or event.occurred_at),
-            "received_time": _utc_naive(event.received_at) or fields.Datetime.now(),
+            **self._event_times(event),
             "location": event.payload.location,
             "external_event_id": event.event_id,
             "customer_visible": plan.mapping._get_customer_visible(),
             "action_required": plan.mapping.action_required,
+        }
+
+    @api.model
+    def _event_times(self, event):
+        """When the event happened (the carrier's time if given) and when the bridge got it."""
+        return {
+            "event_time": _utc_naive(event.payload.event_time or event.occurred_at),
+            "received_time": _utc_naive(event.received_at) or fields.Datetime.now(),
         }
 
     def _prepare_inbound_vals(self, endpoint, plan, milestone):
@@ -367,8 +374,7 @@ class LogisticsIngest(models.AbstractModel):
             "milestone_id": milestone.id if milestone else False,
             "raw_code": event.payload.status_code,
             "raw_detail": event.payload.status_detail,
-            "event_time": _utc_naive(event.payload.event_time or event.occurred_at),
-            "received_time": _utc_naive(event.received_at) or fields.Datetime.now(),
+            **self._event_times(event),
             "correlation_id": self._correlation_of(plan),
             "schema_version": event.schema_version,
             "state": "needs_review" if plan.review else "processed",
