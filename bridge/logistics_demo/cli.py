@@ -172,7 +172,6 @@ class Demo:
                 "endpoint_code": ENDPOINT_CODE,
                 "tms_url": self.tms_url,
                 "tms_api_key": self.tms_api_key,
-                "signing_secret": self.signing_secret,
             },
             self.workdir / "odoo-setup.log",
         )

@@ -18,10 +18,6 @@ endpoint.write(
         "retry_pattern": "1:2,3:5,6:15",
     }
 )
-endpoint.inbound_secret_ids.unlink()
-endpoint.write(
-    {"inbound_secret_ids": [(0, 0, {"name": "demo", "secret": settings["signing_secret"]})]}
-)
 company.write(
     {"logistics_tms_endpoint_id": endpoint.id, "logistics_tms_export_trigger": "allocation"}
 )

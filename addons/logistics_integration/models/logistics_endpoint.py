@@ -72,14 +72,6 @@ class LogisticsEndpoint(models.Model):
         copy=False,
         help="API key, bearer token or password, depending on the scheme.",
     )
-    inbound_secret_ids = fields.One2many(
-        comodel_name="logistics.endpoint.secret",
-        inverse_name="endpoint_id",
-        string="Inbound Signing Secrets",
-        groups="logistics_integration.group_integration_admin",
-        help="HMAC secrets callbacks from this system are signed with. Several may be "
-        "active at once so a secret can be rotated without downtime.",
-    )
     connect_timeout = fields.Float(default=5.0, help="Seconds to establish a connection.")
     read_timeout = fields.Float(default=30.0, help="Seconds to wait for an answer.")
     max_retries = fields.Integer(
@@ -280,15 +272,3 @@ class LogisticsEndpoint(models.Model):
         if endpoint.auth_scheme == "basic":
             return {}, (endpoint.auth_username or "", endpoint.auth_secret or "")
         return {}, None
-
-    def _get_active_inbound_secrets(self):
-        """Secrets currently valid for verifying this system's signed callbacks."""
-        self.ensure_one()
-        now = fields.Datetime.now()
-        return (
-            self.sudo()
-            .inbound_secret_ids.filtered(
-                lambda s: s.active and (not s.valid_until or s.valid_until > now)
-            )
-            .mapped("secret")
-        )

@@ -91,19 +91,3 @@ class TestEndpoint(LogisticsIntegrationCase):
         self.endpoint.active = False
         with self.assertRaisesRegex(UserError, "archived"):
             self.endpoint._assert_call_allowed()
-
-    def test_active_inbound_secrets_support_rotation(self):
-        secrets = self.env["logistics.endpoint.secret"]
-        secrets.create({"endpoint_id": self.endpoint.id, "name": "old", "secret": "whsec_old"})
-        secrets.create({"endpoint_id": self.endpoint.id, "name": "new", "secret": "whsec_new"})
-        secrets.create(
-            {
-                "endpoint_id": self.endpoint.id,
-                "name": "expired",
-                "secret": "whsec_expired",
-                "valid_until": "2000-01-01 00:00:00",
-            }
-        )
-        self.assertCountEqual(
-            self.endpoint._get_active_inbound_secrets(), ["whsec_old", "whsec_new"]
-        )

@@ -9,8 +9,6 @@ class TestSecurity(LogisticsIntegrationCase):
         self.assertEqual(endpoint.name, "Test TMS")
         with self.assertRaises(AccessError):
             endpoint.read(["auth_secret"])
-        with self.assertRaises(AccessError):
-            endpoint.read(["inbound_secret_ids"])
         self.assertNotIn("auth_secret", endpoint.fields_get())
 
     def test_manager_cannot_change_endpoints_admin_can(self):
