@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from .config import BridgeSettings, find_problems, load_settings
+from .config import BridgeSettings, configure_logging, find_problems, load_settings
 from .exceptions import BridgeError, ConfigError
 from .server import run_until_signalled
 from .service import build_service
@@ -155,10 +155,7 @@ def _check_config(config_file: str | None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``logistics-bridge`` console script."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=getattr(logging, str(args.log_level).upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(str(args.log_level))
     if args.command == "check-config":
         return _check_config(args.config)
     try:

@@ -8,6 +8,7 @@ Secrets are ``SecretStr`` so that they never appear in ``repr`` or logs.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -177,3 +178,11 @@ def sqlite_path(url: str) -> str:
     if rest.startswith("//"):
         rest = rest[1:]
     return rest
+
+
+def configure_logging(level: str) -> None:
+    """Standard logging to stderr at ``level`` (INFO, DEBUG...), one format for every command."""
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import requests
+from logistics_bridge.config import configure_logging
 from logistics_bridge.store import open_inbox
 from logistics_tms_simulator.lifecycle import CALLBACKS_PER_ORDER
 
@@ -269,10 +270,7 @@ class Demo:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``logistics-demo`` console script."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=getattr(logging, str(args.log_level).upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(str(args.log_level))
     demo = Demo(args)
     demo.workdir.mkdir(parents=True, exist_ok=True)
     stop = threading.Event()

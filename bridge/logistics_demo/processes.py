@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -52,6 +53,24 @@ class ManagedProcess:
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
+    @property
+    def pid(self) -> int:
+        if self._process is None:
+            raise ProcessFailed(f"{self.name} was not started")
+        return self._process.pid
+
+    def wait_output(self, pattern: re.Pattern[str], timeout: float) -> re.Match[str]:
+        """Wait until the log shows ``pattern`` (e.g. the line naming the port it bound)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            match = pattern.search(self.log_path.read_text(errors="replace"))
+            if match:
+                return match
+            if not self.running:
+                raise ProcessFailed(f"{self.name} exited early:\n{self.tail()}")
+            time.sleep(0.05)
+        raise ProcessFailed(f"{self.name} did not log {pattern.pattern!r} in {timeout:.0f}s")
+
     def wait_http(self, url: str, timeout: float) -> None:
         """Wait until ``url`` answers 200, or fail with the end of the log."""
         deadline = time.monotonic() + timeout
@@ -66,16 +85,19 @@ class ManagedProcess:
             time.sleep(0.3)
         raise ProcessFailed(f"{self.name} not ready at {url} after {timeout:.0f}s:\n{self.tail()}")
 
-    def stop(self, timeout: float = 20.0) -> None:
-        if not self.running or self._process is None:
-            return
-        self._process.send_signal(signal.SIGTERM)
-        try:
-            self._process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            _logger.warning("%s did not stop in %.0fs: killing it", self.name, timeout)
-            self._process.kill()
-            self._process.wait(5)
+    def stop(self, timeout: float = 20.0) -> int | None:
+        """SIGTERM, then SIGKILL after ``timeout``; returns the exit code (None: not started)."""
+        if self._process is None:
+            return None
+        if self.running:
+            self._process.send_signal(signal.SIGTERM)
+            try:
+                self._process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                _logger.warning("%s did not stop in %.0fs: killing it", self.name, timeout)
+                self._process.kill()
+                self._process.wait(5)
+        return self._process.returncode
 
     def kill(self) -> None:
         """SIGKILL, as a crash would: no cleanup runs."""

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Sequence
 
 import waitress
+from logistics_bridge.config import configure_logging
 
 from .faults import Faults
 from .sender import CallbackSender
@@ -55,10 +56,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``logistics-tms-simulator`` console script."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=getattr(logging, str(args.log_level).upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(str(args.log_level))
     if not args.secret:
         _logger.error("a signing secret is required: --secret or $TMS_SIMULATOR_SECRET")
         return 2

@@ -183,17 +183,16 @@ def test_sigterm_lets_in_flight_request_finish(tmp_path, fake_odoo):
         with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
             sock.sendall(head.encode() + body[:10])
             time.sleep(0.2)
-            process.send_signal(signal.SIGTERM)
+            os.kill(process.pid, signal.SIGTERM)
             time.sleep(0.2)
             sock.sendall(body[10:])
             answer = b""
             while chunk := sock.recv(65536):
                 answer += chunk
         assert answer.startswith(b"HTTP/1.1 202")
-        assert process.wait(30) == 0
+        assert process.stop(30) == 0
     finally:
-        if process.poll() is None:
-            process.kill()
+        process.kill()
     inbox = open_inbox(f"sqlite:///{tmp_path}/inbox.sqlite3")
     try:
         assert [event.event_id for event in inbox.list_events()] == ["late-1"]

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import subprocess
 import sys
 import threading
 import time
@@ -15,46 +12,35 @@ from pathlib import Path
 
 import requests
 from conftest import BRIDGE_SRC, SECRET_A, make_event, signed_headers
+from logistics_demo.processes import ManagedProcess, ProcessFailed
 
 LISTENING = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
 
 
-def start_serve(tmp_path: Path, odoo_url: str, log_name: str) -> tuple[subprocess.Popen, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "PYTHONPATH": str(BRIDGE_SRC),
-            "LOGISTICS_BRIDGE_INBOX_URL": f"sqlite:///{tmp_path}/inbox.sqlite3",
-            "LOGISTICS_BRIDGE_LISTEN_HOST": "127.0.0.1",
-            "LOGISTICS_BRIDGE_LISTEN_PORT": "0",
-            "LOGISTICS_BRIDGE_ENDPOINTS": json.dumps({"acme": [SECRET_A]}),
-            "LOGISTICS_BRIDGE_ODOO__URL": odoo_url,
-            "LOGISTICS_BRIDGE_ODOO__DB": "db",
-            "LOGISTICS_BRIDGE_ODOO__LOGIN": "bridge",
-            "LOGISTICS_BRIDGE_ODOO__API_KEY": "key",
-            "LOGISTICS_BRIDGE_FORWARD__MAX_WAIT_SECONDS": "0.05",
-            "LOGISTICS_BRIDGE_FORWARD__BATCH_SIZE": "20",
-        }
+def start_serve(tmp_path: Path, odoo_url: str, log_name: str) -> tuple[ManagedProcess, str]:
+    env = {
+        "PYTHONPATH": str(BRIDGE_SRC),
+        "LOGISTICS_BRIDGE_INBOX_URL": f"sqlite:///{tmp_path}/inbox.sqlite3",
+        "LOGISTICS_BRIDGE_LISTEN_HOST": "127.0.0.1",
+        "LOGISTICS_BRIDGE_LISTEN_PORT": "0",
+        "LOGISTICS_BRIDGE_ENDPOINTS": json.dumps({"acme": [SECRET_A]}),
+        "LOGISTICS_BRIDGE_ODOO__URL": odoo_url,
+        "LOGISTICS_BRIDGE_ODOO__DB": "db",
+        "LOGISTICS_BRIDGE_ODOO__LOGIN": "bridge",
+        "LOGISTICS_BRIDGE_ODOO__API_KEY": "key",
+        "LOGISTICS_BRIDGE_FORWARD__MAX_WAIT_SECONDS": "0.05",
+        "LOGISTICS_BRIDGE_FORWARD__BATCH_SIZE": "20",
+    }
+    process = ManagedProcess(
+        "bridge", [sys.executable, "-m", "logistics_bridge", "serve"], tmp_path / log_name, env
     )
-    log = open(tmp_path / log_name, "w+")  # noqa: SIM115 - closed with the process
-    process = subprocess.Popen(
-        [sys.executable, "-m", "logistics_bridge", "serve"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        log.seek(0)
-        match = LISTENING.search(log.read())
-        if match:
-            return process, f"http://127.0.0.1:{match.group(1)}"
-        if process.poll() is not None:
-            break
-        time.sleep(0.05)
-    process.kill()
-    log.seek(0)
-    raise AssertionError(f"bridge did not start: {log.read()}")
+    process.start()
+    try:
+        port = process.wait_output(LISTENING, 30).group(1)
+    except ProcessFailed:
+        process.kill()
+        raise
+    return process, f"http://127.0.0.1:{port}"
 
 
 def send(url: str, event: dict, session: requests.Session) -> int | None:
@@ -94,8 +80,7 @@ def test_kill_9_mid_stream_loses_no_acknowledged_event(tmp_path, fake_odoo):
             if len(acked) >= kill_after:
                 break
         time.sleep(0.005)
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait(10)
+    process.kill()
     for thread in threads:
         thread.join(60)
     assert not any(thread.is_alive() for thread in threads)
@@ -119,11 +104,9 @@ def test_kill_9_mid_stream_loses_no_acknowledged_event(tmp_path, fake_odoo):
             if acked <= done:
                 break
             time.sleep(0.1)
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(30) == 0
+        assert process.stop(30) == 0
     finally:
-        if process.poll() is None:
-            process.kill()
+        process.kill()
     with fake_odoo.lock:
         processed = Counter(event_id for (_, event_id) in fake_odoo.processed)
     assert first_run_acked <= set(processed)
