@@ -6,12 +6,16 @@ Measures, in one run:
   2. the same waitress stack with a no-op WSGI handler, for the ratio, and the bridge's own
      handler with storage left out (authenticated and validated, nothing kept), which
      separates what durability costs from what the request handling costs;
+     the three phases run in turn, ``--rounds`` times, so that a shared machine's drift hits
+     them alike; medians are reported, with each phase's server CPU and context switches
+     per request (read from /proc);
   3. p50/p99 accept latency;
   4. forwarded events/s from the inbox into a stub Odoo on loopback;
   5. RSS of a bridge process (``status`` and ``serve`` with its forwarder) over an inbox of
      ``--inbox-rows`` events.
 
-Usage: python3 benchmarks/bridge_throughput.py [--events N] [--clients N] [--inbox-rows N]
+Usage: python3 benchmarks/bridge_throughput.py [--events N] [--clients N] [--rounds N]
+       [--inbox-rows N]
 """
 
 from __future__ import annotations
@@ -22,12 +26,13 @@ import http.client
 import json
 import os
 import re
-import signal
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -39,6 +44,7 @@ from logistics_bridge.config import ForwardSettings, OdooSettings  # noqa: E402
 from logistics_bridge.forwarder import Forwarder  # noqa: E402
 from logistics_bridge.odoo_client import OdooClient  # noqa: E402
 from logistics_bridge.store import SqliteInbox  # noqa: E402
+from logistics_demo.processes import ManagedProcess, ProcessFailed  # noqa: E402
 from logistics_tms_simulator.sender import signed_headers  # noqa: E402
 from standardwebhooks.webhooks import Webhook  # noqa: E402
 
@@ -116,32 +122,15 @@ def bridge_env(inbox: Path, threads: int, odoo_url: str | None = None) -> dict[s
     return env
 
 
-def start_process(
-    command: list[str], env: dict[str, str], log: Path
-) -> tuple[subprocess.Popen, int]:
-    handle = open(log, "w+")  # noqa: SIM115 - lives as long as the process
-    process = subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        handle.seek(0)
-        match = LISTENING.search(handle.read())
-        if match:
-            return process, int(match.group(1))
-        if process.poll() is not None:
-            break
-        time.sleep(0.05)
-    process.kill()
-    handle.seek(0)
-    raise SystemExit(f"server did not start: {handle.read()}")
-
-
-def stop_process(process: subprocess.Popen) -> None:
-    process.send_signal(signal.SIGTERM)
+def start_process(command: list[str], env: dict[str, str], log: Path) -> tuple[ManagedProcess, int]:
+    """Start a server and return it with the port it reports listening on."""
+    process = ManagedProcess(log.stem, command, log, env)
+    process.start()
     try:
-        process.wait(30)
-    except subprocess.TimeoutExpired:
+        return process, int(process.wait_output(LISTENING, 30).group(1))
+    except ProcessFailed as exc:
         process.kill()
-        process.wait(10)
+        raise SystemExit(f"server did not start: {exc}") from None
 
 
 def prepare_requests(
@@ -240,47 +229,99 @@ class StubOdoo:
         self.server.server_close()
 
 
+@dataclass
+class PhaseResult:
+    """One phase of one round: what the clients got and what the server spent."""
+
+    ok: int
+    elapsed: float
+    latencies: list[float]
+    cpu_us: float  # server CPU per answered request
+    switches: float  # server context switches per answered request
+
+    @property
+    def rate(self) -> float:
+        return self.ok / self.elapsed
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """User plus system CPU of a process, all its threads included."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def context_switches(pid: int) -> int:
+    """Voluntary and involuntary context switches of every thread of a process."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/status") as status:
+            total += sum(int(line.split()[1]) for line in status if "ctxt_switches" in line)
+    return total
+
+
 def run_phase(
     command: list[str], env: dict[str, str], log: Path, args: argparse.Namespace, prepared: list
-) -> tuple[int, float, list]:
+) -> PhaseResult:
     """Start one server, warm it up, drive ``prepared`` at it, stop it."""
     process, port = start_process(command, env, log)
     try:
-        drive(port, prepare_requests(200, 10, prefix="warmup"), args.clients, 30)
-        return drive(port, prepared, args.clients, args.seconds)
+        drive(port, prepare_requests(200, 10, prefix=f"warmup-{log.stem}"), args.clients, 30)
+        cpu, switches = server_cpu_seconds(process.pid), context_switches(process.pid)
+        ok, elapsed, latencies = drive(port, prepared, args.clients, args.seconds)
+        cpu = server_cpu_seconds(process.pid) - cpu
+        switches = context_switches(process.pid) - switches
     finally:
-        stop_process(process)
+        process.stop(30)
+    answered = max(ok, 1)
+    return PhaseResult(ok, elapsed, latencies, cpu * 1e6 / answered, switches / answered)
 
 
-def bench_accept(args: argparse.Namespace, workdir: Path) -> tuple[Path, dict]:
-    prepared = prepare_requests(args.events, args.shipments)
+PHASES = ("noop", "not_stored", "durable")
+
+
+def bench_accept(args: argparse.Namespace, workdir: Path) -> tuple[Path, dict[str, list]]:
     src = str(ROOT / "bridge")
-    inbox = workdir / "accept.sqlite3"
-    results = {
-        # A no-op handler on the same waitress stack.
-        "noop": run_phase(
-            [sys.executable, "-c", NOOP_SERVER.format(src=src, threads=args.threads)],
-            dict(os.environ),
-            workdir / "noop.log",
-            args,
-            prepared,
-        ),
-        # The bridge's handler with storage left out.
-        "not_stored": run_phase(
-            [sys.executable, "-c", NOT_STORED_SERVER.format(src=src)],
-            bridge_env(workdir / "unused.sqlite3", args.threads),
-            workdir / "not-stored.log",
-            args,
-            prepared,
-        ),
-        "durable": run_phase(
-            [sys.executable, "-m", "logistics_bridge", "serve", "--no-forward"],
-            bridge_env(inbox, args.threads),
-            workdir / "bridge.log",
-            args,
-            prepared,
-        ),
-    }
+    results: dict[str, list[PhaseResult]] = {phase: [] for phase in PHASES}
+    inbox = workdir / "accept-0.sqlite3"
+    for round_no in range(args.rounds):
+        # Signed just before use: every round stays well inside the 5-minute window.
+        prepared = prepare_requests(args.events, args.shipments, prefix=f"bench{round_no}")
+        inbox = workdir / f"accept-{round_no}.sqlite3"
+        commands = {
+            # A no-op handler on the same waitress stack.
+            "noop": (
+                [sys.executable, "-c", NOOP_SERVER.format(src=src, threads=args.threads)],
+                dict(os.environ),
+            ),
+            # The bridge's handler with storage left out.
+            "not_stored": (
+                [sys.executable, "-c", NOT_STORED_SERVER.format(src=src)],
+                bridge_env(workdir / "unused.sqlite3", args.threads),
+            ),
+            "durable": (
+                [sys.executable, "-m", "logistics_bridge", "serve", "--no-forward"],
+                bridge_env(inbox, args.threads),
+            ),
+        }
+        for phase, (command, env) in commands.items():
+            log = workdir / f"{phase}-{round_no}.log"
+            results[phase].append(run_phase(command, env, log, args, prepared))
+        noop, not_stored, durable = (results[phase][-1] for phase in PHASES)
+        print(
+            f"round {round_no + 1}: "
+            + "; ".join(
+                f"{name} {result.rate:.0f}/s ({result.cpu_us:.0f} us CPU, "
+                f"{result.switches:.1f} switches per request)"
+                for name, result in (
+                    ("no-op", noop),
+                    ("not stored", not_stored),
+                    ("durable", durable),
+                )
+            )
+            + f"; ratio {durable.rate / noop.rate:.2f}",
+            flush=True,
+        )
     return inbox, results
 
 
@@ -350,7 +391,7 @@ def peak_rss_serve(inbox: Path, seconds: float, workdir: Path) -> tuple[float, i
         time.sleep(seconds)
         with open(f"/proc/{process.pid}/status") as status:
             fields = dict(line.split(":", 1) for line in status if ":" in line)
-        stop_process(process)
+        process.stop(30)
         return int(fields["VmHWM"].split()[0]) / 1024, stub.count
     finally:
         stub.close()
@@ -363,7 +404,8 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=20000, help="callbacks per phase")
+    parser.add_argument("--events", type=int, default=10000, help="callbacks per phase")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the three phases")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads")
     parser.add_argument("--shipments", type=int, default=2000)
@@ -376,31 +418,48 @@ def main() -> int:
         workdir = Path(tmp)
         print(
             f"bridge throughput benchmark: {os.cpu_count()} CPU(s), {args.clients} clients, "
-            f"{args.threads} waitress threads, up to {args.events} events per phase"
+            f"{args.threads} waitress threads, up to {args.events} events per phase, "
+            f"{args.rounds} round(s)"
         )
         inbox, results = bench_accept(args, workdir)
-        noop_ok, noop_elapsed, noop_lat = results["noop"]
-        ok, elapsed, latencies = results["durable"]
-        noop_rate, rate = noop_ok / noop_elapsed, ok / elapsed
-        print(f"no-op handler:        {noop_rate:9.0f} req/s ({noop_ok} in {noop_elapsed:.1f}s)")
+
+        def median(phase: str, attribute: str) -> float:
+            return statistics.median(getattr(result, attribute) for result in results[phase])
+
+        noop_rate, kept_rate, rate = (median(phase, "rate") for phase in PHASES)
+        ratios = [d.rate / n.rate for d, n in zip(results["durable"], results["noop"], strict=True)]
+        rounds = f"median of {args.rounds} round(s)"
+        print(f"no-op handler:        {noop_rate:9.0f} req/s ({rounds})")
         print(
-            f"durable accept:       {rate:9.0f} events/s ({ok} in {elapsed:.1f}s, "
-            "WAL + synchronous=FULL, group commit)"
+            f"durable accept:       {rate:9.0f} events/s ({rounds}, WAL + synchronous=FULL, "
+            "group commit)"
         )
-        print(f"ratio durable/no-op:  {rate / noop_rate:9.2f} (target >= 0.8)")
-        kept_ok, kept_elapsed, _ = results["not_stored"]
-        kept_rate = kept_ok / kept_elapsed
+        print(
+            f"ratio durable/no-op:  {rate / noop_rate:9.2f} (target >= 0.8; rounds "
+            f"{min(ratios):.2f}-{max(ratios):.2f})"
+        )
         print(
             f"handler, not stored:  {kept_rate:9.0f} req/s (authenticated and validated, nothing "
             f"kept; {kept_rate / noop_rate:.2f} of no-op, durable is {rate / kept_rate:.2f} of it)"
         )
+        print(
+            "server per request:   "
+            + ", ".join(
+                f"{name} {median(phase, 'cpu_us'):.0f} us CPU / "
+                f"{median(phase, 'switches'):.1f} switches"
+                for name, phase in zip(("no-op", "not stored", "durable"), PHASES, strict=True)
+            )
+        )
+        latencies = [value for result in results["durable"] for value in result.latencies]
+        noop_lat = [value for result in results["noop"] for value in result.latencies]
         print(
             f"accept latency:       p50 {percentile(latencies, 0.5) * 1000:.2f} ms, "
             f"p99 {percentile(latencies, 0.99) * 1000:.2f} ms "
             f"(no-op p50 {percentile(noop_lat, 0.5) * 1000:.2f} ms, "
             f"p99 {percentile(noop_lat, 0.99) * 1000:.2f} ms)"
         )
-        forwarded, fwd_elapsed = bench_forward(inbox, ok + 200)
+        # The last round's inbox: its durable events plus the warm-up's.
+        forwarded, fwd_elapsed = bench_forward(inbox, results["durable"][-1].ok + 200)
         print(
             f"forwarded to stub:    {forwarded / fwd_elapsed:9.0f} events/s "
             f"({forwarded} in {fwd_elapsed:.1f}s, batch 200, one event per shipment per batch)"
