@@ -39,12 +39,10 @@ class LogisticsCustomerPortal(CustomerPortal):
             if count
             else shipments
         )
-        latest_labels = {}
-        for milestone in request.env["logistics.milestone"].search(
-            [("shipment_id", "in", page_shipments.ids), ("customer_visible", "=", True)],
-            order="event_time asc, id asc",
-        ):
-            latest_labels[milestone.shipment_id.id] = milestone.customer_label
+        latest_labels = {
+            shipment_id: milestone.customer_label
+            for shipment_id, milestone in page_shipments._get_latest_customer_milestones().items()
+        }
         values.update(
             shipments=page_shipments,
             latest_labels=latest_labels,

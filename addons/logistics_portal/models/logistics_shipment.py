@@ -64,13 +64,26 @@ class LogisticsShipment(models.Model):
         )
         # Only the milestone is marked, never the shipment: ingestion keeps
         # writing shipments, and two writers of one row would conflict.
-        latest = self.milestone_ids.filtered("customer_visible").sorted(
-            lambda m: (m.event_time, m.id)
-        )[-1:]
+        latest = self._get_latest_customer_milestones().get(self.id)
         if not (template and latest) or latest.customer_notified:
             return
         self._post_customer_message(template, latest)
         latest.sudo().customer_notified = True
+
+    def _get_latest_customer_milestones(self):
+        """{shipment id: its newest customer-visible milestone} (latest event time, then the
+        latest record), read with the current user's rights.
+
+        The one rule for "where is my shipment": the portal list shows this
+        milestone and the customer e-mail is about it, so both say the same.
+        """
+        latest = {}
+        for milestone in self.env["logistics.milestone"].search(
+            [("shipment_id", "in", self.ids), ("customer_visible", "=", True)],
+            order="event_time asc, id asc",
+        ):
+            latest[milestone.shipment_id.id] = milestone
+        return latest
 
     def _post_customer_message(self, template, milestone):
         self.ensure_one()

@@ -42,6 +42,19 @@ class TestPortal(LogisticsPortalCase):
         self.assertEqual(len(messages), 1)
         self.assertIn("Delivered", messages.body)
 
+    def test_portal_list_and_email_name_the_same_milestone(self):
+        with trap_jobs() as trap:
+            delivered = self._add_milestone(self.shipment_a, "delivered", EVENT_TIME)
+            # Arrives later, happened earlier: neither the portal nor the e-mail leads with it.
+            self._add_milestone(self.shipment_a, "picked_up", datetime(2026, 3, 1, 9, 0))
+            trap.perform_enqueued_jobs()
+        as_customer = self.shipment_a.with_user(self.portal_a)
+        self.assertEqual(
+            as_customer._get_latest_customer_milestones(), {self.shipment_a.id: delivered}
+        )
+        self.assertIn(delivered.customer_label, self._customer_messages().body)
+        self.assertTrue(delivered.customer_notified)
+
     def test_updates_arriving_together_become_one_mail_about_the_newest(self):
         with trap_jobs() as trap:
             self._add_milestone(self.shipment_a, "picked_up", datetime(2026, 3, 1, 9, 0))
