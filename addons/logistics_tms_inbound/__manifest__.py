@@ -3,7 +3,7 @@
     "name": "Logistics TMS Inbound",
     "summary": "TMS events become governed milestones, planning data, freight-charge "
     "decisions and an invoicing guard",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.0.1",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",

@@ -18,7 +18,7 @@ class LogisticsFreightCharge(models.Model):
         """
         self.ensure_one()
         currency = self.currency_id
-        variance = self.actual_amount - self.expected_amount
+        variance = self.variance
         if float_is_zero(variance, precision_rounding=currency.rounding):
             return True
         limits = self.env["logistics.carrier.tolerance"]._get_limits(
@@ -30,8 +30,10 @@ class LogisticsFreightCharge(models.Model):
             return False
         if float_is_zero(self.expected_amount, precision_rounding=currency.rounding):
             return False
-        percent = 100.0 * abs(variance) / abs(self.expected_amount)
-        return float_compare(percent, limits[f"percent_{side}"], precision_digits=6) <= 0
+        return (
+            float_compare(abs(self.variance_percent), limits[f"percent_{side}"], precision_digits=6)
+            <= 0
+        )
 
     def _reconcile(self):
         """Approve charges within tolerance; hold the others for a manager's decision."""
