@@ -206,16 +206,20 @@ class LogisticsEndpoint(models.Model):
                 channel_model.create({"name": code, "parent_id": parent.id})
 
     def _get_failure_assignee(self):
-        """Who is asked to act when an exchange with this endpoint fails for good.
+        """Who is asked to act when an exchange with this endpoint fails or needs review.
 
-        The endpoint's responsible, else an Integration Administrator (the
-        administrator account first), else the current user.
+        The endpoint's responsible while active, else an active Integration
+        Administrator of the endpoint's company (the administrator account
+        first), else the current user. Outbound failures and inbound reviews
+        both ask this, so one endpoint's problems land with one person.
         """
         self.ensure_one()
         if self.responsible_user_id.active:
             return self.responsible_user_id
         group = self.env.ref("logistics_integration.group_integration_admin")
-        admins = group.sudo().users.filtered(lambda u: u.active and not u.share)
+        admins = group.sudo().users.filtered(
+            lambda u: u.active and not u.share and self.company_id in u.company_ids
+        )
         admin = self.env.ref("base.user_admin", raise_if_not_found=False)
         if admin and admin in admins:
             return admin

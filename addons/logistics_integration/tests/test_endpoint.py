@@ -91,3 +91,18 @@ class TestEndpoint(LogisticsIntegrationCase):
         self.endpoint.active = False
         with self.assertRaisesRegex(UserError, "archived"):
             self.endpoint._assert_call_allowed()
+
+    def test_one_owner_per_endpoint_for_failures_and_reviews(self):
+        foreign = self._create_endpoint(company_id=self.other_company.id, code="foreign")
+        foreign_admin = self._create_user(
+            "foreign_admin", "logistics_integration.group_integration_admin", self.other_company
+        )
+        self.assertEqual(foreign._get_failure_assignee(), foreign_admin)
+
+        self.endpoint.responsible_user_id = self.integration_admin
+        self.assertEqual(self.endpoint._get_failure_assignee(), self.integration_admin)
+        self.integration_admin.active = False
+        fallback = self.endpoint._get_failure_assignee()
+        self.assertNotEqual(fallback, foreign_admin, "an admin of another company only")
+        self.assertTrue(fallback.active)
+        self.assertIn(self.company, fallback.company_ids)

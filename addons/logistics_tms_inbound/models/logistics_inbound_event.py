@@ -99,18 +99,11 @@ class LogisticsInboundEvent(models.Model):
         return action
 
     def _schedule_review(self, reason):
-        """Ask the endpoint's responsible (or an integration administrator) to look."""
-        admins = self.env.ref("logistics_integration.group_integration_admin").users
+        """Ask whoever owns the endpoint's problems (see ``_get_failure_assignee``) to look."""
         for event in self:
-            user = (
-                event.endpoint_id.responsible_user_id
-                or admins.filtered(
-                    lambda u, c=event.company_id: c in u.company_ids and not u.share
-                )[:1]
-            )
             event.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=_("Inbound event needs review"),
                 note=reason,
-                user_id=(user or self.env.user).id,
+                user_id=event.endpoint_id._get_failure_assignee().id,
             )
