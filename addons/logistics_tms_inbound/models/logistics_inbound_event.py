@@ -78,13 +78,11 @@ class LogisticsInboundEvent(models.Model):
         return True
 
     def _reprocess(self):
-        """Run waiting events through mapping and resolution again; return the answers."""
-        answers = []
+        """Run waiting events through mapping and resolution again."""
         ingest = self.env["logistics.ingest"].sudo()
         for endpoint in self.mapped("endpoint_id"):
             events = self.filtered(lambda e, ep=endpoint: e.endpoint_id == ep).sudo()
-            answers += ingest.with_company(endpoint.company_id)._reprocess_inbound(endpoint, events)
-        return answers
+            ingest.with_company(endpoint.company_id)._reprocess_inbound(endpoint, events)
 
     def _get_raw_event(self):
         self.ensure_one()

@@ -105,7 +105,9 @@ class LogisticsIngest(models.AbstractModel):
     def _ingest(self, endpoint, events):
         answers = [None] * len(events)
         logs = []
-        plans = self._prepare(endpoint, list(enumerate(events)), answers, logs)
+        plans, rejections = self._prepare(endpoint, list(enumerate(events)), logs)
+        for index, answer in rejections.items():
+            answers[index] = answer
         existing = set(
             self.env["logistics.inbound.event"]
             .search(
@@ -131,23 +133,30 @@ class LogisticsIngest(models.AbstractModel):
         return answers
 
     def _reprocess_inbound(self, endpoint, inbound_events):
-        """Apply stored events again (after a mapping or shipment was added)."""
-        answers, logs = [], []
-        plans = self._prepare(
-            endpoint, [(rec.id, rec._get_raw_event()) for rec in inbound_events], answers, logs
+        """Apply stored events again (after a mapping or shipment was added).
+
+        The outcome of each is on its record and in the integration log; an
+        event that no longer validates is logged as rejected and keeps waiting.
+        """
+        logs = []
+        plans, _rejections = self._prepare(
+            endpoint, [(rec.id, rec._get_raw_event()) for rec in inbound_events], logs
         )
         self.env["logistics.integration.log"]._record_exchanges(logs)
         records = {rec.id: rec for rec in inbound_events}
         for plan in plans:
             plan.record = records[plan.index]
         self._resolve(endpoint, plans)
-        return answers + [plan.answer for plan in self._apply_isolated(endpoint, plans)]
+        self._apply_isolated(endpoint, plans)
 
-    def _prepare(self, endpoint, indexed_events, answers, logs):
-        """Validate each event; answer (and log) the invalid ones, return plans for the others."""
+    def _prepare(self, endpoint, indexed_events, logs):
+        """Validate each ``(index, event)``; log the invalid ones.
+
+        Returns the plans of the valid events and ``{index: answer}`` of the others.
+        """
         scalar_paths, charge_paths = endpoint._get_inbound_profile()._get_paths()
         now = datetime.now(UTC)
-        plans = []
+        plans, rejections = [], {}
         for index, raw in indexed_events:
             if not isinstance(raw, dict):
                 reasons = ["event: must be a JSON object"]
@@ -163,11 +172,8 @@ class LogisticsIngest(models.AbstractModel):
                     continue
             answer, entry = self._rejection_entry(endpoint, raw, reasons)
             logs.append(entry)
-            if len(answers) > index and answers[index] is None:
-                answers[index] = answer
-            else:
-                answers.append(answer)
-        return plans
+            rejections[index] = answer
+        return plans, rejections
 
     def _resolve(self, endpoint, plans):
         """Find shipment, canonical event, carrier and currencies of every plan at once."""
