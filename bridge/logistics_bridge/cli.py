@@ -9,7 +9,13 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from .config import BridgeSettings, configure_logging, find_problems, load_settings
+from .config import (
+    BridgeSettings,
+    add_log_level_option,
+    configure_logging,
+    find_problems,
+    load_settings,
+)
 from .exceptions import BridgeError, ConfigError
 from .server import run_until_signalled
 from .service import build_service
@@ -32,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Receive TMS callbacks, keep them durably, forward them to Odoo.",
     )
     parser.add_argument("--config", help="TOML file (default: $LOGISTICS_BRIDGE_CONFIG)")
-    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING, ERROR")
+    add_log_level_option(parser)
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="run the HTTP server and the forwarder")
@@ -155,7 +161,7 @@ def _check_config(config_file: str | None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``logistics-bridge`` console script."""
     args = _parser().parse_args(argv)
-    configure_logging(str(args.log_level))
+    configure_logging(args.log_level)
     if args.command == "check-config":
         return _check_config(args.config)
     try:

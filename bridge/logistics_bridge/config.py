@@ -8,6 +8,7 @@ Secrets are ``SecretStr`` so that they never appear in ``repr`` or logs.
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 from pathlib import Path
@@ -180,9 +181,18 @@ def sqlite_path(url: str) -> str:
     return rest
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def add_log_level_option(parser: argparse.ArgumentParser) -> None:
+    """``--log-level``, the same on every command line; an unknown level is refused."""
+    parser.add_argument(
+        "--log-level", default="INFO", type=str.upper, choices=LOG_LEVELS, help="default INFO"
+    )
+
+
 def configure_logging(level: str) -> None:
-    """Standard logging to stderr at ``level`` (INFO, DEBUG...), one format for every command."""
+    """Standard logging to stderr at ``level`` (one of LOG_LEVELS), one format everywhere."""
     logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        level=getattr(logging, level), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

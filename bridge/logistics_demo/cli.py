@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import requests
-from logistics_bridge.config import configure_logging
+from logistics_bridge.config import add_log_level_option, configure_logging
 from logistics_bridge.store import open_inbox
 from logistics_tms_simulator.lifecycle import CALLBACKS_PER_ORDER
 
@@ -67,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--pace", type=float, default=0.3, help="seconds between the simulator's callbacks"
     )
-    parser.add_argument("--log-level", default="INFO")
+    add_log_level_option(parser)
     return parser
 
 
@@ -270,7 +270,7 @@ class Demo:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``logistics-demo`` console script."""
     args = _parser().parse_args(argv)
-    configure_logging(str(args.log_level))
+    configure_logging(args.log_level)
     demo = Demo(args)
     demo.workdir.mkdir(parents=True, exist_ok=True)
     stop = threading.Event()

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Sequence
 
 import waitress
-from logistics_bridge.config import configure_logging
+from logistics_bridge.config import add_log_level_option, configure_logging
 
 from .faults import Faults
 from .sender import CallbackSender
@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--pace", type=float, default=0.5, help="seconds between callbacks")
     parser.add_argument("--seed", type=int, help="random seed for repeatable runs")
     parser.add_argument("--currency", default="EUR", help="ISO code freight is billed in")
-    parser.add_argument("--log-level", default="INFO")
+    add_log_level_option(parser)
     for name, field in Faults.model_fields.items():
         flag = "--" + name.replace("_", "-")
         # argparse formats help with %: a literal one (as in "30%") must be doubled.
@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``logistics-tms-simulator`` console script."""
     args = _parser().parse_args(argv)
-    configure_logging(str(args.log_level))
+    configure_logging(args.log_level)
     if not args.secret:
         _logger.error("a signing secret is required: --secret or $TMS_SIMULATOR_SECRET")
         return 2

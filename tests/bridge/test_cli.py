@@ -223,3 +223,14 @@ def test_every_command_line_prints_its_help(module, capsys):
         command.main(["--help"])
     assert exit_info.value.code == 0
     assert "usage:" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "module", ["logistics_bridge.cli", "logistics_tms_simulator.cli", "logistics_demo.cli"]
+)
+def test_every_command_line_refuses_an_unknown_log_level(module, capsys):
+    command = __import__(module, fromlist=["main"])
+    with pytest.raises(SystemExit) as exit_info:
+        command.main(["--log-level", "LOUD"])
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'LOUD'" in capsys.readouterr().err
