@@ -25,7 +25,6 @@ import base64
 import http.client
 import json
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -43,13 +42,14 @@ sys.path.insert(0, str(ROOT / "bridge"))
 from logistics_bridge.config import ForwardSettings, OdooSettings  # noqa: E402
 from logistics_bridge.forwarder import Forwarder  # noqa: E402
 from logistics_bridge.odoo_client import OdooClient  # noqa: E402
+from logistics_bridge.server import LISTENING_LINE  # noqa: E402
 from logistics_bridge.store import SqliteInbox  # noqa: E402
 from logistics_demo.processes import ManagedProcess, ProcessFailed  # noqa: E402
 from logistics_tms_simulator.sender import signed_headers  # noqa: E402
+from procstat import context_switches, cpu_seconds  # noqa: E402
 from standardwebhooks.webhooks import Webhook  # noqa: E402
 
 SECRET = "whsec_" + base64.b64encode(b"benchmark-secret-0123456789").decode()
-LISTENING = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
 
 NOOP_SERVER = """
 import sys
@@ -127,7 +127,7 @@ def start_process(command: list[str], env: dict[str, str], log: Path) -> tuple[M
     process = ManagedProcess(log.stem, command, log, env)
     process.start()
     try:
-        return process, int(process.wait_output(LISTENING, 30).group(1))
+        return process, int(process.wait_output(LISTENING_LINE, 30).group(1))
     except ProcessFailed as exc:
         process.kill()
         raise SystemExit(f"server did not start: {exc}") from None
@@ -244,22 +244,6 @@ class PhaseResult:
         return self.ok / self.elapsed
 
 
-def server_cpu_seconds(pid: int) -> float:
-    """User plus system CPU of a process, all its threads included."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def context_switches(pid: int) -> int:
-    """Voluntary and involuntary context switches of every thread of a process."""
-    total = 0
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        with open(f"/proc/{pid}/task/{tid}/status") as status:
-            total += sum(int(line.split()[1]) for line in status if "ctxt_switches" in line)
-    return total
-
-
 def run_phase(
     command: list[str], env: dict[str, str], log: Path, args: argparse.Namespace, prepared: list
 ) -> PhaseResult:
@@ -267,9 +251,9 @@ def run_phase(
     process, port = start_process(command, env, log)
     try:
         drive(port, prepare_requests(200, 10, prefix=f"warmup-{log.stem}"), args.clients, 30)
-        cpu, switches = server_cpu_seconds(process.pid), context_switches(process.pid)
+        cpu, switches = cpu_seconds(process.pid), context_switches(process.pid)
         ok, elapsed, latencies = drive(port, prepared, args.clients, args.seconds)
-        cpu = server_cpu_seconds(process.pid) - cpu
+        cpu = cpu_seconds(process.pid) - cpu
         switches = context_switches(process.pid) - switches
     finally:
         process.stop(30)

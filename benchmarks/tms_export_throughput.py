@@ -27,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from logistics_demo.processes import free_port
+from procstat import group_cpu_seconds
 
 CAPACITY = 4
 ENDPOINT_CODE = "bench_tms"
@@ -211,26 +212,6 @@ def job_exec_ms(registry):
     with registry.cursor() as cr:
         cr.execute("SELECT avg(exec_time) * 1000 FROM queue_job WHERE state = 'done'")
         return cr.fetchone()[0] or 0.0
-
-
-def group_cpu_seconds(group_id):
-    """User + system CPU seconds of the live processes of a process group (Linux
-    /proc: the Odoo server with its workers, job runner and gevent process), or
-    None elsewhere."""
-    if not os.path.isdir("/proc"):
-        return None
-    ticks = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # the process ended meanwhile
-        if int(fields[2]) == group_id:
-            ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def wait_http(port, process, timeout=120):

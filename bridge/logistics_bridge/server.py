@@ -40,6 +40,8 @@ from .store import Inbox
 _logger = logging.getLogger(__name__)
 
 _EVENTS_PATH = re.compile(r"^/v1/tms/(?P<endpoint>[^/]+)/events/?$")
+# What ``serve`` logs once it accepts connections; whoever started it reads the port here.
+LISTENING_LINE = re.compile(r"listening on http://\S+:(\d+)")
 _JSON = [("Content-Type", "application/json")]
 StartResponse = Callable[..., Any]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 import threading
 import time
@@ -12,9 +11,8 @@ from pathlib import Path
 
 import requests
 from conftest import BRIDGE_SRC, SECRET_A, make_event, signed_headers
+from logistics_bridge.server import LISTENING_LINE
 from logistics_demo.processes import ManagedProcess, ProcessFailed
-
-LISTENING = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
 
 
 def start_serve(tmp_path: Path, odoo_url: str, log_name: str) -> tuple[ManagedProcess, str]:
@@ -36,7 +34,7 @@ def start_serve(tmp_path: Path, odoo_url: str, log_name: str) -> tuple[ManagedPr
     )
     process.start()
     try:
-        port = process.wait_output(LISTENING, 30).group(1)
+        port = process.wait_output(LISTENING_LINE, 30).group(1)
     except ProcessFailed:
         process.kill()
         raise
