@@ -64,7 +64,7 @@ api_key = "super-secret-api-key"
     for expected in (
         "inbox_url",
         "signature_tolerance_seconds",
-        "endpoints.acme[0]",
+        "endpoints.acme.auth.secrets[0]",
         "odoo.url",
         "odoo.db",
         "odoo.login",
