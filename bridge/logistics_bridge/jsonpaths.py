@@ -2,6 +2,8 @@
 
 Grammar: names separated by dots, each optionally followed by ``[n]`` (an index, negative
 counts from the end) or ``[*]`` (every element; only as the last step of a split path).
+When a document is split, paths are read from each element; a path starting with ``$.``
+is read from the whole document instead (e.g. a tracking code next to the list).
 A path is parsed once, when the configuration is loaded, so a typo is a configuration
 error naming the setting rather than a refusal of every request.
 """
@@ -33,15 +35,17 @@ class JsonPath:
 
     text: str
     steps: tuple[str | int, ...]
+    from_root: bool = False
 
     @property
     def splits(self) -> bool:
         """True when the path ends in ``[*]``."""
         return bool(self.steps) and self.steps[-1] == EVERY
 
-    def resolve(self, document: Any) -> Any:
-        """The value at this path, or ``MISSING``; a ``[*]`` step must be the last one."""
-        value = document
+    def resolve(self, element: Any, document: Any = MISSING) -> Any:
+        """The value at this path in ``element`` (in ``document`` for a ``$.`` path), or
+        ``MISSING``; a ``[*]`` step must be the last one."""
+        value = document if self.from_root and document is not MISSING else element
         for step in self.steps:
             if step == EVERY:
                 return value if isinstance(value, list) else MISSING
@@ -60,8 +64,9 @@ def parse_path(text: str, *, allow_split: bool = False) -> JsonPath:
     """Parse ``text``; raise ``ValueError`` saying what is wrong with it."""
     if not text or text.strip() != text:
         raise ValueError("a path is a non-empty dotted name such as result.tracking_code")
+    from_root = text.startswith("$.")
     steps: list[str | int] = []
-    for part in text.split("."):
+    for part in text.removeprefix("$.").split("."):
         match = _STEP.fullmatch(part)
         if not part or match is None or (not match.group("name") and not match.group("indexes")):
             raise ValueError(f"{part!r} in {text!r} is not a name, name[n] or name[*]")
@@ -75,4 +80,4 @@ def parse_path(text: str, *, allow_split: bool = False) -> JsonPath:
         raise ValueError(f"[*] selects several values; {text!r} must select one")
     if allow_split and steps[-1] != EVERY:
         raise ValueError(f"a split path ends in [*], e.g. events[*]; {text!r} does not")
-    return JsonPath(text, tuple(steps))
+    return JsonPath(text, tuple(steps), from_root)

@@ -3,7 +3,8 @@
 The event id comes from ``event_id_path`` (namespaced by endpoint in the inbox); when the
 document has none there, it is ``sha256:`` + SHA-256 of the endpoint and the raw body, so a
 redelivered body is still a duplicate. With ``split_path`` (ending in ``[*]``) every element
-of that list is its own event; the paths are then read from the element, and a fallback id
+of that list is its own event; the paths are then read from the element (a ``$.`` path from
+the whole document), and an id taken from the whole document (fallback or ``$.`` path)
 gets ``:<index>`` appended. The shipment key (per-shipment forwarding order) comes from
 ``shipment_key_path``; without one, every event of a document shares a document-level key
 (``document:<body hash>``), so the order still holds within the document.
@@ -23,11 +24,11 @@ from .raw import Decoded, RequestContext, raw_event
 MAX_KEY_LENGTH = 255
 
 
-def _scalar_at(path: JsonPath | None, element: Any, setting: str) -> str | None:
+def _scalar_at(path: JsonPath | None, element: Any, document: Any, setting: str) -> str | None:
     """The string at ``path`` in ``element``; None when absent; refused when not a scalar."""
     if path is None:
         return None
-    value = path.resolve(element)
+    value = path.resolve(element, document)
     if value is MISSING or value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, str | int):
@@ -82,9 +83,13 @@ class JsonDocumentDecoder:
         document_key = f"document:{digest}"
         events = []
         for index, element in enumerate(elements):
-            fallback = f"{digest}:{index}" if split else digest
-            event_id = _scalar_at(self._event_id, element, "event_id_path") or fallback
-            shipment_key = _scalar_at(self._shipment_key, element, "shipment_key_path")
+            event_id = _scalar_at(self._event_id, element, document, "event_id_path")
+            if event_id is None:
+                event_id = digest
+            if split and (event_id == digest or self._event_id.from_root):
+                # One id for the whole document: each element needs its own.
+                event_id = f"{event_id}:{index}"
+            shipment_key = _scalar_at(self._shipment_key, element, document, "shipment_key_path")
             events.append(
                 raw_event(
                     request,
