@@ -94,13 +94,15 @@ def _element(segment: list[str], position: int) -> str:
     return segment[position] if len(segment) > position else ""
 
 
-def _count(segment: list[str], position: int, actual: int, what: str) -> None:
+def _count(segment: list[str], position: int, actual: int, holder: str, unit: str) -> None:
     name = f"{segment[0]}{position:02d}"
     declared = _element(segment, position)
     if not declared.isdigit():
         raise X12EnvelopeInvalid(f"{name} is {declared!r}, not a count", fields=[name])
     if int(declared) != actual:
-        raise X12EnvelopeInvalid(f"{name} is {declared} but {what} {actual}", fields=[name])
+        raise X12EnvelopeInvalid(
+            f"{name} is {declared} but {holder} has {actual} {unit}", fields=[name]
+        )
 
 
 def _same_control(trailer: list[str], position: int, header: list[str], header_pos: int) -> None:
@@ -202,7 +204,7 @@ def _read_set(cursor: _Cursor) -> TransactionSet:
     body.append(se)
     if len(st) < 3:
         raise X12EnvelopeInvalid("ST: ST01 and ST02 are required", fields=["ST02"])
-    _count(se, 1, len(body), "the transaction set has")
+    _count(se, 1, len(body), "the transaction set", "segments")
     _same_control(se, 2, st, 2)
     return TransactionSet(body)
 
@@ -220,7 +222,7 @@ def _read_group(cursor: _Cursor) -> FunctionalGroup:
             f"GE: functional group {gs[6]!r} has no GE trailer ({found} found)", fields=["GE"]
         )
     ge = cursor.take()
-    _count(ge, 1, len(sets), "the group has transaction sets:")
+    _count(ge, 1, len(sets), "the group", "transaction sets")
     _same_control(ge, 2, gs, 6)
     seen: set[str] = set()
     for transaction in sets:
@@ -257,7 +259,7 @@ def parse_interchange(data: bytes | str) -> Interchange:
     iea = cursor.take()
     if cursor.peek() is not None:
         raise X12Malformed(f"{cursor.peek()}: segments after IEA", fields=["IEA"])
-    _count(iea, 1, len(groups), "the interchange has functional groups:")
+    _count(iea, 1, len(groups), "the interchange", "functional groups")
     _same_control(iea, 2, isa, 13)
     if not groups:
         raise X12EnvelopeInvalid("GS: the interchange holds no functional group", fields=["GS"])
