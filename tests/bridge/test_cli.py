@@ -16,14 +16,6 @@ from logistics_bridge.cli import main
 from logistics_bridge.store import Outcome, open_inbox
 
 
-@pytest.fixture
-def clean_env(monkeypatch):
-    for name in list(os.environ):
-        if name.startswith("LOGISTICS_BRIDGE_"):
-            monkeypatch.delenv(name)
-    return monkeypatch
-
-
 def write_config(tmp_path, text: str):
     path = tmp_path / "bridge.toml"
     path.write_text(text)
