@@ -266,31 +266,21 @@ def parse_interchange(data: bytes | str) -> Interchange:
     return Interchange(isa, delimiters, groups)
 
 
+def _require(name: str, actual: str, expected: str) -> None:
+    if actual != expected:
+        raise X12Unsupported(f"{name} is {actual} but only {expected} is accepted", fields=[name])
+
+
 def require_version(
     interchange: Interchange, *, functional_id: str, version: str, set_code: str
 ) -> None:
     """Refuse any group or set other than ``functional_id``/``version``/``set_code``."""
-    isa_version = version[:5]
-    if interchange.isa[12] != isa_version:
-        raise X12Unsupported(
-            f"ISA12 is {interchange.isa[12]} but only {isa_version} is accepted", fields=["ISA12"]
-        )
+    _require("ISA12", interchange.isa[12], version[:5])
     for group in interchange.groups:
-        if group.functional_id != functional_id:
-            raise X12Unsupported(
-                f"GS01 is {group.functional_id} but only {functional_id} groups are accepted",
-                fields=["GS01"],
-            )
-        if group.gs[8] != version:
-            raise X12Unsupported(
-                f"GS08 is {group.gs[8]} but only {version} is accepted", fields=["GS08"]
-            )
+        _require("GS01", group.functional_id, functional_id)
+        _require("GS08", group.gs[8], version)
         for transaction in group.sets:
-            if transaction.code != set_code:
-                raise X12Unsupported(
-                    f"ST01 is {transaction.code} but only {set_code} is accepted",
-                    fields=["ST01"],
-                )
+            _require("ST01", transaction.code, set_code)
 
 
 def functional_acknowledgement(interchange: Interchange, control_number: int, now: datetime) -> str:

@@ -125,13 +125,19 @@ legacy = ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]
     assert "configuration OK" in capsys.readouterr().out
 
 
-def test_check_config_refuses_endpoints_without_authentication(tmp_path, clean_env, capsys):
-    endpoints = """
+UNAUTHENTICATED = """
 [endpoints.open]
 format = "json"
 [endpoints.empty]
 format = "json"
 auth = { scheme = "token", secrets = [] }
+"""
+
+
+def test_check_config_refuses_endpoints_without_authentication(tmp_path, clean_env, capsys):
+    endpoints = (
+        UNAUTHENTICATED
+        + """
 [endpoints.typo]
 format = "json"
 event_id_path = "events[*].id"
@@ -140,6 +146,7 @@ auth = { scheme = "hmac", secrets = ["hunter2-secret"], encoding = "base32" }
 split_path = "events[*]"
 auth = { scheme = "basic", secrets = ["no-colon-hunter2"] }
 """
+    )
     assert main(["--config", write_config(tmp_path, endpoints), "check-config"]) == 1
     out = capsys.readouterr().out
     for expected in (
@@ -151,14 +158,7 @@ auth = { scheme = "basic", secrets = ["no-colon-hunter2"] }
         assert expected in out
     assert "hunter2" not in out
     # The model errors come first; once they are fixed, the semantic ones:
-    fixed = """
-[endpoints.open]
-format = "json"
-[endpoints.empty]
-format = "json"
-auth = { scheme = "token", secrets = [] }
-"""
-    assert main(["--config", write_config(tmp_path, fixed), "check-config"]) == 1
+    assert main(["--config", write_config(tmp_path, UNAUTHENTICATED), "check-config"]) == 1
     out = capsys.readouterr().out
     assert "endpoints.open.auth: missing; an endpoint without authentication is refused" in out
     assert "endpoints.empty.auth.secrets: empty; every request would be refused" in out
