@@ -44,12 +44,8 @@ def build_routes(
 
 def request_headers(environ: Mapping[str, Any]) -> dict[str, str]:
     """The request's headers from a WSGI environ, by lower-case name (``x-hmac-signature``)."""
-    headers = {
+    return {
         key[5:].replace("_", "-").lower(): value
         for key, value in environ.items()
         if key.startswith("HTTP_") and isinstance(value, str)
     }
-    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-        if environ.get(key):
-            headers[key.replace("_", "-").lower()] = environ[key]
-    return headers

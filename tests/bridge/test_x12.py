@@ -13,12 +13,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import requests
 from conftest import RunningBridge, bridge_settings, start_bridge
-from logistics_bridge.x12 import parse_interchange
+from logistics_bridge.x12 import functional_acknowledgement, parse_interchange
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TWO_SHIPMENTS = (FIXTURES / "x12_214_two_shipments.edi").read_text()
@@ -195,3 +196,25 @@ def test_x12_needs_an_x12_content_type(edi_bridge):
     answer = post_edi(edi_bridge, TWO_SHIPMENTS, content_type="application/json")
     assert answer.status_code == 415
     assert answer.json()["message"] == "Content-Type must be application/edi-x12 or text/plain"
+
+
+def test_997_answers_every_group():
+    second_group = "GS*QM*ABCD*ACMELOGISTICS*20260501*1016*906*X*004010~\n" + "".join(
+        line.replace("0001", "0003") + "~\n"
+        for line in ("ST*214*0001", "B10*PRO8850*SHP-0050*ABCD", "SE*3*0001")
+    )
+    text = TWO_SHIPMENTS.replace("IEA*1*", second_group + "GE*1*906~\nIEA*2*")
+    interchange = parse_interchange(text)
+    answer = functional_acknowledgement(interchange, 7, datetime(2026, 5, 1, 10, 20, tzinfo=UTC))
+    ack = parse_interchange(answer)
+    assert ack.isa[9:11] == ["260501", "1020"]
+    assert [ack.control_number, ack.groups[0].control_number] == ["000000007", "7"]
+    sets = ack.groups[0].sets
+    assert [transaction.control_number for transaction in sets] == ["0001", "0002"]
+    assert sets[1].segments[1:] == [
+        ["AK1", "QM", "906"],
+        ["AK2", "214", "0003"],
+        ["AK5", "A"],
+        ["AK9", "A", "1", "1", "1"],
+        ["SE", "6", "0002"],
+    ]
