@@ -19,7 +19,7 @@ class LogisticsInboundCase(LogisticsShipmentCase):
         cls.bridge_user = new_test_user(
             cls.env,
             login="lgx_bridge",
-            groups="logistics_tms_inbound.group_logistics_bridge",
+            groups="logistics_inbound.group_logistics_bridge",
             company_id=cls.company.id,
             company_ids=[(6, 0, [cls.company.id])],
         )
