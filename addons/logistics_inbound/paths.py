@@ -165,7 +165,11 @@ def _set(target, loc, value):
 
 
 def _present(value):
-    return value is not MISSING and value is not None and value != ""
+    return value is not MISSING and value is not None
+
+
+def _filled(value):
+    return _present(value) and value != ""
 
 
 def element_hash(element):
@@ -240,16 +244,23 @@ def _extract_one(raw, spec, item):
 
 
 def _combine(name, values, spec):
-    """The value of a canonical field from its source's ``[(path, value)]``."""
+    """The value of a canonical field from its source's ``[(path, value)]``.
+
+    One path gives its value as is (the contract judges it); several give the
+    joined location, the X12 time, or the first value present.
+    """
     time_format = spec.time_formats.get(name) if name in TIME_FIELDS else None
     if time_format == times.X12:
-        present = [value for _path, value in values if _present(value)]
+        present = [value for _path, value in values if _filled(value)]
         return times.to_iso(time_format, present, spec.local_timezone) if present else None
-    if name == "location":
-        parts = [str(value).strip() for _path, value in values if _present(value)]
-        return LOCATION_SEPARATOR.join(part for part in parts if part) or None
-    value = next((value for _path, value in values if _present(value)), None)
-    if value is not None and time_format:
+    if len(values) == 1:
+        value = values[0][1]
+    elif name == "location":
+        parts = [str(value).strip() for _path, value in values if _filled(value)]
+        value = LOCATION_SEPARATOR.join(part for part in parts if part) or None
+    else:
+        value = next((value for _path, value in values if _filled(value)), None)
+    if _present(value) and time_format:
         return times.to_iso(time_format, [value], spec.local_timezone)
     return value
 

@@ -191,10 +191,10 @@ class LogisticsInboundProfile(models.Model):
         except ValueError as exc:
             raise ValidationError(
                 _(
-                    "%(field)s: %(source)r is not a path like payload.status.code, "
+                    "%(field)s: %(text)r is not a path like payload.status.code, "
                     "paths separated by commas, or a constant like =status.",
                     field=self._fields[f"path_{name}"].string,
-                    source=text,
+                    text=text,
                 )
             ) from exc
 
