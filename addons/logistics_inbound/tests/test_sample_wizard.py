@@ -1,0 +1,66 @@
+import json
+
+from odoo.exceptions import UserError
+
+from .common import LogisticsInboundSourceCase
+from .samples import EASYPOST_TRACKER_UPDATED, X12_214_INTERCHANGE
+
+
+class TestSampleWizard(LogisticsInboundSourceCase):
+    def _counts(self):
+        return [
+            self.env[model].search_count([])
+            for model in ("logistics.inbound.event", "logistics.milestone", "logistics.integration.log")
+        ]
+
+    def _try(self, xmlid, sample, endpoint=None):
+        profile = self.env.ref(f"logistics_inbound.{xmlid}")
+        action = profile.with_user(self.integration_admin).action_try_sample()
+        self.assertEqual(action["res_model"], "logistics.inbound.sample")
+        wizard = (
+            self.env["logistics.inbound.sample"]
+            .with_user(self.integration_admin)
+            .with_context(**action["context"])
+            .create({"sample": sample, "endpoint_id": endpoint.id if endpoint else False})
+        )
+        wizard.action_try()
+        return wizard.line_ids
+
+    def test_json_sample_shows_events_and_reviews_without_storing(self):
+        shipment = self._shipment_with_tracking("EZ4000000004")
+        before = self._counts()
+        lines = self._try("inbound_profile_easypost", json.dumps(EASYPOST_TRACKER_UPDATED))
+        self.assertEqual(self._counts(), before, "trying a sample stores nothing")
+        self.assertEqual(lines.mapped("outcome"), ["processed", "processed"])
+        self.assertEqual(lines.mapped("shipment_id"), shipment)
+        self.assertEqual(
+            lines.mapped("canonical_event_id.code"), ["shipment_planned", "in_transit"]
+        )
+        self.assertEqual(lines[1].location, "SOUTH SAN FRANCISCO, CA, US")
+        self.assertFalse(shipment.milestone_ids)
+
+    def test_x12_text_sample_and_what_would_wait(self):
+        lines = self._try("inbound_profile_x12_214", X12_214_INTERCHANGE)
+        self.assertEqual(lines.mapped("status_code"), ["AF", "X6"])
+        self.assertEqual(set(lines.mapped("outcome")), {"needs_review"})
+        self.assertIn("no shipment 'PRO123456'", lines[0].reason)
+        self.assertEqual(lines[0].event_time, self._utc(2026, 3, 2, 13, 0))
+
+    def test_rejections_and_already_received_events(self):
+        shipment = self._shipment_with_tracking("EZ4000000004")
+        endpoint = self._carrier_endpoint(self.env.ref("logistics_inbound.inbound_profile_easypost"))
+        self._ingest(endpoint, self._raw(EASYPOST_TRACKER_UPDATED))
+        lines = self._try("inbound_profile_easypost", json.dumps(EASYPOST_TRACKER_UPDATED), endpoint)
+        self.assertEqual(lines.mapped("outcome"), ["duplicate", "duplicate"])
+        self.assertEqual(lines.mapped("shipment_id"), shipment)
+        broken = json.loads(json.dumps(EASYPOST_TRACKER_UPDATED))
+        broken["result"]["tracking_details"][0]["datetime"] = "2014-08-21 14:24"
+        lines = self._try("inbound_profile_easypost", json.dumps(broken), endpoint)
+        self.assertEqual(lines[0].outcome, "rejected")
+        self.assertIn("document.result.tracking_details[0].datetime", lines[0].reason)
+
+    def test_unreadable_sample_is_explained(self):
+        with self.assertRaisesRegex(UserError, "neither X12 nor JSON"):
+            self._try("inbound_profile_easypost", "tracking: EZ4000000004")
+        with self.assertRaisesRegex(UserError, "X12: .*SE"):
+            self._try("inbound_profile_x12_214", X12_214_INTERCHANGE.split("SE*")[0])
