@@ -53,10 +53,14 @@ def pre_init_hook(env):
     patterns = _moved_name_patterns()
     cr.execute(
         """
-        UPDATE ir_model_data
+        UPDATE ir_model_data old
            SET module = 'logistics_inbound'
-         WHERE module = %s
-           AND (name LIKE ANY(%s) OR name = ANY(%s))
+         WHERE old.module = %s
+           AND (old.name LIKE ANY(%s) OR old.name = ANY(%s))
+           AND NOT EXISTS (
+                SELECT 1 FROM ir_model_data new
+                 WHERE new.module = 'logistics_inbound' AND new.name = old.name
+           )
         """,
         (OLD_MODULE, patterns, list(MOVED_RECORDS)),
     )
