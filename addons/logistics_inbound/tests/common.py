@@ -90,8 +90,11 @@ class LogisticsInboundSourceCase(LogisticsShipmentCase):
     def _x12_events(cls, text):
         """The events the bridge forwards for an X12 interchange: one per ST."""
         return [
-            cls._raw(document, "x12-214", event_id=f"x12-{document['isa']['control']}-"
-                     f"{document['st_control']}")
+            cls._raw(
+                document,
+                "x12-214",
+                event_id=f"x12-{document['isa']['control']}-{document['st_control']}",
+            )
             for document in x12.parse_interchange(text)
         ]
 

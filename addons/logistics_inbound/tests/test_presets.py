@@ -30,8 +30,12 @@ class TestPresets(LogisticsInboundSourceCase):
             self._timeline(shipment),
             [
                 ("shipment_planned", "pre_transit", False, self._utc(2014, 8, 21, 14, 24)),
-                ("in_transit", "in_transit", "SOUTH SAN FRANCISCO, CA, US",
-                 self._utc(2014, 8, 21, 14, 48)),
+                (
+                    "in_transit",
+                    "in_transit",
+                    "SOUTH SAN FRANCISCO, CA, US",
+                    self._utc(2014, 8, 21, 14, 48),
+                ),
             ],
         )
         self.assertTrue(shipment.milestone_ids[0].external_event_id.startswith("trk_Txyy1vaM#"))
@@ -90,8 +94,12 @@ class TestPresets(LogisticsInboundSourceCase):
             self._timeline(shipment),
             [
                 ("in_transit", "InTransit", "Louisville, KY, USA", self._utc(2026, 3, 3, 3, 15)),
-                ("out_for_delivery", "OutForDelivery", "Atlanta, GA, USA",
-                 self._utc(2026, 3, 3, 12, 40)),
+                (
+                    "out_for_delivery",
+                    "OutForDelivery",
+                    "Atlanta, GA, USA",
+                    self._utc(2026, 3, 3, 12, 40),
+                ),
             ],
         )
         self.assertEqual(shipment.state, "out_for_delivery")

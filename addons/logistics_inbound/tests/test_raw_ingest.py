@@ -30,7 +30,9 @@ class TestRawIngest(LogisticsInboundSourceCase):
             )
         )
         [answer] = self._ingest(self.carrier, raw)
-        self.assertEqual(answer, {"event_id": raw["event_id"], "result": "processed", "reason": None})
+        self.assertEqual(
+            answer, {"event_id": raw["event_id"], "result": "processed", "reason": None}
+        )
         milestones = self.shipment.milestone_ids.sorted("event_time")
         self.assertEqual(milestones.event_type_id.mapped("code"), ["picked_up", "in_transit"])
         self.assertEqual(milestones.mapped("location"), ["Lyon, FR", "Paris, FR"])
@@ -45,7 +47,9 @@ class TestRawIngest(LogisticsInboundSourceCase):
         first = {"code": "picked", "at": 1772438400, "city": "Lyon", "country": "FR"}
         self._ingest(self.carrier, self._raw(self._document(first)))
         grown = self._raw(
-            self._document(first, {"code": "moving", "at": 1772452800, "city": "Paris", "country": "FR"})
+            self._document(
+                first, {"code": "moving", "at": 1772452800, "city": "Paris", "country": "FR"}
+            )
         )
         [answer] = self._ingest(self.carrier, grown)
         self.assertEqual(answer["result"], "processed")
@@ -89,8 +93,13 @@ class TestRawIngest(LogisticsInboundSourceCase):
         self.assertEqual(len(log), 1)
 
     def test_event_in_the_wrong_format_is_rejected(self):
-        envelope = {"event_id": "e1", "event_type": "status", "shipment_reference": "x",
-                    "occurred_at": "2026-03-02T08:00:00+00:00", "payload": {"status_code": "picked"}}
+        envelope = {
+            "event_id": "e1",
+            "event_type": "status",
+            "shipment_reference": "x",
+            "occurred_at": "2026-03-02T08:00:00+00:00",
+            "payload": {"status_code": "picked"},
+        }
         [answer] = self._ingest(self.carrier, envelope)
         self.assertEqual(answer["result"], "rejected")
         self.assertIn("format: the inbound profile", answer["reason"])
@@ -108,8 +117,12 @@ class TestRawIngest(LogisticsInboundSourceCase):
 
     def test_inbox_names_the_exchange_when_the_catalogue_has_it(self):
         interface = self.env["logistics.interface"].create(
-            {"name": "Carrier tracking", "endpoint_id": self.carrier.id, "direction": "inbound",
-             "schema_name": "json"}
+            {
+                "name": "Carrier tracking",
+                "endpoint_id": self.carrier.id,
+                "direction": "inbound",
+                "schema_name": "json",
+            }
         )
         self._ingest(self.carrier, self._raw(self._document({"code": "picked", "at": 1772438400})))
         inbox = self.env["logistics.inbound.event"].search([("endpoint_id", "=", self.carrier.id)])

@@ -10,7 +10,11 @@ class TestSampleWizard(LogisticsInboundSourceCase):
     def _counts(self):
         return [
             self.env[model].search_count([])
-            for model in ("logistics.inbound.event", "logistics.milestone", "logistics.integration.log")
+            for model in (
+                "logistics.inbound.event",
+                "logistics.milestone",
+                "logistics.integration.log",
+            )
         ]
 
     def _try(self, xmlid, sample, endpoint=None):
@@ -48,9 +52,13 @@ class TestSampleWizard(LogisticsInboundSourceCase):
 
     def test_rejections_and_already_received_events(self):
         shipment = self._shipment_with_tracking("EZ4000000004")
-        endpoint = self._carrier_endpoint(self.env.ref("logistics_inbound.inbound_profile_easypost"))
+        endpoint = self._carrier_endpoint(
+            self.env.ref("logistics_inbound.inbound_profile_easypost")
+        )
         self._ingest(endpoint, self._raw(EASYPOST_TRACKER_UPDATED))
-        lines = self._try("inbound_profile_easypost", json.dumps(EASYPOST_TRACKER_UPDATED), endpoint)
+        lines = self._try(
+            "inbound_profile_easypost", json.dumps(EASYPOST_TRACKER_UPDATED), endpoint
+        )
         self.assertEqual(lines.mapped("outcome"), ["duplicate", "duplicate"])
         self.assertEqual(lines.mapped("shipment_id"), shipment)
         broken = json.loads(json.dumps(EASYPOST_TRACKER_UPDATED))

@@ -8,12 +8,20 @@ from ..paths import Spec, extract_events, parse_source
 
 class TestTimes(BaseCase):
     def test_iso8601_is_passed_on_for_the_contract_to_judge(self):
-        self.assertEqual(times.to_iso(times.ISO8601, ["2026-03-02T08:00:00+01:00"]), "2026-03-02T08:00:00+01:00")
+        self.assertEqual(
+            times.to_iso(times.ISO8601, ["2026-03-02T08:00:00+01:00"]), "2026-03-02T08:00:00+01:00"
+        )
 
     def test_epoch_seconds_and_milliseconds(self):
-        self.assertEqual(times.to_iso(times.EPOCH_SECONDS, [1772438400]), "2026-03-02T08:00:00+00:00")
-        self.assertEqual(times.to_iso(times.EPOCH_SECONDS, ["1772438400.5"]), "2026-03-02T08:00:00.500000+00:00")
-        self.assertEqual(times.to_iso(times.EPOCH_MILLISECONDS, [1772438400000]), "2026-03-02T08:00:00+00:00")
+        self.assertEqual(
+            times.to_iso(times.EPOCH_SECONDS, [1772438400]), "2026-03-02T08:00:00+00:00"
+        )
+        self.assertEqual(
+            times.to_iso(times.EPOCH_SECONDS, ["1772438400.5"]), "2026-03-02T08:00:00.500000+00:00"
+        )
+        self.assertEqual(
+            times.to_iso(times.EPOCH_MILLISECONDS, [1772438400000]), "2026-03-02T08:00:00+00:00"
+        )
         for bad in ("soon", True, 10**20):
             with self.subTest(bad), self.assertRaises(ValueError):
                 times.to_iso(times.EPOCH_SECONDS, [bad])
@@ -66,10 +74,15 @@ class TestTimes(BaseCase):
             time_formats={"event_time": times.X12, "eta": times.EPOCH_MILLISECONDS},
             raw_document=True,
         )
-        raw = {"event_id": "e1", "document": {"d": "20260302", "t": "0830", "z": "CT", "eta": 1772524800000}}
+        raw = {
+            "event_id": "e1",
+            "document": {"d": "20260302", "t": "0830", "z": "CT", "eta": 1772524800000},
+        }
         [item] = extract_events(raw, spec)
         self.assertEqual(item.data["payload"]["event_time"], "2026-03-02T14:30:00+00:00")
         self.assertEqual(item.data["payload"]["eta"], "2026-03-03T08:00:00+00:00")
         raw["document"]["z"] = "XX"
         [item] = extract_events(raw, spec)
-        self.assertEqual(item.errors, [(("payload", "event_time"), "X12 time code 'XX' is not known")])
+        self.assertEqual(
+            item.errors, [(("payload", "event_time"), "X12 time code 'XX' is not known")]
+        )

@@ -88,7 +88,9 @@ class LogisticsInboundSample(models.TransientModel):
             try:
                 value = json.loads(text)
             except ValueError as exc:
-                raise UserError(_("The sample is neither X12 nor JSON: %(error)s", error=exc)) from exc
+                raise UserError(
+                    _("The sample is neither X12 nor JSON: %(error)s", error=exc)
+                ) from exc
             if document_format == "tms-event":
                 return value if isinstance(value, list) else [value]
             documents = [value]
@@ -122,7 +124,12 @@ class LogisticsInboundSample(models.TransientModel):
                 .mapped("external_event_id")
             )
         lines = [
-            {"sequence": index, "event_id": answer.get("item"), "outcome": "rejected", "reason": answer["reason"]}
+            {
+                "sequence": index,
+                "event_id": answer.get("item"),
+                "outcome": "rejected",
+                "reason": answer["reason"],
+            }
             for index, answer in rejections
         ]
         for plan in plans:
