@@ -98,7 +98,7 @@ class LogisticsInboundSourceCase(LogisticsShipmentCase):
             for document in x12.parse_interchange(text)
         ]
 
-    def _ingest(self, endpoint, *events):
+    def _ingest_into(self, endpoint, *events):
         ingest = self.env["logistics.ingest"].with_user(self.bridge_user)
         return ingest.ingest_events(endpoint.code, list(events))
 

@@ -18,7 +18,7 @@ class TestMatching(LogisticsInboundSourceCase):
         self._map(profile, "moving", "in_transit")
         endpoint = self._carrier_endpoint(profile)
         document = {"ref": key, "status": "moving", "at": "2026-03-02T08:00:00+00:00"}
-        [answer] = self._ingest(endpoint, self._raw(document))
+        [answer] = self._ingest_into(endpoint, self._raw(document))
         inbox = self.env["logistics.inbound.event"].search([("endpoint_id", "=", endpoint.id)])
         return answer, inbox.shipment_id
 

@@ -24,7 +24,7 @@ class TestPresets(LogisticsInboundSourceCase):
         shipment = self._shipment_with_tracking("EZ4000000004")
         endpoint = self._preset_endpoint("inbound_profile_easypost")
         raw = self._raw(EASYPOST_TRACKER_UPDATED, event_id="evt_qatAiJDM")
-        [answer] = self._ingest(endpoint, raw)
+        [answer] = self._ingest_into(endpoint, raw)
         self.assertEqual(answer["result"], "processed", answer)
         self.assertEqual(
             self._timeline(shipment),
@@ -40,7 +40,9 @@ class TestPresets(LogisticsInboundSourceCase):
         )
         self.assertTrue(shipment.milestone_ids[0].external_event_id.startswith("trk_Txyy1vaM#"))
         # EasyPost sends the whole tracker again with every update: nothing new.
-        [answer] = self._ingest(endpoint, self._raw(EASYPOST_TRACKER_UPDATED, event_id="evt_next"))
+        [answer] = self._ingest_into(
+            endpoint, self._raw(EASYPOST_TRACKER_UPDATED, event_id="evt_next")
+        )
         self.assertEqual(answer["result"], "duplicate")
 
     def test_shippo_track_updated(self):
@@ -48,7 +50,7 @@ class TestPresets(LogisticsInboundSourceCase):
         docs/models/components/webhookpayloadtrack.md."""
         shipment = self._shipment_with_tracking("9205590164917312751089")
         endpoint = self._preset_endpoint("inbound_profile_shippo")
-        [answer] = self._ingest(endpoint, self._raw(SHIPPO_TRACK_UPDATED))
+        [answer] = self._ingest_into(endpoint, self._raw(SHIPPO_TRACK_UPDATED))
         self.assertEqual(answer["result"], "processed", answer)
         self.assertEqual(
             self._timeline(shipment),
@@ -78,7 +80,7 @@ class TestPresets(LogisticsInboundSourceCase):
                 ],
             },
         }
-        [answer] = self._ingest(endpoint, self._raw(document))
+        [answer] = self._ingest_into(endpoint, self._raw(document))
         self.assertEqual(answer["result"], "processed", answer)
         self.assertEqual(shipment.state, "exception")
         self.assertTrue(shipment.milestone_ids.action_required)
@@ -88,7 +90,7 @@ class TestPresets(LogisticsInboundSourceCase):
         webhook-specifications (see samples.py)."""
         shipment = self._shipment_with_tracking("1Z9999W99999999999")
         endpoint = self._preset_endpoint("inbound_profile_aftership")
-        [answer] = self._ingest(endpoint, self._raw(AFTERSHIP_TRACKING_UPDATE))
+        [answer] = self._ingest_into(endpoint, self._raw(AFTERSHIP_TRACKING_UPDATE))
         self.assertEqual(answer["result"], "processed", answer)
         self.assertEqual(
             self._timeline(shipment),
@@ -109,7 +111,7 @@ class TestPresets(LogisticsInboundSourceCase):
         shipment = self._shipment_with_tracking("PRO123456")
         endpoint = self._preset_endpoint("inbound_profile_x12_214")
         events = self._x12_events(X12_214_INTERCHANGE)
-        [answer] = self._ingest(endpoint, *events)
+        [answer] = self._ingest_into(endpoint, *events)
         self.assertEqual(answer["result"], "processed", answer)
         self.assertEqual(
             self._timeline(shipment),
@@ -122,5 +124,5 @@ class TestPresets(LogisticsInboundSourceCase):
         inbox = self.env["logistics.inbound.event"].search([("endpoint_id", "=", endpoint.id)])
         self.assertEqual(set(inbox.mapped("document_format")), {"x12-214"})
         # The same interchange imported again changes nothing.
-        [answer] = self._ingest(endpoint, *self._x12_events(X12_214_INTERCHANGE))
+        [answer] = self._ingest_into(endpoint, *self._x12_events(X12_214_INTERCHANGE))
         self.assertEqual(answer["result"], "duplicate")

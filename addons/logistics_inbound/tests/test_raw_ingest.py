@@ -29,7 +29,7 @@ class TestRawIngest(LogisticsInboundSourceCase):
                 {"code": "moving", "at": 1772452800, "city": "Paris", "country": "FR"},
             )
         )
-        [answer] = self._ingest(self.carrier, raw)
+        [answer] = self._ingest_into(self.carrier, raw)
         self.assertEqual(
             answer, {"event_id": raw["event_id"], "result": "processed", "reason": None}
         )
@@ -45,16 +45,16 @@ class TestRawIngest(LogisticsInboundSourceCase):
 
     def test_redelivered_and_grown_document_adds_only_the_new_update(self):
         first = {"code": "picked", "at": 1772438400, "city": "Lyon", "country": "FR"}
-        self._ingest(self.carrier, self._raw(self._document(first)))
+        self._ingest_into(self.carrier, self._raw(self._document(first)))
         grown = self._raw(
             self._document(
                 first, {"code": "moving", "at": 1772452800, "city": "Paris", "country": "FR"}
             )
         )
-        [answer] = self._ingest(self.carrier, grown)
+        [answer] = self._ingest_into(self.carrier, grown)
         self.assertEqual(answer["result"], "processed")
         self.assertEqual(len(self.shipment.milestone_ids), 2)
-        [answer] = self._ingest(self.carrier, dict(grown, event_id="bridge-again"))
+        [answer] = self._ingest_into(self.carrier, dict(grown, event_id="bridge-again"))
         self.assertEqual(answer["result"], "duplicate")
         self.assertEqual(len(self.shipment.milestone_ids), 2)
 
@@ -65,7 +65,7 @@ class TestRawIngest(LogisticsInboundSourceCase):
                 {"code": "weird", "at": 1772452800},
             )
         )
-        [answer] = self._ingest(self.carrier, raw)
+        [answer] = self._ingest_into(self.carrier, raw)
         self.assertEqual(answer["result"], "needs_review")
         self.assertIn("no mapping for code 'weird'", answer["reason"])
         self.assertIn("doc-1#", answer["reason"])
@@ -83,7 +83,7 @@ class TestRawIngest(LogisticsInboundSourceCase):
 
     def test_bad_time_is_rejected_naming_the_source_path(self):
         raw = self._raw(self._document({"code": "picked", "at": "yesterday"}))
-        [answer] = self._ingest(self.carrier, raw)
+        [answer] = self._ingest_into(self.carrier, raw)
         self.assertEqual(answer["result"], "rejected")
         self.assertIn("document.updates[0].at: 'yesterday' is not an epoch time", answer["reason"])
         self.assertFalse(self.shipment.milestone_ids)
@@ -100,7 +100,7 @@ class TestRawIngest(LogisticsInboundSourceCase):
             "occurred_at": "2026-03-02T08:00:00+00:00",
             "payload": {"status_code": "picked"},
         }
-        [answer] = self._ingest(self.carrier, envelope)
+        [answer] = self._ingest_into(self.carrier, envelope)
         self.assertEqual(answer["result"], "rejected")
         self.assertIn("format: the inbound profile", answer["reason"])
         self.assertIn("reads 'json', this event is 'tms-event'", answer["reason"])
@@ -124,7 +124,9 @@ class TestRawIngest(LogisticsInboundSourceCase):
                 "schema_name": "json",
             }
         )
-        self._ingest(self.carrier, self._raw(self._document({"code": "picked", "at": 1772438400})))
+        self._ingest_into(
+            self.carrier, self._raw(self._document({"code": "picked", "at": 1772438400}))
+        )
         inbox = self.env["logistics.inbound.event"].search([("endpoint_id", "=", self.carrier.id)])
         self.assertEqual(inbox.interface_id, interface)
 

@@ -55,7 +55,7 @@ class TestSampleWizard(LogisticsInboundSourceCase):
         endpoint = self._carrier_endpoint(
             self.env.ref("logistics_inbound.inbound_profile_easypost")
         )
-        self._ingest(endpoint, self._raw(EASYPOST_TRACKER_UPDATED))
+        self._ingest_into(endpoint, self._raw(EASYPOST_TRACKER_UPDATED))
         lines = self._try(
             "inbound_profile_easypost", json.dumps(EASYPOST_TRACKER_UPDATED), endpoint
         )
