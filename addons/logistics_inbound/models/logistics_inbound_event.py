@@ -41,7 +41,9 @@ class LogisticsInboundEvent(models.Model):
         ondelete="set null",
         help="The interface catalogue entry of this inbound exchange, when one is recorded.",
     )
-    document_format = fields.Selection(selection=DOCUMENT_FORMATS, readonly=True)
+    document_format = fields.Selection(
+        selection=DOCUMENT_FORMATS, default="tms-event", readonly=True
+    )
     external_event_id = fields.Char(string="Event ID", required=True, readonly=True)
     event_type = fields.Selection(selection=EVENT_TYPES, readonly=True)
     shipment_reference = fields.Char(readonly=True, index=True)

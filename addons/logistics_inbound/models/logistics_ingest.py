@@ -498,7 +498,9 @@ class LogisticsIngest(models.AbstractModel):
         vals = {
             "direction": "inbound",
             "endpoint_id": endpoint.id,
-            "operation": f"inbound {raw.get('event_type')}" if is_dict else "inbound",
+            "operation": f"inbound {raw.get('event_type') or _event_format(raw)}"
+            if is_dict
+            else "inbound",
             "external_identifier": _raw_event_id(raw) or False,
             "correlation_id": (raw.get("correlation_id") if is_dict else None) or False,
             "state": "rejected",

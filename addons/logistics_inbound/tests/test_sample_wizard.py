@@ -2,6 +2,7 @@ import json
 
 from odoo.exceptions import UserError
 
+from .. import x12
 from .common import LogisticsInboundSourceCase
 from .samples import EASYPOST_TRACKER_UPDATED, X12_214_INTERCHANGE
 
@@ -72,3 +73,36 @@ class TestSampleWizard(LogisticsInboundSourceCase):
             self._try("inbound_profile_easypost", "tracking: EZ4000000004")
         with self.assertRaisesRegex(UserError, "X12: .*SE"):
             self._try("inbound_profile_x12_214", X12_214_INTERCHANGE.split("SE*")[0])
+
+    def test_tms_event_envelopes_and_x12_segment_json(self):
+        profile = self._create_profile(
+            name="Envelope profile",
+            document_format="tms-event",
+            path_event_type=False,
+            path_shipment_reference="shipment_reference",
+            path_status_code="payload.status_code",
+            path_event_time="payload.event_time",
+        )
+        self._map(profile, "AF", "picked_up")
+        shipment = self._create_shipment()
+        envelope = {
+            "event_id": "env-1",
+            "event_type": "status",
+            "shipment_reference": shipment.name,
+            "occurred_at": "2026-03-02T08:00:00+00:00",
+            "payload": {"status_code": "AF"},
+        }
+        wizard = self.env["logistics.inbound.sample"].create(
+            {
+                "profile_id": profile.id,
+                "sample": json.dumps([envelope, dict(envelope, event_id="")]),
+            }
+        )
+        wizard.action_try()
+        self.assertEqual(wizard.line_ids.mapped("outcome"), ["processed", "rejected"])
+        self.assertEqual(wizard.line_ids[0].shipment_id, shipment)
+        self.assertIn("event_id:", wizard.line_ids[1].reason)
+        # The bridge's segment JSON of an X12 transaction set is accepted as well.
+        [document] = x12.parse_interchange(X12_214_INTERCHANGE)
+        lines = self._try("inbound_profile_x12_214", json.dumps(document))
+        self.assertEqual(lines.mapped("status_code"), ["AF", "X6"])
