@@ -177,6 +177,18 @@ class LogisticsInboundProfile(models.Model):
                         _("Charge path %(path)r must contain a [*] for the lines.", path=path)
                     )
 
+    @api.constrains("document_format", "path_event_type")
+    def _check_raw_event_type(self):
+        for profile in self:
+            if profile.document_format in RAW_FORMATS and not profile.path_event_type:
+                raise ValidationError(
+                    _(
+                        "%(profile)s: raw documents have no envelope to take the event type "
+                        "from; give it a source, e.g. =status.",
+                        profile=profile.name,
+                    )
+                )
+
     @api.constrains("shipment_match_order")
     def _check_shipment_match_order(self):
         for profile in self:

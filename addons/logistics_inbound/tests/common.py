@@ -88,15 +88,21 @@ class LogisticsInboundSourceCase(LogisticsShipmentCase):
 
     @classmethod
     def _x12_events(cls, text):
-        """The events the bridge forwards for an X12 interchange: one per ST."""
-        return [
-            cls._raw(
-                document,
-                "x12-214",
-                event_id=f"x12-{document['isa']['control']}-{document['st_control']}",
+        """The events the bridge forwards for an X12 interchange: one per ST, its id
+        made of ISA06, ISA13, GS06 and ST02."""
+        events = []
+        for document in x12.parse_interchange(text):
+            isa, gs = document["isa"], document["gs"]
+            event_id = ":".join(
+                (
+                    isa["sender_id"],
+                    isa["control_number"],
+                    gs["control_number"],
+                    document["st_control"],
+                )
             )
-            for document in x12.parse_interchange(text)
-        ]
+            events.append(cls._raw(document, "x12-214", event_id=event_id))
+        return events
 
     def _ingest_into(self, endpoint, *events):
         ingest = self.env["logistics.ingest"].with_user(self.bridge_user)

@@ -139,6 +139,7 @@ class TestRawIngest(LogisticsInboundSourceCase):
             {"path_status_code": "document.a[*].x", "path_location": "document.b[*].y"},
             {"shipment_match_order": "tracking_number, vibes"},
             {"path_charge_amount": "document.amount"},
+            {"path_event_type": False},
         ):
             with self.subTest(values), self.assertRaises(ValidationError):
                 self._create_profile(**values)

@@ -8,15 +8,18 @@ class TestX12(BaseCase):
     def test_interchange_becomes_one_document_per_transaction_set(self):
         [document] = x12.parse_interchange(X12_214_INTERCHANGE)
         self.assertEqual(document["st_control"], "0001")
-        self.assertEqual(document["isa"]["control"], "000000101")
-        self.assertEqual(document["isa"]["sender"], "ABCD")
-        self.assertEqual(document["gs"]["code"], "QM")
-        self.assertEqual(document["segments"][0], ["B10", "PRO123456", "SHP-REF-1", "ABCD"])
+        self.assertEqual(document["isa"]["control_number"], "000000101")
+        self.assertEqual(document["isa"]["sender_id"], "ABCD")
+        self.assertEqual(document["gs"]["control_number"], "101")
+        self.assertEqual(document["gs"]["version"], "004010")
+        self.assertEqual(document["segments"][0], ["ST", "214", "0001"])
+        self.assertEqual(document["segments"][1], ["B10", "PRO123456", "SHP-REF-1", "ABCD"])
+        self.assertEqual(document["segments"][-1], ["SE", "11", "0001"])
 
     def test_delimiters_come_from_the_isa(self):
         text = X12_214_INTERCHANGE.replace("*", "|").replace("~", "^")
         [document] = x12.parse_interchange(text)
-        self.assertEqual(document["segments"][0][1], "PRO123456")
+        self.assertEqual(document["segments"][1][1], "PRO123456")
 
     def test_view_groups_lx_loops(self):
         [document] = x12.parse_interchange(X12_214_INTERCHANGE)
