@@ -145,9 +145,7 @@ def main():
                 {
                     "name": "Bench Bridge",
                     "login": "bench_bridge",
-                    "groups_id": [
-                        (6, 0, [env.ref("logistics_tms_inbound.group_logistics_bridge").id])
-                    ],
+                    "groups_id": [(6, 0, [env.ref("logistics_inbound.group_logistics_bridge").id])],
                     "company_id": company.id,
                     "company_ids": [(6, 0, [company.id])],
                 }

@@ -1,14 +1,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "Logistics TMS Inbound",
-    "summary": "TMS events become governed milestones, planning data, freight-charge "
-    "decisions and an invoicing guard",
-    "version": "18.0.1.0.1",
+    "summary": "The TMS mapping: the tms-event v1 contract and profile, planning data, "
+    "freight-charge decisions and an invoicing guard",
+    "version": "18.0.2.0.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
     "license": "AGPL-3",
-    "depends": ["logistics_shipment"],
+    "depends": ["logistics_inbound"],
     "external_dependencies": {"python": ["pydantic"]},
     "data": [
         "security/logistics_tms_inbound_security.xml",
@@ -16,10 +16,6 @@
         "data/mail_activity_type_data.xml",
         "data/logistics_inbound_profile_data.xml",
         "data/ir_cron_data.xml",
-        "views/logistics_inbound_event_views.xml",
-        "views/logistics_inbound_profile_views.xml",
-        "views/logistics_status_mapping_views.xml",
-        "views/logistics_endpoint_views.xml",
         "views/logistics_carrier_tolerance_views.xml",
         "views/logistics_shipment_views.xml",
         "views/logistics_freight_charge_views.xml",

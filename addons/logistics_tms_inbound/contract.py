@@ -1,78 +1,19 @@
-"""The versioned inbound TMS event contract (v1), as pydantic models.
+"""The versioned inbound TMS event contract (v1).
 
-An inbound profile first extracts the canonical fields from whatever shape a
-source sends (see ``paths.py``); the result is validated here. The generic
-TMS profile extracts every field from where this contract puts it, so for it
-the wire format *is* this contract, published as JSON Schema in
+The generic TMS profile reads every field from where the canonical event
+(``logistics_inbound.canonical``) puts it, so for a TMS the wire format *is*
+the canonical event, published as JSON Schema in
 ``docs/schemas/tms-event.v1.schema.json``.
 """
 
-from datetime import UTC, datetime, timedelta
-from typing import Annotated, Literal
+from pydantic import ConfigDict
 
-from pydantic import (
-    AwareDatetime,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationError,
-)
+from odoo.addons.logistics_inbound.canonical import CanonicalEvent
 
-SCHEMA_VERSION = "1"
 SCHEMA_ID = "https://logistics-integration.example/schemas/tms-event.v1.schema.json"
-MAX_FUTURE = timedelta(days=1)
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
-Identifier = Annotated[str, StringConstraints(min_length=1, max_length=255)]
-CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-EventType = Literal["status", "planning", "pod", "charges"]
-ChargeType = Literal["base_freight", "fuel_surcharge", "accessorial", "other"]
 
 
-class ProofOfDelivery(BaseModel):
-    """Who signed for the goods, when, and the document that proves it."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    signed_by: Text
-    signed_at: AwareDatetime
-    document_reference: Reference
-
-
-class ChargeLine(BaseModel):
-    """One freight charge line as billed by the TMS or carrier."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    external_id: Reference
-    charge_type: ChargeType = "base_freight"
-    amount: Annotated[float, Field(ge=0, allow_inf_nan=False)]
-    currency: CurrencyCode
-    description: Text | None = None
-
-
-class EventPayload(BaseModel):
-    """What the event says; which parts are required depends on the event type."""
-
-    model_config = ConfigDict(extra="allow")
-
-    status_code: Code | None = None
-    status_detail: Code | None = None
-    event_time: AwareDatetime | None = Field(
-        default=None, description="When it happened; defaults to occurred_at."
-    )
-    location: Text | None = None
-    carrier: Text | None = Field(default=None, description="Carrier name as known in Odoo.")
-    planning_reference: Reference | None = None
-    eta: AwareDatetime | None = None
-    pod: ProofOfDelivery | None = None
-    charges: list[ChargeLine] = Field(default_factory=list)
-
-
-class TmsEventV1(BaseModel):
+class TmsEventV1(CanonicalEvent):
     """One inbound TMS event, version 1."""
 
     model_config = ConfigDict(
@@ -80,81 +21,6 @@ class TmsEventV1(BaseModel):
         title="TMS event v1",
         json_schema_extra={"$id": SCHEMA_ID},
     )
-
-    event_id: Identifier
-    event_type: EventType
-    shipment_reference: Reference = Field(
-        description="The TMS planning reference or the Odoo shipment reference."
-    )
-    occurred_at: AwareDatetime
-    payload: EventPayload
-    correlation_id: Text | None = None
-    schema_version: Literal["1"] = SCHEMA_VERSION
-    received_at: AwareDatetime | None = None
-
-
-# Fields each event type cannot do without, checked after the schema.
-REQUIRED_BY_TYPE = {
-    "status": (("payload", "status_code"),),
-    "pod": (("payload", "pod"),),
-    "charges": (("payload", "charges"),),
-}
-PLANNING_FIELDS = ("planning_reference", "carrier", "eta")
-
-
-def _business_errors(event, now):
-    errors = []
-    payload = event.payload
-    for loc in REQUIRED_BY_TYPE.get(event.event_type, ()):
-        if not getattr(payload, loc[-1]):
-            errors.append((loc, f"required for {event.event_type} events"))
-    if event.event_type == "planning" and not any(
-        getattr(payload, name) for name in PLANNING_FIELDS
-    ):
-        errors.append(
-            (
-                ("payload", "planning_reference"),
-                "planning events need a planning reference, a carrier or an ETA",
-            )
-        )
-    for loc, value in (
-        (("occurred_at",), event.occurred_at),
-        (("payload", "event_time"), payload.event_time),
-    ):
-        if value and value - now > MAX_FUTURE:
-            errors.append((loc, "lies more than a day in the future"))
-    seen = set()
-    for index, charge in enumerate(payload.charges):
-        if charge.external_id in seen:
-            errors.append((("payload", "charges", index, "external_id"), "repeated in this event"))
-        seen.add(charge.external_id)
-    return errors
-
-
-def validate_event(data, now=None):
-    """Validate canonical event data; return ``(event, errors)``.
-
-    ``errors`` is a list of ``(location, message)`` where location is a tuple
-    like ``("payload", "charges", 1, "amount")``; ``event`` is None when the
-    schema itself failed.
-    """
-    now = now or datetime.now(UTC)
-    try:
-        event = TmsEventV1.model_validate(data)
-    except ValidationError as exc:
-        return None, [(tuple(err["loc"]), err["msg"]) for err in exc.errors()]
-    return event, _business_errors(event, now)
-
-
-def format_location(loc):
-    """``("payload", "charges", 1, "amount")`` -> ``payload.charges[1].amount``."""
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text or "event"
 
 
 def json_schema():

@@ -26,7 +26,7 @@ bridge_user = env["res.users"].create(
     {
         "name": "TMS Bridge",
         "login": "tms-bridge",
-        "groups_id": [(6, 0, [env.ref("logistics_tms_inbound.group_logistics_bridge").id])],
+        "groups_id": [(6, 0, [env.ref("logistics_inbound.group_logistics_bridge").id])],
     }
 )
 # A technical user's key does not expire; it is revoked by removing it.

@@ -1,7 +1,4 @@
-from . import logistics_inbound_profile
-from . import logistics_status_mapping
 from . import logistics_endpoint
-from . import logistics_inbound_event
 from . import logistics_ingest
 from . import logistics_carrier_tolerance
 from . import delivery_carrier

@@ -1,29 +1,19 @@
 import itertools
 from datetime import UTC, datetime, timedelta
 
-from odoo.tests.common import new_test_user
-
-from odoo.addons.logistics_shipment.tests.common import LogisticsShipmentCase
+from odoo.addons.logistics_inbound.tests.common import LogisticsInboundSourceCase
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
-class LogisticsInboundCase(LogisticsShipmentCase):
-    """Fixtures: a bridge user, a TMS endpoint using the generic profile, a shipment."""
+class LogisticsInboundCase(LogisticsInboundSourceCase):
+    """Fixtures: the bridge user, a TMS endpoint using the generic profile, a shipment."""
 
     _event_counter = itertools.count(1)
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.bridge_user = new_test_user(
-            cls.env,
-            login="lgx_bridge",
-            groups="logistics_tms_inbound.group_logistics_bridge",
-            company_id=cls.company.id,
-            company_ids=[(6, 0, [cls.company.id])],
-        )
-        cls.endpoint.responsible_user_id = cls.integration_admin
         cls.shipment = cls._create_shipment(tms_reference="TMS-1000", user_id=cls.logistics_user.id)
 
     @classmethod
@@ -44,8 +34,7 @@ class LogisticsInboundCase(LogisticsShipmentCase):
         }
 
     def _ingest(self, *events, endpoint=None):
-        ingest = self.env["logistics.ingest"].with_user(self.bridge_user)
-        return ingest.ingest_events((endpoint or self.endpoint).code, list(events))
+        return self._ingest_into(endpoint or self.endpoint, *events)
 
     def _ingest_one(self, event, **kwargs):
         return self._ingest(event, **kwargs)[0]

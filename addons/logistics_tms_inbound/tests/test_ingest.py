@@ -58,7 +58,7 @@ class TestIngest(LogisticsInboundCase):
         self.assertEqual(len(self.shipment.milestone_ids), 2)
         self.assertEqual(self.shipment.state, "out_for_delivery")
 
-    @mute_logger("odoo.sql_db", "odoo.addons.logistics_tms_inbound.models.logistics_ingest")
+    @mute_logger("odoo.sql_db", "odoo.addons.logistics_inbound.models.logistics_ingest")
     def test_event_failing_while_applied_is_kept_for_review_others_processed(self):
         other = self._create_shipment(tms_reference="TMS-2000")
         # A milestone with the same source id already exists (recorded by hand):

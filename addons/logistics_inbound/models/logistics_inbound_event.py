@@ -2,6 +2,8 @@ import json
 
 from odoo import _, fields, models
 
+from .logistics_inbound_profile import DOCUMENT_FORMATS
+
 EVENT_TYPES = [
     ("status", "Status"),
     ("planning", "Planning"),
@@ -32,6 +34,16 @@ class LogisticsInboundEvent(models.Model):
         comodel_name="logistics.endpoint", required=True, index=True, ondelete="restrict"
     )
     company_id = fields.Many2one(related="endpoint_id.company_id", store=True, index=True)
+    interface_id = fields.Many2one(
+        comodel_name="logistics.interface",
+        string="Exchange",
+        readonly=True,
+        ondelete="set null",
+        help="The interface catalogue entry of this inbound exchange, when one is recorded.",
+    )
+    document_format = fields.Selection(
+        selection=DOCUMENT_FORMATS, default="tms-event", readonly=True
+    )
     external_event_id = fields.Char(string="Event ID", required=True, readonly=True)
     event_type = fields.Selection(selection=EVENT_TYPES, readonly=True)
     shipment_reference = fields.Char(readonly=True, index=True)
@@ -90,7 +102,7 @@ class LogisticsInboundEvent(models.Model):
 
     def _get_open_action(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "logistics_tms_inbound.logistics_inbound_event_action"
+            "logistics_inbound.logistics_inbound_event_action"
         )
         action["domain"] = [("id", "in", self.ids)]
         action["context"] = {}

@@ -1,0 +1,68 @@
+"""Install hook: take over the inbox and ingest framework from logistics_tms_inbound.
+
+Databases made before this addon existed hold these models, fields, views,
+access rules and the bridge group under ``logistics_tms_inbound``. Their
+ir.model.data rows are re-homed to this module before it loads, so Odoo
+updates them in place; otherwise, once ``logistics_tms_inbound`` is upgraded
+without them, Odoo would see orphans and drop the tables with their data.
+"""
+
+import logging
+
+_logger = logging.getLogger(__name__)
+
+OLD_MODULE = "logistics_tms_inbound"
+MOVED_MODELS = (
+    "logistics_inbound_event",
+    "logistics_inbound_profile",
+    "logistics_status_mapping",
+    "logistics_ingest",
+)
+MOVED_ENDPOINT_FIELDS = ("logistics_inbound_profile_id", "logistics_status_mapping_ids")
+MOVED_RECORDS = (
+    "group_logistics_bridge",
+    "logistics_endpoint_view_form",
+    "menu_logistics_inbound_event",
+    "menu_logistics_inbound_profile",
+    "menu_logistics_status_mapping",
+)
+
+
+def _moved_name_patterns():
+    """LIKE patterns of the moved xml ids (``_`` escaped where it is literal)."""
+    patterns = []
+    for model in MOVED_MODELS:
+        patterns += [
+            f"model_{model}",
+            f"model\\_inherit\\_\\_{model}\\_\\_%",
+            f"field_{model}\\_\\_%",
+            f"selection\\_\\_{model}\\_\\_%",
+            f"constraint_{model}\\_%",
+            f"access_{model}\\_%",
+            f"{model}\\_view\\_%",
+            f"{model}\\_action",
+            f"{model}\\_company\\_rule",
+        ]
+    patterns += [f"field_logistics_endpoint\\_\\_{name}" for name in MOVED_ENDPOINT_FIELDS]
+    return patterns
+
+
+def pre_init_hook(env):
+    """Re-home the moved records' xml ids from logistics_tms_inbound, when there are any."""
+    cr = env.cr
+    patterns = _moved_name_patterns()
+    cr.execute(
+        """
+        UPDATE ir_model_data old
+           SET module = 'logistics_inbound'
+         WHERE old.module = %s
+           AND (old.name LIKE ANY(%s) OR old.name = ANY(%s))
+           AND NOT EXISTS (
+                SELECT 1 FROM ir_model_data new
+                 WHERE new.module = 'logistics_inbound' AND new.name = old.name
+           )
+        """,
+        (OLD_MODULE, patterns, list(MOVED_RECORDS)),
+    )
+    if cr.rowcount:
+        _logger.info("Re-homed %d records from %s to logistics_inbound", cr.rowcount, OLD_MODULE)

@@ -1,0 +1,510 @@
+import json
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from psycopg2 import errors as pg_errors
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from .. import x12
+from ..canonical import format_location, utc_naive, validate_event
+from ..paths import extract_events, source_location
+from .logistics_inbound_profile import MATCH_KEYS
+
+_logger = logging.getLogger(__name__)
+
+BRIDGE_GROUP = "logistics_inbound.group_logistics_bridge"
+# The transaction as a whole must be retried (the bridge does) on these.
+RETRYABLE_ERRORS = (
+    pg_errors.SerializationFailure,
+    pg_errors.DeadlockDetected,
+    pg_errors.LockNotAvailable,
+)
+INGEST_CONTEXT = {
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    # The milestone timeline is the record of every state change a source
+    # reports; a tracking message per change would double it at ingest cost.
+    "tracking_disable": True,
+}
+# When one forwarded event yields several (a split document), its answer is
+# the most severe of theirs.
+RESULT_SEVERITY = ("duplicate", "processed", "needs_review", "rejected")
+TMS_EVENT_FORMAT = "tms-event"
+X12_FORMAT = "x12-214"
+
+
+@dataclass
+class Plan:
+    """What one valid, new event will change once applied."""
+
+    raw: dict
+    event: object  # canonical.CanonicalEvent
+    index: int = 0
+    record: object = None  # existing logistics.inbound.event when reprocessing
+    inbound: object = None  # the inbox record once applied
+    shipment: object = None
+    mapping: object = None
+    carrier: object = None
+    currencies: dict = field(default_factory=dict)
+    review: list = field(default_factory=list)
+    answer: dict = None
+
+
+def _answer(event_id, result, reason=None):
+    return {"event_id": event_id, "result": result, "reason": reason}
+
+
+def _raw_event_id(raw):
+    value = raw.get("event_id") if isinstance(raw, dict) else None
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def _event_format(raw):
+    """The format the bridge marked a forwarded event with (its tms-event envelope if none)."""
+    value = raw.get("format") if isinstance(raw, dict) else None
+    return value or TMS_EVENT_FORMAT
+
+
+def _combine_answers(raw, answers):
+    """One answer for a forwarded event from the answers of the events it held."""
+    if len(answers) == 1:
+        return _answer(_raw_event_id(raw), answers[0]["result"], answers[0]["reason"])
+    result = max((a["result"] for a in answers), key=RESULT_SEVERITY.index)
+    reasons = [f"{a.get('item')}: {a['reason']}" for a in answers if a["reason"]]
+    return _answer(_raw_event_id(raw), result, "\n".join(reasons) or None)
+
+
+class LogisticsIngest(models.AbstractModel):
+    """Entry point of the bridge: any source's events become governed milestones and updates."""
+
+    _name = "logistics.ingest"
+    _description = "Inbound Event Ingestion"
+
+    @api.model
+    def ingest_events(self, endpoint_code, events):
+        """Apply a batch of events forwarded by the bridge for one endpoint.
+
+        Contract (fixed, see docs/tms-event-v1.md and docs/raw-documents.md):
+        ``events`` is a list of event dicts in forwarding order, tms-event
+        envelopes or raw documents marked with ``"format"``; the answer is a
+        list in the same order
+        of ``{"event_id", "result", "reason"}`` with result ``processed``,
+        ``duplicate``, ``rejected`` or ``needs_review``. Problems of one event
+        are answered for that event and never raised, since the bridge treats
+        an exception as a transport failure and retries the whole batch. Only
+        members of the Logistics Bridge group may call this; they have no other
+        rights, so the work is done as superuser after the check.
+        """
+        if not self.env.user.has_group(BRIDGE_GROUP):
+            raise AccessError(_("Only the Logistics Bridge may ingest events."))
+        if not isinstance(events, list):
+            raise UserError(_("ingest_events expects a list of events."))
+        endpoint = (
+            self.env["logistics.endpoint"]
+            .sudo()
+            .search(
+                [
+                    ("code", "=", endpoint_code),
+                    ("company_id", "in", self.env.user.company_ids.ids),
+                ],
+                limit=1,
+            )
+        )
+        if not endpoint:
+            reason = f"endpoint: no active endpoint with code {endpoint_code!r}"
+            return [_answer(_raw_event_id(raw), "rejected", reason) for raw in events]
+        ingest = self.sudo().with_company(endpoint.company_id).with_context(**INGEST_CONTEXT)
+        return ingest._ingest(endpoint.with_env(ingest.env), events)
+
+    # Preparation: validation and resolution, no writes except rejection logs.
+
+    def _ingest(self, endpoint, events):
+        answers = defaultdict(list)
+        logs = []
+        plans, rejections = self._prepare(endpoint, list(enumerate(events)), logs)
+        for index, answer in rejections:
+            answers[index].append(answer)
+        existing = set(
+            self.env["logistics.inbound.event"]
+            .search(
+                [
+                    ("endpoint_id", "=", endpoint.id),
+                    ("external_event_id", "in", [p.event.event_id for p in plans]),
+                ]
+            )
+            .mapped("external_event_id")
+        )
+        new_plans = []
+        for plan in plans:
+            if plan.event.event_id in existing:
+                answer, entry = self._log_entry(endpoint, plan, "duplicate")
+                answers[plan.index].append(answer)
+                logs.append(entry)
+            else:
+                existing.add(plan.event.event_id)
+                new_plans.append(plan)
+        self._resolve(endpoint, new_plans)
+        for plan in self._apply_isolated(endpoint, new_plans):
+            answers[plan.index].append(plan.answer)
+        self.env["logistics.integration.log"]._record_exchanges(logs)
+        return [_combine_answers(raw, answers[index]) for index, raw in enumerate(events)]
+
+    def _reprocess_inbound(self, endpoint, inbound_events):
+        """Apply stored events again (after a mapping or shipment was added).
+
+        The outcome of each is on its record and in the integration log; an
+        event that no longer validates is logged as rejected and keeps waiting.
+        """
+        logs = []
+        plans, _rejections = self._prepare(
+            endpoint, [(rec.id, rec._get_raw_event()) for rec in inbound_events], logs
+        )
+        self.env["logistics.integration.log"]._record_exchanges(logs)
+        records = {rec.id: rec for rec in inbound_events}
+        # A split document yields all its events again; each record takes its own.
+        plans = [p for p in plans if p.event.event_id == records[p.index].external_event_id]
+        for plan in plans:
+            plan.record = records[plan.index]
+        self._resolve(endpoint, plans)
+        self._apply_isolated(endpoint, plans)
+
+    def _prepare(self, endpoint, indexed_events, logs):
+        """Read and validate each ``(index, event)``; log the invalid ones.
+
+        A forwarded event may hold several events (a document split by its
+        profile); each becomes a plan, or a rejection, of the same index.
+        Returns the plans of the valid events and ``[(index, answer)]`` of the others.
+        """
+        profile = endpoint._get_inbound_profile()
+        spec = profile._get_spec() if profile else None
+        now = datetime.now(UTC)
+        plans, rejections = [], []
+        for index, raw in indexed_events:
+            for item_id, outcome in self._read_forwarded(endpoint, profile, spec, raw, now):
+                if isinstance(outcome, Plan):
+                    outcome.index = index
+                    plans.append(outcome)
+                    continue
+                answer, entry = self._rejection_entry(endpoint, raw, outcome)
+                answer["item"] = item_id
+                logs.append(entry)
+                rejections.append((index, answer))
+        return plans, rejections
+
+    def _read_forwarded(self, endpoint, profile, spec, raw, now):
+        """``[(event id, Plan or reasons)]`` of the events one forwarded event holds."""
+        if not isinstance(raw, dict):
+            return [(None, ["event: must be a JSON object"])]
+        if not profile:
+            return [(None, [f"endpoint: {endpoint.code!r} has no inbound profile"])]
+        document_format = _event_format(raw)
+        if document_format != profile.document_format:
+            return [
+                (
+                    None,
+                    [
+                        f"format: the inbound profile {profile.name!r} reads "
+                        f"{profile.document_format!r}, this event is {document_format!r}"
+                    ],
+                )
+            ]
+        source = raw
+        if document_format == X12_FORMAT:
+            try:
+                source = dict(raw, document=x12.document_view(raw.get("document")))
+            except x12.X12ParseError as exc:
+                return [(None, [f"document: {exc}"])]
+        outcomes = []
+        for extracted in extract_events(source, spec):
+            event, errors = (None, [])
+            if not extracted.errors:
+                event, errors = validate_event(extracted.data, now)
+            reasons = [
+                f"{source_location(loc, extracted.sources, format_location(loc))}: {message}"
+                for loc, message in extracted.errors + errors
+            ]
+            item_id = extracted.data.get("event_id")
+            if reasons:
+                outcomes.append((item_id, reasons))
+            else:
+                outcomes.append((item_id, Plan(raw=raw, event=event)))
+        return outcomes
+
+    def _resolve(self, endpoint, plans):
+        """Find shipment, canonical event, carrier and currencies of every plan at once."""
+        events = [plan.event for plan in plans]
+        shipments, ambiguous = self._match_shipments(
+            endpoint, {event.shipment_reference for event in events}
+        )
+        carrier_names = {e.payload.carrier for e in events if e.payload.carrier}
+        carriers = {}
+        if carrier_names:
+            for carrier in self.env["delivery.carrier"].search(
+                [
+                    ("name", "in", list(carrier_names)),
+                    ("company_id", "in", [False, endpoint.company_id.id]),
+                ]
+            ):
+                carriers.setdefault(carrier.name, carrier)
+        currency_codes = {c.currency for e in events for c in e.payload.charges}
+        currencies = {}
+        if currency_codes:
+            currencies = {
+                c.name: c
+                for c in self.env["res.currency"].search([("name", "in", list(currency_codes))])
+            }
+        table = endpoint._get_status_mapping_table() if plans else {}
+        for plan in plans:
+            payload = plan.event.payload
+            reference = plan.event.shipment_reference
+            plan.shipment = shipments.get(reference)
+            if reference in ambiguous:
+                plan.review.append(f"shipment_reference: {ambiguous[reference]}")
+            elif not plan.shipment:
+                plan.review.append(f"shipment_reference: no shipment {reference!r}")
+            if payload.status_code:
+                plan.mapping = table.get((payload.status_code, payload.status_detail or "")) or (
+                    table.get((payload.status_code, ""))
+                )
+                if not plan.mapping:
+                    plan.review.append(
+                        f"payload.status_code: no mapping for code {payload.status_code!r}"
+                        + (f" detail {payload.status_detail!r}" if payload.status_detail else "")
+                    )
+            if payload.carrier:
+                plan.carrier = carriers.get(payload.carrier)
+                if not plan.carrier:
+                    plan.review.append(f"payload.carrier: no carrier named {payload.carrier!r}")
+            for index, charge in enumerate(payload.charges):
+                currency = currencies.get(charge.currency)
+                if not currency:
+                    plan.review.append(
+                        f"payload.charges[{index}].currency: {charge.currency!r} is not "
+                        "a currency of this database"
+                    )
+                plan.currencies[charge.currency] = currency
+
+    def _match_shipments(self, endpoint, references):
+        """Shipments of the endpoint's company per shipment key, by the profile's match order.
+
+        Each key is looked up by the first rule of the order that finds it;
+        returns ``({key: shipment}, {key: reason})`` where the reasons name
+        keys that rule found on several shipments (never guessed).
+        """
+        found, ambiguous = {}, {}
+        profile = endpoint._get_inbound_profile()
+        keys = profile._get_match_keys() if profile else []
+        Shipment = self.env["logistics.shipment"]
+        for key in keys:
+            pending = references - set(found) - set(ambiguous)
+            if not pending:
+                break
+            field_path, label = MATCH_KEYS[key]
+            candidates = Shipment.search(
+                [("company_id", "=", endpoint.company_id.id), (field_path, "in", list(pending))]
+            )
+            by_value = defaultdict(lambda: Shipment)
+            for shipment in candidates:
+                for value in set(shipment.mapped(field_path)) & pending:
+                    by_value[value] |= shipment
+            for value, matches in by_value.items():
+                if len(matches) == 1:
+                    found[value] = matches
+                else:
+                    ambiguous[value] = (
+                        f"{value!r} is the {label} of {len(matches)} shipments: "
+                        + ", ".join(matches.mapped("name"))
+                    )
+        return found, ambiguous
+
+    # Application: every event in its own savepoint.
+
+    def _apply_isolated(self, endpoint, plans):
+        """Apply plans; one failing event never undoes the others.
+
+        The batch is tried in one savepoint first (the common case: fast,
+        batched writes); if anything fails, each event is applied in a
+        savepoint of its own, and an event that still fails is kept for review
+        with the error instead of being lost.
+        """
+        if not plans:
+            return []
+        if len(plans) > 1:
+            error = self._try_apply(endpoint, plans)
+            if error is None:
+                return plans
+            _logger.info(
+                "A batch of %d inbound events fell back to one savepoint per event: %s",
+                len(plans),
+                error,
+            )
+        for plan in plans:
+            error = self._try_apply(endpoint, [plan])
+            if error is not None:
+                _logger.warning("Inbound event %s failed: %s", plan.event.event_id, error)
+                self._keep_failed(endpoint, plan, error)
+        return plans
+
+    def _try_apply(self, endpoint, plans):
+        """Apply ``plans`` in a savepoint; return the error that rolled it back, or None."""
+        try:
+            with self.env.cr.savepoint():
+                self._apply(endpoint, plans)
+                # Recompute here, in the ingest context: the savepoint's own
+                # flush would recompute in the request's context, with tracking.
+                self.env.flush_all()
+        except RETRYABLE_ERRORS:
+            raise
+        # The bridge contract: a per-event failure is answered, never raised.
+        except Exception as exc:  # noqa: BLE001
+            return exc
+        return None
+
+    def _keep_failed(self, endpoint, plan, exc):
+        """Keep an event whose application failed for review, with the error."""
+        plan.review = [f"processing failed: {exc}"]
+        plan.shipment = plan.shipment if plan.shipment and plan.shipment.exists() else None
+        second = self._try_apply(endpoint, [plan])
+        if second is not None:
+            plan.answer, entry = self._rejection_entry(endpoint, plan.raw, [f"event: {second}"])
+            self.env["logistics.integration.log"]._record_exchanges([entry])
+
+    def _apply(self, endpoint, plans):
+        """Write milestones, inbox records, side effects and log records of ``plans``."""
+        ready = [plan for plan in plans if not plan.review]
+        with_milestone = [plan for plan in ready if plan.mapping]
+        milestones = self.env["logistics.milestone"].create(
+            [self._prepare_milestone_vals(endpoint, plan) for plan in with_milestone]
+        )
+        milestone_of = dict(zip([id(p) for p in with_milestone], milestones, strict=True))
+        new_vals = []
+        interface_of = {
+            document_format: endpoint._get_inbound_interface(document_format).id
+            for document_format in {_event_format(plan.raw) for plan in plans}
+        }
+        for plan in plans:
+            vals = self._prepare_inbound_vals(endpoint, plan, milestone_of.get(id(plan)))
+            vals["interface_id"] = interface_of[vals["document_format"]]
+            if plan.record:
+                plan.record.write(vals)
+            else:
+                new_vals.append(vals)
+        # The inbox record is its own audit trail (and the log); no chatter noise.
+        inbox = self.env["logistics.inbound.event"].with_context(tracking_disable=True)
+        created = iter(inbox.create(new_vals))
+        for plan in plans:
+            plan.inbound = plan.record or next(created)
+        for plan in ready:
+            self._apply_side_effects(endpoint, plan, milestone_of.get(id(plan)))
+        entries = []
+        for plan in plans:
+            if plan.review:
+                plan.inbound._schedule_review("\n".join(plan.review))
+            result = "needs_review" if plan.review else "processed"
+            plan.answer, entry = self._log_entry(endpoint, plan, result)
+            entries.append(entry)
+        self.env["logistics.integration.log"]._record_exchanges(entries)
+        return plans
+
+    def _apply_side_effects(self, endpoint, plan, milestone):
+        """What an applied event changes beyond its milestone (extended per concern)."""
+        if milestone and milestone.category == "exception":
+            plan.shipment._notify_exception(milestone)
+
+    def _prepare_milestone_vals(self, endpoint, plan):
+        event = plan.event
+        return {
+            "shipment_id": plan.shipment.id,
+            "event_type_id": plan.mapping.event_type_id.id,
+            "raw_code": event.payload.status_code,
+            "raw_detail": event.payload.status_detail,
+            "endpoint_id": endpoint.id,
+            **self._event_times(event),
+            "location": event.payload.location,
+            "external_event_id": event.event_id,
+            "customer_visible": plan.mapping._get_customer_visible(),
+            "action_required": plan.mapping.action_required,
+        }
+
+    @api.model
+    def _event_times(self, event):
+        """When the event happened (the carrier's time if given) and when the bridge got it."""
+        return {
+            "event_time": utc_naive(event.payload.event_time or event.occurred_at),
+            "received_time": utc_naive(event.received_at) or fields.Datetime.now(),
+        }
+
+    def _prepare_inbound_vals(self, endpoint, plan, milestone):
+        event = plan.event
+        return {
+            "endpoint_id": endpoint.id,
+            "external_event_id": event.event_id,
+            "event_type": event.event_type,
+            "shipment_reference": event.shipment_reference,
+            "shipment_id": plan.shipment.id if plan.shipment else False,
+            "milestone_id": milestone.id if milestone else False,
+            "raw_code": event.payload.status_code,
+            "raw_detail": event.payload.status_detail,
+            **self._event_times(event),
+            "correlation_id": self._correlation_of(plan),
+            "schema_version": event.schema_version,
+            "document_format": _event_format(plan.raw),
+            "state": "needs_review" if plan.review else "processed",
+            "review_reason": "\n".join(plan.review) or False,
+            # Kept only while the event waits: it is what reprocessing reads.
+            "raw_event": json.dumps(plan.raw, default=str) if plan.review else False,
+        }
+
+    # Traceability
+
+    @api.model
+    def _correlation_of(self, plan):
+        """The shipment's correlation id ties the callback to the order's export."""
+        if plan.shipment and plan.shipment.correlation_id:
+            return plan.shipment.correlation_id
+        return plan.event.correlation_id
+
+    def _log_entry(self, endpoint, plan, result):
+        """The answer for ``plan`` and its integration-log entry (vals, payload, response)."""
+        reason = "\n".join(plan.review) if result == "needs_review" else None
+        if result == "duplicate":
+            reason = "event already received"
+        record = plan.inbound if result != "duplicate" else None
+        vals = {
+            "direction": "inbound",
+            "endpoint_id": endpoint.id,
+            "operation": f"inbound {plan.event.event_type}",
+            "external_identifier": plan.event.event_id,
+            "idempotency_key": f"{endpoint.code}:{plan.event.event_id}",
+            "correlation_id": self._correlation_of(plan),
+            "schema_version": plan.event.schema_version,
+            "event_type_id": plan.mapping.event_type_id.id if plan.mapping else False,
+            "model": "logistics.inbound.event" if record else False,
+            "res_id": record.id if record else False,
+            "state": result,
+            "error": reason,
+        }
+        answer = dict(_answer(_raw_event_id(plan.raw), result, reason), item=plan.event.event_id)
+        return answer, (vals, plan.raw, None)
+
+    def _rejection_entry(self, endpoint, raw, reasons):
+        """The "rejected" answer for a raw event and its integration-log entry."""
+        reason = "; ".join(reasons)
+        is_dict = isinstance(raw, dict)
+        vals = {
+            "direction": "inbound",
+            "endpoint_id": endpoint.id,
+            "operation": f"inbound {raw.get('event_type') or _event_format(raw)}"
+            if is_dict
+            else "inbound",
+            "external_identifier": _raw_event_id(raw) or False,
+            "correlation_id": (raw.get("correlation_id") if is_dict else None) or False,
+            "state": "rejected",
+            "error": reason,
+        }
+        payload = raw if is_dict else {"event": raw}
+        return _answer(_raw_event_id(raw), "rejected", reason), (vals, payload, None)

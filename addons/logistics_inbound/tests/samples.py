@@ -1,0 +1,176 @@
+"""Sample documents of public formats, with where each comes from."""
+
+# EasyPost, "Sample Webhook JSON" on https://www.easypost.com/tracking-webhooks
+# (a tracker.updated Event). Its tracking_details list is cut after the first
+# two entries; the copy at hand ends the second at its datetime, so that
+# entry's tracking_location is filled in here.
+EASYPOST_TRACKER_UPDATED = {
+    "id": "evt_qatAiJDM",
+    "object": "Event",
+    "created_at": "2014-11-19T10:51:54Z",
+    "updated_at": "2014-11-19T10:51:54Z",
+    "description": "tracker.updated",
+    "mode": "test",
+    "previous_attributes": {"status": "unknown"},
+    "pending_urls": [],
+    "completed_urls": [],
+    "result": {
+        "id": "trk_Txyy1vaM",
+        "object": "Tracker",
+        "mode": "test",
+        "tracking_code": "EZ4000000004",
+        "status": "delivered",
+        "created_at": "2014-11-18T10:51:54Z",
+        "updated_at": "2014-11-18T10:51:54Z",
+        "signed_by": "John Tester",
+        "weight": 17.6,
+        "est_delivery_date": "2014-08-27T00:00:00Z",
+        "shipment_id": None,
+        "carrier": "UPS",
+        "public_url": "https://track.easypost.com/djE7...",
+        "tracking_details": [
+            {
+                "object": "TrackingDetail",
+                "message": "BILLING INFORMATION RECEIVED",
+                "status": "pre_transit",
+                "datetime": "2014-08-21T14:24:00Z",
+                "tracking_location": {
+                    "object": "TrackingLocation",
+                    "city": None,
+                    "state": None,
+                    "country": None,
+                    "zip": None,
+                },
+            },
+            {
+                "object": "TrackingDetail",
+                "message": "ORIGIN SCAN",
+                "status": "in_transit",
+                "datetime": "2014-08-21T14:48:00Z",
+                "tracking_location": {
+                    "object": "TrackingLocation",
+                    "city": "SOUTH SAN FRANCISCO",
+                    "state": "CA",
+                    "country": "US",
+                    "zip": "94080",
+                },
+            },
+        ],
+    },
+}
+
+# Shippo, the WebhookPayloadTrack example of Shippo's SDK documentation
+# (github.com/goshippo/shippo-javascript-sdk, docs/models/components/
+# webhookpayloadtrack.md), in the API's snake_case wire names with the
+# "event"/"test" envelope of https://docs.goshippo.com/docs/tracking/webhooks;
+# its "<value>" object ids are given values.
+SHIPPO_TRACK_UPDATED = {
+    "event": "track_updated",
+    "test": True,
+    "data": {
+        "address_from": {"city": "Las Vegas", "country": "US", "state": "NV", "zip": "89101"},
+        "address_to": {"city": "Las Vegas", "country": "US", "state": "NV", "zip": "89101"},
+        "carrier": "usps",
+        "messages": [],
+        "metadata": "Order 000123",
+        "original_eta": "2021-07-23T00:00:00Z",
+        "servicelevel": {"name": "Priority Mail Express", "token": "usps_priority_express"},
+        "tracking_history": [
+            {
+                "location": {"city": "Las Vegas", "country": "US", "state": "NV", "zip": "89101"},
+                "object_created": "2022-08-08T04:42:30.927Z",
+                "object_id": "a1e1b1c0d2f34f0c9d1c8a5e3b2f7c11",
+                "object_updated": "2022-01-21T07:11:50.213Z",
+                "status": "DELIVERED",
+                "substatus": {
+                    "code": "information_received",
+                    "text": "Information about the package received.",
+                    "action_required": False,
+                },
+                "status_date": "2016-07-23T00:00:00Z",
+                "status_details": "Your shipment has been delivered at the destination mailbox.",
+            }
+        ],
+        "tracking_number": "9205590164917312751089",
+        "tracking_status": {
+            "location": {"city": "Las Vegas", "country": "US", "state": "NV", "zip": "89101"},
+            "object_created": "2024-05-19T21:25:27.801Z",
+            "object_id": "a1e1b1c0d2f34f0c9d1c8a5e3b2f7c11",
+            "object_updated": "2022-09-03T10:06:53.981Z",
+            "status": "DELIVERED",
+            "substatus": {
+                "code": "information_received",
+                "text": "Information about the package received.",
+                "action_required": False,
+            },
+            "status_date": "2016-07-23T00:00:00Z",
+            "status_details": "Your shipment has been delivered at the destination mailbox.",
+        },
+    },
+}
+
+# AfterShip, a tracking_update webhook built from the fields the webhook
+# specification lists (https://www.aftership.com/docs/tracking/2025-01/webhook/
+# webhook-specifications: ts, event, event_id, is_tracking_first_tag, msg) with
+# msg a tracking and its checkpoints as the Tracking and Checkpoint models
+# (https://www.aftership.com/docs/tracking/model/checkpoint) describe them.
+AFTERSHIP_TRACKING_UPDATE = {
+    "ts": 1772550000,
+    "event": "tracking_update",
+    "event_id": "3f1a6d8e-2a4b-4c1e-9a57-0b7c7e1d2f43",
+    "is_tracking_first_tag": True,
+    "msg": {
+        "id": "5b74f4958776db0e00b6f5ed",
+        "tracking_number": "1Z9999W99999999999",
+        "slug": "ups",
+        "tag": "OutForDelivery",
+        "subtag": "OutForDelivery_001",
+        "order_id": "PO-7788",
+        "checkpoints": [
+            {
+                "slug": "ups",
+                "city": "Louisville",
+                "state": "KY",
+                "country_iso3": "USA",
+                "location": "Louisville, KY, USA",
+                "message": "Departed from facility",
+                "tag": "InTransit",
+                "subtag": "InTransit_001",
+                "checkpoint_time": "2026-03-02T22:15:00-05:00",
+            },
+            {
+                "slug": "ups",
+                "city": "Atlanta",
+                "state": "GA",
+                "country_iso3": "USA",
+                "location": "Atlanta, GA, USA",
+                "message": "Out for delivery",
+                "tag": "OutForDelivery",
+                "subtag": "OutForDelivery_001",
+                "checkpoint_time": "2026-03-03T07:40:00-05:00",
+            },
+        ],
+    },
+}
+
+# An X12 004010 214 interchange built to the standard's layout (ISA/GS/ST
+# envelopes; B10, L11, LX loops with AT7, MS1, MS2): carrier ABCD reports
+# PRO123456 picked up in Atlanta and en route to delivery in Charlotte.
+X12_214_INTERCHANGE = (
+    "ISA*00*          *00*          *02*ABCD           *ZZ*LGXODOO        *260303*0900*U*00401*"
+    "000000101*0*P*>~\n"
+    "GS*QM*ABCD*LGXODOO*20260303*0900*101*X*004010~\n"
+    "ST*214*0001~\n"
+    "B10*PRO123456*SHP-REF-1*ABCD~\n"
+    "L11*PO-7788*PO~\n"
+    "LX*1~\n"
+    "AT7*AF*NS***20260302*0800*ET~\n"
+    "MS1*ATLANTA*GA*US~\n"
+    "MS2*ABCD*TRAILER1~\n"
+    "LX*2~\n"
+    "AT7*X6*NS***20260303*0715*ET~\n"
+    "MS1*CHARLOTTE*NC*US~\n"
+    "SE*11*0001~\n"
+    "GE*1*101~\n"
+    "IEA*1*000000101~\n"
+)

@@ -1,0 +1,104 @@
+from odoo.tests.common import BaseCase
+
+from ..paths import MISSING, Spec, extract_events, get_path, parse_path, parse_source
+
+DOCUMENT = {
+    "id": "doc-1",
+    "ref": "SHP-1",
+    "updates": [
+        {"code": "picked", "at": "2026-03-02T08:00:00+00:00", "city": "Lyon", "country": "FR"},
+        {"code": "moving", "at": "2026-03-02T12:00:00+00:00", "city": "Paris", "country": ""},
+    ],
+}
+
+
+def _spec(**sources):
+    values = {"event_id": "event_id", "event_type": "=status", "shipment_reference": "document.ref"}
+    values.update(sources)
+    return Spec(
+        scalars={name: parse_source(text) for name, text in values.items() if text},
+        raw_document=True,
+    )
+
+
+def _raw(document=None, event_id="bridge-1"):
+    return {
+        "event_id": event_id,
+        "format": "json",
+        "received_at": "2026-03-03T09:00:00+00:00",
+        "document": DOCUMENT if document is None else document,
+    }
+
+
+class TestPaths(BaseCase):
+    def test_selectors(self):
+        self.assertEqual(get_path(DOCUMENT, "updates[0].code"), "picked")
+        self.assertEqual(get_path(DOCUMENT, "updates[-1].code"), "moving")
+        self.assertEqual(get_path(DOCUMENT, "updates[*].city"), ["Lyon", "Paris"])
+        self.assertIs(get_path(DOCUMENT, "updates[2].code"), MISSING)
+        self.assertIs(get_path(DOCUMENT, "ref.code"), MISSING)
+        self.assertIs(get_path({"updates": []}, "updates[-1].code"), MISSING)
+
+    def test_malformed_paths_and_sources(self):
+        for text in ("payload..code", "a[x]", "a[-2]", ".a", "a b,", " =x"):
+            with self.subTest(text), self.assertRaises(ValueError):
+                parse_source(text)
+        with self.assertRaises(ValueError):
+            parse_path("")
+        self.assertEqual(parse_source("=status").constant, "status")
+        self.assertEqual(parse_source("a.b , c[0]").paths, ("a.b", "c[0]"))
+
+    def test_last_element_and_constant(self):
+        [item] = extract_events(
+            _raw(), _spec(status_code="document.updates[-1].code", carrier="=ACME Freight")
+        )
+        self.assertEqual(item.errors, [])
+        self.assertEqual(item.data["event_id"], "bridge-1")
+        self.assertEqual(item.data["event_type"], "status")
+        self.assertEqual(item.data["payload"]["status_code"], "moving")
+        self.assertEqual(item.data["payload"]["carrier"], "ACME Freight")
+
+    def test_several_paths_take_the_first_present(self):
+        document = dict(DOCUMENT, ref=None, tracking="TRK-9")
+        [item] = extract_events(
+            _raw(document), _spec(shipment_reference="document.ref, document.tracking")
+        )
+        self.assertEqual(item.data["shipment_reference"], "TRK-9")
+
+    def test_split_yields_one_event_per_element_with_stable_ids(self):
+        spec = _spec(
+            event_id="document.id",
+            status_code="document.updates[*].code",
+            event_time="document.updates[*].at",
+            location="document.updates[*].city, document.updates[*].country",
+        )
+        first, second = extract_events(_raw(), spec)
+        self.assertEqual(first.data["payload"]["status_code"], "picked")
+        self.assertEqual(second.data["payload"]["status_code"], "moving")
+        self.assertEqual(first.data["payload"]["location"], "Lyon, FR")
+        self.assertEqual(second.data["payload"]["location"], "Paris", "empty parts are left out")
+        self.assertTrue(first.data["event_id"].startswith("doc-1#"))
+        self.assertNotEqual(first.data["event_id"], second.data["event_id"])
+        self.assertEqual(first.data["occurred_at"], "2026-03-02T08:00:00+00:00")
+        # The same document sent again, grown by one update in front: same ids for the old ones.
+        grown = dict(DOCUMENT, updates=[{"code": "new"}, *DOCUMENT["updates"]])
+        ids = [e.data["event_id"] for e in extract_events(_raw(grown, "bridge-2"), spec)]
+        self.assertEqual(ids[1:], [first.data["event_id"], second.data["event_id"]])
+
+    def test_split_with_an_id_per_element(self):
+        document = {"ref": "SHP-1", "scans": [{"id": "s1", "code": "a"}, {"id": "s2", "code": "b"}]}
+        spec = _spec(event_id="document.scans[*].id", status_code="document.scans[*].code")
+        self.assertEqual(
+            [e.data["event_id"] for e in extract_events(_raw(document), spec)], ["s1", "s2"]
+        )
+
+    def test_split_over_two_lists_is_refused(self):
+        spec = _spec(status_code="document.updates[*].code", location="document.stops[*].city")
+        with self.assertRaises(ValueError):
+            extract_events(_raw(), spec)
+
+    def test_split_over_nothing_is_an_error(self):
+        [item] = extract_events(
+            _raw({"ref": "SHP-1", "updates": []}), _spec(status_code="document.updates[*].code")
+        )
+        self.assertEqual(item.errors, [(("event_id",), "no element to split over")])

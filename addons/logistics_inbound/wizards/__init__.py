@@ -1,0 +1,2 @@
+from . import logistics_inbound_sample
+from . import logistics_inbound_sample_line

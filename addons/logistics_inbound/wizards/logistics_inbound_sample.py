@@ -1,0 +1,154 @@
+import json
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from .. import x12
+from ..models.logistics_ingest import X12_FORMAT
+
+
+class LogisticsInboundSample(models.TransientModel):
+    """Try a profile on a pasted document: what it yields, nothing stored.
+
+    The document goes through the same reading, validation and resolution as
+    ``ingest_events`` (shipment matching, status mapping, carrier, currencies),
+    which only read; nothing is applied, logged or kept in the inbox.
+    """
+
+    _name = "logistics.inbound.sample"
+    _description = "Try an Inbound Profile on a Sample"
+    _order = "id desc"
+
+    profile_id = fields.Many2one(
+        comodel_name="logistics.inbound.profile", required=True, ondelete="cascade"
+    )
+    document_format = fields.Selection(related="profile_id.document_format")
+    endpoint_id = fields.Many2one(
+        comodel_name="logistics.endpoint",
+        domain="[('logistics_inbound_profile_id', '=', profile_id)]",
+        help="Whose status mapping and company apply; the profile's defaults in the "
+        "current company when empty.",
+    )
+    sample = fields.Text(
+        required=True,
+        help="The document as the source sends it: JSON, or X12 text starting with ISA "
+        "(or the bridge's segment JSON).",
+    )
+    line_ids = fields.One2many(
+        comodel_name="logistics.inbound.sample.line", inverse_name="sample_id", readonly=True
+    )
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        profile = self.env["logistics.inbound.profile"].browse(values.get("profile_id"))
+        if profile.exists() and "endpoint_id" in fields_list:
+            values.setdefault("endpoint_id", profile.endpoint_ids[:1].id)
+        return values
+
+    def action_try(self):
+        """Button: read the sample and show the canonical events and their outcome."""
+        self.ensure_one()
+        self.line_ids = [fields.Command.clear()] + [
+            fields.Command.create(vals) for vals in self._prepare_line_vals()
+        ]
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _get_endpoint(self):
+        """The chosen endpoint, or an unsaved one using the profile in this company."""
+        if self.endpoint_id:
+            return self.endpoint_id
+        return self.env["logistics.endpoint"].new(
+            {
+                "name": _("Sample"),
+                "code": "sample",
+                "company_id": self.env.company.id,
+                "logistics_inbound_profile_id": self.profile_id.id,
+            }
+        )
+
+    def _forwarded_events(self):
+        """The sample as the bridge would forward it (envelopes)."""
+        text = (self.sample or "").strip()
+        received_at = fields.Datetime.now().isoformat() + "+00:00"
+        document_format = self.profile_id.document_format
+        if text.startswith("ISA"):
+            try:
+                documents = x12.parse_interchange(text)
+            except x12.X12ParseError as exc:
+                raise UserError(_("X12: %(error)s", error=exc)) from exc
+            document_format = X12_FORMAT
+        else:
+            try:
+                value = json.loads(text)
+            except ValueError as exc:
+                raise UserError(
+                    _("The sample is neither X12 nor JSON: %(error)s", error=exc)
+                ) from exc
+            if document_format == "tms-event":
+                return value if isinstance(value, list) else [value]
+            documents = [value]
+        return [
+            {
+                "event_id": f"sample-{index}",
+                "format": document_format,
+                "received_at": received_at,
+                "document": document,
+            }
+            for index, document in enumerate(documents, start=1)
+        ]
+
+    def _prepare_line_vals(self):
+        ingest = self.env["logistics.ingest"].sudo()
+        endpoint = self._get_endpoint().sudo()
+        events = self._forwarded_events()
+        plans, rejections = ingest._prepare(endpoint, list(enumerate(events)), [])
+        ingest._resolve(endpoint, plans)
+        seen = set()
+        if endpoint.id and plans:
+            seen = set(
+                self.env["logistics.inbound.event"]
+                .sudo()
+                .search(
+                    [
+                        ("endpoint_id", "=", endpoint.id),
+                        ("external_event_id", "in", [p.event.event_id for p in plans]),
+                    ]
+                )
+                .mapped("external_event_id")
+            )
+        lines = [
+            {
+                "sequence": index,
+                "event_id": answer.get("item"),
+                "outcome": "rejected",
+                "reason": answer["reason"],
+            }
+            for index, answer in rejections
+        ]
+        for plan in plans:
+            event = plan.event
+            outcome = "needs_review" if plan.review else "processed"
+            lines.append(
+                {
+                    "sequence": plan.index,
+                    "event_id": event.event_id,
+                    "event_type": event.event_type,
+                    "shipment_reference": event.shipment_reference,
+                    "shipment_id": plan.shipment.id if plan.shipment else False,
+                    "status_code": event.payload.status_code,
+                    "status_detail": event.payload.status_detail,
+                    "canonical_event_id": plan.mapping.event_type_id.id if plan.mapping else False,
+                    "event_time": ingest._event_times(event)["event_time"],
+                    "location": event.payload.location,
+                    "outcome": "duplicate" if event.event_id in seen else outcome,
+                    "reason": "\n".join(plan.review) or False,
+                }
+            )
+        return sorted(lines, key=lambda vals: vals["sequence"])
