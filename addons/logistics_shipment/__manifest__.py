@@ -8,6 +8,8 @@
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
     "license": "AGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["logistics-integration"],
     "depends": ["logistics_integration", "sale_stock", "stock_delivery"],
     "data": [
         "security/ir.model.access.csv",
@@ -26,6 +28,4 @@
             "logistics_shipment/static/tests/tours/*.js",
         ],
     },
-    "installable": True,
-    "auto_install": False,
 }

@@ -8,6 +8,8 @@
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
     "license": "AGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["logistics-integration"],
     "depends": ["logistics_shipment"],
     "external_dependencies": {"python": ["pydantic", "requests"]},
     "data": [
@@ -17,5 +19,4 @@
         "views/delivery_carrier_views.xml",
         "views/res_config_settings_views.xml",
     ],
-    "installable": True,
 }
