@@ -169,10 +169,11 @@ class LogisticsIntegrationLog(models.Model):
 
         Records still waiting for a person's review are kept whatever their age.
         """
-        for company in self.env["res.company"].sudo().search([]):
+        companies = (
+            self.env["res.company"].sudo().search([("logistics_log_retention_days", ">", 0)])
+        )
+        for company in companies:
             days = company.logistics_log_retention_days
-            if days <= 0:
-                continue
             limit = fields.Datetime.now() - timedelta(days=days)
             self.sudo().search(
                 [

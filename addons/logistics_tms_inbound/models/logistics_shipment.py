@@ -183,10 +183,9 @@ class LogisticsShipment(models.Model):
     def _cron_flag_missing_pod(self):
         """Flag delivered shipments without proof of delivery after the company's delay."""
         now = fields.Datetime.now()
-        for company in self.env["res.company"].sudo().search([]):
+        companies = self.env["res.company"].sudo().search([("logistics_pod_delay_hours", ">", 0)])
+        for company in companies:
             hours = company.logistics_pod_delay_hours
-            if hours <= 0:
-                continue
             shipments = self.sudo().search(
                 [
                     ("company_id", "=", company.id),
