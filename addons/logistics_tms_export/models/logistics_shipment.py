@@ -381,13 +381,11 @@ class LogisticsShipment(models.Model):
 
     def _tms_map_carrier(self, planning, vals):
         """Put the carrier the TMS assigned into ``vals``; return a note if none matches."""
-        codes = [c for c in (planning.carrier_code, planning.carrier_name) if c]
-        if not codes:
+        names = [name for name in (planning.carrier_code, planning.carrier_name) if name]
+        if not names:
             return None
-        domain = [("logistics_carrier_code", "in", codes)]
-        for code in codes:
-            domain = ["|", *domain, ("name", "=ilike", code)]
-        carrier = self.env["delivery.carrier"].sudo().search(domain, limit=1)
+        resolved = self.env["delivery.carrier"]._logistics_resolve(names, self._get_tms_endpoint())
+        carrier = next((resolved[name] for name in names if name in resolved), None)
         if carrier:
             vals["carrier_id"] = carrier.id
             return None

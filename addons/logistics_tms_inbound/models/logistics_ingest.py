@@ -192,16 +192,9 @@ class LogisticsIngest(models.AbstractModel):
                 shipments[shipment.name] = shipment
                 if shipment.tms_reference:
                     shipments[shipment.tms_reference] = shipment
-        carrier_names = {e.payload.carrier for e in events if e.payload.carrier}
-        carriers = {}
-        if carrier_names:
-            for carrier in self.env["delivery.carrier"].search(
-                [
-                    ("name", "in", list(carrier_names)),
-                    ("company_id", "in", [False, endpoint.company_id.id]),
-                ]
-            ):
-                carriers.setdefault(carrier.name, carrier)
+        carriers = self.env["delivery.carrier"]._logistics_resolve(
+            {event.payload.carrier for event in events}, endpoint
+        )
         currency_codes = {c.currency for e in events for c in e.payload.charges}
         currencies = {}
         if currency_codes:
