@@ -436,7 +436,7 @@ class LogisticsOutboundMessage(models.Model):
 
     def _schedule_failure_activity(self, error):
         """Ask the endpoint's responsible (or an Integration Administrator) to act."""
-        user = self.endpoint_id._get_failure_assignee()
+        user = self.endpoint_id._get_failure_assignee(self)
         self.sudo().activity_schedule(
             "mail.mail_activity_data_todo",
             summary=_(

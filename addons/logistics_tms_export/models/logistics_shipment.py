@@ -280,7 +280,9 @@ class LogisticsShipment(models.Model):
             return
         self.write({"export_state": "blocked", "export_blocked_reason": reason})
         self.activity_unlink([BLOCKED_ACTIVITY])
-        user = self.sale_order_id.user_id or self.user_id or self.env.user
+        user = self.env["res.users"]._logistics_get_assignee(
+            self, preferred=self.sale_order_id.user_id | self.user_id
+        )
         self.activity_schedule(
             BLOCKED_ACTIVITY,
             summary=title,
@@ -436,5 +438,5 @@ class LogisticsShipment(models.Model):
                 version=message.payload_version,
                 error=error,
             ),
-            user_id=endpoint._get_failure_assignee().id,
+            user_id=endpoint._get_failure_assignee(self).id,
         )

@@ -123,6 +123,7 @@ class LogisticsShipment(models.Model):
         fields_changed = ", ".join(
             self._fields[name].string for name in TMS_PLANNING_FIELDS if name in vals
         )
+        users = self.env["res.users"]
         for shipment in self:
             shipment.activity_schedule(
                 "mail.mail_activity_data_todo",
@@ -132,7 +133,7 @@ class LogisticsShipment(models.Model):
                     fields=fields_changed,
                     user=self.env.user.name,
                 ),
-                user_id=(shipment.user_id or self.env.user).id,
+                user_id=users._logistics_get_assignee(shipment, shipment.user_id).id,
             )
 
     def action_clear_planning_conflict(self):
@@ -167,6 +168,9 @@ class LogisticsShipment(models.Model):
             if milestone.action_required
             else _("Exception: %(event)s", event=milestone.event_type_id.name)
         )
+        user = self.env["res.users"]._logistics_get_assignee(
+            self, self.user_id | milestone.endpoint_id.responsible_user_id
+        )
         self.activity_schedule(
             "mail.mail_activity_data_todo",
             summary=summary,
@@ -176,13 +180,14 @@ class LogisticsShipment(models.Model):
                 reason=reason or milestone.event_type_id.name,
                 location=milestone.location or _("unknown location"),
             ),
-            user_id=(self.user_id or milestone.endpoint_id.responsible_user_id or self.env.user).id,
+            user_id=user.id,
         )
 
     @api.model
     def _cron_flag_missing_pod(self):
         """Flag delivered shipments without proof of delivery after the company's delay."""
         now = fields.Datetime.now()
+        users = self.env["res.users"]
         companies = self.env["res.company"].sudo().search([("logistics_pod_delay_hours", ">", 0)])
         for company in companies:
             hours = company.logistics_pod_delay_hours
@@ -205,7 +210,7 @@ class LogisticsShipment(models.Model):
                         date=shipment.actual_delivery_date,
                         hours=hours,
                     ),
-                    user_id=(shipment.user_id or self.env.user).id,
+                    user_id=users._logistics_get_assignee(shipment, shipment.user_id).id,
                 )
 
     def _apply_tms_charges(self, lines, currencies):
@@ -282,10 +287,10 @@ class LogisticsShipment(models.Model):
     def _request_charge_decision(self, charges):
         """Hold the invoice and ask a Logistics Manager to decide on the variance."""
         self.ensure_one()
-        managers = self.env.ref("logistics_integration.group_logistics_manager").users.filtered(
-            lambda u: self.company_id in u.company_ids and not u.share
+        managers = "logistics_integration.group_logistics_manager"
+        user = self.env["res.users"]._logistics_get_assignee(
+            self, self.user_id.filtered(lambda u: u.has_group(managers)), group=managers
         )
-        user = self.user_id if self.user_id in managers else managers[:1]
         lines = [
             _(
                 "%(charge)s: expected %(expected).2f, billed %(actual).2f, variance "
@@ -302,7 +307,7 @@ class LogisticsShipment(models.Model):
             "logistics_tms_inbound.mail_activity_type_freight_decision",
             summary=_("Freight charges outside tolerance"),
             note="<br/>".join(lines),
-            user_id=(user or self.env.user).id,
+            user_id=user.id,
         )
 
     def _close_charge_activities(self, feedback):
