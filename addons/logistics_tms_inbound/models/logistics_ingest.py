@@ -396,35 +396,33 @@ class LogisticsIngest(models.AbstractModel):
         reason = "\n".join(plan.review) if result == "needs_review" else None
         if result == "duplicate":
             reason = "event already received"
-        record = plan.inbound if result != "duplicate" else None
-        vals = {
-            "direction": "inbound",
-            "endpoint_id": endpoint.id,
-            "operation": f"inbound {plan.event.event_type}",
-            "external_identifier": plan.event.event_id,
-            "idempotency_key": f"{endpoint.code}:{plan.event.event_id}",
-            "correlation_id": self._correlation_of(plan),
-            "schema_version": plan.event.schema_version,
-            "event_type_id": plan.mapping.event_type_id.id if plan.mapping else False,
-            "model": "logistics.inbound.event" if record else False,
-            "res_id": record.id if record else False,
-            "state": result,
-            "error": reason,
-        }
+        vals = self.env["logistics.integration.log"]._prepare_exchange_vals(
+            "inbound",
+            result,
+            endpoint=endpoint,
+            record=plan.inbound if result != "duplicate" else None,
+            event_type=plan.mapping.event_type_id if plan.mapping else None,
+            operation=f"inbound {plan.event.event_type}",
+            external_identifier=plan.event.event_id,
+            idempotency_key=f"{endpoint.code}:{plan.event.event_id}",
+            correlation_id=self._correlation_of(plan),
+            schema_version=plan.event.schema_version,
+            error=reason,
+        )
         return _answer(_raw_event_id(plan.raw), result, reason), (vals, plan.raw, None)
 
     def _rejection_entry(self, endpoint, raw, reasons):
         """The "rejected" answer for a raw event and its integration-log entry."""
         reason = "; ".join(reasons)
         is_dict = isinstance(raw, dict)
-        vals = {
-            "direction": "inbound",
-            "endpoint_id": endpoint.id,
-            "operation": f"inbound {raw.get('event_type')}" if is_dict else "inbound",
-            "external_identifier": _raw_event_id(raw) or False,
-            "correlation_id": (raw.get("correlation_id") if is_dict else None) or False,
-            "state": "rejected",
-            "error": reason,
-        }
+        vals = self.env["logistics.integration.log"]._prepare_exchange_vals(
+            "inbound",
+            "rejected",
+            endpoint=endpoint,
+            operation=f"inbound {raw.get('event_type')}" if is_dict else "inbound",
+            external_identifier=_raw_event_id(raw) or False,
+            correlation_id=(raw.get("correlation_id") if is_dict else None) or False,
+            error=reason,
+        )
         payload = raw if is_dict else {"event": raw}
         return _answer(_raw_event_id(raw), "rejected", reason), (vals, payload, None)
