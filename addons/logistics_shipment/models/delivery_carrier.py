@@ -11,7 +11,6 @@ class DeliveryCarrier(models.Model):
     _inherit = "delivery.carrier"
 
     logistics_carrier_code = fields.Char(
-        string="Logistics Carrier Code",
         index=True,
         help="Code external systems use for this carrier: sent to the TMS as carrier "
         "preference and recognised first in what any source sends.",
