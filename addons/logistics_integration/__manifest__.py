@@ -8,6 +8,8 @@
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
     "license": "AGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["logistics-integration"],
     "application": True,
     "depends": ["mail", "queue_job"],
     "data": [
@@ -35,5 +37,4 @@
             "logistics_integration/static/tests/tours/*.js",
         ],
     },
-    "installable": True,
 }

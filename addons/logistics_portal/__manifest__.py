@@ -8,6 +8,8 @@
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
     "license": "AGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["logistics-integration"],
     "depends": ["logistics_shipment", "portal"],
     "data": [
         "security/ir.model.access.csv",
@@ -16,5 +18,4 @@
         "data/queue_job_data.xml",
         "views/logistics_portal_templates.xml",
     ],
-    "installable": True,
 }

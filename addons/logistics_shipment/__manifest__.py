@@ -3,11 +3,13 @@
     "name": "Logistics Shipments",
     "summary": "Shipments with a canonical milestone timeline and freight charges, "
     "linked to sale orders and deliveries",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
     "license": "AGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["logistics-integration"],
     "depends": ["logistics_integration", "sale_stock", "stock_delivery"],
     "data": [
         "security/ir.model.access.csv",
@@ -18,6 +20,8 @@
         "views/logistics_shipment_views.xml",
         "views/sale_order_views.xml",
         "views/stock_picking_views.xml",
+        "views/delivery_carrier_views.xml",
+        "views/logistics_carrier_alias_views.xml",
         "views/logistics_shipment_menus.xml",
     ],
     "demo": ["demo/logistics_shipment_demo.xml"],
@@ -26,6 +30,4 @@
             "logistics_shipment/static/tests/tours/*.js",
         ],
     },
-    "installable": True,
-    "auto_install": False,
 }

@@ -3,11 +3,13 @@
     "name": "Logistics TMS Export",
     "summary": "Allocated orders become TMS transport jobs: validated against a versioned "
     "contract, sent through the outbox and queue_job",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.0.1",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
     "license": "AGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["logistics-integration"],
     "depends": ["logistics_shipment"],
     "external_dependencies": {"python": ["pydantic", "requests"]},
     "data": [
@@ -17,5 +19,4 @@
         "views/delivery_carrier_views.xml",
         "views/res_config_settings_views.xml",
     ],
-    "installable": True,
 }

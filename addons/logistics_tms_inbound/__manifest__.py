@@ -8,6 +8,8 @@
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
     "license": "AGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["logistics-integration"],
     "depends": ["logistics_inbound"],
     "external_dependencies": {"python": ["pydantic"]},
     "data": [
@@ -23,5 +25,4 @@
         "wizards/logistics_freight_charge_decision_views.xml",
         "views/logistics_tms_inbound_menus.xml",
     ],
-    "installable": True,
 }

@@ -115,5 +115,5 @@ class LogisticsInboundEvent(models.Model):
                 "mail.mail_activity_data_todo",
                 summary=_("Inbound event needs review"),
                 note=reason,
-                user_id=event.endpoint_id._get_failure_assignee().id,
+                user_id=event.endpoint_id._get_failure_assignee(event).id,
             )

@@ -240,16 +240,9 @@ class LogisticsIngest(models.AbstractModel):
         shipments, ambiguous = self._match_shipments(
             endpoint, {event.shipment_reference for event in events}
         )
-        carrier_names = {e.payload.carrier for e in events if e.payload.carrier}
-        carriers = {}
-        if carrier_names:
-            for carrier in self.env["delivery.carrier"].search(
-                [
-                    ("name", "in", list(carrier_names)),
-                    ("company_id", "in", [False, endpoint.company_id.id]),
-                ]
-            ):
-                carriers.setdefault(carrier.name, carrier)
+        carriers = self.env["delivery.carrier"]._logistics_resolve(
+            {event.payload.carrier for event in events}, endpoint
+        )
         currency_codes = {c.currency for e in events for c in e.payload.charges}
         currencies = {}
         if currency_codes:
@@ -473,21 +466,19 @@ class LogisticsIngest(models.AbstractModel):
         reason = "\n".join(plan.review) if result == "needs_review" else None
         if result == "duplicate":
             reason = "event already received"
-        record = plan.inbound if result != "duplicate" else None
-        vals = {
-            "direction": "inbound",
-            "endpoint_id": endpoint.id,
-            "operation": f"inbound {plan.event.event_type}",
-            "external_identifier": plan.event.event_id,
-            "idempotency_key": f"{endpoint.code}:{plan.event.event_id}",
-            "correlation_id": self._correlation_of(plan),
-            "schema_version": plan.event.schema_version,
-            "event_type_id": plan.mapping.event_type_id.id if plan.mapping else False,
-            "model": "logistics.inbound.event" if record else False,
-            "res_id": record.id if record else False,
-            "state": result,
-            "error": reason,
-        }
+        vals = self.env["logistics.integration.log"]._prepare_exchange_vals(
+            "inbound",
+            result,
+            endpoint=endpoint,
+            record=plan.inbound if result != "duplicate" else None,
+            event_type=plan.mapping.event_type_id if plan.mapping else None,
+            operation=f"inbound {plan.event.event_type}",
+            external_identifier=plan.event.event_id,
+            idempotency_key=f"{endpoint.code}:{plan.event.event_id}",
+            correlation_id=self._correlation_of(plan),
+            schema_version=plan.event.schema_version,
+            error=reason,
+        )
         answer = dict(_answer(_raw_event_id(plan.raw), result, reason), item=plan.event.event_id)
         return answer, (vals, plan.raw, None)
 
@@ -495,16 +486,16 @@ class LogisticsIngest(models.AbstractModel):
         """The "rejected" answer for a raw event and its integration-log entry."""
         reason = "; ".join(reasons)
         is_dict = isinstance(raw, dict)
-        vals = {
-            "direction": "inbound",
-            "endpoint_id": endpoint.id,
-            "operation": f"inbound {raw.get('event_type') or _event_format(raw)}"
+        vals = self.env["logistics.integration.log"]._prepare_exchange_vals(
+            "inbound",
+            "rejected",
+            endpoint=endpoint,
+            operation=f"inbound {raw.get('event_type') or _event_format(raw)}"
             if is_dict
             else "inbound",
-            "external_identifier": _raw_event_id(raw) or False,
-            "correlation_id": (raw.get("correlation_id") if is_dict else None) or False,
-            "state": "rejected",
-            "error": reason,
-        }
+            external_identifier=_raw_event_id(raw) or False,
+            correlation_id=(raw.get("correlation_id") if is_dict else None) or False,
+            error=reason,
+        )
         payload = raw if is_dict else {"event": raw}
         return _answer(_raw_event_id(raw), "rejected", reason), (vals, payload, None)

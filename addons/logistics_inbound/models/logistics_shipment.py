@@ -13,6 +13,9 @@ class LogisticsShipment(models.Model):
             if milestone.action_required
             else _("Exception: %(event)s", event=milestone.event_type_id.name)
         )
+        user = self.env["res.users"]._logistics_get_assignee(
+            self, self.user_id | milestone.endpoint_id.responsible_user_id
+        )
         self.activity_schedule(
             "mail.mail_activity_data_todo",
             summary=summary,
@@ -22,5 +25,5 @@ class LogisticsShipment(models.Model):
                 reason=reason or milestone.event_type_id.name,
                 location=milestone.location or _("unknown location"),
             ),
-            user_id=(self.user_id or milestone.endpoint_id.responsible_user_id or self.env.user).id,
+            user_id=user.id,
         )

@@ -9,3 +9,4 @@ from . import logistics_data_ownership
 from . import logistics_interface
 from . import res_company
 from . import res_config_settings
+from . import res_users

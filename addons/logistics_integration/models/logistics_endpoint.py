@@ -205,25 +205,19 @@ class LogisticsEndpoint(models.Model):
             ):
                 channel_model.create({"name": code, "parent_id": parent.id})
 
-    def _get_failure_assignee(self):
+    def _get_failure_assignee(self, record=None):
         """Who is asked to act when an exchange with this endpoint fails or needs review.
 
-        The endpoint's responsible while active, else an active Integration
-        Administrator of the endpoint's company (the administrator account
-        first), else the current user. Outbound failures and inbound reviews
-        both ask this, so one endpoint's problems land with one person.
+        The endpoint's responsible, else an Integration Administrator of the
+        endpoint's company (see ``res.users._logistics_get_assignee``), among
+        the users who may open ``record`` (the endpoint itself by default).
+        Outbound failures and inbound reviews both ask this, so one endpoint's
+        problems land with one person.
         """
         self.ensure_one()
-        if self.responsible_user_id.active:
-            return self.responsible_user_id
-        group = self.env.ref("logistics_integration.group_integration_admin")
-        admins = group.sudo().users.filtered(
-            lambda u: u.active and not u.share and self.company_id in u.company_ids
+        return self.env["res.users"]._logistics_get_assignee(
+            record or self, preferred=self.responsible_user_id, company=self.company_id
         )
-        admin = self.env.ref("base.user_admin", raise_if_not_found=False)
-        if admin and admin in admins:
-            return admin
-        return admins[:1] or self.env.user
 
     @api.model
     def _production_call_refusal(self):

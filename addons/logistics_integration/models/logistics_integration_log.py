@@ -91,6 +91,39 @@ class LogisticsIntegrationLog(models.Model):
             log.is_failure = log.state in ("failed", "rejected", "needs_review")
 
     @api.model
+    def _prepare_exchange_vals(
+        self,
+        direction,
+        state,
+        *,
+        endpoint=None,
+        record=None,
+        event_type=None,
+        job=None,
+        **values,
+    ):
+        """Values of one log record: every exchange is described here, inbound or outbound.
+
+        ``endpoint``, ``record`` (what the exchange is about), ``event_type``
+        and ``job`` are records or None. ``values`` are further fields of the
+        log (``operation``, ``correlation_id``, ``idempotency_key``,
+        ``external_identifier``, ``error``, ...), or ``model`` and ``res_id``
+        when only a reference to the record is known. Pass the result with the
+        payload and response to ``_record_exchange(s)``.
+        """
+        vals = {"direction": direction, "state": state}
+        if endpoint:
+            vals["endpoint_id"] = endpoint.id
+        if record:
+            vals.update(model=record._name, res_id=record.id)
+        if event_type:
+            vals["event_type_id"] = event_type.id
+        if job:
+            vals["job_id"] = job.id
+        vals.update(values)
+        return vals
+
+    @api.model
     def _record_exchange(self, vals, payload=None, response=None):
         """Create a log record with payload and response masked and bounded.
 
@@ -169,10 +202,11 @@ class LogisticsIntegrationLog(models.Model):
 
         Records still waiting for a person's review are kept whatever their age.
         """
-        for company in self.env["res.company"].sudo().search([]):
+        companies = (
+            self.env["res.company"].sudo().search([("logistics_log_retention_days", ">", 0)])
+        )
+        for company in companies:
             days = company.logistics_log_retention_days
-            if days <= 0:
-                continue
             limit = fields.Datetime.now() - timedelta(days=days)
             self.sudo().search(
                 [

@@ -382,23 +382,23 @@ class LogisticsOutboundMessage(models.Model):
             outbound.RETRY: "failed",
             outbound.FAIL: "rejected",
         }[result.kind]
-        vals = {
-            "direction": "outbound",
-            "endpoint_id": self.endpoint_id.id,
-            "outbound_message_id": self.id,
-            "correlation_id": self.correlation_id,
-            "idempotency_key": self.idempotency_key,
-            "model": self.model,
-            "res_id": self.res_id,
-            "operation": self.operation,
-            "schema_version": self.schema_version,
-            "state": state,
-            "attempt": attempt,
-            "http_status": result.status or False,
-            "duration_ms": result.duration_ms,
-            "error": result.error or False,
-            "job_id": job.id if job else False,
-        }
+        vals = self.env["logistics.integration.log"]._prepare_exchange_vals(
+            "outbound",
+            state,
+            endpoint=self.endpoint_id,
+            job=job,
+            outbound_message_id=self.id,
+            correlation_id=self.correlation_id,
+            idempotency_key=self.idempotency_key,
+            model=self.model,
+            res_id=self.res_id,
+            operation=self.operation,
+            schema_version=self.schema_version,
+            attempt=attempt,
+            http_status=result.status or False,
+            duration_ms=result.duration_ms,
+            error=result.error or False,
+        )
         payload = json.loads(self.payload or "null")
         response = result.body if result.body is not None else (result.text or None)
         if result.kind != outbound.RETRY:
@@ -436,7 +436,7 @@ class LogisticsOutboundMessage(models.Model):
 
     def _schedule_failure_activity(self, error):
         """Ask the endpoint's responsible (or an Integration Administrator) to act."""
-        user = self.endpoint_id._get_failure_assignee()
+        user = self.endpoint_id._get_failure_assignee(self)
         self.sudo().activity_schedule(
             "mail.mail_activity_data_todo",
             summary=_(

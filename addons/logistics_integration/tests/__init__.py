@@ -1,3 +1,4 @@
+from . import test_assignee
 from . import test_endpoint
 from . import test_integration_log
 from . import test_masking

@@ -23,6 +23,40 @@ class TestIntegrationLog(LogisticsIntegrationCase):
         self.assertEqual(log.company_id, self.endpoint.company_id)
         self.assertTrue(log.identifier)
 
+    def test_exchange_values_name_records_by_id(self):
+        log_model = self.env["logistics.integration.log"]
+        event_type = self.env.ref("logistics_integration.event_type_delivered")
+        vals = log_model._prepare_exchange_vals(
+            "inbound",
+            "processed",
+            endpoint=self.endpoint,
+            record=self.endpoint,
+            event_type=event_type,
+            correlation_id="corr-3",
+        )
+        self.assertEqual(
+            vals,
+            {
+                "direction": "inbound",
+                "state": "processed",
+                "endpoint_id": self.endpoint.id,
+                "model": "logistics.endpoint",
+                "res_id": self.endpoint.id,
+                "event_type_id": event_type.id,
+                "correlation_id": "corr-3",
+            },
+        )
+        # Records left out are left out of the values: the log's defaults apply.
+        self.assertEqual(
+            log_model._prepare_exchange_vals("outbound", "failed", record=None, job=None),
+            {"direction": "outbound", "state": "failed"},
+        )
+        log = log_model._record_exchange(vals, payload={"n": 1})
+        self.assertEqual(
+            (log.model, log.res_id, log.event_type_id),
+            ("logistics.endpoint", self.endpoint.id, event_type),
+        )
+
     def test_payload_is_bounded(self):
         self.company.logistics_log_payload_max_bytes = 200
         log = self._record(payload={"lines": ["x" * 50] * 20})

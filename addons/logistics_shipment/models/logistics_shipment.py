@@ -160,11 +160,14 @@ class LogisticsShipment(models.Model):
 
     def _closest_state(self, code):
         """State for a custom canonical event: the known state of highest rank below it."""
-        event_types = self.env["logistics.event.type"].search([])
-        rank = event_types.filtered(lambda e: e.code == code)[:1].rank
-        known = dict(SHIPMENT_STATES)
-        candidates = event_types.filtered(lambda e: e.code in known and e.rank <= rank)
-        return candidates.sorted("rank")[-1:].code or DRAFT
+        event_types = self.env["logistics.event.type"]
+        rank = event_types.search([("code", "=", code)], limit=1).rank
+        closest = event_types.search(
+            [("code", "in", [state for state, _label in SHIPMENT_STATES]), ("rank", "<=", rank)],
+            order="rank desc, id desc",
+            limit=1,
+        )
+        return closest.code or DRAFT
 
     @api.depends("milestone_ids.event_time", "milestone_ids.event_type_id")
     def _compute_actual_dates(self):

@@ -280,7 +280,9 @@ class LogisticsShipment(models.Model):
             return
         self.write({"export_state": "blocked", "export_blocked_reason": reason})
         self.activity_unlink([BLOCKED_ACTIVITY])
-        user = self.sale_order_id.user_id or self.user_id or self.env.user
+        user = self.env["res.users"]._logistics_get_assignee(
+            self, preferred=self.sale_order_id.user_id | self.user_id
+        )
         self.activity_schedule(
             BLOCKED_ACTIVITY,
             summary=title,
@@ -381,13 +383,11 @@ class LogisticsShipment(models.Model):
 
     def _tms_map_carrier(self, planning, vals):
         """Put the carrier the TMS assigned into ``vals``; return a note if none matches."""
-        codes = [c for c in (planning.carrier_code, planning.carrier_name) if c]
-        if not codes:
+        names = [name for name in (planning.carrier_code, planning.carrier_name) if name]
+        if not names:
             return None
-        domain = [("logistics_carrier_code", "in", codes)]
-        for code in codes:
-            domain = ["|", *domain, ("name", "=ilike", code)]
-        carrier = self.env["delivery.carrier"].sudo().search(domain, limit=1)
+        resolved = self.env["delivery.carrier"]._logistics_resolve(names, self._get_tms_endpoint())
+        carrier = next((resolved[name] for name in names if name in resolved), None)
         if carrier:
             vals["carrier_id"] = carrier.id
             return None
@@ -438,5 +438,5 @@ class LogisticsShipment(models.Model):
                 version=message.payload_version,
                 error=error,
             ),
-            user_id=endpoint._get_failure_assignee().id,
+            user_id=endpoint._get_failure_assignee(self).id,
         )

@@ -94,6 +94,16 @@ class TestSend(TmsExportCase):
         )
 
     @responses.activate
+    def test_201_carrier_known_by_its_alias_at_the_tms(self):
+        self.env["logistics.carrier.alias"].create(
+            {"endpoint_id": self.endpoint.id, "alias": "RDX-77", "carrier_id": self.carrier.id}
+        )
+        self._answer_and_send(
+            201, planning_reference="TMS-1003", carrier={"code": "RDX-77", "name": "Road X Ltd"}
+        )
+        self.assertEqual(self.shipment.carrier_id, self.carrier)
+
+    @responses.activate
     def test_409_order_exists_is_success(self):
         self._answer_and_send(409, error="order_exists", planning_reference="TMS-0999")
         self.assertEqual(self.message.state, "sent")

@@ -20,19 +20,19 @@ class AccountMove(models.Model):
         so one search shows order, export, callbacks, charges and invoice."""
         self.ensure_one()
         event_type = self.env.ref("logistics_integration.event_type_invoice_approved")
-        self.env["logistics.integration.log"]._record_exchanges(
+        log = self.env["logistics.integration.log"]
+        log._record_exchanges(
             [
                 (
-                    {
-                        "direction": "outbound",
-                        "operation": "invoice posted",
-                        "external_identifier": self.name,
-                        "correlation_id": shipment.correlation_id,
-                        "model": self._name,
-                        "res_id": self.id,
-                        "event_type_id": event_type.id,
-                        "state": "processed",
-                    },
+                    log._prepare_exchange_vals(
+                        "outbound",
+                        "processed",
+                        record=self,
+                        event_type=event_type,
+                        operation="invoice posted",
+                        external_identifier=self.name,
+                        correlation_id=shipment.correlation_id,
+                    ),
                     {"invoice": self.name, "shipment": shipment.name},
                     None,
                 )

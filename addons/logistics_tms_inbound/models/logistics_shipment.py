@@ -123,6 +123,7 @@ class LogisticsShipment(models.Model):
         fields_changed = ", ".join(
             self._fields[name].string for name in TMS_PLANNING_FIELDS if name in vals
         )
+        users = self.env["res.users"]
         for shipment in self:
             shipment.activity_schedule(
                 "mail.mail_activity_data_todo",
@@ -132,7 +133,7 @@ class LogisticsShipment(models.Model):
                     fields=fields_changed,
                     user=self.env.user.name,
                 ),
-                user_id=(shipment.user_id or self.env.user).id,
+                user_id=users._logistics_get_assignee(shipment, shipment.user_id).id,
             )
 
     def action_clear_planning_conflict(self):
@@ -162,10 +163,10 @@ class LogisticsShipment(models.Model):
     def _cron_flag_missing_pod(self):
         """Flag delivered shipments without proof of delivery after the company's delay."""
         now = fields.Datetime.now()
-        for company in self.env["res.company"].sudo().search([]):
+        users = self.env["res.users"]
+        companies = self.env["res.company"].sudo().search([("logistics_pod_delay_hours", ">", 0)])
+        for company in companies:
             hours = company.logistics_pod_delay_hours
-            if hours <= 0:
-                continue
             shipments = self.sudo().search(
                 [
                     ("company_id", "=", company.id),
@@ -185,7 +186,7 @@ class LogisticsShipment(models.Model):
                         date=shipment.actual_delivery_date,
                         hours=hours,
                     ),
-                    user_id=(shipment.user_id or self.env.user).id,
+                    user_id=users._logistics_get_assignee(shipment, shipment.user_id).id,
                 )
 
     def _apply_tms_charges(self, lines, currencies):
@@ -262,10 +263,10 @@ class LogisticsShipment(models.Model):
     def _request_charge_decision(self, charges):
         """Hold the invoice and ask a Logistics Manager to decide on the variance."""
         self.ensure_one()
-        managers = self.env.ref("logistics_integration.group_logistics_manager").users.filtered(
-            lambda u: self.company_id in u.company_ids and not u.share
+        managers = "logistics_integration.group_logistics_manager"
+        user = self.env["res.users"]._logistics_get_assignee(
+            self, self.user_id.filtered(lambda u: u.has_group(managers)), group=managers
         )
-        user = self.user_id if self.user_id in managers else managers[:1]
         lines = [
             _(
                 "%(charge)s: expected %(expected).2f, billed %(actual).2f, variance "
@@ -282,7 +283,7 @@ class LogisticsShipment(models.Model):
             "logistics_tms_inbound.mail_activity_type_freight_decision",
             summary=_("Freight charges outside tolerance"),
             note="<br/>".join(lines),
-            user_id=(user or self.env.user).id,
+            user_id=user.id,
         )
 
     def _close_charge_activities(self, feedback):

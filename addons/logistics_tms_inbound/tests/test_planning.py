@@ -31,6 +31,25 @@ class TestPlanning(LogisticsInboundCase):
         self.assertEqual(fresh.state, "shipment_planned")
         self.assertFalse(fresh.planning_conflict)
 
+    def test_planning_event_finds_the_carrier_by_code_or_alias(self):
+        self.carrier.logistics_carrier_code = "PLC"
+        self.env["logistics.carrier.alias"].create(
+            {"endpoint_id": self.endpoint.id, "alias": "Planned Co.", "carrier_id": self.carrier.id}
+        )
+        for reference, carrier_name in (("TMS-CODE-1", "PLC"), ("TMS-ALIAS-1", "Planned Co.")):
+            fresh = self._create_shipment()
+            answer = self._ingest_one(
+                self._event(
+                    event_type="planning",
+                    reference=fresh.name,
+                    planning_reference=reference,
+                    carrier=carrier_name,
+                    status_code="XB",
+                )
+            )
+            self.assertEqual(answer["result"], "processed", answer)
+            self.assertEqual(fresh.carrier_id, self.carrier, carrier_name)
+
     def test_odoo_edit_of_tms_planning_is_refused(self):
         with self.assertRaisesRegex(UserError, "owned"):
             self.shipment.with_user(self.logistics_user).write({"tms_reference": "HAND-1"})
