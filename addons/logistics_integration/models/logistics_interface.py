@@ -43,6 +43,7 @@ class LogisticsInterface(models.Model):
         compute="_compute_endpoint_kind",
         store=True,
         readonly=False,
+        precompute=True,
         required=True,
         help="Kind of endpoint this exchange type belongs to.",
     )
@@ -89,8 +90,10 @@ class LogisticsInterface(models.Model):
 
     @api.depends("endpoint_id.kind")
     def _compute_endpoint_kind(self):
-        for exchange_type in self.filtered("endpoint_id"):
-            exchange_type.endpoint_kind = exchange_type.endpoint_id.kind
+        for exchange_type in self:
+            exchange_type.endpoint_kind = (
+                exchange_type.endpoint_id.kind or exchange_type.endpoint_kind
+            )
 
     @api.depends("endpoint_id.code")
     def _compute_channel(self):

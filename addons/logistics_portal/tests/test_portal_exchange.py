@@ -53,3 +53,13 @@ class TestPortalExchange(LogisticsPortalCase):
         self.message._send()
         self.assertEqual(self.message.state, "sent")
         self.assertFalse(self.shipment_a.activity_ids)
+
+    @responses.activate
+    def test_accepted_portal_event(self):
+        self.assertEqual(self.message.interface_id.code, "portal_event")
+        self.assertEqual(self.message.schema_version, "portal-event/1")
+        responses.post(PORTAL_EVENTS_URL, status=202, json={})
+        self.message._send()
+        self.assertEqual(self.message.state, "sent")
+        self.assertFalse(self.message.activity_ids)
+        self.assertFalse(self.shipment_a.activity_ids)
