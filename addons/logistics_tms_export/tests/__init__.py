@@ -4,3 +4,4 @@ from . import test_trigger
 from . import test_update_cancel
 from . import test_wire
 from . import test_exchange_types
+from . import test_migration
