@@ -115,14 +115,20 @@ class LogisticsEndpoint(models.Model):
     @api.constrains("code")
     def _check_code(self):
         for endpoint in self:
-            if not CODE_PATTERN.match(endpoint.code or ""):
-                raise ValidationError(
-                    _(
-                        "Endpoint code %(code)r must start with a letter and contain only "
-                        "lower-case letters, digits and underscores.",
-                        code=endpoint.code,
-                    )
+            self._assert_technical_code(endpoint.code, _("Endpoint"))
+
+    @api.model
+    def _assert_technical_code(self, code, what):
+        """Raise ValidationError unless ``code`` is a technical name (channel and URL safe)."""
+        if not CODE_PATTERN.match(code or ""):
+            raise ValidationError(
+                _(
+                    "%(what)s code %(code)r must start with a letter and contain only "
+                    "lower-case letters, digits and underscores.",
+                    what=what,
+                    code=code,
                 )
+            )
 
     @api.constrains("base_url")
     def _check_base_url(self):

@@ -3,7 +3,7 @@ import logging
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .logistics_endpoint import CODE_PATTERN, ENDPOINT_KINDS
+from .logistics_endpoint import ENDPOINT_KINDS
 
 _logger = logging.getLogger(__name__)
 
@@ -104,14 +104,9 @@ class LogisticsInterface(models.Model):
     @api.constrains("code", "endpoint_id", "endpoint_kind")
     def _check_code(self):
         for exchange_type in self:
-            if not CODE_PATTERN.match(exchange_type.code or ""):
-                raise ValidationError(
-                    _(
-                        "Exchange type code %(code)r must start with a letter and contain "
-                        "only lower-case letters, digits and underscores.",
-                        code=exchange_type.code,
-                    )
-                )
+            self.env["logistics.endpoint"]._assert_technical_code(
+                exchange_type.code, _("Exchange type")
+            )
             if exchange_type.endpoint_id:
                 continue
             twins = self.with_context(active_test=False).search_count(

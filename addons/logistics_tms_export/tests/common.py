@@ -1,3 +1,5 @@
+import responses
+
 from odoo.addons.logistics_integration.tests.common import trap_jobs
 from odoo.addons.logistics_shipment.tests.common import LogisticsShipmentCase
 
@@ -99,6 +101,18 @@ class TmsExportCase(LogisticsShipmentCase):
             order = self._create_order(**values)
         shipment = order.logistics_shipment_ids
         self.assertEqual(len(shipment), 1)
+        return order, shipment
+
+    def _export_and_plan(self, reference):
+        """A confirmed order whose shipment the TMS took and planned as ``reference``."""
+        order, shipment = self._export_order()
+        with responses.RequestsMock() as mocked:
+            mocked.post(
+                f"{self.endpoint.base_url}/v1/orders",
+                status=201,
+                json={"planning_reference": reference},
+            )
+            self._last_message(shipment)._send()
         return order, shipment
 
     def _last_message(self, shipment, operation=ORDER_OPERATIONS):

@@ -13,10 +13,7 @@ class TestTmsExchangeTypes(TmsExportCase):
 
     def setUp(self):
         super().setUp()
-        self.order, self.shipment = self._export_order()
-        with responses.RequestsMock() as mocked:
-            mocked.post(f"{BASE}/v1/orders", status=201, json={"planning_reference": "TMS-7"})
-            self._last_message(self.shipment)._send()
+        self.order, self.shipment = self._export_and_plan("TMS-7")
         self.failed_activity_type = self.env.ref(FAILED_ACTIVITY)
 
     def _update(self):
