@@ -1,3 +1,4 @@
+import logging
 import re
 from urllib.parse import urlparse
 
@@ -7,6 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 RETRY_PATTERN = re.compile(r"^\s*\d+\s*:\s*\d+\s*(,\s*\d+\s*:\s*\d+\s*)*$")
 PRODUCTION_DATABASE_PARAM = "logistics_integration.production_database_uuid"
+_logger = logging.getLogger(__name__)
 ENDPOINT_KINDS = [
     ("tms", "Transport Management System"),
     ("carrier", "Carrier"),
@@ -240,18 +242,40 @@ class LogisticsEndpoint(models.Model):
         self.sudo().with_context(active_test=False).search([])._ensure_exchange_types()
 
     def _get_exchange_type(self, code):
-        """The active exchange type ``code`` of this endpoint; UserError if it has none."""
+        """The active exchange type ``code`` of this endpoint.
+
+        A code the endpoint never had is registered on the fly as an outbound
+        exchange type with the base handler, and a warning says so: code that
+        sends a new kind of document keeps working until its addon ships a
+        template, and the catalogue shows what flowed. A code an administrator
+        archived is refused with a UserError.
+        """
         self.ensure_one()
-        exchange_type = (
-            self.env["logistics.interface"]
-            .sudo()
-            .search([("endpoint_id", "=", self.id), ("code", "=", code)], limit=1)
+        exchange_types = self.env["logistics.interface"].sudo().with_context(active_test=False)
+        exchange_type = exchange_types.search(
+            [("endpoint_id", "=", self.id), ("code", "=", code)], limit=1
         )
         if not exchange_type:
+            _logger.warning(
+                "Endpoint %s has no exchange type %r: registering it with the base handler; "
+                "the addon sending it should ship an exchange type template",
+                self.code,
+                code,
+            )
+            return exchange_types.create(
+                {
+                    "name": code,
+                    "code": code,
+                    "endpoint_id": self.id,
+                    "direction": "outbound",
+                    "description": _("Registered by the first message sent with this code."),
+                }
+            )
+        if not exchange_type.active:
             raise UserError(
                 _(
-                    "Endpoint %(endpoint)s has no active exchange type %(code)r: add it "
-                    "to the endpoint's exchange types or install the addon that ships it.",
+                    "Exchange type %(code)s of %(endpoint)s is archived: nothing is sent "
+                    "as it until it is restored.",
                     endpoint=self.name,
                     code=code,
                 )

@@ -125,6 +125,18 @@ class LogisticsInterface(models.Model):
                     )
                 )
 
+    @api.constrains("channel")
+    def _check_channel(self):
+        for exchange_type in self.filtered("channel"):
+            if exchange_type.channel != "root" and not exchange_type.channel.startswith("root."):
+                raise ValidationError(
+                    _(
+                        "Job channel %(channel)r must be root or below it, e.g. "
+                        "root.logistics.main_tms.",
+                        channel=exchange_type.channel,
+                    )
+                )
+
     @api.constrains("handler_model")
     def _check_handler_model(self):
         base = self.env.registry[BASE_HANDLER]

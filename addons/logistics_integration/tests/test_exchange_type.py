@@ -63,7 +63,7 @@ class TestExchangeType(LogisticsIntegrationCase):
         self.env["logistics.endpoint"]._ensure_all_exchange_types()
         all_types = self.finance.with_context(active_test=False).interface_ids
         self.assertEqual(all_types.mapped("code").count("invoice_release"), 1)
-        with self.assertRaisesRegex(UserError, "no active exchange type 'invoice_release'"):
+        with self.assertRaisesRegex(UserError, "invoice_release of Finance is archived"):
             self._enqueue()
 
     def test_message_takes_code_contract_and_channel_from_its_type(self):
@@ -77,9 +77,21 @@ class TestExchangeType(LogisticsIntegrationCase):
         self.assertEqual(message.schema_version, "invoice-release/2")
         self.assertEqual(trap.enqueued_jobs[0].channel, "root.logistics.finance_slow")
 
-    def test_unknown_or_foreign_exchange_type_is_refused(self):
-        with self.assertRaisesRegex(UserError, "no active exchange type 'tms_invoice'"):
-            self._enqueue("tms_invoice")
+    def test_unknown_code_is_registered_and_a_foreign_type_refused(self):
+        with self.assertLogs(
+            "odoo.addons.logistics_integration.models.logistics_endpoint", "WARNING"
+        ) as logged:
+            message = self._enqueue("credit_note")
+        self.assertIn("no exchange type 'credit_note'", logged.output[0])
+        registered = message.interface_id
+        self.assertEqual(
+            (registered.code, registered.endpoint_id, registered.direction),
+            ("credit_note", self.finance, "outbound"),
+        )
+        self.assertEqual(registered.handler_model, "logistics.exchange.handler")
+        self.assertEqual(self._enqueue("credit_note", payload_version=2).interface_id, registered)
+        with self.assertRaisesRegex(ValidationError, "lower-case"):
+            self._enqueue("Credit Note")
         foreign = self.env["logistics.interface"].create(
             {
                 "name": "Other",
@@ -90,6 +102,10 @@ class TestExchangeType(LogisticsIntegrationCase):
         )
         with self.assertRaisesRegex(UserError, "not an outbound exchange type of Finance"):
             self._enqueue(foreign)
+
+    def test_channel_must_be_below_root(self):
+        with self.assertRaisesRegex(ValidationError, "root or below it"):
+            self.exchange_type.channel = "logistics.finance"
 
     def test_handler_model_must_be_an_exchange_handler(self):
         for bad in ("res.partner", "no.such.model"):
