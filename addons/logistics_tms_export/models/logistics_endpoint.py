@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
 PROFILE_MODEL_PREFIX = "logistics.tms.profile."
@@ -43,15 +43,41 @@ class LogisticsEndpoint(models.Model):
         self.ensure_one()
         return PROFILE_MODEL_PREFIX + (self.tms_profile or "generic_v1").replace("_", ".")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        endpoints = super().create(vals_list)
+        self.env.registry.clear_cache()  # _tms_trigger_fields_in_use
+        return endpoints
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"kind", "tms_profile", "active"} & set(vals):
+            self.env.registry.clear_cache()  # _tms_trigger_fields_in_use
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()  # _tms_trigger_fields_in_use
+        return res
+
     @api.model
     def _tms_changes_document(self, model_name, field_names):
         """Whether writing ``field_names`` of ``model_name`` changes an order document
         of one of the profiles in use (those of the active TMS endpoints)."""
-        changed = set(field_names)
+        return bool(field_names) and not self._tms_trigger_fields_in_use(model_name).isdisjoint(
+            field_names
+        )
+
+    @api.model
+    @tools.ormcache("model_name")
+    def _tms_trigger_fields_in_use(self, model_name):
+        """Fields of ``model_name`` some profile in use builds its order document from.
+
+        Cached: partners, orders, deliveries and stock moves ask on every write.
+        """
         endpoints = self.sudo().search([("kind", "=", "tms")])
         profile_names = {endpoint._get_tms_profile_model_name() for endpoint in endpoints}
-        return any(
-            changed & self.env[name]._tms_trigger_fields().get(model_name, set())
-            for name in profile_names
-            if name in self.env
-        )
+        fields_in_use = set()
+        for name in profile_names & set(self.env.registry):
+            fields_in_use |= self.env[name]._tms_trigger_fields().get(model_name, set())
+        return frozenset(fields_in_use)

@@ -90,11 +90,14 @@ class TestTmsExchangeTypes(TmsExportCase):
         self.assertFalse(endpoints._tms_changes_document("res.partner", {}))
         self.env["logistics.endpoint"].search([("kind", "=", "tms")]).kind = "carrier"
         self.assertFalse(endpoints._tms_changes_document("res.partner", {"zip": "1050"}))
+        self._create_endpoint(code="second_tms")
+        self.assertTrue(endpoints._tms_changes_document("res.partner", {"zip": "1050"}))
 
     def test_profile_without_its_model_is_a_clear_error(self):
         # every TMS endpoint of the database (demo data included) on a missing profile
         self.env.cr.execute("UPDATE logistics_endpoint SET tms_profile = 'acme_v2'")
         self.env.invalidate_all()
+        self.env.registry.clear_cache()
         with self.assertRaisesRegex(UserError, "logistics.tms.profile.acme.v2"):
             self.endpoint._get_tms_profile()
         self.assertFalse(
