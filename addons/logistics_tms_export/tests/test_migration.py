@@ -65,6 +65,21 @@ class TestMigration(TmsExportCase):
             "DELETE FROM logistics_interface WHERE endpoint_id IN %s",
             [(self.endpoint.id, finance.id)],
         )
+        # Catalogue entries of the previous version had a name but no code.
+        cr.execute(
+            """ALTER TABLE logistics_interface ALTER COLUMN code DROP NOT NULL,
+                                               ALTER COLUMN handler_model DROP NOT NULL,
+                                               ALTER COLUMN endpoint_kind DROP NOT NULL"""
+        )
+        cr.execute(
+            """INSERT INTO logistics_interface (name, endpoint_id, direction, active)
+               VALUES ('Tracking callbacks (v1)', %(tms)s, 'inbound', true),
+                      ('Ledger export', %(finance)s, 'outbound', true),
+                      ('Ledger: export', %(finance)s, 'outbound', true)
+               RETURNING id""",
+            {"tms": self.endpoint.id, "finance": finance.id},
+        )
+        described = self.env["logistics.interface"].browse(row[0] for row in cr.fetchall())
         self.env.invalidate_all()
 
         _migration("logistics_integration", "18.0.1.2.0", "pre")(cr, "18.0.1.1.0")
@@ -88,9 +103,20 @@ class TestMigration(TmsExportCase):
         self.assertEqual(messages.interface_id.endpoint_id, self.endpoint | finance)
         self.assertEqual(
             sorted(self.endpoint.interface_ids.mapped("code")),
-            ["tms_order_cancel", "tms_order_create", "tms_order_update"],
-            "the interim tms_order type is gone",
+            ["tms_order_cancel", "tms_order_create", "tms_order_update", "tracking_callbacks_v1"],
+            "the interim tms_order type is gone, the catalogue entry stays",
         )
+        self.assertEqual(
+            described.mapped("code"),
+            [
+                "tracking_callbacks_v1",
+                f"interface_{described[1].id}",
+                f"interface_{described[2].id}",
+            ],
+            "a code from the name where it is unambiguous",
+        )
+        self.assertEqual(described.mapped("endpoint_kind"), ["tms", "finance", "finance"])
+        self.assertEqual(set(described.mapped("handler_model")), {"logistics.exchange.handler"})
         self.assertEqual(
             self.endpoint.interface_ids.filtered(lambda t: t.code == "tms_order_cancel").name,
             "Transport order: cancel",
