@@ -1,0 +1,67 @@
+"""Every outbound message names its exchange type since 18.0.1.2.0.
+
+The interface catalogue becomes the registry of exchange types: each entry
+gets a code (from its name where that is unambiguous) and the base handler,
+and each existing message gets the exchange type of
+its endpoint and operation, created here when the catalogue had none. This runs
+before the new required columns are set up, so no message is left without one
+and nothing is lost. Addons that ship their own exchange types re-point their
+messages in their own migrations (their templates are loaded after this).
+"""
+
+
+def migrate(cr, version):
+    if not version:
+        return
+    cr.execute(
+        """
+        ALTER TABLE logistics_interface
+            ADD COLUMN IF NOT EXISTS code varchar,
+            ADD COLUMN IF NOT EXISTS endpoint_kind varchar,
+            ADD COLUMN IF NOT EXISTS handler_model varchar;
+        ALTER TABLE logistics_outbound_message
+            ADD COLUMN IF NOT EXISTS interface_id integer;
+        WITH slugs AS (
+            SELECT id, endpoint_id,
+                   trim(BOTH '_' FROM lower(regexp_replace(name, '[^a-zA-Z0-9]+', '_', 'g')))
+                       AS slug
+              FROM logistics_interface
+             WHERE code IS NULL
+        )
+        UPDATE logistics_interface i
+           SET code = CASE
+                   WHEN s.slug ~ '^[a-z][a-z0-9_]{0,62}$'
+                    AND (SELECT count(*) FROM slugs t
+                          WHERE t.endpoint_id = s.endpoint_id AND t.slug = s.slug) = 1
+                   THEN s.slug
+                   ELSE 'interface_' || i.id
+               END,
+               endpoint_kind = e.kind,
+               handler_model = 'logistics.exchange.handler'
+          FROM slugs s, logistics_endpoint e
+         WHERE s.id = i.id AND e.id = i.endpoint_id;
+        INSERT INTO logistics_interface (
+            name, code, endpoint_id, company_id, endpoint_kind, direction,
+            handler_model, schema_name, schema_version, active,
+            create_uid, write_uid, create_date, write_date
+        )
+        SELECT DISTINCT ON (m.endpoint_id, m.operation)
+               m.operation, m.operation, m.endpoint_id, e.company_id, e.kind, 'outbound',
+               'logistics.exchange.handler',
+               NULLIF(split_part(m.schema_version, '/', 1), ''),
+               NULLIF(split_part(m.schema_version, '/', 2), ''),
+               true, 1, 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+          FROM logistics_outbound_message m
+          JOIN logistics_endpoint e ON e.id = m.endpoint_id
+         WHERE NOT EXISTS (
+               SELECT 1 FROM logistics_interface i
+                WHERE i.endpoint_id = m.endpoint_id AND i.code = m.operation
+         )
+         ORDER BY m.endpoint_id, m.operation, m.id DESC;
+        UPDATE logistics_outbound_message m
+           SET interface_id = i.id
+          FROM logistics_interface i
+         WHERE i.endpoint_id = m.endpoint_id AND i.code = m.operation
+           AND m.interface_id IS NULL;
+        """
+    )
