@@ -13,6 +13,7 @@
     "data": [
         "security/logistics_inbound_security.xml",
         "security/ir.model.access.csv",
+        "data/logistics_interface_data.xml",
         "data/logistics_inbound_profile_x12_214.xml",
         "data/logistics_inbound_profile_easypost.xml",
         "data/logistics_inbound_profile_shippo.xml",

@@ -16,6 +16,7 @@
         "security/logistics_tms_inbound_security.xml",
         "security/ir.model.access.csv",
         "data/mail_activity_type_data.xml",
+        "data/logistics_interface_data.xml",
         "data/logistics_inbound_profile_data.xml",
         "data/ir_cron_data.xml",
         "views/logistics_carrier_tolerance_views.xml",

@@ -116,14 +116,10 @@ class TestRawIngest(LogisticsInboundSourceCase):
         self.assertEqual(reasons, [f"endpoint: {self.carrier.code!r} has no inbound profile"])
 
     def test_inbox_names_the_exchange_when_the_catalogue_has_it(self):
-        interface = self.env["logistics.interface"].create(
-            {
-                "name": "Carrier tracking",
-                "endpoint_id": self.carrier.id,
-                "direction": "inbound",
-                "schema_name": "json",
-            }
+        interface = self.env["logistics.interface"].search(
+            [("endpoint_id", "=", self.carrier.id), ("code", "=", "carrier_tracking_json")]
         )
+        self.assertTrue(interface, "every carrier endpoint has the raw JSON exchange type")
         self._ingest_into(
             self.carrier, self._raw(self._document({"code": "picked", "at": 1772438400}))
         )

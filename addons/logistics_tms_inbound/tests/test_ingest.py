@@ -19,6 +19,8 @@ class TestIngest(LogisticsInboundCase):
         self.assertEqual(milestone.location, "Rotterdam NL")
         self.assertEqual(milestone.endpoint_id, self.endpoint)
         self.assertEqual(self.shipment.state, "picked_up")
+        inbox = self.env["logistics.inbound.event"].search([("milestone_id", "=", milestone.id)])
+        self.assertEqual(inbox.interface_id.code, "tms_event")
 
     def test_duplicate_answers_duplicate_and_changes_nothing(self):
         event = self._event(status_code="AF")
