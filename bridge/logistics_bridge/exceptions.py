@@ -126,3 +126,10 @@ class Backpressure(RequestRejected):
 
     status = 503
     code = "backpressure"
+
+
+class HeaderInvalid(RequestRejected):
+    """A request header the contract bounds (e.g. ``webhook-id``) is out of its bounds."""
+
+    status = 400
+    code = "invalid_header"
