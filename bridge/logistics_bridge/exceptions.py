@@ -15,6 +15,10 @@ class InboxError(BridgeError):
     """The inbox could not be read or written."""
 
 
+class InboxSchemaTooNew(InboxError):
+    """The inbox was migrated by a newer bridge than this one."""
+
+
 class UnsupportedInboxUrl(InboxError):
     """The inbox URL names a scheme the bridge cannot store to."""
 
