@@ -31,6 +31,8 @@ STATES: tuple[str, ...] = ("pending", "forwarded", "rejected", "failed")
 # How far ahead of its receipt an event may say it happened (clock skew, time zones).
 MAX_OCCURRED_AHEAD = timedelta(days=1)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# pydantic would also read a string of digits as unix time; the contract says ISO 8601.
+_ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}", re.ASCII)
 
 
 def _identifier(value: str) -> str:
@@ -43,7 +45,7 @@ def _identifier(value: str) -> str:
 
 
 def _iso_text(value: Any) -> Any:
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not _ISO_DATETIME.match(value):
         raise ValueError("must be an ISO 8601 date-time string with a timezone offset")
     return value
 

@@ -19,9 +19,8 @@ from .exceptions import MalformedJson
 # Far deeper than any event envelope; shallow enough to stay clear of the recursion limit.
 MAX_DEPTH = 64
 
-# A complete JSON string literal; what is left once they are removed holds the structure.
-_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKET = re.compile(rb"[\[\]{}]")
+# A complete JSON string literal (unrolled: no alternation per character), or a bracket.
+_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 # Only an escaped surrogate can put a lone surrogate into decoded text (UTF-8 cannot).
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]", re.ASCII)
 _BOM = b"\xef\xbb\xbf"
@@ -49,14 +48,19 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return document
 
 
-def nesting_depth(body: bytes) -> int:
-    """Deepest nesting of arrays and objects in ``body``, found without recursion."""
+def nesting_depth(body: bytes, stop_above: int | None = None) -> int:
+    """Deepest nesting of arrays and objects in ``body``, found without recursion; brackets
+    inside strings do not count. Stops counting once deeper than ``stop_above``."""
     depth = deepest = 0
-    for bracket in _BRACKET.findall(_STRING.sub(b"", body)):
-        if bracket in b"[{":
+    for token in _TOKEN.finditer(body):
+        bracket = token.group()
+        if bracket in (b"[", b"{"):
             depth += 1
-            deepest = max(deepest, depth)
-        else:
+            if depth > deepest:
+                deepest = depth
+                if stop_above is not None and deepest > stop_above:
+                    break
+        elif bracket in (b"]", b"}"):
             depth -= 1
     return deepest
 
@@ -74,9 +78,8 @@ def load_json(body: bytes, max_depth: int = MAX_DEPTH) -> Any:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise MalformedJson(f"body is not UTF-8 (byte {exc.start}); send UTF-8 JSON") from None
-    depth = nesting_depth(body)
-    if depth > max_depth:
-        raise MalformedJson(f"body nests {depth} levels deep; at most {max_depth} are accepted")
+    if nesting_depth(body, stop_above=max_depth) > max_depth:
+        raise MalformedJson(f"body nests more than {max_depth} levels deep")
     try:
         document = json.loads(
             text,

@@ -52,6 +52,8 @@ _JSON = [("Content-Type", "application/json")]
 StartResponse = Callable[..., Any]
 # Problems listed in a 422 answer (and its log line); the rest are counted, not listed.
 MAX_REPORTED_ERRORS = 50
+# Events in one request: enough for any batch a TMS sends, few enough to validate quickly.
+MAX_EVENTS_PER_REQUEST = 1000
 
 
 def _field_name(loc: tuple[Any, ...], in_array: bool) -> str:
@@ -291,6 +293,12 @@ class BridgeApp:
         if isinstance(document, list):
             if not document:
                 raise SchemaViolation("the event array is empty", fields=["(body)"])
+            if len(document) > MAX_EVENTS_PER_REQUEST:
+                raise SchemaViolation(
+                    f"the event array holds {len(document)} events;"
+                    f" at most {MAX_EVENTS_PER_REQUEST} per request",
+                    fields=["(body)"],
+                )
             try:
                 return EVENT_LIST.validate_python(document), True
             except ValidationError as exc:

@@ -11,7 +11,7 @@ import pytest
 from conftest import SECRET_A, SECRET_B, bridge_settings, make_event, signed_headers, start_bridge
 from logistics_bridge.cli import main
 from logistics_bridge.metrics import BridgeMetrics
-from logistics_bridge.server import MAX_REPORTED_ERRORS, BridgeApp
+from logistics_bridge.server import MAX_EVENTS_PER_REQUEST, MAX_REPORTED_ERRORS, BridgeApp
 from logistics_bridge.store import open_inbox
 from standardwebhooks.webhooks import Webhook
 from wsgi_client import call, raw_exchange, signed_call
@@ -196,18 +196,36 @@ def test_occurred_at_at_most_a_day_ahead(app):
 
 
 def test_errors_capped_and_linear(app, caplog):
-    bad = [{"event_id": ""} for _ in range(20_000)]
-    body = json.dumps(bad)
+    bad = [{"event_id": ""} for _ in range(MAX_EVENTS_PER_REQUEST)]
     started = time.perf_counter()
     with caplog.at_level(logging.INFO, logger="logistics_bridge.server"):
-        answer = signed_call(app, body)
+        answer = signed_call(app, json.dumps(bad))
     elapsed = time.perf_counter() - started
     document = refused(answer, 422, "validation_failed")
     assert len(document["fields"]) <= MAX_REPORTED_ERRORS
-    assert document["message"].endswith(f"and {20_000 * 4 - MAX_REPORTED_ERRORS} more problem(s)")
+    problems = MAX_EVENTS_PER_REQUEST * 4  # blank event_id and three missing fields each
+    assert document["message"].endswith(f"and {problems - MAX_REPORTED_ERRORS} more problem(s)")
     assert len(answer.body) < 10_000
     assert max(len(record.getMessage()) for record in caplog.records) < 10_000
-    assert elapsed < 2.0, f"20,000 invalid elements took {elapsed:.2f}s"
+    assert elapsed < 1.0, f"{MAX_EVENTS_PER_REQUEST} invalid elements took {elapsed:.2f}s"
+
+
+def test_array_of_more_than_the_cap_refused_before_validation(app):
+    events = [make_event() for _ in range(MAX_EVENTS_PER_REQUEST + 1)]
+    answer = signed_call(app, json.dumps(events))
+    document = refused(answer, 422, "validation_failed")
+    assert document["fields"] == ["(body)"]
+    assert f"at most {MAX_EVENTS_PER_REQUEST} per request" in document["message"]
+    huge = json.dumps([{"event_id": ""}] * 20_000)
+    started = time.perf_counter()
+    refused(signed_call(app, huge), 422, "validation_failed")
+    assert time.perf_counter() - started < 0.5
+    assert stored(app) == 0
+
+
+def test_occurred_at_numeric_string_is_not_unix_time(app):
+    answer = signed_call(app, json.dumps(make_event(occurred_at="1767225600")))
+    assert refused(answer, 422, "validation_failed")["fields"] == ["occurred_at"]
 
 
 # -- logs -----------------------------------------------------------------------------------
