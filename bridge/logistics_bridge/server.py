@@ -27,6 +27,7 @@ from .config import BridgeSettings
 from .exceptions import (
     Backpressure,
     BridgeError,
+    HeaderInvalid,
     InboxError,
     MalformedJson,
     MethodNotAllowed,
@@ -54,6 +55,7 @@ StartResponse = Callable[..., Any]
 MAX_REPORTED_ERRORS = 50
 # Events in one request: enough for any batch a TMS sends, few enough to validate quickly.
 MAX_EVENTS_PER_REQUEST = 1000
+_PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*", re.ASCII)
 
 
 def _field_name(loc: tuple[Any, ...], in_array: bool) -> str:
@@ -226,7 +228,7 @@ class BridgeApp:
         }
         webhook_id = verifier.verify(body, headers)
         envelopes, is_array = self._parse(body)
-        header_correlation = environ.get("HTTP_X_CORRELATION_ID", "").strip()[:255] or None
+        header_correlation = self._header_correlation(environ)
         received_at = datetime.now(UTC)
         events = [
             NewEvent(
@@ -265,6 +267,16 @@ class BridgeApp:
         if not accepted:
             return self._json(200, {"status": "duplicate", "events": listing})
         return self._json(202, {"status": "accepted", "events": listing})
+
+    @staticmethod
+    def _header_correlation(environ: dict[str, Any]) -> str | None:
+        """``X-Correlation-ID`` for events without their own: printable ASCII, cut to 255."""
+        value = environ.get("HTTP_X_CORRELATION_ID", "").strip()
+        if not _PRINTABLE_ASCII.fullmatch(value):
+            raise HeaderInvalid(
+                "X-Correlation-ID must be printable ASCII", fields=["X-Correlation-ID"]
+            )
+        return value[:255] or None
 
     def _read_body(self, environ: dict[str, Any]) -> bytes:
         limit = self.settings.max_body_bytes

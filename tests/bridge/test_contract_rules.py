@@ -97,6 +97,20 @@ def test_signature_header_without_any_well_formed_entry(app):
     assert "no v1" in refused(other, 401, "invalid_signature")["message"]
 
 
+@pytest.mark.parametrize("value", ["corr\x01x", "caf\u00e9", "tab\there"])
+def test_correlation_header_printable_ascii(app, value):
+    body = json.dumps(make_event())
+    answer = signed_call(app, body, X_Correlation_ID=value)
+    assert refused(answer, 400, "invalid_header")["fields"] == ["X-Correlation-ID"]
+    assert stored(app) == 0
+
+
+def test_correlation_header_cut_to_255(app):
+    body = json.dumps(make_event())
+    assert signed_call(app, body, X_Correlation_ID="c" * 300).status == 202
+    assert app.inbox.list_events()[0].correlation_id == "c" * 255
+
+
 def test_signature_checked_against_every_secret(app):
     body = json.dumps(make_event())
     headers = signed_headers(body, SECRET_B)

@@ -132,6 +132,7 @@ corruptions = st.one_of(
         | st.sampled_from(["other-secret", "junk-before-valid", "v1,", "v1a,abc", ""]),
     ),
     st.tuples(st.just("Content-Type"), st.sampled_from(["text/plain", "", "application/xml"])),
+    st.tuples(st.just("X-Correlation-ID"), st.text(max_size=300)),
 )
 
 
