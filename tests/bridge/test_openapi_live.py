@@ -5,17 +5,14 @@ no 5xx, documented status codes, content types and response schemas, for generat
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import requests
 import schemathesis
-from conftest import BRIDGE_SRC, SECRET_A, signed_headers
+from conftest import SECRET_A, signed_headers
 from hypothesis import HealthCheck, settings
-from logistics_bridge.server import LISTENING_LINE
-from logistics_demo.processes import ManagedProcess
 from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
@@ -24,6 +21,7 @@ from schemathesis.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from test_durability import start_serve
 
 OPENAPI = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 EVENTS_PATH = "/v1/tms/{endpoint}/events"
@@ -42,20 +40,9 @@ schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.N
 @pytest.fixture(scope="module")
 def live_url(tmp_path_factory):
     """``logistics-bridge serve --no-forward`` in its own process on a free loopback port."""
-    workdir = tmp_path_factory.mktemp("openapi-live")
-    env = {
-        "PYTHONPATH": str(BRIDGE_SRC),
-        "LOGISTICS_BRIDGE_INBOX_URL": f"sqlite:///{workdir}/inbox.sqlite3",
-        "LOGISTICS_BRIDGE_LISTEN_HOST": "127.0.0.1",
-        "LOGISTICS_BRIDGE_LISTEN_PORT": "0",
-        "LOGISTICS_BRIDGE_ENDPOINTS": json.dumps({"acme": [SECRET_A]}),
-    }
-    command = [sys.executable, "-m", "logistics_bridge", "serve", "--no-forward"]
-    process = ManagedProcess("bridge", command, workdir / "serve.log", env)
-    process.start()
+    process, url = start_serve(tmp_path_factory.mktemp("openapi-live"), None, "serve.log")
     try:
-        port = process.wait_output(LISTENING_LINE, 30).group(1)
-        yield f"http://127.0.0.1:{port}"
+        yield url
     finally:
         assert process.stop(30) == 0, process.tail()
 
