@@ -1,16 +1,34 @@
-"""Standard Webhooks verification with several active secrets per endpoint (rotation)."""
+"""Request authentication, one verifier class per scheme behind ``RequestVerifier``.
+
+Every scheme accepts several active secrets (a rotation lists the new and the old one),
+verifies over the raw bytes received, compares in constant time and never logs a secret.
+Secrets are used as their UTF-8 bytes, without any Unicode normalisation.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hmac
 import logging
 import re
 import time
 from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 from pydantic import SecretStr
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from .exceptions import HeaderInvalid, SignatureInvalid, SignatureMissing, TimestampOutsideWindow
+from .endpoints import AuthSettings, BasicAuth, HmacAuth, StandardWebhooksAuth, TokenAuth
+from .exceptions import (
+    ConfigError,
+    CredentialsInvalid,
+    CredentialsMissing,
+    HeaderInvalid,
+    SignatureInvalid,
+    SignatureMissing,
+    TimestampOutsideWindow,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -40,6 +58,15 @@ def _v1_signatures(header: str) -> str:
             raise SignatureInvalid("webhook-signature has no v1 signature")
         raise SignatureInvalid("webhook-signature is malformed: expected v1,<base64> entries")
     return " ".join(kept)
+
+
+class RequestVerifier(Protocol):
+    """Authenticates one request of an endpoint; raises a 401 ``RequestRejected`` otherwise."""
+
+    def verify(
+        self, body: bytes, headers: Mapping[str, str], now: float | None = None
+    ) -> str | None:
+        """Return the sender's delivery id when the scheme has one (an idempotency key)."""
 
 
 class SignatureVerifier:
@@ -98,10 +125,115 @@ class SignatureVerifier:
         raise SignatureInvalid("no configured secret matches webhook-signature")
 
 
-def build_verifiers(
-    endpoints: Mapping[str, Sequence[SecretStr]], tolerance_seconds: int
-) -> dict[str, SignatureVerifier]:
-    """One verifier per configured endpoint code."""
-    return {
-        code: SignatureVerifier(secrets, tolerance_seconds) for code, secrets in endpoints.items()
-    }
+def _matches_any(received: bytes, candidates: Sequence[bytes]) -> bool:
+    # Every candidate is compared, so the time taken does not say which secret matched.
+    found = False
+    for candidate in candidates:
+        found |= hmac.compare_digest(received, candidate)
+    return found
+
+
+def _check_window(timestamp: str, header: str, tolerance: int, now: float | None) -> None:
+    try:
+        sent_at = int(timestamp)
+    except ValueError:
+        raise CredentialsInvalid(f"{header} is not a unix timestamp") from None
+    current = time.time() if now is None else now
+    if abs(current - sent_at) > tolerance:
+        raise TimestampOutsideWindow(f"{header} is outside the {tolerance}s tolerance window")
+
+
+class HmacVerifier:
+    """An HMAC in one header over the raw body, or over ``<timestamp>.<body>`` when the
+    endpoint names a timestamp header (then the timestamp must be within the tolerance)."""
+
+    def __init__(self, settings: HmacAuth) -> None:
+        self._settings = settings
+        self._keys = [secret.get_secret_value().encode() for secret in settings.secrets]
+
+    def _encode(self, digest: bytes) -> bytes:
+        if self._settings.encoding == "hex":
+            return digest.hex().encode()
+        return base64.b64encode(digest)
+
+    def verify(self, body: bytes, headers: Mapping[str, str], now: float | None = None) -> None:
+        """Accept when any secret's HMAC equals the header's value (after its prefix)."""
+        settings = self._settings
+        received = headers.get(settings.header.lower(), "").strip()
+        if not received:
+            raise CredentialsMissing(f"{settings.header} header is required")
+        signed = body
+        if settings.timestamp_header:
+            timestamp = headers.get(settings.timestamp_header.lower(), "").strip()
+            if not timestamp:
+                raise CredentialsMissing(f"{settings.timestamp_header} header is required")
+            _check_window(timestamp, settings.timestamp_header, settings.tolerance_seconds, now)
+            signed = timestamp.encode() + b"." + body
+        if not received.startswith(settings.prefix):
+            raise CredentialsInvalid(f"{settings.header} does not start with {settings.prefix!r}")
+        value = received[len(settings.prefix) :]
+        if settings.encoding == "hex":
+            value = value.lower()
+        expected = [
+            self._encode(hmac.new(key, signed, settings.algorithm).digest()) for key in self._keys
+        ]
+        if not _matches_any(value.encode(), expected):
+            raise CredentialsInvalid(f"no configured secret matches {settings.header}")
+
+
+class BasicVerifier:
+    """HTTP basic authentication against the configured ``user:password`` pairs."""
+
+    challenge = [("WWW-Authenticate", 'Basic realm="logistics-bridge"')]
+
+    def __init__(self, settings: BasicAuth) -> None:
+        self._pairs = [secret.get_secret_value().encode() for secret in settings.secrets]
+
+    def verify(self, body: bytes, headers: Mapping[str, str], now: float | None = None) -> None:
+        """Accept when the Authorization header carries one of the configured pairs."""
+        scheme, _, encoded = headers.get("authorization", "").strip().partition(" ")
+        if scheme.lower() != "basic" or not encoded:
+            raise CredentialsMissing(
+                "Authorization: Basic credentials are required", headers=self.challenge
+            )
+        try:
+            pair = base64.b64decode(encoded.strip(), validate=True)
+        except binascii.Error:
+            raise CredentialsInvalid(
+                "Authorization: Basic value is not base64", headers=self.challenge
+            ) from None
+        if not _matches_any(pair, self._pairs):
+            raise CredentialsInvalid("user or password not accepted", headers=self.challenge)
+
+
+class TokenVerifier:
+    """A shared token in a named header, after an optional prefix such as ``Bearer ``."""
+
+    def __init__(self, settings: TokenAuth) -> None:
+        self._header = settings.header
+        self._prefix = settings.expected_prefix
+        self._tokens = [secret.get_secret_value().encode() for secret in settings.secrets]
+
+    def verify(self, body: bytes, headers: Mapping[str, str], now: float | None = None) -> None:
+        """Accept when the header holds one of the configured tokens."""
+        received = headers.get(self._header.lower(), "").strip()
+        if not received:
+            raise CredentialsMissing(f"{self._header} header is required")
+        if not received.lower().startswith(self._prefix.lower()):
+            raise CredentialsInvalid(f"{self._header} does not start with {self._prefix!r}")
+        token = received[len(self._prefix) :].strip()
+        if not _matches_any(token.encode(), self._tokens):
+            raise CredentialsInvalid(f"no configured token matches {self._header}")
+
+
+def build_verifier(auth: AuthSettings | None, tolerance_seconds: int) -> RequestVerifier:
+    """The verifier of one endpoint's ``auth`` settings; an endpoint without one is refused."""
+    if auth is None or not auth.secrets:
+        raise ConfigError("an endpoint needs auth with at least one secret (see check-config)")
+    if isinstance(auth, StandardWebhooksAuth):
+        return SignatureVerifier(auth.secrets, tolerance_seconds)
+    if isinstance(auth, HmacAuth):
+        return HmacVerifier(auth)
+    if isinstance(auth, BasicAuth):
+        return BasicVerifier(auth)
+    return TokenVerifier(auth)

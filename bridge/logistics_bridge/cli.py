@@ -1,4 +1,4 @@
-"""Command line: ``logistics-bridge serve|status|replay|purge|check-config``."""
+"""Command line: ``logistics-bridge serve|status|replay|purge|import|check-config``."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import argparse
 import json
 import logging
 import sys
+import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from .config import (
     BridgeSettings,
@@ -16,10 +18,12 @@ from .config import (
     find_problems,
     load_settings,
 )
-from .exceptions import BridgeError, ConfigError
+from .endpoints import FORMAT_JSON, FORMAT_X12_214, EndpointSettings
+from .exceptions import BridgeError, ConfigError, InboxError, RequestRejected
+from .formats import Decoder, RequestContext, build_decoder
 from .server import run_until_signalled
 from .service import build_service
-from .store import open_inbox
+from .store import Inbox, open_inbox
 
 _logger = logging.getLogger(__name__)
 
@@ -60,6 +64,18 @@ def _parser() -> argparse.ArgumentParser:
     purge.add_argument(
         "--include-failed", action="store_true", help="also delete rejected and failed events"
     )
+
+    importer = commands.add_parser(
+        "import", help="import X12 214 or JSON files (one transaction per file)"
+    )
+    importer.add_argument("files", nargs="+", metavar="FILE")
+    importer.add_argument("--endpoint", required=True, help="endpoint code the events belong to")
+    importer.add_argument(
+        "--format",
+        choices=(FORMAT_JSON, FORMAT_X12_214),
+        help="default: the endpoint's configured format",
+    )
+    importer.add_argument("--ack-dir", type=Path, help="write each file's 997 here (x12-214)")
 
     commands.add_parser("check-config", help="report every configuration problem")
     return parser
@@ -142,6 +158,66 @@ def _purge(settings: BridgeSettings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_decoder(settings: BridgeSettings, args: argparse.Namespace) -> Decoder:
+    endpoint = settings.endpoints.get(args.endpoint)
+    file_format = args.format or (endpoint.format if endpoint else None)
+    if file_format not in (FORMAT_JSON, FORMAT_X12_214):
+        raise ConfigError(
+            f"endpoint {args.endpoint!r} does not take json or x12-214 files; give --format"
+        )
+    if endpoint is None or endpoint.format != file_format:
+        endpoint = EndpointSettings(format=file_format)
+    return build_decoder(args.endpoint, endpoint)
+
+
+def _import_file(inbox: Inbox, decoder: Decoder, path: Path, args: argparse.Namespace) -> bool:
+    """Import one file all-or-nothing; print what happened; True when it is in the inbox."""
+    try:
+        body = path.read_bytes()
+    except OSError as exc:
+        print(f"{path}: cannot read: {exc.strerror}", file=sys.stderr)
+        return False
+    request = RequestContext(args.endpoint, datetime.now(UTC), str(uuid.uuid4()))
+    try:
+        decoded = decoder.decode(body, request)
+        results = inbox.add(decoded.events)
+    except RequestRejected as exc:
+        print(f"{path}: refused, nothing imported: {exc.message}", file=sys.stderr)
+        return False
+    except InboxError as exc:
+        print(f"{path}: not stored, nothing imported: {exc}", file=sys.stderr)
+        return False
+    accepted = sum(1 for result in results if result.status == "accepted")
+    print(f"{path}: {accepted} event(s) imported, {len(results) - accepted} duplicate(s)")
+    if args.ack_dir is not None and decoded.acknowledgement is not None:
+        acknowledgement = args.ack_dir / f"{path.name}.997"
+        acknowledgement.write_bytes(decoded.acknowledgement[1])
+        print(f"{path}: acknowledgement written to {acknowledgement}")
+    return True
+
+
+def _import(settings: BridgeSettings, args: argparse.Namespace) -> int:
+    """Exit 0 when every file is in the inbox, 1 when one is not, 2 on a usage problem."""
+    if args.ack_dir is not None and not args.ack_dir.is_dir():
+        print(f"import: --ack-dir {args.ack_dir} is not a directory", file=sys.stderr)
+        return 2
+    try:
+        decoder = _import_decoder(settings, args)
+    except ConfigError as exc:
+        print(f"import: {exc}", file=sys.stderr)
+        return 2
+    inbox = open_inbox(settings.inbox_url)
+    try:
+        imported = [_import_file(inbox, decoder, Path(name), args) for name in args.files]
+    finally:
+        inbox.close()
+    refused = imported.count(False)
+    if refused:
+        print(f"{refused} of {len(imported)} file(s) not imported", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _check_config(config_file: str | None) -> int:
     try:
         settings = load_settings(config_file)
@@ -166,7 +242,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check_config(args.config)
     try:
         settings = load_settings(args.config)
-        handler = {"serve": _serve, "status": _status, "replay": _replay, "purge": _purge}
+        handler = {
+            "serve": _serve,
+            "status": _status,
+            "replay": _replay,
+            "purge": _purge,
+            "import": _import,
+        }
         return handler[args.command](settings, args)
     except BridgeError as exc:
         _logger.error("%s", exc)

@@ -22,8 +22,8 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
-from standardwebhooks.webhooks import Webhook
 
+from .endpoints import EndpointSettings, endpoint_problems
 from .exceptions import ConfigError
 
 ENV_PREFIX = "LOGISTICS_BRIDGE_"
@@ -79,7 +79,10 @@ class BridgeSettings(BaseSettings):
     retry_after_seconds: int = Field(default=30, ge=1)
     signature_tolerance_seconds: int = Field(default=300, ge=1)
     retention_days: int = Field(default=14, ge=1)
-    endpoints: dict[str, list[SecretStr]] = Field(default_factory=dict)
+    endpoints: dict[str, EndpointSettings] = Field(
+        default_factory=dict,
+        description="Endpoint code -> a list of whsec_ secrets, or a table (format, paths, auth).",
+    )
     odoo: OdooSettings = Field(default_factory=OdooSettings)
     forward: ForwardSettings = Field(default_factory=ForwardSettings)
 
@@ -149,19 +152,13 @@ def find_problems(settings: BridgeSettings, *, need_odoo: bool = True) -> list[s
         problems.append(f"inbox_url: unsupported scheme {scheme!r} (use sqlite or postgresql)")
     if not settings.endpoints:
         problems.append("endpoints: no endpoint configured, every callback would be refused")
-    for code, secrets in settings.endpoints.items():
+    for code, endpoint in settings.endpoints.items():
         if not ENDPOINT_CODE.fullmatch(code):
             problems.append(
                 f"endpoints.{code!r}: not reachable as /v1/tms/<code>/events; use 1 to 64"
                 " ASCII letters, digits, '.', '_' or '-', starting with a letter or digit"
             )
-        if not secrets:
-            problems.append(f"endpoints.{code}: no secret configured")
-        for index, secret in enumerate(secrets):
-            try:
-                Webhook(secret.get_secret_value())
-            except Exception:  # noqa: BLE001 - the library raises several unrelated types
-                problems.append(f"endpoints.{code}[{index}]: not a valid whsec_/base64 secret")
+        problems.extend(endpoint_problems(code, endpoint))
     if settings.signature_tolerance_seconds > LIBRARY_TOLERANCE_SECONDS:
         problems.append(
             f"signature_tolerance_seconds: at most {LIBRARY_TOLERANCE_SECONDS}"

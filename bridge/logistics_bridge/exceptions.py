@@ -137,3 +137,38 @@ class HeaderInvalid(RequestRejected):
 
     status = 400
     code = "invalid_header"
+
+
+class CredentialsMissing(RequestRejected):
+    """The header carrying an endpoint's credentials (hmac, basic, token) is absent."""
+
+    status = 401
+    code = "missing_credentials"
+
+
+class CredentialsInvalid(RequestRejected):
+    """No configured secret matches the credentials sent."""
+
+    status = 401
+    code = "invalid_credentials"
+
+
+class X12Malformed(RequestRejected):
+    """The body cannot be read as an X12 interchange (delimiters, truncation, structure)."""
+
+    status = 400
+    code = "malformed_x12"
+
+
+class X12EnvelopeInvalid(RequestRejected):
+    """An ISA/IEA, GS/GE or ST/SE envelope rule is broken (counts, control numbers)."""
+
+    status = 422
+    code = "x12_envelope_invalid"
+
+
+class X12Unsupported(RequestRejected):
+    """A well-formed interchange of a version or transaction set the bridge does not take."""
+
+    status = 422
+    code = "x12_unsupported"

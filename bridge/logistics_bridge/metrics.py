@@ -49,7 +49,7 @@ class BridgeMetrics:
         self.accepted = Counter(
             "logistics_bridge_events_accepted",
             "Events newly stored in the inbox",
-            ["endpoint"],
+            ["endpoint", "format"],
             registry=self.registry,
         )
         self.rejected = Counter(
@@ -61,7 +61,7 @@ class BridgeMetrics:
         self.duplicates = Counter(
             "logistics_bridge_events_duplicate",
             "Events already in the inbox (redeliveries)",
-            ["endpoint"],
+            ["endpoint", "format"],
             registry=self.registry,
         )
         self.forwarded = Counter(

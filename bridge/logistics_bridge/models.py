@@ -25,7 +25,13 @@ from pydantic import (
     TypeAdapter,
 )
 
+from .endpoints import FORMAT_JSON, FORMAT_X12_214
+
 EventType = Literal["status", "planning", "pod", "charges"]
+# Raw formats are stored with their format name as event_type: Odoo's inbound profile maps
+# them to a canonical type, the bridge only keeps them and orders them per shipment.
+RAW_FORMATS: tuple[str, ...] = (FORMAT_JSON, FORMAT_X12_214)
+RAW_SCHEMA_VERSION = "raw-1"
 STATES: tuple[str, ...] = ("pending", "forwarded", "rejected", "failed")
 
 # How far ahead of its receipt an event may say it happened (clock skew, time zones).
@@ -119,6 +125,14 @@ class StoredEvent(BaseModel):
 
     def to_odoo(self) -> dict[str, Any]:
         """The event dict of the ``logistics.ingest.ingest_events`` contract."""
+        if self.event_type in RAW_FORMATS:
+            return {
+                "event_id": self.event_id,
+                "format": self.event_type,
+                "received_at": self.received_at,
+                "correlation_id": self.correlation_id,
+                "document": json.loads(self.payload_json),
+            }
         return {
             "event_id": self.event_id,
             "event_type": self.event_type,

@@ -22,7 +22,6 @@ from waitress.parser import HTTPRequestParser
 from waitress.task import ErrorTask
 from waitress.utilities import BadRequest
 
-from .auth import SignatureVerifier, build_verifiers
 from .config import BridgeSettings
 from .exceptions import (
     Backpressure,
@@ -37,10 +36,12 @@ from .exceptions import (
     SchemaViolation,
     UnsupportedMediaType,
 )
+from .formats import Decoded, RequestContext
 from .logsafe import log_field
 from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from .metrics import BridgeMetrics
 from .models import EVENT_LIST, EventEnvelope, NewEvent
+from .routing import EndpointRoute, build_routes, request_headers
 from .safejson import load_json
 from .store import Inbox
 
@@ -104,7 +105,7 @@ class BridgeApp:
         self.inbox = inbox
         self.metrics = metrics
         self.readiness_probe = readiness_probe
-        self.verifiers: dict[str, SignatureVerifier] = build_verifiers(
+        self.routes: dict[str, EndpointRoute] = build_routes(
             settings.endpoints, settings.signature_tolerance_seconds
         )
 
@@ -209,42 +210,31 @@ class BridgeApp:
     def _accept(
         self, environ: dict[str, Any], endpoint: str
     ) -> tuple[str, list[tuple[str, str]], bytes]:
-        verifier = self.verifiers.get(endpoint)
-        if verifier is None:
+        route = self.routes.get(endpoint)
+        if route is None:
             raise NotFound(f"unknown endpoint {log_field(endpoint)!r}")
         content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
-        if content_type != "application/json":
-            raise UnsupportedMediaType("Content-Type must be application/json")
+        if content_type not in route.content_types:
+            raise UnsupportedMediaType(f"Content-Type must be {' or '.join(route.content_types)}")
         body = self._read_body(environ)
         if self.inbox.pending_count() > self.settings.high_water_mark:
             raise Backpressure(
                 "inbox is over its high-water mark, retry later",
                 headers=[("Retry-After", str(self.settings.retry_after_seconds))],
             )
-        headers = {
-            "webhook-id": environ.get("HTTP_WEBHOOK_ID", ""),
-            "webhook-timestamp": environ.get("HTTP_WEBHOOK_TIMESTAMP", ""),
-            "webhook-signature": environ.get("HTTP_WEBHOOK_SIGNATURE", ""),
-        }
-        webhook_id = verifier.verify(body, headers)
-        envelopes, is_array = self._parse(body)
+        delivery_id = route.verifier.verify(body, request_headers(environ))
         header_correlation = self._header_correlation(environ)
         received_at = datetime.now(UTC)
-        events = [
-            NewEvent(
-                endpoint=endpoint,
-                event_id=envelope.event_id,
-                webhook_id=None if is_array else webhook_id,
-                event_type=envelope.event_type,
-                shipment_reference=envelope.shipment_reference,
-                occurred_at=envelope.occurred_at.isoformat(),
-                payload_json=json.dumps(envelope.payload, separators=(",", ":")),
-                correlation_id=envelope.correlation_id or header_correlation or str(uuid.uuid4()),
-                schema_version=envelope.schema_version,
-                received_at=received_at,
+        if route.decoder is None:
+            decoded = Decoded(
+                self._envelope_events(body, endpoint, delivery_id, header_correlation, received_at)
             )
-            for envelope in envelopes
-        ]
+        else:
+            request = RequestContext(
+                endpoint, received_at, header_correlation or str(uuid.uuid4()), delivery_id
+            )
+            decoded = route.decoder.decode(body, request)
+        events = decoded.events
         try:
             results = self.inbox.add(events)
         except InboxError as exc:
@@ -259,14 +249,47 @@ class BridgeApp:
         accepted = sum(1 for result in results if result.status == "accepted")
         duplicates = len(results) - accepted
         if accepted:
-            self.metrics.accepted.labels(endpoint).inc(accepted)
+            self.metrics.accepted.labels(endpoint, route.format).inc(accepted)
         if duplicates:
-            self.metrics.duplicates.labels(endpoint).inc(duplicates)
+            self.metrics.duplicates.labels(endpoint, route.format).inc(duplicates)
         _logger.debug("%s: %d accepted, %d duplicate", endpoint, accepted, duplicates)
+        if decoded.acknowledgement is not None:
+            code = 202 if accepted else 200
+            content_type, acknowledgement = decoded.acknowledgement
+            return (
+                f"{code} {HTTPStatus(code).phrase}",
+                [("Content-Type", content_type)],
+                acknowledgement,
+            )
         listing = [result.as_dict() for result in results]
         if not accepted:
             return self._json(200, {"status": "duplicate", "events": listing})
         return self._json(202, {"status": "accepted", "events": listing})
+
+    def _envelope_events(
+        self,
+        body: bytes,
+        endpoint: str,
+        webhook_id: str | None,
+        header_correlation: str | None,
+        received_at: datetime,
+    ) -> list[NewEvent]:
+        envelopes, is_array = self._parse(body)
+        return [
+            NewEvent(
+                endpoint=endpoint,
+                event_id=envelope.event_id,
+                webhook_id=None if is_array else webhook_id,
+                event_type=envelope.event_type,
+                shipment_reference=envelope.shipment_reference,
+                occurred_at=envelope.occurred_at.isoformat(),
+                payload_json=json.dumps(envelope.payload, separators=(",", ":")),
+                correlation_id=envelope.correlation_id or header_correlation or str(uuid.uuid4()),
+                schema_version=envelope.schema_version,
+                received_at=received_at,
+            )
+            for envelope in envelopes
+        ]
 
     @staticmethod
     def _header_correlation(environ: dict[str, Any]) -> str | None:

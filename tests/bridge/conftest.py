@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import sys
 import threading
 import uuid
@@ -37,6 +38,15 @@ def load_registry() -> Iterator[None]:
 @pytest.fixture(scope="module", autouse=True)
 def enable_odoo_test_flag() -> Iterator[None]:
     yield
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """No LOGISTICS_BRIDGE_* variable of the calling environment leaks into a test."""
+    for name in list(os.environ):
+        if name.startswith("LOGISTICS_BRIDGE_"):
+            monkeypatch.delenv(name)
+    return monkeypatch
 
 
 SECRET_A = "whsec_" + base64.b64encode(b"secret-a-0123456789abcdef").decode()

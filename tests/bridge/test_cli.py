@@ -16,14 +16,6 @@ from logistics_bridge.cli import main
 from logistics_bridge.store import Outcome, open_inbox
 
 
-@pytest.fixture
-def clean_env(monkeypatch):
-    for name in list(os.environ):
-        if name.startswith("LOGISTICS_BRIDGE_"):
-            monkeypatch.delenv(name)
-    return monkeypatch
-
-
 def write_config(tmp_path, text: str):
     path = tmp_path / "bridge.toml"
     path.write_text(text)
@@ -64,7 +56,7 @@ api_key = "super-secret-api-key"
     for expected in (
         "inbox_url",
         "signature_tolerance_seconds",
-        "endpoints.acme[0]",
+        "endpoints.acme.auth.secrets[0]",
         "odoo.url",
         "odoo.db",
         "odoo.login",

@@ -267,8 +267,8 @@ def test_healthz_readyz_metrics(bridge):
     metrics = requests.get(f"{bridge.url}/metrics", timeout=10)
     assert metrics.status_code == 200
     text = metrics.text
-    assert 'logistics_bridge_events_accepted_total{endpoint="acme"} 1.0' in text
-    assert 'logistics_bridge_events_duplicate_total{endpoint="acme"} 1.0' in text
+    assert 'logistics_bridge_events_accepted_total{endpoint="acme",format="tms-event"} 1.0' in text
+    assert 'logistics_bridge_events_duplicate_total{endpoint="acme",format="tms-event"} 1.0' in text
     assert 'logistics_bridge_requests_rejected_total{reason="invalid_signature"} 1.0' in text
     assert 'logistics_bridge_inbox_events{state="pending"}' in text
     assert "logistics_bridge_forward_seconds_bucket" in text
@@ -293,7 +293,7 @@ def test_two_app_instances_have_separate_metrics(tmp_path, fake_odoo):
     try:
         assert post(first, make_event()).status_code == 202
         text = requests.get(f"{second.url}/metrics", timeout=10).text
-        assert 'logistics_bridge_events_accepted_total{endpoint="acme"}' not in text
+        assert "logistics_bridge_events_accepted_total{" not in text
     finally:
         first.service.shutdown()
         second.service.shutdown()

@@ -1,0 +1,51 @@
+"""Per-endpoint dispatch: which verifier authenticates a request and which format reads it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .auth import RequestVerifier, build_verifier
+from .endpoints import FORMAT_TMS_EVENT, EndpointSettings
+from .formats import Decoder, build_decoder
+
+ENVELOPE_CONTENT_TYPES = ("application/json",)
+
+
+@dataclass(frozen=True)
+class EndpointRoute:
+    """The verifier and the format of one endpoint code."""
+
+    format: str
+    verifier: RequestVerifier
+    decoder: Decoder | None  # None: the tms-event envelope, validated by the server itself
+
+    @property
+    def content_types(self) -> tuple[str, ...]:
+        """The Content-Types this endpoint accepts (first one preferred)."""
+        return ENVELOPE_CONTENT_TYPES if self.decoder is None else self.decoder.content_types
+
+
+def build_route(code: str, endpoint: EndpointSettings, tolerance_seconds: int) -> EndpointRoute:
+    """The route of one configured endpoint."""
+    decoder = None if endpoint.format == FORMAT_TMS_EVENT else build_decoder(code, endpoint)
+    return EndpointRoute(endpoint.format, build_verifier(endpoint.auth, tolerance_seconds), decoder)
+
+
+def build_routes(
+    endpoints: Mapping[str, EndpointSettings], tolerance_seconds: int
+) -> dict[str, EndpointRoute]:
+    """One route per configured endpoint code."""
+    return {
+        code: build_route(code, endpoint, tolerance_seconds) for code, endpoint in endpoints.items()
+    }
+
+
+def request_headers(environ: Mapping[str, Any]) -> dict[str, str]:
+    """The request's headers from a WSGI environ, by lower-case name (``x-hmac-signature``)."""
+    return {
+        key[5:].replace("_", "-").lower(): value
+        for key, value in environ.items()
+        if key.startswith("HTTP_") and isinstance(value, str)
+    }

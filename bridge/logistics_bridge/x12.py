@@ -1,0 +1,315 @@
+"""X12 interchanges: envelope validation (ISA/IEA, GS/GE, ST/SE) and the 997 acknowledgement.
+
+Delimiters are read from the fixed-width ISA (106 characters): the element separator is the
+character after ``ISA``, the component separator is ISA16, the segment terminator is the
+character after ISA16; the repetition separator is ISA11 from version 00402 on. Nothing is
+assumed about ``*`` or ``~``. Every rule broken is reported with the segment or element
+and the rule, e.g. ``SE01 is 9 but the transaction set has 10 segments``.
+
+PyPI's ``pyx12`` was evaluated and not used: it installs and runs on Python 3.11, but ships
+maps only for HIPAA health-care sets (27x, 83x) plus 830/841/997, so a 004010 214 fails
+with "Map not found"; the envelope rules needed here are a few dozen lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from .exceptions import X12EnvelopeInvalid, X12Malformed, X12Unsupported
+
+ISA_LENGTH = 106
+# ISA01..ISA16 widths; the segment id "ISA" first.
+_ISA_WIDTHS = (3, 2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
+_SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
+_REPETITION_FROM_VERSION = "00402"
+
+
+@dataclass(frozen=True)
+class Delimiters:
+    """The separators an interchange declares in its ISA."""
+
+    element: str
+    component: str
+    segment: str
+    repetition: str | None
+
+
+@dataclass(frozen=True)
+class TransactionSet:
+    """One ST..SE set; ``segments`` holds ST and SE too, each as its list of elements."""
+
+    segments: list[list[str]]
+
+    @property
+    def code(self) -> str:
+        """ST01, the transaction set identifier (214, 997...)."""
+        return self.segments[0][1]
+
+    @property
+    def control_number(self) -> str:
+        """ST02."""
+        return self.segments[0][2]
+
+
+@dataclass(frozen=True)
+class FunctionalGroup:
+    """One GS..GE group: its GS elements and its transaction sets."""
+
+    gs: list[str]
+    sets: list[TransactionSet]
+
+    @property
+    def functional_id(self) -> str:
+        """GS01 (QM for shipment status)."""
+        return self.gs[1]
+
+    @property
+    def control_number(self) -> str:
+        """GS06."""
+        return self.gs[6]
+
+
+@dataclass(frozen=True)
+class Interchange:
+    """A validated interchange: ISA elements (as received, padded), delimiters, groups."""
+
+    isa: list[str]
+    delimiters: Delimiters
+    groups: list[FunctionalGroup]
+
+    @property
+    def sender_id(self) -> str:
+        """ISA06 without its padding."""
+        return self.isa[6].strip()
+
+    @property
+    def control_number(self) -> str:
+        """ISA13."""
+        return self.isa[13]
+
+
+def _element(segment: list[str], position: int) -> str:
+    return segment[position] if len(segment) > position else ""
+
+
+def _count(segment: list[str], position: int, actual: int, holder: str, unit: str) -> None:
+    name = f"{segment[0]}{position:02d}"
+    declared = _element(segment, position)
+    if not declared.isdigit():
+        raise X12EnvelopeInvalid(f"{name} is {declared!r}, not a count", fields=[name])
+    if int(declared) != actual:
+        raise X12EnvelopeInvalid(
+            f"{name} is {declared} but {holder} has {actual} {unit}", fields=[name]
+        )
+
+
+def _same_control(trailer: list[str], position: int, header: list[str], header_pos: int) -> None:
+    name = f"{trailer[0]}{position:02d}"
+    header_name = f"{header[0]}{header_pos:02d}"
+    declared, expected = _element(trailer, position), _element(header, header_pos)
+    if declared != expected:
+        raise X12EnvelopeInvalid(
+            f"{name} is {declared!r} but {header_name} is {expected!r}", fields=[name]
+        )
+
+
+def _read_isa(text: str) -> tuple[list[str], Delimiters]:
+    if not text.startswith("ISA"):
+        raise X12Malformed("ISA: an interchange starts with an ISA segment", fields=["ISA"])
+    if len(text) < ISA_LENGTH:
+        raise X12Malformed(
+            f"ISA: the ISA is {ISA_LENGTH} characters but only {len(text)} were received"
+            " (truncated interchange)",
+            fields=["ISA"],
+        )
+    element = text[3]
+    isa = text[: ISA_LENGTH - 1].split(element)
+    widths = tuple(len(part) for part in isa)
+    if element.isalnum() or element.isspace() or widths != _ISA_WIDTHS:
+        raise X12Malformed(
+            f"ISA: split at its 4th character {element!r} it is not 16 fixed-width elements"
+            " (wrong delimiters or a malformed ISA)",
+            fields=["ISA"],
+        )
+    component, segment = isa[16], text[ISA_LENGTH - 1]
+    if component.isalnum() or component in (element, " "):
+        raise X12Malformed(
+            f"ISA16: {component!r} cannot be a component separator", fields=["ISA16"]
+        )
+    if segment.isalnum() or segment in (element, component, " "):
+        raise X12Malformed(
+            f"ISA: the character after ISA16, {segment!r}, cannot be a segment terminator",
+            fields=["ISA"],
+        )
+    repetition = isa[11] if isa[12] >= _REPETITION_FROM_VERSION else None
+    return isa, Delimiters(element, component, segment, repetition)
+
+
+def _split_segments(rest: str, delimiters: Delimiters) -> list[list[str]]:
+    pieces = rest.split(delimiters.segment)
+    if pieces[-1].strip():
+        raise X12Malformed(
+            f"{pieces[-1].strip()[:3]}: the last segment has no terminator {delimiters.segment!r}"
+            " (truncated interchange)",
+            fields=["IEA"],
+        )
+    segments = []
+    for number, piece in enumerate(pieces[:-1], start=2):
+        text = piece.strip("\r\n")
+        if not text:
+            continue
+        elements = text.split(delimiters.element)
+        if not _SEGMENT_ID.fullmatch(elements[0]):
+            raise X12Malformed(
+                f"segment {number}: {elements[0][:12]!r} is not a segment identifier"
+                f" (wrong delimiters? the ISA declares {delimiters.element!r} and"
+                f" {delimiters.segment!r})",
+                fields=[f"segment {number}"],
+            )
+        segments.append(elements)
+    return segments
+
+
+class _Cursor:
+    """Walks the segments after the ISA."""
+
+    def __init__(self, segments: list[list[str]]) -> None:
+        self.segments = segments
+        self.position = 0
+
+    def peek(self) -> str | None:
+        if self.position < len(self.segments):
+            return self.segments[self.position][0]
+        return None
+
+    def take(self) -> list[str]:
+        segment = self.segments[self.position]
+        self.position += 1
+        return segment
+
+
+def _read_set(cursor: _Cursor) -> TransactionSet:
+    st = cursor.take()
+    body = [st]
+    while cursor.peek() not in (None, "SE", "ST", "GE", "GS", "IEA"):
+        body.append(cursor.take())
+    if cursor.peek() != "SE":
+        raise X12Malformed(
+            f"SE: transaction set {_element(st, 2)!r} has no SE trailer (truncated interchange?)",
+            fields=["SE"],
+        )
+    se = cursor.take()
+    body.append(se)
+    if len(st) < 3:
+        raise X12EnvelopeInvalid("ST: ST01 and ST02 are required", fields=["ST02"])
+    _count(se, 1, len(body), "the transaction set", "segments")
+    _same_control(se, 2, st, 2)
+    return TransactionSet(body)
+
+
+def _read_group(cursor: _Cursor) -> FunctionalGroup:
+    gs = cursor.take()
+    if len(gs) < 9:
+        raise X12EnvelopeInvalid(f"GS: 8 elements required, {len(gs) - 1} found", fields=["GS"])
+    sets = []
+    while cursor.peek() == "ST":
+        sets.append(_read_set(cursor))
+    if cursor.peek() != "GE":
+        found = cursor.peek() or "end of interchange"
+        raise X12Malformed(
+            f"GE: functional group {gs[6]!r} has no GE trailer ({found} found)", fields=["GE"]
+        )
+    ge = cursor.take()
+    _count(ge, 1, len(sets), "the group", "transaction sets")
+    _same_control(ge, 2, gs, 6)
+    seen: set[str] = set()
+    for transaction in sets:
+        if transaction.control_number in seen:
+            raise X12EnvelopeInvalid(
+                f"ST02 {transaction.control_number} is used twice in group {gs[6]}",
+                fields=["ST02"],
+            )
+        seen.add(transaction.control_number)
+    return FunctionalGroup(gs, sets)
+
+
+def parse_interchange(data: bytes | str) -> Interchange:
+    """Parse and validate the envelopes of one interchange; raise naming the rule broken."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise X12Malformed("the interchange is not ASCII/UTF-8 text", fields=["ISA"]) from None
+    text = data.lstrip("\ufeff \t\r\n")
+    isa, delimiters = _read_isa(text)
+    if not isa[13].isdigit():
+        raise X12EnvelopeInvalid(f"ISA13 is {isa[13]!r}, not a number", fields=["ISA13"])
+    cursor = _Cursor(_split_segments(text[ISA_LENGTH:], delimiters))
+    groups = []
+    while cursor.peek() == "GS":
+        groups.append(_read_group(cursor))
+    if cursor.peek() is None:
+        raise X12Malformed("IEA: missing, the interchange is truncated", fields=["IEA"])
+    if cursor.peek() != "IEA":
+        raise X12Malformed(
+            f"{cursor.peek()}: found where GS or IEA is expected", fields=[str(cursor.peek())]
+        )
+    iea = cursor.take()
+    if cursor.peek() is not None:
+        raise X12Malformed(f"{cursor.peek()}: segments after IEA", fields=["IEA"])
+    _count(iea, 1, len(groups), "the interchange", "functional groups")
+    _same_control(iea, 2, isa, 13)
+    if not groups:
+        raise X12EnvelopeInvalid("GS: the interchange holds no functional group", fields=["GS"])
+    return Interchange(isa, delimiters, groups)
+
+
+def _require(name: str, actual: str, expected: str) -> None:
+    if actual != expected:
+        raise X12Unsupported(f"{name} is {actual} but only {expected} is accepted", fields=[name])
+
+
+def require_version(
+    interchange: Interchange, *, functional_id: str, version: str, set_code: str
+) -> None:
+    """Refuse any group or set other than ``functional_id``/``version``/``set_code``."""
+    _require("ISA12", interchange.isa[12], version[:5])
+    for group in interchange.groups:
+        _require("GS01", group.functional_id, functional_id)
+        _require("GS08", group.gs[8], version)
+        for transaction in group.sets:
+            _require("ST01", transaction.code, set_code)
+
+
+def functional_acknowledgement(interchange: Interchange, control_number: int, now: datetime) -> str:
+    """A 997 interchange accepting every set of ``interchange`` (AK5 A, AK9 A per group).
+
+    Sender and receiver are swapped; ``control_number`` (1..999999999) is the answer's own
+    ISA13 and GS06; the delimiters are the ones the partner declared.
+    """
+    isa, delimiters = interchange.isa, interchange.delimiters
+    reply_isa = [
+        "ISA", "00", " " * 10, "00", " " * 10, isa[7], isa[8], isa[5], isa[6],
+        now.strftime("%y%m%d"), now.strftime("%H%M"), isa[11], isa[12],
+        f"{control_number:09d}", "0", isa[15], delimiters.component,
+    ]  # fmt: skip
+    first_gs = interchange.groups[0].gs
+    segments = [
+        reply_isa,
+        ["GS", "FA", first_gs[3], first_gs[2], now.strftime("%Y%m%d"), now.strftime("%H%M"),
+         str(control_number), "X", first_gs[8]],
+    ]  # fmt: skip
+    for number, group in enumerate(interchange.groups, start=1):
+        st_control = f"{number:04d}"
+        body = [["ST", "997", st_control], ["AK1", group.functional_id, group.control_number]]
+        for transaction in group.sets:
+            body += [["AK2", transaction.code, transaction.control_number], ["AK5", "A"]]
+        count = str(len(group.sets))
+        body.append(["AK9", "A", count, count, count])
+        body.append(["SE", str(len(body) + 1), st_control])
+        segments += body
+    segments.append(["GE", str(len(interchange.groups)), str(control_number)])
+    segments.append(["IEA", "1", f"{control_number:09d}"])
+    return "".join(delimiters.element.join(segment) + delimiters.segment for segment in segments)

@@ -1,0 +1,168 @@
+"""The ``json`` format over the wire: event id path, fallback hash, split, shipment key.
+
+Sample: ``fixtures/easypost_tracker_updated.json`` has the shape of the ``tracker.updated``
+Event that EasyPost documents for its tracking webhooks (docs.easypost.com, Trackers and
+Events), signed as EasyPost signs: ``X-Hmac-Signature: hmac-sha256-hex=<hex of the body>``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from conftest import FakeOdoo, RunningBridge, bridge_settings, start_bridge
+
+TRACKER = (Path(__file__).parent / "fixtures" / "easypost_tracker_updated.json").read_bytes()
+SECRET = "easypost-webhook-secret"
+AUTH = {
+    "scheme": "hmac",
+    "header": "X-Hmac-Signature",
+    "prefix": "hmac-sha256-hex=",
+    "secrets": [SECRET],
+}
+ENDPOINTS = {
+    "easypost": {
+        "format": "json",
+        "event_id_path": "id",
+        "shipment_key_path": "result.tracking_code",
+        "auth": AUTH,
+    },
+    "details": {
+        "format": "json",
+        "event_id_path": "$.id",
+        "shipment_key_path": "$.result.tracking_code",
+        "split_path": "result.tracking_details[*]",
+        "auth": AUTH,
+    },
+    "anything": {"format": "json", "auth": AUTH},
+}
+
+
+@pytest.fixture
+def json_bridge(tmp_path: Path, fake_odoo: FakeOdoo) -> Iterator[RunningBridge]:
+    running = start_bridge(bridge_settings(tmp_path, fake_odoo.url, endpoints=ENDPOINTS))
+    yield running
+    running.service.shutdown()
+
+
+def post_json(
+    bridge: RunningBridge, endpoint: str, body: bytes, **headers: str
+) -> requests.Response:
+    signature = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    headers = {
+        "Content-Type": "application/json",
+        "X-Hmac-Signature": f"hmac-sha256-hex={signature}",
+    } | {name.replace("_", "-"): value for name, value in headers.items()}
+    return requests.post(bridge.events_url(endpoint), data=body, headers=headers, timeout=10)
+
+
+def test_event_id_and_shipment_key_from_paths(json_bridge):
+    answer = post_json(json_bridge, "easypost", TRACKER, X_Correlation_Id="corr-ep-1")
+    assert answer.status_code == 202, answer.text
+    assert answer.json()["events"] == [
+        {
+            "event_id": "evt_5c1ac04e0f8e11f1a7d3ac1f6bc53342",
+            "status": "accepted",
+            "correlation_id": "corr-ep-1",
+        }
+    ]
+    (event,) = json_bridge.service.inbox.list_events()
+    assert event.shipment_reference == "9400110898825022579493"
+    forwarded = event.to_odoo()
+    assert forwarded["format"] == "json"
+    assert forwarded["correlation_id"] == "corr-ep-1"
+    assert forwarded["document"] == json.loads(TRACKER)
+    assert post_json(json_bridge, "easypost", TRACKER).json()["status"] == "duplicate"
+
+
+def test_same_event_id_on_another_endpoint_is_new(json_bridge):
+    assert post_json(json_bridge, "easypost", TRACKER).status_code == 202
+    assert post_json(json_bridge, "anything", TRACKER).status_code == 202
+
+
+def test_fallback_id_is_a_hash_of_endpoint_and_body(json_bridge):
+    body = b'{"tracking": "ABC", "status": "delivered"}'
+    answer = post_json(json_bridge, "anything", body)
+    expected = "sha256:" + hashlib.sha256(b"anything\n" + body).hexdigest()
+    assert answer.json()["events"][0]["event_id"] == expected
+    redelivered = post_json(json_bridge, "anything", body)
+    assert redelivered.status_code == 200
+    assert redelivered.json()["status"] == "duplicate"
+    (event,) = json_bridge.service.inbox.list_events()
+    assert event.shipment_reference == f"document:{expected}"
+
+
+def test_split_makes_one_event_per_element_in_shipment_order(json_bridge):
+    answer = post_json(json_bridge, "details", TRACKER)
+    assert answer.status_code == 202, answer.text
+    ids = [item["event_id"] for item in answer.json()["events"]]
+    assert ids == [f"evt_5c1ac04e0f8e11f1a7d3ac1f6bc53342:{index}" for index in range(3)]
+    stored = json_bridge.service.inbox.list_events()
+    assert {event.shipment_reference for event in stored} == {"9400110898825022579493"}
+    details = json.loads(TRACKER)["result"]["tracking_details"]
+    assert [event.to_odoo()["document"] for event in stored] == details
+
+
+def test_events_of_one_shipment_are_claimed_oldest_first(json_bridge):
+    other = json.dumps(
+        {"id": "evt_other", "result": {"tracking_code": "OTHER", "tracking_details": [{}]}}
+    ).encode()
+    assert post_json(json_bridge, "details", TRACKER).status_code == 202
+    assert post_json(json_bridge, "details", other).status_code == 202
+    claimed = json_bridge.service.inbox.claim("test", 10, 60)
+    # Only the oldest pending event of each shipment can be claimed.
+    assert [event.event_id for event in claimed] == [
+        "evt_5c1ac04e0f8e11f1a7d3ac1f6bc53342:0",
+        "evt_other:0",
+    ]
+
+
+def test_forwarder_sends_the_raw_shape(tmp_path, fake_odoo):
+    running = start_bridge(
+        bridge_settings(tmp_path, fake_odoo.url, endpoints=ENDPOINTS), forward=True
+    )
+    try:
+        assert post_json(running, "details", TRACKER).status_code == 202
+        deadline = time.monotonic() + 10
+        while len(fake_odoo.processed) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        running.service.shutdown()
+    assert [event_id for _endpoint, event_id in fake_odoo.processed] == [
+        f"evt_5c1ac04e0f8e11f1a7d3ac1f6bc53342:{index}" for index in range(3)
+    ]
+    sent = [
+        event
+        for call in fake_odoo.calls
+        if call["method"] == "execute_kw"
+        for event in call["args"][5][1]
+    ]
+    assert set(sent[0]) == {"event_id", "format", "received_at", "correlation_id", "document"}
+    assert sent[0]["document"]["message"] == "Pre-Shipment Info Sent to USPS"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'"just a string"', "body must be a JSON object or array"),
+        (b'{"id": {"nested": 1}}', "event_id_path id: the value there is a dict"),
+        (b"{not json", "body is not valid JSON"),
+    ],
+)
+def test_bad_documents_refused_by_name(json_bridge, body, message):
+    answer = post_json(json_bridge, "easypost", body)
+    assert answer.status_code in (400, 422)
+    assert message in answer.json()["message"]
+    assert json_bridge.service.inbox.list_events() == []
+
+
+def test_split_path_without_a_list_is_422(json_bridge):
+    answer = post_json(json_bridge, "details", b'{"id": "evt_1", "result": {}}')
+    assert answer.status_code == 422
+    assert answer.json()["fields"] == ["result.tracking_details[*]"]
