@@ -134,10 +134,11 @@ def _matches_any(received: bytes, candidates: Sequence[bytes]) -> bool:
 
 
 def _check_window(timestamp: str, header: str, tolerance: int, now: float | None) -> None:
-    try:
-        sent_at = int(timestamp)
-    except ValueError:
-        raise CredentialsInvalid(f"{header} is not a unix timestamp") from None
+    if not _TIMESTAMP.fullmatch(timestamp):
+        if timestamp.isascii() and timestamp.isdigit():
+            raise TimestampOutsideWindow(f"{header} is outside the {tolerance}s tolerance window")
+        raise CredentialsInvalid(f"{header} is not a unix timestamp (digits only)")
+    sent_at = int(timestamp)
     current = time.time() if now is None else now
     if abs(current - sent_at) > tolerance:
         raise TimestampOutsideWindow(f"{header} is outside the {tolerance}s tolerance window")
