@@ -30,7 +30,7 @@ setup(
             "odoo-addon-queue-job>=18.0.4,<18.1",
             "pytest-odoo>=2.1",
         ],
-        "test": ["pytest>=8", "responses>=0.25"],
+        "test": ["pytest>=8", "responses>=0.25", "hypothesis>=6.100", "schemathesis>=4.0,<5"],
     },
     entry_points={
         "console_scripts": [

@@ -14,6 +14,10 @@ Measures, in one run:
   5. RSS of a bridge process (``status`` and ``serve`` with its forwarder) over an inbox of
      ``--inbox-rows`` events.
 
+Needs only this repository's bridge package (no Odoo, no PostgreSQL) and about a gigabyte of
+free space in the temporary directory for ``--inbox-rows``; with the defaults it runs
+for several minutes.
+
 Usage: python3 benchmarks/bridge_throughput.py [--events N] [--clients N] [--rounds N]
        [--inbox-rows N]
 """

@@ -8,6 +8,11 @@ with plain batched ``create`` calls, and prints both rates and their ratio
 It runs against a throwaway database (created with ``logistics_tms_inbound``
 installed, without demo data, if missing) and rolls everything back.
 
+Needs Odoo 18 importable by this interpreter and PostgreSQL (``PGHOST``, ``PGPORT``,
+``PGUSER``; default 127.0.0.1:5432 as the current user, allowed to create databases).
+Without ``-c`` it writes its own Odoo configuration for this checkout's ``addons/``
+into a temporary directory; ``-c`` uses an existing one instead.
+
 Usage: python3 benchmarks/ingest_throughput.py [-c ODOO_CONFIG] [-d DATABASE] [-n N] [--batch 100]
        [--recreate]
 """
@@ -16,9 +21,12 @@ import argparse
 import random
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from logistics_demo.odoo_instance import OdooInstance
 
 ROOT = Path(__file__).resolve().parents[1]
 CODES = ("XB", "AF", "P1", "X6", "D1")
@@ -28,7 +36,9 @@ T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-c", "--config", default="/tmp/odoo-inbound.conf")
+    parser.add_argument(
+        "-c", "--config", help="Odoo configuration (default: one written for this checkout)"
+    )
     parser.add_argument("-d", "--database", default="lgx_in_bench")
     parser.add_argument("-n", "--events", type=int, default=5000)
     parser.add_argument("--batch", type=int, default=100)
@@ -55,17 +65,14 @@ def ensure_database(args):
         cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", (args.database,))
         exists = cr.fetchone()
     if exists and args.recreate:
-        subprocess.run(
-            [
-                "dropdb",
-                "-h",
-                odoo.tools.config["db_host"] or "localhost",
-                "-U",
-                odoo.tools.config["db_user"] or "postgres",
-                args.database,
-            ],
-            check=True,
-        )
+        with psycopg2.connect(
+            dbname="postgres",
+            host=odoo.tools.config["db_host"] or None,
+            port=odoo.tools.config["db_port"] or None,
+            user=odoo.tools.config["db_user"] or None,
+        ) as conn:
+            conn.autocommit = True
+            conn.cursor().execute(f'DROP DATABASE "{args.database}" WITH (FORCE)')
     elif exists:
         return
     print(f"installing logistics_tms_inbound into {args.database} ...", flush=True)
@@ -86,6 +93,13 @@ def ensure_database(args):
         ],
         check=True,
     )
+
+
+def default_config(database):
+    """An Odoo configuration for this checkout's addons and the PG* environment."""
+    instance = OdooInstance(Path(tempfile.mkdtemp(prefix="lgx-ingest-bench-")), database, 0)
+    instance.write_config(channels="root:1")
+    return str(instance.config_path)
 
 
 def make_shipments(env, prefix, count):
@@ -127,6 +141,7 @@ def main():
     except ImportError as exc:
         print(f"Odoo is not importable ({exc}); benchmark skipped.")
         return 0
+    args.config = args.config or default_config(args.database)
     odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
     ensure_database(args)
     registry = odoo.modules.registry.Registry(args.database)

@@ -9,10 +9,15 @@ backlog of N exports in one transaction, waits until every outbound message is
 sent, and compares with a bare ``requests.post`` loop (4 threads) to the same
 stub. Everything it starts is stopped and the database dropped at the end.
 
+Needs Odoo 18 importable by this interpreter, OCA queue_job, and PostgreSQL
+(``PGHOST``, ``PGPORT``, ``PGUSER``; default 127.0.0.1:5432 as the current user,
+allowed to create databases).
+
 Usage: python3 benchmarks/tms_export_throughput.py [-n 1000] [--delay-ms 50] [--workers 4]
 """
 
 import argparse
+import getpass
 import json
 import os
 import shutil
@@ -30,6 +35,9 @@ from logistics_demo.processes import free_port
 from procstat import group_cpu_seconds
 
 CAPACITY = 4
+PG_HOST = os.environ.get("PGHOST", "127.0.0.1")
+PG_PORT = os.environ.get("PGPORT", "5432")
+PG_USER = os.environ.get("PGUSER") or getpass.getuser()
 ENDPOINT_CODE = "bench_tms"
 
 
@@ -88,9 +96,9 @@ def write_config(path, db, http_port, data_dir, addons_path, workers=0):
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(
             "[options]\n"
-            "db_host = 127.0.0.1\n"
-            "db_port = 5432\n"
-            "db_user = root\n"
+            f"db_host = {PG_HOST}\n"
+            f"db_port = {PG_PORT}\n"
+            f"db_user = {PG_USER}\n"
             f"db_name = {db}\n"
             f"dbfilter = ^{db}$\n"
             f"addons_path = {addons_path}\n"
@@ -370,7 +378,7 @@ def main():
             print(f"kept database {db}")
         else:
             drop = subprocess.run(
-                ["dropdb", "-h", "127.0.0.1", "-U", "root", "--if-exists", db],
+                ["dropdb", "-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "--if-exists", db],
                 check=False,
                 capture_output=True,
             )

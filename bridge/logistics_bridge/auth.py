@@ -11,6 +11,7 @@ import base64
 import binascii
 import hmac
 import logging
+import re
 import time
 from collections.abc import Mapping, Sequence
 from typing import Protocol
@@ -23,6 +24,7 @@ from .exceptions import (
     ConfigError,
     CredentialsInvalid,
     CredentialsMissing,
+    HeaderInvalid,
     SignatureInvalid,
     SignatureMissing,
     TimestampOutsideWindow,
@@ -33,6 +35,29 @@ _logger = logging.getLogger(__name__)
 HEADER_ID = "webhook-id"
 HEADER_TIMESTAMP = "webhook-timestamp"
 HEADER_SIGNATURE = "webhook-signature"
+
+# Unix seconds as plain digits: no sign, no spaces, and few enough digits (up to the year
+# 33658) that the window arithmetic never meets an integer too large for a float.
+_TIMESTAMP = re.compile(r"[0-9]{1,12}", re.ASCII)
+# The webhook-id is stored as an idempotency key: bounded, visible ASCII only.
+_WEBHOOK_ID = re.compile(r"[\x21-\x7e]{1,255}", re.ASCII)
+_V1_ENTRY = re.compile(r"v1,[A-Za-z0-9+/]+={0,2}", re.ASCII)
+_ENTRY = re.compile(r"[^,\s]+,[^,\s]+")
+
+
+def _v1_signatures(header: str) -> str:
+    """The well-formed ``v1,<base64>`` entries of a signature header, space-separated.
+
+    Entries of other versions are skipped (as the specification says); a malformed
+    entry is skipped too, so that one bad entry does not hide a valid one after it.
+    """
+    entries = header.split()
+    kept = [entry for entry in entries if _V1_ENTRY.fullmatch(entry)]
+    if not kept:
+        if any(_ENTRY.fullmatch(entry) for entry in entries):
+            raise SignatureInvalid("webhook-signature has no v1 signature")
+        raise SignatureInvalid("webhook-signature is malformed: expected v1,<base64> entries")
+    return " ".join(kept)
 
 
 class RequestVerifier(Protocol):
@@ -64,10 +89,17 @@ class SignatureVerifier:
             raise SignatureMissing(
                 "webhook-id, webhook-timestamp and webhook-signature headers are required"
             )
-        try:
-            sent_at = int(timestamp)
-        except ValueError:
-            raise SignatureInvalid("webhook-timestamp is not a unix timestamp") from None
+        if not _WEBHOOK_ID.fullmatch(webhook_id):
+            raise HeaderInvalid(
+                "webhook-id must be 1 to 255 visible ASCII characters", fields=[HEADER_ID]
+            )
+        if not _TIMESTAMP.fullmatch(timestamp):
+            if timestamp.isascii() and timestamp.isdigit():
+                raise TimestampOutsideWindow(
+                    f"webhook-timestamp is outside the {self._tolerance}s tolerance window"
+                )
+            raise SignatureInvalid("webhook-timestamp is not a unix timestamp (digits only)")
+        sent_at = int(timestamp)
         current = time.time() if now is None else now
         if abs(current - sent_at) > self._tolerance:
             raise TimestampOutsideWindow(
@@ -77,14 +109,18 @@ class SignatureVerifier:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             raise SignatureInvalid("body is not UTF-8, signature cannot match") from None
-        lowered = {HEADER_ID: webhook_id, HEADER_TIMESTAMP: timestamp, HEADER_SIGNATURE: signature}
+        lowered = {
+            HEADER_ID: webhook_id,
+            HEADER_TIMESTAMP: timestamp,
+            HEADER_SIGNATURE: _v1_signatures(signature),
+        }
         for webhook in self._webhooks:
             try:
                 webhook.verify(text, lowered, json_parse=False)
                 return webhook_id
             except WebhookVerificationError:
                 continue
-            except ValueError:  # malformed "v1,<b64>" element: binascii.Error or unpacking
+            except ValueError:  # base64 with impossible padding (binascii.Error)
                 raise SignatureInvalid("webhook-signature is malformed") from None
         raise SignatureInvalid("no configured secret matches webhook-signature")
 
@@ -98,10 +134,11 @@ def _matches_any(received: bytes, candidates: Sequence[bytes]) -> bool:
 
 
 def _check_window(timestamp: str, header: str, tolerance: int, now: float | None) -> None:
-    try:
-        sent_at = int(timestamp)
-    except ValueError:
-        raise CredentialsInvalid(f"{header} is not a unix timestamp") from None
+    if not _TIMESTAMP.fullmatch(timestamp):
+        if timestamp.isascii() and timestamp.isdigit():
+            raise TimestampOutsideWindow(f"{header} is outside the {tolerance}s tolerance window")
+        raise CredentialsInvalid(f"{header} is not a unix timestamp (digits only)")
+    sent_at = int(timestamp)
     current = time.time() if now is None else now
     if abs(current - sent_at) > tolerance:
         raise TimestampOutsideWindow(f"{header} is outside the {tolerance}s tolerance window")

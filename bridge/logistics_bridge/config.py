@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,6 +30,9 @@ ENV_PREFIX = "LOGISTICS_BRIDGE_"
 CONFIG_ENV = "LOGISTICS_BRIDGE_CONFIG"
 # The standardwebhooks library enforces its own 5-minute window on top of ours.
 LIBRARY_TOLERANCE_SECONDS = 300
+# An endpoint code is one URL path segment that every client writes the same way: ASCII
+# letters, digits, ".", "_" and "-" (nothing to percent-encode), starting with a letter or digit.
+ENDPOINT_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", re.ASCII)
 
 
 class OdooSettings(BaseModel):
@@ -149,6 +153,11 @@ def find_problems(settings: BridgeSettings, *, need_odoo: bool = True) -> list[s
     if not settings.endpoints:
         problems.append("endpoints: no endpoint configured, every callback would be refused")
     for code, endpoint in settings.endpoints.items():
+        if not ENDPOINT_CODE.fullmatch(code):
+            problems.append(
+                f"endpoints.{code!r}: not reachable as /v1/tms/<code>/events; use 1 to 64"
+                " ASCII letters, digits, '.', '_' or '-', starting with a letter or digit"
+            )
         problems.extend(endpoint_problems(code, endpoint))
     if settings.signature_tolerance_seconds > LIBRARY_TOLERANCE_SECONDS:
         problems.append(

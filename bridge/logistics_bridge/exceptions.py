@@ -15,6 +15,10 @@ class InboxError(BridgeError):
     """The inbox could not be read or written."""
 
 
+class InboxSchemaTooNew(InboxError):
+    """The inbox was migrated by a newer bridge than this one."""
+
+
 class UnsupportedInboxUrl(InboxError):
     """The inbox URL names a scheme the bridge cannot store to."""
 
@@ -126,6 +130,13 @@ class Backpressure(RequestRejected):
 
     status = 503
     code = "backpressure"
+
+
+class HeaderInvalid(RequestRejected):
+    """A request header the contract bounds (e.g. ``webhook-id``) is out of its bounds."""
+
+    status = 400
+    code = "invalid_header"
 
 
 class CredentialsMissing(RequestRejected):

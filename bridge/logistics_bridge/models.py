@@ -9,11 +9,21 @@ covers several events, so each element's ``event_id`` is its key.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+)
 
 from .endpoints import FORMAT_JSON, FORMAT_X12_214
 
@@ -24,19 +34,56 @@ RAW_FORMATS: tuple[str, ...] = (FORMAT_JSON, FORMAT_X12_214)
 RAW_SCHEMA_VERSION = "raw-1"
 STATES: tuple[str, ...] = ("pending", "forwarded", "rejected", "failed")
 
+# How far ahead of its receipt an event may say it happened (clock skew, time zones).
+MAX_OCCURRED_AHEAD = timedelta(days=1)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# pydantic would also read a string of digits as unix time; the contract says ISO 8601.
+_ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}", re.ASCII)
+
+
+def _identifier(value: str) -> str:
+    """Keys and references are matched and shown: never blank, never control characters."""
+    if not value.strip():
+        raise ValueError("must not be blank")
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _iso_text(value: Any) -> Any:
+    if not isinstance(value, str) or not _ISO_DATETIME.match(value):
+        raise ValueError("must be an ISO 8601 date-time string with a timezone offset")
+    return value
+
+
+def _not_far_ahead(value: datetime) -> datetime:
+    if value - datetime.now(UTC) > MAX_OCCURRED_AHEAD:
+        raise ValueError("is more than a day in the future")
+    return value
+
+
+Key = Annotated[str, StringConstraints(min_length=1, max_length=255), AfterValidator(_identifier)]
+Reference = Annotated[
+    str, StringConstraints(min_length=1, max_length=128), AfterValidator(_identifier)
+]
+Version = Annotated[
+    str, StringConstraints(min_length=1, max_length=32), AfterValidator(_identifier)
+]
+OccurredAt = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_not_far_ahead)]
+
 
 class EventEnvelope(BaseModel):
     """One TMS callback event; unknown top-level keys are refused by name, payload is free."""
 
     model_config = ConfigDict(extra="forbid")
 
-    event_id: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    event_id: Key
     event_type: EventType
-    shipment_reference: Annotated[str, StringConstraints(min_length=1, max_length=128)]
-    occurred_at: AwareDatetime
+    shipment_reference: Reference
+    occurred_at: OccurredAt
     payload: dict[str, Any] = Field(default_factory=dict)
-    correlation_id: Annotated[str, StringConstraints(min_length=1, max_length=255)] | None = None
-    schema_version: Annotated[str, StringConstraints(min_length=1, max_length=32)] = "1"
+    correlation_id: Key | None = None
+    schema_version: Version = "1"
 
 
 EVENT_LIST = TypeAdapter(list[EventEnvelope])

@@ -17,11 +17,16 @@ from typing import Any
 import waitress
 from pydantic import ValidationError
 from waitress import wasyncore
+from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
+from waitress.task import ErrorTask
+from waitress.utilities import BadRequest
 
 from .config import BridgeSettings
 from .exceptions import (
     Backpressure,
     BridgeError,
+    HeaderInvalid,
     InboxError,
     MalformedJson,
     MethodNotAllowed,
@@ -32,10 +37,12 @@ from .exceptions import (
     UnsupportedMediaType,
 )
 from .formats import Decoded, RequestContext
+from .logsafe import log_field
 from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from .metrics import BridgeMetrics
 from .models import EVENT_LIST, EventEnvelope, NewEvent
 from .routing import EndpointRoute, build_routes, request_headers
+from .safejson import load_json
 from .store import Inbox
 
 _logger = logging.getLogger(__name__)
@@ -45,10 +52,11 @@ _EVENTS_PATH = re.compile(r"^/v1/tms/(?P<endpoint>[^/]+)/events/?$")
 LISTENING_LINE = re.compile(r"listening on http://\S+:(\d+)")
 _JSON = [("Content-Type", "application/json")]
 StartResponse = Callable[..., Any]
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
+# Problems listed in a 422 answer (and its log line); the rest are counted, not listed.
+MAX_REPORTED_ERRORS = 50
+# Events in one request: enough for any batch a TMS sends, few enough to validate quickly.
+MAX_EVENTS_PER_REQUEST = 1000
+_PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*", re.ASCII)
 
 
 def _field_name(loc: tuple[Any, ...], in_array: bool) -> str:
@@ -61,21 +69,26 @@ def _field_name(loc: tuple[Any, ...], in_array: bool) -> str:
     return name or "(body)"
 
 
+def _error_message(error: Any) -> str:
+    if error["type"] == "extra_forbidden":
+        return "unknown field"
+    if error["type"] == "timezone_aware":
+        return "must carry a timezone offset"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
 def _schema_violation(exc: ValidationError, in_array: bool) -> SchemaViolation:
-    fields: list[str] = []
-    details: list[str] = []
-    for error in exc.errors(include_input=False, include_url=False):
+    """The first ``MAX_REPORTED_ERRORS`` problems by field, plus how many more there are."""
+    errors = exc.errors(include_input=False, include_url=False)
+    fields: dict[str, None] = {}  # insertion-ordered set: linear however many errors
+    details = []
+    for error in errors[:MAX_REPORTED_ERRORS]:
         name = _field_name(tuple(error["loc"]), in_array)
-        if error["type"] == "extra_forbidden":
-            message = "unknown field"
-        elif error["type"] == "timezone_aware":
-            message = "must carry a timezone offset"
-        else:
-            message = error["msg"]
-        if name not in fields:
-            fields.append(name)
-        details.append(f"{name}: {message}")
-    return SchemaViolation("; ".join(details), fields=fields)
+        fields[name] = None
+        details.append(f"{name}: {_error_message(error)}")
+    if len(errors) > MAX_REPORTED_ERRORS:
+        details.append(f"and {len(errors) - MAX_REPORTED_ERRORS} more problem(s)")
+    return SchemaViolation("; ".join(details), fields=list(fields))
 
 
 class BridgeApp:
@@ -104,7 +117,7 @@ class BridgeApp:
         except RequestRejected as exc:
             status, headers, body = self._refusal(environ, exc)
         except Exception:  # last resort: log it, answer 500, keep serving
-            _logger.exception("unexpected error on %s %s", method, path)
+            _logger.exception("unexpected error on %s %s", log_field(method), log_field(path))
             status, headers, body = self._error_answer(
                 500, "internal_error", "unexpected error, see the bridge log", None, []
             )
@@ -128,7 +141,7 @@ class BridgeApp:
         if path == "/metrics":
             self._require(method, ("GET", "HEAD"))
             return "200 OK", [("Content-Type", METRICS_CONTENT_TYPE)], self.metrics.render()
-        raise NotFound(f"no resource at {path}")
+        raise NotFound(f"no resource at {log_field(path)}")
 
     @staticmethod
     def _require(method: str, allowed: tuple[str, ...]) -> None:
@@ -168,12 +181,12 @@ class BridgeApp:
         _logger.log(
             level,
             "refused %s %s from %s: %d %s: %s",
-            environ.get("REQUEST_METHOD"),
-            environ.get("PATH_INFO"),
-            environ.get("REMOTE_ADDR"),
+            log_field(environ.get("REQUEST_METHOD")),
+            log_field(environ.get("PATH_INFO")),
+            log_field(environ.get("REMOTE_ADDR")),
             exc.status,
             exc.code,
-            exc.message,
+            log_field(exc.message, limit=8000),
         )
         self.metrics.rejected.labels(exc.code).inc()
         return self._error_answer(exc.status, exc.code, exc.message, exc.fields, exc.headers)
@@ -199,7 +212,7 @@ class BridgeApp:
     ) -> tuple[str, list[tuple[str, str]], bytes]:
         route = self.routes.get(endpoint)
         if route is None:
-            raise NotFound(f"unknown endpoint {endpoint!r}")
+            raise NotFound(f"unknown endpoint {log_field(endpoint)!r}")
         content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
         if content_type not in route.content_types:
             raise UnsupportedMediaType(f"Content-Type must be {' or '.join(route.content_types)}")
@@ -210,7 +223,7 @@ class BridgeApp:
                 headers=[("Retry-After", str(self.settings.retry_after_seconds))],
             )
         delivery_id = route.verifier.verify(body, request_headers(environ))
-        header_correlation = environ.get("HTTP_X_CORRELATION_ID", "").strip()[:255] or None
+        header_correlation = self._header_correlation(environ)
         received_at = datetime.now(UTC)
         if route.decoder is None:
             decoded = Decoded(
@@ -278,6 +291,16 @@ class BridgeApp:
             for envelope in envelopes
         ]
 
+    @staticmethod
+    def _header_correlation(environ: dict[str, Any]) -> str | None:
+        """``X-Correlation-ID`` for events without their own: printable ASCII, cut to 255."""
+        value = environ.get("HTTP_X_CORRELATION_ID", "").strip()
+        if not _PRINTABLE_ASCII.fullmatch(value):
+            raise HeaderInvalid(
+                "X-Correlation-ID must be printable ASCII", fields=["X-Correlation-ID"]
+            )
+        return value[:255] or None
+
     def _read_body(self, environ: dict[str, Any]) -> bytes:
         limit = self.settings.max_body_bytes
         declared = environ.get("CONTENT_LENGTH") or ""
@@ -296,10 +319,7 @@ class BridgeApp:
 
     @staticmethod
     def _parse(body: bytes) -> tuple[list[EventEnvelope], bool]:
-        try:
-            document = json.loads(body, parse_constant=_reject_constant)
-        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-            raise MalformedJson(f"body is not valid JSON: {exc}") from None
+        document = load_json(body)
         if isinstance(document, dict):
             try:
                 return [EventEnvelope.model_validate(document)], False
@@ -308,11 +328,65 @@ class BridgeApp:
         if isinstance(document, list):
             if not document:
                 raise SchemaViolation("the event array is empty", fields=["(body)"])
+            if len(document) > MAX_EVENTS_PER_REQUEST:
+                raise SchemaViolation(
+                    f"the event array holds {len(document)} events;"
+                    f" at most {MAX_EVENTS_PER_REQUEST} per request",
+                    fields=["(body)"],
+                )
             try:
                 return EVENT_LIST.validate_python(document), True
             except ValidationError as exc:
                 raise _schema_violation(exc, in_array=True) from None
         raise SchemaViolation("body must be an event object or an array of them", fields=["(body)"])
+
+
+class _JsonErrorTask(ErrorTask):
+    """Waitress's own refusals (413 above its limit, 431, unparseable requests) in the
+    bridge's JSON error shape instead of waitress's plain text."""
+
+    def execute(self) -> None:
+        error = self.request.error
+        status, code = error.code, error.reason.lower().replace(" ", "_")
+        if status >= 500:  # 501 for a transfer coding waitress lacks: still the client's input
+            status, code = 400, "unsupported_transfer_coding"
+        _logger.info(
+            "refused by the HTTP layer from %s: %d %s: %s",
+            log_field(self.channel.addr[0] if self.channel.addr else None),
+            status,
+            code,
+            log_field(error.body),
+        )
+        body = json.dumps(
+            {"error": code, "message": f"{error.reason}: {error.body}"}, separators=(",", ":")
+        ).encode()
+        self.status = f"{status} {HTTPStatus(status).phrase}"
+        self.response_headers.extend(_JSON)
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
+class _CrlfParser(HTTPRequestParser):
+    """Answers a request whose header ends in bare LFs with 400 instead of waiting for the
+    CRLF CRLF that never comes (waitress would hold the connection until its timeout)."""
+
+    def received(self, data: bytes) -> int:
+        consumed = super().received(data)
+        if (
+            not self.completed
+            and self.body_rcv is None
+            and b"\n\n" in self.header_plus.lstrip().replace(b"\r\n", b"\n")
+        ):
+            self.parse_header(b"GET / HTTP/1.0\r\n")
+            self.error = BadRequest("request lines must end in CRLF, not a bare LF")
+            self.completed = True
+        return consumed
+
+
+class _BridgeChannel(HTTPChannel):
+    error_task_class = _JsonErrorTask
+    parser_class = _CrlfParser
 
 
 class BridgeServer:
@@ -337,6 +411,7 @@ class BridgeServer:
             expose_tracebacks=False,
             clear_untrusted_proxy_headers=True,
         )
+        self._server.channel_class = _BridgeChannel
         self._thread: threading.Thread | None = None
 
     @property

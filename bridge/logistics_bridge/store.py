@@ -16,12 +16,13 @@ holds back only its own shipment.
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .config import sqlite_path
-from .exceptions import InboxError, UnsupportedInboxUrl
+from .exceptions import InboxError, InboxSchemaTooNew, UnsupportedInboxUrl
 from .models import STATES, AddResult, InboxStatus, NewEvent, StoredEvent
 
 _logger = logging.getLogger(__name__)
@@ -472,8 +473,10 @@ class Inbox(ABC):
         return StoredEvent(**dict(zip(_FIELD_NAMES, row, strict=True)))
 
 
-def _schema(id_column: str, real: str) -> tuple[str, ...]:
-    """DDL of the inbox for one dialect (they differ only in the id and float types)."""
+def _baseline(id_column: str, real: str) -> tuple[str, ...]:
+    """Schema version 1, the inbox of 18.0.1.0.0 (which had no version): frozen, because
+    inboxes created by that release are migrated from exactly this. Changes go into a new
+    migration below, never here."""
     return (
         f"""CREATE TABLE IF NOT EXISTS inbox_event (
             id {id_column},
@@ -511,8 +514,97 @@ def _schema(id_column: str, real: str) -> tuple[str, ...]:
 
 
 # AUTOINCREMENT: ids are never reused after a purge, so they keep meaning receipt order.
-_SQLITE_SCHEMA = _schema("INTEGER PRIMARY KEY AUTOINCREMENT", "REAL")
-_PG_SCHEMA = _schema("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "DOUBLE PRECISION")
+_SQLITE_BASELINE = _baseline("INTEGER PRIMARY KEY AUTOINCREMENT", "REAL")
+_PG_BASELINE = _baseline("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "DOUBLE PRECISION")
+
+NOT_JSON_REASON = "payload is not valid JSON (NaN or Infinity, kept by an older bridge)"
+
+
+def _rejects_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _quarantine_non_json_payloads(inbox: Inbox, conn: Any) -> None:
+    """Version 2: older bridges stored a number such as 1e400 as ``Infinity``,
+    which is not JSON and which Odoo refuses, so such an event would fail its whole batch
+    on every attempt. Unforwarded ones become *rejected* with the reason, so that they are
+    visible in ``status`` and kept by ``purge`` until an operator has dealt with them."""
+    rows = inbox._run(
+        conn,
+        "SELECT id, payload FROM inbox_event WHERE state IN ('pending', 'failed') "
+        "AND (payload LIKE ? OR payload LIKE ?)",
+        ("%Infinity%", "%NaN%"),
+    ).fetchall()
+    for event_pk, payload in rows:
+        try:
+            json.loads(payload, parse_constant=_rejects_constant)
+        except ValueError:
+            inbox._run(
+                conn,
+                "UPDATE inbox_event SET state = 'rejected', result = 'rejected', reason = ?, "
+                "claimed_until = NULL, claimed_by = NULL, updated_ts = ? WHERE id = ?",
+                (NOT_JSON_REASON, time.time(), event_pk),
+            )
+            _logger.warning("inbox event %s rejected: %s", event_pk, NOT_JSON_REASON)
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of the inbox schema: DDL per dialect, then an optional data step."""
+
+    version: int
+    description: str
+    sqlite: tuple[str, ...] = ()
+    postgresql: tuple[str, ...] = ()
+    data: Callable[[Inbox, Any], None] | None = None
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "inbox events and bridge metadata", _SQLITE_BASELINE, _PG_BASELINE),
+    Migration(2, "quarantine payloads that are not JSON", data=_quarantine_non_json_payloads),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+_VERSION_TABLE = (
+    "CREATE TABLE IF NOT EXISTS inbox_schema "
+    "(id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL, migrated_ts {real})"
+)
+
+
+def migrate(inbox: Inbox, conn: Any, dialect: str) -> int:
+    """Bring the inbox on ``conn`` to ``SCHEMA_VERSION`` inside the caller's transaction.
+
+    Idempotent (a current inbox is left alone); an inbox without a version (created by
+    18.0.1.0.0) counts as version 0, whose baseline DDL only creates what is missing.
+    Refuses an inbox written by a newer bridge. Returns the version found.
+    """
+    real = "REAL" if dialect == "sqlite" else "DOUBLE PRECISION"
+    inbox._run(conn, _VERSION_TABLE.format(real=real))
+    row = inbox._run(conn, "SELECT version FROM inbox_schema WHERE id = 1").fetchone()
+    found = int(row[0]) if row else 0
+    if found > SCHEMA_VERSION:
+        raise InboxSchemaTooNew(
+            f"inbox schema version {found} is newer than this bridge knows ({SCHEMA_VERSION});"
+            " run the bridge release that wrote it, or a later one"
+        )
+    for migration in MIGRATIONS:
+        if migration.version <= found:
+            continue
+        for statement in getattr(migration, dialect):
+            inbox._run(conn, statement)
+        if migration.data is not None:
+            migration.data(inbox, conn)
+        _logger.info(
+            "inbox schema migrated to version %d: %s", migration.version, migration.description
+        )
+    if found < SCHEMA_VERSION:
+        inbox._run(
+            conn,
+            "INSERT INTO inbox_schema (id, version, migrated_ts) VALUES (1, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET version = excluded.version, "
+            "migrated_ts = excluded.migrated_ts",
+            (SCHEMA_VERSION, time.time()),
+        )
+    return found
 
 
 class SqliteInbox(Inbox):
@@ -524,8 +616,16 @@ class SqliteInbox(Inbox):
         self._writer = self._connect()
         self._operator = self._connect()
         with self._ops_lock:
-            for statement in _SQLITE_SCHEMA:
-                self._operator.execute(statement)
+            try:
+                self._operator.execute("BEGIN IMMEDIATE")
+                migrate(self, self._operator, "sqlite")
+                self._operator.execute("COMMIT")
+            except BaseException as exc:
+                self._safe_rollback(self._operator)
+                self.close()
+                if isinstance(exc, sqlite3.Error):
+                    raise InboxError(f"cannot migrate SQLite inbox {self.path}: {exc}") from exc
+                raise
 
     def _connect(self) -> sqlite3.Connection:
         try:
@@ -577,11 +677,16 @@ class PostgresInbox(Inbox):
         self.url = url
         self._writer = self._connect()
         self._operator = self._connect()
-        # Several instances may start together; the advisory lock serialises DDL.
-        with self._ops_lock, self._operator.transaction():
-            self._operator.execute("SELECT pg_advisory_xact_lock(7463911)")
-            for statement in _PG_SCHEMA:
-                self._operator.execute(statement)
+        # Several instances may start together; the advisory lock serialises migrations.
+        try:
+            with self._ops_lock, self._operator.transaction():
+                self._operator.execute("SELECT pg_advisory_xact_lock(7463911)")
+                migrate(self, self._operator, "postgresql")
+        except BaseException as exc:
+            self.close()
+            if isinstance(exc, psycopg.Error):
+                raise InboxError(f"cannot migrate PostgreSQL inbox: {exc}") from exc
+            raise
 
     def _connect(self) -> Any:
         try:

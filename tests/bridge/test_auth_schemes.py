@@ -228,3 +228,10 @@ def test_sha1_needs_allow_sha1():
     signature = hmac.new(b"s", BODY, hashlib.sha1).hexdigest()
     verifier = auth.build_verifier(allowed.endpoints["legacy"].auth, 300)
     verifier.verify(BODY, {"x-sig": signature})
+
+
+@pytest.mark.parametrize("stamp", ["9" * 400, "-" + "9" * 400, "+1700000000"])
+def test_hmac_hostile_timestamp_401_not_500(sources, stamp):
+    headers = stamped_headers("st-new") | {"X-Signature-Timestamp": stamp}
+    answer = send(sources, "stamped", headers)
+    assert answer.status_code == 401

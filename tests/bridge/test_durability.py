@@ -15,23 +15,30 @@ from logistics_bridge.server import LISTENING_LINE
 from logistics_demo.processes import ManagedProcess, ProcessFailed
 
 
-def start_serve(tmp_path: Path, odoo_url: str, log_name: str) -> tuple[ManagedProcess, str]:
+def start_serve(tmp_path: Path, odoo_url: str | None, log_name: str) -> tuple[ManagedProcess, str]:
+    """``logistics-bridge serve`` in its own process; without ``odoo_url``, ``--no-forward``."""
     env = {
         "PYTHONPATH": str(BRIDGE_SRC),
         "LOGISTICS_BRIDGE_INBOX_URL": f"sqlite:///{tmp_path}/inbox.sqlite3",
         "LOGISTICS_BRIDGE_LISTEN_HOST": "127.0.0.1",
         "LOGISTICS_BRIDGE_LISTEN_PORT": "0",
         "LOGISTICS_BRIDGE_ENDPOINTS": json.dumps({"acme": [SECRET_A]}),
-        "LOGISTICS_BRIDGE_ODOO__URL": odoo_url,
-        "LOGISTICS_BRIDGE_ODOO__DB": "db",
-        "LOGISTICS_BRIDGE_ODOO__LOGIN": "bridge",
-        "LOGISTICS_BRIDGE_ODOO__API_KEY": "key",
         "LOGISTICS_BRIDGE_FORWARD__MAX_WAIT_SECONDS": "0.05",
         "LOGISTICS_BRIDGE_FORWARD__BATCH_SIZE": "20",
     }
-    process = ManagedProcess(
-        "bridge", [sys.executable, "-m", "logistics_bridge", "serve"], tmp_path / log_name, env
-    )
+    command = [sys.executable, "-m", "logistics_bridge", "serve"]
+    if odoo_url:
+        env.update(
+            {
+                "LOGISTICS_BRIDGE_ODOO__URL": odoo_url,
+                "LOGISTICS_BRIDGE_ODOO__DB": "db",
+                "LOGISTICS_BRIDGE_ODOO__LOGIN": "bridge",
+                "LOGISTICS_BRIDGE_ODOO__API_KEY": "key",
+            }
+        )
+    else:
+        command.append("--no-forward")
+    process = ManagedProcess("bridge", command, tmp_path / log_name, env)
     process.start()
     try:
         port = process.wait_output(LISTENING_LINE, 30).group(1)

@@ -18,7 +18,7 @@ from typing import Any
 from ..endpoints import FORMAT_JSON, EndpointSettings
 from ..exceptions import SchemaViolation
 from ..jsonpaths import MISSING, JsonPath
-from .json_body import load_json
+from ..safejson import load_json
 from .raw import Decoded, RequestContext, raw_event
 
 MAX_KEY_LENGTH = 255

@@ -1,0 +1,159 @@
+"""The inbox schema version: an inbox of the previous release is migrated at open, intact."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from pathlib import Path
+
+import pytest
+from conftest import new_event
+from logistics_bridge import store
+from logistics_bridge.exceptions import InboxSchemaTooNew
+from logistics_bridge.store import NOT_JSON_REASON, SCHEMA_VERSION, open_inbox
+
+FIXTURES = Path(__file__).parent / "fixtures"
+_COLUMNS = (
+    "endpoint, event_id, webhook_id, event_type, shipment_reference, occurred_at, payload, "
+    "correlation_id, schema_version, received_at, received_ts, state, attempts, "
+    "next_attempt_ts, result, reason, updated_ts"
+)
+# Rows as the previous release wrote them, one per state, plus the Infinity it let through.
+OLD_ROWS = [
+    ("acme", "e-1", "w-1", "status", "S1", "2026-05-01T10:00:00+02:00", '{"a":1}', "c-1",
+     "1", "2026-05-01T08:00:01+00:00", 1777622401.0, "forwarded", 1, 0.0, "processed", None,
+     1777622402.0),
+    ("acme", "e-2", None, "status", "S1", "2026-05-01T11:00:00+02:00", '{"b":[1,2]}', "c-2",
+     "1", "2026-05-01T09:00:01+00:00", 1777626001.0, "pending", 3, 0.0, None,
+     "Odoo unreachable", 1777626050.0),
+    ("acme", "e-3", None, "pod", "S2", "2026-05-01T12:00:00+02:00", '{"note":"NaN here"}',
+     "c-3", "1", "2026-05-01T10:00:01+00:00", 1777629601.0, "rejected", 1, 0.0, "rejected",
+     "unknown shipment", 1777629602.0),
+    ("acme", "e-4", None, "charges", "S3", "2026-05-01T13:00:00+02:00", '{"amount":Infinity}',
+     "c-4", "1", "2026-05-01T11:00:01+00:00", 1777633201.0, "pending", 0, 0.0, None, None,
+     1777633201.0),
+]  # fmt: skip
+
+
+def old_statements(dialect: str) -> list[str]:
+    text = (FIXTURES / f"inbox-18.0.1.0.0.{dialect}.sql").read_text()
+    lines = [line for line in text.splitlines() if not line.startswith("--")]
+    return [statement for statement in "\n".join(lines).split(";") if statement.strip()]
+
+
+def insert_sql(placeholder: str) -> str:
+    marks = ", ".join([placeholder] * len(OLD_ROWS[0]))
+    return f"INSERT INTO inbox_event ({_COLUMNS}) VALUES ({marks})"
+
+
+def assert_migrated(url: str) -> None:
+    inbox = open_inbox(url)
+    try:
+        events = {event.event_id: event for event in inbox.list_events()}
+        assert sorted(events) == ["e-1", "e-2", "e-3", "e-4"]
+        for row in OLD_ROWS[:3]:
+            event = events[row[1]]
+            kept = (event.state, event.payload_json, event.correlation_id, event.attempts)
+            assert kept == (row[11], row[6], row[7], row[12])
+            assert (event.received_at, event.reason) == (row[9], row[15])
+        # The event with a non-JSON payload no longer blocks its batch: rejected, with why.
+        assert (events["e-4"].state, events["e-4"].reason) == ("rejected", NOT_JSON_REASON)
+        # Receipt order and uniqueness survive: new events get later ids, duplicates stay so.
+        added = inbox.add([new_event("e-5", "S1"), new_event("e-1", "S1", webhook_id="w-9")])
+        assert [result.status for result in added] == ["accepted", "duplicate"]
+        assert [event.event_id for event in inbox.list_events()][-1] == "e-5"
+        assert [event.event_id for event in inbox.claim("t", 10, 60)] == ["e-2"]
+    finally:
+        inbox.close()
+
+
+def stored_version(conn) -> int:
+    return conn.execute("SELECT version FROM inbox_schema").fetchone()[0]
+
+
+@pytest.fixture
+def old_sqlite(tmp_path) -> Path:
+    path = tmp_path / "old-inbox.sqlite3"
+    conn = sqlite3.connect(path)
+    for statement in old_statements("sqlite"):
+        conn.execute(statement)
+    conn.executemany(insert_sql("?"), OLD_ROWS)
+    conn.commit()
+    conn.close()
+    return path
+
+
+def test_old_sqlite_inbox_migrated_with_events_intact(old_sqlite):
+    assert_migrated(f"sqlite:///{old_sqlite}")
+    conn = sqlite3.connect(old_sqlite)
+    assert stored_version(conn) == SCHEMA_VERSION
+    conn.close()
+
+
+def test_migration_is_idempotent(old_sqlite):
+    url = f"sqlite:///{old_sqlite}"
+    open_inbox(url).close()
+    conn = sqlite3.connect(old_sqlite)
+    migrated_ts = conn.execute("SELECT migrated_ts FROM inbox_schema").fetchone()[0]
+    conn.close()
+    inbox = open_inbox(url)
+    assert len(inbox.list_events()) == len(OLD_ROWS)
+    inbox.close()
+    conn = sqlite3.connect(old_sqlite)
+    assert conn.execute("SELECT migrated_ts FROM inbox_schema").fetchone()[0] == migrated_ts
+    conn.close()
+
+
+def test_new_inbox_starts_at_current_version(tmp_path):
+    path = tmp_path / "new.sqlite3"
+    open_inbox(f"sqlite:///{path}").close()
+    conn = sqlite3.connect(path)
+    assert stored_version(conn) == SCHEMA_VERSION
+    conn.close()
+
+
+def test_newer_schema_refused_with_clear_error(tmp_path):
+    path = tmp_path / "future.sqlite3"
+    open_inbox(f"sqlite:///{path}").close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE inbox_schema SET version = ?", (SCHEMA_VERSION + 1,))
+    conn.commit()
+    conn.close()
+    with pytest.raises(InboxSchemaTooNew, match=f"version {SCHEMA_VERSION + 1} is newer"):
+        open_inbox(f"sqlite:///{path}")
+
+
+def test_failed_migration_leaves_the_old_inbox_untouched(old_sqlite, monkeypatch):
+    def broken(inbox, conn):
+        raise RuntimeError("disk on fire")
+
+    steps = (*store.MIGRATIONS[:-1], store.Migration(SCHEMA_VERSION, "broken", data=broken))
+    monkeypatch.setattr(store, "MIGRATIONS", steps)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        open_inbox(f"sqlite:///{old_sqlite}")
+    conn = sqlite3.connect(old_sqlite)
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert "inbox_schema" not in tables
+    assert conn.execute("SELECT COUNT(*) FROM inbox_event").fetchone()[0] == len(OLD_ROWS)
+    conn.close()
+
+
+def test_old_postgres_inbox_migrated_with_events_intact(pg_url):
+    import psycopg
+
+    schema = f"old_inbox_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    url = f"{pg_url}?options=-csearch_path%3D{schema}"
+    try:
+        with psycopg.connect(url) as conn:
+            for statement in old_statements("postgresql"):
+                conn.execute(statement)
+            with conn.cursor() as cursor:
+                cursor.executemany(insert_sql("%s"), OLD_ROWS)
+        assert_migrated(url)
+        with psycopg.connect(url) as conn:
+            assert stored_version(conn) == SCHEMA_VERSION
+    finally:
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
