@@ -1,0 +1,3 @@
+from . import test_bridge_instance
+from . import test_overview
+from . import test_tour
