@@ -2,8 +2,8 @@
 {
     "name": "Logistics Monitoring",
     "summary": "Operations overview of endpoints, bridges and business exceptions, "
-    "with the bridges' heartbeats",
-    "version": "18.0.1.0.0",
+    "bridge heartbeats, SLA targets that open breaches",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
@@ -12,9 +12,14 @@
     "external_dependencies": {"python": ["pydantic"]},
     "data": [
         "security/ir.model.access.csv",
+        "security/logistics_monitoring_security.xml",
         "data/logistics_overview_card_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
         "views/logistics_bridge_instance_views.xml",
         "views/logistics_overview_card_views.xml",
+        "views/logistics_sla_breach_views.xml",
+        "views/logistics_interface_views.xml",
         "views/res_config_settings_views.xml",
         "views/logistics_monitoring_menus.xml",
     ],

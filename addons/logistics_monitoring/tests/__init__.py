@@ -1,3 +1,4 @@
 from . import test_bridge_instance
 from . import test_overview
+from . import test_sla
 from . import test_tour
