@@ -1,6 +1,7 @@
 from . import logistics_bridge_instance
 from . import logistics_integration_log
 from . import logistics_interface
+from . import logistics_metrics
 from . import logistics_overview
 from . import logistics_overview_card
 from . import logistics_shipment

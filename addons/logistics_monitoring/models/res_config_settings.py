@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .logistics_metrics import TOKEN_PARAM
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -11,3 +13,8 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.logistics_sla_channel_id", readonly=False
     )
     logistics_sla_email = fields.Char(related="company_id.logistics_sla_email", readonly=False)
+    logistics_metrics_token = fields.Char(
+        config_parameter=TOKEN_PARAM,
+        groups="base.group_system",
+        help="Bearer token Prometheus presents to /logistics/metrics; empty refuses every scrape.",
+    )

@@ -1,4 +1,5 @@
 from . import test_bridge_instance
+from . import test_metrics
 from . import test_overview
 from . import test_sla
 from . import test_tour
