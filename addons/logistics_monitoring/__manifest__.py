@@ -3,7 +3,7 @@
     "name": "Logistics Monitoring",
     "summary": "Operations overview of endpoints, bridges and business exceptions, "
     "bridge heartbeats, SLA targets that open breaches",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
@@ -20,6 +20,7 @@
         "views/logistics_overview_card_views.xml",
         "views/logistics_sla_breach_views.xml",
         "views/logistics_interface_views.xml",
+        "views/logistics_trace_entry_views.xml",
         "views/res_config_settings_views.xml",
         "views/logistics_monitoring_menus.xml",
     ],

@@ -313,6 +313,7 @@ class LogisticsOutboundMessage(models.Model):
                 "Accept": "application/json",
                 "Idempotency-Key": self.idempotency_key,
                 "X-Correlation-ID": self.correlation_id or "",
+                "traceparent": outbound.traceparent(self.correlation_id),
                 "User-Agent": "odoo-logistics-integration/18.0",
             },
         )

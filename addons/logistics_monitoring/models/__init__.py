@@ -6,5 +6,7 @@ from . import logistics_overview
 from . import logistics_overview_card
 from . import logistics_shipment
 from . import logistics_sla_breach
+from . import logistics_trace_entry
 from . import res_company
 from . import res_config_settings
+from . import sale_order

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import _, models
 
 
 class LogisticsShipment(models.Model):
@@ -24,3 +24,10 @@ class LogisticsShipment(models.Model):
             "WHERE invoice_release_state = 'on_hold'"
         )
         return result
+
+    def action_open_trace(self):
+        """Everything under this shipment's correlation id, in time order."""
+        self.ensure_one()
+        return self.env["logistics.trace.entry"]._action_for_correlation(
+            self.correlation_id, _("Trace of %(shipment)s", shipment=self.name)
+        )

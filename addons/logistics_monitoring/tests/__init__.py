@@ -3,3 +3,4 @@ from . import test_metrics
 from . import test_overview
 from . import test_sla
 from . import test_tour
+from . import test_trace
