@@ -9,7 +9,7 @@
     "author": "Logistics Integration contributors",
     "license": "AGPL-3",
     "depends": ["logistics_tms_export", "logistics_tms_inbound", "logistics_portal"],
-    "external_dependencies": {"python": ["pydantic", "prometheus_client"]},
+    "external_dependencies": {"python": ["pydantic", "prometheus_client", "opentelemetry-sdk"]},
     "data": [
         "security/ir.model.access.csv",
         "security/logistics_monitoring_security.xml",

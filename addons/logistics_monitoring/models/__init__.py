@@ -2,11 +2,13 @@ from . import logistics_bridge_instance
 from . import logistics_integration_log
 from . import logistics_interface
 from . import logistics_metrics
+from . import logistics_outbound_message
 from . import logistics_overview
 from . import logistics_overview_card
 from . import logistics_shipment
 from . import logistics_sla_breach
 from . import logistics_trace_entry
+from . import logistics_tracing
 from . import res_company
 from . import res_config_settings
 from . import sale_order

@@ -4,3 +4,4 @@ from . import test_overview
 from . import test_sla
 from . import test_tour
 from . import test_trace
+from . import test_tracing
