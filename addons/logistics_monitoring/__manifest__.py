@@ -29,5 +29,6 @@
             "logistics_monitoring/static/tests/tours/*.js",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "installable": True,
 }

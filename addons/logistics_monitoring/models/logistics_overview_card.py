@@ -13,7 +13,8 @@ class LogisticsOverviewCard(models.Model):
 
     _name = "logistics.overview.card"
     _description = "Overview Card"
-    _order = "kind, sequence, id"
+    # Endpoint cards first ("endpoint" > "business").
+    _order = "kind desc, sequence, id"
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)

@@ -146,6 +146,13 @@ class TestOverview(LogisticsMonitoringCase):
                 self.assertEqual(card.indicator_count, len(expected[card.indicator]))
                 self.assertEqual(self._open(card), expected[card.indicator])
 
+    def test_new_endpoint_gets_its_card_at_once(self):
+        endpoint = self._create_endpoint(name="Carrier X", code="carrier_x", kind="carrier")
+        card = self.cards.search([("endpoint_id", "=", endpoint.id)])
+        self.assertEqual(card.name, "Carrier X")
+        endpoint.active = False
+        self.assertFalse(card.active)
+
     def test_overview_data_covers_every_endpoint(self):
         data = self.env["logistics.overview"]._overview_data()
         self.assertIn(self.ops_endpoint.id, data["endpoints"])
