@@ -127,6 +127,54 @@ class TestSla(LogisticsMonitoringCase):
         self.env["logistics.interface"]._cron_evaluate_sla()
         self.assertEqual(self._breaches(metric="milestone_latency").state, "open")
 
+    def test_order_to_acknowledgement_latency_and_job_backlog(self):
+        outbound = self.env["logistics.interface"].create(
+            {
+                "name": "TMS orders",
+                "endpoint_id": self.ops_endpoint.id,
+                "direction": "outbound",
+                "sla_max_ack_minutes": 10,
+                "sla_max_backlog_minutes": 15,
+            }
+        )
+        product = self.env["product.product"].create(
+            {"name": "Handling", "type": "service", "invoice_policy": "order"}
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.ops_company.id,
+                "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+            }
+        )
+        order.action_confirm()
+        self.assertTrue(order.logistics_correlation_id)
+        self.env["logistics.outbound.message"].sudo().create(
+            {
+                "endpoint_id": self.ops_endpoint.id,
+                "operation": "tms_order",
+                "http_method": "POST",
+                "path": "/v1/orders",
+                "payload": "{}",
+                "payload_version": 1,
+                "idempotency_key": "sla-ack-1",
+                "correlation_id": order.logistics_correlation_id,
+                "state": "sent",
+                "sent_date": order.date_order + timedelta(minutes=12),
+            }
+        )
+        channel = self.ops_endpoint._get_channel_name()
+        self.ops_endpoint.with_delay(channel=channel)._ensure_job_channel()
+        job = self.env["queue.job"].search([("channel", "=", channel)])
+        self._age(job, "date_created", 0.5)
+
+        now = fields.Datetime.now()
+        self.assertAlmostEqual(outbound._sla_measure("ack_latency", now), 12.0, delta=0.01)
+        self.assertAlmostEqual(outbound._sla_measure("backlog_age", now), 30.0, delta=0.5)
+        self.env["logistics.interface"]._cron_evaluate_sla()
+        breaches = self.env["logistics.sla.breach"].search([("interface_id", "=", outbound.id)])
+        self.assertEqual(set(breaches.mapped("metric")), {"ack_latency", "backlog_age"})
+
     def test_unmonitored_targets_open_nothing(self):
         self.interface.write({"sla_max_failure_rate": 0, "sla_max_review_hours": 0})
         self._logs(processed=0, failed=10)
