@@ -120,8 +120,8 @@ class LogisticsOverviewCard(models.Model):
                 model, domain = overview._endpoint_domain(self.endpoint_id, figure)
             except KeyError:
                 raise UserError(_("Unknown overview figure %(figure)r.", figure=figure)) from None
-            title = f"{self.name}: {self._fields_label(figure)}"
-        action = {
+            title = f"{self.name}: {self._figure_label(figure)}"
+        return {
             "type": "ir.actions.act_window",
             "name": title,
             "res_model": model,
@@ -130,15 +130,12 @@ class LogisticsOverviewCard(models.Model):
             "context": {"create": False},
             "target": "current",
         }
-        if self.kind == "endpoint" and figure == "durations":
-            action["context"]["default_order"] = "duration_ms desc"
-        return action
 
-    def _fields_label(self, figure):
+    def _figure_label(self, figure):
         labels = {
             "exchanges": _("exchanges of the last 24 h"),
             "failures": _("failures of the last 24 h"),
-            "durations": _("exchanges by duration"),
+            "durations": _("timed exchanges of the last 24 h"),
             "jobs_pending": _("jobs pending"),
             "jobs_failed": _("jobs failed"),
             "reviews": _("review backlog"),
