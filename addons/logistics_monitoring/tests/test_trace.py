@@ -85,3 +85,14 @@ class TestTrace(TmsExportCase):
         self.assertTrue(re.search(r"HTTP 201", attempt.summary))
         opened = attempt.action_open_record()
         self.assertEqual(opened["res_model"], "logistics.integration.log")
+
+        # A trace stays within its company.
+        domain = shipment.action_open_trace()["domain"]
+        trace = self.env["logistics.trace.entry"]
+        self.assertEqual(trace.with_user(self.logistics_user).search(domain), entries)
+        outsider = self._create_user(
+            "lgx_trace_outsider",
+            "logistics_integration.group_logistics_user",
+            company=self.other_company,
+        )
+        self.assertFalse(trace.with_user(outsider).search(domain))
