@@ -153,6 +153,17 @@ class TestOverview(LogisticsMonitoringCase):
         endpoint.active = False
         self.assertFalse(card.active)
 
+    def test_a_logistics_user_sees_the_overview(self):
+        as_user = self.cards.with_user(self.logistics_user).with_context(
+            allowed_company_ids=self.company.ids
+        )
+        action = as_user._action_open_overview()
+        self.assertEqual(action["res_model"], "logistics.overview.card")
+        cards = as_user.search([])
+        self.assertIn("business", cards.mapped("kind"))
+        self.assertNotIn(self.card, cards)  # another company's endpoint
+        cards.mapped("indicator_count")  # computed without an access error
+
     def test_overview_data_covers_every_endpoint(self):
         data = self.env["logistics.overview"]._overview_data()
         self.assertIn(self.ops_endpoint.id, data["endpoints"])
