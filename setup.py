@@ -29,6 +29,7 @@ setup(
         "odoo": [
             "odoo-addon-queue-job>=18.0.4,<18.1",
             "pytest-odoo>=2.1",
+            "opentelemetry-sdk>=1.20,<2",
         ],
         "test": ["pytest>=8", "responses>=0.25", "hypothesis>=6.100", "schemathesis>=4.0,<5"],
     },

@@ -5,9 +5,12 @@ session never retries (requests' default adapter with ``max_retries=0``):
 retries belong to queue_job alone, and every call carries an idempotency key.
 """
 
+import hashlib
 import json
+import secrets
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -24,6 +27,19 @@ RETRY = "retry"
 FAIL = "fail"
 
 _local = threading.local()
+
+
+def trace_id(correlation_id):
+    """W3C trace id of a transaction: its correlation id when a UUID, else a hash of it."""
+    try:
+        return uuid.UUID(correlation_id).hex
+    except (TypeError, ValueError):
+        return hashlib.sha256((correlation_id or "").encode()).hexdigest()[:32]
+
+
+def traceparent(correlation_id):
+    """W3C ``traceparent`` of one call: the transaction's trace, a new span, sampled."""
+    return f"00-{trace_id(correlation_id)}-{secrets.token_hex(8)}-01"
 
 
 @dataclass(frozen=True)

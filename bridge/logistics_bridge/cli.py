@@ -95,8 +95,7 @@ def _serve(settings: BridgeSettings, args: argparse.Namespace) -> int:
             _logger.error("configuration: %s", problem)
         return 2
     service = build_service(settings, forward=not args.no_forward)
-    if service.forwarder is not None:
-        service.forwarder.start()
+    service.start_background()
     try:
         run_until_signalled(service.server, service.stop_background)
     finally:

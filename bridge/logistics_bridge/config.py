@@ -79,6 +79,12 @@ class BridgeSettings(BaseSettings):
     retry_after_seconds: int = Field(default=30, ge=1)
     signature_tolerance_seconds: int = Field(default=300, ge=1)
     retention_days: int = Field(default=14, ge=1)
+    heartbeat_seconds: float = Field(
+        default=30.0, ge=0, description="Seconds between heartbeats to Odoo; 0 = none."
+    )
+    bridge_id: str | None = Field(
+        default=None, max_length=128, description="Name in Odoo's bridge list; <host>:<port>."
+    )
     endpoints: dict[str, EndpointSettings] = Field(
         default_factory=dict,
         description="Endpoint code -> a list of whsec_ secrets, or a table (format, paths, auth).",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .config import BridgeSettings
 from .exceptions import ConfigError
 from .forwarder import Forwarder
+from .heartbeat import HeartbeatReporter, default_bridge_id
 from .metrics import BridgeMetrics
 from .odoo_client import OdooClient
 from .server import BridgeApp, BridgeServer
@@ -27,23 +28,34 @@ class BridgeService:
     server: BridgeServer
     client: OdooClient | None
     forwarder: Forwarder | None
+    heartbeat: HeartbeatReporter | None = None
 
     def start(self) -> None:
-        """Start the forwarder thread (if any) and the HTTP server."""
+        """Start the background threads (if any) and the HTTP server."""
+        self.start_background()
+        self.server.start()
+
+    def start_background(self) -> None:
+        """Start the forwarder and the heartbeat, those configured."""
         if self.forwarder is not None:
             self.forwarder.start()
-        self.server.start()
+        if self.heartbeat is not None:
+            self.heartbeat.start()
 
     def stop_background(self) -> None:
         """Stop the forwarder after its current batch (the HTTP server is already quiet)."""
         if self.forwarder is not None:
             self.forwarder.stop(timeout=self.settings.odoo.timeout_seconds + 10)
+        if self.heartbeat is not None:
+            self.heartbeat.stop(timeout=self.settings.odoo.timeout_seconds + 5)
 
     def close(self) -> None:
         """Stop everything still running and close the inbox."""
         self.stop_background()
         if self.client is not None:
             self.client.close()
+        if self.heartbeat is not None:
+            self.heartbeat.client.close()
         self.inbox.close()
 
     def shutdown(self) -> None:
@@ -78,7 +90,17 @@ def build_service(settings: BridgeSettings, *, forward: bool = True) -> BridgeSe
             settings.threads,
             settings.max_body_bytes,
         )
+        heartbeat = None
+        if client is not None and settings.heartbeat_seconds > 0:
+            # A client of its own: requests sessions are not shared between threads.
+            heartbeat = HeartbeatReporter(
+                inbox,
+                OdooClient(settings.odoo),
+                bridge_id=settings.bridge_id or default_bridge_id(server.port),
+                endpoints=list(settings.endpoints),
+                interval_seconds=settings.heartbeat_seconds,
+            )
     except BaseException:
         inbox.close()
         raise
-    return BridgeService(settings, inbox, metrics, app, server, client, forwarder)
+    return BridgeService(settings, inbox, metrics, app, server, client, forwarder, heartbeat)

@@ -224,9 +224,13 @@ class Demo:
             print(f"  {invoices[order_id]}")
             for exchange in trace.exchanges:
                 print(f"  {exchange}")
+        print("\nLogistics > Overview:")
+        for line in driver.overview():
+            print(f"  {line}")
         print(
             f"\nOdoo: {self.odoo.url}/odoo  (login admin, password admin)"
-            f"\n  Logistics > Operations > Shipments; Logistics > Integration > Integration Log"
+            f"\n  Logistics > Overview; Logistics > Operations > Shipments;"
+            f" Logistics > Integration > Integration Log"
             f"\nBridge: {self.bridge_url}/metrics   TMS simulator: {self.tms_url}/v1/orders"
             f"\nLogs: {self.workdir}"
         )

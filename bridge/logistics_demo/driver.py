@@ -160,3 +160,44 @@ class DemoDriver:
                 )
             traces.append(trace)
         return traces
+
+    def overview(self) -> list[str]:
+        """The cards of Logistics > Overview, one line each (empty without the addon)."""
+        try:
+            cards = self.call(
+                "logistics.overview.card",
+                "search_read",
+                [],
+                fields=[
+                    "name",
+                    "kind",
+                    "exchange_count",
+                    "failure_count",
+                    "failure_rate",
+                    "duration_p50_ms",
+                    "duration_p95_ms",
+                    "job_pending_count",
+                    "job_failed_count",
+                    "review_count",
+                    "bridge_count",
+                    "bridge_stale_count",
+                    "indicator_count",
+                ],
+            )
+        except OdooRpcError as exc:
+            _logger.warning("no overview: %s", exc)
+            return []
+        lines = []
+        for card in cards:
+            if card["kind"] == "endpoint":
+                lines.append(
+                    f"{card['name']}: {card['exchange_count']} exchanges (24 h), "
+                    f"{card['failure_count']} failed ({card['failure_rate']:.1f} %), "
+                    f"p50 {card['duration_p50_ms']:.0f} ms, p95 {card['duration_p95_ms']:.0f} ms, "
+                    f"jobs {card['job_pending_count']} pending, {card['job_failed_count']} failed, "
+                    f"{card['review_count']} to review, bridges {card['bridge_count']} "
+                    f"({card['bridge_stale_count']} stale)"
+                )
+            else:
+                lines.append(f"{card['name']}: {card['indicator_count']}")
+        return lines

@@ -115,6 +115,7 @@ class FakeOdoo:
     """Loopback stand-in for Odoo's /jsonrpc: records calls, answers processed/duplicate."""
 
     calls: list[dict] = field(default_factory=list)
+    heartbeats: list[dict] = field(default_factory=list)
     seen: set[tuple[str, str]] = field(default_factory=set)
     processed: list[tuple[str, str]] = field(default_factory=list)
     reject_ids: set[str] = field(default_factory=set)
@@ -138,6 +139,10 @@ class FakeOdoo:
                 return 200, {"jsonrpc": "2.0", "id": request.get("id"), "result": {"v": "18.0"}}
             if service == "common" and method == "authenticate":
                 return 200, {"jsonrpc": "2.0", "id": request.get("id"), "result": 2}
+            if args[3:5] == ["logistics.bridge.instance", "report_heartbeat"]:
+                self.heartbeats.append(args[5][0])
+                result = {"bridge_id": args[5][0]["bridge_id"], "stale_after_seconds": 180}
+                return 200, {"jsonrpc": "2.0", "id": request.get("id"), "result": result}
             endpoint, events = args[5]
             answers = []
             for event in events:
@@ -206,6 +211,7 @@ def bridge_settings(
         "listen_port": 0,
         "threads": 4,
         "endpoints": {"acme": [SECRET_A, SECRET_B], "other": [SECRET_A]},
+        "heartbeat_seconds": 0,
     }
     if odoo_url:
         values["odoo"] = {"url": odoo_url, "db": "test", "login": "bridge", "api_key": "k"}

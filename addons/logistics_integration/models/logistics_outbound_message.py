@@ -331,6 +331,7 @@ class LogisticsOutboundMessage(models.Model):
                 "Accept": "application/json",
                 "Idempotency-Key": self.idempotency_key,
                 "X-Correlation-ID": self.correlation_id or "",
+                "traceparent": self._traceparent(),
                 "User-Agent": "odoo-logistics-integration/18.0",
             },
         )
@@ -363,6 +364,10 @@ class LogisticsOutboundMessage(models.Model):
             raise RetryableJobError(result.error, seconds=seconds)
         self._fail(result.error)
         return result.error
+
+    def _traceparent(self):
+        """W3C ``traceparent`` of this attempt (a hook: a tracer supplies its own span)."""
+        return outbound.traceparent(self.correlation_id)
 
     def _get_attempt_info(self):
         """(attempt number, max retries, queue.job) for the running job.

@@ -1,0 +1,34 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Logistics Monitoring",
+    "summary": "Operations overview of endpoints, bridges and business exceptions, "
+    "bridge heartbeats, SLA targets that open breaches",
+    "version": "18.0.1.0.0",
+    "category": "Inventory/Logistics",
+    "website": "https://github.com/logistics-integration/odoo-logistics-integration",
+    "author": "Logistics Integration contributors",
+    "license": "AGPL-3",
+    "depends": ["logistics_tms_export", "logistics_tms_inbound", "logistics_portal"],
+    "external_dependencies": {"python": ["pydantic", "prometheus_client", "opentelemetry-sdk"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/logistics_monitoring_security.xml",
+        "data/logistics_overview_card_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
+        "views/logistics_bridge_instance_views.xml",
+        "views/logistics_overview_card_views.xml",
+        "views/logistics_sla_breach_views.xml",
+        "views/logistics_interface_views.xml",
+        "views/logistics_trace_entry_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/logistics_monitoring_menus.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "logistics_monitoring/static/tests/tours/*.js",
+        ],
+    },
+    "post_init_hook": "post_init_hook",
+    "installable": True,
+}

@@ -1,0 +1,221 @@
+import logging
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+
+from .logistics_overview import JOB_OPEN_STATES
+from .logistics_sla_breach import SLA_ACTIVITY, SLA_METRICS
+
+_logger = logging.getLogger(__name__)
+
+# metric -> the interface field holding its target
+SLA_TARGET_FIELDS = {
+    "ack_latency": "sla_max_ack_minutes",
+    "milestone_latency": "sla_max_milestone_minutes",
+    "failure_rate": "sla_max_failure_rate",
+    "backlog_age": "sla_max_backlog_minutes",
+    "review_wait": "sla_max_review_hours",
+}
+
+
+class LogisticsInterface(models.Model):
+    _inherit = "logistics.interface"
+
+    sla_owner_id = fields.Many2one(
+        comodel_name="res.users",
+        string="SLA Owner",
+        help="Who is asked to act on a breach; the endpoint's failure owner when empty.",
+    )
+    sla_window_hours = fields.Integer(
+        string="SLA Window (h)",
+        default=24,
+        help="Latencies and the failure rate are measured over this many past hours.",
+    )
+    sla_max_ack_minutes = fields.Float(
+        string="Max Order-to-Acknowledgement (min)",
+        help="p95 of order confirmed to TMS acknowledged (outbound); 0: not monitored.",
+    )
+    sla_max_milestone_minutes = fields.Float(
+        string="Max Callback-to-Milestone (min)",
+        help="p95 of the bridge's receipt of a callback to the milestone in Odoo "
+        "(inbound); 0: not monitored.",
+    )
+    sla_max_failure_rate = fields.Float(
+        string="Max Failure Rate (%)",
+        help="Failed, rejected or review exchanges of this direction; 0: not monitored.",
+    )
+    sla_max_backlog_minutes = fields.Float(
+        string="Max Backlog Age (min)",
+        help="Oldest unfinished job (outbound) or oldest event pending in a bridge "
+        "(inbound); 0: not monitored.",
+    )
+    sla_max_review_hours = fields.Float(
+        string="Max Review Wait (h)",
+        help="Oldest inbound event waiting for a person's review; 0: not monitored.",
+    )
+    sla_breach_ids = fields.One2many(
+        comodel_name="logistics.sla.breach", inverse_name="interface_id", string="SLA Breaches"
+    )
+    sla_open_breach_count = fields.Integer(compute="_compute_sla_open_breach_count")
+
+    def _compute_sla_open_breach_count(self):
+        counts = dict(
+            self.env["logistics.sla.breach"]._read_group(
+                [("interface_id", "in", self.ids), ("state", "=", "open")],
+                ["interface_id"],
+                ["__count"],
+            )
+        )
+        for interface in self:
+            interface.sla_open_breach_count = counts.get(interface, 0)
+
+    def action_open_sla_breaches(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "logistics_monitoring.logistics_sla_breach_action"
+        )
+        action["domain"] = [("interface_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    # -- measurement ------------------------------------------------------------------
+    def _sla_targets(self):
+        """{metric: target} of the monitored metrics (target > 0)."""
+        self.ensure_one()
+        return {
+            metric: self[field] for metric, field in SLA_TARGET_FIELDS.items() if self[field] > 0
+        }
+
+    def _sla_measure(self, metric, now):
+        """The current value of ``metric``, or None when there is nothing to measure."""
+        self.ensure_one()
+        self.env.flush_all()
+        since = now - timedelta(hours=self.sla_window_hours or 24)
+        return getattr(self, f"_sla_measure_{metric}")(now, since)
+
+    def _sla_fetch_value(self, query, params):
+        self.env.cr.execute(query, params)
+        value = self.env.cr.fetchone()[0]
+        return None if value is None else round(float(value), 2)
+
+    def _sla_measure_ack_latency(self, now, since):
+        return self._sla_fetch_value(
+            """
+            SELECT percentile_cont(0.95) WITHIN GROUP (
+                       ORDER BY extract(epoch FROM m.sent_date - o.date_order) / 60)
+              FROM logistics_outbound_message m
+              JOIN sale_order o ON o.logistics_correlation_id = m.correlation_id
+             WHERE m.endpoint_id = %s AND m.sent_date >= %s AND m.payload_version <= 1
+            """,
+            [self.endpoint_id.id, since],
+        )
+
+    def _sla_measure_milestone_latency(self, now, since):
+        return self._sla_fetch_value(
+            """
+            SELECT percentile_cont(0.95) WITHIN GROUP (
+                       ORDER BY extract(epoch FROM ms.create_date - e.received_time) / 60)
+              FROM logistics_inbound_event e
+              JOIN logistics_milestone ms ON ms.id = e.milestone_id
+             WHERE e.endpoint_id = %s AND ms.create_date >= %s AND e.received_time IS NOT NULL
+            """,
+            [self.endpoint_id.id, since],
+        )
+
+    def _sla_measure_failure_rate(self, now, since):
+        return self._sla_fetch_value(
+            """
+            SELECT 100.0 * count(*) FILTER (WHERE is_failure) / NULLIF(count(*), 0)
+              FROM logistics_integration_log
+             WHERE endpoint_id = %s AND direction = %s AND create_date >= %s
+            """,
+            [self.endpoint_id.id, self.direction, since],
+        )
+
+    def _sla_measure_backlog_age(self, now, since):
+        if self.direction == "outbound":
+            return self._sla_fetch_value(
+                """
+                SELECT extract(epoch FROM %s - min(date_created)) / 60
+                  FROM queue_job WHERE channel = %s AND state IN %s
+                """,
+                [now, self.endpoint_id._get_channel_name(), JOB_OPEN_STATES],
+            )
+        bridges = self.env["logistics.bridge.instance"].sudo().search([("is_stale", "=", False)])
+        ages = bridges._serves(self.endpoint_id.code).mapped("oldest_pending_age_seconds")
+        return round(max(ages) / 60.0, 2) if ages else None
+
+    def _sla_measure_review_wait(self, now, since):
+        return self._sla_fetch_value(
+            """
+            SELECT extract(epoch FROM %s - min(create_date)) / 3600
+              FROM logistics_inbound_event
+             WHERE endpoint_id = %s AND state = 'needs_review'
+            """,
+            [now, self.endpoint_id.id],
+        )
+
+    # -- evaluation -------------------------------------------------------------------
+    @api.model
+    def _cron_evaluate_sla(self):
+        """Open a breach for each target missed, close those whose interface recovered."""
+        interfaces = self.sudo().search([])
+        now = fields.Datetime.now()
+        for interface in interfaces:
+            interface._evaluate_sla(now)
+
+    def _evaluate_sla(self, now):
+        self.ensure_one()
+        open_breaches = {
+            breach.metric: breach for breach in self.sla_breach_ids if breach.state == "open"
+        }
+        targets = self._sla_targets()
+        for metric in dict(SLA_METRICS):
+            breach = open_breaches.get(metric)
+            if metric not in targets:
+                if breach:
+                    breach._close_breach(now, None)
+                continue
+            value = self._sla_measure(metric, now)
+            missed = value is not None and value > targets[metric]
+            if missed and breach:
+                breach.write(
+                    {"measured_value": value, "worst_value": max(value, breach.worst_value)}
+                )
+            elif missed:
+                self._open_breach(metric, value, targets[metric], now)
+            elif breach:
+                breach._close_breach(now, value)
+
+    def _open_breach(self, metric, value, target, now):
+        self.ensure_one()
+        owner = self.sla_owner_id or self.endpoint_id._get_failure_assignee()
+        breach = (
+            self.env["logistics.sla.breach"]
+            .sudo()
+            .create(
+                {
+                    "interface_id": self.id,
+                    "metric": metric,
+                    "start": now,
+                    "measured_value": value,
+                    "worst_value": value,
+                    "target_value": target,
+                    "owner_id": owner.id,
+                }
+            )
+        )
+        label = dict(SLA_METRICS)[metric]
+        summary = _(
+            "SLA missed on %(interface)s: %(metric)s is %(value)s, target %(target)s",
+            interface=self.display_name,
+            metric=label,
+            value=value,
+            target=target,
+        )
+        breach.message_subscribe(partner_ids=owner.partner_id.ids)
+        breach.activity_schedule(SLA_ACTIVITY, summary=summary, user_id=owner.id)
+        breach.message_post(body=summary)
+        breach._notify_sla_watchers(summary)
+        _logger.warning("%s", summary)
+        return breach

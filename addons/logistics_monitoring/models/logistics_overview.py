@@ -1,0 +1,218 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+# queue_job states of a job that has not finished yet.
+JOB_OPEN_STATES = ("wait_dependencies", "pending", "enqueued", "started")
+SHIPMENT_CLOSED_STATES = ("delivered", "returned", "cancelled")
+WINDOW_HOURS = 24
+
+
+class LogisticsOverview(models.AbstractModel):
+    """The figures of Logistics > Overview, computed with SQL aggregates.
+
+    Each figure has an ORM domain (``_business_domain``, ``_endpoint_domain``)
+    that opens exactly the records it counts. The SQL goes around the ORM for
+    speed, so it filters on the user's allowed companies itself.
+    """
+
+    _name = "logistics.overview"
+    _description = "Logistics Overview"
+
+    @api.model
+    def _window_start(self, now=None):
+        return (now or fields.Datetime.now()) - timedelta(hours=WINDOW_HOURS)
+
+    @api.model
+    def _overview_data(self, now=None):
+        """Every figure of the overview: ``{"endpoints": {id: figures}, "business": figures}``."""
+        now = now or fields.Datetime.now()
+        endpoints = self.env["logistics.endpoint"].search([])
+        return {
+            "endpoints": self._endpoint_figures(endpoints, now),
+            "business": self._business_figures(now),
+        }
+
+    @api.model
+    def _endpoint_figures(self, endpoints, now):
+        """Per endpoint id: exchanges of the last 24 h, failures and their rate, p50/p95
+        duration, open and failed queue jobs, inbound review backlog and its oldest age."""
+        cr = self.env.cr
+        figures = {
+            endpoint.id: {
+                "exchange_count": 0,
+                "failure_count": 0,
+                "failure_rate": 0.0,
+                "duration_p50_ms": 0.0,
+                "duration_p95_ms": 0.0,
+                "job_pending_count": 0,
+                "job_failed_count": 0,
+                "review_count": 0,
+                "review_oldest_hours": 0.0,
+            }
+            for endpoint in endpoints
+        }
+        if not endpoints:
+            return figures
+        for model in ("logistics.integration.log", "queue.job", "logistics.inbound.event"):
+            self.env[model].flush_model()
+        cr.execute(
+            """
+            SELECT endpoint_id,
+                   count(*),
+                   count(*) FILTER (WHERE is_failure),
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms)
+                       FILTER (WHERE duration_ms > 0),
+                   percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms)
+                       FILTER (WHERE duration_ms > 0)
+              FROM logistics_integration_log
+             WHERE endpoint_id = ANY(%s) AND create_date >= %s
+             GROUP BY endpoint_id
+            """,
+            [endpoints.ids, self._window_start(now)],
+        )
+        for endpoint_id, total, failed, p50, p95 in cr.fetchall():
+            figures[endpoint_id].update(
+                exchange_count=total,
+                failure_count=failed,
+                failure_rate=round(100.0 * failed / total, 1) if total else 0.0,
+                duration_p50_ms=round(p50 or 0.0, 1),
+                duration_p95_ms=round(p95 or 0.0, 1),
+            )
+        by_channel = {endpoint._get_channel_name(): endpoint.id for endpoint in endpoints}
+        cr.execute(
+            """
+            SELECT channel,
+                   count(*) FILTER (WHERE state IN %s),
+                   count(*) FILTER (WHERE state = 'failed')
+              FROM queue_job
+             WHERE channel = ANY(%s) AND state IN %s
+             GROUP BY channel
+            """,
+            [JOB_OPEN_STATES, list(by_channel), (*JOB_OPEN_STATES, "failed")],
+        )
+        for channel, pending, failed in cr.fetchall():
+            figures[by_channel[channel]].update(job_pending_count=pending, job_failed_count=failed)
+        cr.execute(
+            """
+            SELECT endpoint_id, count(*), min(create_date)
+              FROM logistics_inbound_event
+             WHERE state = 'needs_review' AND endpoint_id = ANY(%s)
+             GROUP BY endpoint_id
+            """,
+            [endpoints.ids],
+        )
+        for endpoint_id, count, oldest in cr.fetchall():
+            figures[endpoint_id].update(
+                review_count=count,
+                review_oldest_hours=round((now - oldest).total_seconds() / 3600.0, 1),
+            )
+        return figures
+
+    @api.model
+    def _business_figures(self, now):
+        """Counts of the business exceptions, one per indicator of ``_business_domain``."""
+        for model in (
+            "logistics.shipment",
+            "logistics.freight.charge",
+            "sale.order",
+            "logistics.bridge.instance",
+        ):
+            self.env[model].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT
+              (SELECT count(*) FROM logistics_shipment
+                WHERE company_id = ANY(%(companies)s) AND estimated_date < %(now)s
+                  AND state NOT IN %(closed)s),
+              (SELECT count(*) FROM logistics_shipment
+                WHERE company_id = ANY(%(companies)s) AND pod_overdue),
+              (SELECT count(*) FROM logistics_shipment
+                WHERE company_id = ANY(%(companies)s) AND state = 'exception'),
+              (SELECT count(*) FROM logistics_freight_charge
+                WHERE company_id = ANY(%(companies)s) AND state IN ('on_hold', 'disputed')),
+              (SELECT count(DISTINCT s.sale_order_id) FROM logistics_shipment s
+                 JOIN sale_order o ON o.id = s.sale_order_id
+                WHERE s.company_id = ANY(%(companies)s) AND s.invoice_release_state = 'on_hold'
+                  AND o.invoice_status = 'to invoice'),
+              (SELECT count(*) FROM logistics_shipment
+                WHERE company_id = ANY(%(companies)s) AND export_state = 'blocked'),
+              (SELECT count(*) FROM logistics_shipment
+                WHERE company_id = ANY(%(companies)s) AND export_state = 'export_failed'),
+              (SELECT count(*) FROM logistics_bridge_instance
+                WHERE last_heartbeat IS NULL OR last_heartbeat < %(stale)s)
+            """,
+            {
+                "companies": self.env.companies.ids,
+                "now": now,
+                "closed": SHIPMENT_CLOSED_STATES,
+                "stale": self.env["logistics.bridge.instance"]._stale_limit(),
+            },
+        )
+        return dict(zip(BUSINESS_INDICATORS, self.env.cr.fetchone(), strict=True))
+
+    @api.model
+    def _business_domain(self, indicator, now=None):
+        """(model, domain) of the records an indicator counts.
+
+        Bound to the user's allowed companies, as the SQL of ``_business_figures``.
+        """
+        now = now or fields.Datetime.now()
+        companies = [("company_id", "in", self.env.companies.ids)]
+        model, domain = {
+            "late": (
+                "logistics.shipment",
+                [("estimated_date", "<", now), ("state", "not in", SHIPMENT_CLOSED_STATES)],
+            ),
+            "pod_missing": ("logistics.shipment", [("pod_overdue", "=", True)]),
+            "exceptions": ("logistics.shipment", [("state", "=", "exception")]),
+            "charges_held": (
+                "logistics.freight.charge",
+                [("state", "in", ("on_hold", "disputed"))],
+            ),
+            "invoices_held": (
+                "sale.order",
+                [
+                    ("logistics_shipment_ids.invoice_release_state", "=", "on_hold"),
+                    ("invoice_status", "=", "to invoice"),
+                ],
+            ),
+            "exports_blocked": ("logistics.shipment", [("export_state", "=", "blocked")]),
+            "exports_failed": ("logistics.shipment", [("export_state", "=", "export_failed")]),
+            "bridges_stale": ("logistics.bridge.instance", [("is_stale", "=", True)]),
+        }[indicator]
+        if "company_id" in self.env[model]._fields:
+            domain = [*companies, *domain]
+        return model, domain
+
+    @api.model
+    def _endpoint_domain(self, endpoint, figure, now=None):
+        """(model, domain) of the records behind one figure of an endpoint card."""
+        since = self._window_start(now)
+        exchanges = [("endpoint_id", "=", endpoint.id), ("create_date", ">=", since)]
+        channel = [("channel", "=", endpoint._get_channel_name())]
+        bridges = self.env["logistics.bridge.instance"].search([])._serves(endpoint.code)
+        return {
+            "exchanges": ("logistics.integration.log", exchanges),
+            "failures": ("logistics.integration.log", [*exchanges, ("is_failure", "=", True)]),
+            "durations": ("logistics.integration.log", [*exchanges, ("duration_ms", ">", 0)]),
+            "jobs_pending": ("queue.job", [*channel, ("state", "in", JOB_OPEN_STATES)]),
+            "jobs_failed": ("queue.job", [*channel, ("state", "=", "failed")]),
+            "reviews": (
+                "logistics.inbound.event",
+                [("endpoint_id", "=", endpoint.id), ("state", "=", "needs_review")],
+            ),
+            "bridges": ("logistics.bridge.instance", [("id", "in", bridges.ids)]),
+        }[figure]
+
+
+BUSINESS_INDICATORS = (
+    "late",
+    "pod_missing",
+    "exceptions",
+    "charges_held",
+    "invoices_held",
+    "exports_blocked",
+    "exports_failed",
+    "bridges_stale",
+)

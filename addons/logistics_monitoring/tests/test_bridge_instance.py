@@ -1,0 +1,56 @@
+from odoo.exceptions import AccessError, ValidationError
+
+from .common import LogisticsMonitoringCase
+
+
+class TestBridgeInstance(LogisticsMonitoringCase):
+    def test_fresh_heartbeat_creates_then_updates_one_row(self):
+        answer = self._heartbeat(
+            last_odoo_error="OdooUnavailable: HTTP 502",
+            last_odoo_error_at="2026-03-02T08:00:00+01:00",
+        )
+        self.assertEqual(answer, {"bridge_id": "bridge-a:8480", "stale_after_seconds": 180})
+        bridge = self.env["logistics.bridge.instance"].search([("bridge_id", "=", "bridge-a:8480")])
+        self.assertEqual(bridge.host, "bridge-a")
+        self.assertEqual(bridge.endpoint_codes, "ops_tms")
+        self.assertEqual((bridge.pending_count, bridge.forwarded_count), (3, 40))
+        self.assertEqual(bridge.oldest_pending_age_seconds, 12.5)
+        self.assertEqual(str(bridge.last_odoo_error_at), "2026-03-02 07:00:00")
+        self.assertFalse(bridge.is_stale)
+
+        self._heartbeat(counts={"pending": 0, "forwarded": 43})
+        self.assertEqual(bridge.search_count([("bridge_id", "=", "bridge-a:8480")]), 1)
+        self.assertEqual((bridge.pending_count, bridge.forwarded_count), (0, 43))
+        self.assertFalse(bridge.last_odoo_error)
+
+    def test_stale_when_heartbeat_stops(self):
+        self._heartbeat()
+        bridge = self.env["logistics.bridge.instance"].search([("bridge_id", "=", "bridge-a:8480")])
+        self.ops_company.logistics_bridge_stale_seconds = 60
+        self._age(bridge, "last_heartbeat", 0.02)  # 72 s ago
+        self.assertTrue(bridge.is_stale)
+        self.assertIn(bridge, bridge.search([("is_stale", "=", True)]))
+        self.ops_company.logistics_bridge_stale_seconds = 120
+        bridge.invalidate_recordset()
+        self.assertFalse(bridge.is_stale)
+        self.assertIn(bridge, bridge.search([("is_stale", "=", False)]))
+
+    def test_two_bridges_two_rows(self):
+        self._heartbeat("bridge-a:8480")
+        self._heartbeat("bridge-b:8480", host="bridge-b", counts={"pending": 7})
+        bridges = self.env["logistics.bridge.instance"].search([])
+        self.assertEqual(bridges.mapped("bridge_id"), ["bridge-a:8480", "bridge-b:8480"])
+        self.assertEqual(bridges.mapped("pending_count"), [3, 7])
+
+    def test_only_the_bridge_reports(self):
+        with self.assertRaises(AccessError):
+            self.env["logistics.bridge.instance"].with_user(self.logistics_user).report_heartbeat(
+                {"bridge_id": "x"}
+            )
+
+    def test_malformed_heartbeat_names_the_fields(self):
+        with self.assertRaises(ValidationError) as caught:
+            self._heartbeat(host="", interval_seconds=-1, surprise=True)
+        message = str(caught.exception)
+        for field in ("host", "interval_seconds", "surprise"):
+            self.assertIn(field, message)

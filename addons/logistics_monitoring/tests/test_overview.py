@@ -1,0 +1,171 @@
+from datetime import timedelta
+
+from odoo import fields
+
+from .common import LogisticsMonitoringCase
+
+
+class TestOverview(LogisticsMonitoringCase):
+    """Every card's figure against hand-made data, and the list each figure opens."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.now = fields.Datetime.now()
+        cls.Log = cls.env["logistics.integration.log"].sudo()
+        cls.cards = cls.env["logistics.overview.card"]
+        cls.cards._sync_endpoint_cards()
+        cls.card = cls.cards.search([("endpoint_id", "=", cls.ops_endpoint.id)])
+
+    def _log(self, state="processed", duration=None, hours_ago=0):
+        log = self.Log.create(
+            {
+                "direction": "outbound",
+                "endpoint_id": self.ops_endpoint.id,
+                "state": state,
+                "duration_ms": duration,
+            }
+        )
+        if hours_ago:
+            self._age(log, "create_date", hours_ago)
+        return log
+
+    def _open(self, card, figure=None):
+        action = card.with_context(figure=figure).action_open_figure()
+        return self.env[action["res_model"]].search(action["domain"])
+
+    def _shipment(self, **values):
+        return self._create_shipment(company_id=self.ops_company.id, **values)
+
+    def test_endpoint_card_exchanges_failures_and_durations(self):
+        for duration in (100, 200, 300, 400):
+            self._log(duration=duration)
+        self._log(state="failed", duration=1000)
+        self._log(state="needs_review")
+        self._log(duration=5000, hours_ago=30)  # outside the 24 h window
+
+        self.card.invalidate_recordset()
+        self.assertEqual(self.card.exchange_count, 6)
+        self.assertEqual(self.card.failure_count, 2)
+        self.assertEqual(self.card.failure_rate, 33.3)
+        self.assertEqual(self.card.duration_p50_ms, 300.0)
+        # percentile_cont interpolates: 400 + 0.8 * (1000 - 400)
+        self.assertEqual(self.card.duration_p95_ms, 880.0)
+        self.assertEqual(len(self._open(self.card, "exchanges")), 6)
+        self.assertEqual(len(self._open(self.card, "failures")), 2)
+        self.assertEqual(len(self._open(self.card, "durations")), 5)
+
+    def test_endpoint_card_jobs(self):
+        channel = self.ops_endpoint._get_channel_name()
+        for __ in range(3):
+            self.ops_endpoint.with_delay(channel=channel)._ensure_job_channel()
+        jobs = self.env["queue.job"].search([("channel", "=", channel)])
+        self.assertEqual(len(jobs), 3)
+        self.env.cr.execute("UPDATE queue_job SET state = 'failed' WHERE id = %s", [jobs[0].id])
+        jobs.invalidate_recordset()
+
+        self.card.invalidate_recordset()
+        self.assertEqual(self.card.job_pending_count, 2)
+        self.assertEqual(self.card.job_failed_count, 1)
+        self.assertEqual(self._open(self.card, "jobs_failed"), jobs[0])
+        self.assertEqual(len(self._open(self.card, "jobs_pending")), 2)
+
+    def test_endpoint_card_review_backlog_and_bridges(self):
+        events = self.env["logistics.inbound.event"].sudo()
+        for index, state in enumerate(("needs_review", "needs_review", "processed")):
+            events |= events.create(
+                {
+                    "endpoint_id": self.ops_endpoint.id,
+                    "external_event_id": f"evt-review-{index}",
+                    "state": state,
+                }
+            )
+        self._age(events[0], "create_date", 5)
+        self._heartbeat("bridge-a:8480")
+        self._heartbeat("bridge-b:8480", host="bridge-b")
+        stale = self.env["logistics.bridge.instance"].search([("bridge_id", "=", "bridge-b:8480")])
+        self._age(stale, "last_heartbeat", 1)
+
+        self.card.invalidate_recordset()
+        self.assertEqual(self.card.review_count, 2)
+        self.assertAlmostEqual(self.card.review_oldest_hours, 5.0, delta=0.1)
+        self.assertEqual(len(self._open(self.card, "reviews")), 2)
+        self.assertEqual(self.card.bridge_count, 2)
+        self.assertEqual(self.card.bridge_stale_count, 1)
+        self.assertEqual(len(self._open(self.card, "bridges")), 2)
+
+    def test_business_cards(self):
+        past, future = self.now - timedelta(days=1), self.now + timedelta(days=1)
+        late = self._shipment(estimated_date=past)
+        self._shipment(estimated_date=future)
+        delivered = self._shipment(estimated_date=past)
+        self._add_milestone(delivered, "delivered", past)
+        delivered.sudo().pod_overdue = True
+        exception = self._shipment()
+        self._add_milestone(exception, "exception_raised", past)
+        blocked = self._shipment(export_state="blocked")
+        failed = self._shipment(export_state="export_failed")
+        product = self.env["product.product"].create(
+            {"name": "Handling", "type": "service", "invoice_policy": "order", "list_price": 10}
+        )
+        order = (
+            self.env["sale.order"]
+            .with_company(self.ops_company)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.ops_company.id,
+                    "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+                }
+            )
+        )
+        order.action_confirm()
+        held = self._shipment(sale_order_id=order.id)
+        charges = self.env["logistics.freight.charge"].create(
+            [
+                {"shipment_id": held.id, "state": "on_hold", "expected_amount": 10},
+                {"shipment_id": held.id, "state": "disputed", "expected_amount": 10},
+                {"shipment_id": late.id, "state": "approved", "expected_amount": 10},
+            ]
+        )
+        self._heartbeat("bridge-stale:8480")
+        self._age(self.env["logistics.bridge.instance"].search([]), "last_heartbeat", 1)
+
+        expected = {
+            "late": late,
+            "pod_missing": delivered,
+            "exceptions": exception,
+            "charges_held": charges[:2],
+            "invoices_held": order,
+            "exports_blocked": blocked,
+            "exports_failed": failed,
+            "bridges_stale": self.env["logistics.bridge.instance"].search([]),
+        }
+        for card in self.cards.search([("kind", "=", "business")]):
+            with self.subTest(indicator=card.indicator):
+                self.assertEqual(card.indicator_count, len(expected[card.indicator]))
+                self.assertEqual(self._open(card), expected[card.indicator])
+
+    def test_new_endpoint_gets_its_card_at_once(self):
+        endpoint = self._create_endpoint(name="Carrier X", code="carrier_x", kind="carrier")
+        card = self.cards.search([("endpoint_id", "=", endpoint.id)])
+        self.assertEqual(card.name, "Carrier X")
+        endpoint.active = False
+        self.assertFalse(card.active)
+
+    def test_a_logistics_user_sees_the_overview(self):
+        as_user = self.cards.with_user(self.logistics_user).with_context(
+            allowed_company_ids=self.company.ids
+        )
+        action = as_user._action_open_overview()
+        self.assertEqual(action["res_model"], "logistics.overview.card")
+        cards = as_user.search([])
+        self.assertIn("business", cards.mapped("kind"))
+        self.assertNotIn(self.card, cards)  # another company's endpoint
+        cards.mapped("indicator_count")  # computed without an access error
+
+    def test_overview_data_covers_every_endpoint(self):
+        data = self.env["logistics.overview"]._overview_data()
+        self.assertIn(self.ops_endpoint.id, data["endpoints"])
+        indicators = self.cards._fields["indicator"].get_values(self.env)
+        self.assertEqual(set(data["business"]), set(indicators))
