@@ -31,10 +31,11 @@ _local = threading.local()
 
 def trace_id(correlation_id):
     """W3C trace id of a transaction: its correlation id when a UUID, else a hash of it."""
+    text = correlation_id or ""  # Odoo gives False for an empty field
     try:
-        return uuid.UUID(correlation_id).hex
-    except (TypeError, ValueError):
-        return hashlib.sha256((correlation_id or "").encode()).hexdigest()[:32]
+        return uuid.UUID(text).hex
+    except ValueError:
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def traceparent(correlation_id):

@@ -21,11 +21,6 @@ SLA_TARGET_FIELDS = {
 class LogisticsInterface(models.Model):
     _inherit = "logistics.interface"
 
-    sla_owner_id = fields.Many2one(
-        comodel_name="res.users",
-        string="SLA Owner",
-        help="Who is asked to act on a breach; the endpoint's failure owner when empty.",
-    )
     sla_window_hours = fields.Integer(
         string="SLA Window (h)",
         default=24,
@@ -189,7 +184,7 @@ class LogisticsInterface(models.Model):
 
     def _open_breach(self, metric, value, target, now):
         self.ensure_one()
-        owner = self.sla_owner_id or self.endpoint_id._get_failure_assignee()
+        owner = self._get_failure_assignee()
         breach = (
             self.env["logistics.sla.breach"]
             .sudo()

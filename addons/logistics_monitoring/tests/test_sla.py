@@ -11,6 +11,8 @@ class TestSla(LogisticsMonitoringCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # an owner is only asked to act where they may open the breach
+        cls.integration_admin.company_ids |= cls.ops_company
         cls.ops_endpoint.responsible_user_id = cls.integration_admin
         cls.channel = cls.env["discuss.channel"].create({"name": "logistics-ops"})
         cls.ops_company.write(
@@ -19,6 +21,8 @@ class TestSla(LogisticsMonitoringCase):
         cls.interface = cls.env["logistics.interface"].create(
             {
                 "name": "TMS callbacks",
+                "code": "sla_tms_callbacks",
+                "owner_id": cls.integration_admin.id,
                 "endpoint_id": cls.ops_endpoint.id,
                 "direction": "inbound",
                 "sla_max_failure_rate": 10.0,
@@ -131,6 +135,7 @@ class TestSla(LogisticsMonitoringCase):
         outbound = self.env["logistics.interface"].create(
             {
                 "name": "TMS orders",
+                "code": "sla_tms_orders",
                 "endpoint_id": self.ops_endpoint.id,
                 "direction": "outbound",
                 "sla_max_ack_minutes": 10,
@@ -152,7 +157,8 @@ class TestSla(LogisticsMonitoringCase):
         self.env["logistics.outbound.message"].sudo().create(
             {
                 "endpoint_id": self.ops_endpoint.id,
-                "operation": "tms_order",
+                "operation": "sla_tms_orders",
+                "interface_id": outbound.id,
                 "http_method": "POST",
                 "path": "/v1/orders",
                 "payload": "{}",

@@ -43,7 +43,7 @@ class TestTracing(TmsExportCase):
             self.tracing._provider().force_flush()
 
         (span,) = exporter.get_finished_spans()
-        self.assertEqual(span.name, "logistics.outbound tms_order")
+        self.assertEqual(span.name, "logistics.outbound tms_order_create")
         self.assertEqual(span.kind, SpanKind.CLIENT)
         trace_id = uuid.UUID(self.order.logistics_correlation_id).hex
         self.assertEqual(f"{span.context.trace_id:032x}", trace_id)
