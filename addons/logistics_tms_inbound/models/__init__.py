@@ -3,11 +3,6 @@ from . import logistics_status_mapping
 from . import logistics_endpoint
 from . import logistics_inbound_event
 from . import logistics_ingest
-from . import logistics_carrier_tolerance
-from . import delivery_carrier
 from . import logistics_shipment
-from . import logistics_freight_charge
-from . import sale_order
-from . import account_move
 from . import res_company
 from . import res_config_settings

@@ -32,17 +32,6 @@ class LogisticsShipment(models.Model):
         store=True,
         help="The shipment is held by an exception somebody must act on.",
     )
-    invoice_release_state = fields.Selection(
-        groups="base.group_user",
-        selection=[
-            ("waiting", "Awaiting Charges"),
-            ("released", "Released"),
-            ("on_hold", "On Hold"),
-        ],
-        compute="_compute_invoice_release_state",
-        store=True,
-        help="Whether the freight of this shipment may be invoiced.",
-    )
 
     @api.depends("state", "last_milestone_id", "milestone_ids.action_required")
     def _compute_action_required(self):
@@ -50,17 +39,6 @@ class LogisticsShipment(models.Model):
             exceptions = shipment.milestone_ids.filtered(lambda m: m.category == "exception")
             latest = exceptions.sorted(lambda m: (m.event_time, m.id or 0))[-1:]
             shipment.action_required = shipment.state == "exception" and latest.action_required
-
-    @api.depends("charge_ids.state", "charge_ids.has_actual")
-    def _compute_invoice_release_state(self):
-        for shipment in self:
-            states = set(shipment.charge_ids.mapped("state"))
-            if states & {"on_hold", "disputed"}:
-                shipment.invoice_release_state = "on_hold"
-            elif states == {"approved"}:
-                shipment.invoice_release_state = "released"
-            else:
-                shipment.invoice_release_state = "waiting"
 
     def write(self, vals):
         # A person's edit is what the ownership matrix governs; integration code
@@ -252,76 +230,3 @@ class LogisticsShipment(models.Model):
             charges |= charge
         charges._reconcile()
         return charges
-
-    def _get_expected_freight(self, charge_type, currency):
-        """What Odoo expects to pay for a charge type, in ``currency``.
-
-        Base freight comes from the sale order's delivery line, or failing that
-        from the carrier's rating; nothing else was ordered, so anything else
-        is expected at zero.
-        """
-        self.ensure_one()
-        if charge_type != "base_freight":
-            return 0.0
-        order = self.sale_order_id
-        lines = order.order_line.filtered("is_delivery")
-        if lines:
-            amount, source_currency = sum(lines.mapped("price_subtotal")), order.currency_id
-        elif self.carrier_id and order:
-            rating = self.carrier_id.rate_shipment(order)
-            if not rating.get("success"):
-                return 0.0
-            amount, source_currency = rating["price"], order.currency_id
-        elif self.carrier_id.delivery_type == "fixed":
-            amount, source_currency = self.carrier_id.fixed_price, self.company_id.currency_id
-        else:
-            return 0.0
-        return source_currency._convert(
-            amount, currency, self.company_id, fields.Date.context_today(self)
-        )
-
-    def _request_charge_decision(self, charges):
-        """Hold the invoice and ask a Logistics Manager to decide on the variance."""
-        self.ensure_one()
-        managers = self.env.ref("logistics_integration.group_logistics_manager").users.filtered(
-            lambda u: self.company_id in u.company_ids and not u.share
-        )
-        user = self.user_id if self.user_id in managers else managers[:1]
-        lines = [
-            _(
-                "%(charge)s: expected %(expected).2f, billed %(actual).2f, variance "
-                "%(variance).2f (%(percent).1f%%)",
-                charge=charge.name or charge.external_charge_id,
-                expected=charge.expected_amount,
-                actual=charge.actual_amount,
-                variance=charge.variance,
-                percent=charge.variance_percent,
-            )
-            for charge in charges
-        ]
-        self.activity_schedule(
-            "logistics_tms_inbound.mail_activity_type_freight_decision",
-            summary=_("Freight charges outside tolerance"),
-            note="<br/>".join(lines),
-            user_id=(user or self.env.user).id,
-        )
-
-    def _close_charge_activities(self, feedback):
-        self.activity_feedback(
-            ["logistics_tms_inbound.mail_activity_type_freight_decision"], feedback=feedback
-        )
-
-    def _add_invoice_approved_milestone(self):
-        """Record that freight was approved and invoiced (an administrative milestone)."""
-        event_type = self.env.ref("logistics_integration.event_type_invoice_approved")
-        todo = self.filtered(lambda s: event_type not in s.milestone_ids.event_type_id)
-        self.env["logistics.milestone"].sudo().create(
-            [
-                {
-                    "shipment_id": shipment.id,
-                    "event_type_id": event_type.id,
-                    "event_time": fields.Datetime.now(),
-                }
-                for shipment in todo
-            ]
-        )

@@ -41,7 +41,7 @@ class TestCharges(LogisticsInboundCase):
         activity = shipment.activity_ids.filtered(
             lambda a: (
                 a.activity_type_id
-                == self.env.ref("logistics_tms_inbound.mail_activity_type_freight_decision")
+                == self.env.ref("logistics_freight.mail_activity_type_freight_decision")
             )
         )
         self.assertEqual(len(activity), 1)
