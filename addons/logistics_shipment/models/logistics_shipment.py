@@ -1,6 +1,6 @@
 from odoo import _, api, fields, models
 
-from ..timeline import DRAFT, TimelineEvent, derive_state
+from ..timeline import DRAFT, derive_state
 
 SHIPMENT_STATES = [
     (DRAFT, "Draft"),
@@ -143,16 +143,7 @@ class LogisticsShipment(models.Model):
         known_states = dict(SHIPMENT_STATES)
         for shipment in self:
             milestones = shipment.milestone_ids.filtered("event_time")
-            state = derive_state(
-                TimelineEvent(
-                    code=m.event_type_id.code,
-                    category=m.event_type_id.category,
-                    rank=m.event_type_id.rank,
-                    event_time=m.event_time,
-                    sequence=m.id or 0,
-                )
-                for m in milestones
-            )
+            state = derive_state(milestones._timeline_events())
             shipment.state = state if state in known_states else shipment._closest_state(state)
             shipment.last_milestone_id = milestones.sorted(
                 lambda m: (m.event_time, m.id or 0), reverse=True
