@@ -80,6 +80,12 @@ class LogisticsMilestone(models.Model):
         ),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        milestones = super().create(vals_list)
+        milestones.shipment_id.filtered(lambda s: s.state == "delivered")._validate_deliveries()
+        return milestones
+
     @api.depends("event_type_id")
     def _compute_customer_visible(self):
         for milestone in self:

@@ -189,6 +189,37 @@ class LogisticsShipment(models.Model):
             )
         return shipments
 
+    def _validate_deliveries(self):
+        """Delivered by the carrier: validate the open delivery orders, so that stock,
+        the sale order's delivered quantities and the customer's order page agree.
+
+        Only where Odoo's own flow allows it without a person's choice: every
+        quantity reserved, no backorder or lot question. Otherwise the delivery is
+        left as it is and the shipment's responsible gets an activity saying why.
+        """
+        for shipment in self:
+            for picking in shipment.picking_ids.filtered(
+                lambda p: p.state not in ("done", "cancel")
+            ):
+                reason = picking._logistics_validate_delivered()
+                if reason:
+                    shipment._ask_delivery_validation(picking, reason)
+
+    def _ask_delivery_validation(self, picking, reason):
+        self.ensure_one()
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=_("Validate delivery %(picking)s", picking=picking.name),
+            note=_(
+                "The carrier delivered %(shipment)s, but %(picking)s could not be validated "
+                "automatically: %(reason)s",
+                shipment=self.name,
+                picking=picking.name,
+                reason=reason,
+            ),
+            user_id=(self.user_id or self.env.user).id,
+        )
+
     def _get_open_action(self, context=None):
         """Window action listing these shipments, or opening the only one."""
         action = self.env["ir.actions.act_window"]._for_xml_id(
