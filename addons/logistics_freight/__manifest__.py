@@ -16,6 +16,7 @@
         "views/logistics_carrier_tolerance_views.xml",
         "views/logistics_freight_charge_views.xml",
         "views/logistics_shipment_views.xml",
+        "views/sale_order_views.xml",
         "wizards/logistics_freight_charge_decision_views.xml",
         "views/logistics_freight_menus.xml",
     ],

@@ -1,5 +1,7 @@
 from odoo import _, api, fields, models
 
+DECISION_ACTIVITY = "logistics_freight.mail_activity_type_freight_decision"
+
 
 class LogisticsShipment(models.Model):
     _inherit = "logistics.shipment"
@@ -57,33 +59,65 @@ class LogisticsShipment(models.Model):
     def _request_charge_decision(self, charges):
         """Hold the invoice and ask a Logistics Manager to decide on the variance."""
         self.ensure_one()
+        lines = [charge._describe_variance() for charge in charges]
+        self.activity_schedule(
+            DECISION_ACTIVITY,
+            summary=_("Freight charges outside tolerance"),
+            note="<br/>".join(lines),
+            user_id=self._get_freight_decider().id,
+        )
+
+    def _get_freight_decider(self):
+        """Who decides on this shipment's freight: the deciding manager, else the
+        shipment's responsible when a manager, else a manager of its company."""
+        self.ensure_one()
         managers = self.env.ref("logistics_integration.group_logistics_manager").users.filtered(
             lambda u: self.company_id in u.company_ids and not u.share
         )
-        user = self.user_id if self.user_id in managers else managers[:1]
-        lines = [
-            _(
-                "%(charge)s: expected %(expected).2f, billed %(actual).2f, variance "
-                "%(variance).2f (%(percent).1f%%)",
-                charge=charge.name or charge.external_charge_id,
-                expected=charge.expected_amount,
-                actual=charge.actual_amount,
-                variance=charge.variance,
-                percent=charge.variance_percent,
+        for user in (self.env.user, self.user_id):
+            if user in managers:
+                return user
+        return managers[:1] or self.env.user
+
+    def _after_charge_decision(self, reason):
+        """After a decision or a credit: say whether the invoice is released or still held,
+        and leave exactly one freight activity naming what remains to be done."""
+        self.ensure_one()
+        self._close_charge_activities(reason)
+        held = self.charge_ids.filtered(lambda c: c.state == "on_hold")
+        disputed = self.charge_ids.filtered(lambda c: c.state == "disputed")
+        if not (held or disputed):
+            self.message_post(
+                body=_(
+                    "Freight released: %(order)s can be invoiced.",
+                    order=self.sudo().sale_order_id.name or self.name,
+                )
             )
-            for charge in charges
+            return
+        lines = [charge._describe_variance() for charge in held] + [
+            _(
+                "%(charge)s is disputed: re-approve it or record the carrier's credit.",
+                charge=c.display_name,
+            )
+            for c in disputed
         ]
         self.activity_schedule(
-            "logistics_freight.mail_activity_type_freight_decision",
-            summary=_("Freight charges outside tolerance"),
+            DECISION_ACTIVITY,
+            summary=_("Resolve freight disputes")
+            if disputed
+            else _("Freight charges outside tolerance"),
             note="<br/>".join(lines),
-            user_id=(user or self.env.user).id,
+            user_id=self._get_freight_decider().id,
+        )
+        self.message_post(
+            body=_(
+                "Invoice stays on hold until %(charges)s are resolved.",
+                charges=", ".join((held | disputed).mapped("display_name")),
+            )
         )
 
     def _close_charge_activities(self, feedback):
-        self.activity_feedback(
-            ["logistics_freight.mail_activity_type_freight_decision"], feedback=feedback
-        )
+        self.activity_feedback([DECISION_ACTIVITY], feedback=feedback)
 
     def _add_invoice_approved_milestone(self):
         """Record that freight was approved and invoiced (an administrative milestone)."""

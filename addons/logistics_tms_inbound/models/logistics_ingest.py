@@ -342,7 +342,7 @@ class LogisticsIngest(models.AbstractModel):
                 document_reference=payload.pod.document_reference,
             )
         if payload.charges:
-            shipment._apply_tms_charges(payload.charges, plan.currencies)
+            shipment._apply_tms_charges(payload.charges, plan.currencies, endpoint)
         if milestone and milestone.category == "exception":
             shipment._notify_exception(milestone)
 

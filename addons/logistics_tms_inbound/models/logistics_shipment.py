@@ -187,13 +187,14 @@ class LogisticsShipment(models.Model):
                     user_id=(shipment.user_id or self.env.user).id,
                 )
 
-    def _apply_tms_charges(self, lines, currencies):
-        """Record actual charges reported by the TMS and reconcile them.
+    def _apply_tms_charges(self, lines, currencies, endpoint):
+        """Record actual charges reported by the TMS ``endpoint`` and reconcile them.
 
         ``lines`` are contract ``ChargeLine`` objects, ``currencies`` maps ISO
         codes to res.currency. A line updates the charge with the same external
         id, else the pending expected line of its type, else it is added with
-        the expected amount Odoo knows for its type.
+        the expected amount Odoo knows for its type. The TMS's amount replaces
+        one typed in Odoo.
         """
         self.ensure_one()
         charges = self.env["logistics.freight.charge"]
@@ -214,6 +215,8 @@ class LogisticsShipment(models.Model):
                 "external_charge_id": line.external_id,
                 "actual_amount": line.amount,
                 "has_actual": True,
+                "manual_actual": False,
+                "endpoint_id": endpoint.id,
                 "currency_id": currency.id,
             }
             if line.description:
