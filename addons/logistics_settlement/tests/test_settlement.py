@@ -1,0 +1,134 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tools.safe_eval import safe_eval
+
+from .common import LogisticsSettlementCase
+
+HOLD_ACTIVITY = "logistics_settlement.mail_activity_type_carrier_bill_hold"
+
+
+class TestCarrierSettlement(LogisticsSettlementCase):
+    def _hold_activities(self, bill):
+        return bill.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref(HOLD_ACTIVITY)
+        )
+
+    def test_matching_bill_is_ready_to_pay(self):
+        _order, shipment, charge = self._delivered_shipment("ST-1", 102.0)
+        bill = self._create_bill([("ST-1", "base_freight", 103.0)])
+        self.assertEqual(bill.logistics_settlement_state, "to_settle")
+        line = self._run("carrier_settlement")
+        self.assertEqual(line.last_run_state, "done")
+        self.assertEqual(bill.logistics_settlement_state, "ready")
+        self.assertEqual(charge.carrier_bill_id, bill)
+        self.assertEqual(bill.invoice_line_ids.logistics_shipment_id, shipment)
+        self.assertEqual(bill.invoice_line_ids.logistics_approved_amount, 102.0)
+        bill.action_post()
+        self.assertEqual(bill.state, "posted")
+
+    def test_tracking_reference_names_the_shipment(self):
+        _order, shipment, _charge = self._delivered_shipment("ST-T", 100.0)
+        shipment.picking_id = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.env.ref("stock.picking_type_out").id,
+                "carrier_tracking_ref": "1Z999",
+            }
+        )
+        bill = self._create_bill([("1Z999", "base_freight", 100.0)])
+        self._run("carrier_settlement")
+        self.assertEqual(bill.logistics_settlement_state, "ready")
+
+    def test_mismatch_holds_the_bill_until_corrected(self):
+        self._delivered_shipment("ST-2", 100.0)
+        bill = self._create_bill([("ST-2", "base_freight", 160.0)])
+        self._run("carrier_settlement")
+        self.assertEqual(bill.logistics_settlement_state, "held")
+        self.assertIn("outside the carrier's tolerance", bill.logistics_hold_reason)
+        activity = self._hold_activities(bill)
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.auditor)
+        with self.assertRaisesRegex(UserError, "on hold"):
+            bill.action_post()
+        with self.assertRaisesRegex(UserError, "on hold"):
+            bill.action_register_payment()
+        self._run("carrier_settlement")
+        self.assertEqual(len(self._hold_activities(bill)), 1, "one activity, however many runs")
+        bill.invoice_line_ids.price_unit = 101.0
+        self.assertEqual(bill.logistics_settlement_state, "to_settle")
+        self._run("carrier_settlement")
+        self.assertEqual(bill.logistics_settlement_state, "ready")
+        self.assertFalse(self._hold_activities(bill))
+
+    def test_unknown_reference_other_carrier_unapproved_and_double_billing(self):
+        self._delivered_shipment("ST-3", 100.0)
+        other_carrier = self._create_carrier("Slow Freight")
+        _order, other_shipment = self._create_order_shipment(other_carrier, 100.0, "ST-4")
+        self._add_actual_charge(other_shipment, 100.0)
+        _order, held_shipment, held_charge = self._delivered_shipment("ST-5", 190.0)
+        self.assertEqual(held_charge.state, "on_hold")
+        first = self._create_bill([("ST-3", "base_freight", 100.0)])
+        bill = self._create_bill(
+            [
+                ("NOPE-1", "base_freight", 50.0),
+                ("ST-4", "base_freight", 100.0),
+                ("ST-5", "base_freight", 190.0),
+                ("ST-3", "fuel_surcharge", 5.0),
+            ]
+        )
+        self._run("carrier_settlement")
+        self.assertEqual(first.logistics_settlement_state, "ready")
+        states = {
+            line.logistics_shipment_ref + "/" + line.logistics_charge_type: (
+                line.logistics_match_state
+            )
+            for line in bill.invoice_line_ids
+        }
+        self.assertEqual(
+            states,
+            {
+                "NOPE-1/base_freight": "unmatched",
+                "ST-4/base_freight": "mismatch",
+                "ST-5/base_freight": "mismatch",
+                "ST-3/fuel_surcharge": "mismatch",
+            },
+        )
+        self.assertIn("not billed by Fast Freight Ltd", bill.logistics_hold_reason)
+        self.assertIn("On Hold, not approved", bill.logistics_hold_reason)
+        self.assertIn("no freight charge of this type", bill.logistics_hold_reason)
+        again = self._create_bill([("ST-3", "base_freight", 100.0)])
+        self._run("carrier_settlement")
+        self.assertEqual(again.logistics_settlement_state, "held")
+        self.assertIn("Already billed on", again.logistics_hold_reason)
+
+    def test_other_company_shipment_is_not_matched(self):
+        other_carrier = self._create_carrier("Other Co Freight")
+        other_carrier.logistics_partner_id = self.vendor
+        self._create_shipment(
+            company_id=self.other_company.id, carrier_id=other_carrier.id, tms_reference="MC-1"
+        )
+        bill = self._create_bill([("MC-1", "base_freight", 100.0)])
+        self._run("carrier_settlement")
+        self.assertEqual(bill.invoice_line_ids.logistics_match_state, "unmatched")
+
+    def test_report_access(self):
+        self._delivered_shipment("ST-6", 100.0)
+        bill = self._create_bill([("ST-6", "base_freight", 100.0)])
+        self._run("carrier_settlement")
+        action = self.env.ref("logistics_settlement.carrier_bill_line_action")
+        domain = safe_eval(action.domain)
+        lines = self.env["account.move.line"].with_user(self.auditor).search(domain)
+        self.assertIn(bill.invoice_line_ids, lines)
+        self.assertEqual(
+            lines.filtered(lambda line: line.move_id == bill).logistics_match_state, "matched"
+        )
+        outsider = self._create_user(
+            "lgx_auditor_other",
+            "logistics_settlement.group_freight_auditor",
+            company=self.other_company,
+        )
+        self.assertFalse(
+            self.env["account.move.line"].with_user(outsider).search(
+                domain + [("move_id", "=", bill.id)]
+            )
+        )
+        with self.assertRaises(AccessError):
+            self.env["logistics.freight.accrual"].with_user(self.logistics_user).search([])
