@@ -122,7 +122,10 @@ class AccountMove(models.Model):
         lines._logistics_reset_match()
         groups = defaultdict(lambda: self.env["account.move.line"])
         for line in lines:
-            key = (line.logistics_shipment_ref.strip(), line.logistics_charge_type or "base_freight")
+            key = (
+                line.logistics_shipment_ref.strip(),
+                line.logistics_charge_type or "base_freight",
+            )
             groups[key] |= line
         writer = lines.with_context(**{SETTLEMENT_WRITE_CONTEXT: True})
         for (reference, charge_type), group in groups.items():
@@ -187,9 +190,7 @@ class AccountMove(models.Model):
                 ),
             )
         charges.write({"bill_line_id": lines[:1].id})
-        return dict(
-            values, logistics_match_state="matched", logistics_match_note=_("Matches.")
-        )
+        return dict(values, logistics_match_state="matched", logistics_match_note=_("Matches."))
 
     def _logistics_charge_problem(self, charges):
         """Why ``charges`` cannot settle this bill, or False."""

@@ -23,9 +23,11 @@ class AccountMoveLine(models.Model):
         "reference, as the carrier prints it on the freight bill.",
     )
     logistics_charge_type = fields.Selection(
-        selection=lambda self: self.env["logistics.freight.charge"]
-        ._fields["charge_type"]
-        ._description_selection(self.env),
+        selection=lambda self: (
+            self.env["logistics.freight.charge"]
+            ._fields["charge_type"]
+            ._description_selection(self.env)
+        ),
         string="Freight Charge Type",
     )
     logistics_shipment_id = fields.Many2one(

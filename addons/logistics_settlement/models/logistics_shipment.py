@@ -43,7 +43,10 @@ class LogisticsShipment(models.Model):
                 message = shipment._enqueue_finance_version(endpoint)
             except ValidationError as err:
                 _logger.warning("Shipment %s not sent to finance: %s", shipment.name, err)
-                invalid.append(f"{shipment.name}: {err.errors()[0]['loc']} {err.errors()[0]['msg']}")
+                problems = ", ".join(
+                    f"{'.'.join(map(str, error['loc']))}: {error['msg']}" for error in err.errors()
+                )
+                invalid.append(f"{shipment.name} ({problems})")
                 continue
             if message:
                 sent += 1
@@ -102,8 +105,11 @@ class LogisticsShipment(models.Model):
             FINANCE_PATH,
             payload_version=version,
             schema_version=f"{SCHEMA_NAME}/{SCHEMA_VERSION}",
-            description=_("Finance data of %(shipment)s, version %(version)s",
-                          shipment=self.name, version=version),
+            description=_(
+                "Finance data of %(shipment)s, version %(version)s",
+                shipment=self.name,
+                version=version,
+            ),
         )
 
     def _prepare_finance_document(self, version):

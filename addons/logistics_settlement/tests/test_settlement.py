@@ -126,9 +126,9 @@ class TestCarrierSettlement(LogisticsSettlementCase):
             company=self.other_company,
         )
         self.assertFalse(
-            self.env["account.move.line"].with_user(outsider).search(
-                domain + [("move_id", "=", bill.id)]
-            )
+            self.env["account.move.line"]
+            .with_user(outsider)
+            .search(domain + [("move_id", "=", bill.id)])
         )
         with self.assertRaises(AccessError):
             self.env["logistics.freight.accrual"].with_user(self.logistics_user).search([])
