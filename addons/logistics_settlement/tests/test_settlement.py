@@ -25,6 +25,35 @@ class TestCarrierSettlement(LogisticsSettlementCase):
         bill.action_post()
         self.assertEqual(bill.state, "posted")
 
+    def test_bills_imported_as_documented_in_usage_are_matched(self):
+        self._delivered_shipment("ST-CSV", 102.0)
+        fields_ = [
+            "partner_id",
+            "move_type",
+            "invoice_date",
+            "invoice_line_ids/name",
+            "invoice_line_ids/price_unit",
+            "invoice_line_ids/logistics_shipment_ref",
+            "invoice_line_ids/logistics_charge_type",
+        ]
+        rows = [
+            ["Fast Freight Ltd", "in_invoice", "2026-10-31", "Freight", "102.00", "ST-CSV",
+             "Base Freight"],
+            ["", "", "", "Fuel", "8.00", "ST-CSV", "Fuel Surcharge"],
+        ]  # fmt: skip
+        result = self.env["account.move"].load(fields_, rows)
+        self.assertFalse(result["messages"], result["messages"])
+        bill = self.env["account.move"].browse(result["ids"])
+        self.assertEqual(
+            bill.invoice_line_ids.mapped("logistics_charge_type"),
+            ["base_freight", "fuel_surcharge"],
+        )
+        self._run("carrier_settlement")
+        self.assertEqual(bill.logistics_settlement_state, "held")
+        self.assertEqual(
+            bill.invoice_line_ids.mapped("logistics_match_state"), ["matched", "mismatch"]
+        )
+
     def test_tracking_reference_names_the_shipment(self):
         _order, shipment, _charge = self._delivered_shipment("ST-T", 100.0)
         shipment.picking_id = self.env["stock.picking"].create(
