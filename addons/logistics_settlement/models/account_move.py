@@ -119,6 +119,7 @@ class AccountMove(models.Model):
         charges of the named shipment, within the carrier's freight tolerance."""
         self.ensure_one()
         lines = self.invoice_line_ids.filtered("logistics_shipment_ref")
+        before = {line: (line.logistics_match_state, line.logistics_match_note) for line in lines}
         lines._logistics_reset_match()
         groups = defaultdict(lambda: self.env["account.move.line"])
         for line in lines:
@@ -131,7 +132,50 @@ class AccountMove(models.Model):
         for (reference, charge_type), group in groups.items():
             values = self._logistics_match_group(reference, charge_type, group)
             writer.filtered(lambda line, g=group: line in g).write(values)
+        self._logistics_log_settlement(
+            lines.filtered(
+                lambda line: before[line] != (line.logistics_match_state, line.logistics_match_note)
+            )
+        )
         self._logistics_follow_up_hold()
+
+    def _logistics_log_settlement(self, lines):
+        """Put the outcome of ``lines`` in the integration log under the correlation id
+        of each shipment they name, so one search shows order, charges, carrier bill and
+        invoice. Only changed outcomes are logged: a bill held over many runs is one
+        record until it changes."""
+        self.ensure_one()
+        self.env["logistics.integration.log"]._record_exchanges(
+            [
+                (
+                    {
+                        "direction": "inbound",
+                        "operation": "carrier bill settlement",
+                        "external_identifier": self.ref or self.name,
+                        "correlation_id": line.logistics_shipment_id.correlation_id or False,
+                        "model": self._name,
+                        "res_id": self.id,
+                        "state": "processed"
+                        if line.logistics_match_state == "matched"
+                        else "needs_review",
+                        "error": False
+                        if line.logistics_match_state == "matched"
+                        else line.logistics_match_note,
+                    },
+                    {
+                        "bill": self.name,
+                        "vendor": self.commercial_partner_id.name,
+                        "shipment_reference": line.logistics_shipment_ref,
+                        "charge_type": line.logistics_charge_type,
+                        "billed": line.price_subtotal,
+                        "approved": line.logistics_approved_amount,
+                        "currency": self.currency_id.name,
+                    },
+                    {"settlement": line.logistics_match_state, "note": line.logistics_match_note},
+                )
+                for line in lines
+            ]
+        )
 
     def _logistics_match_group(self, reference, charge_type, lines):
         """Values for ``lines``, which bill ``charge_type`` of the shipment ``reference``."""

@@ -22,6 +22,11 @@ class TestCarrierSettlement(LogisticsSettlementCase):
         self.assertEqual(charge.carrier_bill_id, bill)
         self.assertEqual(bill.invoice_line_ids.logistics_shipment_id, shipment)
         self.assertEqual(bill.invoice_line_ids.logistics_approved_amount, 102.0)
+        log = self.env["logistics.integration.log"].search(
+            [("model", "=", "account.move"), ("res_id", "=", bill.id)]
+        )
+        self.assertEqual(log.correlation_id, shipment.correlation_id)
+        self.assertEqual(log.state, "processed")
         bill.action_post()
         self.assertEqual(bill.state, "posted")
 
@@ -81,6 +86,10 @@ class TestCarrierSettlement(LogisticsSettlementCase):
             bill.action_register_payment()
         self._run("carrier_settlement")
         self.assertEqual(len(self._hold_activities(bill)), 1, "one activity, however many runs")
+        logs = self.env["logistics.integration.log"].search(
+            [("model", "=", "account.move"), ("res_id", "=", bill.id)]
+        )
+        self.assertEqual(logs.mapped("state"), ["needs_review"], "one record per outcome")
         bill.invoice_line_ids.price_unit = 101.0
         self.assertEqual(bill.logistics_settlement_state, "to_settle")
         self._run("carrier_settlement")
