@@ -30,7 +30,9 @@ class Charge(_Strict):
     actual_amount: float
     currency: CurrencyCode
     carrier_bill: str | None = Field(
-        default=None, description="The carrier's bill that settled the charge, if any"
+        default=None,
+        description="The carrier's number of the bill that settled the charge (else "
+        "Odoo's bill number), if any",
     )
 
 

@@ -19,20 +19,20 @@ class LogisticsShipment(models.Model):
 
     @api.model
     def _export_invoice_ready_to_finance(self, companies, window):
-        """Push the invoice-ready shipments whose invoices changed in ``window`` to
-        each company's finance endpoint, one message per document version."""
+        """Push the invoice-ready shipments whose invoices or charges changed in
+        ``window`` to each company's finance endpoint, one message per document version."""
+        changed = [
+            ("company_id", "in", companies.ids),
+            ("write_date", ">=", window[0]),
+            ("write_date", "<", window[1]),
+        ]
         invoices = self.env["account.move"].search(
-            [
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("company_id", "in", companies.ids),
-                ("write_date", ">=", window[0]),
-                ("write_date", "<", window[1]),
-            ]
+            changed + [("move_type", "=", "out_invoice"), ("state", "=", "posted")]
         )
-        shipments = invoices.line_ids.sale_line_ids.order_id.logistics_shipment_ids.filtered(
-            lambda s: s.invoice_release_state == "released"
-        )
+        charges = self.env["logistics.freight.charge"].search(changed)
+        shipments = (
+            invoices.line_ids.sale_line_ids.order_id.logistics_shipment_ids | charges.shipment_id
+        ).filtered(lambda s: s.invoice_release_state == "released" and s._get_finance_invoices())
         sent, unchanged, invalid, no_endpoint = 0, 0, [], 0
         for shipment in shipments:
             endpoint = self._get_finance_endpoint(shipment.company_id)
@@ -115,9 +115,7 @@ class LogisticsShipment(models.Model):
     def _prepare_finance_document(self, version):
         self.ensure_one()
         order = self.sale_order_id
-        invoices = order.invoice_ids.filtered(
-            lambda m: m.move_type == "out_invoice" and m.state == "posted"
-        ).sorted("id")
+        invoices = self._get_finance_invoices()
         return {
             "schema": SCHEMA_NAME,
             "schema_version": SCHEMA_VERSION,
@@ -140,7 +138,9 @@ class LogisticsShipment(models.Model):
                     "expected_amount": charge.expected_amount,
                     "actual_amount": charge.actual_amount,
                     "currency": charge.currency_id.name,
-                    "carrier_bill": charge.carrier_bill_id.name or None,
+                    "carrier_bill": charge.carrier_bill_id.ref
+                    or charge.carrier_bill_id.name
+                    or None,
                 }
                 for charge in self.charge_ids.sorted("id")
             ],
@@ -156,3 +156,10 @@ class LogisticsShipment(models.Model):
                 for invoice in invoices
             ],
         }
+
+    def _get_finance_invoices(self):
+        """The posted customer invoices of the shipment's order."""
+        self.ensure_one()
+        return self.sale_order_id.invoice_ids.filtered(
+            lambda m: m.move_type == "out_invoice" and m.state == "posted"
+        ).sorted("id")

@@ -70,6 +70,17 @@ class TestFinanceExport(LogisticsSettlementCase):
         self.assertNotEqual(messages[0].idempotency_key, messages[1].idempotency_key)
         self.assertEqual(json.loads(messages[1].payload)["document_version"], 2)
 
+        # The carrier's bill settles the charge: version 3 names it.
+        bill = self._create_bill([("FE-1", "base_freight", 101.0)])
+        bill.ref = "FF-2026-77"
+        self._run("carrier_settlement")
+        with trap_jobs() as trap:
+            self._run("finance_export")
+            trap.assert_jobs_count(1)
+        document = json.loads(self._messages(shipment)[-1].payload)
+        self.assertEqual(document["document_version"], 3)
+        self.assertEqual(document["charges"][0]["carrier_bill"], "FF-2026-77")
+
     def test_invalid_document_is_reported_not_sent(self):
         shipment, _invoice = self._invoiced_shipment("FE-2")
         shipment.correlation_id = False
