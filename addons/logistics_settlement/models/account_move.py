@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .account_move_line import SETTLEMENT_WRITE_CONTEXT
 
@@ -85,6 +85,14 @@ class AccountMove(models.Model):
                     reason=held[0].logistics_hold_reason,
                 )
             )
+
+    def action_logistics_match(self):
+        """Match these carrier bills now, without waiting for the settlement batch."""
+        if not self.env.user.has_group(AUDITOR_GROUP):
+            raise AccessError(_("Only Freight Auditors may match carrier bills."))
+        for bill in self.filtered("logistics_settlement_state"):
+            bill.sudo()._logistics_match_carrier_bill()
+        return True
 
     # ------------------------------------------------------------------
     # Settlement batch

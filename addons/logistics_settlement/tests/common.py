@@ -43,29 +43,33 @@ class LogisticsSettlementCase(LogisticsFreightCase):
         return order, shipment, charge
 
     @classmethod
-    def _create_bill(cls, lines, partner=None, invoice_date="2026-10-31"):
+    def _create_bill(cls, lines, partner=None, invoice_date="2026-10-31", company=None):
         """A draft vendor bill with ``lines`` of (reference, charge type, amount)."""
-        return cls.env["account.move"].create(
-            {
-                "move_type": "in_invoice",
-                "partner_id": (partner or cls.vendor).id,
-                "invoice_date": invoice_date,
-                "invoice_line_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "name": f"Freight {reference}",
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "tax_ids": [(6, 0, [])],
-                            "logistics_shipment_ref": reference,
-                            "logistics_charge_type": charge_type,
-                        },
-                    )
-                    for reference, charge_type, amount in lines
-                ],
-            }
+        return (
+            cls.env["account.move"]
+            .with_company(company or cls.company)
+            .create(
+                {
+                    "move_type": "in_invoice",
+                    "partner_id": (partner or cls.vendor).id,
+                    "invoice_date": invoice_date,
+                    "invoice_line_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "name": f"Freight {reference}",
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [(6, 0, [])],
+                                "logistics_shipment_ref": reference,
+                                "logistics_charge_type": charge_type,
+                            },
+                        )
+                        for reference, charge_type, amount in lines
+                    ],
+                }
+            )
         )
 
     def _run(self, domain, now=None):

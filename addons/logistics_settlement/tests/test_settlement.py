@@ -170,3 +170,49 @@ class TestCarrierSettlement(LogisticsSettlementCase):
         )
         with self.assertRaises(AccessError):
             self.env["logistics.freight.accrual"].with_user(self.logistics_user).search([])
+
+
+class TestMultiCompanySettlement(LogisticsSettlementCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["account.chart.template"].try_loading(
+            "generic_coa", company=cls.other_company, install_demo=False
+        )
+
+    def _create_other_company_bill(self, reference):
+        return self._create_bill([(reference, "base_freight", 100.0)], company=self.other_company)
+
+    def test_bills_match_shipments_of_their_own_company_only(self):
+        self._delivered_shipment("MC-2", 100.0)
+        own = self.env["logistics.shipment"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.other_company.id,
+                "carrier_id": self.carrier.id,
+                "tms_reference": "MC-3",
+            }
+        )
+        self.env["logistics.freight.charge"].create(
+            {
+                "shipment_id": own.id,
+                "currency_id": self.other_company.currency_id.id,
+                "expected_amount": 100.0,
+                "actual_amount": 100.0,
+                "has_actual": True,
+            }
+        )._reconcile()
+        foreign = self._create_other_company_bill("MC-2")
+        matched = self._create_other_company_bill("MC-3")
+        self._run("carrier_settlement")
+        self.assertEqual(foreign.invoice_line_ids.logistics_match_state, "unmatched")
+        self.assertEqual(matched.logistics_settlement_state, "ready")
+        self.assertEqual(own.charge_ids.carrier_bill_id, matched)
+
+    def test_only_freight_auditors_match_by_hand(self):
+        self._delivered_shipment("MC-4", 100.0)
+        bill = self._create_bill([("MC-4", "base_freight", 100.0)])
+        with self.assertRaises(AccessError):
+            bill.with_user(self.logistics_user).action_logistics_match()
+        bill.with_user(self.auditor).action_logistics_match()
+        self.assertEqual(bill.logistics_settlement_state, "ready")
