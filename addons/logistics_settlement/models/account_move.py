@@ -115,12 +115,14 @@ class AccountMove(models.Model):
         for bill in bills:
             bill._logistics_match_carrier_bill()
         settled = bills.filtered(lambda bill: bill.logistics_settlement_state == "ready")
-        return _(
+        summary = _(
             "%(count)s carrier bills matched: %(ready)s ready to pay, %(held)s on hold.",
             count=len(bills),
             ready=len(settled),
             held=len(bills - settled),
         )
+        # Held bills are the freight auditor's work (an activity each), not a failed run.
+        return summary, True
 
     def _logistics_match_carrier_bill(self):
         """Match each (reference, charge type) of this bill against the approved

@@ -3,7 +3,7 @@ from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 _logger = logging.getLogger(__name__)
 
@@ -13,7 +13,8 @@ UPDATE_MODES = [
     ("daily", "Daily"),
     ("period_end", "Period End"),
 ]
-#: The batch each governed domain runs: (model, method called with (companies, window)).
+#: The batch each governed domain runs: (model, method). The method is called with
+#: (companies, window) and returns (summary, complete); an incomplete run keeps its window.
 BATCHES = {
     "carrier_settlement": ("account.move", "_logistics_settle_carrier_bills"),
     "freight_accruals": ("logistics.freight.accrual", "_run_period"),
@@ -29,7 +30,8 @@ class LogisticsDataOwnership(models.Model):
     """Per domain also how often it moves (real-time or a batch window) and who owns
     its exceptions; a batch domain shows when its batch last ran and with what result."""
 
-    _inherit = "logistics.data.ownership"
+    _name = "logistics.data.ownership"
+    _inherit = ["logistics.data.ownership", "mail.thread", "mail.activity.mixin"]
 
     domain = fields.Selection(
         selection_add=[
@@ -58,7 +60,7 @@ class LogisticsDataOwnership(models.Model):
     )
     last_run_date = fields.Datetime(string="Last Run", readonly=True, copy=False)
     last_run_state = fields.Selection(
-        selection=[("done", "Done"), ("failed", "Failed")],
+        selection=[("done", "Done"), ("incomplete", "Incomplete"), ("failed", "Failed")],
         string="Last Result",
         readonly=True,
         copy=False,
@@ -115,32 +117,58 @@ class LogisticsDataOwnership(models.Model):
     def _run_batch(self, window):
         """Run the domain's batch for ``window`` in a savepoint and record the result.
 
-        A failed run is recorded with its error and leaves the window where it was,
-        so the next run covers it again."""
+        A failed run (rolled back) or an incomplete one (what succeeded is kept; the
+        batches are idempotent) leaves the window where it was, so the next run covers
+        it again, and the exception owner gets an activity with the details."""
         self.ensure_one()
         model, method = BATCHES[self.domain]
         try:
             with self.env.cr.savepoint():
-                summary = getattr(self.env[model].sudo(), method)(self._get_companies(), window)
+                summary, complete = getattr(self.env[model].sudo(), method)(
+                    self._get_companies(), window
+                )
         except Exception as err:  # noqa: BLE001 - any failure is recorded, then shown
             _logger.exception("Batch %s failed", self.domain)
-            self.write(
-                {
-                    "last_run_date": fields.Datetime.now(),
-                    "last_run_state": "failed",
-                    "last_run_message": str(err),
-                }
-            )
-            return False
-        self.write(
-            {
-                "last_run_date": fields.Datetime.now(),
-                "last_run_state": "done",
-                "last_run_message": summary,
-                "last_window_end": window[1],
-            }
+            summary, complete, state = str(err), False, "failed"
+        else:
+            state = "done" if complete else "incomplete"
+        vals = {
+            "last_run_date": fields.Datetime.now(),
+            "last_run_state": state,
+            "last_run_message": summary,
+        }
+        if complete:
+            vals["last_window_end"] = window[1]
+        self.write(vals)
+        self._follow_up_run()
+        return complete
+
+    def _follow_up_run(self):
+        """One open activity for the exception owner while runs fail; closed by the
+        next complete run."""
+        activities = self.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_todo")
         )
-        return True
+        if self.last_run_state == "done":
+            activities.action_feedback(feedback=self.last_run_message)
+            return
+        if activities:
+            activities.write({"note": self.last_run_message})
+            return
+        owner = self._get_exception_owner(
+            self.domain,
+            self.company_id or self.env.company,
+            "logistics_integration.group_integration_admin",
+        )
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=_("%(domain)s batch did not complete", domain=self._domain_label()),
+            note=self.last_run_message,
+            user_id=owner.id,
+        )
+
+    def _domain_label(self):
+        return dict(self._fields["domain"]._description_selection(self.env))[self.domain]
 
     def action_run_now(self):
         """Run this domain's batch for its current window, whether due or not."""

@@ -50,9 +50,14 @@ class LogisticsFreightAccrual(models.Model):
             [("company_id", "in", companies.ids), ("date_to", "=", date_to)]
         ).company_id
         created = self.browse()
+        failures = []
         for company in companies - done:
-            created |= self._accrue(company, date_from, date_to)
-        return _(
+            try:
+                with self.env.cr.savepoint():
+                    created |= self._accrue(company, date_from, date_to)
+            except UserError as err:
+                failures.append(err.args[0])
+        summary = _(
             "Period %(start)s to %(end)s: %(new)s accrued (%(amount).2f), %(done)s already done.",
             start=date_from,
             end=date_to,
@@ -60,6 +65,7 @@ class LogisticsFreightAccrual(models.Model):
             amount=sum(created.mapped("amount")),
             done=len(done),
         )
+        return "\n".join([summary, *failures]), not failures
 
     @api.model
     def _accrue(self, company, date_from, date_to):

@@ -61,7 +61,8 @@ class LogisticsShipment(models.Model):
         )
         if invalid:
             summary += "\n" + _("Invalid: %(list)s", list="; ".join(invalid))
-        return summary
+        # An invalid document is retried by the next run (sent ones are not sent again).
+        return summary, not invalid
 
     @api.model
     def _get_finance_endpoint(self, company):

@@ -1,4 +1,5 @@
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from .common import LogisticsSettlementCase
 
@@ -43,17 +44,52 @@ class TestGovernedBatches(LogisticsSettlementCase):
         self.env["logistics.data.ownership"]._cron_run_batch("carrier_settlement")
         self.assertEqual(line.last_run_date, last, "daily: not due again the same day")
 
-    def test_failed_run_is_recorded_and_covered_again(self):
+    def _todo(self, line):
+        return line.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_todo")
+        )
+
+    def test_incomplete_run_keeps_its_window_and_asks_the_exception_owner(self):
         self._delivered_shipment("GB-2", 100.0)
         self.company.logistics_accrual_journal_id = False
         line = self._owner("freight_accruals")
+        line.exception_owner_id = self.auditor
         self.assertFalse(line._run_batch(line._get_batch_window(NOW)))
-        self.assertEqual(line.last_run_state, "failed")
+        self.assertEqual(line.last_run_state, "incomplete")
         self.assertIn("Set the freight accrual journal", line.last_run_message)
         self.assertFalse(
             self.env["logistics.freight.accrual"].search([("company_id", "=", self.company.id)])
         )
-        self.assertTrue(line._get_batch_window(NOW), "the failed period is still due")
+        self.assertEqual(self._todo(line).user_id, self.auditor)
+        window = line._get_batch_window(NOW)
+        self.assertTrue(window, "the incomplete period is still due")
+
+        self.company.logistics_accrual_journal_id = self.accrual_journal
+        self.assertTrue(line._run_batch(window))
+        self.assertEqual(line.last_run_state, "done")
+        self.assertFalse(self._todo(line), "the next complete run closes the activity")
+        self.assertTrue(
+            self.env["logistics.freight.accrual"].search([("company_id", "=", self.company.id)])
+        )
+
+    def test_failed_run_is_rolled_back_and_recorded(self):
+        self._delivered_shipment("GB-3", 100.0)
+        bill = self._create_bill([("GB-3", "base_freight", 100.0)])
+        line = self._owner("carrier_settlement")
+        bills = type(self.env["account.move"])
+        original = bills._logistics_follow_up_hold
+
+        def follow_up_then_fail(move):
+            original(move)
+            raise ValueError("posting service unavailable")
+
+        with patch.object(bills, "_logistics_follow_up_hold", follow_up_then_fail):
+            self.assertFalse(line._run_batch(line._get_batch_window(datetime.now())))
+        self.assertEqual(line.last_run_state, "failed")
+        self.assertEqual(line.last_run_message, "posting service unavailable")
+        self.assertFalse(line.last_window_end)
+        self.assertEqual(bill.logistics_settlement_state, "to_settle", "rolled back")
+        self.assertEqual(len(self._todo(line)), 1)
 
     def test_company_line_takes_its_company_out_of_the_global_line(self):
         global_line = self._owner("finance_export")
