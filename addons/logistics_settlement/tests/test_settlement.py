@@ -29,6 +29,12 @@ class TestCarrierSettlement(LogisticsSettlementCase):
         self.assertEqual(log.state, "processed")
         bill.action_post()
         self.assertEqual(bill.state, "posted")
+        self.assertEqual(bill.logistics_settlement_state, "ready", "posting keeps the match")
+        self.assertEqual(charge.carrier_bill_id, bill)
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=bill.ids
+        ).create({})._create_payments()
+        self.assertIn(bill.payment_state, ("paid", "in_payment"))
 
     def test_bills_imported_as_documented_in_usage_are_matched(self):
         self._delivered_shipment("ST-CSV", 102.0)
