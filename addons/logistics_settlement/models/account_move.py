@@ -215,7 +215,10 @@ class AccountMove(models.Model):
         billed = sum(lines.mapped("price_subtotal"))
         approved = sum(
             charge.currency_id._convert(
-                charge.actual_amount, self.currency_id, self.company_id, self.invoice_date
+                charge.actual_amount,
+                self.currency_id,
+                self.company_id,
+                self.invoice_date or fields.Date.context_today(self),
             )
             for charge in charges
         )

@@ -65,7 +65,7 @@ class TestCarrierSettlement(LogisticsSettlementCase):
             bill.invoice_line_ids.mapped("logistics_match_state"), ["matched", "mismatch"]
         )
 
-    def test_tracking_reference_names_the_shipment(self):
+    def test_tracking_reference_names_the_shipment_of_an_undated_bill(self):
         _order, shipment, _charge = self._delivered_shipment("ST-T", 100.0)
         shipment.picking_id = self.env["stock.picking"].create(
             {
@@ -73,7 +73,7 @@ class TestCarrierSettlement(LogisticsSettlementCase):
                 "carrier_tracking_ref": "1Z999",
             }
         )
-        bill = self._create_bill([("1Z999", "base_freight", 100.0)])
+        bill = self._create_bill([("1Z999", "base_freight", 100.0)], invoice_date=False)
         self._run("carrier_settlement")
         self.assertEqual(bill.logistics_settlement_state, "ready")
 
