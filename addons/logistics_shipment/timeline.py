@@ -22,8 +22,8 @@ class TimelineEvent:
     sequence: int  # tie-breaker: the record id
 
 
-def derive_state(events):
-    """Return the shipment state for an iterable of TimelineEvent.
+def current_event(events):
+    """Return the TimelineEvent that gives the shipment its state, or None.
 
     - The furthest progress or terminal event (highest rank, then latest time,
       then highest id) gives the state.
@@ -37,10 +37,18 @@ def derive_state(events):
     exceptions = [e for e in events if e.category == "exception"]
     furthest = max(movers, key=lambda e: (e.rank, e.event_time, e.sequence), default=None)
     if furthest is not None and furthest.category == "terminal":
-        return furthest.code
+        return furthest
     if exceptions:
         latest_exception = max(exceptions, key=lambda e: (e.event_time, e.sequence))
         latest_progress_time = max((e.event_time for e in movers), default=None)
         if latest_progress_time is None or latest_exception.event_time >= latest_progress_time:
-            return "exception"
-    return furthest.code if furthest is not None else DRAFT
+            return latest_exception
+    return furthest
+
+
+def derive_state(events):
+    """Return the shipment state for an iterable of TimelineEvent (see ``current_event``)."""
+    event = current_event(events)
+    if event is None:
+        return DRAFT
+    return "exception" if event.category == "exception" else event.code

@@ -2,7 +2,7 @@
 {
     "name": "Logistics TMS Inbound",
     "summary": "The TMS mapping: the tms-event v1 contract and profile, planning data, "
-    "freight-charge decisions and an invoicing guard",
+    "proof of delivery and the TMS's freight charges for the freight audit",
     "version": "18.0.2.0.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
@@ -10,20 +10,13 @@
     "license": "AGPL-3",
     "development_status": "Beta",
     "maintainers": ["logistics-integration"],
-    "depends": ["logistics_inbound"],
+    "depends": ["logistics_inbound", "logistics_freight"],
     "external_dependencies": {"python": ["pydantic"]},
     "data": [
-        "security/logistics_tms_inbound_security.xml",
-        "security/ir.model.access.csv",
-        "data/mail_activity_type_data.xml",
         "data/logistics_interface_data.xml",
         "data/logistics_inbound_profile_data.xml",
         "data/ir_cron_data.xml",
-        "views/logistics_carrier_tolerance_views.xml",
         "views/logistics_shipment_views.xml",
-        "views/logistics_freight_charge_views.xml",
         "views/res_config_settings_views.xml",
-        "wizards/logistics_freight_charge_decision_views.xml",
-        "views/logistics_tms_inbound_menus.xml",
     ],
 }

@@ -8,17 +8,27 @@ import json
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-CONTRACT = HERE.parents[1] / "addons" / "logistics_tms_export" / "contract.py"
+ADDONS = HERE.parents[1] / "addons"
+#: (contract module, model, published file)
+CONTRACTS = [
+    (ADDONS / "logistics_tms_export" / "contract.py", "TmsOrderV1", "tms-order.v1.schema.json"),
+    (
+        ADDONS / "logistics_settlement" / "contract.py",
+        "FinanceShipmentV1",
+        "finance-shipment.v1.schema.json",
+    ),
+]
 
 
 def main():
-    spec = importlib.util.spec_from_file_location("tms_contract", CONTRACT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    target = HERE / "tms-order.v1.schema.json"
-    schema = module.TmsOrderV1.model_json_schema()
-    target.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"wrote {target.relative_to(HERE.parents[1])}")
+    for contract, model, filename in CONTRACTS:
+        spec = importlib.util.spec_from_file_location(contract.parent.name + "_contract", contract)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        target = HERE / filename
+        schema = getattr(module, model).model_json_schema()
+        target.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"wrote {target.relative_to(HERE.parents[1])}")
 
 
 if __name__ == "__main__":

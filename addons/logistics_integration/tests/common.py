@@ -1,3 +1,5 @@
+import json
+from pathlib import Path
 from urllib.parse import urlparse
 
 from odoo.tests import common as odoo_test_common
@@ -12,9 +14,17 @@ if not hasattr(odoo_test_common, "SETATTR_SOURCES"):
 
 from odoo.addons.queue_job.tests.common import trap_jobs  # noqa: E402
 
-__all__ = ["DISABLED_MAIL_CONTEXT", "LogisticsIntegrationCase", "trap_jobs"]
+__all__ = ["DISABLED_MAIL_CONTEXT", "LogisticsIntegrationCase", "published_schema", "trap_jobs"]
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
+SCHEMAS_DIR = Path(__file__).resolve().parents[3] / "docs" / "schemas"
+
+
+def published_schema(filename):
+    """The JSON Schema published as ``docs/schemas/<filename>``, or None when the
+    addon is installed outside its repository."""
+    path = SCHEMAS_DIR / filename
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
 class LogisticsIntegrationCase(TransactionCase):
@@ -43,7 +53,7 @@ class LogisticsIntegrationCase(TransactionCase):
 
         Odoo's own test handler compares the timeout with a number, which fails
         for the (connect, read) tuples the outbox always passes, and stretches
-        short timeouts to 10 s, which would defeat the wire-level timeout test.
+        short timeouts to 10 s, which would defeat the wire-level timeout tests.
         """
         host = urlparse(request.url).hostname
         if host not in LOOPBACK_HOSTS:

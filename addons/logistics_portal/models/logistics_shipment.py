@@ -70,19 +70,20 @@ class LogisticsShipment(models.Model):
         latest.sudo().customer_notified = True
 
     def _get_latest_customer_milestones(self):
-        """{shipment id: its newest customer-visible milestone} (latest event time, then the
-        latest record), read with the current user's rights.
+        """{shipment id: its current customer-visible milestone}, read with the current
+        user's rights: the one that gives the state by canonical rank and event time
+        (an acknowledgement timed after the delivery does not hide it), else the newest.
 
         The one rule for "where is my shipment": the portal list shows this
         milestone and the customer e-mail is about it, so both say the same.
         """
-        latest = {}
-        for milestone in self.env["logistics.milestone"].search(
-            [("shipment_id", "in", self.ids), ("customer_visible", "=", True)],
-            order="event_time asc, id asc",
-        ):
-            latest[milestone.shipment_id.id] = milestone
-        return latest
+        visible = self.env["logistics.milestone"].search(
+            [("shipment_id", "in", self.ids), ("customer_visible", "=", True)]
+        )
+        return {
+            shipment.id: milestones._current_milestone()
+            for shipment, milestones in visible.grouped("shipment_id").items()
+        }
 
     def _post_customer_message(self, template, milestone):
         self.ensure_one()

@@ -55,6 +55,24 @@ class TestPortal(LogisticsPortalCase):
         self.assertIn(delivered.customer_label, self._customer_messages().body)
         self.assertTrue(delivered.customer_notified)
 
+    def test_delivered_stays_the_status_when_an_acknowledgement_is_timed_after_it(self):
+        """A TMS acknowledgement recorded at Odoo's clock after the carrier's delivery
+        (re-export, late answer) must neither hide "Delivered" nor steal its e-mail."""
+        with trap_jobs() as trap:
+            self._add_milestone(self.shipment_a, "in_transit", datetime(2026, 3, 1, 9, 0))
+            delivered = self._add_milestone(self.shipment_a, "delivered", EVENT_TIME)
+            self._add_milestone(self.shipment_a, "shipment_planned", datetime(2026, 3, 3, 8, 0))
+            trap.perform_enqueued_jobs()
+        self.assertEqual(self.shipment_a.state, "delivered")
+        as_customer = self.shipment_a.with_user(self.portal_a)
+        self.assertEqual(
+            as_customer._get_latest_customer_milestones(), {self.shipment_a.id: delivered}
+        )
+        self.assertTrue(delivered.customer_notified)
+        messages = self._customer_messages()
+        self.assertEqual(len(messages), 1)
+        self.assertIn("Delivered", messages.body)
+
     def test_updates_arriving_together_become_one_mail_about_the_newest(self):
         with trap_jobs() as trap:
             self._add_milestone(self.shipment_a, "picked_up", datetime(2026, 3, 1, 9, 0))

@@ -36,6 +36,11 @@ class LogisticsFreightCharge(models.Model):
     )
     variance = fields.Monetary(compute="_compute_variance", store=True)
     variance_percent = fields.Float(compute="_compute_variance", store=True)
+    variance_percent_label = fields.Char(
+        string="Variance %",
+        compute="_compute_variance_percent_label",
+        help="The variance in percent of the expected amount, signed: + billed more.",
+    )
     state = fields.Selection(
         selection=[
             ("pending", "Awaiting Actual"),
@@ -58,6 +63,25 @@ class LogisticsFreightCharge(models.Model):
             "This charge line was already reported for the shipment.",
         ),
     ]
+
+    @api.depends("shipment_id.name", "charge_type", "name", "external_charge_id")
+    def _compute_display_name(self):
+        types = dict(self._fields["charge_type"]._description_selection(self.env))
+        for charge in self:
+            parts = [
+                charge.shipment_id.name,
+                types.get(charge.charge_type),
+                charge.name or charge.external_charge_id,
+            ]
+            charge.display_name = " · ".join(part for part in parts if part)
+
+    @api.depends("variance_percent", "has_actual", "expected_amount")
+    def _compute_variance_percent_label(self):
+        for charge in self:
+            if not charge.has_actual or not charge.expected_amount:
+                charge.variance_percent_label = False
+            else:
+                charge.variance_percent_label = f"{charge.variance_percent:+.1f} %"
 
     @api.depends("expected_amount", "actual_amount", "has_actual")
     def _compute_variance(self):

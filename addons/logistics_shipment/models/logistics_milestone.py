@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..timeline import TimelineEvent, current_event
+
 
 class LogisticsMilestone(models.Model):
     """One point of a shipment's timeline, as reported by a source system.
@@ -78,7 +80,33 @@ class LogisticsMilestone(models.Model):
         ),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        milestones = super().create(vals_list)
+        milestones.shipment_id.filtered(lambda s: s.state == "delivered")._validate_deliveries()
+        return milestones
+
     @api.depends("event_type_id")
     def _compute_customer_visible(self):
         for milestone in self:
             milestone.customer_visible = milestone.event_type_id.customer_visible
+
+    def _timeline_events(self):
+        return [
+            TimelineEvent(
+                code=m.event_type_id.code,
+                category=m.event_type_id.category,
+                rank=m.event_type_id.rank,
+                event_time=m.event_time,
+                sequence=m.id or 0,
+            )
+            for m in self
+        ]
+
+    def _current_milestone(self):
+        """Of these milestones (one shipment's), the one that gives the state by rank and
+        time (see ``timeline.current_event``); failing that, the newest by time."""
+        event = current_event(self._timeline_events())
+        if event is not None:
+            return self.filtered(lambda m: (m.id or 0) == event.sequence)[:1]
+        return self.sorted(lambda m: (m.event_time, m.id or 0))[-1:]

@@ -1,6 +1,6 @@
 from odoo import _, api, fields, models
 
-from ..timeline import DRAFT, TimelineEvent, derive_state
+from ..timeline import DRAFT, derive_state
 
 SHIPMENT_STATES = [
     (DRAFT, "Draft"),
@@ -143,16 +143,7 @@ class LogisticsShipment(models.Model):
         known_states = dict(SHIPMENT_STATES)
         for shipment in self:
             milestones = shipment.milestone_ids.filtered("event_time")
-            state = derive_state(
-                TimelineEvent(
-                    code=m.event_type_id.code,
-                    category=m.event_type_id.category,
-                    rank=m.event_type_id.rank,
-                    event_time=m.event_time,
-                    sequence=m.id or 0,
-                )
-                for m in milestones
-            )
+            state = derive_state(milestones._timeline_events())
             shipment.state = state if state in known_states else shipment._closest_state(state)
             shipment.last_milestone_id = milestones.sorted(
                 lambda m: (m.event_time, m.id or 0), reverse=True
@@ -200,6 +191,37 @@ class LogisticsShipment(models.Model):
                 shipment.sale_order_id.logistics_correlation_id or self._new_correlation_id()
             )
         return shipments
+
+    def _validate_deliveries(self):
+        """Delivered by the carrier: validate the open delivery orders, so that stock,
+        the sale order's delivered quantities and the customer's order page agree.
+
+        Only where Odoo's own flow allows it without a person's choice: every
+        quantity reserved, no backorder or lot question. Otherwise the delivery is
+        left as it is and the shipment's responsible gets an activity saying why.
+        """
+        for shipment in self:
+            for picking in shipment.picking_ids.filtered(
+                lambda p: p.state not in ("done", "cancel")
+            ):
+                reason = picking._logistics_validate_delivered()
+                if reason:
+                    shipment._ask_delivery_validation(picking, reason)
+
+    def _ask_delivery_validation(self, picking, reason):
+        self.ensure_one()
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=_("Validate delivery %(picking)s", picking=picking.name),
+            note=_(
+                "The carrier delivered %(shipment)s, but %(picking)s could not be validated "
+                "automatically: %(reason)s",
+                shipment=self.name,
+                picking=picking.name,
+                reason=reason,
+            ),
+            user_id=(self.user_id or self.env.user).id,
+        )
 
     def _get_open_action(self, context=None):
         """Window action listing these shipments, or opening the only one."""

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
 
 
 class StockPicking(models.Model):
@@ -16,3 +18,38 @@ class StockPicking(models.Model):
     def action_view_logistics_shipments(self):
         self.ensure_one()
         return self.logistics_shipment_ids._get_open_action()
+
+    def _logistics_validate_delivered(self):
+        """Validate this delivery because its shipment was delivered; return why not, or None.
+
+        Runs as superuser in the picking's company: the carrier's report is the
+        authority, whoever forwarded it.
+        """
+        self.ensure_one()
+        picking = self.sudo().with_company(self.company_id)
+        short = picking.move_ids.filtered(
+            lambda m: (
+                m.state != "cancel"
+                and float_compare(
+                    m.quantity, m.product_uom_qty, precision_rounding=m.product_uom.rounding
+                )
+                < 0
+            )
+        )
+        if picking.state != "assigned" or short:
+            return _(
+                "not every quantity is reserved (status %(state)s); validate it in "
+                "Inventory and choose what happens to the rest.",
+                state=dict(picking._fields["state"]._description_selection(self.env)).get(
+                    picking.state
+                ),
+            )
+        try:
+            with self.env.cr.savepoint():
+                picking.move_ids.picked = True
+                result = picking.with_context(skip_sms=True).button_validate()
+        except UserError as err:
+            return str(err)
+        if result is not True:
+            return _("Odoo asks a question before validating it; validate it in Inventory.")
+        return None

@@ -155,3 +155,34 @@ class TestShipment(LogisticsShipmentCase):
         self.assertNotIn(foreign, visible)
         milestones = self.env["logistics.milestone"].with_user(self.logistics_user).search([])
         self.assertFalse(milestones & foreign.milestone_ids)
+
+    def test_delivered_shipment_validates_its_reserved_delivery(self):
+        self.env["stock.quant"]._update_available_quantity(
+            self.product, self.order.warehouse_id.lot_stock_id, 10
+        )
+        self.picking.action_assign()
+        self.assertEqual(self.picking.state, "assigned")
+        # The TMS export, when installed, already made the shipment on reservation.
+        shipment = self.picking.logistics_shipment_ids or self._create_shipment(
+            sale_order_id=self.order.id, picking_id=self.picking.id
+        )
+        self._add_milestone(shipment, "in_transit", T0)
+        self.assertEqual(self.picking.state, "assigned")
+        self._add_milestone(shipment, "delivered", T0 + timedelta(hours=5))
+        self.assertEqual(self.picking.state, "done")
+        self.assertEqual(self.order.order_line.qty_delivered, 2)
+        self.assertFalse(shipment.activity_ids.filtered(lambda a: "Validate delivery" in a.summary))
+
+    def test_delivered_shipment_without_reservation_asks_a_person(self):
+        self.assertNotEqual(self.picking.state, "assigned", "no stock: nothing reserved")
+        shipment = self.picking.logistics_shipment_ids or self._create_shipment(
+            sale_order_id=self.order.id, picking_id=self.picking.id
+        )
+        shipment.user_id = self.logistics_user
+        self._add_milestone(shipment, "delivered", T0)
+        self.assertNotEqual(self.picking.state, "done")
+        activity = shipment.activity_ids.filtered(lambda a: "Validate delivery" in a.summary)
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.logistics_user)
+        self.assertIn(self.picking.name, activity.summary)
+        self.assertIn("not every quantity is reserved", activity.note)

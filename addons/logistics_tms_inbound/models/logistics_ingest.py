@@ -26,5 +26,5 @@ class LogisticsIngest(models.AbstractModel):
                 document_reference=payload.pod.document_reference,
             )
         if payload.charges:
-            shipment._apply_tms_charges(payload.charges, plan.currencies)
+            shipment._apply_tms_charges(payload.charges, plan.currencies, endpoint)
         return super()._apply_side_effects(endpoint, plan, milestone)

@@ -32,17 +32,6 @@ class LogisticsShipment(models.Model):
         store=True,
         help="The shipment is held by an exception somebody must act on.",
     )
-    invoice_release_state = fields.Selection(
-        groups="base.group_user",
-        selection=[
-            ("waiting", "Awaiting Charges"),
-            ("released", "Released"),
-            ("on_hold", "On Hold"),
-        ],
-        compute="_compute_invoice_release_state",
-        store=True,
-        help="Whether the freight of this shipment may be invoiced.",
-    )
 
     @api.depends("state", "last_milestone_id", "milestone_ids.action_required")
     def _compute_action_required(self):
@@ -50,17 +39,6 @@ class LogisticsShipment(models.Model):
             exceptions = shipment.milestone_ids.filtered(lambda m: m.category == "exception")
             latest = exceptions.sorted(lambda m: (m.event_time, m.id or 0))[-1:]
             shipment.action_required = shipment.state == "exception" and latest.action_required
-
-    @api.depends("charge_ids.state", "charge_ids.has_actual")
-    def _compute_invoice_release_state(self):
-        for shipment in self:
-            states = set(shipment.charge_ids.mapped("state"))
-            if states & {"on_hold", "disputed"}:
-                shipment.invoice_release_state = "on_hold"
-            elif states == {"approved"}:
-                shipment.invoice_release_state = "released"
-            else:
-                shipment.invoice_release_state = "waiting"
 
     def write(self, vals):
         # A person's edit is what the ownership matrix governs; integration code
@@ -189,13 +167,14 @@ class LogisticsShipment(models.Model):
                     user_id=users._logistics_get_assignee(shipment, shipment.user_id).id,
                 )
 
-    def _apply_tms_charges(self, lines, currencies):
-        """Record actual charges reported by the TMS and reconcile them.
+    def _apply_tms_charges(self, lines, currencies, endpoint):
+        """Record actual charges reported by the TMS ``endpoint`` and reconcile them.
 
         ``lines`` are contract ``ChargeLine`` objects, ``currencies`` maps ISO
         codes to res.currency. A line updates the charge with the same external
         id, else the pending expected line of its type, else it is added with
-        the expected amount Odoo knows for its type.
+        the expected amount Odoo knows for its type. The TMS's amount replaces
+        one typed in Odoo.
         """
         self.ensure_one()
         charges = self.env["logistics.freight.charge"]
@@ -216,6 +195,8 @@ class LogisticsShipment(models.Model):
                 "external_charge_id": line.external_id,
                 "actual_amount": line.amount,
                 "has_actual": True,
+                "manual_actual": False,
+                "endpoint_id": endpoint.id,
                 "currency_id": currency.id,
             }
             if line.description:
@@ -232,76 +213,3 @@ class LogisticsShipment(models.Model):
             charges |= charge
         charges._reconcile()
         return charges
-
-    def _get_expected_freight(self, charge_type, currency):
-        """What Odoo expects to pay for a charge type, in ``currency``.
-
-        Base freight comes from the sale order's delivery line, or failing that
-        from the carrier's rating; nothing else was ordered, so anything else
-        is expected at zero.
-        """
-        self.ensure_one()
-        if charge_type != "base_freight":
-            return 0.0
-        order = self.sale_order_id
-        lines = order.order_line.filtered("is_delivery")
-        if lines:
-            amount, source_currency = sum(lines.mapped("price_subtotal")), order.currency_id
-        elif self.carrier_id and order:
-            rating = self.carrier_id.rate_shipment(order)
-            if not rating.get("success"):
-                return 0.0
-            amount, source_currency = rating["price"], order.currency_id
-        elif self.carrier_id.delivery_type == "fixed":
-            amount, source_currency = self.carrier_id.fixed_price, self.company_id.currency_id
-        else:
-            return 0.0
-        return source_currency._convert(
-            amount, currency, self.company_id, fields.Date.context_today(self)
-        )
-
-    def _request_charge_decision(self, charges):
-        """Hold the invoice and ask a Logistics Manager to decide on the variance."""
-        self.ensure_one()
-        managers = "logistics_integration.group_logistics_manager"
-        user = self.env["res.users"]._logistics_get_assignee(
-            self, self.user_id.filtered(lambda u: u.has_group(managers)), group=managers
-        )
-        lines = [
-            _(
-                "%(charge)s: expected %(expected).2f, billed %(actual).2f, variance "
-                "%(variance).2f (%(percent).1f%%)",
-                charge=charge.name or charge.external_charge_id,
-                expected=charge.expected_amount,
-                actual=charge.actual_amount,
-                variance=charge.variance,
-                percent=charge.variance_percent,
-            )
-            for charge in charges
-        ]
-        self.activity_schedule(
-            "logistics_tms_inbound.mail_activity_type_freight_decision",
-            summary=_("Freight charges outside tolerance"),
-            note="<br/>".join(lines),
-            user_id=user.id,
-        )
-
-    def _close_charge_activities(self, feedback):
-        self.activity_feedback(
-            ["logistics_tms_inbound.mail_activity_type_freight_decision"], feedback=feedback
-        )
-
-    def _add_invoice_approved_milestone(self):
-        """Record that freight was approved and invoiced (an administrative milestone)."""
-        event_type = self.env.ref("logistics_integration.event_type_invoice_approved")
-        todo = self.filtered(lambda s: event_type not in s.milestone_ids.event_type_id)
-        self.env["logistics.milestone"].sudo().create(
-            [
-                {
-                    "shipment_id": shipment.id,
-                    "event_type_id": event_type.id,
-                    "event_time": fields.Datetime.now(),
-                }
-                for shipment in todo
-            ]
-        )

@@ -1,13 +1,15 @@
 import itertools
 from datetime import UTC, datetime, timedelta
 
+from odoo.addons.logistics_freight.tests.common import LogisticsFreightCase
 from odoo.addons.logistics_inbound.tests.common import LogisticsInboundSourceCase
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
-class LogisticsInboundCase(LogisticsInboundSourceCase):
-    """Fixtures: the bridge user, a TMS endpoint using the generic profile, a shipment."""
+class LogisticsInboundCase(LogisticsInboundSourceCase, LogisticsFreightCase):
+    """Fixtures: the bridge user, a TMS endpoint using the generic profile, a shipment,
+    and the freight audit's carriers and orders."""
 
     _event_counter = itertools.count(1)
 
@@ -38,36 +40,6 @@ class LogisticsInboundCase(LogisticsInboundSourceCase):
 
     def _ingest_one(self, event, **kwargs):
         return self._ingest(event, **kwargs)[0]
-
-    @classmethod
-    def _create_carrier(cls, name="Test Freight", price=100.0):
-        product = cls.env["product.product"].create(
-            {"name": f"{name} delivery", "type": "service", "invoice_policy": "order"}
-        )
-        return cls.env["delivery.carrier"].create(
-            {"name": name, "product_id": product.id, "delivery_type": "fixed", "fixed_price": price}
-        )
-
-    @classmethod
-    def _create_order_shipment(cls, carrier, freight_price, reference):
-        """A confirmed order with a delivery line at ``freight_price`` and its shipment."""
-        product = cls.env["product.product"].create(
-            {
-                "name": "Pallet of goods",
-                "type": "service",
-                "invoice_policy": "order",
-                "list_price": 1000,
-            }
-        )
-        order = cls.env["sale.order"].create(
-            {"partner_id": cls.customer.id, "order_line": [(0, 0, {"product_id": product.id})]}
-        )
-        order.set_delivery_line(carrier, freight_price)
-        order.action_confirm()
-        shipment = cls._create_shipment(
-            sale_order_id=order.id, carrier_id=carrier.id, tms_reference=reference
-        )
-        return order, shipment
 
     def _charges_event(self, reference, *amounts, charge_type="base_freight"):
         lines = [

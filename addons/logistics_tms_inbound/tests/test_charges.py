@@ -41,12 +41,12 @@ class TestCharges(LogisticsInboundCase):
         activity = shipment.activity_ids.filtered(
             lambda a: (
                 a.activity_type_id
-                == self.env.ref("logistics_tms_inbound.mail_activity_type_freight_decision")
+                == self.env.ref("logistics_freight.mail_activity_type_freight_decision")
             )
         )
         self.assertEqual(len(activity), 1)
         self.assertTrue(activity.user_id.has_group("logistics_integration.group_logistics_manager"))
-        self.assertIn("variance 5.01", activity.note)
+        self.assertIn("variance +5.01 (+5.0 %)", activity.note)
 
     def test_amount_limit_on_large_freight(self):
         _o, _s, inside = self._reconciled(1000.0, 1025.0, "TOL-3")

@@ -1,9 +1,34 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
+
+    logistics_invoice_release_state = fields.Selection(
+        selection=[
+            ("waiting", "Awaiting Charges"),
+            ("released", "Released"),
+            ("on_hold", "On Hold"),
+        ],
+        string="Freight Release",
+        compute="_compute_logistics_invoice_release_state",
+        store=True,
+        index=True,
+        help="On Hold: freight charges of a shipment wait for a Logistics Manager's "
+        "decision, and the order cannot be invoiced until then.",
+    )
+
+    @api.depends("logistics_shipment_ids.invoice_release_state")
+    def _compute_logistics_invoice_release_state(self):
+        for order in self:
+            states = set(order.logistics_shipment_ids.mapped("invoice_release_state"))
+            if "on_hold" in states:
+                order.logistics_invoice_release_state = "on_hold"
+            elif states == {"released"}:
+                order.logistics_invoice_release_state = "released"
+            else:
+                order.logistics_invoice_release_state = "waiting" if states else False
 
     def _create_invoices(self, grouped=False, final=False, date=None):
         """Refuse invoicing while freight is on hold; invoice the approved actual freight."""
