@@ -13,6 +13,7 @@
     "data": [
         "security/logistics_tms_inbound_security.xml",
         "security/ir.model.access.csv",
+        "data/mail_activity_type_exception_data.xml",
         "data/logistics_inbound_profile_data.xml",
         "data/ir_cron_data.xml",
         "views/logistics_inbound_event_views.xml",

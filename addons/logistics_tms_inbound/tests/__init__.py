@@ -6,3 +6,4 @@ from . import test_planning
 from . import test_charges
 from . import test_security
 from . import test_contract_schema
+from . import test_exceptions
