@@ -212,7 +212,10 @@ class LogisticsIngest(models.AbstractModel):
         table = endpoint._get_status_mapping_table() if plans else {}
         for plan in plans:
             payload = plan.event.payload
-            plan.shipment = shipments.get(plan.event.shipment_reference)
+            # A person may have linked a waiting event to its shipment by hand.
+            plan.shipment = shipments.get(plan.event.shipment_reference) or (
+                plan.record.shipment_id if plan.record else None
+            )
             if not plan.shipment:
                 plan.review.append(
                     f"shipment_reference: no shipment {plan.event.shipment_reference!r}"
