@@ -3,7 +3,7 @@
     "name": "Logistics Shipments",
     "summary": "Shipments with a canonical milestone timeline and freight charges, "
     "linked to sale orders and deliveries",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
@@ -18,6 +18,7 @@
         "views/logistics_shipment_views.xml",
         "views/sale_order_views.xml",
         "views/stock_picking_views.xml",
+        "views/res_partner_views.xml",
         "views/logistics_shipment_menus.xml",
     ],
     "demo": ["demo/logistics_shipment_demo.xml"],

@@ -3,3 +3,4 @@ from . import logistics_milestone
 from . import logistics_freight_charge
 from . import sale_order
 from . import stock_picking
+from . import res_partner

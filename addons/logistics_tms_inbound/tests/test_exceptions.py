@@ -54,3 +54,7 @@ class TestExceptions(LogisticsInboundCase):
         self.assertTrue(
             self.shipment.message_ids.filtered(lambda m: "Exception reopened" in (m.body or ""))
         )
+
+    def test_kanban_cards_show_action_required(self):
+        arch = self.env["logistics.shipment"].get_view(view_type="kanban")["arch"]
+        self.assertIn("Action required</span>", arch)
