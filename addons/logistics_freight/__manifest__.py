@@ -20,6 +20,11 @@
         "wizards/logistics_freight_charge_decision_views.xml",
         "views/logistics_freight_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "logistics_freight/static/tests/tours/*.js",
+        ],
+    },
     "pre_init_hook": "pre_init_hook",
     "installable": True,
 }

@@ -3,7 +3,7 @@
     "name": "Logistics Customer Portal",
     "summary": "Customer-safe shipment updates: e-mails, My Shipments portal page and "
     "masked events for a customer portal",
-    "version": "18.0.1.0.1",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
@@ -16,5 +16,10 @@
         "data/queue_job_data.xml",
         "views/logistics_portal_templates.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "logistics_portal/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }
