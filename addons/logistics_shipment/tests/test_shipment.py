@@ -206,7 +206,6 @@ class TestShipment(LogisticsShipmentCase):
             ],
         )
         arch = self.env["logistics.shipment"].get_view(view_type="kanban")["arch"]
-        self.assertIn('name="badges"', arch)
         self.assertIn("Exception</span>", arch)
 
     def test_customer_form_has_a_shipments_button(self):
