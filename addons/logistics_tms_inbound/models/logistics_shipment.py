@@ -242,7 +242,7 @@ class LogisticsShipment(models.Model):
 
         ``lines`` are contract ``ChargeLine`` objects, ``currencies`` maps ISO
         codes to res.currency. A line updates the charge with the same external
-        id, else the pending expected line of its type, else it is added with
+        id, else the pending (or typed in Odoo) line of its type, else it is added with
         the expected amount Odoo knows for its type. The TMS's amount replaces
         one typed in Odoo.
         """
@@ -257,7 +257,7 @@ class LogisticsShipment(models.Model):
                 charge = self.charge_ids.filtered(
                     lambda c, ln=line: (
                         not c.external_charge_id
-                        and not c.has_actual
+                        and (not c.has_actual or c.manual_actual)
                         and c.charge_type == ln.charge_type
                     )
                 )[:1]
