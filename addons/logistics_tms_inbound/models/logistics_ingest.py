@@ -346,8 +346,6 @@ class LogisticsIngest(models.AbstractModel):
             )
         if payload.charges:
             shipment._apply_tms_charges(payload.charges, plan.currencies, endpoint)
-        if milestone and milestone.category == "exception":
-            shipment._notify_exception(milestone)
 
     def _prepare_milestone_vals(self, endpoint, plan):
         event = plan.event

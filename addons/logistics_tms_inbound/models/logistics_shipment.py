@@ -171,10 +171,17 @@ class LogisticsShipment(models.Model):
         )
 
     def _get_exception_assignee(self, endpoint):
+        """The shipment's responsible, else the owner of the endpoint's problems, else
+        whoever records it, else the administrator: always an active internal user."""
         self.ensure_one()
-        if self.user_id.active and not self.user_id.share:
-            return self.user_id
-        return endpoint._get_failure_assignee() if endpoint else self.env.user
+        if endpoint:
+            candidates = [self.user_id, endpoint._get_failure_assignee()]
+        else:
+            candidates = [self.user_id, self.env.user]
+        for user in candidates:
+            if user.active and not user.share:
+                return user
+        return self.env.ref("base.user_admin")
 
     def _get_latest_exception(self):
         self.ensure_one()

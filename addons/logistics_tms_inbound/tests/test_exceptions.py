@@ -58,3 +58,15 @@ class TestExceptions(LogisticsInboundCase):
     def test_kanban_cards_show_action_required(self):
         arch = self.env["logistics.shipment"].get_view(view_type="kanban")["arch"]
         self.assertIn("Action required</span>", arch)
+
+    def test_exception_recorded_in_odoo_also_asks_a_person(self):
+        """Not only the TMS: an exception milestone recorded by a person or by data
+        gets its activity too, so the banner never points at nothing."""
+        shipment = self._create_shipment(user_id=self.env.ref("base.user_root").id)
+        self._add_milestone(
+            shipment, "exception_raised", T0.replace(tzinfo=None), action_required=True
+        )
+        activity = self._exception_activities(shipment)
+        self.assertEqual(len(activity), 1)
+        self.assertTrue(activity.user_id.active)
+        self.assertFalse(activity.user_id.share)
