@@ -8,6 +8,8 @@
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
     "license": "AGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["logistics-integration"],
     "depends": ["logistics_shipment"],
     "data": [
         "security/logistics_freight_security.xml",
@@ -20,6 +22,11 @@
         "wizards/logistics_freight_charge_decision_views.xml",
         "views/logistics_freight_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "logistics_freight/static/tests/tours/*.js",
+        ],
+    },
     "pre_init_hook": "pre_init_hook",
     "installable": True,
 }

@@ -19,4 +19,9 @@
         "data/logistics_interface_data.xml",
         "views/logistics_portal_templates.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "logistics_portal/static/tests/tours/*.js",
+        ],
+    },
 }

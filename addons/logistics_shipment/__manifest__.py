@@ -22,6 +22,7 @@
         "views/stock_picking_views.xml",
         "views/delivery_carrier_views.xml",
         "views/logistics_carrier_alias_views.xml",
+        "views/res_partner_views.xml",
         "views/logistics_shipment_menus.xml",
     ],
     "demo": ["demo/logistics_shipment_demo.xml"],

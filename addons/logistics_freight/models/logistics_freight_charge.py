@@ -124,6 +124,11 @@ class LogisticsFreightCharge(models.Model):
                 shipment._request_charge_decision(
                     held.filtered(lambda c, s=shipment: c.shipment_id == s)
                 )
+        # A corrected amount may settle what a person was asked to decide.
+        for shipment in self.shipment_id.filtered(
+            lambda s: not s.charge_ids.filtered(lambda c: c.state in ("on_hold", "disputed"))
+        ):
+            shipment._close_charge_activities(_("Within tolerance."))
         return held
 
     def _record_decision(self, state, reason):

@@ -1,6 +1,11 @@
 from odoo import _, api, fields, models
 
 DECISION_ACTIVITY = "logistics_freight.mail_activity_type_freight_decision"
+INVOICE_RELEASE_STATES = [
+    ("waiting", "Awaiting Charges"),
+    ("released", "Released"),
+    ("on_hold", "On Hold"),
+]
 
 
 class LogisticsShipment(models.Model):
@@ -8,11 +13,7 @@ class LogisticsShipment(models.Model):
 
     invoice_release_state = fields.Selection(
         groups="base.group_user",
-        selection=[
-            ("waiting", "Awaiting Charges"),
-            ("released", "Released"),
-            ("on_hold", "On Hold"),
-        ],
+        selection=INVOICE_RELEASE_STATES,
         compute="_compute_invoice_release_state",
         store=True,
         help="Whether the freight of this shipment may be invoiced.",

@@ -1,16 +1,14 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .logistics_shipment import INVOICE_RELEASE_STATES
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     logistics_invoice_release_state = fields.Selection(
-        selection=[
-            ("waiting", "Awaiting Charges"),
-            ("released", "Released"),
-            ("on_hold", "On Hold"),
-        ],
+        selection=INVOICE_RELEASE_STATES,
         string="Freight Release",
         compute="_compute_logistics_invoice_release_state",
         store=True,

@@ -181,3 +181,7 @@ class TestFreightDecisions(LogisticsFreightCase):
         self.assertIn("logistics_invoice_release_state", list_arch)
         self._decide(charge, "approve")
         self.assertEqual(order.logistics_invoice_release_state, "released")
+
+    def test_kanban_cards_show_the_freight_hold(self):
+        arch = self.env["logistics.shipment"].get_view(view_type="kanban")["arch"]
+        self.assertIn("Freight on hold</span>", arch)

@@ -1,6 +1,7 @@
 import json
 
 from odoo import _, fields, models
+from odoo.exceptions import UserError
 
 from .logistics_inbound_profile import DOCUMENT_FORMATS
 
@@ -60,7 +61,11 @@ class LogisticsInboundEvent(models.Model):
     correlation_id = fields.Char(index=True, readonly=True)
     schema_version = fields.Char(readonly=True)
     state = fields.Selection(
-        selection=[("processed", "Processed"), ("needs_review", "Needs Review")],
+        selection=[
+            ("processed", "Processed"),
+            ("needs_review", "Needs Review"),
+            ("dismissed", "Dismissed"),
+        ],
         required=True,
         index=True,
         readonly=True,
@@ -88,6 +93,39 @@ class LogisticsInboundEvent(models.Model):
         waiting = self.filtered(lambda e: e.state == "needs_review")
         waiting._reprocess()
         return True
+
+    def action_link_shipment(self):
+        """Button: apply waiting events to the shipment a person chose for them."""
+        self.check_access("write")
+        waiting = self.filtered(lambda e: e.state == "needs_review")
+        if waiting.filtered(lambda e: not e.shipment_id):
+            raise UserError(_("Shipment: choose the shipment the event belongs to first."))
+        waiting._reprocess()
+        for event in waiting:
+            event._close_review(
+                _(
+                    "Linked to %(shipment)s by %(user)s.",
+                    shipment=event.shipment_id.name,
+                    user=self.env.user.name,
+                )
+            )
+        return True
+
+    def action_dismiss(self):
+        """Button: a waiting event that needs no applying (test data, a foreign
+        shipment) is set aside, kept for the record."""
+        self.check_access("write")
+        waiting = self.filtered(lambda e: e.state == "needs_review")
+        waiting.write({"state": "dismissed"})
+        for event in waiting:
+            event._close_review(_("Dismissed by %(user)s.", user=self.env.user.name))
+        return True
+
+    def _close_review(self, note):
+        self.ensure_one()
+        self.message_post(body=note)
+        if self.state != "needs_review":
+            self.activity_ids.action_feedback(feedback=note)
 
     def _reprocess(self):
         """Run waiting events through mapping and resolution again."""

@@ -254,8 +254,11 @@ class LogisticsIngest(models.AbstractModel):
         for plan in plans:
             payload = plan.event.payload
             reference = plan.event.shipment_reference
-            plan.shipment = shipments.get(reference)
-            if reference in ambiguous:
+            # A person may have linked a waiting event to its shipment by hand.
+            plan.shipment = shipments.get(reference) or (
+                plan.record.shipment_id if plan.record else None
+            )
+            if reference in ambiguous and not plan.shipment:
                 plan.review.append(f"shipment_reference: {ambiguous[reference]}")
             elif not plan.shipment:
                 plan.review.append(f"shipment_reference: no shipment {reference!r}")
@@ -404,9 +407,9 @@ class LogisticsIngest(models.AbstractModel):
         return plans
 
     def _apply_side_effects(self, endpoint, plan, milestone):
-        """What an applied event changes beyond its milestone (extended per concern)."""
-        if milestone and milestone.category == "exception":
-            plan.shipment._notify_exception(milestone)
+        """What an applied event changes beyond its milestone (extended per concern).
+
+        An exception milestone asks a person by itself (``logistics.milestone.create``)."""
 
     def _prepare_milestone_vals(self, endpoint, plan):
         event = plan.event

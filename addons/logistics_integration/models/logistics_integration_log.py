@@ -1,3 +1,4 @@
+import json
 import uuid
 from datetime import timedelta
 
@@ -14,6 +15,16 @@ LOG_STATES = [
     ("duplicate", "Duplicate"),
     ("needs_review", "Needs Review"),
 ]
+
+
+def _pretty_json(text):
+    """Stored JSON, indented for reading; anything else (cut, not JSON) as it is."""
+    if not text:
+        return text
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False, sort_keys=True)
+    except ValueError:
+        return text
 
 
 class LogisticsIntegrationLog(models.Model):
@@ -55,8 +66,15 @@ class LogisticsIntegrationLog(models.Model):
     )
     correlation_id = fields.Char(index=True, readonly=True)
     idempotency_key = fields.Char(index=True, readonly=True)
-    model = fields.Char(index=True, readonly=True)
-    res_id = fields.Many2oneReference(model_field="model", index=True, readonly=True)
+    model = fields.Char(string="Related Model", index=True, readonly=True)
+    res_id = fields.Many2oneReference(
+        string="Related Record ID", model_field="model", index=True, readonly=True
+    )
+    record_name = fields.Char(
+        string="Related Record",
+        compute="_compute_record_name",
+        help="The document this exchange was about, e.g. the shipment.",
+    )
     event_type_id = fields.Many2one(
         comodel_name="logistics.event.type", string="Canonical Event", readonly=True
     )
@@ -70,6 +88,8 @@ class LogisticsIntegrationLog(models.Model):
     duration_ms = fields.Float(string="Duration (ms)", readonly=True, aggregator="avg")
     payload = fields.Text(readonly=True)
     response = fields.Text(readonly=True)
+    payload_display = fields.Text(string="Payload (formatted)", compute="_compute_displays")
+    response_display = fields.Text(string="Response (formatted)", compute="_compute_displays")
     error = fields.Text(readonly=True)
     job_id = fields.Many2one(comodel_name="queue.job", readonly=True, ondelete="set null")
     outbound_message_id = fields.Many2one(
@@ -84,6 +104,35 @@ class LogisticsIntegrationLog(models.Model):
         store=True,
         help="Failed, rejected or waiting for review: counted in failure rates.",
     )
+
+    @api.depends("direction", "endpoint_id", "operation", "external_identifier", "record_name")
+    def _compute_display_name(self):
+        directions = dict(self._fields["direction"]._description_selection(self.env))
+        for log in self:
+            parts = [
+                directions.get(log.direction),
+                log.endpoint_id.name,
+                log.operation,
+                log.external_identifier or log.record_name,
+            ]
+            log.display_name = " · ".join(part for part in parts if part) or log.identifier
+
+    @api.depends("model", "res_id")
+    def _compute_record_name(self):
+        # Named for people allowed to read the log; the record itself keeps its own rules.
+        for log in self:
+            record = (
+                self.env[log.model].sudo().browse(log.res_id).exists()
+                if log.model in self.env and log.res_id
+                else None
+            )
+            log.record_name = f"{record._description} {record.display_name}" if record else False
+
+    @api.depends("payload", "response")
+    def _compute_displays(self):
+        for log in self:
+            log.payload_display = _pretty_json(log.payload)
+            log.response_display = _pretty_json(log.response)
 
     @api.depends("state")
     def _compute_is_failure(self):

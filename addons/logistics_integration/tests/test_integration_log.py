@@ -97,3 +97,23 @@ class TestIntegrationLog(LogisticsIntegrationCase):
         self.assertFalse(old.exists())
         self.assertTrue(old_review.exists())
         self.assertTrue(recent.exists())
+
+    def test_log_reads_well(self):
+        """A title instead of a UUID, the related record by name, no HTTP status for an
+        inbound exchange, payloads indented for reading."""
+        log = self._record(
+            direction="inbound",
+            operation="inbound status",
+            external_identifier="evt-42",
+            model="logistics.endpoint",
+            res_id=self.endpoint.id,
+            payload={"event_id": "evt-42", "payload": {"status_code": "X6"}},
+        )
+        self.assertEqual(log.display_name, "Inbound · Test TMS · inbound status · evt-42")
+        self.assertEqual(log.record_name, "Integration Endpoint Test TMS")
+        self.assertEqual(log.payload_display.splitlines()[0], "{")
+        self.assertIn('\n  "event_id": "evt-42"', log.payload_display)
+        arch = self.env["logistics.integration.log"].get_view(view_type="form")["arch"]
+        self.assertIn('name="http_status" invisible="not http_status"', arch)
+        self.assertNotIn('name="model"', arch)
+        self.assertEqual(self._record(payload="not json").payload_display, "not json")

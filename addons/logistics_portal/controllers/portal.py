@@ -65,5 +65,11 @@ class LogisticsCustomerPortal(CustomerPortal):
             order="event_time desc, id desc",
         )
         values = self._prepare_portal_layout_values()
-        values.update(shipment=shipment, timeline=timeline, page_name="shipment")
+        current = shipment._get_latest_customer_milestones().get(shipment.id)
+        values.update(
+            shipment=shipment,
+            timeline=timeline,
+            current_label=current.customer_label if current else False,
+            page_name="shipment",
+        )
         return request.render("logistics_portal.portal_my_shipment", values)

@@ -5,3 +5,4 @@ from . import sale_order
 from . import stock_picking
 from . import logistics_carrier_alias
 from . import delivery_carrier
+from . import res_partner

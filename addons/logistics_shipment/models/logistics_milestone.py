@@ -92,11 +92,13 @@ class LogisticsMilestone(models.Model):
             milestone.customer_visible = milestone.event_type_id.customer_visible
 
     def _timeline_events(self):
+        # The canonical catalogue is internal configuration: customers may not read it,
+        # but the milestones they may see are ordered by it.
         return [
             TimelineEvent(
-                code=m.event_type_id.code,
-                category=m.event_type_id.category,
-                rank=m.event_type_id.rank,
+                code=m.event_type_id.sudo().code,
+                category=m.event_type_id.sudo().category,
+                rank=m.event_type_id.sudo().rank,
                 event_time=m.event_time,
                 sequence=m.id or 0,
             )

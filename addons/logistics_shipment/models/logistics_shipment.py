@@ -85,6 +85,8 @@ class LogisticsShipment(models.Model):
     )
     state = fields.Selection(
         selection=SHIPMENT_STATES,
+        # Every state is a kanban column, in lifecycle order, even when empty.
+        group_expand=True,
         compute="_compute_state",
         store=True,
         index=True,

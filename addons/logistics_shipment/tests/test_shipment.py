@@ -186,3 +186,37 @@ class TestShipment(LogisticsShipmentCase):
         self.assertEqual(activity.user_id, self.logistics_user)
         self.assertIn(self.picking.name, activity.summary)
         self.assertIn("not every quantity is reserved", activity.note)
+
+    def test_kanban_columns_follow_the_lifecycle(self):
+        groups = self.env["logistics.shipment"].web_read_group(
+            [("id", "=", 0)], ["state"], ["state"]
+        )["groups"]
+        self.assertEqual(
+            [group["state"] for group in groups],
+            [
+                "draft",
+                "shipment_planned",
+                "picked_up",
+                "in_transit",
+                "out_for_delivery",
+                "exception",
+                "delivered",
+                "returned",
+                "cancelled",
+            ],
+        )
+        arch = self.env["logistics.shipment"].get_view(view_type="kanban")["arch"]
+        self.assertIn("Exception</span>", arch)
+
+    def test_customer_form_has_a_shipments_button(self):
+        contact = self.env["res.partner"].create(
+            {"name": "Acme buyer", "parent_id": self.customer.id}
+        )
+        shipment = self._create_shipment(partner_id=contact.id)
+        self._create_shipment()
+        partner = self.customer.with_user(self.logistics_user)
+        self.assertEqual(partner.logistics_shipment_count, 2)
+        action = partner.action_view_logistics_shipments()
+        self.assertIn(shipment.id, action["domain"][0][2])
+        arch = self.env["res.partner"].get_view(view_type="form")["arch"]
+        self.assertIn("action_view_logistics_shipments", arch)

@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 # Written by the TMS; the ownership matrix decides what an edit from Odoo does.
 TMS_PLANNING_FIELDS = ("tms_reference", "carrier_id", "estimated_date")
 TMS_WRITE_CONTEXT = "logistics_tms_write"
+EXCEPTION_ACTIVITY = "logistics_tms_inbound.mail_activity_type_shipment_exception"
 
 
 class LogisticsShipment(models.Model):
@@ -36,8 +37,7 @@ class LogisticsShipment(models.Model):
     @api.depends("state", "last_milestone_id", "milestone_ids.action_required")
     def _compute_action_required(self):
         for shipment in self:
-            exceptions = shipment.milestone_ids.filtered(lambda m: m.category == "exception")
-            latest = exceptions.sorted(lambda m: (m.event_time, m.id or 0))[-1:]
+            latest = shipment._get_latest_exception()
             shipment.action_required = shipment.state == "exception" and latest.action_required
 
     def write(self, vals):
@@ -137,6 +137,79 @@ class LogisticsShipment(models.Model):
             }
         )
 
+    def _notify_exception(self, milestone):
+        """Ask a person to handle an exception, with its reason, and say so on the shipment.
+
+        The activity goes to the shipment's responsible when that is an active
+        internal user (shipments made by a job belong to the inactive superuser),
+        else to the owner of the reporting endpoint's problems.
+        """
+        self.ensure_one()
+        reason = " / ".join(filter(None, [milestone.raw_code, milestone.raw_detail]))
+        summary = (
+            _("Action required: %(event)s", event=milestone.event_type_id.name)
+            if milestone.action_required
+            else _("Exception: %(event)s", event=milestone.event_type_id.name)
+        )
+        user = self._get_exception_assignee(milestone.endpoint_id)
+        self.activity_schedule(
+            EXCEPTION_ACTIVITY,
+            summary=summary,
+            note=_(
+                "Reported by %(origin)s: %(reason)s at %(location)s.",
+                origin=milestone.endpoint_id.name or _("Odoo"),
+                reason=reason or milestone.event_type_id.name,
+                location=milestone.location or _("unknown location"),
+            ),
+            user_id=user.id,
+        )
+        self.message_post(
+            body=_(
+                "%(summary)s: activity for %(user)s. Click Resolve Exception once handled.",
+                summary=summary,
+                user=user.name,
+            )
+        )
+
+    def _get_exception_assignee(self, endpoint):
+        """The shipment's responsible, else the endpoint's responsible (or whoever
+        records it, for an exception entered in Odoo), else an Integration
+        Administrator: an active internal user who may open the shipment."""
+        self.ensure_one()
+        preferred = self.user_id | (endpoint.responsible_user_id if endpoint else self.env.user)
+        return self.env["res.users"]._logistics_get_assignee(self, preferred)
+
+    def _get_latest_exception(self):
+        self.ensure_one()
+        exceptions = self.milestone_ids.filtered(lambda m: m.category == "exception")
+        return exceptions.sorted(lambda m: (m.event_time, m.id or 0))[-1:]
+
+    def action_resolve_exception(self):
+        """The exception was handled: it no longer holds the shipment for action."""
+        self.check_access("write")
+        for shipment in self.filtered("action_required"):
+            shipment._get_latest_exception().sudo().action_required = False
+            shipment.activity_feedback(
+                [EXCEPTION_ACTIVITY],
+                feedback=_("Resolved by %(user)s", user=self.env.user.name),
+            )
+            shipment.message_post(
+                body=_("Exception resolved by %(user)s.", user=self.env.user.name)
+            )
+        return True
+
+    def action_reopen_exception(self):
+        """The exception needs action again: flag it and ask a person once more."""
+        self.check_access("write")
+        for shipment in self.filtered(lambda s: s.state == "exception" and not s.action_required):
+            milestone = shipment._get_latest_exception()
+            milestone.sudo().action_required = True
+            shipment.message_post(
+                body=_("Exception reopened by %(user)s.", user=self.env.user.name)
+            )
+            shipment._notify_exception(milestone)
+        return True
+
     @api.model
     def _cron_flag_missing_pod(self):
         """Flag delivered shipments without proof of delivery after the company's delay."""
@@ -172,7 +245,7 @@ class LogisticsShipment(models.Model):
 
         ``lines`` are contract ``ChargeLine`` objects, ``currencies`` maps ISO
         codes to res.currency. A line updates the charge with the same external
-        id, else the pending expected line of its type, else it is added with
+        id, else the pending (or typed in Odoo) line of its type, else it is added with
         the expected amount Odoo knows for its type. The TMS's amount replaces
         one typed in Odoo.
         """
@@ -187,7 +260,7 @@ class LogisticsShipment(models.Model):
                 charge = self.charge_ids.filtered(
                     lambda c, ln=line: (
                         not c.external_charge_id
-                        and not c.has_actual
+                        and (not c.has_actual or c.manual_actual)
                         and c.charge_type == ln.charge_type
                     )
                 )[:1]

@@ -151,3 +151,27 @@ class TestCharges(LogisticsInboundCase):
         answer = self._ingest_one(event)
         self.assertEqual(answer["result"], "needs_review")
         self.assertIn("payload.charges[0].currency", answer["reason"])
+
+    def test_tms_amount_replaces_one_typed_in_odoo(self):
+        _order, shipment = self._create_order_shipment(self.carrier, 100.0, "MAN-TMS")
+        charge = self.env["logistics.freight.charge"].create(
+            {"shipment_id": shipment.id, "expected_amount": 100.0}
+        )
+        charge.with_user(self.logistics_manager).write({"actual_amount": 101.0})
+        self.assertTrue(charge.manual_actual)
+        self.assertEqual(charge.state, "on_hold")
+        self._ingest(self._charges_event("MAN-TMS", 102.0))
+        self.assertEqual(shipment.charge_ids, charge, "the same line, not a second one")
+        self.assertEqual(charge.actual_amount, 102.0)
+        self.assertFalse(charge.manual_actual)
+        self.assertEqual(charge.endpoint_id, self.endpoint)
+        self.assertEqual(charge.state, "approved")
+        self.assertFalse(
+            shipment.activity_ids.filtered(
+                lambda a: (
+                    a.activity_type_id
+                    == self.env.ref("logistics_freight.mail_activity_type_freight_decision")
+                )
+            ),
+            "nothing left to decide",
+        )
