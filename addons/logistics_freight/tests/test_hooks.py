@@ -30,5 +30,5 @@ class TestPreInitHook(TransactionCase):
         self.assertEqual({m.module for m in moved[1:]}, {"logistics_freight"})
         self.assertEqual(kept.module, "logistics_tms_inbound")
         self.assertEqual(
-            self.env.ref("logistics_tms_inbound.group_logistics_bridge")._name, "res.groups"
+            self.env.ref("logistics_inbound.group_logistics_bridge")._name, "res.groups"
         )
