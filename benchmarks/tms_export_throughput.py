@@ -187,7 +187,7 @@ def seed_backlog(config_path, db, stub_url, count):
             }
             message_model._enqueue(
                 endpoint,
-                "tms_order",
+                "tms_order_create",
                 shipment,
                 payload,
                 "/v1/orders",

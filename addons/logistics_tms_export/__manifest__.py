@@ -3,7 +3,7 @@
     "name": "Logistics TMS Export",
     "summary": "Allocated orders become TMS transport jobs: validated against a versioned "
     "contract, sent through the outbox and queue_job",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
@@ -12,6 +12,7 @@
     "external_dependencies": {"python": ["pydantic", "requests"]},
     "data": [
         "data/mail_activity_type_data.xml",
+        "data/logistics_interface_data.xml",
         "views/logistics_shipment_views.xml",
         "views/logistics_endpoint_views.xml",
         "views/delivery_carrier_views.xml",

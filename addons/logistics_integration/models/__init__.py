@@ -1,6 +1,7 @@
 from . import logistics_correlation_mixin
 from . import logistics_event_type
 from . import logistics_endpoint
+from . import logistics_exchange_handler
 from . import logistics_masking_rule
 from . import logistics_integration_log
 from . import logistics_outbound_message

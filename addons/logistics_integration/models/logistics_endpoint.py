@@ -1,3 +1,4 @@
+import logging
 import re
 from urllib.parse import urlparse
 
@@ -7,6 +8,13 @@ from odoo.exceptions import UserError, ValidationError
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 RETRY_PATTERN = re.compile(r"^\s*\d+\s*:\s*\d+\s*(,\s*\d+\s*:\s*\d+\s*)*$")
 PRODUCTION_DATABASE_PARAM = "logistics_integration.production_database_uuid"
+_logger = logging.getLogger(__name__)
+ENDPOINT_KINDS = [
+    ("tms", "Transport Management System"),
+    ("carrier", "Carrier"),
+    ("customer_portal", "Customer Portal"),
+    ("finance", "Finance"),
+]
 
 
 class LogisticsEndpoint(models.Model):
@@ -25,12 +33,7 @@ class LogisticsEndpoint(models.Model):
         "queue_job channel root.logistics.<code> and the bridge's URL path.",
     )
     kind = fields.Selection(
-        selection=[
-            ("tms", "Transport Management System"),
-            ("carrier", "Carrier"),
-            ("customer_portal", "Customer Portal"),
-            ("finance", "Finance"),
-        ],
+        selection=ENDPOINT_KINDS,
         required=True,
         tracking=True,
     )
@@ -81,17 +84,17 @@ class LogisticsEndpoint(models.Model):
         default="1:60,2:180,5:300",
         help="Attempt:delay-in-seconds pairs; from each attempt on, its delay applies.",
     )
-    accepts_updates = fields.Boolean(
-        default=True,
-        help="Whether the system accepts a new version of a document it already has.",
-    )
     responsible_user_id = fields.Many2one(
         comodel_name="res.users",
         string="Responsible",
         tracking=True,
         help="Named owner of failed exchanges with this system.",
     )
-    interface_ids = fields.One2many(comodel_name="logistics.interface", inverse_name="endpoint_id")
+    interface_ids = fields.One2many(
+        comodel_name="logistics.interface",
+        inverse_name="endpoint_id",
+        string="Exchange Types",
+    )
     log_count = fields.Integer(compute="_compute_log_count")
 
     _sql_constraints = [
@@ -114,14 +117,20 @@ class LogisticsEndpoint(models.Model):
     @api.constrains("code")
     def _check_code(self):
         for endpoint in self:
-            if not CODE_PATTERN.match(endpoint.code or ""):
-                raise ValidationError(
-                    _(
-                        "Endpoint code %(code)r must start with a letter and contain only "
-                        "lower-case letters, digits and underscores.",
-                        code=endpoint.code,
-                    )
+            self._assert_technical_code(endpoint.code, _("Endpoint"))
+
+    @api.model
+    def _assert_technical_code(self, code, what):
+        """Raise ValidationError unless ``code`` is a technical name (channel and URL safe)."""
+        if not CODE_PATTERN.match(code or ""):
+            raise ValidationError(
+                _(
+                    "%(what)s code %(code)r must start with a letter and contain only "
+                    "lower-case letters, digits and underscores.",
+                    what=what,
+                    code=code,
                 )
+            )
 
     @api.constrains("base_url")
     def _check_base_url(self):
@@ -156,12 +165,15 @@ class LogisticsEndpoint(models.Model):
     def create(self, vals_list):
         endpoints = super().create(vals_list)
         endpoints._ensure_job_channel()
+        endpoints._ensure_exchange_types()
         return endpoints
 
     def write(self, vals):
         res = super().write(vals)
         if "code" in vals:
             self._ensure_job_channel()
+        if "kind" in vals:
+            self._ensure_exchange_types()
         return res
 
     def action_open_logs(self):
@@ -204,6 +216,71 @@ class LogisticsEndpoint(models.Model):
                 [("name", "=", code), ("parent_id", "=", parent.id)], limit=1
             ):
                 channel_model.create({"name": code, "parent_id": parent.id})
+
+    def _ensure_exchange_types(self):
+        """Give each endpoint its copy of every template exchange type of its kind.
+
+        Templates are exchange types without an endpoint, shipped as data by
+        the addon that adds the flow. A code the endpoint already has (active
+        or archived) is left alone, so an administrator's changes and
+        archivings survive upgrades.
+        """
+        exchange_types = self.env["logistics.interface"].sudo().with_context(active_test=False)
+        for endpoint in self:
+            templates = exchange_types.search(
+                [("endpoint_id", "=", False), ("endpoint_kind", "=", endpoint.kind)]
+            )
+            existing = set(
+                exchange_types.search([("endpoint_id", "=", endpoint.id)]).mapped("code")
+            )
+            for template in templates.filtered(lambda t, codes=existing: t.code not in codes):
+                template.copy({"endpoint_id": endpoint.id})
+
+    @api.model
+    def _ensure_all_exchange_types(self):
+        """Data hook for addons that ship templates: existing endpoints get them too."""
+        self.sudo().with_context(active_test=False).search([])._ensure_exchange_types()
+
+    def _get_exchange_type(self, code):
+        """The active exchange type ``code`` of this endpoint.
+
+        A code the endpoint never had is registered on the fly as an outbound
+        exchange type with the base handler, and a warning says so: code that
+        sends a new kind of document keeps working until its addon ships a
+        template, and the catalogue shows what flowed. A code an administrator
+        archived is refused with a UserError.
+        """
+        self.ensure_one()
+        exchange_types = self.env["logistics.interface"].sudo().with_context(active_test=False)
+        exchange_type = exchange_types.search(
+            [("endpoint_id", "=", self.id), ("code", "=", code)], limit=1
+        )
+        if not exchange_type:
+            _logger.warning(
+                "Endpoint %s has no exchange type %r: registering it with the base handler; "
+                "the addon sending it should ship an exchange type template",
+                self.code,
+                code,
+            )
+            return exchange_types.create(
+                {
+                    "name": code,
+                    "code": code,
+                    "endpoint_id": self.id,
+                    "direction": "outbound",
+                    "description": _("Registered by the first message sent with this code."),
+                }
+            )
+        if not exchange_type.active:
+            raise UserError(
+                _(
+                    "Exchange type %(code)s of %(endpoint)s is archived: nothing is sent "
+                    "as it until it is restored.",
+                    endpoint=self.name,
+                    code=code,
+                )
+            )
+        return exchange_type
 
     def _get_failure_assignee(self):
         """Who is asked to act when an exchange with this endpoint fails or needs review.

@@ -26,9 +26,9 @@ class LogisticsOutboundMessage(models.Model):
     exact body, ``_enqueue`` stores it in the same transaction as the business
     change, and the job ``_send`` delivers it with the endpoint's timeouts,
     authentication, retry policy and environment guard, logging each attempt.
-    The record the message is about hears back through two optional hooks:
-    ``_on_outbound_success(message, response_json)`` and
-    ``_on_outbound_failure(message, error)``.
+    Each message names its exchange type (``interface_id``); the type's handler
+    model hears of the outcome and decides what a 409 means, whatever record
+    the message is about.
     """
 
     _name = "logistics.outbound.message"
@@ -47,11 +47,21 @@ class LogisticsOutboundMessage(models.Model):
     company_id = fields.Many2one(
         related="endpoint_id.company_id", store=True, index=True, readonly=True
     )
+    interface_id = fields.Many2one(
+        comodel_name="logistics.interface",
+        string="Exchange Type",
+        required=True,
+        index=True,
+        readonly=True,
+        ondelete="restrict",
+        help="What is sent; its handler is told of the outcome.",
+    )
     operation = fields.Char(
         required=True,
         readonly=True,
         index=True,
-        help="What is sent, e.g. tms_order, tms_order_cancel, portal_event.",
+        help="Code of the exchange type when the message was created, e.g. "
+        "tms_order_create, portal_event.",
     )
     http_method = fields.Selection(
         selection=[("POST", "POST"), ("PUT", "PUT")],
@@ -162,7 +172,7 @@ class LogisticsOutboundMessage(models.Model):
     def _enqueue(
         self,
         endpoint,
-        operation,
+        exchange_type,
         record,
         payload,
         path,
@@ -176,22 +186,27 @@ class LogisticsOutboundMessage(models.Model):
         """Store an outbound message and delay the job that delivers it.
 
         :param endpoint: ``logistics.endpoint`` record to call
-        :param operation: short code, e.g. ``tms_order`` or ``portal_event``
-        :param record: the record the message is about (receives
-            ``_on_outbound_success``/``_on_outbound_failure``), or an empty
-            recordset
+        :param exchange_type: outbound ``logistics.interface`` of the endpoint,
+            or its code, e.g. ``tms_order_create`` or ``portal_event``
+        :param record: the record the message is about, or an empty recordset
         :param payload: JSON-serializable dict, the exact body to send
         :param path: path relative to the endpoint's base URL, e.g. ``/v1/orders``
         :param http_method: ``"POST"`` or ``"PUT"``
         :param payload_version: version of the document at the other side
         :param idempotency_key: stable key; by default derived from the
-            record, the operation and the payload version
+            record, the exchange type's code and the payload version
         :param correlation_id: defaults to ``record.correlation_id``
+        :param schema_version: defaults to the exchange type's
+            ``<contract>/<version>``
         :return: the ``logistics.outbound.message``; when a message with the
             same idempotency key already exists for the endpoint, that message
             is returned and nothing new is enqueued
         """
         endpoint.ensure_one()
+        if isinstance(exchange_type, str):
+            exchange_type = endpoint._get_exchange_type(exchange_type)
+        exchange_type._assert_outbound_for(endpoint)
+        operation = exchange_type.code
         key = idempotency_key or self._default_idempotency_key(record, operation, payload_version)
         existing = self.sudo().search(
             [("endpoint_id", "=", endpoint.id), ("idempotency_key", "=", key)], limit=1
@@ -200,12 +215,15 @@ class LogisticsOutboundMessage(models.Model):
             return existing
         if correlation_id is None and record and "correlation_id" in record._fields:
             correlation_id = record.correlation_id
+        if schema_version is None and exchange_type.schema_name:
+            schema_version = f"{exchange_type.schema_name}/{exchange_type.schema_version}"
         message = (
             self.sudo()
             .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
             .create(
                 {
                     "endpoint_id": endpoint.id,
+                    "interface_id": exchange_type.id,
                     "operation": operation,
                     "http_method": http_method,
                     "path": path,
@@ -234,7 +252,7 @@ class LogisticsOutboundMessage(models.Model):
         return f"odoo-{database}"
 
     def _delay_send(self, description=None):
-        """Delay ``_send`` on the endpoint's channel; return the queue.job record.
+        """Delay ``_send`` on the exchange type's channel; return the queue.job record.
 
         The job function's retry pattern (XML data) is only a fallback: each
         retry passes the endpoint's own delay explicitly, see ``_send``.
@@ -242,7 +260,7 @@ class LogisticsOutboundMessage(models.Model):
         self.ensure_one()
         endpoint = self.endpoint_id
         delayed = self.with_delay(
-            channel=endpoint._get_channel_name(),
+            channel=self.interface_id.channel or endpoint._get_channel_name(),
             identity_key=identity_exact,
             max_retries=endpoint.max_retries,
             description=description
@@ -279,13 +297,13 @@ class LogisticsOutboundMessage(models.Model):
     def _send(self):
         """Deliver this message once (queue_job job method).
 
-        Outcomes: 2xx, or a 409 the related record recognises as "already
-        there", marks the message sent and calls the record's
-        ``_on_outbound_success``. Timeouts, connection errors, 408, 425, 429
-        and 5xx raise RetryableJobError with the endpoint's delay (or the
-        server's Retry-After). Any other answer, a refusal by the environment
-        guard, or a transient error on the last allowed attempt fails the
-        message for good and calls the record's ``_on_outbound_failure``.
+        Outcomes: 2xx, or a 409 the exchange type's handler recognises as
+        "already there", marks the message sent and calls the handler's
+        ``_on_success``. Timeouts, connection errors, 408, 425, 429 and 5xx
+        raise RetryableJobError with the endpoint's delay (or the server's
+        Retry-After). Any other answer, a refusal by the environment guard, or
+        a transient error on the last allowed attempt fails the message for
+        good and calls the handler's ``_on_failure``.
 
         Exhausted retries are handled here rather than in a queue_job hook:
         the message knows from the job which attempt this is, and failing it
@@ -361,10 +379,7 @@ class LogisticsOutboundMessage(models.Model):
 
     def _conflict_is_success(self, body):
         """Whether a 409 body says the other side already holds this document."""
-        record = self._get_related_record()
-        if record and hasattr(record, "_outbound_conflict_is_success"):
-            return record._outbound_conflict_is_success(self, body)
-        return body.get("error") in ("order_exists", "already_exists", "duplicate")
+        return self.interface_id._get_handler()._conflict_is_success(self, body)
 
     def _record_attempt(self, attempt, job, result):
         """Log one attempt, masked and bounded, in the integration log.
@@ -421,36 +436,12 @@ class LogisticsOutboundMessage(models.Model):
 
     def _succeed(self, response_json):
         self.write({"state": "sent", "sent_date": fields.Datetime.now(), "failure_reason": False})
-        record = self._get_related_record()
-        if record and hasattr(record, "_on_outbound_success"):
-            record._on_outbound_success(self, response_json)
+        self.interface_id._get_handler()._on_success(self, response_json)
 
     def _fail(self, error):
-        """Fail for good: the record hears of it, or a person gets an activity."""
+        """Fail for good and tell the exchange type's handler (a person must act)."""
         self.write({"state": "failed", "failure_reason": error})
-        record = self._get_related_record()
-        if record and hasattr(record, "_on_outbound_failure"):
-            record._on_outbound_failure(self, error)
-        else:
-            self._schedule_failure_activity(error)
-
-    def _schedule_failure_activity(self, error):
-        """Ask the endpoint's responsible (or an Integration Administrator) to act."""
-        user = self.endpoint_id._get_failure_assignee()
-        self.sudo().activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=_(
-                "%(endpoint)s refused %(operation)s",
-                endpoint=self.endpoint_id.name,
-                operation=self.operation,
-            ),
-            note=_(
-                "Message %(key)s failed: %(error)s",
-                key=self.idempotency_key,
-                error=error,
-            ),
-            user_id=user.id,
-        )
+        self.interface_id._get_handler()._on_failure(self, error)
 
     def _on_job_failed(self, exc_info=None, exc_name=None, exc_message=None):
         """queue_job ``on_fail_method``: a job ended in an unexpected error.

@@ -4,3 +4,4 @@ from . import test_masking
 from . import test_outbound
 from . import test_security
 from . import test_tour
+from . import test_exchange_type

@@ -4,7 +4,6 @@ from odoo.addons.logistics_integration.masking import mask_payload
 from odoo.addons.queue_job.job import identity_exact
 
 PORTAL_EVENT_OPERATION = "portal_event"
-PORTAL_EVENT_SCHEMA = "portal-event/1"
 PORTAL_EVENT_PATH = "/v1/shipment-events"
 # Updates of one shipment arriving within this window become one e-mail about
 # the newest, so a TMS catching up on a backlog never floods a customer.
@@ -114,7 +113,6 @@ class LogisticsShipment(models.Model):
                     payload,
                     PORTAL_EVENT_PATH,
                     idempotency_key=f"{prefix}-milestone-{milestone.id}-{PORTAL_EVENT_OPERATION}",
-                    schema_version=PORTAL_EVENT_SCHEMA,
                     description=_(
                         "Shipment update %(ref)s to %(portal)s", ref=self.name, portal=endpoint.name
                     ),

@@ -22,7 +22,10 @@ EXPORT_STATES = [
 ]
 # Shipments whose order changes the TMS must hear of (or that wait for a fix).
 TRACKED_EXPORT_STATES = ("blocked", "queued", "exported")
-ORDER_OPERATION = "tms_order"
+# Codes of the exchange types this addon ships (data/logistics_interface_data.xml).
+ORDER_CREATE_OPERATION = "tms_order_create"
+ORDER_UPDATE_OPERATION = "tms_order_update"
+ORDER_OPERATIONS = (ORDER_CREATE_OPERATION, ORDER_UPDATE_OPERATION)
 CANCEL_OPERATION = "tms_order_cancel"
 BLOCKED_ACTIVITY = "logistics_tms_export.mail_activity_type_tms_blocked"
 FAILED_ACTIVITY = "logistics_tms_export.mail_activity_type_tms_failed"
@@ -108,7 +111,7 @@ class LogisticsShipment(models.Model):
         if not message:
             raise UserError(_("This shipment has no TMS message to replay."))
         message.action_replay()
-        if message.operation == ORDER_OPERATION:
+        if message.operation in ORDER_OPERATIONS:
             self.sudo().export_state = "queued"
         return True
 
@@ -203,7 +206,7 @@ class LogisticsShipment(models.Model):
             profile = endpoint._get_tms_profile()
             version = shipment.export_version + 1
             try:
-                payload = profile.build_order_payload(shipment, payload_version=version)
+                payload = profile._build_order_payload(shipment, payload_version=version)
             except ContractError as err:
                 shipment._tms_block(err.problems)
                 continue
@@ -242,17 +245,17 @@ class LogisticsShipment(models.Model):
     def _tms_enqueue_order(self, endpoint, profile, payload, fingerprint):
         self.ensure_one()
         update = bool(self.export_sent_version)
-        self._tms_messages(ORDER_OPERATION).filtered(lambda m: m.state == "pending")._cancel()
+        self._tms_messages(ORDER_OPERATIONS).filtered(lambda m: m.state == "pending")._cancel()
         version = payload["payload_version"]
         message = self.env["logistics.outbound.message"]._enqueue(
             endpoint,
-            ORDER_OPERATION,
+            ORDER_UPDATE_OPERATION if update else ORDER_CREATE_OPERATION,
             self,
             payload,
-            profile.update_path(self) if update else profile.create_path(self),
+            profile._update_path(self) if update else profile._create_path(self),
             http_method="PUT" if update else "POST",
             payload_version=version,
-            schema_version=profile.schema_label,
+            schema_version=profile._schema_label(),
             description=_(
                 "%(action)s %(shipment)s v%(version)s in %(tms)s",
                 action=_("Update") if update else _("Create"),
@@ -292,13 +295,16 @@ class LogisticsShipment(models.Model):
         self.write({"export_state": state, "export_blocked_reason": False})
         self.activity_unlink([BLOCKED_ACTIVITY])
 
-    def _tms_messages(self, operation=None):
-        """TMS messages of this shipment, newest first."""
-        domain = [("model", "=", self._name), ("res_id", "=", self.id)]
-        if operation:
-            domain.append(("operation", "=", operation))
-        else:
-            domain.append(("operation", "in", (ORDER_OPERATION, CANCEL_OPERATION)))
+    def _tms_messages(self, operations=(*ORDER_OPERATIONS, CANCEL_OPERATION)):
+        """TMS messages of this shipment with one of the exchange type codes
+        ``operations`` (a code or a tuple of codes), newest first."""
+        if isinstance(operations, str):
+            operations = (operations,)
+        domain = [
+            ("model", "=", self._name),
+            ("res_id", "=", self.id),
+            ("operation", "in", operations),
+        ]
         return self.env["logistics.outbound.message"].sudo().search(domain, order="id desc")
 
     def _tms_cancel(self, reason=None):
@@ -306,7 +312,7 @@ class LogisticsShipment(models.Model):
         for shipment in self.sudo():
             if shipment.export_state in ("cancelled", "not_exported"):
                 continue
-            shipment._tms_messages(ORDER_OPERATION).filtered(
+            shipment._tms_messages(ORDER_OPERATIONS).filtered(
                 lambda m: m.state == "pending"
             )._cancel()
             endpoint = shipment._get_tms_endpoint()
@@ -318,10 +324,10 @@ class LogisticsShipment(models.Model):
                 endpoint,
                 CANCEL_OPERATION,
                 shipment,
-                profile.build_cancel_payload(shipment, reason),
-                profile.cancel_path(shipment),
+                profile._build_cancel_payload(shipment, reason),
+                profile._cancel_path(shipment),
                 payload_version=shipment.export_version,
-                schema_version=profile.schema_label,
+                schema_version=profile._schema_label(),
                 description=_(
                     "Cancel %(shipment)s in %(tms)s", shipment=shipment.name, tms=endpoint.name
                 ),
@@ -329,16 +335,18 @@ class LogisticsShipment(models.Model):
             shipment._tms_unblock("cancelled")
 
     # ------------------------------------------------------------------
-    # Outbox hooks
+    # Outcomes, told by the TMS exchange handlers
     # ------------------------------------------------------------------
 
-    def _outbound_conflict_is_success(self, message, body):
-        if message.operation != ORDER_OPERATION or message.http_method != "POST":
-            return False
-        return message.endpoint_id._get_tms_profile().order_exists(body)
+    def _tms_on_cancel_accepted(self, message):
+        """The TMS withdrew the order."""
+        self.ensure_one()
+        self.with_context(tracking_disable=True)._tms_record_milestone(
+            message, "cancelled", f"odoo-cancel:{self.name}"
+        )
 
-    def _on_outbound_success(self, message, response_json):
-        """The TMS took the order (or its cancellation): record what it planned.
+    def _tms_on_order_accepted(self, message, response_json):
+        """The TMS took the order or its update: record what it planned.
 
         Runs in the export job for every shipment, so field tracking is off:
         the outbound message, its attempt log and the milestone timeline are the
@@ -346,16 +354,11 @@ class LogisticsShipment(models.Model):
         """
         self.ensure_one()
         self = self.with_context(tracking_disable=True)  # pylint: disable=self-cls-assignment
-        if message.operation == CANCEL_OPERATION:
-            self._tms_record_milestone(message, "cancelled", f"odoo-cancel:{self.name}")
-            return
-        if message.operation != ORDER_OPERATION:
-            return
         profile = message.endpoint_id._get_tms_profile()
         try:
-            planning = profile.parse_order_response(response_json)
+            planning = profile._parse_order_response(response_json)
         except ResponseError as err:
-            self._on_outbound_failure(
+            self._tms_on_failure(
                 message, _("The TMS accepted the order but its answer is unreadable: %s", err)
             )
             return
@@ -419,10 +422,10 @@ class LogisticsShipment(models.Model):
             }
         )
 
-    def _on_outbound_failure(self, message, error):
+    def _tms_on_failure(self, message, error):
         """The TMS refused the order for good, or never answered: a person must act."""
         self.ensure_one()
-        if message.operation == ORDER_OPERATION and message.payload_version < self.export_version:
+        if message.operation in ORDER_OPERATIONS and message.payload_version < self.export_version:
             return  # a newer version is on its way; this one no longer matters
         self.write({"export_state": "export_failed"})
         endpoint = message.endpoint_id

@@ -2,27 +2,13 @@ from odoo import models
 
 from .logistics_shipment import TRACKED_EXPORT_STATES
 
-#: Partner fields the TMS payload is built from.
-TMS_PARTNER_FIELDS = {
-    "name",
-    "street",
-    "street2",
-    "city",
-    "zip",
-    "state_id",
-    "country_id",
-    "phone",
-    "mobile",
-    "email",
-}
-
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
     def write(self, vals):
         res = super().write(vals)
-        if TMS_PARTNER_FIELDS & set(vals):
+        if self.env["logistics.endpoint"]._tms_changes_document(self._name, vals):
             shipments = (
                 self.env["logistics.shipment"]
                 .sudo()

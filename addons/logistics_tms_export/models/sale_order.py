@@ -1,8 +1,5 @@
 from odoo import models
 
-#: Order fields the TMS payload is built from.
-TMS_ORDER_FIELDS = {"commitment_date", "partner_shipping_id", "carrier_id", "client_order_ref"}
-
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -21,6 +18,6 @@ class SaleOrder(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if TMS_ORDER_FIELDS & set(vals):
+        if self.env["logistics.endpoint"]._tms_changes_document(self._name, vals):
             self.logistics_shipment_ids._tms_sync_if_tracked()
         return res

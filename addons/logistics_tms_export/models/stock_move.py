@@ -11,6 +11,6 @@ class StockMove(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if "product_uom_qty" in vals:
+        if self.env["logistics.endpoint"]._tms_changes_document(self._name, vals):
             self.picking_id.logistics_shipment_ids._tms_sync_if_tracked()
         return res

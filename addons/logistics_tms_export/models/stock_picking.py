@@ -31,6 +31,6 @@ class StockPicking(models.Model):
                 shipments = picking.logistics_shipment_ids
                 if picking.partner_id and shipments:
                     shipments.sudo().partner_id = picking.partner_id
-        if {"partner_id", "scheduled_date", "carrier_id"} & set(vals):
+        if self.env["logistics.endpoint"]._tms_changes_document(self._name, vals):
             self.logistics_shipment_ids._tms_sync_if_tracked()
         return res

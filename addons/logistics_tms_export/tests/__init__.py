@@ -3,3 +3,5 @@ from . import test_send
 from . import test_trigger
 from . import test_update_cancel
 from . import test_wire
+from . import test_exchange_types
+from . import test_migration

@@ -1,15 +1,15 @@
 import json
 from pathlib import Path
 
-from odoo.tests.common import BaseCase
+from odoo.tests.common import TransactionCase
 
 from ..contract import TmsOrderV1
-from ..profiles import GenericV1Profile, PlanningData, ResponseError
+from ..profiles import PlanningData, ResponseError
 
 SCHEMA_FILE = Path(__file__).resolve().parents[3] / "docs" / "schemas" / "tms-order.v1.schema.json"
 
 
-class TestContract(BaseCase):
+class TestContract(TransactionCase):
     def test_published_schema_matches_the_model(self):
         if not SCHEMA_FILE.exists():
             self.skipTest("addon installed outside its repository")
@@ -21,8 +21,8 @@ class TestContract(BaseCase):
         )
 
     def test_response_parsing(self):
-        profile = GenericV1Profile()
-        planning = profile.parse_order_response(
+        profile = self.env["logistics.tms.profile.generic.v1"]
+        planning = profile._parse_order_response(
             {
                 "planning_reference": "P-1",
                 "carrier": {"code": "DHL"},
@@ -34,6 +34,6 @@ class TestContract(BaseCase):
         self.assertEqual(planning.estimated_delivery.day, 1)
         self.assertIsInstance(planning, PlanningData)
         with self.assertRaises(ResponseError):
-            profile.parse_order_response({"carrier": {"code": "DHL"}})
-        self.assertTrue(profile.order_exists({"error": "order_exists", "planning_reference": "P"}))
-        self.assertFalse(profile.order_exists({"error": "locked"}))
+            profile._parse_order_response({"carrier": {"code": "DHL"}})
+        self.assertTrue(profile._order_exists({"error": "order_exists", "planning_reference": "P"}))
+        self.assertFalse(profile._order_exists({"error": "locked"}))

@@ -223,7 +223,7 @@ class TestSend(TmsExportCase):
         with trap_jobs() as trap:
             again = self.env["logistics.outbound.message"]._enqueue(
                 self.endpoint,
-                "tms_order",
+                "tms_order_create",
                 self.shipment,
                 {"anything": 1},
                 "/v1/orders",

@@ -27,7 +27,7 @@ class TestTrigger(TmsExportCase):
         self.assertEqual(message.http_method, "POST")
         self.assertEqual(message.path, "/v1/orders")
         self.assertEqual(message.payload_version, 1)
-        self.assertTrue(message.idempotency_key.endswith(f"-{shipment.id}-tms_order-v1"))
+        self.assertTrue(message.idempotency_key.endswith(f"-{shipment.id}-tms_order_create-v1"))
         self.assertIn(order.logistics_correlation_id, message.payload)
 
     def test_unreserved_delivery_waits_for_allocation(self):

@@ -10,10 +10,7 @@ BASE = "http://127.0.0.1:8999"
 class TestUpdateAndCancel(TmsExportCase):
     def setUp(self):
         super().setUp()
-        self.order, self.shipment = self._export_order()
-        with responses.RequestsMock() as mocked:
-            mocked.post(f"{BASE}/v1/orders", status=201, json={"planning_reference": "TMS-42"})
-            self._last_message(self.shipment)._send()
+        self.order, self.shipment = self._export_and_plan("TMS-42")
         self.assertEqual(self.shipment.export_state, "exported")
 
     def test_address_change_sends_next_payload_version(self):
