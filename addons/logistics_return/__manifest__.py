@@ -8,7 +8,7 @@
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
     "license": "AGPL-3",
-    "depends": ["logistics_tms_export"],
+    "depends": ["logistics_tms_export", "logistics_tms_inbound", "logistics_portal"],
     "external_dependencies": {"python": ["pydantic"]},
     "data": [
         "data/logistics_interface_data.xml",

@@ -1,11 +1,12 @@
 import json
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import responses
 
 from odoo.exceptions import AccessError
 
+from odoo.addons.logistics_inbound.tests.common import LogisticsInboundSourceCase
 from odoo.addons.logistics_tms_export.tests.common import TmsExportCase, trap_jobs
 
 from ..contract import TmsReturnV1
@@ -15,7 +16,9 @@ BASE = "http://127.0.0.1:8999"
 SCHEMA_FILE = Path(__file__).resolve().parents[3] / "docs" / "schemas" / "tms-return.v1.schema.json"
 
 
-class TestReturn(TmsExportCase):
+class ReturnCase(TmsExportCase):
+    """A delivered shipment the TMS planned as TMS-100, and stock's return of it."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -63,6 +66,8 @@ class TestReturn(TmsExportCase):
             )
             message._send()
 
+
+class TestReturn(ReturnCase):
     def test_return_picking_becomes_a_return_order(self):
         return_picking, returned = self._return(self.shipment.picking_id)
         self.trap.assert_jobs_count(1)
@@ -173,3 +178,43 @@ class TestReturn(TmsExportCase):
             TmsReturnV1.model_json_schema(),
             "Regenerate with: python3 docs/schemas/generate.py",
         )
+
+
+class TestReturnFromTheTms(ReturnCase, LogisticsInboundSourceCase):
+    """The return's lifecycle as the TMS simulator reports it: tms-event v1 envelopes
+    under the return's own reference, through the inbox."""
+
+    def _envelope(self, shipment, event_type, occurred_at, **payload):
+        return {
+            "event_id": f"{shipment.name}-{event_type}-{occurred_at}",
+            "event_type": event_type,
+            "shipment_reference": shipment.name,
+            "occurred_at": occurred_at,
+            "payload": payload,
+            "correlation_id": shipment.correlation_id,
+            "schema_version": "1",
+            "received_at": datetime.now(UTC).isoformat(),
+        }
+
+    def test_tms_callbacks_take_the_return_to_returned_and_tell_the_customer(self):
+        _picking, returned = self._return(self.shipment.picking_id)
+        self._accept(returned._tms_messages(RETURN_OPERATION))
+        # After the planning the TMS acknowledged just now, a minute apart.
+        start = datetime.now(UTC)
+        events = [
+            self._envelope(
+                returned, "status", (start + timedelta(minutes=step)).isoformat(), status_code=code
+            )
+            for step, code in enumerate(("AF", "P1", "A3"))
+        ]
+        with trap_jobs() as trap:
+            answers = self._ingest_into(self.endpoint, *events)
+        self.assertEqual({a["result"] for a in answers}, {"processed"})
+        self.assertEqual(returned.state, "returned")
+        self.assertEqual(self.shipment.state, "shipment_planned")
+        updates = [j for j in trap.enqueued_jobs if j.method_name == "_send_customer_update"]
+        self.assertEqual({j.recordset for j in updates}, {returned})
+        returned._send_customer_update()
+        told = returned.message_ids.filtered(lambda m: self.ship_to in m.partner_ids)
+        self.assertEqual(len(told), 1)
+        self.assertIn(self.event_types["returned"].customer_label, told.body)
