@@ -13,6 +13,7 @@
     "data": [
         "data/logistics_interface_data.xml",
         "views/logistics_shipment_views.xml",
+        "views/logistics_portal_templates.xml",
     ],
     "installable": True,
 }
