@@ -15,12 +15,13 @@ class LogisticsShipment(models.Model):
             shipment.case_count = len(shipment.case_ids)
 
     def _notify_exception(self, milestone):
-        """An exception a case rule maps opens (or adds to) a service case, whose owner
-        gets the activity; any other exception stays an activity on the shipment."""
+        """The shipment's responsible hears of every exception, as without cases; an
+        exception a case rule maps also opens (or adds to) a service case for its owner."""
+        res = super()._notify_exception(milestone)
         case_type = self.env["logistics.case.rule"]._match(milestone)
-        if not case_type:
-            return super()._notify_exception(milestone)
-        return self.env["logistics.case"]._open_for_exception(milestone, case_type)
+        if case_type:
+            self.env["logistics.case"]._open_for_exception(milestone, case_type)
+        return res
 
     def action_view_cases(self):
         self.ensure_one()

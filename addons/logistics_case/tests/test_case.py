@@ -45,8 +45,8 @@ class TestServiceCase(LogisticsInboundSourceCase):
         self.assertEqual(case.date_deadline, case.opened_date + timedelta(hours=48))
         self.assertEqual(case.activity_ids.user_id, self.logistics_manager)
         self.assertIn("DMG-17", case.activity_ids.note)
-        # The case's activity replaces the shipment's generic exception activity.
-        self.assertFalse(self.shipment.activity_ids)
+        # The shipment's responsible still hears of the exception.
+        self.assertEqual(len(self.shipment.activity_ids), 1)
         customer_update = self.shipment.message_ids.filtered(
             lambda m: self.customer in m.partner_ids
         )
