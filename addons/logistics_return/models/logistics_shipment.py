@@ -47,8 +47,10 @@ class LogisticsShipment(models.Model):
     @api.model
     def _prepare_tms_shipment_vals(self, picking):
         vals = super()._prepare_tms_shipment_vals(picking)
+        # Only goods coming back make a return; stock's replacement of a return
+        # (an outgoing picking whose return_id is the return) is a new delivery.
         original = picking.return_id.logistics_shipment_ids[:1]
-        if original:
+        if original and picking.picking_type_code == "incoming":
             vals["return_of_id"] = original.id
         return vals
 

@@ -151,6 +151,22 @@ class TestReturn(ReturnCase):
         self.assertEqual(json.loads(cancel.payload)["schema"], "tms-return")
         self.assertEqual(returned.export_state, "cancelled")
 
+    def test_replacement_of_a_return_is_a_new_delivery(self):
+        return_picking, returned = self._return(self.shipment.picking_id)
+        self._deliver(return_picking)
+        replacement = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.out_type_id.id,
+                "location_id": self.warehouse.lot_stock_id.id,
+                "location_dest_id": self.env.ref("stock.stock_location_customers").id,
+                "partner_id": self.ship_to.id,
+                "return_id": return_picking.id,
+            }
+        )
+        vals = self.env["logistics.shipment"]._prepare_tms_shipment_vals(replacement)
+        self.assertNotIn("return_of_id", vals)
+        self.assertEqual(returned.return_of_id, self.shipment)
+
     def test_return_of_a_delivery_without_shipment_stays_in_odoo(self):
         delivery = self.shipment.picking_id
         self.shipment.picking_id = False
