@@ -136,6 +136,11 @@ class TestServiceCase(LogisticsInboundSourceCase):
             seen.read(["resolution_reason"])
         with self.assertRaises(AccessError):
             seen.read(["claim_amount"])
+        salesperson = self._create_user("lgx_case_sales", "sales_team.group_sale_salesman")
+        self.order.user_id = salesperson
+        self.assertEqual(self.order.with_user(salesperson).logistics_case_count, 1)
+        with self.assertRaises(AccessError):
+            case.with_user(salesperson).write({"resolution": "no_action"})
         stranger = new_test_user(self.env, login="lgx_case_stranger", groups="base.group_portal")
         self.assertFalse(self.env["logistics.case"].with_user(stranger).search([]))
         self.assertEqual(
