@@ -8,7 +8,8 @@
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
     "license": "AGPL-3",
-    "depends": ["logistics_inbound", "logistics_portal", "account"],
+    # logistics_tms_inbound: its exception activity is extended, not replaced.
+    "depends": ["logistics_tms_inbound", "logistics_portal", "account"],
     "data": [
         "security/ir.model.access.csv",
         "security/logistics_case_security.xml",

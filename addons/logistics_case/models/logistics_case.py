@@ -142,8 +142,12 @@ class LogisticsCase(models.Model):
     @api.model
     def _open_for_exception(self, milestone, case_type):
         """The open case of ``milestone``'s shipment and ``case_type``, opened if there is
-        none: a repeated exception is noted on the case already open."""
+        none: a repeated exception is noted on the case already open, and the same
+        milestone told twice changes nothing."""
         shipment = milestone.shipment_id
+        already = self.sudo().search([("milestone_id", "=", milestone.id)], limit=1)
+        if already:
+            return already
         existing = self.sudo().search(
             [
                 ("shipment_id", "=", shipment.id),

@@ -72,6 +72,10 @@ class TestServiceCase(LogisticsInboundSourceCase):
         self.assertEqual(len(self.shipment.milestone_ids), 2)
         self.assertTrue(case.message_ids.filtered(lambda m: "Reported again" in (m.body or "")))
         self.assertEqual(len(case.activity_ids), 1)
+        # The same milestone told twice (by two paths) is not a new report.
+        notes = len(case.message_ids)
+        self.shipment._notify_exception(case.milestone_id)
+        self.assertEqual(len(case.message_ids), notes)
 
     def test_rule_for_the_source_wins_and_type_owner_wins(self):
         self.env["logistics.case.rule"].create(
