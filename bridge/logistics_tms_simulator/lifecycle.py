@@ -26,6 +26,12 @@ MILESTONES = (
     ("X6", "NS", "Liège hub"),
     ("D1", "NS", "Consignee dock"),
 )
+# A return order: collected at the customer, back at the warehouse (A3 = returned).
+RETURN_MILESTONES = (
+    ("AF", "NS", "Customer dock"),
+    ("P1", "NS", "Liège hub"),
+    ("A3", "NS", "Antwerp DC"),
+)
 # planning, the transport milestones (the last with proof of delivery), charges
 CALLBACKS_PER_ORDER = len(MILESTONES) + 2
 
@@ -88,8 +94,9 @@ def lifecycle_callbacks(
             },
         )
     ]
-    unmapped_at = rng.randrange(len(MILESTONES) - 1) if faults.unknown_status_codes else None
-    for index, (code, detail, location) in enumerate(MILESTONES):
+    milestones = RETURN_MILESTONES if order.kind == "return" else MILESTONES
+    unmapped_at = rng.randrange(len(milestones) - 1) if faults.unknown_status_codes else None
+    for index, (code, detail, location) in enumerate(milestones):
         moment += step
         if index == unmapped_at:
             odd_code, odd_detail = UNMAPPED_STATUS

@@ -33,6 +33,7 @@ class TransportOrder:
     estimated_delivery: datetime
     version: int = 1
     cancelled: bool = False
+    kind: str = "order"  # or "return": a tms-return v1 order, collected at the customer
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -60,8 +61,10 @@ class OrderBook:
         self._answers: dict[str, tuple[str, Answer]] = {}
         self._numbers = itertools.count(1)
 
-    def create(self, key: str, body: bytes, payload: dict[str, Any]) -> tuple[Answer, bool]:
-        """Create an order once; return (answer, created_now).
+    def create(
+        self, key: str, body: bytes, payload: dict[str, Any], kind: str = "order"
+    ) -> tuple[Answer, bool]:
+        """Create an order (or a return order) once; return (answer, created_now).
 
         A repeated key with the same body replays the first answer; the same
         order under a new key is a 409 naming the existing planning reference.
@@ -93,6 +96,7 @@ class OrderBook:
                 carrier=dict(CARRIERS[number % len(CARRIERS)]),
                 payload=payload,
                 estimated_delivery=datetime.now(UTC).replace(microsecond=0) + timedelta(days=2),
+                kind=kind,
             )
             self._orders[reference] = order
             self._by_planning[order.planning_reference] = reference
@@ -136,4 +140,5 @@ class OrderBook:
             "carrier": order.carrier,
             "estimated_delivery": order.estimated_delivery.isoformat(),
             "version": order.version,
+            "kind": order.kind,
         }

@@ -1,4 +1,5 @@
-"""The simulated TMS's HTTP side: the ``tms-order`` v1 contract, served by waitress."""
+"""The simulated TMS's HTTP side: the ``tms-order`` and ``tms-return`` v1 contracts, served by
+waitress."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from .sender import CallbackSender
 
 _logger = logging.getLogger(__name__)
 
-_ORDER_PATH = re.compile(r"^/v1/orders/(?P<reference>[^/]+)(?P<cancel>/cancel)?/?$")
+_ORDER_PATH = re.compile(r"^/v1/(?:orders|returns)/(?P<reference>[^/]+)(?P<cancel>/cancel)?/?$")
 StartResponse = Callable[..., Any]
 
 
@@ -75,6 +76,8 @@ class SimulatedTms:
             return 401, {"error": "unauthorized", "message": "missing or wrong X-API-Key"}
         if path in ("/v1/orders", "/v1/orders/") and method == "POST":
             return self._create(environ)
+        if path in ("/v1/returns", "/v1/returns/") and method == "POST":
+            return self._create(environ, kind="return")
         match = _ORDER_PATH.match(path)
         if match and match["cancel"] and method == "POST":
             return self._cancel(match["reference"])
@@ -91,7 +94,7 @@ class SimulatedTms:
             return 503, {"error": "unavailable", "message": "simulated outage"}
         return None
 
-    def _create(self, environ: dict[str, Any]) -> tuple[int, dict]:
+    def _create(self, environ: dict[str, Any], kind: str = "order") -> tuple[int, dict]:
         refusal = self._misbehave()
         if refusal:
             return refusal
@@ -110,7 +113,7 @@ class SimulatedTms:
                 "fields": ["order_reference"],
             }
         try:
-            answer, created = self.orders.create(key, body, payload)
+            answer, created = self.orders.create(key, body, payload, kind)
         except IdempotencyConflict:
             return 422, {
                 "error": "idempotency_key_reused",
@@ -162,6 +165,7 @@ class SimulatedTms:
             "planning_reference": order.planning_reference,
             "version": order.version,
             "cancelled": order.cancelled,
+            "kind": order.kind,
         }
 
 

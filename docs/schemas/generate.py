@@ -5,28 +5,29 @@ Usage: python3 docs/schemas/generate.py  (from the repository root; needs pydant
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ADDONS = HERE.parents[1] / "addons"
-#: (contract module, model, published file)
-CONTRACTS = [
-    (ADDONS / "logistics_tms_export" / "contract.py", "TmsOrderV1", "tms-order.v1.schema.json"),
-    (
-        ADDONS / "logistics_settlement" / "contract.py",
-        "FinanceShipmentV1",
-        "finance-shipment.v1.schema.json",
-    ),
-]
+# (addon, pydantic model, published file); an addon's contract may import the
+# contracts listed before it, under their Odoo module names.
+CONTRACTS = (
+    ("logistics_tms_export", "TmsOrderV1", "tms-order.v1.schema.json"),
+    ("logistics_return", "TmsReturnV1", "tms-return.v1.schema.json"),
+    ("logistics_settlement", "FinanceShipmentV1", "finance-shipment.v1.schema.json"),
+)
 
 
 def main():
-    for contract, model, filename in CONTRACTS:
-        spec = importlib.util.spec_from_file_location(contract.parent.name + "_contract", contract)
+    for addon, model_name, file_name in CONTRACTS:
+        name = f"odoo.addons.{addon}.contract"
+        spec = importlib.util.spec_from_file_location(name, ADDONS / addon / "contract.py")
         module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
         spec.loader.exec_module(module)
-        target = HERE / filename
-        schema = getattr(module, model).model_json_schema()
+        target = HERE / file_name
+        schema = getattr(module, model_name).model_json_schema()
         target.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         print(f"wrote {target.relative_to(HERE.parents[1])}")
 

@@ -197,3 +197,44 @@ def test_retry_delay_doubles_up_to_the_cap_and_never_overflows():
     assert [retry_delay(attempt, 10.0) for attempt in range(6)] == [0.5, 1, 2, 4, 8, 10.0]
     # A bridge down for hours: thousands of attempts still give the cap, not OverflowError.
     assert retry_delay(5000, 10.0) == 10.0
+
+
+def test_return_order_is_collected_and_reported_returned(make_stack):
+    stack = make_stack()
+    original = _post(stack, _order())
+    assert original.status_code == 201
+    return_order = _order(
+        "SHP/2026/00002",
+        schema="tms-return",
+        return_of={
+            "order_reference": "SHP/2026/00001",
+            "planning_reference": original.json()["planning_reference"],
+        },
+    )
+    headers = {"X-API-Key": API_KEY, "Idempotency-Key": "return-key-1"}
+    url = f"{stack.tms_url}/v1/returns"
+    first = requests.post(url, json=return_order, headers=headers, timeout=5)
+    assert first.status_code == 201
+    replay = requests.post(url, json=return_order, headers=headers, timeout=5)
+    assert (replay.status_code, replay.json()) == (201, first.json())
+    assert first.json()["kind"] == "return"
+
+    def return_events() -> list[Any]:
+        return sorted(
+            (e for e in stack.inbox_events() if e.shipment_reference == "SHP/2026/00002"),
+            key=lambda e: e.id,
+        )
+
+    assert _wait_for(lambda: len(return_events()) == 5)
+    events = return_events()
+    assert [e.event_type for e in events] == ["planning", "status", "status", "status", "charges"]
+    codes = [json.loads(e.payload_json)["status_code"] for e in events[1:4]]
+    assert codes == ["AF", "P1", "A3"]  # picked up, in transit, returned
+    assert [e.occurred_at for e in events] == sorted(e.occurred_at for e in events)
+
+    cancel = requests.post(
+        f"{stack.tms_url}/v1/returns/{first.json()['planning_reference']}/cancel",
+        headers={"X-API-Key": API_KEY},
+        timeout=5,
+    )
+    assert cancel.json()["status"] == "cancelled"

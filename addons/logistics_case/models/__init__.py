@@ -1,0 +1,5 @@
+from . import logistics_case_type
+from . import logistics_case_rule
+from . import logistics_case
+from . import logistics_shipment
+from . import sale_order

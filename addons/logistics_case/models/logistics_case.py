@@ -1,0 +1,294 @@
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+CASE_STATES = [("open", "Open"), ("resolved", "Resolved")]
+RESOLUTIONS = [
+    ("carrier_claim", "Carrier claim"),
+    ("credit_note", "Credit note"),
+    ("no_action", "No action"),
+]
+CASE_OPENED_OPERATION = "service_case_opened"
+OPENED_TEMPLATE = "logistics_case.mail_template_case_opened"
+RESOLVED_TEMPLATE = "logistics_case.mail_template_case_resolved"
+
+
+class LogisticsCase(models.Model):
+    """A service case: an exception on a shipment that a person resolves.
+
+    Opened once per shipment and case type while open, whatever the number of
+    times the source reports the exception. Customers see its reference,
+    type, state and dates (the fields without ``groups``); the owner, the
+    resolution's reason and amounts stay internal.
+    """
+
+    _name = "logistics.case"
+    _description = "Service Case"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference", required=True, copy=False, readonly=True, default=lambda s: _("New")
+    )
+    shipment_id = fields.Many2one(
+        comodel_name="logistics.shipment",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        related="shipment_id.company_id", store=True, index=True, precompute=True
+    )
+    sale_order_id = fields.Many2one(
+        related="shipment_id.sale_order_id", store=True, index=True, precompute=True
+    )
+    commercial_partner_id = fields.Many2one(
+        related="shipment_id.commercial_partner_id",
+        store=True,
+        index=True,
+        precompute=True,
+        string="Customer",
+    )
+    case_type_id = fields.Many2one(
+        comodel_name="logistics.case.type", required=True, ondelete="restrict", tracking=True
+    )
+    customer_label = fields.Char(related="case_type_id.customer_label")
+    state = fields.Selection(
+        selection=CASE_STATES, required=True, default="open", index=True, tracking=True
+    )
+    opened_date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)
+    date_deadline = fields.Datetime(string="Due", required=True, tracking=True)
+    resolved_date = fields.Datetime(readonly=True, copy=False)
+    milestone_id = fields.Many2one(
+        groups="base.group_user",
+        comodel_name="logistics.milestone",
+        string="Exception",
+        ondelete="set null",
+        readonly=True,
+        help="The exception milestone that opened the case.",
+    )
+    user_id = fields.Many2one(
+        groups="base.group_user",
+        comodel_name="res.users",
+        string="Owner",
+        required=True,
+        tracking=True,
+        domain=[("share", "=", False)],
+    )
+    correlation_id = fields.Char(
+        groups="base.group_user", related="shipment_id.correlation_id", string="Correlation ID"
+    )
+    resolution = fields.Selection(selection=RESOLUTIONS, tracking=True, copy=False)
+    resolution_reason = fields.Text(groups="base.group_user", copy=False)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    claim_amount = fields.Monetary(
+        groups="base.group_user",
+        copy=False,
+        tracking=True,
+        help="What is claimed from the carrier.",
+    )
+    credit_note_id = fields.Many2one(
+        groups="base.group_user",
+        comodel_name="account.move",
+        string="Credit Note",
+        copy=False,
+        check_company=True,
+        domain=[("move_type", "=", "out_refund")],
+        help="The customer credit note, made by Odoo's own flow on the invoice.",
+    )
+
+    _sql_constraints = [
+        (
+            "milestone_unique",
+            "unique(milestone_id)",
+            "An exception opens at most one service case.",
+        ),
+    ]
+
+    def _resolution_problem(self):
+        """Why this case cannot be resolved as it stands, or None."""
+        self.ensure_one()
+        if not self.resolution:
+            return _("Resolution: choose how case %s was resolved.", self.name)
+        if not (self.resolution_reason or "").strip():
+            return _("Resolution reason: say why case %s is resolved so.", self.name)
+        if self.resolution == "carrier_claim" and self.claim_amount <= 0:
+            return _("Claim amount: a carrier claim of case %s needs a positive amount.", self.name)
+        return None
+
+    @api.constrains("state", "resolution", "resolution_reason", "claim_amount")
+    def _check_resolution(self):
+        for case in self.filtered(lambda c: c.state == "resolved"):
+            problem = case._resolution_problem()
+            if problem:
+                raise ValidationError(problem)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        sequence = self.env["ir.sequence"]
+        for vals in vals_list:
+            if vals.get("name", _("New")) == _("New"):
+                vals["name"] = sequence.next_by_code("logistics.case") or _("New")
+        return super().create(vals_list)
+
+    # ------------------------------------------------------------------
+    # Opening, from an exception milestone
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _open_for_exception(self, milestone, case_type):
+        """The open case of ``milestone``'s shipment and ``case_type``, opened if there is
+        none: a repeated exception is noted on the case already open, and the same
+        milestone told twice changes nothing."""
+        shipment = milestone.shipment_id
+        already = self.sudo().search([("milestone_id", "=", milestone.id)], limit=1)
+        if already:
+            return already
+        existing = self.sudo().search(
+            [
+                ("shipment_id", "=", shipment.id),
+                ("case_type_id", "=", case_type.id),
+                ("state", "=", "open"),
+            ],
+            limit=1,
+        )
+        if existing:
+            existing.message_post(
+                body=_(
+                    "Reported again: %(reason)s (%(when)s).",
+                    reason=self._describe_milestone(milestone),
+                    when=fields.Datetime.to_string(milestone.event_time),
+                )
+            )
+            return existing
+        opened = fields.Datetime.now()
+        case = (
+            self.sudo()
+            .with_context(mail_create_nolog=True)
+            .create(
+                {
+                    "shipment_id": shipment.id,
+                    "case_type_id": case_type.id,
+                    "milestone_id": milestone.id,
+                    "user_id": self._default_owner(milestone, case_type).id,
+                    "opened_date": opened,
+                    "date_deadline": opened + timedelta(hours=case_type.sla_hours),
+                }
+            )
+        )
+        case._on_opened(milestone)
+        return case
+
+    @api.model
+    def _default_owner(self, milestone, case_type):
+        """The case type's owner, else whoever handles the source's failures, else the
+        shipment's responsible."""
+        if case_type.user_id.active:
+            return case_type.user_id
+        if milestone.endpoint_id:
+            return milestone.endpoint_id._get_failure_assignee()
+        return milestone.shipment_id.user_id or self.env.user
+
+    @api.model
+    def _describe_milestone(self, milestone):
+        reason = " / ".join(filter(None, [milestone.raw_code, milestone.raw_detail]))
+        return reason or milestone.event_type_id.name
+
+    def _on_opened(self, milestone):
+        """Ask the owner to act, tell the customer, and log the case under the
+        shipment's correlation id."""
+        self.ensure_one()
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            date_deadline=fields.Date.to_date(self.date_deadline),
+            summary=_(
+                "%(type)s on %(shipment)s",
+                type=self.case_type_id.name,
+                shipment=self.shipment_id.name,
+            ),
+            note=_(
+                "Reported by %(origin)s: %(reason)s at %(location)s.",
+                origin=milestone.endpoint_id.name or _("Odoo"),
+                reason=self._describe_milestone(milestone),
+                location=milestone.location or _("unknown location"),
+            ),
+            user_id=self.user_id.id,
+        )
+        self._tell_customer(OPENED_TEMPLATE)
+        self.env["logistics.integration.log"]._record_exchange(
+            {
+                "direction": "inbound",
+                "endpoint_id": milestone.endpoint_id.id,
+                "correlation_id": self.shipment_id.correlation_id,
+                "external_identifier": milestone.external_event_id,
+                "model": self._name,
+                "res_id": self.id,
+                "event_type_id": milestone.event_type_id.id,
+                "operation": CASE_OPENED_OPERATION,
+                "state": "processed",
+            },
+            payload={
+                "case": self.name,
+                "case_type": self.case_type_id.code,
+                "shipment": self.shipment_id.name,
+                "raw_code": milestone.raw_code,
+                "raw_detail": milestone.raw_detail,
+                "owner": self.user_id.login,
+            },
+        )
+
+    def _tell_customer(self, template_xmlid):
+        """Through the shipment's customer-safe channel (its chatter, e-mailed to the
+        ship-to contact), from a customer-facing template."""
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        for case in self:
+            if template:
+                case.shipment_id._post_customer_message(template, case)
+
+    # ------------------------------------------------------------------
+    # Resolution
+    # ------------------------------------------------------------------
+
+    def action_resolve(self):
+        """Close the case with its resolution and reason; the customer is told."""
+        for case in self:
+            if case.state != "open":
+                raise UserError(_("Case %s is already resolved.", case.name))
+            problem = case._resolution_problem()
+            if problem:
+                raise ValidationError(problem)
+            case.write({"state": "resolved", "resolved_date": fields.Datetime.now()})
+            case.activity_feedback(
+                ["mail.mail_activity_data_todo"],
+                feedback=_("Resolved: %s", dict(RESOLUTIONS)[case.resolution]),
+            )
+        self._tell_customer(RESOLVED_TEMPLATE)
+        return True
+
+    def action_reopen(self):
+        for case in self.filtered(lambda c: c.state == "resolved"):
+            case.write({"state": "open", "resolved_date": False})
+            case.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=fields.Date.to_date(case.date_deadline),
+                summary=_("Reopened: %s", case.name),
+                user_id=case.user_id.id,
+            )
+        return True
+
+    @api.model
+    def _get_action(self, context, domain):
+        """The cases window action, on ``domain`` with ``context``."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "logistics_case.logistics_case_action"
+        )
+        action.update(domain=domain, context=context)
+        return action
+
+    def action_view_shipment(self):
+        self.ensure_one()
+        return self.shipment_id._get_open_action()

@@ -1,0 +1,37 @@
+from odoo import fields, models
+
+
+class LogisticsCaseType(models.Model):
+    """A kind of service case (damage, loss, delay, refusal): who handles it and how fast."""
+
+    _name = "logistics.case.type"
+    _description = "Service Case Type"
+    _order = "sequence, name"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(required=True, help="Technical code, unique.")
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Owner",
+        domain=[("share", "=", False)],
+        help="Who handles cases of this type; empty: the responsible of the source endpoint "
+        "(the same person who handles its failures), else the shipment's responsible.",
+    )
+    sla_hours = fields.Integer(
+        string="Resolve Within (hours)",
+        default=48,
+        required=True,
+        help="A case is due this many hours after it was opened.",
+    )
+    customer_label = fields.Char(
+        required=True,
+        translate=True,
+        help="What the customer reads about a case of this type (portal and e-mails).",
+    )
+
+    _sql_constraints = [
+        ("code_unique", "unique(code)", "A case type code is unique."),
+        ("sla_positive", "CHECK(sla_hours > 0)", "The resolution time must be positive."),
+    ]

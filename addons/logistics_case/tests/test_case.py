@@ -1,0 +1,153 @@
+from datetime import timedelta
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests.common import new_test_user
+
+from odoo.addons.logistics_inbound.tests.common import LogisticsInboundSourceCase
+
+from ..models.logistics_case import CASE_OPENED_OPERATION
+
+
+class TestServiceCase(LogisticsInboundSourceCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.profile = cls._create_profile()
+        cls._map(cls.profile, "DMG-17", "exception_raised")
+        cls._map(cls.profile, "LATE", "exception_raised")
+        cls._map(cls.profile, "ODD", "exception_raised")
+        cls.carrier = cls._carrier_endpoint(cls.profile)
+        cls.carrier.responsible_user_id = cls.logistics_manager
+        cls.damage = cls.env.ref("logistics_case.case_type_damage")
+        cls.delay = cls.env.ref("logistics_case.case_type_delay")
+        cls.refusal = cls.env.ref("logistics_case.case_type_refusal")
+        rules = cls.env["logistics.case.rule"]
+        rules.create(
+            {"endpoint_id": cls.carrier.id, "raw_code": "DMG-17", "case_type_id": cls.damage.id}
+        )
+        rules.create({"raw_code": "LATE", "case_type_id": cls.delay.id})
+        cls.order = cls.env["sale.order"].create({"partner_id": cls.customer.id})
+        cls.shipment = cls._create_shipment(sale_order_id=cls.order.id)
+
+    def _report(self, code, event_id, at="2026-03-02T10:00:00Z"):
+        document = {"ref": self.shipment.name, "status": code, "at": at}
+        return self._ingest_into(self.carrier, self._raw(document, event_id=event_id))
+
+    def test_exception_opens_one_case_with_owner_due_date_and_customer_update(self):
+        [answer] = self._report("DMG-17", "evt-1")
+        self.assertEqual(answer["result"], "processed")
+        case = self.shipment.case_ids
+        self.assertEqual(len(case), 1)
+        self.assertEqual(case.case_type_id, self.damage)
+        self.assertEqual(case.user_id, self.logistics_manager)
+        self.assertEqual(case.milestone_id, self.shipment.milestone_ids)
+        self.assertEqual(case.sale_order_id, self.order)
+        self.assertEqual(case.date_deadline, case.opened_date + timedelta(hours=48))
+        self.assertEqual(case.activity_ids.user_id, self.logistics_manager)
+        self.assertIn("DMG-17", case.activity_ids.note)
+        # The shipment's responsible still hears of the exception.
+        self.assertEqual(len(self.shipment.activity_ids), 1)
+        customer_update = self.shipment.message_ids.filtered(
+            lambda m: self.customer in m.partner_ids
+        )
+        self.assertEqual(len(customer_update), 1)
+        self.assertIn("goods arrived damaged", customer_update.body)
+        self.assertIn(case.name, customer_update.body)
+        self.assertNotIn("DMG-17", customer_update.body)
+        log = self.env["logistics.integration.log"].search(
+            [("model", "=", "logistics.case"), ("res_id", "=", case.id)]
+        )
+        self.assertEqual(log.operation, CASE_OPENED_OPERATION)
+        self.assertEqual(log.correlation_id, self.shipment.correlation_id)
+        self.assertEqual(log.endpoint_id, self.carrier)
+        self.assertEqual(self.order.logistics_case_count, 1)
+
+    def test_duplicate_exception_never_opens_a_second_case(self):
+        self._report("DMG-17", "evt-1")
+        [again] = self._report("DMG-17", "evt-1")
+        self.assertEqual(again["result"], "duplicate")
+        self._report("DMG-17", "evt-2", at="2026-03-02T12:00:00Z")
+        case = self.shipment.case_ids
+        self.assertEqual(len(case), 1)
+        self.assertEqual(len(self.shipment.milestone_ids), 2)
+        self.assertTrue(case.message_ids.filtered(lambda m: "Reported again" in (m.body or "")))
+        self.assertEqual(len(case.activity_ids), 1)
+        # The same milestone told twice (by two paths) is not a new report.
+        notes = len(case.message_ids)
+        self.shipment._notify_exception(case.milestone_id)
+        self.assertEqual(len(case.message_ids), notes)
+
+    def test_rule_for_the_source_wins_and_type_owner_wins(self):
+        self.env["logistics.case.rule"].create(
+            {"endpoint_id": self.carrier.id, "raw_code": "LATE", "case_type_id": self.refusal.id}
+        )
+        self.delay.user_id = self.logistics_user
+        self._report("LATE", "evt-1")
+        self.assertEqual(self.shipment.case_ids.case_type_id, self.refusal)
+        self.refusal.user_id = self.logistics_user
+        other = self._create_shipment()
+        document = {"ref": other.name, "status": "LATE", "at": "2026-03-02T10:00:00Z"}
+        self._ingest_into(self.carrier, self._raw(document, event_id="evt-2"))
+        self.assertEqual(other.case_ids.user_id, self.logistics_user)
+
+    def test_exception_without_rule_stays_an_activity_on_the_shipment(self):
+        self._report("ODD", "evt-1")
+        self.assertFalse(self.shipment.case_ids)
+        self.assertEqual(len(self.shipment.activity_ids), 1)
+
+    def test_resolution_needs_its_reason_and_tells_the_customer(self):
+        self._report("DMG-17", "evt-1")
+        case = self.shipment.case_ids.with_user(self.logistics_user)
+        with self.assertRaisesRegex(ValidationError, "Resolution"):
+            case.action_resolve()
+        case.write({"resolution": "carrier_claim", "resolution_reason": "Pallet crushed"})
+        with self.assertRaisesRegex(ValidationError, "Claim amount"):
+            case.action_resolve()
+        case.claim_amount = 250.0
+        case.action_resolve()
+        self.assertEqual(case.state, "resolved")
+        self.assertTrue(case.resolved_date)
+        self.assertFalse(case.activity_ids)
+        told = self.shipment.message_ids.filtered(lambda m: self.customer in m.partner_ids)
+        self.assertEqual(len(told), 2)
+        self.assertIn("is resolved", told[0].body)
+        self.assertNotIn("Pallet crushed", told[0].body)
+        # Once resolved, the same exception opens a new case.
+        self._report("DMG-17", "evt-2", at="2026-03-03T10:00:00Z")
+        self.assertEqual(len(self.shipment.case_ids), 2)
+
+    def test_cases_follow_company_and_portal_rules(self):
+        self._report("DMG-17", "evt-1")
+        case = self.shipment.case_ids
+        outsider = self._create_user(
+            "lgx_other_case_user",
+            "logistics_integration.group_logistics_user",
+            company=self.other_company,
+        )
+        self.assertFalse(self.env["logistics.case"].with_user(outsider).search([]))
+        with self.assertRaises(AccessError):
+            case.with_user(outsider).read(["name"])
+        contact = self.env["res.partner"].create(
+            {"name": "Acme buyer", "parent_id": self.customer.id, "email": "buyer@acme.example"}
+        )
+        portal_user = new_test_user(
+            self.env, login="lgx_case_portal", groups="base.group_portal", partner_id=contact.id
+        )
+        seen = self.env["logistics.case"].with_user(portal_user).search([])
+        self.assertEqual(seen, case)
+        self.assertEqual(seen.read(["name", "customer_label", "state"])[0]["state"], "open")
+        with self.assertRaises(AccessError):
+            seen.read(["resolution_reason"])
+        with self.assertRaises(AccessError):
+            seen.read(["claim_amount"])
+        salesperson = self._create_user("lgx_case_sales", "sales_team.group_sale_salesman")
+        self.order.user_id = salesperson
+        self.assertEqual(self.order.with_user(salesperson).logistics_case_count, 1)
+        with self.assertRaises(AccessError):
+            case.with_user(salesperson).write({"resolution": "no_action"})
+        stranger = new_test_user(self.env, login="lgx_case_stranger", groups="base.group_portal")
+        self.assertFalse(self.env["logistics.case"].with_user(stranger).search([]))
+        self.assertEqual(
+            self.shipment.with_user(portal_user).case_ids.mapped("customer_label"),
+            ["goods arrived damaged"],
+        )

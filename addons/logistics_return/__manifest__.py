@@ -1,0 +1,19 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Logistics Returns",
+    "summary": "Returns of delivered shipments become return transport orders of the TMS, "
+    "validated against tms-return v1 and sent through the outbox",
+    "version": "18.0.1.0.0",
+    "category": "Inventory/Logistics",
+    "website": "https://github.com/logistics-integration/odoo-logistics-integration",
+    "author": "Logistics Integration contributors",
+    "license": "AGPL-3",
+    "depends": ["logistics_tms_export", "logistics_tms_inbound", "logistics_portal"],
+    "external_dependencies": {"python": ["pydantic"]},
+    "data": [
+        "data/logistics_interface_data.xml",
+        "views/logistics_shipment_views.xml",
+        "views/logistics_portal_templates.xml",
+    ],
+    "installable": True,
+}

@@ -1,0 +1,5 @@
+from . import logistics_milestone
+from . import logistics_shipment
+from . import logistics_tms_profile_generic_v1
+from . import logistics_tms_return_handler
+from . import stock_picking

@@ -1,0 +1,2 @@
+from . import test_portal
+from . import test_return
