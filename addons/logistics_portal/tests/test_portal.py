@@ -18,7 +18,8 @@ class TestPortal(LogisticsPortalCase):
                 self.shipment_a,
                 "exception_raised",
                 EVENT_TIME,
-                raw_code="A9",
+                # a code no service-case rule maps: only the milestone e-mail is sent
+                raw_code="AH",
                 raw_detail="SECRET-REASON",
                 note="Carrier blames driver",
             )
@@ -28,7 +29,7 @@ class TestPortal(LogisticsPortalCase):
         message = self._customer_messages()
         self.assertEqual(len(message), 1)
         self.assertIn("Delayed – we are on it", message.body)
-        for internal in ("A9", "SECRET-REASON", "driver", "exception_raised"):
+        for internal in ("AH", "SECRET-REASON", "driver", "exception_raised"):
             self.assertNotIn(internal, message.body)
 
     def test_late_older_event_sends_no_mail(self):
