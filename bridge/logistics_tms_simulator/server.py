@@ -27,9 +27,7 @@ from .sender import CallbackSender
 
 _logger = logging.getLogger(__name__)
 
-_ORDER_PATH = re.compile(
-    r"^/v1/orders/(?P<reference>[^/]+)(?:/(?P<action>cancel|callbacks))?/?$"
-)
+_ORDER_PATH = re.compile(r"^/v1/orders/(?P<reference>[^/]+)(?:/(?P<action>cancel|callbacks))?/?$")
 RETRY_AFTER_SECONDS = 1
 StartResponse = Callable[..., Any]
 
