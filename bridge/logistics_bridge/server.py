@@ -34,7 +34,7 @@ from .exceptions import (
 )
 from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from .metrics import BridgeMetrics
-from .models import EVENT_LIST, EventEnvelope, NewEvent
+from .models import EVENT_LIST, AddResult, EventEnvelope, NewEvent
 from .store import Inbox
 
 _logger = logging.getLogger(__name__)
@@ -196,28 +196,47 @@ class BridgeApp:
     def _accept(
         self, environ: dict[str, Any], endpoint: str
     ) -> tuple[str, list[tuple[str, str]], bytes]:
+        verifier = self.target(endpoint, environ.get("CONTENT_TYPE", ""))
+        body = self._read_body(environ)
+        headers = {
+            "webhook-id": environ.get("HTTP_WEBHOOK_ID", ""),
+            "webhook-timestamp": environ.get("HTTP_WEBHOOK_TIMESTAMP", ""),
+            "webhook-signature": environ.get("HTTP_WEBHOOK_SIGNATURE", ""),
+            "x-correlation-id": environ.get("HTTP_X_CORRELATION_ID", ""),
+        }
+        events = self.events_from(endpoint, verifier, body, headers)
+        try:
+            results = self.inbox.add(events)
+        except InboxError as exc:
+            return self.inbox_unavailable(endpoint, events, exc)
+        return self.stored(endpoint, results)
+
+    def target(self, endpoint: str, content_type: str) -> SignatureVerifier:
+        """The endpoint's signature verifier, if the request may carry events for it."""
         verifier = self.verifiers.get(endpoint)
         if verifier is None:
             raise NotFound(f"unknown endpoint {endpoint!r}")
-        content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
-        if content_type != "application/json":
+        if content_type.split(";")[0].strip().lower() != "application/json":
             raise UnsupportedMediaType("Content-Type must be application/json")
-        body = self._read_body(environ)
+        return verifier
+
+    def events_from(
+        self, endpoint: str, verifier: SignatureVerifier, body: bytes, headers: dict[str, str]
+    ) -> list[NewEvent]:
+        """The events a signed body carries, once the inbox has room for them.
+
+        ``headers`` are the webhook-* headers and x-correlation-id, lower-case.
+        """
         if self.inbox.pending_count() > self.settings.high_water_mark:
             raise Backpressure(
                 "inbox is over its high-water mark, retry later",
                 headers=[("Retry-After", str(self.settings.retry_after_seconds))],
             )
-        headers = {
-            "webhook-id": environ.get("HTTP_WEBHOOK_ID", ""),
-            "webhook-timestamp": environ.get("HTTP_WEBHOOK_TIMESTAMP", ""),
-            "webhook-signature": environ.get("HTTP_WEBHOOK_SIGNATURE", ""),
-        }
         webhook_id = verifier.verify(body, headers)
         envelopes, is_array = self._parse(body)
-        header_correlation = environ.get("HTTP_X_CORRELATION_ID", "").strip()[:255] or None
+        header_correlation = headers.get("x-correlation-id", "").strip()[:255] or None
         received_at = datetime.now(UTC)
-        events = [
+        return [
             NewEvent(
                 endpoint=endpoint,
                 event_id=envelope.event_id,
@@ -232,17 +251,24 @@ class BridgeApp:
             )
             for envelope in envelopes
         ]
-        try:
-            results = self.inbox.add(events)
-        except InboxError as exc:
-            _logger.error("cannot store %d event(s) for %s: %s", len(events), endpoint, exc)
-            return self._error_answer(
-                503,
-                "inbox_unavailable",
-                "events could not be stored, retry later",
-                None,
-                [("Retry-After", str(self.settings.retry_after_seconds))],
-            )
+
+    def inbox_unavailable(
+        self, endpoint: str, events: list[NewEvent], exc: InboxError
+    ) -> tuple[str, list[tuple[str, str]], bytes]:
+        """The answer when the inbox could not commit: retry later, nothing was kept."""
+        _logger.error("cannot store %d event(s) for %s: %s", len(events), endpoint, exc)
+        return self._error_answer(
+            503,
+            "inbox_unavailable",
+            "events could not be stored, retry later",
+            None,
+            [("Retry-After", str(self.settings.retry_after_seconds))],
+        )
+
+    def stored(
+        self, endpoint: str, results: list[AddResult]
+    ) -> tuple[str, list[tuple[str, str]], bytes]:
+        """The answer once ``results`` are committed: 202, or 200 if all were duplicates."""
         accepted = sum(1 for result in results if result.status == "accepted")
         duplicates = len(results) - accepted
         if accepted:
