@@ -352,14 +352,15 @@ class ChaosRun:
             args.orders // 2 if args.outage_after_orders is None else args.outage_after_orders
         )
         order_ids: list[int] = []
-        recovered_at = started = time.monotonic()
+        recovered_at = due = time.monotonic()
         try:
             for index in range(args.orders):
                 if index == outage_after:
                     recovered_at = self._odoo_outage(odoo, watch)
-                due = started + index * args.order_interval
+                    due = recovered_at  # orders resume at their rate, not all at once
                 time.sleep(max(0.0, due - time.monotonic()))
                 order_ids += self._confirm(driver, index)
+                due += args.order_interval
         finally:
             threads[-1].stop()  # recovery: no fault is injected after the last order
         last_fault = max(killer.last_restart, recovered_at)
