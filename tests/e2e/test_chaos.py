@@ -2,11 +2,14 @@
 
 Runs ``benchmarks/chaos.py`` as a user would (its own database, processes and ports)
 with a 20 s Odoo outage, four orders and the bridge killed every few seconds.
+LGX_CHAOS_TEST_DATABASE and LGX_CHAOS_TEST_PORT_BASE (three ports from it) pin the
+database name and ports on a shared machine; by default both are picked fresh.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import uuid
@@ -22,6 +25,7 @@ except OdooUnavailable as exc:
 
 CHAOS = Path(__file__).resolve().parents[2] / "benchmarks" / "chaos.py"
 ORDERS = 4
+PORT_BASE = int(os.environ.get("LGX_CHAOS_TEST_PORT_BASE") or 0)
 
 
 def test_short_chaos_run_loses_nothing_and_doubles_nothing(tmp_path: Path) -> None:
@@ -30,7 +34,12 @@ def test_short_chaos_run_loses_nothing_and_doubles_nothing(tmp_path: Path) -> No
         [
             sys.executable,
             str(CHAOS),
-            f"--database=lgx_chaos_{uuid.uuid4().hex[:8]}",
+            "--database="
+            + (os.environ.get("LGX_CHAOS_TEST_DATABASE") or f"lgx_chaos_{uuid.uuid4().hex[:8]}"),
+            *(
+                f"--{name}-port={PORT_BASE + offset if PORT_BASE else 0}"
+                for offset, name in enumerate(("odoo", "bridge", "tms"))
+            ),
             f"--orders={ORDERS}",
             "--order-interval=2",
             "--pace=0.5",
