@@ -168,7 +168,11 @@ class Report:
             ("events sent (distinct)", str(self.events_produced)),
             ("events accepted by the bridge", str(self.events_accepted)),
             ("  of which during the Odoo outage", str(self.events_accepted_during_outage)),
-            ("events applied in Odoo", str(self.events_applied)),
+            (
+                "events applied in Odoo",
+                f"{self.events_applied}"
+                + "".join(f", {state} {n}" for state, n in sorted(self.events_not_applied.items())),
+            ),
             ("events lost", str(len(self.lost))),
             ("events or orders doubled", str(len(self.doubled))),
             ("orders exported once in effect", f"{self.exported_once}/{self.orders}"),
