@@ -6,9 +6,9 @@ Measures, in one run:
   2. the same waitress stack with a no-op WSGI handler, for the ratio, and the bridge's own
      handler with storage left out (authenticated and validated, nothing kept), which
      separates what durability costs from what the request handling costs;
-     the three phases run in turn, ``--rounds`` times, so that a shared machine's drift hits
-     them alike; medians are reported, with each phase's server CPU and context switches
-     per request (read from /proc);
+     these phases and those of 5. run in turn, ``--rounds`` times, so that a shared
+     machine's drift hits them alike; medians are reported, with each phase's server CPU
+     and context switches per request (read from /proc);
   3. p50/p99 accept latency;
   4. forwarded events/s from the inbox into a stub Odoo on loopback;
   5. the same durable and no-op phases on an event-loop design (``event_loop_bridge.py``:
@@ -18,9 +18,9 @@ Measures, in one run:
   6. RSS of a bridge process (``status`` and ``serve`` with its forwarder) over an inbox of
      ``--inbox-rows`` events.
 
-Needs only this repository's bridge package (no Odoo, no PostgreSQL) and about a gigabyte of
-free space in the temporary directory for ``--inbox-rows``; with the defaults it runs
-for several minutes.
+Needs this repository's bridge package, uvicorn and httptools (no Odoo, no PostgreSQL) and
+about a gigabyte of free space in the temporary directory for ``--inbox-rows``; with the
+defaults it runs for several minutes.
 
 Usage: python3 benchmarks/bridge_throughput.py [--events N] [--clients N] [--rounds N]
        [--inbox-rows N]
@@ -411,7 +411,7 @@ def percentile(values: list[float], fraction: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10000, help="callbacks per phase")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of the three phases")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of all phases")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads")
     parser.add_argument("--shipments", type=int, default=2000)
