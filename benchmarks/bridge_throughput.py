@@ -198,7 +198,8 @@ def drive(port: int, prepared: list, clients: int, deadline_s: float) -> tuple[i
 
 
 class StubOdoo:
-    """Loopback JSON-RPC stub answering ``processed`` for every event."""
+    """Loopback JSON-RPC stub answering ``processed`` for every event (and ``True`` to the
+    forwarding bridge's heartbeat)."""
 
     def __init__(self) -> None:
         stub = self
@@ -210,7 +211,9 @@ class StubOdoo:
             def do_POST(self) -> None:  # noqa: N802 - http.server naming
                 request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 params = request["params"]
-                if params["method"] == "execute_kw":
+                if params["method"] == "execute_kw" and params["args"][4] != "ingest_events":
+                    result = True
+                elif params["method"] == "execute_kw":
                     events = params["args"][5][1]
                     stub.count += len(events)
                     result = [{"event_id": e["event_id"], "result": "processed"} for e in events]
