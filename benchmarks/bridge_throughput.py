@@ -6,17 +6,21 @@ Measures, in one run:
   2. the same waitress stack with a no-op WSGI handler, for the ratio, and the bridge's own
      handler with storage left out (authenticated and validated, nothing kept), which
      separates what durability costs from what the request handling costs;
-     the three phases run in turn, ``--rounds`` times, so that a shared machine's drift hits
-     them alike; medians are reported, with each phase's server CPU and context switches
-     per request (read from /proc);
+     these phases and those of 5. run in turn, ``--rounds`` times, so that a shared
+     machine's drift hits them alike; medians are reported, with each phase's server CPU
+     and context switches per request (read from /proc);
   3. p50/p99 accept latency;
   4. forwarded events/s from the inbox into a stub Odoo on loopback;
-  5. RSS of a bridge process (``status`` and ``serve`` with its forwarder) over an inbox of
+  5. the same durable and no-op phases on an event-loop design (``event_loop_bridge.py``:
+     uvicorn with httptools, handlers awaiting a group commit done in one writer thread),
+     so that both designs' durable events/s, p99 accept latency and durable/no-op ratio
+     come from the same run;
+  6. RSS of a bridge process (``status`` and ``serve`` with its forwarder) over an inbox of
      ``--inbox-rows`` events.
 
-Needs only this repository's bridge package (no Odoo, no PostgreSQL) and about a gigabyte of
-free space in the temporary directory for ``--inbox-rows``; with the defaults it runs
-for several minutes.
+Needs this repository's bridge package, uvicorn and httptools (no Odoo, no PostgreSQL) and
+about a gigabyte of free space in the temporary directory for ``--inbox-rows``; with the
+defaults it runs for several minutes.
 
 Usage: python3 benchmarks/bridge_throughput.py [--events N] [--clients N] [--rounds N]
        [--inbox-rows N]
@@ -194,7 +198,8 @@ def drive(port: int, prepared: list, clients: int, deadline_s: float) -> tuple[i
 
 
 class StubOdoo:
-    """Loopback JSON-RPC stub answering ``processed`` for every event."""
+    """Loopback JSON-RPC stub answering ``processed`` for every event (and ``True`` to the
+    forwarding bridge's heartbeat)."""
 
     def __init__(self) -> None:
         stub = self
@@ -206,7 +211,9 @@ class StubOdoo:
             def do_POST(self) -> None:  # noqa: N802 - http.server naming
                 request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 params = request["params"]
-                if params["method"] == "execute_kw":
+                if params["method"] == "execute_kw" and params["args"][4] != "ingest_events":
+                    result = True
+                elif params["method"] == "execute_kw":
                     events = params["args"][5][1]
                     stub.count += len(events)
                     result = [{"event_id": e["event_id"], "result": "processed"} for e in events]
@@ -265,7 +272,15 @@ def run_phase(
     return PhaseResult(ok, elapsed, latencies, cpu * 1e6 / answered, switches / answered)
 
 
-PHASES = ("noop", "not_stored", "durable")
+PHASES = ("noop", "not_stored", "durable", "loop_noop", "loop_durable")
+PHASE_NAMES = {
+    "noop": "no-op",
+    "not_stored": "not stored",
+    "durable": "durable",
+    "loop_noop": "loop no-op",
+    "loop_durable": "loop durable",
+}
+EVENT_LOOP_SERVER = Path(__file__).with_name("event_loop_bridge.py")
 
 
 def bench_accept(args: argparse.Namespace, workdir: Path) -> tuple[Path, dict[str, list]]:
@@ -291,23 +306,29 @@ def bench_accept(args: argparse.Namespace, workdir: Path) -> tuple[Path, dict[st
                 [sys.executable, "-m", "logistics_bridge", "serve", "--no-forward"],
                 bridge_env(inbox, args.threads),
             ),
+            # The event-loop design: a no-op answer, then the bridge's handler, durable.
+            "loop_noop": (
+                [sys.executable, str(EVENT_LOOP_SERVER), "--noop"],
+                bridge_env(workdir / "unused-loop.sqlite3", args.threads),
+            ),
+            "loop_durable": (
+                [sys.executable, str(EVENT_LOOP_SERVER)],
+                bridge_env(workdir / f"loop-{round_no}.sqlite3", args.threads),
+            ),
         }
         for phase, (command, env) in commands.items():
             log = workdir / f"{phase}-{round_no}.log"
             results[phase].append(run_phase(command, env, log, args, prepared))
-        noop, not_stored, durable = (results[phase][-1] for phase in PHASES)
+        last = {phase: results[phase][-1] for phase in PHASES}
         print(
             f"round {round_no + 1}: "
             + "; ".join(
-                f"{name} {result.rate:.0f}/s ({result.cpu_us:.0f} us CPU, "
+                f"{PHASE_NAMES[phase]} {result.rate:.0f}/s ({result.cpu_us:.0f} us CPU, "
                 f"{result.switches:.1f} switches per request)"
-                for name, result in (
-                    ("no-op", noop),
-                    ("not stored", not_stored),
-                    ("durable", durable),
-                )
+                for phase, result in last.items()
             )
-            + f"; ratio {durable.rate / noop.rate:.2f}",
+            + f"; ratio {last['durable'].rate / last['noop'].rate:.2f}"
+            + f", loop {last['loop_durable'].rate / last['loop_noop'].rate:.2f}",
             flush=True,
         )
     return inbox, results
@@ -393,7 +414,7 @@ def percentile(values: list[float], fraction: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10000, help="callbacks per phase")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of the three phases")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of all phases")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads")
     parser.add_argument("--shipments", type=int, default=2000)
@@ -414,7 +435,9 @@ def main() -> int:
         def median(phase: str, attribute: str) -> float:
             return statistics.median(getattr(result, attribute) for result in results[phase])
 
-        noop_rate, kept_rate, rate = (median(phase, "rate") for phase in PHASES)
+        noop_rate, kept_rate, rate, loop_noop_rate, loop_rate = (
+            median(phase, "rate") for phase in PHASES
+        )
         ratios = [d.rate / n.rate for d, n in zip(results["durable"], results["noop"], strict=True)]
         rounds = f"median of {args.rounds} round(s)"
         print(f"no-op handler:        {noop_rate:9.0f} req/s ({rounds})")
@@ -435,7 +458,7 @@ def main() -> int:
             + ", ".join(
                 f"{name} {median(phase, 'cpu_us'):.0f} us CPU / "
                 f"{median(phase, 'switches'):.1f} switches"
-                for name, phase in zip(("no-op", "not stored", "durable"), PHASES, strict=True)
+                for phase, name in PHASE_NAMES.items()
             )
         )
         latencies = [value for result in results["durable"] for value in result.latencies]
@@ -445,6 +468,25 @@ def main() -> int:
             f"p99 {percentile(latencies, 0.99) * 1000:.2f} ms "
             f"(no-op p50 {percentile(noop_lat, 0.5) * 1000:.2f} ms, "
             f"p99 {percentile(noop_lat, 0.99) * 1000:.2f} ms)"
+        )
+        loop_lat = [value for result in results["loop_durable"] for value in result.latencies]
+        loop_ratios = [
+            d.rate / n.rate
+            for d, n in zip(results["loop_durable"], results["loop_noop"], strict=True)
+        ]
+        print(f"designs compared ({rounds}, same clients, fsync before every 2xx):")
+        print(
+            f"  waitress threads:           durable {rate:7.0f} events/s, "
+            f"p99 {percentile(latencies, 0.99) * 1000:6.2f} ms, "
+            f"durable/no-op {rate / noop_rate:.2f}"
+            f" (rounds {min(ratios):.2f}-{max(ratios):.2f})"
+        )
+        print(
+            f"  event loop + group writer:  durable {loop_rate:7.0f} events/s, "
+            f"p99 {percentile(loop_lat, 0.99) * 1000:6.2f} ms, "
+            f"durable/no-op {loop_rate / loop_noop_rate:.2f}"
+            f" (rounds {min(loop_ratios):.2f}-{max(loop_ratios):.2f}; "
+            f"no-op {loop_noop_rate:.0f} req/s)"
         )
         # The last round's inbox: its durable events plus the warm-up's.
         forwarded, fwd_elapsed = bench_forward(inbox, results["durable"][-1].ok + 200)

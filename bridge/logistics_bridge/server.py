@@ -9,7 +9,7 @@ import signal
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
@@ -40,7 +40,7 @@ from .formats import Decoded, RequestContext
 from .logsafe import log_field
 from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from .metrics import BridgeMetrics
-from .models import EVENT_LIST, EventEnvelope, NewEvent
+from .models import EVENT_LIST, AddResult, EventEnvelope, NewEvent
 from .routing import EndpointRoute, build_routes, request_headers
 from .safejson import load_json
 from .store import Inbox
@@ -210,42 +210,67 @@ class BridgeApp:
     def _accept(
         self, environ: dict[str, Any], endpoint: str
     ) -> tuple[str, list[tuple[str, str]], bytes]:
+        route = self.target(endpoint, environ.get("CONTENT_TYPE", ""))
+        body = self._read_body(environ)
+        decoded = self.events_from(endpoint, route, body, request_headers(environ))
+        try:
+            results = self.inbox.add(decoded.events)
+        except InboxError as exc:
+            return self.inbox_unavailable(endpoint, decoded.events, exc)
+        return self.stored(endpoint, route, decoded, results)
+
+    def target(self, endpoint: str, content_type: str) -> EndpointRoute:
+        """The endpoint's route, if the request may carry events for it."""
         route = self.routes.get(endpoint)
         if route is None:
             raise NotFound(f"unknown endpoint {log_field(endpoint)!r}")
-        content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
-        if content_type not in route.content_types:
+        if content_type.split(";")[0].strip().lower() not in route.content_types:
             raise UnsupportedMediaType(f"Content-Type must be {' or '.join(route.content_types)}")
-        body = self._read_body(environ)
+        return route
+
+    def events_from(
+        self, endpoint: str, route: EndpointRoute, body: bytes, headers: Mapping[str, str]
+    ) -> Decoded:
+        """The events an authenticated body carries (with the format's acknowledgement, if
+        it has one), once the inbox has room for them.
+
+        ``headers`` are the request's headers by lower-case name, as ``request_headers`` gives.
+        """
         if self.inbox.pending_count() > self.settings.high_water_mark:
             raise Backpressure(
                 "inbox is over its high-water mark, retry later",
                 headers=[("Retry-After", str(self.settings.retry_after_seconds))],
             )
-        delivery_id = route.verifier.verify(body, request_headers(environ))
-        header_correlation = self._header_correlation(environ)
+        delivery_id = route.verifier.verify(body, headers)
+        header_correlation = self._header_correlation(headers)
         received_at = datetime.now(UTC)
         if route.decoder is None:
-            decoded = Decoded(
+            return Decoded(
                 self._envelope_events(body, endpoint, delivery_id, header_correlation, received_at)
             )
-        else:
-            request = RequestContext(
-                endpoint, received_at, header_correlation or str(uuid.uuid4()), delivery_id
-            )
-            decoded = route.decoder.decode(body, request)
-        events = decoded.events
-        try:
-            results = self.inbox.add(events)
-        except InboxError as exc:
-            _logger.error("cannot store %d event(s) for %s: %s", len(events), endpoint, exc)
-            return self._error_answer(
-                503,
-                "inbox_unavailable",
-                "events could not be stored, retry later",
-                None,
-                [("Retry-After", str(self.settings.retry_after_seconds))],
-            )
+        request = RequestContext(
+            endpoint, received_at, header_correlation or str(uuid.uuid4()), delivery_id
+        )
+        return route.decoder.decode(body, request)
+
+    def inbox_unavailable(
+        self, endpoint: str, events: list[NewEvent], exc: InboxError
+    ) -> tuple[str, list[tuple[str, str]], bytes]:
+        """The answer when the inbox could not commit: retry later, nothing was kept."""
+        _logger.error("cannot store %d event(s) for %s: %s", len(events), endpoint, exc)
+        return self._error_answer(
+            503,
+            "inbox_unavailable",
+            "events could not be stored, retry later",
+            None,
+            [("Retry-After", str(self.settings.retry_after_seconds))],
+        )
+
+    def stored(
+        self, endpoint: str, route: EndpointRoute, decoded: Decoded, results: list[AddResult]
+    ) -> tuple[str, list[tuple[str, str]], bytes]:
+        """The answer once ``decoded``'s events are committed as ``results``: 202, or 200 if
+        all were duplicates; the format's acknowledgement as its body if it has one."""
         accepted = sum(1 for result in results if result.status == "accepted")
         duplicates = len(results) - accepted
         if accepted:
@@ -292,9 +317,9 @@ class BridgeApp:
         ]
 
     @staticmethod
-    def _header_correlation(environ: dict[str, Any]) -> str | None:
+    def _header_correlation(headers: Mapping[str, str]) -> str | None:
         """``X-Correlation-ID`` for events without their own: printable ASCII, cut to 255."""
-        value = environ.get("HTTP_X_CORRELATION_ID", "").strip()
+        value = headers.get("x-correlation-id", "").strip()
         if not _PRINTABLE_ASCII.fullmatch(value):
             raise HeaderInvalid(
                 "X-Correlation-ID must be printable ASCII", fields=["X-Correlation-ID"]

@@ -175,6 +175,19 @@ class Inbox(ABC):
         assert ticket.result is not None
         return ticket.result
 
+    def add_group(
+        self, requests: Sequence[Sequence[NewEvent]]
+    ) -> list[list[AddResult] | InboxError]:
+        """Store several requests' events in one commit (one fsync), each all-or-nothing.
+
+        For a caller that gathers requests itself (one writer thread serving an event
+        loop): the answer per request is its results, or the InboxError that refused it.
+        """
+        group = [_Ticket(events) for events in requests]
+        with self._write_lock:
+            self._write_group(group)
+        return [ticket.error or ticket.result or [] for ticket in group]
+
     def _write_group(self, group: list[_Ticket]) -> None:
         conn = None
         try:

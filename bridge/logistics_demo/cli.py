@@ -62,11 +62,13 @@ def _parser() -> argparse.ArgumentParser:
         "--fault",
         action="append",
         default=[],
-        help="simulator fault switch, e.g. --fault duplicate-callbacks (repeatable)",
+        help="simulator fault switch, e.g. --fault duplicate-callbacks or "
+        "--fault order-error-rate=0.5 (repeatable)",
     )
     parser.add_argument(
         "--pace", type=float, default=0.3, help="seconds between the simulator's callbacks"
     )
+    parser.add_argument("--seed", type=int, help="the simulator's random seed, for repeatable runs")
     add_log_level_option(parser)
     return parser
 
@@ -149,6 +151,8 @@ class Demo:
         ]
         if self.setup.get("currency"):
             command += ["--currency", self.setup["currency"]]
+        if self.args.seed is not None:
+            command += ["--seed", str(self.args.seed)]
         command += [f"--{fault}" for fault in self.args.fault]
         env = {
             "TMS_SIMULATOR_SECRET": self.signing_secret,

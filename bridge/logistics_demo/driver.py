@@ -42,11 +42,19 @@ class DemoDriver:
         return self.client.execute_kw(model, method, list(args), kwargs)
 
     def confirm_orders(
-        self, product_id: int, carrier_id: int, partner_ids: list[int], count: int
+        self,
+        product_id: int,
+        carrier_id: int,
+        partner_ids: list[int],
+        count: int,
+        first_index: int = 0,
     ) -> list[int]:
-        """Create ``count`` orders over the demo customers, rate their freight, confirm them."""
+        """Create ``count`` orders over the demo customers, rate their freight, confirm them.
+
+        ``first_index`` numbers them on from orders confirmed earlier in the same run.
+        """
         order_ids = []
-        for index in range(count):
+        for index in range(first_index, first_index + count):
             order_id = self.call(
                 "sale.order",
                 "create",

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import waitress
 from logistics_bridge.config import add_log_level_option, configure_logging
+from pydantic import ValidationError
 
 from .faults import Faults
 from .sender import CallbackSender
@@ -49,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
         if field.annotation is bool:
             parser.add_argument(flag, action="store_true", help=text)
         else:
-            parser.add_argument(flag, type=float, default=field.default, help=text)
+            parser.add_argument(flag, type=field.annotation, default=field.default, help=text)
     return parser
 
 
@@ -60,7 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.secret:
         _logger.error("a signing secret is required: --secret or $TMS_SIMULATOR_SECRET")
         return 2
-    faults = Faults(**{name: getattr(args, name) for name in Faults.model_fields})
+    try:
+        faults = Faults(**{name: getattr(args, name) for name in Faults.model_fields})
+    except ValidationError as exc:
+        _logger.error("invalid fault switches: %s", exc)
+        return 2
     events_url = f"{args.bridge_url.rstrip('/')}/v1/tms/{args.endpoint}/events"
     sender = CallbackSender(events_url, args.secret)
     app = SimulatedTms(
@@ -71,7 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed=args.seed,
         currency=args.currency.upper(),
     )
-    server = waitress.create_server(app, host=args.host, port=args.port, threads=4)
+    # Threads beyond the job runner's channel: answers held by the timeout fault
+    # must not starve health checks and the other calls.
+    server = waitress.create_server(app, host=args.host, port=args.port, threads=8)
     stop = threading.Event()
 
     def request_stop(_signum: int, _frame: object) -> None:

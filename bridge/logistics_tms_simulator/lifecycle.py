@@ -80,7 +80,7 @@ def lifecycle_callbacks(
     rng: random.Random,
     currency: str = "EUR",
 ) -> list[Callback]:
-    """Every callback of one order's life, in the order the TMS would send them."""
+    """Every callback of one order's life, in the order it happened."""
     moment = start
     callbacks = [
         _envelope(
@@ -149,11 +149,15 @@ def lifecycle_callbacks(
             },
         )
     )
-    if faults.shuffle_callbacks:
-        rng.shuffle(callbacks)
-    if faults.duplicate_callbacks:
-        callbacks = [c for callback in callbacks for c in (callback, callback)]
     return callbacks
+
+
+def as_sent(callbacks: list[Callback], faults: Faults, rng: random.Random) -> list[Callback]:
+    """The order the TMS sends ``callbacks`` in: copied and shuffled as the faults say."""
+    sent = [callback for callback in callbacks for _copy in range(faults.copies)]
+    if faults.shuffle_callbacks:
+        rng.shuffle(sent)
+    return sent
 
 
 def cancellation_callback(order: TransportOrder, moment: datetime) -> Callback:

@@ -9,18 +9,29 @@ import random
 import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .faults import Faults
-from .lifecycle import CALLBACKS_PER_ORDER, cancellation_callback, lifecycle_callbacks
+from .lifecycle import (
+    CALLBACKS_PER_ORDER,
+    Callback,
+    as_sent,
+    cancellation_callback,
+    lifecycle_callbacks,
+)
 from .orders import IdempotencyConflict, OrderBook, UnknownOrder, order_reference
 from .sender import CallbackSender
 
 _logger = logging.getLogger(__name__)
 
-_ORDER_PATH = re.compile(r"^/v1/(?:orders|returns)/(?P<reference>[^/]+)(?P<cancel>/cancel)?/?$")
+_ORDER_PATH = re.compile(
+    r"^/v1/(?:orders|returns)/(?P<reference>[^/]+)(?:/(?P<action>cancel|callbacks))?/?$"
+)
+RETRY_AFTER_SECONDS = 1
 StartResponse = Callable[..., Any]
 
 
@@ -52,6 +63,9 @@ class SimulatedTms:
         self._currency = currency
         self._rng = random.Random(seed)
         self._rng_lock = threading.Lock()
+        # Each order's callbacks in the order they happened, before any fault.
+        self._lifecycles: dict[str, list[Callback]] = {}
+        self._order_calls: Counter[str] = Counter()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
@@ -61,10 +75,10 @@ class SimulatedTms:
             _logger.exception("simulator failure on %s %s", method, path)
             status, document = 500, {"error": "internal", "message": "simulator failure"}
         body = json.dumps(document).encode()
-        start_response(
-            f"{status} {'OK' if status < 400 else 'ERROR'}",
-            [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
-        )
+        headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+        if status == 429:
+            headers.append(("Retry-After", str(RETRY_AFTER_SECONDS)))
+        start_response(f"{status} {'OK' if status < 400 else 'ERROR'}", headers)
         return [body]
 
     def _route(self, method: str, path: str, environ: dict[str, Any]) -> tuple[int, dict]:
@@ -72,32 +86,60 @@ class SimulatedTms:
             return 200, {"status": "ok", "orders": len(self.orders.all())}
         if path == "/v1/orders" and method == "GET":
             return 200, {"orders": [self._summary(o) for o in self.orders.all()]}
+        if path == "/v1/stats" and method == "GET":
+            return 200, self.stats()
+        match = _ORDER_PATH.match(path)
+        if match and match["action"] == "callbacks" and method == "GET":
+            return self._lifecycle(match["reference"])
         if self._api_key and environ.get("HTTP_X_API_KEY") != self._api_key:
             return 401, {"error": "unauthorized", "message": "missing or wrong X-API-Key"}
         if path in ("/v1/orders", "/v1/orders/") and method == "POST":
             return self._create(environ)
         if path in ("/v1/returns", "/v1/returns/") and method == "POST":
             return self._create(environ, kind="return")
-        match = _ORDER_PATH.match(path)
-        if match and match["cancel"] and method == "POST":
+        if match and match["action"] == "cancel" and method == "POST":
             return self._cancel(match["reference"])
-        if match and not match["cancel"] and method == "PUT":
+        if match and not match["action"] and method == "PUT":
             return self._update(match["reference"], environ)
         return 404, {"error": "not_found", "message": f"no route for {method} {path}"}
 
-    def _misbehave(self) -> tuple[int, dict] | None:
+    def stats(self) -> dict[str, Any]:
+        """Callbacks delivered by the sender and order calls answered, by outcome."""
+        with self._rng_lock:
+            order_calls = dict(self._order_calls)
+        return {
+            "callbacks": asdict(self._sender.stats),
+            "callbacks_pending": self._sender.pending(),
+            "order_calls": order_calls,
+        }
+
+    def _draw_failure(self) -> str | None:
+        """The failure mode this order call suffers, if any (counted per outcome)."""
         if self.faults.order_delay_seconds:
             time.sleep(self.faults.order_delay_seconds)
         with self._rng_lock:
-            failing = self._rng.random() < self.faults.order_error_rate
-        if failing:
+            failure = None
+            if self._rng.random() < self.faults.order_error_rate:
+                failure = self._rng.choice(self.faults.failure_modes)
+            self._order_calls[failure or "answered"] += 1
+        return failure
+
+    def _with_failure(self, handle: Callable[[], tuple[int, dict]]) -> tuple[int, dict]:
+        """Run an order call under the fault switches: refused, or done and answered late."""
+        failure = self._draw_failure()
+        if failure == "5xx":
             return 503, {"error": "unavailable", "message": "simulated outage"}
-        return None
+        if failure == "429":
+            return 429, {"error": "rate_limited", "message": "too many requests"}
+        answer = handle()
+        if failure == "timeout":
+            time.sleep(self.faults.order_timeout_seconds)
+        return answer
 
     def _create(self, environ: dict[str, Any], kind: str = "order") -> tuple[int, dict]:
-        refusal = self._misbehave()
-        if refusal:
-            return refusal
+        return self._with_failure(lambda: self._create_order(environ, kind))
+
+    def _create_order(self, environ: dict[str, Any], kind: str) -> tuple[int, dict]:
         key = environ.get("HTTP_IDEMPOTENCY_KEY")
         if not key:
             return 400, {"error": "missing_idempotency_key", "message": "Idempotency-Key needed"}
@@ -124,9 +166,9 @@ class SimulatedTms:
         return answer.status, answer.body
 
     def _update(self, reference: str, environ: dict[str, Any]) -> tuple[int, dict]:
-        refusal = self._misbehave()
-        if refusal:
-            return refusal
+        return self._with_failure(lambda: self._update_order(reference, environ))
+
+    def _update_order(self, reference: str, environ: dict[str, Any]) -> tuple[int, dict]:
         try:
             payload = json.loads(_read(environ))
             answer = self.orders.update(reference, payload)
@@ -154,9 +196,18 @@ class SimulatedTms:
             callbacks = lifecycle_callbacks(
                 order, start, self._step, self.faults, self._rng, self._currency
             )
+            self._lifecycles[order.planning_reference] = callbacks
+            sent = as_sent(callbacks, self.faults, self._rng)
         now = time.monotonic()
-        for position, callback in enumerate(callbacks, start=1):
+        for position, callback in enumerate(sent, start=1):
             self._sender.schedule(callback, now + position * self._pace)
+
+    def _lifecycle(self, planning_reference: str) -> tuple[int, dict]:
+        with self._rng_lock:
+            callbacks = self._lifecycles.get(planning_reference)
+        if callbacks is None:
+            return 404, {"error": "unknown_order", "message": f"no order {planning_reference}"}
+        return 200, {"callbacks": [callback.envelope for callback in callbacks]}
 
     @staticmethod
     def _summary(order: Any) -> dict[str, Any]:

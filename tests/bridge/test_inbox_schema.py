@@ -157,3 +157,25 @@ def test_old_postgres_inbox_migrated_with_events_intact(pg_url):
     finally:
         with psycopg.connect(pg_url, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def test_group_commit_on_a_migrated_inbox(old_sqlite):
+    """``add_group`` (the event-loop prototype's writer) stores into the migrated schema and
+    finds the previous release's rows as duplicates, by event id and by webhook id."""
+    inbox = open_inbox(f"sqlite:///{old_sqlite}")
+    try:
+        outcomes = inbox.add_group(
+            [
+                [new_event("e-5", "S1")],
+                [new_event("e-1", "S1"), new_event("e-6", "S2")],
+                [new_event("e-7", "S3", webhook_id="w-1")],
+            ]
+        )
+        assert [[result.status for result in outcome] for outcome in outcomes] == [
+            ["accepted"],
+            ["duplicate", "accepted"],
+            ["duplicate"],
+        ]
+        assert [event.event_id for event in inbox.list_events()][-2:] == ["e-5", "e-6"]
+    finally:
+        inbox.close()

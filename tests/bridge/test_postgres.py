@@ -126,3 +126,15 @@ def test_two_forwarders_claim_disjoint_work_in_order(pg_url, pg_inbox, fake_odoo
             forwarder.client.close()
         for inbox in inboxes:
             inbox.close()
+
+
+def test_group_commit_answers_each_request(pg_inbox):
+    pg_inbox.add([new_event("e1", "S1")])
+    outcomes = pg_inbox.add_group(
+        [[new_event("e2", "S1"), new_event("e1", "S1")], [new_event("e3", "S2")]]
+    )
+    assert [[result.status for result in outcome] for outcome in outcomes] == [
+        ["accepted", "duplicate"],
+        ["accepted"],
+    ]
+    assert pg_inbox.status().counts["pending"] == 3

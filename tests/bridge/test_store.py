@@ -31,3 +31,27 @@ def test_lost_connection_answers_every_request_of_the_group(inbox, monkeypatch):
         inbox.add([new_event("e3")])
     monkeypatch.undo()
     assert [result.status for result in inbox.add([new_event("e3")])] == ["accepted"]
+
+
+def test_group_of_requests_is_one_commit_with_an_answer_each(inbox, monkeypatch):
+    commits = []
+    commit = inbox._commit
+    monkeypatch.setattr(inbox, "_commit", lambda conn: commits.append(commit(conn)))
+    inbox.add([new_event("e1")])
+    commits.clear()
+    outcomes = inbox.add_group([[new_event("e2"), new_event("e3")], [new_event("e1")]])
+    assert len(commits) == 1
+    assert [[r.status for r in outcome] for outcome in outcomes] == [
+        ["accepted", "accepted"],
+        ["duplicate"],
+    ]
+    assert inbox.counts()["pending"] == 3
+
+
+def test_group_that_cannot_commit_gives_each_request_its_error(inbox, monkeypatch):
+    def cannot_connect():
+        raise InboxError("disk gone")
+
+    monkeypatch.setattr(inbox, "_write_conn", cannot_connect)
+    outcomes = inbox.add_group([[new_event("e1")], [new_event("e2")]])
+    assert [str(outcome) for outcome in outcomes] == ["cannot commit events: disk gone"] * 2

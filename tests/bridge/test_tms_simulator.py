@@ -238,3 +238,52 @@ def test_return_order_is_collected_and_reported_returned(make_stack):
         timeout=5,
     )
     assert cancel.json()["status"] == "cancelled"
+
+
+def test_callbacks_three_times_shuffled_arrive_once_each(make_stack):
+    stack = make_stack(Faults(callback_copies=3, shuffle_callbacks=True))
+    planning = _post(stack, _order()).json()["planning_reference"]
+    assert _wait_for(lambda: stack.sender.stats.duplicates_acknowledged == 14)
+    assert stack.sender.stats.sent == 7
+    lifecycle = requests.get(f"{stack.tms_url}/v1/orders/{planning}/callbacks", timeout=5).json()
+    in_order = [envelope["event_id"] for envelope in lifecycle["callbacks"]]
+    assert len(in_order) == 7 and in_order[0].startswith(f"{planning}-planning-")
+    assert sorted(e.event_id for e in stack.inbox_events()) == sorted(in_order)
+    stats = requests.get(f"{stack.tms_url}/v1/stats", timeout=5).json()
+    assert stats["callbacks"]["sent"] == 7
+    assert stats["order_calls"] == {"answered": 1}
+
+
+def test_rate_limited_order_call_says_when_to_retry(make_stack):
+    stack = make_stack(Faults(order_error_rate=1.0, order_failure_modes="429"))
+    answer = _post(stack, _order())
+    assert answer.status_code == 429
+    assert answer.headers["Retry-After"] == "1"
+    assert answer.json()["error"] == "rate_limited"
+    assert stack.tms.orders.all() == []
+
+
+def test_timed_out_order_call_took_the_order(make_stack):
+    stack = make_stack(
+        Faults(order_error_rate=1.0, order_failure_modes="timeout", order_timeout_seconds=2)
+    )
+    with pytest.raises(requests.Timeout):
+        requests.post(
+            f"{stack.tms_url}/v1/orders",
+            json=_order(),
+            headers={"X-API-Key": API_KEY, "Idempotency-Key": "key-1"},
+            timeout=0.5,
+        )
+    assert [order.reference for order in stack.tms.orders.all()] == ["SHP/2026/00001"]
+
+
+def test_unknown_failure_mode_is_refused():
+    with pytest.raises(ValueError, match="order_failure_modes"):
+        Faults(order_failure_modes="5xx,teapot")
+
+
+def test_lifecycle_of_an_unknown_order_is_404(make_stack):
+    stack = make_stack()
+    answer = requests.get(f"{stack.tms_url}/v1/orders/TMS-999999/callbacks", timeout=5)
+    assert answer.status_code == 404
+    assert answer.json()["error"] == "unknown_order"
