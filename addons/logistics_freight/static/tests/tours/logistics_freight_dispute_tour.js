@@ -1,4 +1,4 @@
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 registry.category("web_tour.tours").add("logistics_freight_dispute", {
     steps: () => [
@@ -40,7 +40,8 @@ registry.category("web_tour.tours").add("logistics_freight_dispute", {
         },
         {
             content: "The carrier agreed after all: re-approve",
-            trigger: ".o_form_view .o_statusbar_buttons button[name=action_approve_variance]:contains(Re-approve)",
+            trigger:
+                ".o_form_view .o_statusbar_buttons button[name=action_approve_variance]:contains(Re-approve)",
             run: "click",
         },
         {

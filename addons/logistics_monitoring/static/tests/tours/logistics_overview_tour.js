@@ -1,4 +1,4 @@
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 registry.category("web_tour.tours").add("logistics_overview_click_through", {
     url: "/odoo/action-logistics_monitoring.logistics_overview_server_action",
