@@ -8,6 +8,8 @@
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
     "license": "AGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["logistics-integration"],
     # logistics_tms_inbound: its exception activity is extended, not replaced.
     "depends": ["logistics_tms_inbound", "logistics_portal", "account"],
     "data": [
@@ -24,5 +26,4 @@
         "views/logistics_case_portal_templates.xml",
         "views/logistics_case_menus.xml",
     ],
-    "installable": True,
 }

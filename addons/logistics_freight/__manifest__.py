@@ -28,5 +28,4 @@
         ],
     },
     "pre_init_hook": "pre_init_hook",
-    "installable": True,
 }

@@ -8,6 +8,8 @@
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
     "license": "AGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["logistics-integration"],
     "depends": ["logistics_shipment"],
     "external_dependencies": {"python": ["pydantic"]},
     "data": [
@@ -26,5 +28,4 @@
         "views/logistics_inbound_menus.xml",
     ],
     "pre_init_hook": "pre_init_hook",
-    "installable": True,
 }

@@ -8,6 +8,8 @@
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
     "license": "AGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["logistics-integration"],
     "depends": ["logistics_tms_export", "logistics_tms_inbound", "logistics_portal"],
     "external_dependencies": {"python": ["pydantic", "prometheus_client", "opentelemetry-sdk"]},
     "data": [
@@ -30,5 +32,4 @@
         ],
     },
     "post_init_hook": "post_init_hook",
-    "installable": True,
 }

@@ -8,6 +8,8 @@
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
     "license": "AGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["logistics-integration"],
     "depends": ["logistics_tms_export", "logistics_tms_inbound", "logistics_portal"],
     "external_dependencies": {"python": ["pydantic"]},
     "data": [
@@ -15,5 +17,4 @@
         "views/logistics_shipment_views.xml",
         "views/logistics_portal_templates.xml",
     ],
-    "installable": True,
 }

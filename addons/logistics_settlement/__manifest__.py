@@ -8,6 +8,8 @@
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
     "license": "AGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["logistics-integration"],
     "depends": ["logistics_freight", "account"],
     "external_dependencies": {"python": ["pydantic"]},
     "data": [
@@ -24,5 +26,4 @@
         "views/res_config_settings_views.xml",
         "views/logistics_settlement_menus.xml",
     ],
-    "installable": True,
 }

@@ -94,7 +94,6 @@ class LogisticsCase(models.Model):
     credit_note_id = fields.Many2one(
         groups="base.group_user",
         comodel_name="account.move",
-        string="Credit Note",
         copy=False,
         check_company=True,
         domain=[("move_type", "=", "out_refund")],

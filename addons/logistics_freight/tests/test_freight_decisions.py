@@ -146,7 +146,7 @@ class TestFreightDecisions(LogisticsFreightCase):
         action = over.action_approve_variance()
         wizard = (
             self.env[action["res_model"]]
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "Checked"})
         )
         self.assertEqual(wizard.charge_id.display_name, f"{shipment.name} · Base Freight")

@@ -19,7 +19,7 @@ class LogisticsInboundSampleLine(models.TransientModel):
     status_code = fields.Char()
     status_detail = fields.Char()
     canonical_event_id = fields.Many2one(
-        comodel_name="logistics.event.type", string="Canonical Event"
+        comodel_name="logistics.event.type",
     )
     event_time = fields.Datetime()
     location = fields.Char()

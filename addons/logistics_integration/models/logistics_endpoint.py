@@ -239,7 +239,9 @@ class LogisticsEndpoint(models.Model):
     @api.model
     def _ensure_all_exchange_types(self):
         """Data hook for addons that ship templates: existing endpoints get them too."""
-        self.sudo().with_context(active_test=False).search([])._ensure_exchange_types()
+        endpoints = self.sudo().with_context(active_test=False)
+        # every endpoint, archived ones too: a handful of configuration records
+        endpoints.search([])._ensure_exchange_types()  # pylint: disable=no-search-all
 
     def _get_exchange_type(self, code):
         """The active exchange type ``code`` of this endpoint.

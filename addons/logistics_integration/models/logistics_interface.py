@@ -68,7 +68,6 @@ class LogisticsInterface(models.Model):
     )
     owner_id = fields.Many2one(
         comodel_name="res.users",
-        string="Owner",
         help="Person asked to act when a message of this type fails; by default the "
         "endpoint's responsible.",
     )

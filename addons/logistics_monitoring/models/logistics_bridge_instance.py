@@ -20,7 +20,7 @@ class LogisticsBridgeInstance(models.Model):
     _order = "bridge_id"
     _rec_name = "bridge_id"
 
-    bridge_id = fields.Char(string="Bridge", required=True, readonly=True, index=True)
+    bridge_id = fields.Char(required=True, readonly=True, index=True)
     host = fields.Char(readonly=True)
     version = fields.Char(readonly=True)
     endpoint_codes = fields.Char(

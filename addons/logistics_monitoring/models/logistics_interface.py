@@ -154,7 +154,8 @@ class LogisticsInterface(models.Model):
     @api.model
     def _cron_evaluate_sla(self):
         """Open a breach for each target missed, close those whose interface recovered."""
-        interfaces = self.sudo().search([])
+        # templates (no endpoint) carry no traffic to measure
+        interfaces = self.sudo().search([("endpoint_id", "!=", False)])
         now = fields.Datetime.now()
         for interface in interfaces:
             interface._evaluate_sla(now)

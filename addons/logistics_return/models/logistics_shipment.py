@@ -19,7 +19,6 @@ class LogisticsShipment(models.Model):
 
     return_of_id = fields.Many2one(
         comodel_name="logistics.shipment",
-        string="Return Of",
         readonly=True,
         index="btree_not_null",
         check_company=True,

@@ -54,7 +54,6 @@ class LogisticsDataOwnership(models.Model):
     )
     exception_owner_id = fields.Many2one(
         comodel_name="res.users",
-        string="Exception Owner",
         domain=[("share", "=", False)],
         help="Who gets the activity when this domain's data does not reconcile.",
     )
