@@ -75,11 +75,22 @@ class LogisticsDataOwnership(models.Model):
     def _cron_run_batch(self, domain):
         """Scheduled action of a governed batch domain: each ownership line of the
         domain runs the batch for its companies when its window is due."""
-        now = fields.Datetime.now()
+        now = self._get_batch_now()
         for line in self.sudo().search([("domain", "=", domain)]):
             window = line._get_batch_window(now)
             if window:
                 line._run_batch(window)
+
+    @api.model
+    def _get_batch_now(self):
+        """The time of a batch run on the clock that dates records: the timestamp of
+        its transaction, taken by the database server.
+
+        Batches select records by create or write date, which are the timestamp of the
+        transaction that wrote them, to the microsecond. The wall clock cut to the
+        second (or another host's clock) can lie before records this transaction
+        already sees, and a window ending there would leave them out."""
+        return self.env.cr.now()
 
     def _get_batch_window(self, now, force=False):
         """``(start, end)`` the next run covers, or None when the run is not due yet.
@@ -171,7 +182,7 @@ class LogisticsDataOwnership(models.Model):
 
     def action_run_now(self):
         """Run this domain's batch for its current window, whether due or not."""
-        now = fields.Datetime.now()
+        now = self._get_batch_now()
         for line in self.filtered(lambda line: line.domain in BATCHES):
             window = line._get_batch_window(now, force=True)
             if window:

@@ -1,6 +1,8 @@
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
+from odoo.tests import freeze_time
+
 from .common import LogisticsSettlementCase
 
 NOW = datetime(2026, 11, 10, 6, 0)
@@ -43,6 +45,15 @@ class TestGovernedBatches(LogisticsSettlementCase):
         last = line.last_run_date
         self.env["logistics.data.ownership"]._cron_run_batch("carrier_settlement")
         self.assertEqual(line.last_run_date, last, "daily: not due again the same day")
+
+    def test_cron_matches_bills_entered_in_the_second_it_runs(self):
+        self._delivered_shipment("GB-4", 100.0)
+        bill = self._create_bill([("GB-4", "base_freight", 100.0)])
+        # The wall clock is still in the second the bill was entered in.
+        with freeze_time(bill.create_date.replace(microsecond=0)):
+            self.env["logistics.data.ownership"]._cron_run_batch("carrier_settlement")
+        self.assertEqual(bill.logistics_settlement_state, "ready")
+        self.assertIn("1 ready to pay", self._owner("carrier_settlement").last_run_message)
 
     def _todo(self, line):
         return line.activity_ids.filtered(
