@@ -231,6 +231,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         odoo.drop_database()
 
 
+def _codes(admin: DemoDriver, model: str, ids: list[int]) -> dict[int, str]:
+    """The technical code of each record of ``model`` named in ``ids``."""
+    rows = admin.call(model, "read", sorted(set(ids)), fields=["code"])
+    return {row["id"]: row["code"] for row in rows}
+
+
 def _timeline(admin: DemoDriver, shipment_id: int) -> list[tuple[Any, ...]]:
     milestones = admin.call(
         "logistics.milestone",
@@ -239,15 +245,7 @@ def _timeline(admin: DemoDriver, shipment_id: int) -> list[tuple[Any, ...]]:
         fields=["event_type_id", "raw_code", "location", "event_time", "endpoint_id"],
         order="event_time, id",
     )
-    codes = {
-        row["id"]: row["code"]
-        for row in admin.call(
-            "logistics.event.type",
-            "read",
-            list({m["event_type_id"][0] for m in milestones}),
-            fields=["code"],
-        )
-    }
+    codes = _codes(admin, "logistics.event.type", [m["event_type_id"][0] for m in milestones])
     return [
         (
             codes[m["event_type_id"][0]],
@@ -348,15 +346,7 @@ def test_carrier_documents_become_milestones_matched_by_tracking_number(stack: S
         fields=["endpoint_id", "interface_id", "document_format", "shipment_id", "state"],
     )
     assert {row["state"] for row in inbox} == {"processed"}, inbox
-    interfaces = {
-        row["id"]: row["code"]
-        for row in admin.call(
-            "logistics.interface",
-            "read",
-            list({row["interface_id"][0] for row in inbox}),
-            fields=["code"],
-        )
-    }
+    interfaces = _codes(admin, "logistics.interface", [row["interface_id"][0] for row in inbox])
     named = {
         (row["endpoint_id"][0], row["document_format"], interfaces[row["interface_id"][0]])
         for row in inbox
