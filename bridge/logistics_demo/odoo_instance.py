@@ -96,6 +96,13 @@ class OdooInstance:
         return [self.python, "-m", "odoo", "-c", str(self.config_path), "-d", self.database]
 
     def drop_database(self) -> None:
+        self._maintenance(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+
+    def copy_database(self, template: str) -> None:
+        """Create the database as a copy of ``template`` (addons already installed)."""
+        self._maintenance(f'CREATE DATABASE "{self.database}" TEMPLATE "{template}"')
+
+    def _maintenance(self, statement: str) -> None:
         try:
             with psycopg.connect(
                 host=self.pg_host,
@@ -104,7 +111,7 @@ class OdooInstance:
                 dbname="postgres",
                 autocommit=True,
             ) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+                connection.execute(statement)
         except psycopg.Error as exc:
             raise OdooSetupFailed(
                 f"PostgreSQL at {self.pg_host}:{self.pg_port} as {self.pg_user!r}: {exc}"

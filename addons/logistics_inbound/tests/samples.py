@@ -1,9 +1,13 @@
 """Sample documents of public formats, with where each comes from."""
 
 # EasyPost, "Sample Webhook JSON" on https://www.easypost.com/tracking-webhooks
-# (a tracker.updated Event). Its tracking_details list is cut after the first
-# two entries; the copy at hand ends the second at its datetime, so that
-# entry's tracking_location is filled in here.
+# (a tracker.updated Event), copied as published from its start up to and
+# including the "datetime" of the second tracking detail ("ORIGIN SCAN"). The
+# copy of the page consulted ends there, so everything after it is completed
+# here and is not from the page: that detail's tracking_location (city SOUTH SAN
+# FRANCISCO, state CA, country US, zip 94080) and the closing brackets. Whatever
+# the page has after that point (further tracking details, further Tracker
+# fields) is left out.
 EASYPOST_TRACKER_UPDATED = {
     "id": "evt_qatAiJDM",
     "object": "Event",
@@ -59,11 +63,21 @@ EASYPOST_TRACKER_UPDATED = {
     },
 }
 
-# Shippo, the WebhookPayloadTrack example of Shippo's SDK documentation
-# (github.com/goshippo/shippo-javascript-sdk, docs/models/components/
-# webhookpayloadtrack.md), in the API's snake_case wire names with the
-# "event"/"test" envelope of https://docs.goshippo.com/docs/tracking/webhooks;
-# its "<value>" object ids are given values.
+# Shippo, reconstructed from the WebhookPayloadTrack example of Shippo's SDK
+# documentation (github.com/goshippo/shippo-javascript-sdk, docs/models/components/
+# webhookpayloadtrack.md; compared with commit 2a47f5f6b5ae63e34365545eee321051e7c8f8b7).
+# Changed from that example:
+# - field names in the API's snake_case wire form (addressFrom -> address_from, ...),
+#   its JavaScript Date values as ISO 8601 strings;
+# - "event": "track_updated" and "test": true added: both fields are listed in the
+#   same page's field table (track_updated is a value of its WebhookEventTypeEnum);
+# - servicelevel.parentServicelevel left out;
+# - tracking_status: objectId "<id>" given the value below; object_created,
+#   object_updated and substatus.action_required (true there) differ: they are the
+#   SDK's generated example values, which change between SDK versions;
+# - tracking_history is empty in the example; its one entry here is made for this
+#   sample, a copy of tracking_status with its own object_created/object_updated,
+#   so that the preset (which reads tracking_history[*]) has an update to map.
 SHIPPO_TRACK_UPDATED = {
     "event": "track_updated",
     "test": True,
@@ -109,11 +123,16 @@ SHIPPO_TRACK_UPDATED = {
     },
 }
 
-# AfterShip, a tracking_update webhook built from the fields the webhook
-# specification lists (https://www.aftership.com/docs/tracking/2025-01/webhook/
-# webhook-specifications: ts, event, event_id, is_tracking_first_tag, msg) with
-# msg a tracking and its checkpoints as the Tracking and Checkpoint models
-# (https://www.aftership.com/docs/tracking/model/checkpoint) describe them.
+# AfterShip, a tracking_update webhook built here, not copied from a published
+# sample: its top-level fields are those the webhook specification lists
+# (https://www.aftership.com/docs/tracking/2025-01/webhook/webhook-specifications:
+# ts, event, event_id, is_tracking_first_tag, msg), msg a tracking with checkpoints
+# named as the Tracking and Checkpoint models describe them
+# (https://www.aftership.com/docs/tracking/model/checkpoint). Every value (ids,
+# tracking number, order id, cities, times) is made up for this sample. The
+# checkpoint's country field is "country_iso3", its name in AfterShip's API up to
+# 2024-04 (aftership-tracking-sdk 9.0.0); later API versions call it
+# "country_region" (aftership-tracking-sdk 10.0.0).
 AFTERSHIP_TRACKING_UPDATE = {
     "ts": 1772550000,
     "event": "tracking_update",
@@ -153,9 +172,10 @@ AFTERSHIP_TRACKING_UPDATE = {
     },
 }
 
-# An X12 004010 214 interchange built to the standard's layout (ISA/GS/ST
-# envelopes; B10, L11, LX loops with AT7, MS1, MS2): carrier ABCD reports
-# PRO123456 picked up in Atlanta and en route to delivery in Charlotte.
+# An X12 004010 214 interchange built here to the standard's layout (ISA/GS/ST
+# envelopes; B10, L11, LX loops with AT7, MS1, MS2), not copied from a published
+# file; every value is made up: carrier ABCD reports PRO123456 picked up in
+# Atlanta and en route to delivery in Charlotte.
 X12_214_INTERCHANGE = (
     "ISA*00*          *00*          *02*ABCD           *ZZ*LGXODOO        *260303*0900*U*00401*"
     "000000101*0*P*>~\n"
