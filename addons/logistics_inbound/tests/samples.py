@@ -130,9 +130,8 @@ SHIPPO_TRACK_UPDATED = {
 # named as the Tracking and Checkpoint models describe them
 # (https://www.aftership.com/docs/tracking/model/checkpoint). Every value (ids,
 # tracking number, order id, cities, times) is made up for this sample. The
-# checkpoint's country field is "country_iso3", its name in AfterShip's API up to
-# 2024-04 (aftership-tracking-sdk 9.0.0); later API versions call it
-# "country_region" (aftership-tracking-sdk 10.0.0).
+# checkpoint's country field is "country_region", its name since API version 2024-07
+# (aftership-tracking-sdk 10.0.0; "country_iso3" before).
 AFTERSHIP_TRACKING_UPDATE = {
     "ts": 1772550000,
     "event": "tracking_update",
@@ -150,7 +149,7 @@ AFTERSHIP_TRACKING_UPDATE = {
                 "slug": "ups",
                 "city": "Louisville",
                 "state": "KY",
-                "country_iso3": "USA",
+                "country_region": "USA",
                 "location": "Louisville, KY, USA",
                 "message": "Departed from facility",
                 "tag": "InTransit",
@@ -161,7 +160,7 @@ AFTERSHIP_TRACKING_UPDATE = {
                 "slug": "ups",
                 "city": "Atlanta",
                 "state": "GA",
-                "country_iso3": "USA",
+                "country_region": "USA",
                 "location": "Atlanta, GA, USA",
                 "message": "Out for delivery",
                 "tag": "OutForDelivery",
