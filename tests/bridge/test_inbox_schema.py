@@ -179,3 +179,44 @@ def test_group_commit_on_a_migrated_inbox(old_sqlite):
         assert [event.event_id for event in inbox.list_events()][-2:] == ["e-5", "e-6"]
     finally:
         inbox.close()
+
+
+def test_version_2_inbox_gains_traceparent_and_keeps_its_events(tmp_path, monkeypatch):
+    """An inbox written by the release before traceparents were kept (schema version 2)."""
+    path = tmp_path / "v2-inbox.sqlite3"
+    url = f"sqlite:///{path}"
+    with monkeypatch.context() as previous_release:
+        previous_release.setattr(store, "MIGRATIONS", store.MIGRATIONS[:2])
+        previous_release.setattr(store, "SCHEMA_VERSION", 2)
+        inbox = open_inbox(url)
+        conn = sqlite3.connect(path)
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(inbox_event)")}
+        conn.close()
+        assert "traceparent" not in columns
+        # The previous release's insert, without the column.
+        inbox._ops(
+            lambda conn: conn.execute(
+                "INSERT INTO inbox_event (endpoint, event_id, event_type, shipment_reference, "
+                "occurred_at, payload, correlation_id, schema_version, received_at, received_ts, "
+                "state, updated_ts) VALUES ('acme', 'old-1', 'status', 'S1', "
+                "'2026-05-01T10:00:00+02:00', '{}', 'c-old', '1', '2026-05-01T08:00:01+00:00', "
+                "1777622401.0, 'pending', 1777622401.0)"
+            )
+        )
+        inbox.close()
+    inbox = open_inbox(url)
+    try:
+        traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+        added = new_event("new-1", "S2")
+        added.traceparent = traceparent
+        inbox.add([added])
+        kept = {event.event_id: event for event in inbox.list_events()}
+        assert (kept["old-1"].correlation_id, kept["old-1"].traceparent) == ("c-old", None)
+        assert "traceparent" not in kept["old-1"].to_odoo()
+        assert kept["new-1"].traceparent == traceparent
+        assert [event.event_id for event in inbox.claim("t", 10, 60)] == ["old-1", "new-1"]
+    finally:
+        inbox.close()
+    conn = sqlite3.connect(path)
+    assert stored_version(conn) == SCHEMA_VERSION == 3
+    conn.close()
