@@ -26,6 +26,10 @@ Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 Identifier = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+# W3C Trace Context level 1; the bridge forwards only a valid one (ids not all zeros).
+Traceparent = Annotated[
+    str, StringConstraints(pattern=r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")
+]
 EventType = Literal["status", "planning", "pod", "charges"]
 ChargeType = Literal["base_freight", "fuel_surcharge", "accessorial", "other"]
 
@@ -85,6 +89,10 @@ class CanonicalEvent(BaseModel):
     correlation_id: Text | None = None
     schema_version: Literal["1"] = SCHEMA_VERSION
     received_at: AwareDatetime | None = None
+    traceparent: Traceparent | None = Field(
+        default=None,
+        description="W3C traceparent of the request that brought the event to the bridge.",
+    )
 
 
 # Fields each event type cannot do without, checked after the schema.

@@ -51,7 +51,14 @@ SCALAR_FIELDS = {
 TIME_FIELDS = ("event_time", "eta", "pod_signed_at")
 CHARGE_FIELDS = ("external_id", "charge_type", "amount", "currency", "description")
 # Envelope fields of the bridge: taken from the forwarded event unless a source overrides them.
-ENVELOPE_FIELDS = ("event_type", "occurred_at", "correlation_id", "schema_version", "received_at")
+ENVELOPE_FIELDS = (
+    "event_type",
+    "occurred_at",
+    "correlation_id",
+    "schema_version",
+    "received_at",
+    "traceparent",
+)
 LOCATION_SEPARATOR = ", "
 
 

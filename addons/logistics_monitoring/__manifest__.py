@@ -3,7 +3,7 @@
     "name": "Logistics Monitoring",
     "summary": "Operations overview of endpoints, bridges and business exceptions, "
     "bridge heartbeats, SLA targets that open breaches",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",

@@ -1,8 +1,11 @@
-"""OpenTelemetry spans for outbound calls: plain Python over the SDK, no Odoo.
+"""OpenTelemetry spans for outbound calls and inbound events: plain Python over the SDK,
+no Odoo.
 
-Every span of a transaction shares one trace id, derived from its correlation id
+Every outbound span of a transaction shares one trace id, derived from its correlation id
 (``logistics_integration.outbound.trace_id``), and one virtual parent span id, so
-a tracing backend groups an order's calls the way the correlation id does.
+a tracing backend groups an order's calls the way the correlation id does. An inbound
+event whose sender traced its call (the ``traceparent`` the bridge kept) is ingested in a
+span that continues the sender's trace.
 """
 
 import hashlib
@@ -13,11 +16,13 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor
 from opentelemetry.trace import (
     NonRecordingSpan,
+    Span,
     SpanContext,
     SpanKind,
     TraceFlags,
     set_span_in_context,
 )
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 SERVICE_NAME = "odoo-logistics"
 TRACER_NAME = "logistics_monitoring"
@@ -60,3 +65,12 @@ def outbound_span(provider, trace_id_hex, name, attributes):
         attributes=attributes,
     ) as span:
         yield span
+
+
+def inbound_span(provider, traceparent, name, attributes) -> Span:
+    """A started server span, child of the sender's span named by ``traceparent``; the
+    caller ends it. A ``traceparent`` that names no span starts a trace of its own."""
+    parent = TraceContextTextMapPropagator().extract({"traceparent": traceparent})
+    return provider.get_tracer(TRACER_NAME).start_span(
+        name, context=parent, kind=SpanKind.SERVER, attributes=attributes
+    )

@@ -103,6 +103,7 @@ class NewEvent:
     correlation_id: str
     schema_version: str
     received_at: datetime
+    traceparent: str | None = None  # the request's W3C traceparent, when valid
 
 
 class StoredEvent(BaseModel):
@@ -122,27 +123,33 @@ class StoredEvent(BaseModel):
     attempts: int
     result: str | None = None
     reason: str | None = None
+    traceparent: str | None = None
 
     def to_odoo(self) -> dict[str, Any]:
-        """The event dict of the ``logistics.ingest.ingest_events`` contract."""
+        """The event dict of the ``logistics.ingest.ingest_events`` contract
+        (``traceparent`` only when the request carried a valid one)."""
         if self.event_type in RAW_FORMATS:
-            return {
+            event = {
                 "event_id": self.event_id,
                 "format": self.event_type,
                 "received_at": self.received_at,
                 "correlation_id": self.correlation_id,
                 "document": json.loads(self.payload_json),
             }
-        return {
-            "event_id": self.event_id,
-            "event_type": self.event_type,
-            "shipment_reference": self.shipment_reference,
-            "occurred_at": self.occurred_at,
-            "payload": json.loads(self.payload_json),
-            "correlation_id": self.correlation_id,
-            "schema_version": self.schema_version,
-            "received_at": self.received_at,
-        }
+        else:
+            event = {
+                "event_id": self.event_id,
+                "event_type": self.event_type,
+                "shipment_reference": self.shipment_reference,
+                "occurred_at": self.occurred_at,
+                "payload": json.loads(self.payload_json),
+                "correlation_id": self.correlation_id,
+                "schema_version": self.schema_version,
+                "received_at": self.received_at,
+            }
+        if self.traceparent:
+            event["traceparent"] = self.traceparent
+        return event
 
 
 @dataclass(slots=True)

@@ -44,6 +44,7 @@ from .models import EVENT_LIST, AddResult, EventEnvelope, NewEvent
 from .routing import EndpointRoute, build_routes, request_headers
 from .safejson import load_json
 from .store import Inbox
+from .tracecontext import incoming_traceparent
 
 _logger = logging.getLogger(__name__)
 
@@ -243,13 +244,20 @@ class BridgeApp:
             )
         delivery_id = route.verifier.verify(body, headers)
         header_correlation = self._header_correlation(headers)
+        traceparent = incoming_traceparent(headers.get("traceparent"))
         received_at = datetime.now(UTC)
         if route.decoder is None:
             return Decoded(
-                self._envelope_events(body, endpoint, delivery_id, header_correlation, received_at)
+                self._envelope_events(
+                    body, endpoint, delivery_id, header_correlation, received_at, traceparent
+                )
             )
         request = RequestContext(
-            endpoint, received_at, header_correlation or str(uuid.uuid4()), delivery_id
+            endpoint,
+            received_at,
+            header_correlation or str(uuid.uuid4()),
+            delivery_id,
+            traceparent,
         )
         return route.decoder.decode(body, request)
 
@@ -298,6 +306,7 @@ class BridgeApp:
         webhook_id: str | None,
         header_correlation: str | None,
         received_at: datetime,
+        traceparent: str | None,
     ) -> list[NewEvent]:
         envelopes, is_array = self._parse(body)
         return [
@@ -312,6 +321,7 @@ class BridgeApp:
                 correlation_id=envelope.correlation_id or header_correlation or str(uuid.uuid4()),
                 schema_version=envelope.schema_version,
                 received_at=received_at,
+                traceparent=traceparent,
             )
             for envelope in envelopes
         ]

@@ -37,7 +37,7 @@ _logger = logging.getLogger(__name__)
 
 _EVENT_COLUMNS = (
     "id, endpoint, event_id, event_type, shipment_reference, occurred_at, payload, "
-    "correlation_id, schema_version, received_at, state, attempts, result, reason"
+    "correlation_id, schema_version, received_at, state, attempts, result, reason, traceparent"
 )
 _FIELD_NAMES = tuple(StoredEvent.model_fields)
 _ELIGIBLE_SQL = (
@@ -53,8 +53,8 @@ _ELIGIBLE_SQL = (
 _INSERT_SQL = (
     "INSERT INTO inbox_event (endpoint, event_id, webhook_id, event_type, shipment_reference, "
     "occurred_at, payload, correlation_id, schema_version, received_at, received_ts, state, "
-    "attempts, next_attempt_ts, updated_ts) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, ?) "
+    "attempts, next_attempt_ts, updated_ts, traceparent) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, ?, ?) "
     "ON CONFLICT DO NOTHING"
 )
 
@@ -240,6 +240,7 @@ class Inbox(ABC):
                 _utc_iso(event.received_at),
                 received_ts,
                 received_ts,
+                event.traceparent,
             ),
         ).rowcount
         if inserted == 1:
@@ -561,6 +562,10 @@ def _quarantine_non_json_payloads(inbox: Inbox, conn: Any) -> None:
             _logger.warning("inbox event %s rejected: %s", event_pk, NOT_JSON_REASON)
 
 
+# Nullable and without default: events kept before version 3 simply have none.
+_ADD_TRACEPARENT = ("ALTER TABLE inbox_event ADD COLUMN traceparent TEXT",)
+
+
 @dataclass(frozen=True)
 class Migration:
     """One step of the inbox schema: DDL per dialect, then an optional data step."""
@@ -575,6 +580,12 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "inbox events and bridge metadata", _SQLITE_BASELINE, _PG_BASELINE),
     Migration(2, "quarantine payloads that are not JSON", data=_quarantine_non_json_payloads),
+    Migration(
+        3,
+        "W3C traceparent of the request that brought each event",
+        sqlite=_ADD_TRACEPARENT,
+        postgresql=_ADD_TRACEPARENT,
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 _VERSION_TABLE = (

@@ -10,22 +10,32 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ADDONS = HERE.parents[1] / "addons"
+# Modules that contracts import under their Odoo module names: (addon, module).
+SHARED = (("logistics_inbound", "canonical"),)
 # (addon, pydantic model, published file); an addon's contract may import the
-# contracts listed before it, under their Odoo module names.
+# shared modules and the contracts listed before it, under their Odoo module names.
 CONTRACTS = (
+    ("logistics_tms_inbound", "TmsEventV1", "tms-event.v1.schema.json"),
     ("logistics_tms_export", "TmsOrderV1", "tms-order.v1.schema.json"),
     ("logistics_return", "TmsReturnV1", "tms-return.v1.schema.json"),
     ("logistics_settlement", "FinanceShipmentV1", "finance-shipment.v1.schema.json"),
 )
 
 
+def _load(addon, module_name):
+    name = f"odoo.addons.{addon}.{module_name}"
+    spec = importlib.util.spec_from_file_location(name, ADDONS / addon / f"{module_name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def main():
+    for addon, module_name in SHARED:
+        _load(addon, module_name)
     for addon, model_name, file_name in CONTRACTS:
-        name = f"odoo.addons.{addon}.contract"
-        spec = importlib.util.spec_from_file_location(name, ADDONS / addon / "contract.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
+        module = _load(addon, "contract")
         target = HERE / file_name
         schema = getattr(module, model_name).model_json_schema()
         target.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n", encoding="utf-8")

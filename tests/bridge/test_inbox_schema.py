@@ -179,3 +179,60 @@ def test_group_commit_on_a_migrated_inbox(old_sqlite):
         assert [event.event_id for event in inbox.list_events()][-2:] == ["e-5", "e-6"]
     finally:
         inbox.close()
+
+
+TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+# The previous release's insert (schema version 2), without the traceparent column.
+V2_INSERT = (
+    "INSERT INTO inbox_event (endpoint, event_id, event_type, shipment_reference, occurred_at, "
+    "payload, correlation_id, schema_version, received_at, received_ts, state, updated_ts) "
+    "VALUES ('acme', 'old-1', 'status', 'S1', '2026-05-01T10:00:00+02:00', '{}', 'c-old', '1', "
+    "'2026-05-01T08:00:01+00:00', 1777622401.0, 'pending', 1777622401.0)"
+)
+
+
+def assert_version_2_inbox_migrates(url: str, monkeypatch) -> None:
+    """An inbox written by the release before traceparents were kept gains the column, keeps
+    its events (without a traceparent) and stores new events with theirs."""
+    with monkeypatch.context() as previous_release:
+        previous_release.setattr(store, "MIGRATIONS", store.MIGRATIONS[:2])
+        previous_release.setattr(store, "SCHEMA_VERSION", 2)
+        inbox = open_inbox(url)
+        inbox._ops(lambda conn: conn.execute(V2_INSERT))
+        inbox.close()
+    inbox = open_inbox(url)
+    try:
+        added = new_event("new-1", "S2")
+        added.traceparent = TRACEPARENT
+        inbox.add([added])
+        kept = {event.event_id: event for event in inbox.list_events()}
+        assert (kept["old-1"].correlation_id, kept["old-1"].traceparent) == ("c-old", None)
+        assert "traceparent" not in kept["old-1"].to_odoo()
+        assert kept["new-1"].traceparent == TRACEPARENT
+        assert [event.event_id for event in inbox.claim("t", 10, 60)] == ["old-1", "new-1"]
+    finally:
+        inbox.close()
+
+
+def test_version_2_sqlite_inbox_gains_traceparent_and_keeps_its_events(tmp_path, monkeypatch):
+    path = tmp_path / "v2-inbox.sqlite3"
+    assert_version_2_inbox_migrates(f"sqlite:///{path}", monkeypatch)
+    conn = sqlite3.connect(path)
+    assert stored_version(conn) == SCHEMA_VERSION == 3
+    conn.close()
+
+
+def test_version_2_postgres_inbox_gains_traceparent_and_keeps_its_events(pg_url, monkeypatch):
+    import psycopg
+
+    schema = f"v2_inbox_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    url = f"{pg_url}?options=-csearch_path%3D{schema}"
+    try:
+        assert_version_2_inbox_migrates(url, monkeypatch)
+        with psycopg.connect(url) as conn:
+            assert stored_version(conn) == SCHEMA_VERSION == 3
+    finally:
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')

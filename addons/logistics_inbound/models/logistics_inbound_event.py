@@ -59,6 +59,12 @@ class LogisticsInboundEvent(models.Model):
     event_time = fields.Datetime(readonly=True)
     received_time = fields.Datetime(readonly=True)
     correlation_id = fields.Char(index=True, readonly=True)
+    traceparent = fields.Char(
+        string="Trace Parent",
+        readonly=True,
+        help="W3C traceparent of the sender's call, as the bridge received it: the trace "
+        "this event continues.",
+    )
     schema_version = fields.Char(readonly=True)
     state = fields.Selection(
         selection=[

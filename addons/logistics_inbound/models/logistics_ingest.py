@@ -447,6 +447,7 @@ class LogisticsIngest(models.AbstractModel):
             "raw_detail": event.payload.status_detail,
             **self._event_times(event),
             "correlation_id": self._correlation_of(plan),
+            "traceparent": event.traceparent or False,
             "schema_version": event.schema_version,
             "document_format": _event_format(plan.raw),
             "state": "needs_review" if plan.review else "processed",

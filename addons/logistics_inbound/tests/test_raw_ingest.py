@@ -43,6 +43,20 @@ class TestRawIngest(LogisticsInboundSourceCase):
         self.assertEqual(set(inbox.mapped("document_format")), {"json"})
         self.assertEqual(set(inbox.mapped("event_type")), {"status"})
 
+    def test_raw_document_keeps_the_traceparent_on_each_event_it_holds(self):
+        traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+        raw = self._raw(
+            self._document(
+                {"code": "picked", "at": 1772438400, "city": "Lyon", "country": "FR"},
+                {"code": "moving", "at": 1772452800, "city": "Paris", "country": "FR"},
+            )
+        )
+        [answer] = self._ingest_into(self.carrier, dict(raw, traceparent=traceparent))
+        self.assertEqual(answer["result"], "processed")
+        inbox = self.env["logistics.inbound.event"].search([("endpoint_id", "=", self.carrier.id)])
+        self.assertEqual(len(inbox), 2)
+        self.assertEqual(set(inbox.mapped("traceparent")), {traceparent})
+
     def test_redelivered_and_grown_document_adds_only_the_new_update(self):
         first = {"code": "picked", "at": 1772438400, "city": "Lyon", "country": "FR"}
         self._ingest_into(self.carrier, self._raw(self._document(first)))

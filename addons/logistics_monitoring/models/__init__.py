@@ -1,5 +1,6 @@
 from . import logistics_bridge_instance
 from . import logistics_endpoint
+from . import logistics_ingest
 from . import logistics_integration_log
 from . import logistics_interface
 from . import logistics_metrics

@@ -5,3 +5,4 @@ from . import test_sla
 from . import test_tour
 from . import test_trace
 from . import test_tracing
+from . import test_inbound_trace

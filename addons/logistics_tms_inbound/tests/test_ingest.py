@@ -22,6 +22,18 @@ class TestIngest(LogisticsInboundCase):
         inbox = self.env["logistics.inbound.event"].search([("milestone_id", "=", milestone.id)])
         self.assertEqual(inbox.interface_id.code, "tms_event")
 
+    def test_traceparent_kept_on_the_inbox_record(self):
+        traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+        traced = dict(self._event(status_code="AF"), traceparent=traceparent)
+        untraced = self._event(status_code="X6")
+        answers = self._ingest(traced, untraced)
+        self.assertEqual([answer["result"] for answer in answers], ["processed", "processed"])
+        inbox = self.env["logistics.inbound.event"].search(
+            [("external_event_id", "in", [traced["event_id"], untraced["event_id"]])]
+        )
+        kept = {record.external_event_id: record.traceparent for record in inbox}
+        self.assertEqual(kept, {traced["event_id"]: traceparent, untraced["event_id"]: False})
+
     def test_duplicate_answers_duplicate_and_changes_nothing(self):
         event = self._event(status_code="AF")
         self.assertEqual(self._ingest_one(event)["result"], "processed")

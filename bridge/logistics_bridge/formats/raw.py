@@ -18,6 +18,7 @@ class RequestContext:
     received_at: datetime
     correlation_id: str
     delivery_id: str | None = None
+    traceparent: str | None = None
 
 
 @dataclass(slots=True)
@@ -59,4 +60,5 @@ def raw_event(
         correlation_id=request.correlation_id,
         schema_version=RAW_SCHEMA_VERSION,
         received_at=request.received_at,
+        traceparent=request.traceparent,
     )
