@@ -20,7 +20,7 @@ from ..x12 import (
     parse_interchange,
     require_version,
 )
-from .raw import Decoded, RequestContext, raw_event
+from .raw import MAX_EVENTS_PER_REQUEST, Decoded, RequestContext, raw_event
 
 CONTENT_TYPE = "application/edi-x12"
 VERSION = "004010"
@@ -73,6 +73,13 @@ class X12ShipmentStatusDecoder:
         """Validate the whole interchange first: either every set becomes an event or none."""
         interchange = parse_interchange(body)
         require_version(interchange, functional_id="QM", version=VERSION, set_code="214")
+        sets = sum(len(group.sets) for group in interchange.groups)
+        if sets > MAX_EVENTS_PER_REQUEST:
+            raise X12EnvelopeInvalid(
+                f"ST: the interchange holds {sets} transaction sets;"
+                f" at most {MAX_EVENTS_PER_REQUEST} per request",
+                fields=["ST"],
+            )
         events = []
         for group in interchange.groups:
             for transaction in group.sets:
