@@ -252,8 +252,8 @@ def _read_group(cursor: _Cursor) -> FunctionalGroup:
 
 def _refuse_control_characters(text: str, delimiters: Delimiters) -> None:
     # X12 text holds no control character but the delimiters the ISA declares (and line
-    # breaks after terminators); a NUL or ESC is binary data or a corrupted transfer, and
-    # a stored document must stay valid for PostgreSQL's jsonb (which refuses \u0000).
+    # breaks after terminators); a NUL or ESC is binary data or a corrupted transfer, not
+    # a status message, and would otherwise be kept inside the stored segments.
     allowed = {delimiters.element, delimiters.component, delimiters.segment, "\r", "\n"}
     if delimiters.repetition:
         allowed.add(delimiters.repetition)
