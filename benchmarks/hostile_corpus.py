@@ -12,8 +12,9 @@ judged against docs/bridge-http.md:
 
 Afterwards every row of the inbox is checked (payload strict JSON, keys printable, not
 blank and at most 255 characters, occurred_at ISO 8601 with an offset, webhook-id bounded),
-and the number of rows must equal the events answered as accepted. Prints one line per category, the cases that were not
-right, the slowest request, and exits non-zero if anything was wrong.
+and the number of rows must equal the events answered as accepted. Prints one line per
+category, the cases that were not right, the slowest request, and exits non-zero if
+anything was wrong.
 
 Besides the ``tms-event`` endpoint signed with Standard Webhooks, the bridge serves one
 endpoint per other format and scheme (``json`` with token auth, a split ``json`` list,
