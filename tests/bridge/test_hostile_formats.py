@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import time
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from conftest import bridge_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from logistics_bridge.cli import main
 from logistics_bridge.formats import MAX_EVENTS_PER_REQUEST
 from logistics_bridge.metrics import BridgeMetrics
 from logistics_bridge.server import BridgeApp
@@ -330,3 +332,109 @@ def test_token_scheme_never_fails(app, token, repeated):
     body = json.dumps({"id": hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()})
     answer = post(app, "doc", body.encode(), {**TOKEN, "Authorization": value})
     assert answer.status == (202 if value == "Bearer tok-1" else 401)
+
+
+# -- logistics-bridge import on hostile files -------------------------------------------------
+IMPORT_CONFIG = """
+inbox_url = "sqlite:///{directory}/inbox.sqlite3"
+max_body_bytes = 4096
+[endpoints.carrier]
+format = "x12-214"
+[endpoints.carrier.auth]
+scheme = "basic"
+secrets = ["edi:pw-1"]
+[endpoints.docs]
+format = "json"
+event_id_path = "id"
+[endpoints.docs.auth]
+scheme = "token"
+secrets = ["tok-1"]
+"""
+
+
+@pytest.fixture(scope="module")
+def import_config(tmp_path_factory) -> tuple[Path, str]:
+    directory = tmp_path_factory.mktemp("import")
+    config = directory / "bridge.toml"
+    config.write_text(IMPORT_CONFIG.format(directory=directory))
+    return directory, str(config)
+
+
+def import_files(config: str, endpoint: str, *files: Path) -> int:
+    return main(["--config", config, "import", "--endpoint", endpoint, *map(str, files)])
+
+
+def stored_ids(directory: Path) -> list[str]:
+    inbox = open_inbox(f"sqlite:///{directory}/inbox.sqlite3")
+    try:
+        return [kept.event_id for kept in inbox.list_events(limit=100_000)]
+    finally:
+        inbox.close()
+
+
+@PROPERTY_SETTINGS
+@given(body=x12_bodies)
+def test_import_of_hostile_x12_files_is_all_or_nothing(import_config, body):
+    directory, config = import_config
+    before = stored_ids(directory)
+    path = directory / "hostile.edi"
+    path.write_bytes(body)
+    code = import_files(config, "carrier", path)
+    after = stored_ids(directory)
+    assert code in (0, 1)
+    if code == 1:
+        assert after == before
+    for event_id in after[len(before) :]:
+        assert event_id.isprintable() and event_id.strip() and len(event_id) <= 255
+
+
+@PROPERTY_SETTINGS
+@given(body=json_bodies)
+def test_import_of_hostile_json_files_is_all_or_nothing(import_config, body):
+    directory, config = import_config
+    before = stored_ids(directory)
+    path = directory / "hostile.json"
+    path.write_bytes(body)
+    code = import_files(config, "docs", path)
+    assert code in (0, 1)
+    if code == 1:
+        assert stored_ids(directory) == before
+
+
+def test_import_refuses_each_unreadable_file_by_name(import_config, clean_env, capsys):
+    directory, config = import_config
+    oversized = directory / "oversized.edi"
+    oversized.write_text(INTERCHANGE.replace("LX*1~", "L11*X*PO~" * 1000 + "LX*1~", 1))
+    fifo = directory / "pipe.edi"
+    os.mkfifo(fifo)
+    folder = directory / "folder.edi"
+    folder.mkdir()
+    missing = directory / "missing.edi"
+    before = stored_ids(directory)
+    assert import_files(config, "carrier", oversized, fifo, folder, missing) == 1
+    err = capsys.readouterr().err
+    assert f"{oversized}: refused, nothing imported: larger than max_body_bytes (4096" in err
+    assert f"{fifo}: refused, nothing imported: not a regular file" in err
+    assert f"{folder}: refused, nothing imported: not a regular file" in err
+    assert f"{missing}: cannot read: No such file or directory" in err
+    assert "4 of 4 file(s) not imported" in err
+    assert stored_ids(directory) == before
+
+
+def test_import_says_when_the_acknowledgement_cannot_be_written(
+    import_config, clean_env, capsys, tmp_path
+):
+    directory, config = import_config
+    acks = tmp_path / "acks"
+    acks.mkdir()
+    path = tmp_path / "good.edi"
+    path.write_text(INTERCHANGE.replace("000000905", "000000915").replace("*905", "*915"))
+    (acks / "good.edi.997").mkdir()  # a directory where the 997 file should go
+    argv = ["--config", config, "import", "--endpoint", "carrier", "--ack-dir", str(acks)]
+    assert main([*argv, str(path)]) == 1
+    captured = capsys.readouterr()
+    assert f"{path}: 2 event(s) imported" in captured.out
+    assert "the acknowledgement" in captured.err and "could not be written" in captured.err
+    (acks / "good.edi.997").rmdir()
+    assert main([*argv, str(path)]) == 0
+    assert (acks / "good.edi.997").read_text().startswith("ISA*")
