@@ -183,9 +183,11 @@ def _split_segments(rest: str, delimiters: Delimiters) -> list[list[str]]:
 class _Cursor:
     """Walks the segments after the ISA."""
 
-    def __init__(self, segments: list[list[str]]) -> None:
+    def __init__(self, segments: list[list[str]], max_sets: int | None) -> None:
         self.segments = segments
         self.position = 0
+        self.max_sets = max_sets
+        self.sets = 0
 
     def peek(self) -> str | None:
         if self.position < len(self.segments):
@@ -199,6 +201,14 @@ class _Cursor:
 
 
 def _read_set(cursor: _Cursor) -> TransactionSet:
+    cursor.sets += 1
+    if cursor.max_sets is not None and cursor.sets > cursor.max_sets:
+        # Refused on the first set too many: the rest of a huge interchange is not read.
+        raise X12EnvelopeInvalid(
+            f"ST: the interchange holds more than {cursor.max_sets} transaction sets;"
+            f" at most {cursor.max_sets} per request",
+            fields=["ST"],
+        )
     st = cursor.take()
     body = [st]
     while cursor.peek() not in (None, "SE", "ST", "GE", "GS", "IEA"):
@@ -266,8 +276,9 @@ def _refuse_control_characters(text: str, delimiters: Delimiters) -> None:
             )
 
 
-def parse_interchange(data: bytes | str) -> Interchange:
-    """Parse and validate the envelopes of one interchange; raise naming the rule broken."""
+def parse_interchange(data: bytes | str, max_sets: int | None = None) -> Interchange:
+    """Parse and validate the envelopes of one interchange; raise naming the rule broken
+    (also when it holds more than ``max_sets`` transaction sets)."""
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8")
@@ -278,7 +289,7 @@ def parse_interchange(data: bytes | str) -> Interchange:
     _refuse_control_characters(text, delimiters)
     if not _NUMBER.fullmatch(isa[13]):
         raise X12EnvelopeInvalid(f"ISA13 is {isa[13]!r}, not a number", fields=["ISA13"])
-    cursor = _Cursor(_split_segments(text[ISA_LENGTH:], delimiters))
+    cursor = _Cursor(_split_segments(text[ISA_LENGTH:], delimiters), max_sets)
     groups = []
     while cursor.peek() == "GS":
         groups.append(_read_group(cursor))

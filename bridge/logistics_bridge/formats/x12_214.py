@@ -71,15 +71,8 @@ class X12ShipmentStatusDecoder:
 
     def decode(self, body: bytes, request: RequestContext) -> Decoded:
         """Validate the whole interchange first: either every set becomes an event or none."""
-        interchange = parse_interchange(body)
+        interchange = parse_interchange(body, max_sets=MAX_EVENTS_PER_REQUEST)
         require_version(interchange, functional_id="QM", version=VERSION, set_code="214")
-        sets = sum(len(group.sets) for group in interchange.groups)
-        if sets > MAX_EVENTS_PER_REQUEST:
-            raise X12EnvelopeInvalid(
-                f"ST: the interchange holds {sets} transaction sets;"
-                f" at most {MAX_EVENTS_PER_REQUEST} per request",
-                fields=["ST"],
-            )
         events = []
         for group in interchange.groups:
             for transaction in group.sets:
