@@ -131,6 +131,9 @@ def hmac_headers(body: bytes, timestamp: str | None = None, signature: str | Non
         (b'{"id":" ","ref":"r"}', "event_id"),
         (b'{"id":"ok-1","ref":"\\u0007"}', "shipment key"),
         (b'{"id":"ok-2","ref":"\\t"}', "shipment key"),
+        (b'{"id":"a\\u200bb","ref":"r"}', "event_id"),
+        (b'{"id":"\\ud819\\udcf9","ref":"r"}', "event_id"),
+        (b'{"id":"ok-3","ref":"\\u2028"}', "shipment key"),
     ],
 )
 def test_json_keys_with_control_characters_or_blank_are_refused(app, body, field):
