@@ -10,10 +10,16 @@ judged against docs/bridge-http.md:
 - wrong: anything else — a 5xx, no answer, a non-JSON answer, another status, or slower
   than ``--slow`` seconds.
 
-Afterwards every row of the inbox is checked (payload strict JSON, keys printable and not
-blank, occurred_at ISO 8601 with an offset, webhook-id bounded), and the number of rows must
-equal the events answered as accepted. Prints one line per category, the cases that were not
-right, the slowest request, and exits non-zero if anything was wrong.
+Afterwards every row of the inbox is checked (payload strict JSON, keys printable, not
+blank and at most 255 characters, occurred_at ISO 8601 with an offset, webhook-id bounded),
+and the number of rows must equal the events answered as accepted. Prints one line per
+category, the cases that were not right, the slowest request, and exits non-zero if
+anything was wrong.
+
+Besides the ``tms-event`` endpoint signed with Standard Webhooks, the bridge serves one
+endpoint per other format and scheme (``json`` with token auth, a split ``json`` list,
+``x12-214`` with basic auth, ``hmac`` with a timestamp header, ``hmac`` in base64): the
+categories json-fmt, x12 and auth.
 
 Needs only this repository's bridge package (no Odoo, no PostgreSQL).
 
@@ -25,6 +31,7 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
+import hmac
 import json
 import socket
 import sys
@@ -47,6 +54,45 @@ SECRET = "whsec_" + base64.b64encode(b"hostile-corpus-secret-0123").decode()
 OTHER_SECRET = "whsec_" + base64.b64encode(b"not-the-configured-secret!").decode()
 MAX_BODY = 1024 * 1024  # the default max_body_bytes
 EVENTS = "/v1/tms/acme/events"
+# The other formats and schemes, one endpoint each (docs/bridge-http.md, "Other formats").
+TOKEN = "corpus-token-1"
+BASIC_PAIR = "edi:corpus-pw"
+HMAC_KEY = "corpus-hmac-key"
+FORMAT_ENDPOINTS = {
+    "docs": {
+        "format": "json",
+        "event_id_path": "id",
+        "shipment_key_path": "ref",
+        "auth": {"scheme": "token", "secrets": [TOKEN]},
+    },
+    "items": {
+        "format": "json",
+        "split_path": "items[*]",
+        "event_id_path": "id",
+        "auth": {"scheme": "token", "secrets": [TOKEN]},
+    },
+    "edi": {"format": "x12-214", "auth": {"scheme": "basic", "secrets": [BASIC_PAIR]}},
+    "hm": {
+        "format": "json",
+        "auth": {
+            "scheme": "hmac",
+            "header": "X-Signature",
+            "prefix": "sha256=",
+            "timestamp_header": "X-Timestamp",
+            "secrets": [HMAC_KEY],
+        },
+    },
+    "hm64": {
+        "format": "json",
+        "auth": {
+            "scheme": "hmac",
+            "header": "X-Signature",
+            "encoding": "base64",
+            "secrets": [HMAC_KEY],
+        },
+    },
+}
+INTERCHANGE = (ROOT / "tests" / "bridge" / "fixtures" / "x12_214_two_shipments.edi").read_text()
 
 
 @dataclass
@@ -675,7 +721,235 @@ def build_corpus() -> list[Case]:  # noqa: PLR0915 - one flat list of cases read
         ),
         {400, 415},
     )
+    add_json_format_cases(corpus)
+    add_x12_cases(corpus)
+    add_scheme_cases(corpus)
     return corpus.cases
+
+
+# -- other formats and schemes --------------------------------------------------------------
+TOKEN_HEADERS = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+BASIC_HEADERS = {
+    "Authorization": "Basic " + base64.b64encode(BASIC_PAIR.encode()).decode(),
+    "Content-Type": "application/edi-x12",
+}
+
+
+def add_json_format_cases(corpus: Corpus) -> None:
+    def post(name, body, right, endpoint="docs", accepted=0, questionable=()):
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        path = f"/v1/tms/{endpoint}/events"
+        corpus.add(
+            "json-fmt",
+            name,
+            request("POST", path, TOKEN_HEADERS, raw),
+            right,
+            questionable,
+            accepted,
+        )
+
+    post("valid document", {"id": "jf-1", "ref": "JF-SHP-1"}, {202}, accepted=1)
+    post("redelivered document", {"id": "jf-1", "ref": "JF-SHP-1"}, {200})
+    post("valid split", {"items": [{"id": "jf-2"}, {"id": "jf-3"}]}, {202}, "items", accepted=2)
+    post("no id: body hash", {"ref": "JF-SHP-2", "n": 1}, {202}, accepted=1)
+    post("scalar document", b'"just a string"', {422})
+    post("huge document", b'{"id":"jf-big","pad":"' + b"x" * (MAX_BODY + 10) + b'"}', {413})
+    post("nested 100,000 deep", b"[" * 100_000 + b"]" * 100_000, {400})
+    post("duplicate key", b'{"id":"jf-4","id":"jf-5"}', {400})
+    post("number overflowing a float", b'{"id":"jf-6","v":1e400}', {400})
+    post("NaN literal", b'{"id":"jf-7","v":NaN}', {400})
+    post("Infinity literal", b'{"id":"jf-8","v":-Infinity}', {400})
+    post("UTF-16 body", json.dumps({"id": "jf-9"}).encode("utf-16"), {400})
+    post("id is an object", {"id": {"a": 1}}, {422})
+    post("id is an array", {"id": ["jf-10"]}, {422})
+    post("id is a float", {"id": 1.5}, {422})
+    post("id is true", {"id": True}, {422})
+    post("id is an empty string: body hash", {"id": "", "ref": "JF-SHP-3"}, {202}, accepted=1)
+    post("id of one space", {"id": " "}, {422})
+    post("id with NUL", {"id": "jf\u0000"}, {422}, questionable={202})
+    post("id with NUL (escaped)", b'{"id":"jf\u0000-11"}', {422})
+    post("id with CR/LF", {"id": "jf-12\r\n2026-01-01 ERROR forged"}, {422})
+    post("raw CR/LF inside a string", b'{"id":"jf-12\r\n"}', {400})
+    post("id of 100,000 characters", {"id": "i" * 100_000}, {422})
+    post("id a 5,000-digit integer", b'{"id":' + b"7" * 5000 + b"}", {400, 422})
+    post("shipment key with BEL", {"id": "jf-13", "ref": "\u0007"}, {422}, questionable={202})
+    post("shipment key with BEL (escaped)", b'{"id":"jf-14","ref":"\u0007"}', {422})
+    post("shipment key is an object", {"id": "jf-15", "ref": {"x": 1}}, {422})
+    post("split list is an object", {"items": {"id": "jf-16"}}, {422}, "items")
+    post("split list is empty", {"items": []}, {422}, "items")
+    post("split path missing", {"other": []}, {422}, "items")
+    many = {"items": [{"id": f"jf-many-{index}"} for index in range(20_000)]}
+    post("split into 20,000 elements", many, {422}, "items")
+    post("split element id is an object", {"items": [{"id": {"x": 1}}]}, {422}, "items")
+    post("lone surrogate", b'{"id":"jf-17","v":"\ud800"}', {400})
+
+
+def _x12(name: str, text: str | bytes, right, corpus: Corpus, *, accepted=0, **headers) -> None:
+    raw = text if isinstance(text, bytes) else text.encode()
+    corpus.add(
+        "x12",
+        name,
+        request("POST", "/v1/tms/edi/events", {**BASIC_HEADERS, **headers}, raw),
+        right,
+        (),
+        accepted,
+    )
+
+
+def add_x12_cases(corpus: Corpus) -> None:
+    good = INTERCHANGE
+    isa, rest = good[:106], good[106:]
+    segments = good.split("~")
+    one_set = "~".join(segments[2:11]) + "~"
+
+    def sets(count: int) -> str:
+        body = "".join(one_set.replace("0001", f"{n:04d}") for n in range(1, count + 1))
+        return f"{segments[0]}~{segments[1]}~{body}GE*{count}*905~IEA*1*000000905~"
+
+    _x12("valid interchange", good, {202}, corpus, accepted=2)
+    _x12("redelivered interchange", good, {200}, corpus)
+    _x12(
+        "text/plain",
+        good.replace("000000905", "000000907").replace("*905", "*907"),
+        {202},
+        corpus,
+        accepted=2,
+        Content_Type="text/plain",
+    )
+    _x12("ISA of 80 characters", good[:80], {400}, corpus)
+    _x12("ISA one short", isa[:50] + isa[51:] + rest, {400}, corpus)
+    _x12("ISA one long", isa[:50] + " " + isa[50:] + rest, {400}, corpus)
+    _x12("element separator = component", isa[:104] + "*" + rest, {400}, corpus)
+    _x12(
+        "segment terminator = element separator",
+        isa[:105] + "*" + rest.replace("~", "*"),
+        {400, 422},
+        corpus,
+    )
+    _x12("alphanumeric terminator", isa[:105] + "A" + rest.replace("~", "A"), {400}, corpus)
+    _x12("no segment terminator at all", good.replace("~", "").replace("\n", ""), {400}, corpus)
+    _x12("last terminator missing", good.rstrip().removesuffix("~"), {400}, corpus)
+    _x12("NUL bytes", good.replace("PRO8841", "PRO\x00\x00"), {400}, corpus)
+    _x12("binary garbage", bytes(range(256)) * 4, {400}, corpus)
+    _x12("UTF-16 text", good.encode("utf-16"), {400}, corpus)
+    _x12(
+        "SE count of 5,000 digits",
+        good.replace("SE*9*", "SE*" + "9" * 5000 + "*", 1),
+        {422},
+        corpus,
+    )
+    _x12("GE count of 5,000 digits", good.replace("GE*2*", "GE*" + "2" * 5000 + "*"), {422}, corpus)
+    _x12(
+        "IEA count of 5,000 digits",
+        good.replace("IEA*1*", "IEA*" + "1" * 5000 + "*"),
+        {422},
+        corpus,
+    )
+    _x12("SE count off by one", good.replace("SE*9*", "SE*10*", 1), {422}, corpus)
+    _x12("GE count off by one", good.replace("GE*2*", "GE*3*"), {422}, corpus)
+    _x12("IEA count off by one", good.replace("IEA*1*", "IEA*2*"), {422}, corpus)
+    _x12("SE count in Arabic-Indic digits", good.replace("SE*9*", "SE*\u0669*", 1), {422}, corpus)
+    _x12("IEA missing", good.split("IEA")[0], {400}, corpus)
+    _x12("GE missing", good.replace("GE*2*905~", ""), {400}, corpus)
+    _x12("non-numeric ISA13", good.replace("000000905*0", "00000090X*0"), {422}, corpus)
+    _x12("non-numeric GS06", good.replace("1015*905*X", "1015*9O5*X"), {422}, corpus)
+    _x12(
+        "ST02 of one character",
+        good.replace("ST*214*0001~", "ST*214*1~").replace("SE*9*0001", "SE*9*1"),
+        {422},
+        corpus,
+    )
+    _x12("nested ISA envelope", good.replace("LX*1~", isa + "LX*1~", 1), {400, 422}, corpus)
+    _x12("5,000 ST sets", sets(5000), {422}, corpus)
+    _x12("1,001 ST sets", sets(1001), {422}, corpus)
+    many_segments = good.replace("LX*1~", "L11*X*PO~" * 50_000 + "LX*1~", 1)
+    _x12("50,000 segments in one set", many_segments, {422}, corpus)
+    _x12(
+        "400,000 elements in one segment",
+        good.replace("MS1*MEMPHIS", "MS1" + "*X" * 400_000, 1),
+        {200, 202, 413},
+        corpus,
+    )
+    _x12(
+        "shipment id of 100,000 characters", good.replace("SHP-0042", "S" * 100_000), {422}, corpus
+    )
+    _x12("wrong transaction set (210)", good.replace("ST*214", "ST*210"), {422}, corpus)
+
+
+def add_scheme_cases(corpus: Corpus) -> None:
+    now = str(int(time.time()))
+    body = b'{"n":1}'
+
+    def hmac_request(name, timestamp, signature=None, right=(401,), accepted=0, endpoint="hm"):
+        headers = {"Content-Type": "application/json"}
+        if timestamp is not None:
+            headers["X-Timestamp"] = timestamp
+        if signature is None:
+            signed = timestamp.encode() + b"." + body if timestamp is not None else body
+            signature = "sha256=" + hmac.new(HMAC_KEY.encode(), signed, "sha256").hexdigest()
+        headers["X-Signature"] = signature
+        path = f"/v1/tms/{endpoint}/events"
+        corpus.add("auth", name, request("POST", path, headers, body), set(right), (), accepted)
+
+    hmac_request("hmac valid", now, right={202}, accepted=1)
+    hmac_request("hmac signed 500-digit timestamp", "9" * 500)
+    hmac_request("hmac signed negative huge timestamp", "-" + "9" * 500)
+    hmac_request("hmac signed +timestamp", "+" + now)
+    hmac_request("hmac signed timestamp with spaces inside", now[:3] + " " + now[3:])
+    hmac_request("hmac signed Arabic-Indic timestamp", "\u0661\u0662\u0663")
+    hmac_request("hmac signed float timestamp", now + ".5")
+    hmac_request("hmac no timestamp", None)
+    hmac_request("hmac hex not hex", now, "sha256=" + "zz" * 32)
+    hmac_request("hmac hex odd length", now, "sha256=" + "a" * 63)
+    hmac_request("hmac non-ASCII", now, "sha256=" + "\u00e9" * 32)
+    hmac_request("hmac wrong prefix", now, "sha1=" + "a" * 64)
+    hmac_request("hmac prefix only", now, "sha256=")
+    hmac_request("hmac 100k signature", now, "sha256=" + "a" * 100_000)
+    b64 = base64.b64encode(hmac.new(HMAC_KEY.encode(), body, "sha256").digest()).decode()
+    hmac_request("hmac base64 valid", None, b64, right={202}, accepted=1, endpoint="hm64")
+    hmac_request("hmac base64 bad padding", None, b64.rstrip("=") + "===", endpoint="hm64")
+    hmac_request("hmac base64 not base64", None, "!!!" + b64, endpoint="hm64")
+
+    def basic(name, authorization, right=(401,)):
+        headers = {**BASIC_HEADERS, "Authorization": authorization}
+        corpus.add(
+            "auth",
+            name,
+            request("POST", "/v1/tms/edi/events", headers, INTERCHANGE.encode()),
+            set(right),
+        )
+
+    encoded = base64.b64encode
+    basic("basic non-ASCII user", "Basic " + encoded("\u00e9di:corpus-pw".encode()).decode())
+    basic("basic raw non-ASCII value", "Basic \u00e9\u00e9\u00e9\u00e9")
+    basic("basic no colon", "Basic " + encoded(b"edicorpus-pw").decode())
+    basic("basic not base64", "Basic ***")
+    basic("basic empty value", "Basic ")
+    basic("basic other scheme", "Digest " + encoded(BASIC_PAIR.encode()).decode())
+    basic("basic 100k header", "Basic " + "A" * 100_000)
+    basic("basic header over the limit", "Basic " + "A" * 300_000, right=(431, 400))
+
+    def token(name, headers, right=(401,)):
+        raw = request("POST", "/v1/tms/docs/events", headers, b'{"id":"tk-1","ref":"TK"}')
+        corpus.add("auth", name, raw, set(right))
+
+    plain = {"Content-Type": "application/json"}
+    token(
+        "token repeated header",
+        [
+            *plain.items(),
+            ("Authorization", f"Bearer {TOKEN}"),
+            ("Authorization", f"Bearer {TOKEN}"),
+        ],
+    )
+    token(
+        "token repeated, one wrong",
+        [*plain.items(), ("Authorization", "Bearer nope"), ("Authorization", f"Bearer {TOKEN}")],
+    )
+    token("token without prefix", {**plain, "Authorization": TOKEN})
+    token("token non-ASCII", {**plain, "Authorization": "Bearer t\u00f6ken"})
+    token("token missing", plain)
+    token("token 100k", {**plain, "Authorization": "Bearer " + "t" * 100_000})
 
 
 # -- sending and judging --------------------------------------------------------------------
@@ -707,7 +981,11 @@ def judge(case: Case, answer: bytes, seconds: float, slow: float) -> Verdict:
         return Verdict(case, status, seconds, "wrong", f"slow: {seconds:.2f}s")
     is_metrics = case.raw.startswith(b"GET /metrics")
     is_head = case.raw.startswith(b"HEAD ")
-    if not (is_metrics or is_head):
+    # An accepted X12 interchange is answered with its 997, not JSON.
+    is_997 = status < 300 and b"content-type: application/edi-x12" in head.lower()
+    if is_997 and not (body.startswith(b"ISA") and b"ST*997*" in body):
+        return Verdict(case, status, seconds, "wrong", "no 997 acknowledgement")
+    if not (is_metrics or is_head or is_997):
         if b"content-type: application/json" not in head.lower():
             return Verdict(case, status, seconds, "wrong", "answer is not JSON")
         try:
@@ -741,7 +1019,7 @@ def invalid_rows(inbox_url: str) -> tuple[int, list[str]]:
             problems.append(f"{row.event_id!r}: payload not JSON ({exc})")
         for name in ("event_id", "shipment_reference", "correlation_id", "schema_version"):
             value = getattr(row, name)
-            if not value.strip() or not value.isprintable():
+            if not value.strip() or not value.isprintable() or len(value) > 255:
                 problems.append(f"{row.event_id!r}: {name} {value[:40]!r}")
         moment = datetime.fromisoformat(row.occurred_at)
         if moment.tzinfo is None or moment - datetime.now(UTC) > timedelta(days=1):
@@ -758,7 +1036,7 @@ def run(slow: float, verbose: bool) -> int:
         "LOGISTICS_BRIDGE_LISTEN_HOST": "127.0.0.1",
         "LOGISTICS_BRIDGE_LISTEN_PORT": "0",
         "LOGISTICS_BRIDGE_MAX_BODY_BYTES": str(MAX_BODY),
-        "LOGISTICS_BRIDGE_ENDPOINTS": json.dumps({"acme": [SECRET]}),
+        "LOGISTICS_BRIDGE_ENDPOINTS": json.dumps({"acme": [SECRET], **FORMAT_ENDPOINTS}),
     }
     command = [sys.executable, "-m", "logistics_bridge", "serve", "--no-forward"]
     process = ManagedProcess("bridge", command, workdir / "serve.log", env)

@@ -8,7 +8,6 @@ Secrets are used as their UTF-8 bytes, without any Unicode normalisation.
 from __future__ import annotations
 
 import base64
-import binascii
 import hmac
 import logging
 import re
@@ -125,6 +124,12 @@ class SignatureVerifier:
         raise SignatureInvalid("no configured secret matches webhook-signature")
 
 
+def _header_bytes(value: str) -> bytes:
+    """A header value as bytes for comparison; never raises (a WSGI server may hand over
+    surrogate-escaped text, which then simply matches no secret)."""
+    return value.encode("utf-8", "surrogatepass")
+
+
 def _matches_any(received: bytes, candidates: Sequence[bytes]) -> bool:
     # Every candidate is compared, so the time taken does not say which secret matched.
     found = False
@@ -178,7 +183,7 @@ class HmacVerifier:
         expected = [
             self._encode(hmac.new(key, signed, settings.algorithm).digest()) for key in self._keys
         ]
-        if not _matches_any(value.encode(), expected):
+        if not _matches_any(_header_bytes(value), expected):
             raise CredentialsInvalid(f"no configured secret matches {settings.header}")
 
 
@@ -199,7 +204,7 @@ class BasicVerifier:
             )
         try:
             pair = base64.b64decode(encoded.strip(), validate=True)
-        except binascii.Error:
+        except ValueError:  # binascii.Error, or non-ASCII text, which base64 cannot hold
             raise CredentialsInvalid(
                 "Authorization: Basic value is not base64", headers=self.challenge
             ) from None
@@ -223,7 +228,7 @@ class TokenVerifier:
         if not received.lower().startswith(self._prefix.lower()):
             raise CredentialsInvalid(f"{self._header} does not start with {self._prefix!r}")
         token = received[len(self._prefix) :].strip()
-        if not _matches_any(token.encode(), self._tokens):
+        if not _matches_any(_header_bytes(token), self._tokens):
             raise CredentialsInvalid(f"no configured token matches {self._header}")
 
 

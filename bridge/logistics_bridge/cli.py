@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import stat
 import sys
 import uuid
 from collections.abc import Sequence
@@ -169,12 +170,17 @@ def _import_decoder(settings: BridgeSettings, args: argparse.Namespace) -> Decod
     return build_decoder(args.endpoint, endpoint)
 
 
-def _import_file(inbox: Inbox, decoder: Decoder, path: Path, args: argparse.Namespace) -> bool:
+def _import_file(
+    inbox: Inbox, decoder: Decoder, path: Path, args: argparse.Namespace, max_bytes: int
+) -> bool:
     """Import one file all-or-nothing; print what happened; True when it is in the inbox."""
     try:
-        body = path.read_bytes()
+        body = _read_import_file(path, max_bytes)
     except OSError as exc:
         print(f"{path}: cannot read: {exc.strerror}", file=sys.stderr)
+        return False
+    except ValueError as exc:
+        print(f"{path}: refused, nothing imported: {exc}", file=sys.stderr)
         return False
     request = RequestContext(args.endpoint, datetime.now(UTC), str(uuid.uuid4()))
     try:
@@ -190,9 +196,31 @@ def _import_file(inbox: Inbox, decoder: Decoder, path: Path, args: argparse.Name
     print(f"{path}: {accepted} event(s) imported, {len(results) - accepted} duplicate(s)")
     if args.ack_dir is not None and decoded.acknowledgement is not None:
         acknowledgement = args.ack_dir / f"{path.name}.997"
-        acknowledgement.write_bytes(decoded.acknowledgement[1])
+        try:
+            acknowledgement.write_bytes(decoded.acknowledgement[1])
+        except OSError as exc:
+            # The events are committed; importing the file again writes the same 997.
+            print(
+                f"{path}: imported, but the acknowledgement {acknowledgement} could not be"
+                f" written ({exc.strerror}); import the file again to write it",
+                file=sys.stderr,
+            )
+            return False
         print(f"{path}: acknowledgement written to {acknowledgement}")
     return True
+
+
+def _read_import_file(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes; a file that is not a regular file, or larger than the bridge takes
+    over HTTP (``max_body_bytes``), is refused before it is read (ValueError)."""
+    # Checked before opening: opening a FIFO would wait for a writer.
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise ValueError("not a regular file")
+    with path.open("rb") as handle:
+        body = handle.read(max_bytes + 1)
+    if len(body) > max_bytes:
+        raise ValueError(f"larger than max_body_bytes ({max_bytes} bytes)")
+    return body
 
 
 def _import(settings: BridgeSettings, args: argparse.Namespace) -> int:
@@ -207,7 +235,10 @@ def _import(settings: BridgeSettings, args: argparse.Namespace) -> int:
         return 2
     inbox = open_inbox(settings.inbox_url)
     try:
-        imported = [_import_file(inbox, decoder, Path(name), args) for name in args.files]
+        imported = [
+            _import_file(inbox, decoder, Path(name), args, settings.max_body_bytes)
+            for name in args.files
+        ]
     finally:
         inbox.close()
     refused = imported.count(False)

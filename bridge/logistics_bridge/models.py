@@ -47,6 +47,13 @@ def _identifier(value: str) -> str:
         raise ValueError("must not be blank")
     if _CONTROL.search(value):
         raise ValueError("must not contain control characters")
+    if not value.isprintable():
+        # Format (e.g. U+200B), private-use and unassigned code points and line/paragraph
+        # separators would be shown as nothing or as a box, and compare unlike they look.
+        raise ValueError(
+            "must be printable text (no format, private-use or unassigned characters,"
+            " no separator other than the space)"
+        )
     return value
 
 

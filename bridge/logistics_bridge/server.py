@@ -36,7 +36,7 @@ from .exceptions import (
     SchemaViolation,
     UnsupportedMediaType,
 )
-from .formats import Decoded, RequestContext
+from .formats import MAX_EVENTS_PER_REQUEST, Decoded, RequestContext
 from .logsafe import log_field
 from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from .metrics import BridgeMetrics
@@ -55,8 +55,6 @@ _JSON = [("Content-Type", "application/json")]
 StartResponse = Callable[..., Any]
 # Problems listed in a 422 answer (and its log line); the rest are counted, not listed.
 MAX_REPORTED_ERRORS = 50
-# Events in one request: enough for any batch a TMS sends, few enough to validate quickly.
-MAX_EVENTS_PER_REQUEST = 1000
 _PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*", re.ASCII)
 
 

@@ -24,6 +24,12 @@ ISA_LENGTH = 106
 _ISA_WIDTHS = (3, 2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
 _REPETITION_FROM_VERSION = "00402"
+# Counts (SE01, GE01, IEA01) and control numbers are X12 "N0" numbers: ASCII digits only
+# (str.isdigit also takes other scripts' digits) and at most 10 of them, so int() is cheap.
+_NUMBER = re.compile(r"[0-9]{1,10}", re.ASCII)
+# ST02 is AN 4/9: visible ASCII, it becomes part of the stored event id.
+_SET_CONTROL = re.compile(r"[\x21-\x7e]{4,9}", re.ASCII)
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -97,8 +103,10 @@ def _element(segment: list[str], position: int) -> str:
 def _count(segment: list[str], position: int, actual: int, holder: str, unit: str) -> None:
     name = f"{segment[0]}{position:02d}"
     declared = _element(segment, position)
-    if not declared.isdigit():
-        raise X12EnvelopeInvalid(f"{name} is {declared!r}, not a count", fields=[name])
+    if not _NUMBER.fullmatch(declared):
+        raise X12EnvelopeInvalid(
+            f"{name} is {declared[:20]!r}, not a count (1 to 10 digits)", fields=[name]
+        )
     if int(declared) != actual:
         raise X12EnvelopeInvalid(
             f"{name} is {declared} but {holder} has {actual} {unit}", fields=[name]
@@ -175,9 +183,11 @@ def _split_segments(rest: str, delimiters: Delimiters) -> list[list[str]]:
 class _Cursor:
     """Walks the segments after the ISA."""
 
-    def __init__(self, segments: list[list[str]]) -> None:
+    def __init__(self, segments: list[list[str]], max_sets: int | None) -> None:
         self.segments = segments
         self.position = 0
+        self.max_sets = max_sets
+        self.sets = 0
 
     def peek(self) -> str | None:
         if self.position < len(self.segments):
@@ -191,6 +201,14 @@ class _Cursor:
 
 
 def _read_set(cursor: _Cursor) -> TransactionSet:
+    cursor.sets += 1
+    if cursor.max_sets is not None and cursor.sets > cursor.max_sets:
+        # Refused on the first set too many: the rest of a huge interchange is not read.
+        raise X12EnvelopeInvalid(
+            f"ST: the interchange holds more than {cursor.max_sets} transaction sets;"
+            f" at most {cursor.max_sets} per request",
+            fields=["ST"],
+        )
     st = cursor.take()
     body = [st]
     while cursor.peek() not in (None, "SE", "ST", "GE", "GS", "IEA"):
@@ -204,6 +222,11 @@ def _read_set(cursor: _Cursor) -> TransactionSet:
     body.append(se)
     if len(st) < 3:
         raise X12EnvelopeInvalid("ST: ST01 and ST02 are required", fields=["ST02"])
+    if not _SET_CONTROL.fullmatch(st[2]):
+        raise X12EnvelopeInvalid(
+            f"ST02 is {st[2][:20]!r}, not a control number (4 to 9 visible characters)",
+            fields=["ST02"],
+        )
     _count(se, 1, len(body), "the transaction set", "segments")
     _same_control(se, 2, st, 2)
     return TransactionSet(body)
@@ -213,6 +236,8 @@ def _read_group(cursor: _Cursor) -> FunctionalGroup:
     gs = cursor.take()
     if len(gs) < 9:
         raise X12EnvelopeInvalid(f"GS: 8 elements required, {len(gs) - 1} found", fields=["GS"])
+    if not _NUMBER.fullmatch(gs[6]):
+        raise X12EnvelopeInvalid(f"GS06 is {gs[6][:20]!r}, not a number", fields=["GS06"])
     sets = []
     while cursor.peek() == "ST":
         sets.append(_read_set(cursor))
@@ -235,8 +260,25 @@ def _read_group(cursor: _Cursor) -> FunctionalGroup:
     return FunctionalGroup(gs, sets)
 
 
-def parse_interchange(data: bytes | str) -> Interchange:
-    """Parse and validate the envelopes of one interchange; raise naming the rule broken."""
+def _refuse_control_characters(text: str, delimiters: Delimiters) -> None:
+    # X12 text holds no control character but the delimiters the ISA declares (and line
+    # breaks after terminators); a NUL or ESC is binary data or a corrupted transfer, not
+    # a status message, and would otherwise be kept inside the stored segments.
+    allowed = {delimiters.element, delimiters.component, delimiters.segment, "\r", "\n"}
+    if delimiters.repetition:
+        allowed.add(delimiters.repetition)
+    for found in _CONTROL_CHARACTER.finditer(text):
+        if found.group() not in allowed:
+            raise X12Malformed(
+                f"the interchange holds the control character {found.group()!r} at offset"
+                f" {found.start()} (binary data is not X12 text)",
+                fields=["ISA"],
+            )
+
+
+def parse_interchange(data: bytes | str, max_sets: int | None = None) -> Interchange:
+    """Parse and validate the envelopes of one interchange; raise naming the rule broken
+    (also when it holds more than ``max_sets`` transaction sets)."""
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8")
@@ -244,9 +286,10 @@ def parse_interchange(data: bytes | str) -> Interchange:
             raise X12Malformed("the interchange is not ASCII/UTF-8 text", fields=["ISA"]) from None
     text = data.lstrip("\ufeff \t\r\n")
     isa, delimiters = _read_isa(text)
-    if not isa[13].isdigit():
+    _refuse_control_characters(text, delimiters)
+    if not _NUMBER.fullmatch(isa[13]):
         raise X12EnvelopeInvalid(f"ISA13 is {isa[13]!r}, not a number", fields=["ISA13"])
-    cursor = _Cursor(_split_segments(text[ISA_LENGTH:], delimiters))
+    cursor = _Cursor(_split_segments(text[ISA_LENGTH:], delimiters), max_sets)
     groups = []
     while cursor.peek() == "GS":
         groups.append(_read_group(cursor))

@@ -183,7 +183,21 @@ def test_lone_surrogate_refused(app):
 
 
 # -- envelope -------------------------------------------------------------------------------
-@pytest.mark.parametrize("value", [" ", "\t", "evt\u0000x", "evt\nforged", "evt\u0085"])
+# U+200B (format), U+2028 (line separator), U+E000 (private use), U+164F9 (unassigned).
+@pytest.mark.parametrize(
+    "value",
+    [
+        " ",
+        "\t",
+        "evt\u0000x",
+        "evt\nforged",
+        "evt\u0085",
+        "e\u200bvt",
+        "e\u2028",
+        "\ue000",
+        "\U000164f9",
+    ],
+)
 @pytest.mark.parametrize("field", ["event_id", "shipment_reference", "correlation_id"])
 def test_keys_not_blank_and_without_control_characters(app, field, value):
     answer = signed_call(app, json.dumps(make_event(**{field: value})))

@@ -15,14 +15,17 @@ from logistics_bridge.server import LISTENING_LINE
 from logistics_demo.processes import ManagedProcess, ProcessFailed
 
 
-def start_serve(tmp_path: Path, odoo_url: str | None, log_name: str) -> tuple[ManagedProcess, str]:
-    """``logistics-bridge serve`` in its own process; without ``odoo_url``, ``--no-forward``."""
+def start_serve(
+    tmp_path: Path, odoo_url: str | None, log_name: str, endpoints: dict | None = None
+) -> tuple[ManagedProcess, str]:
+    """``logistics-bridge serve`` in its own process; without ``odoo_url``, ``--no-forward``;
+    ``endpoints`` beside the default ``acme``."""
     env = {
         "PYTHONPATH": str(BRIDGE_SRC),
         "LOGISTICS_BRIDGE_INBOX_URL": f"sqlite:///{tmp_path}/inbox.sqlite3",
         "LOGISTICS_BRIDGE_LISTEN_HOST": "127.0.0.1",
         "LOGISTICS_BRIDGE_LISTEN_PORT": "0",
-        "LOGISTICS_BRIDGE_ENDPOINTS": json.dumps({"acme": [SECRET_A]}),
+        "LOGISTICS_BRIDGE_ENDPOINTS": json.dumps({"acme": [SECRET_A], **(endpoints or {})}),
         "LOGISTICS_BRIDGE_FORWARD__MAX_WAIT_SECONDS": "0.05",
         "LOGISTICS_BRIDGE_FORWARD__BATCH_SIZE": "20",
     }

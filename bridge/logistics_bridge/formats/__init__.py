@@ -12,10 +12,10 @@ from __future__ import annotations
 from ..endpoints import FORMAT_JSON, FORMAT_X12_214, EndpointSettings
 from ..exceptions import ConfigError
 from .json_document import JsonDocumentDecoder
-from .raw import Decoded, Decoder, RequestContext
+from .raw import MAX_EVENTS_PER_REQUEST, Decoded, Decoder, RequestContext
 from .x12_214 import X12ShipmentStatusDecoder
 
-__all__ = ["Decoded", "Decoder", "RequestContext", "build_decoder"]
+__all__ = ["MAX_EVENTS_PER_REQUEST", "Decoded", "Decoder", "RequestContext", "build_decoder"]
 
 
 def build_decoder(code: str, endpoint: EndpointSettings) -> Decoder:

@@ -19,7 +19,7 @@ from ..endpoints import FORMAT_JSON, EndpointSettings
 from ..exceptions import SchemaViolation
 from ..jsonpaths import MISSING, JsonPath
 from ..safejson import load_json
-from .raw import Decoded, RequestContext, raw_event
+from .raw import MAX_EVENTS_PER_REQUEST, Decoded, RequestContext, raw_event
 
 MAX_KEY_LENGTH = 255
 
@@ -68,6 +68,12 @@ class JsonDocumentDecoder:
         if not elements:
             raise SchemaViolation(
                 f"split_path {self._split.text}: the list is empty, the document holds no event",
+                fields=[self._split.text],
+            )
+        if len(elements) > MAX_EVENTS_PER_REQUEST:
+            raise SchemaViolation(
+                f"split_path {self._split.text}: the list holds {len(elements)} elements;"
+                f" at most {MAX_EVENTS_PER_REQUEST} events per request",
                 fields=[self._split.text],
             )
         return list(elements)

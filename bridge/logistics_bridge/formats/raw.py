@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from ..models import RAW_SCHEMA_VERSION, NewEvent
+from pydantic import TypeAdapter, ValidationError
+
+from ..exceptions import SchemaViolation
+from ..models import RAW_SCHEMA_VERSION, Key, NewEvent
+
+# Events one request may carry, whatever its format: enough for any batch a partner sends,
+# few enough to validate, store and answer in bounded time.
+MAX_EVENTS_PER_REQUEST = 1000
+_KEY = TypeAdapter(Key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +56,16 @@ def raw_event(
     document: Any,
     delivery_id: str | None = None,
 ) -> NewEvent:
-    """A raw-format event ready for ``Inbox.add``."""
+    """A raw-format event ready for ``Inbox.add``; its event id and shipment key obey the
+    same rule as an envelope's keys (1 to 255 characters, not blank, no control character)."""
+    for name, value in (("event_id", event_id), ("shipment key", shipment_key)):
+        try:
+            _KEY.validate_python(value)
+        except ValidationError as exc:
+            reason = exc.errors(include_input=False, include_url=False)[0]["msg"]
+            raise SchemaViolation(
+                f"{name} {value[:40]!r}: {reason.removeprefix('Value error, ')}", fields=[name]
+            ) from None
     return NewEvent(
         endpoint=request.endpoint,
         event_id=event_id,

@@ -20,7 +20,7 @@ from ..x12 import (
     parse_interchange,
     require_version,
 )
-from .raw import Decoded, RequestContext, raw_event
+from .raw import MAX_EVENTS_PER_REQUEST, Decoded, RequestContext, raw_event
 
 CONTENT_TYPE = "application/edi-x12"
 VERSION = "004010"
@@ -71,7 +71,7 @@ class X12ShipmentStatusDecoder:
 
     def decode(self, body: bytes, request: RequestContext) -> Decoded:
         """Validate the whole interchange first: either every set becomes an event or none."""
-        interchange = parse_interchange(body)
+        interchange = parse_interchange(body, max_sets=MAX_EVENTS_PER_REQUEST)
         require_version(interchange, functional_id="QM", version=VERSION, set_code="214")
         events = []
         for group in interchange.groups:
