@@ -8,7 +8,7 @@ judged against docs/bridge-http.md:
 - right: the status the contract gives, as the bridge's JSON (an error document for 4xx);
 - questionable: a status the contract allows but does not prefer;
 - wrong: anything else — a 5xx, no answer, a non-JSON answer, another status, or slower
-  than ``--slow`` seconds.
+  than ``--slow`` seconds (0: time is printed, not judged).
 
 Afterwards every row of the inbox is checked (payload strict JSON, keys printable, not
 blank and at most 255 characters, occurred_at ISO 8601 with an offset, webhook-id bounded),
@@ -977,7 +977,7 @@ def judge(case: Case, answer: bytes, seconds: float, slow: float) -> Verdict:
     status = int(head.split(b" ", 2)[1])
     if status >= 500:
         return Verdict(case, status, seconds, "wrong", "server error")
-    if seconds > slow:
+    if slow and seconds > slow:
         return Verdict(case, status, seconds, "wrong", f"slow: {seconds:.2f}s")
     is_metrics = case.raw.startswith(b"GET /metrics")
     is_head = case.raw.startswith(b"HEAD ")

@@ -225,17 +225,14 @@ def test_occurred_at_at_most_a_day_ahead(app):
 
 def test_errors_capped_and_linear(app, caplog):
     bad = [{"event_id": ""} for _ in range(MAX_EVENTS_PER_REQUEST)]
-    started = time.perf_counter()
     with caplog.at_level(logging.INFO, logger="logistics_bridge.server"):
         answer = signed_call(app, json.dumps(bad))
-    elapsed = time.perf_counter() - started
     document = refused(answer, 422, "validation_failed")
     assert len(document["fields"]) <= MAX_REPORTED_ERRORS
     problems = MAX_EVENTS_PER_REQUEST * 4  # blank event_id and three missing fields each
     assert document["message"].endswith(f"and {problems - MAX_REPORTED_ERRORS} more problem(s)")
     assert len(answer.body) < 10_000
     assert max(len(record.getMessage()) for record in caplog.records) < 10_000
-    assert elapsed < 1.0, f"{MAX_EVENTS_PER_REQUEST} invalid elements took {elapsed:.2f}s"
 
 
 def test_array_of_more_than_the_cap_refused_before_validation(app):
@@ -244,10 +241,10 @@ def test_array_of_more_than_the_cap_refused_before_validation(app):
     document = refused(answer, 422, "validation_failed")
     assert document["fields"] == ["(body)"]
     assert f"at most {MAX_EVENTS_PER_REQUEST} per request" in document["message"]
+    # refused by its length, before any element is validated
     huge = json.dumps([{"event_id": ""}] * 20_000)
-    started = time.perf_counter()
-    refused(signed_call(app, huge), 422, "validation_failed")
-    assert time.perf_counter() - started < 0.5
+    document = refused(signed_call(app, huge), 422, "validation_failed")
+    assert document["fields"] == ["(body)"]
     assert stored(app) == 0
 
 
@@ -344,11 +341,9 @@ def test_unknown_transfer_coding_is_400_not_501(live):
 
 def test_bare_lf_request_answered_400(live):
     request = b"GET /healthz HTTP/1.1\nHost: x\n\n"
-    started = time.monotonic()
     status, document = json_answer(raw_exchange(live.service.server.port, request))
     assert status == 400
     assert "CRLF" in document["message"]
-    assert time.monotonic() - started < 2.0
 
 
 def test_well_formed_request_after_bare_lf_check_still_served(live):

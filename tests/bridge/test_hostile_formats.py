@@ -72,7 +72,6 @@ PROPERTY_SETTINGS = settings(
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-SECONDS_PER_REQUEST = 1.0
 
 
 @pytest.fixture(scope="module")
@@ -92,9 +91,7 @@ def stored(app) -> int:
 def post(app, endpoint: str, body: bytes, headers: dict[str, str]) -> Answer:
     """POST and check the promises every answer keeps; returns the answer."""
     before = stored(app)
-    started = time.perf_counter()
     answer = call(app, f"/v1/tms/{endpoint}/events", body, headers)
-    assert time.perf_counter() - started < SECONDS_PER_REQUEST
     assert answer.status < 500, answer.body
     after = stored(app)
     if answer.status >= 300:
