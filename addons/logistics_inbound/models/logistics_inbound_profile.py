@@ -197,7 +197,8 @@ class LogisticsInboundProfile(models.Model):
     def _parse_checked(self, name):
         """The parsed source of a scalar field, or a ValidationError naming it."""
         self.ensure_one()
-        text = self[f"path_{name}"]
+        field = self._fields[f"path_{name}"]
+        text = self[field.name]
         try:
             return parse_source(text)
         except ValueError as exc:
@@ -205,7 +206,7 @@ class LogisticsInboundProfile(models.Model):
                 _(
                     "%(field)s: %(text)r is not a path like payload.status.code, "
                     "paths separated by commas, or a constant like =status.",
-                    field=self._fields[f"path_{name}"].string,
+                    field=field.string,
                     text=text,
                 )
             ) from exc
