@@ -17,6 +17,7 @@ from pathlib import Path
 
 import requests
 from logistics_bridge.config import add_log_level_option, configure_logging
+from logistics_bridge.exceptions import OdooRpcError
 from logistics_bridge.store import open_inbox
 from logistics_tms_simulator.lifecycle import CALLBACKS_PER_ORDER
 
@@ -259,7 +260,7 @@ class Demo:
         print("\nReturns, service cases and carrier bills:")
         try:
             report = AfterDelivery(driver).run(order_ids, self.args.timeout)
-        except FlowTimeout as exc:
+        except (FlowTimeout, OdooRpcError) as exc:
             print(f"  not done: {exc}")
             return False
         for line in report.lines():
