@@ -329,6 +329,8 @@ class ChaosRun:
                     f"--fault=order-error-rate={args.failure_rate}",
                     "--fault=order-failure-modes=5xx,429,timeout",
                     f"--fault=order-timeout-seconds={args.export_read_timeout + 3}",
+                    # Every order ends delivered: the demo's damaged order is left out.
+                    "--damaged-orders=",
                 ]
             )
         )

@@ -17,9 +17,11 @@ from pathlib import Path
 
 import requests
 from logistics_bridge.config import add_log_level_option, configure_logging
+from logistics_bridge.exceptions import OdooRpcError
 from logistics_bridge.store import open_inbox
 from logistics_tms_simulator.lifecycle import CALLBACKS_PER_ORDER
 
+from .after_delivery import AfterDelivery, FlowTimeout
 from .driver import DemoDriver
 from .odoo_instance import (
     ADDONS_DIR,
@@ -69,6 +71,12 @@ def _parser() -> argparse.ArgumentParser:
         "--pace", type=float, default=0.3, help="seconds between the simulator's callbacks"
     )
     parser.add_argument("--seed", type=int, help="the simulator's random seed, for repeatable runs")
+    parser.add_argument(
+        "--damaged-orders",
+        default="1",
+        help="orders (1-based as they reach the TMS, comma-separated) the carrier reports "
+        "damaged before delivery, each opening a service case; empty for none",
+    )
     add_log_level_option(parser)
     return parser
 
@@ -154,6 +162,8 @@ class Demo:
         if self.args.seed is not None:
             command += ["--seed", str(self.args.seed)]
         command += [f"--{fault}" for fault in self.args.fault]
+        if self.args.damaged_orders:
+            command.append(f"--damaged-orders={self.args.damaged_orders}")
         env = {
             "TMS_SIMULATOR_SECRET": self.signing_secret,
             "TMS_SIMULATOR_API_KEY": self.tms_api_key,
@@ -228,12 +238,15 @@ class Demo:
             print(f"  {invoices[order_id]}")
             for exchange in trace.exchanges:
                 print(f"  {exchange}")
+        if finished:
+            finished = self.print_after_delivery(driver, order_ids)
         print("\nLogistics > Overview:")
         for line in driver.overview():
             print(f"  {line}")
         print(
             f"\nOdoo: {self.odoo.url}/odoo  (login admin, password admin)"
-            f"\n  Logistics > Overview; Logistics > Operations > Shipments;"
+            f"\n  Logistics > Overview; Logistics > Operations > Shipments (filter Returns);"
+            f" Logistics > Operations > Service Cases; Logistics > Settlement > Carrier Settlement;"
             f" Logistics > Integration > Integration Log"
             f"\nBridge: {self.bridge_url}/metrics   TMS simulator: {self.tms_url}/v1/orders"
             f"\nLogs: {self.workdir}"
@@ -241,6 +254,18 @@ class Demo:
         if not finished:
             print("Not every order was delivered and reconciled in time: see the logs above.")
         return 0 if finished else 1
+
+    def print_after_delivery(self, driver: DemoDriver, order_ids: list[int]) -> bool:
+        """A return, the damaged order's case and two carrier bills; False if one failed."""
+        print("\nReturns, service cases and carrier bills:")
+        try:
+            report = AfterDelivery(driver).run(order_ids, self.args.timeout)
+        except (FlowTimeout, OdooRpcError) as exc:
+            print(f"  not done: {exc}")
+            return False
+        for line in report.lines():
+            print(f"  {line}")
+        return True
 
     def run_without_odoo(self) -> int:
         self.start_bridge(None)

@@ -59,9 +59,15 @@ rated_carrier = env["delivery.carrier"].create(
         ],
     }
 )
+carriers = rated_carrier
 for name in ("DHL Freight", "DSV Road", "Kuehne+Nagel Road"):
-    env["delivery.carrier"].create(
+    carriers |= env["delivery.carrier"].create(
         {"name": name, "delivery_type": "fixed", "product_id": freight_product.id}
+    )
+# Each carrier bills its freight as a vendor of its own: settlement matches its bills.
+for carrier in carriers:
+    carrier.logistics_partner_id = env["res.partner"].create(
+        {"name": carrier.name, "is_company": True, "supplier_rank": 1}
     )
 
 product = env["product.product"].create(

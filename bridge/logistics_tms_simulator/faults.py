@@ -49,6 +49,11 @@ class Faults(BaseModel):
     order_delay_seconds: float = Field(
         default=0.0, ge=0.0, description="Delay before answering an order call."
     )
+    damaged_orders: str = Field(
+        default="",
+        description="Transport orders (1-based, in the order they reached the TMS, "
+        "comma-separated) that report damage (A9, reason AK) before delivery.",
+    )
 
     @field_validator("order_failure_modes")
     @classmethod
@@ -61,6 +66,22 @@ class Faults(BaseModel):
                 f"choose among {', '.join(ORDER_FAILURE_MODES)}"
             )
         return ",".join(modes)
+
+    @field_validator("damaged_orders")
+    @classmethod
+    def _order_positions(cls, value: str) -> str:
+        positions = [part.strip() for part in value.split(",") if part.strip()]
+        wrong = [part for part in positions if not part.isdigit() or int(part) < 1]
+        if wrong:
+            raise ValueError(
+                f"order position(s) {', '.join(wrong)} are not whole numbers from 1 up"
+            )
+        return ",".join(positions)
+
+    @property
+    def damaged_positions(self) -> frozenset[int]:
+        """Positions of the transport orders that report damage before delivery."""
+        return frozenset(int(part) for part in self.damaged_orders.split(",") if part)
 
     @property
     def failure_modes(self) -> tuple[str, ...]:

@@ -32,6 +32,9 @@ RETURN_MILESTONES = (
     ("P1", "NS", "Liège hub"),
     ("A3", "NS", "Antwerp DC"),
 )
+# Reported before delivery by a damaged order: X12 214 A9 "shipment damaged", reason
+# AK "damaged, rewrapped in hub".
+DAMAGE_STATUS = ("A9", "AK")
 # planning, the transport milestones (the last with proof of delivery), charges
 CALLBACKS_PER_ORDER = len(MILESTONES) + 2
 
@@ -110,6 +113,21 @@ def lifecycle_callbacks(
             )
             moment += step
         payload = {"status_code": code, "status_detail": detail, "location": location}
+        if code == "D1" and order.kind == "order" and order.position in faults.damaged_positions:
+            damage_code, damage_reason = DAMAGE_STATUS
+            callbacks.append(
+                _envelope(
+                    order,
+                    "status",
+                    moment,
+                    {
+                        "status_code": damage_code,
+                        "status_detail": damage_reason,
+                        "location": location,
+                    },
+                )
+            )
+            moment += step
         if code == "D1":
             callbacks.append(
                 _envelope(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -34,6 +35,7 @@ class TransportOrder:
     version: int = 1
     cancelled: bool = False
     kind: str = "order"  # or "return": a tms-return v1 order, collected at the customer
+    position: int = 1  # 1-based, among the orders of its kind, in the order they arrived
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -60,6 +62,7 @@ class OrderBook:
         self._by_planning: dict[str, str] = {}
         self._answers: dict[str, tuple[str, Answer]] = {}
         self._numbers = itertools.count(1)
+        self._arrivals: Counter[str] = Counter()
 
     def create(
         self, key: str, body: bytes, payload: dict[str, Any], kind: str = "order"
@@ -90,6 +93,7 @@ class OrderBook:
                 self._answers[key] = (fingerprint, answer)
                 return answer, False
             number = next(self._numbers)
+            self._arrivals[kind] += 1
             order = TransportOrder(
                 reference=reference,
                 planning_reference=f"TMS-{number:06d}",
@@ -97,6 +101,7 @@ class OrderBook:
                 payload=payload,
                 estimated_delivery=datetime.now(UTC).replace(microsecond=0) + timedelta(days=2),
                 kind=kind,
+                position=self._arrivals[kind],
             )
             self._orders[reference] = order
             self._by_planning[order.planning_reference] = reference

@@ -191,7 +191,8 @@ class SimulatedTms:
     def _report_lifecycle(self, reference: str) -> None:
         order = self.orders.get(reference)
         with self._rng_lock:
-            count = CALLBACKS_PER_ORDER + 1  # room for an unmapped status code
+            # room for an unmapped status code and a damage report
+            count = CALLBACKS_PER_ORDER + 2
             start = datetime.now(UTC).replace(microsecond=0) - self._step * count
             callbacks = lifecycle_callbacks(
                 order, start, self._step, self.faults, self._rng, self._currency

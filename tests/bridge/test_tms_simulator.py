@@ -287,3 +287,35 @@ def test_lifecycle_of_an_unknown_order_is_404(make_stack):
     answer = requests.get(f"{stack.tms_url}/v1/orders/TMS-999999/callbacks", timeout=5)
     assert answer.status_code == 404
     assert answer.json()["error"] == "unknown_order"
+
+
+def test_chosen_orders_report_damage_before_delivery(make_stack):
+    stack = make_stack(Faults(damaged_orders="2"))
+    for number in (1, 2, 3):
+        reference = f"SHP/2026/0000{number}"
+        assert _post(stack, _order(reference), key=f"key-{number}").status_code == 201
+
+    def codes(reference: str) -> list[tuple[str, str]]:
+        events = sorted(
+            (e for e in stack.inbox_events() if e.shipment_reference == reference),
+            key=lambda e: e.id,
+        )
+        payloads = [json.loads(e.payload_json) for e in events if e.event_type != "planning"]
+        return [(p["status_code"], p["status_detail"]) for p in payloads if "status_code" in p]
+
+    assert _wait_for(lambda: len(stack.inbox_events()) == 3 * 7 + 1)
+    assert codes("SHP/2026/00002") == [
+        ("AF", "NS"),
+        ("P1", "NS"),
+        ("X4", "NS"),
+        ("X6", "NS"),
+        ("A9", "AK"),
+        ("D1", "NS"),
+    ]
+    assert ("A9", "AK") not in codes("SHP/2026/00001") + codes("SHP/2026/00003")
+
+
+def test_damaged_order_positions_are_checked():
+    assert Faults(damaged_orders=" 1, 3 ").damaged_positions == {1, 3}
+    with pytest.raises(ValueError, match="0, x"):
+        Faults(damaged_orders="0,x")

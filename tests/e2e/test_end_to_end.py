@@ -45,6 +45,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
             "--fault=duplicate-callbacks",
             "--fault=shuffle-callbacks",
             "--pace=0.5",
+            "--damaged-orders=",
         ]
     )
     running = Demo(args)
