@@ -5,7 +5,11 @@ class LogisticsShipment(models.Model):
     _inherit = "logistics.shipment"
 
     def _notify_exception(self, milestone):
-        """Ask the shipment's responsible to handle an exception, with its reason."""
+        """Ask a person to handle an exception, with its reason.
+
+        Returns the activity's summary and the user asked, for the addons that
+        say more about it on the shipment.
+        """
         self.ensure_one()
         reason = " / ".join(filter(None, [milestone.raw_code, milestone.raw_detail]))
         summary = (
@@ -13,11 +17,9 @@ class LogisticsShipment(models.Model):
             if milestone.action_required
             else _("Exception: %(event)s", event=milestone.event_type_id.name)
         )
-        user = self.env["res.users"]._logistics_get_assignee(
-            self, self.user_id | milestone.endpoint_id.responsible_user_id
-        )
+        user = self._get_exception_assignee(milestone.endpoint_id)
         self.activity_schedule(
-            "mail.mail_activity_data_todo",
+            self._get_exception_activity_type(),
             summary=summary,
             note=_(
                 "Reported by %(origin)s: %(reason)s at %(location)s.",
@@ -27,3 +29,16 @@ class LogisticsShipment(models.Model):
             ),
             user_id=user.id,
         )
+        return summary, user
+
+    def _get_exception_activity_type(self):
+        """XML id of the activity type an exception is (a plain to-do here)."""
+        return "mail.mail_activity_data_todo"
+
+    def _get_exception_assignee(self, endpoint):
+        """The shipment's responsible, else the endpoint's responsible (or whoever
+        records it, for an exception entered in Odoo), else an Integration
+        Administrator: an active internal user who may open the shipment."""
+        self.ensure_one()
+        preferred = self.user_id | (endpoint.responsible_user_id if endpoint else self.env.user)
+        return self.env["res.users"]._logistics_get_assignee(self, preferred)

@@ -138,31 +138,8 @@ class LogisticsShipment(models.Model):
         )
 
     def _notify_exception(self, milestone):
-        """Ask a person to handle an exception, with its reason, and say so on the shipment.
-
-        The activity goes to the shipment's responsible when that is an active
-        internal user (shipments made by a job belong to the inactive superuser),
-        else to the owner of the reporting endpoint's problems.
-        """
-        self.ensure_one()
-        reason = " / ".join(filter(None, [milestone.raw_code, milestone.raw_detail]))
-        summary = (
-            _("Action required: %(event)s", event=milestone.event_type_id.name)
-            if milestone.action_required
-            else _("Exception: %(event)s", event=milestone.event_type_id.name)
-        )
-        user = self._get_exception_assignee(milestone.endpoint_id)
-        self.activity_schedule(
-            EXCEPTION_ACTIVITY,
-            summary=summary,
-            note=_(
-                "Reported by %(origin)s: %(reason)s at %(location)s.",
-                origin=milestone.endpoint_id.name or _("Odoo"),
-                reason=reason or milestone.event_type_id.name,
-                location=milestone.location or _("unknown location"),
-            ),
-            user_id=user.id,
-        )
+        """The exception's activity, announced on the shipment with how to close it."""
+        summary, user = super()._notify_exception(milestone)
         self.message_post(
             body=_(
                 "%(summary)s: activity for %(user)s. Click Resolve Exception once handled.",
@@ -170,14 +147,10 @@ class LogisticsShipment(models.Model):
                 user=user.name,
             )
         )
+        return summary, user
 
-    def _get_exception_assignee(self, endpoint):
-        """The shipment's responsible, else the endpoint's responsible (or whoever
-        records it, for an exception entered in Odoo), else an Integration
-        Administrator: an active internal user who may open the shipment."""
-        self.ensure_one()
-        preferred = self.user_id | (endpoint.responsible_user_id if endpoint else self.env.user)
-        return self.env["res.users"]._logistics_get_assignee(self, preferred)
+    def _get_exception_activity_type(self):
+        return EXCEPTION_ACTIVITY
 
     def _get_latest_exception(self):
         self.ensure_one()
