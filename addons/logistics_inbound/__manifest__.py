@@ -3,7 +3,7 @@
     "name": "Logistics Inbound",
     "summary": "Any source's events and documents become governed milestones: the inbox, "
     "ingestion for the bridge, inbound profiles and status mappings",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
@@ -20,6 +20,7 @@
         "data/logistics_inbound_profile_easypost.xml",
         "data/logistics_inbound_profile_shippo.xml",
         "data/logistics_inbound_profile_aftership.xml",
+        "data/logistics_inbound_profile_easyship.xml",
         "views/logistics_inbound_event_views.xml",
         "views/logistics_inbound_profile_views.xml",
         "views/logistics_status_mapping_views.xml",

@@ -171,6 +171,57 @@ AFTERSHIP_TRACKING_UPDATE = {
     },
 }
 
+# Easyship, the shipment.tracking.checkpoints.created payload published in the API
+# reference for version 2024.09
+# (https://developers.easyship.com/reference-link/shipmenttrackingcheckpointscreated),
+# copied as published except for one cut: the stored copy of that page breaks off in
+# the third checkpoint (order_number 112, after "hand"), so that checkpoint is left
+# out and only the closing brackets of "checkpoints", "data" and the document are
+# added. The first two checkpoints and every other field are unchanged.
+EASYSHIP_CHECKPOINTS_CREATED = {
+    "event_type": "shipment.tracking.checkpoints.created",
+    "resource_type": "shipment",
+    "resource_id": "ESTEST00000",
+    "data": {
+        "easyship_shipment_id": "ESTEST00000",
+        "platform_order_number": "#100001",
+        "origin": "US",
+        "destination": "CA",
+        "company_order_number": "#100001",
+        "status": "Delivered",
+        "tracking_number": "12345",
+        "tracking_page_url": "https://www.trackmyshipment.co/shipment-tracking/ESTEST00000",
+        "checkpoints": [
+            {
+                "order_number": 102,
+                "handler": "Usps",
+                "message": "Arrived at Regional Facility",
+                "location": "CITY, STATE, 12345, USA",
+                "city": "CITY",
+                "country_name": "United States",
+                "country_iso3": "USA",
+                "state": "STATE",
+                "postal_code": "12345",
+                "checkpoint_time": "2025-01-01T12:00:00.000Z",
+                "primary_status": "In Transit to Customer",
+            },
+            {
+                "order_number": 109,
+                "handler": "Usps",
+                "message": "Arrived at Post Office",
+                "location": "CITY, STATE, 12345, USA",
+                "city": "CITY",
+                "country_name": "United States",
+                "country_iso3": "USA",
+                "state": "STATE",
+                "postal_code": "12345",
+                "checkpoint_time": "2025-01-02T10:00:00.000Z",
+                "primary_status": "In Transit to Customer",
+            },
+        ],
+    },
+}
+
 # An X12 004010 214 interchange built here to the standard's layout (ISA/GS/ST
 # envelopes; B10, L11, LX loops with AT7, MS1, MS2), not copied from a published
 # file; every value is made up: carrier ABCD reports PRO123456 picked up in

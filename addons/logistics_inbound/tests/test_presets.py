@@ -2,6 +2,7 @@ from .common import LogisticsInboundSourceCase
 from .samples import (
     AFTERSHIP_TRACKING_UPDATE,
     EASYPOST_TRACKER_UPDATED,
+    EASYSHIP_CHECKPOINTS_CREATED,
     SHIPPO_TRACK_UPDATED,
     X12_214_INTERCHANGE,
 )
@@ -105,6 +106,41 @@ class TestPresets(LogisticsInboundSourceCase):
             ],
         )
         self.assertEqual(shipment.state, "out_for_delivery")
+
+    def test_easyship_checkpoints_created(self):
+        """Sample: https://developers.easyship.com/reference-link/
+        shipmenttrackingcheckpointscreated (v2024.09; see samples.py)."""
+        shipment = self._shipment_with_tracking("12345")
+        endpoint = self._preset_endpoint("inbound_profile_easyship")
+        [answer] = self._ingest_into(endpoint, self._raw(EASYSHIP_CHECKPOINTS_CREATED))
+        self.assertEqual(answer["result"], "processed", answer)
+        self.assertEqual(
+            self._timeline(shipment),
+            [
+                (
+                    "in_transit",
+                    "In Transit to Customer",
+                    "CITY, STATE, USA",
+                    self._utc(2025, 1, 1, 12, 0),
+                ),
+                (
+                    "in_transit",
+                    "In Transit to Customer",
+                    "CITY, STATE, USA",
+                    self._utc(2025, 1, 2, 10, 0),
+                ),
+            ],
+        )
+        self.assertTrue(
+            all(
+                event_id.startswith("ESTEST00000#")
+                for event_id in shipment.milestone_ids.mapped("external_event_id")
+            )
+        )
+        self.assertEqual(shipment.state, "in_transit")
+        # Easyship sends the checkpoints again with the next one: nothing new.
+        [answer] = self._ingest_into(endpoint, self._raw(EASYSHIP_CHECKPOINTS_CREATED))
+        self.assertEqual(answer["result"], "duplicate")
 
     def test_x12_214(self):
         """Sample: an X12 004010 214 interchange (samples.X12_214_INTERCHANGE)."""
