@@ -164,6 +164,19 @@ class TestOverview(LogisticsMonitoringCase):
         self.assertNotIn(self.card, cards)  # another company's endpoint
         cards.mapped("indicator_count")  # computed without an access error
 
+    def test_every_logistics_role_opens_the_overview_menu(self):
+        """The menu runs a server action: Odoo refuses one without groups to anyone who
+        may not write its model, which no logistics role may."""
+        server_action = self.env.ref("logistics_monitoring.logistics_overview_server_action")
+        for user in (self.logistics_user, self.logistics_manager):
+            with self.subTest(user=user.login):
+                action = (
+                    server_action.with_user(user)
+                    .with_context(allowed_company_ids=self.company.ids)
+                    .run()
+                )
+                self.assertEqual(action["res_model"], "logistics.overview.card")
+
     def test_overview_data_covers_every_endpoint(self):
         data = self.env["logistics.overview"]._overview_data()
         self.assertIn(self.ops_endpoint.id, data["endpoints"])
