@@ -83,8 +83,9 @@ class LogisticsIntegrationLog(models.Model):
     state = fields.Selection(
         selection=LOG_STATES, required=True, default="received", index=True, readonly=True
     )
-    attempt = fields.Integer(readonly=True, default=1)
-    http_status = fields.Integer(string="HTTP Status", readonly=True)
+    # Codes and counters, not quantities: a grouped list must not add them up.
+    attempt = fields.Integer(readonly=True, default=1, aggregator=None)
+    http_status = fields.Integer(string="HTTP Status", readonly=True, aggregator=None)
     duration_ms = fields.Float(string="Duration (ms)", readonly=True, aggregator="avg")
     payload = fields.Text(readonly=True)
     response = fields.Text(readonly=True)

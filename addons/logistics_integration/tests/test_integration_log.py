@@ -1,8 +1,15 @@
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo import fields
+from odoo.tools.safe_eval import safe_eval
 
 from .common import LogisticsIntegrationCase
+
+
+# web/static/src/core/code_editor/code_editor.js: CodeEditor.MODES of Odoo 18.
+ODOO_CODE_EDITOR_MODES = {"javascript", "xml", "qweb", "scss", "python"}
 
 
 class TestIntegrationLog(LogisticsIntegrationCase):
@@ -117,3 +124,33 @@ class TestIntegrationLog(LogisticsIntegrationCase):
         self.assertIn('name="http_status" invisible="not http_status"', arch)
         self.assertNotIn('name="model"', arch)
         self.assertEqual(self._record(payload="not json").payload_display, "not json")
+
+    def test_log_groups_searches_and_shows_payloads_as_people_expect(self):
+        """Grouping adds up no status codes or attempt numbers; text typed in the search
+        finds an operation as well as a correlation id; payload editors ask for a mode
+        Odoo's code editor ships (an unknown one is a 404 in the browser)."""
+        self._record(operation="order export", correlation_id="corr-1", http_status=200)
+        self._record(operation="order export", correlation_id="corr-2", http_status=500)
+        logs = self.env["logistics.integration.log"]
+        [group] = logs.read_group(
+            [("operation", "=", "order export")], ["http_status", "attempt"], ["operation"]
+        )
+        self.assertNotIn("http_status", group)
+        self.assertNotIn("attempt", group)
+        search = etree.fromstring(logs.get_view(view_type="search")["arch"])
+        first = search.xpath("//field")[0]
+        domain = first.get("filter_domain")
+        self.assertEqual(first.get("name"), "operation")
+        self.assertIn("correlation_id", domain)
+        self.assertEqual(
+            logs.search(safe_eval(domain, {"self": "order exp"})).mapped("correlation_id"),
+            ["corr-2", "corr-1"],
+        )
+        for model in ("logistics.integration.log", "logistics.outbound.message"):
+            arch = etree.fromstring(self.env[model].get_view(view_type="form")["arch"])
+            modes = {
+                safe_eval(node.get("options"))["mode"]
+                for node in arch.xpath("//field[@widget='ace']")
+            }
+            self.assertTrue(modes)
+            self.assertLessEqual(modes, ODOO_CODE_EDITOR_MODES, model)
