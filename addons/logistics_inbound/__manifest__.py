@@ -3,7 +3,7 @@
     "name": "Logistics Inbound",
     "summary": "Any source's events and documents become governed milestones: the inbox, "
     "ingestion for the bridge, inbound profiles and status mappings",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.2.1",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",

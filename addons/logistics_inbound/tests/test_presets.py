@@ -1,3 +1,5 @@
+import copy
+
 from .common import LogisticsInboundSourceCase
 from .samples import (
     AFTERSHIP_TRACKING_UPDATE,
@@ -106,6 +108,35 @@ class TestPresets(LogisticsInboundSourceCase):
             ],
         )
         self.assertEqual(shipment.state, "out_for_delivery")
+
+    def test_pickup_point_is_not_delivered(self):
+        """A parcel waiting at a locker or pickup point is not delivered: the delivery is
+        not validated and the customer is told where it is, not that it arrived."""
+        shipment = self._shipment_with_tracking("1Z9999W99999999999")
+        endpoint = self._preset_endpoint("inbound_profile_aftership")
+        document = copy.deepcopy(AFTERSHIP_TRACKING_UPDATE)
+        document["msg"]["checkpoints"].append(
+            {
+                "slug": "ups",
+                "city": "Atlanta",
+                "state": "GA",
+                "country_region": "USA",
+                "message": "Available for pickup at UPS Access Point",
+                "tag": "AvailableForPickup",
+                "subtag": "AvailableForPickup_001",
+                "checkpoint_time": "2026-03-03T15:05:00-05:00",
+            }
+        )
+        [answer] = self._ingest_into(endpoint, self._raw(document))
+        self.assertEqual(answer["result"], "processed", answer)
+        pickup = shipment.milestone_ids.filtered(lambda m: m.raw_code == "AvailableForPickup")
+        self.assertEqual(pickup.event_type_id.code, "available_for_pickup")
+        self.assertEqual(shipment.state, "available_for_pickup")
+        self.assertFalse(shipment.actual_delivery_date)
+        self.assertNotEqual(shipment.picking_id.state, "done")
+        self.assertNotIn("deliver", pickup.event_type_id.customer_label.lower())
+        easypost = self.env.ref("logistics_inbound.status_mapping_easypost_available_for_pickup")
+        self.assertEqual(easypost.event_type_id, pickup.event_type_id)
 
     def test_easyship_checkpoints_created(self):
         """Sample: https://developers.easyship.com/reference-link/

@@ -8,6 +8,7 @@ SHIPMENT_STATES = [
     ("picked_up", "Picked Up"),
     ("in_transit", "In Transit"),
     ("out_for_delivery", "Out for Delivery"),
+    ("available_for_pickup", "At Pickup Point"),
     ("exception", "Exception"),
     ("delivered", "Delivered"),
     ("returned", "Returned"),

@@ -199,6 +199,7 @@ class TestShipment(LogisticsShipmentCase):
                 "picked_up",
                 "in_transit",
                 "out_for_delivery",
+                "available_for_pickup",
                 "exception",
                 "delivered",
                 "returned",
