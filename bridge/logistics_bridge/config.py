@@ -11,10 +11,10 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from logistics_contract.endpoint import ENDPOINT_CODE, ENDPOINT_CODE_RULE
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
@@ -30,9 +30,6 @@ ENV_PREFIX = "LOGISTICS_BRIDGE_"
 CONFIG_ENV = "LOGISTICS_BRIDGE_CONFIG"
 # The standardwebhooks library enforces its own 5-minute window on top of ours.
 LIBRARY_TOLERANCE_SECONDS = 300
-# An endpoint code is one URL path segment that every client writes the same way: ASCII
-# letters, digits, ".", "_" and "-" (nothing to percent-encode), starting with a letter or digit.
-ENDPOINT_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", re.ASCII)
 
 
 class OdooSettings(BaseModel):
@@ -81,6 +78,11 @@ class BridgeSettings(BaseSettings):
     retention_days: int = Field(default=14, ge=1)
     heartbeat_seconds: float = Field(
         default=30.0, ge=0, description="Seconds between heartbeats to Odoo; 0 = none."
+    )
+    public_base_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
+        description="The URL senders call, e.g. https://hooks.example.com; signed by {url}.",
     )
     bridge_id: str | None = Field(
         default=None, max_length=128, description="Name in Odoo's bridge list; <host>:<port>."
@@ -161,10 +163,10 @@ def find_problems(settings: BridgeSettings, *, need_odoo: bool = True) -> list[s
     for code, endpoint in settings.endpoints.items():
         if not ENDPOINT_CODE.fullmatch(code):
             problems.append(
-                f"endpoints.{code!r}: not reachable as /v1/tms/<code>/events; use 1 to 64"
-                " ASCII letters, digits, '.', '_' or '-', starting with a letter or digit"
+                f"endpoints.{code!r}: not reachable as /v1/tms/<code>/events; use"
+                f" {ENDPOINT_CODE_RULE}"
             )
-        problems.extend(endpoint_problems(code, endpoint))
+        problems.extend(endpoint_problems(code, endpoint, public_base_url=settings.public_base_url))
     if settings.signature_tolerance_seconds > LIBRARY_TOLERANCE_SECONDS:
         problems.append(
             f"signature_tolerance_seconds: at most {LIBRARY_TOLERANCE_SECONDS}"
