@@ -117,6 +117,15 @@ Text = Annotated[str, BeforeValidator(_empty_when_blank)]
 HeaderName = Annotated[str, Field(min_length=1)]
 
 
+def _refuse_weak_sha1(algorithm: str, info: ValidationInfo) -> str:
+    """SHA-1 only where the recipe says a provider requires it (``allow_sha1``)."""
+    if algorithm.endswith("sha1") and not info.data.get("allow_sha1"):
+        raise ValueError(
+            f"{algorithm} is weak; set allow_sha1 = true only where a provider requires it"
+        )
+    return algorithm
+
+
 class Secret(BaseModel):
     """One secret value (a key, a token, ``user:password`` or a PEM public key)."""
 
@@ -187,11 +196,7 @@ class HmacAuth(_RecipeBase):
     @field_validator("algorithm")
     @classmethod
     def _sha1_only_when_required(cls, value: str, info: ValidationInfo) -> str:
-        if value == "sha1" and not info.data.get("allow_sha1"):
-            raise ValueError(
-                "sha1 is weak; set allow_sha1 = true only where a provider requires it"
-            )
-        return value
+        return _refuse_weak_sha1(value, info)
 
     def header_fields(self) -> dict[str, str]:
         """The signature header, and the timestamp header when set."""
@@ -344,11 +349,7 @@ class SignatureAuth(_RecipeBase):
     @field_validator("algorithm")
     @classmethod
     def _sha1_only_when_required(cls, value: str, info: ValidationInfo) -> str:
-        if value == "hmac-sha1" and not info.data.get("allow_sha1"):
-            raise ValueError(
-                "hmac-sha1 is weak; set allow_sha1 = true only where a provider requires it"
-            )
-        return value
+        return _refuse_weak_sha1(value, info)
 
     @field_validator("signature_body_field", "timestamp_body_field")
     @classmethod
