@@ -161,7 +161,7 @@ def find_problems(settings: BridgeSettings, *, need_odoo: bool = True) -> list[s
     for code, endpoint in settings.endpoints.items():
         if not ENDPOINT_CODE.fullmatch(code):
             problems.append(
-                f"endpoints.{code!r}: not reachable as /v1/tms/<code>/events; use 1 to 64"
+                f"endpoints.{code!r}: not reachable as /v1/in/<code>; use 1 to 64"
                 " ASCII letters, digits, '.', '_' or '-', starting with a letter or digit"
             )
         problems.extend(endpoint_problems(code, endpoint))

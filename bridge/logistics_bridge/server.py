@@ -48,7 +48,8 @@ from .tracecontext import incoming_traceparent
 
 _logger = logging.getLogger(__name__)
 
-_EVENTS_PATH = re.compile(r"^/v1/tms/(?P<endpoint>[^/]+)/events/?$")
+# /v1/in/<endpoint>, and the original /v1/tms/<endpoint>/events kept as its alias.
+_EVENTS_PATH = re.compile(r"^/v1/(?:in/(?P<endpoint>[^/]+)|tms/(?P<alias>[^/]+)/events)/?$")
 # What ``serve`` logs once it accepts connections; whoever started it reads the port here.
 LISTENING_LINE = re.compile(r"listening on http://\S+:(\d+)")
 _JSON = [("Content-Type", "application/json")]
@@ -56,6 +57,12 @@ StartResponse = Callable[..., Any]
 # Problems listed in a 422 answer (and its log line); the rest are counted, not listed.
 MAX_REPORTED_ERRORS = 50
 _PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*", re.ASCII)
+
+
+def events_endpoint(path: str) -> str | None:
+    """The endpoint code of a path that takes events, None for any other path."""
+    match = _EVENTS_PATH.match(path)
+    return (match.group("endpoint") or match.group("alias")) if match else None
 
 
 def _field_name(loc: tuple[Any, ...], in_array: bool) -> str:
@@ -127,10 +134,10 @@ class BridgeApp:
     def _dispatch(
         self, environ: dict[str, Any], path: str, method: str
     ) -> tuple[str, list[tuple[str, str]], bytes]:
-        match = _EVENTS_PATH.match(path)
-        if match:
+        endpoint = events_endpoint(path)
+        if endpoint is not None:
             self._require(method, ("POST",))
-            return self._accept(environ, match.group("endpoint"))
+            return self._accept(environ, endpoint)
         if path == "/healthz":
             self._require(method, ("GET", "HEAD"))
             return self._json(200, {"status": "ok"})

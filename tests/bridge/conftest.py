@@ -227,7 +227,7 @@ class RunningBridge:
     url: str
 
     def events_url(self, endpoint: str = "acme") -> str:
-        return f"{self.url}/v1/tms/{endpoint}/events"
+        return f"{self.url}/v1/in/{endpoint}"
 
 
 def start_bridge(settings: BridgeSettings, *, forward: bool = False) -> RunningBridge:
