@@ -41,7 +41,7 @@ from .logsafe import log_field
 from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from .metrics import BridgeMetrics
 from .models import EVENT_LIST, AddResult, EventEnvelope, NewEvent
-from .routing import EndpointRoute, build_routes, request_headers
+from .routing import EndpointRoute, RouteTable, build_routes, request_headers
 from .safejson import load_json
 from .store import Inbox
 from .tracecontext import incoming_traceparent
@@ -111,9 +111,18 @@ class BridgeApp:
         self.inbox = inbox
         self.metrics = metrics
         self.readiness_probe = readiness_probe
-        self.routes: dict[str, EndpointRoute] = build_routes(
-            settings.endpoints, settings.signature_tolerance_seconds
+        # Replaced as one reference by ``install``: a request reads it once, so a request in
+        # flight finishes with the endpoints it started with, and the hot path takes no lock.
+        self.table = RouteTable(
+            settings.endpoints,
+            build_routes(settings.endpoints, settings.signature_tolerance_seconds),
+            None,
+            "bootstrap",
         )
+
+    def install(self, table: RouteTable) -> None:
+        """Serve ``table``'s endpoints from the next request on."""
+        self.table = table
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -227,7 +236,7 @@ class BridgeApp:
 
     def target(self, endpoint: str, content_type: str) -> EndpointRoute:
         """The endpoint's route, if the request may carry events for it."""
-        route = self.routes.get(endpoint)
+        route = self.table.routes.get(endpoint)
         if route is None:
             raise NotFound(f"unknown endpoint {log_field(endpoint)!r}")
         if content_type.split(";")[0].strip().lower() not in route.content_types:
