@@ -29,6 +29,7 @@ from conftest import (
     wait_for,
 )
 from logistics_bridge import registry as registry_module
+from logistics_bridge.cli import main
 from logistics_bridge.registry import RegistryCache
 
 POLL_SECONDS = 1.0
@@ -258,3 +259,115 @@ def test_two_bridges_converge_and_report_the_version(tmp_path, fake_odoo) -> Non
     finally:
         for running in bridges:
             running.service.shutdown()
+
+
+# -- commands ------------------------------------------------------------------------------
+def write_config(tmp_path: Path, odoo_url: str, endpoints: str = "", extra: str = "") -> str:
+    path = tmp_path / "bridge.toml"
+    path.write_text(
+        f'inbox_url = "sqlite:///{tmp_path}/inbox.sqlite3"\n{extra}\n'
+        f'[odoo]\nurl = "{odoo_url}"\ndb = "prod"\nlogin = "bridge"\napi_key = "api-key-xyz"\n'
+        f"{endpoints}"
+    )
+    return str(path)
+
+
+TOML_ENDPOINTS = f"""
+[endpoints]
+acme = ["{SECRET_A}"]
+[endpoints.portal]
+format = "json"
+event_id_path = "id"
+auth = {{ scheme = "token", secrets = ["portal-token-123"] }}
+"""
+
+
+def test_status_shows_the_registry_in_force(tmp_path, fake_odoo, clean_env, capsys) -> None:
+    config = write_config(tmp_path, fake_odoo.url)
+    assert main(["--config", config, "status"]) == 0
+    assert "registry: on, nothing recorded yet" in capsys.readouterr().out
+    fake_odoo.registry = document(3, acme=tms_endpoint(SECRET_A))
+    running = following(tmp_path, fake_odoo, bridge_id="bridge-s")
+    try:
+        wait_for(lambda: running.service.app.table.version == 3)
+    finally:
+        running.service.shutdown()
+    assert main(["--config", config, "status"]) == 0
+    assert "registry: version 3 (source odoo; bridge bridge-s, since " in capsys.readouterr().out
+    assert main(["--config", config, "status", "--json"]) == 0
+    registry = json.loads(capsys.readouterr().out)["registry"]
+    assert {key: registry[key] for key in ("enabled", "version", "source")} == {
+        "enabled": True,
+        "version": 3,
+        "source": "odoo",
+    }
+    off = write_config(tmp_path, fake_odoo.url, extra="[registry]\nenabled = false")
+    assert main(["--config", off, "status"]) == 0
+    assert "registry: off, the TOML endpoints are in force (source bootstrap)" in (
+        capsys.readouterr().out
+    )
+
+
+def test_check_config_takes_endpoints_from_odoo(tmp_path, clean_env, capsys) -> None:
+    config = write_config(tmp_path, "http://127.0.0.1:8069")
+    assert main(["--config", config, "check-config"]) == 0
+    out = capsys.readouterr().out
+    assert "configuration OK" in out
+    cache = tmp_path / "registry.json"
+    assert f"endpoints: from Odoo's registry (checked every 3s, last good copy in {cache})" in out
+    off = write_config(tmp_path, "http://127.0.0.1:8069", extra="[registry]\nenabled = false")
+    assert main(["--config", off, "check-config"]) == 1
+    assert "endpoints: no endpoint configured and the registry is off" in capsys.readouterr().out
+
+
+def test_check_config_wants_a_cache_path_with_postgres(tmp_path, clean_env, capsys) -> None:
+    config = write_config(tmp_path, "http://127.0.0.1:8069")
+    clean_env.setenv("LOGISTICS_BRIDGE_INBOX_URL", "postgresql://root@127.0.0.1/bridge")
+    assert main(["--config", config, "check-config"]) == 1
+    assert "registry.cache_path: required with a PostgreSQL inbox" in capsys.readouterr().out
+    clean_env.setenv("LOGISTICS_BRIDGE_REGISTRY__CACHE_PATH", str(tmp_path / "none" / "r.json"))
+    assert main(["--config", config, "check-config"]) == 1
+    assert f"registry.cache_path: directory {tmp_path}/none does not exist" in (
+        capsys.readouterr().out
+    )
+
+
+def test_export_endpoints_dry_run_prints_without_secrets(
+    tmp_path, fake_odoo, clean_env, capsys
+) -> None:
+    config = write_config(tmp_path, fake_odoo.url, TOML_ENDPOINTS)
+    assert main(["--config", config, "export-endpoints"]) == 0
+    out = capsys.readouterr().out
+    assert "acme: format tms-event, auth standard-webhooks (1 secret(s))" in out
+    assert "portal: format json, event_id_path id, auth token (1 secret(s))" in out
+    assert (
+        f"2 endpoint(s) to write into Odoo {fake_odoo.url} (database prod); run with --apply" in out
+    )
+    assert SECRET_A not in out and "portal-token-123" not in out
+    assert not [call for call in fake_odoo.calls if call["service"] == "object"]
+
+
+def test_export_endpoints_apply_writes_into_odoo(tmp_path, fake_odoo, clean_env, capsys) -> None:
+    fake_odoo.registry = document(1, acme=tms_endpoint(SECRET_A))
+    config = write_config(tmp_path, fake_odoo.url, TOML_ENDPOINTS)
+    assert main(["--config", config, "export-endpoints", "--apply"]) == 0
+    out = capsys.readouterr().out
+    [call] = [call for call in fake_odoo.calls if call["service"] == "object"]
+    assert call["args"][:5] == [
+        "prod",
+        2,
+        "api-key-xyz",
+        "logistics.bridge.registry",
+        "import_endpoints",
+    ]
+    [written] = fake_odoo.imports
+    assert written["acme"]["auth"]["secrets"] == [SECRET_A]
+    assert written["portal"]["auth"] == {
+        "scheme": "token",
+        "secrets": ["portal-token-123"],
+        "header": "Authorization",
+        "prefix": None,
+    }
+    assert written["portal"]["event_id_path"] == "id"
+    assert "created: portal" in out and "updated: acme" in out and "unchanged: none" in out
+    assert "portal-token-123" not in out
