@@ -22,6 +22,7 @@ setup(
         "pydantic-settings>=2.3,<3",
         "waitress>=3.0,<4",
         "standardwebhooks>=1.1,<2",
+        "cryptography>=41",
         "prometheus-client>=0.20",
         "psycopg[binary]>=3.1,<4",
     ],

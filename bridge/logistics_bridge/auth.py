@@ -24,6 +24,7 @@ from .exceptions import (
     CredentialsInvalid,
     CredentialsMissing,
     HeaderInvalid,
+    RequestRejected,
     SignatureInvalid,
     SignatureMissing,
     TimestampOutsideWindow,
@@ -232,14 +233,49 @@ class TokenVerifier:
             raise CredentialsInvalid(f"no configured token matches {self._header}")
 
 
-def build_verifier(auth: AuthSettings | None, tolerance_seconds: int) -> RequestVerifier:
-    """The verifier of one endpoint's ``auth`` settings; an endpoint without one is refused."""
-    if auth is None or not auth.secrets:
+class AnyOfVerifier:
+    """Several recipes side by side (a cutover): the first that accepts the request wins.
+
+    When every recipe refuses, the answer is the refusal of the first recipe whose
+    credentials were present (the sender meant that one), else the first refusal.
+    """
+
+    def __init__(self, verifiers: Sequence[RequestVerifier]) -> None:
+        self._verifiers = verifiers
+
+    def verify(
+        self, body: bytes, headers: Mapping[str, str], now: float | None = None
+    ) -> str | None:
+        """The delivery id of the first recipe that accepts; raise the telling refusal."""
+        refusals: list[RequestRejected] = []
+        for verifier in self._verifiers:
+            try:
+                return verifier.verify(body, headers, now)
+            except RequestRejected as exc:
+                refusals.append(exc)
+        present = [exc for exc in refusals if not isinstance(exc, _ABSENT)]
+        raise (present or refusals)[0]
+
+
+# Refusals meaning "this recipe's credentials are not in the request at all".
+_ABSENT = (CredentialsMissing, SignatureMissing)
+
+
+def _recipe_verifier(recipe: AuthSettings, tolerance_seconds: int) -> RequestVerifier:
+    if isinstance(recipe, StandardWebhooksAuth):
+        return SignatureVerifier(recipe.secrets, tolerance_seconds)
+    if isinstance(recipe, HmacAuth):
+        return HmacVerifier(recipe)
+    if isinstance(recipe, BasicAuth):
+        return BasicVerifier(recipe)
+    if isinstance(recipe, TokenAuth):
+        return TokenVerifier(recipe)
+    raise ConfigError(f"scheme {recipe.scheme!r} is not supported by this bridge")
+
+
+def build_verifier(auth: Sequence[AuthSettings], tolerance_seconds: int) -> RequestVerifier:
+    """The verifier of one endpoint's recipes; an endpoint without any is refused."""
+    if not auth or not any(recipe.secrets for recipe in auth):
         raise ConfigError("an endpoint needs auth with at least one secret (see check-config)")
-    if isinstance(auth, StandardWebhooksAuth):
-        return SignatureVerifier(auth.secrets, tolerance_seconds)
-    if isinstance(auth, HmacAuth):
-        return HmacVerifier(auth)
-    if isinstance(auth, BasicAuth):
-        return BasicVerifier(auth)
-    return TokenVerifier(auth)
+    verifiers = [_recipe_verifier(recipe, tolerance_seconds) for recipe in auth]
+    return verifiers[0] if len(verifiers) == 1 else AnyOfVerifier(verifiers)

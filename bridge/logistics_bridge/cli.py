@@ -323,7 +323,7 @@ def _export_endpoints(settings: BridgeSettings, args: argparse.Namespace) -> int
     if not settings.endpoints:
         print("export-endpoints: the configuration has no [endpoints] block", file=sys.stderr)
         return 2
-    problems = endpoints_problems(settings.endpoints)
+    problems = endpoints_problems(settings.endpoints, settings.public_base_url)
     if problems:
         for problem in problems:
             print(f"problem: {problem}", file=sys.stderr)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from logistics_contract.endpoint import ENDPOINT_CODE, ENDPOINT_CODE_RULE
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
@@ -31,9 +31,6 @@ ENV_PREFIX = "LOGISTICS_BRIDGE_"
 CONFIG_ENV = "LOGISTICS_BRIDGE_CONFIG"
 # The standardwebhooks library enforces its own 5-minute window on top of ours.
 LIBRARY_TOLERANCE_SECONDS = 300
-# An endpoint code is one URL path segment that every client writes the same way: ASCII
-# letters, digits, ".", "_" and "-" (nothing to percent-encode), starting with a letter or digit.
-ENDPOINT_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", re.ASCII)
 
 
 class OdooSettings(BaseModel):
@@ -102,6 +99,11 @@ class BridgeSettings(BaseSettings):
     retention_days: int = Field(default=14, ge=1)
     heartbeat_seconds: float = Field(
         default=30.0, ge=0, description="Seconds between heartbeats to Odoo; 0 = none."
+    )
+    public_base_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
+        description="The URL senders call, e.g. https://hooks.example.com; signed by {url}.",
     )
     bridge_id: str | None = Field(
         default=None, max_length=128, description="Name in Odoo's bridge list; <host>:<port>."
@@ -200,7 +202,7 @@ def find_problems(settings: BridgeSettings, *, need_odoo: bool = True) -> list[s
             "endpoints: no endpoint configured and the registry is off,"
             " every callback would be refused"
         )
-    problems.extend(endpoints_problems(settings.endpoints))
+    problems.extend(endpoints_problems(settings.endpoints, settings.public_base_url))
     problems.extend(_registry_problems(settings))
     if settings.signature_tolerance_seconds > LIBRARY_TOLERANCE_SECONDS:
         problems.append(
@@ -221,16 +223,17 @@ def find_problems(settings: BridgeSettings, *, need_odoo: bool = True) -> list[s
     return problems
 
 
-def endpoints_problems(endpoints: Mapping[str, EndpointSettings]) -> list[str]:
+def endpoints_problems(
+    endpoints: Mapping[str, EndpointSettings], public_base_url: str | None
+) -> list[str]:
     """Every problem of a set of endpoints (from the TOML or from Odoo's registry)."""
     problems: list[str] = []
     for code, endpoint in endpoints.items():
         if not ENDPOINT_CODE.fullmatch(code):
             problems.append(
-                f"endpoints.{code!r}: not reachable as /v1/in/<code>; use 1 to 64"
-                " ASCII letters, digits, '.', '_' or '-', starting with a letter or digit"
+                f"endpoints.{code!r}: not reachable as /v1/in/<code>; use {ENDPOINT_CODE_RULE}"
             )
-        problems.extend(endpoint_problems(code, endpoint))
+        problems.extend(endpoint_problems(code, endpoint, public_base_url=public_base_url))
     return problems
 
 

@@ -22,21 +22,13 @@ import os
 import tempfile
 import threading
 from collections.abc import Mapping
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import (
-    AwareDatetime,
-    BaseModel,
-    ConfigDict,
-    Field,
-    SecretStr,
-    StrictInt,
-    ValidationError,
-)
+from logistics_contract.registry import Registry
+from pydantic import BaseModel, Field, StrictInt, ValidationError
 
-from .config import describe_validation_error, endpoints_problems
+from .config import BridgeSettings, describe_validation_error, endpoints_problems
 from .endpoints import EndpointSettings
 from .exceptions import ConfigError, InboxError, OdooError, OdooProtocolError, RegistryInvalid
 from .logsafe import log_field
@@ -52,37 +44,29 @@ REGISTRY_MODEL = "logistics.bridge.registry"
 META_KEY = "registry"
 
 
-class Registry(BaseModel):
-    """The registry document Odoo serves and the cache keeps."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    version: StrictInt = Field(ge=0)
-    generated_at: AwareDatetime
-    database: str
-    endpoints: dict[str, EndpointSettings]
-
-
 class VersionStamp(BaseModel):
     """``registry_version``'s answer."""
 
     version: StrictInt = Field(ge=0)
 
 
-def build_table(document: Any, tolerance_seconds: int, source: RouteSource) -> RouteTable:
-    """The routes of a registry document; ``RegistryInvalid`` says why not (never a secret)."""
+def build_table(
+    document: Any, settings: BridgeSettings, source: RouteSource
+) -> tuple[Registry, RouteTable]:
+    """A registry document, validated, and its routes; ``RegistryInvalid`` says why not
+    (never with a secret)."""
     try:
         registry = Registry.model_validate(document)
     except ValidationError as exc:
         raise RegistryInvalid("; ".join(describe_validation_error(exc))) from None
-    problems = endpoints_problems(registry.endpoints)
+    problems = endpoints_problems(registry.endpoints, settings.public_base_url)
     if problems:
         raise RegistryInvalid("; ".join(problems))
     try:
-        routes = build_routes(registry.endpoints, tolerance_seconds)
+        routes = build_routes(registry.endpoints, settings.signature_tolerance_seconds)
     except (ConfigError, ValueError) as exc:
         raise RegistryInvalid(str(exc)) from None
-    return RouteTable(registry.endpoints, routes, registry.version, source)
+    return registry, RouteTable(registry.endpoints, routes, registry.version, source)
 
 
 def describe(table: RouteTable) -> str:
@@ -170,7 +154,6 @@ class RegistryFollower:
         self.poll_seconds = poll_seconds
         self.inbox = inbox
         self.bridge_id = bridge_id
-        self._tolerance = app.settings.signature_tolerance_seconds
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._failing = False
@@ -191,7 +174,7 @@ class RegistryFollower:
         try:
             document = self.cache.read()
             if document is not None:
-                installed = self._install(build_table(document, self._tolerance, "cache"))
+                installed = self._install(build_table(document, self.app.settings, "cache")[1])
         except RegistryInvalid as exc:
             _logger.warning(
                 "registry cache %s not used: %s", self.cache.path, log_field(exc, limit=2000)
@@ -227,14 +210,14 @@ class RegistryFollower:
             return False
         document = self.client.execute_kw(REGISTRY_MODEL, "registry", [])
         try:
-            table = build_table(document, self._tolerance, "odoo")
+            registry, table = build_table(document, self.app.settings, "odoo")
         except RegistryInvalid:
             self._refused_version = version
             raise
         if not self._install(table):
             return False
         try:
-            self.cache.write(document)
+            self.cache.write(registry.document())
         except OSError as exc:
             _logger.error(
                 "registry version %d is in force but could not be kept in %s: %s",
@@ -361,29 +344,14 @@ def endpoint_summary(endpoint: EndpointSettings) -> str:
         for name in ("event_id_path", "shipment_key_path", "split_path")
         if getattr(endpoint, name) is not None
     ]
-    auth = endpoint.auth
-    if auth is None:
-        parts.append("no auth")
-    else:
-        parts.append(f"auth {auth.scheme} ({len(auth.secrets)} secret(s))")
+    recipes = [f"{recipe.scheme} ({len(recipe.secrets)} secret(s))" for recipe in endpoint.auth]
+    parts.append(f"auth {' + '.join(recipes)}" if recipes else "no auth")
     return ", ".join(parts)
 
 
 def export_document(endpoints: Mapping[str, EndpointSettings]) -> dict[str, Any]:
-    """``import_endpoints``'s argument: each endpoint as JSON, secrets in clear."""
-    return {code: _revealed(endpoint.model_dump()) for code, endpoint in endpoints.items()}
-
-
-def _revealed(value: Any) -> Any:
-    if isinstance(value, SecretStr):
-        return value.get_secret_value()
-    if isinstance(value, Mapping):
-        return {key: _revealed(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_revealed(item) for item in value]
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
+    """``import_endpoints``'s argument: each endpoint as a registry entry, secrets in clear."""
+    return {code: endpoint.document() for code, endpoint in endpoints.items()}
 
 
 class ImportAnswer(BaseModel):

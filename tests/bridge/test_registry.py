@@ -31,15 +31,24 @@ from conftest import (
 from logistics_bridge import registry as registry_module
 from logistics_bridge.cli import main
 from logistics_bridge.registry import RegistryCache
+from logistics_contract.registry import Registry
 
 POLL_SECONDS = 1.0
 
 
 def tms_endpoint(*secrets: str) -> dict[str, Any]:
-    """A registry entry: tms-event envelopes signed with Standard Webhooks."""
+    """A registry entry as Odoo serves it: tms-event envelopes signed with Standard Webhooks."""
     return {
         "format": "tms-event",
-        "auth": {"scheme": "standard-webhooks", "secrets": list(secrets)},
+        "event_id_path": None,
+        "shipment_key_path": None,
+        "split_path": None,
+        "auth": [
+            {
+                "scheme": "standard-webhooks",
+                "secrets": [{"value": secret, "expires_at": None} for secret in secrets],
+            }
+        ],
     }
 
 
@@ -110,7 +119,9 @@ def test_the_cache_serves_while_odoo_is_down_at_start(tmp_path, fake_odoo, caplo
     first.service.shutdown()
     cache = tmp_path / "registry.json"
     assert stat.S_IMODE(cache.stat().st_mode) == 0o600
-    assert json.loads(cache.read_text()) == fake_odoo.registry
+    assert Registry.model_validate_json(cache.read_text()) == Registry.model_validate(
+        fake_odoo.registry
+    )
 
     fake_odoo.fail_with_status = 502
     second = following(tmp_path, fake_odoo)
@@ -361,13 +372,20 @@ def test_export_endpoints_apply_writes_into_odoo(tmp_path, fake_odoo, clean_env,
         "import_endpoints",
     ]
     [written] = fake_odoo.imports
-    assert written["acme"]["auth"]["secrets"] == [SECRET_A]
-    assert written["portal"]["auth"] == {
-        "scheme": "token",
-        "secrets": ["portal-token-123"],
-        "header": "Authorization",
-        "prefix": None,
+    assert written["acme"] == tms_endpoint(SECRET_A)
+    assert written["portal"] == {
+        "format": "json",
+        "event_id_path": "id",
+        "shipment_key_path": None,
+        "split_path": None,
+        "auth": [
+            {
+                "scheme": "token",
+                "secrets": [{"value": "portal-token-123", "expires_at": None}],
+                "header": "Authorization",
+                "prefix": None,
+            }
+        ],
     }
-    assert written["portal"]["event_id_path"] == "id"
-    assert "created: portal" in out and "updated: acme" in out and "unchanged: none" in out
+    assert "created: portal" in out and "updated: none" in out and "unchanged: acme" in out
     assert "portal-token-123" not in out

@@ -153,15 +153,20 @@ auth = { scheme = "basic", secrets = ["no-colon-hunter2"] }
         "endpoints.typo.event_id_path: Value error, [*] may only end the path",
         "endpoints.typo.auth.hmac.header: Field required",
         "endpoints.typo.auth.hmac.encoding: Input should be 'hex' or 'base64'",
-        "endpoints.misplaced.auth.basic.secrets: Value error, secrets[0] must be user:password",
+        'endpoints.misplaced: Value error, split_path is only used with format = "json"',
     ):
         assert expected in out
     assert "hunter2" not in out
     # The model errors come first; once they are fixed, the semantic ones:
-    assert main(["--config", write_config(tmp_path, UNAUTHENTICATED), "check-config"]) == 1
+    fixed = UNAUTHENTICATED + (
+        '[endpoints.misplaced]\nauth = { scheme = "basic", secrets = ["no-colon-hunter2"] }\n'
+    )
+    assert main(["--config", write_config(tmp_path, fixed), "check-config"]) == 1
     out = capsys.readouterr().out
     assert "endpoints.open.auth: missing; an endpoint without authentication is refused" in out
     assert "endpoints.empty.auth.secrets: empty; every request would be refused" in out
+    assert "endpoints.misplaced.auth.secrets[0]: must be user:password" in out
+    assert "hunter2" not in out
 
 
 def test_paths_only_with_the_json_format(tmp_path, clean_env, capsys):
