@@ -63,7 +63,9 @@ def build_table(
     if problems:
         raise RegistryInvalid("; ".join(problems))
     try:
-        routes = build_routes(registry.endpoints, settings.signature_tolerance_seconds)
+        routes = build_routes(
+            registry.endpoints, settings.signature_tolerance_seconds, settings.public_base_url
+        )
     except (ConfigError, ValueError) as exc:
         raise RegistryInvalid(str(exc)) from None
     return registry, RouteTable(registry.endpoints, routes, registry.version, source)

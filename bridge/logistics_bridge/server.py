@@ -115,7 +115,9 @@ class BridgeApp:
         # flight finishes with the endpoints it started with, and the hot path takes no lock.
         self.table = RouteTable(
             settings.endpoints,
-            build_routes(settings.endpoints, settings.signature_tolerance_seconds),
+            build_routes(
+                settings.endpoints, settings.signature_tolerance_seconds, settings.public_base_url
+            ),
             None,
             "bootstrap",
         )
