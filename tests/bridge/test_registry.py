@@ -30,7 +30,7 @@ from conftest import (
 )
 from logistics_bridge import registry as registry_module
 from logistics_bridge.cli import main
-from logistics_bridge.registry import RegistryCache
+from logistics_bridge.registry import RegistryCache, RegistryFollower
 from logistics_contract.registry import Registry
 
 POLL_SECONDS = 1.0
@@ -79,6 +79,14 @@ def following(tmp_path: Path, odoo: FakeOdoo, **overrides: Any) -> RunningBridge
     return start_bridge(settings)
 
 
+def by_hand(running: RunningBridge) -> RegistryFollower:
+    """The bridge's follower with its thread stopped: the test polls, nothing races it."""
+    follower = running.service.registry
+    assert follower is not None
+    follower.stop()
+    return follower
+
+
 @pytest.fixture
 def followed(tmp_path: Path, fake_odoo: FakeOdoo) -> Iterator[RunningBridge]:
     """A bridge running registry version 1 from Odoo: acme with SECRET_A and SECRET_B."""
@@ -111,6 +119,16 @@ def test_a_secret_removed_in_odoo_is_refused_after_the_swap(followed, fake_odoo,
     assert SECRET_A not in caplog.text and SECRET_B not in caplog.text
 
 
+def test_a_secret_expired_in_the_registry_is_not_used(followed, fake_odoo) -> None:
+    follower = by_hand(followed)
+    entry = tms_endpoint(SECRET_A, SECRET_B)
+    entry["auth"][0]["secrets"][1]["expires_at"] = "2020-01-01T00:00:00+00:00"
+    fake_odoo.registry = document(2, acme=entry)
+    assert follower.poll_once() is True
+    assert post(followed, "acme", SECRET_B) == 401
+    assert post(followed, "acme", SECRET_A) == 202
+
+
 def test_the_cache_serves_while_odoo_is_down_at_start(tmp_path, fake_odoo, caplog) -> None:
     caplog.set_level(logging.DEBUG, logger="logistics_bridge.registry")
     fake_odoo.registry = document(4, cached=tms_endpoint(SECRET_B))
@@ -130,7 +148,7 @@ def test_the_cache_serves_while_odoo_is_down_at_start(tmp_path, fake_odoo, caplo
         assert (table.version, table.source) == (4, "cache")
         assert post(second, "cached", SECRET_B) == 202
         assert post(second, "acme", SECRET_A) == 404  # the TOML bootstrap is not in force
-        time.sleep(POLL_SECONDS + 0.5)  # polls fail: the cache stays in force
+        time.sleep(2 * POLL_SECONDS + 0.2)  # polls fail: the cache stays in force
         assert second.service.app.table.source == "cache"
         fake_odoo.fail_with_status = None
         wait_for(lambda: second.service.app.table.source == "odoo", timeout=POLL_SECONDS + 1)
@@ -144,7 +162,7 @@ def test_the_cache_serves_while_odoo_is_down_at_start(tmp_path, fake_odoo, caplo
 
 
 def test_an_invalid_registry_keeps_the_last_good_one(followed, fake_odoo, caplog) -> None:
-    follower = followed.service.registry
+    follower = by_hand(followed)
     invalid = document(2, acme=tms_endpoint(), other=tms_endpoint("whsec_not base64!"))
     fake_odoo.registry = invalid
     with caplog.at_level(logging.ERROR, logger="logistics_bridge.registry"):
@@ -172,9 +190,10 @@ def test_an_invalid_registry_keeps_the_last_good_one(followed, fake_odoo, caplog
     ids=["not-a-document", "unknown-format", "unreachable-code"],
 )
 def test_every_kind_of_invalid_registry_is_refused(followed, fake_odoo, broken) -> None:
+    follower = by_hand(followed)
     fake_odoo.registry = broken
     with pytest.raises(registry_module.RegistryInvalid):
-        followed.service.registry.poll_once()
+        follower.poll_once()
     assert followed.service.app.table.version == 1
 
 
@@ -184,8 +203,9 @@ def test_a_lower_version_is_never_installed(tmp_path, fake_odoo, caplog) -> None
     running = following(tmp_path, fake_odoo)
     try:
         with caplog.at_level(logging.WARNING, logger="logistics_bridge.registry"):
-            running.service.registry.poll_logged()
-            running.service.registry.poll_logged()
+            follower = by_hand(running)
+            follower.poll_logged()
+            follower.poll_logged()
         assert running.service.app.table.version == 7
         assert post(running, "acme", SECRET_B) == 401
     finally:
