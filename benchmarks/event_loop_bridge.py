@@ -34,7 +34,7 @@ from logistics_bridge.config import load_settings  # noqa: E402
 from logistics_bridge.exceptions import InboxError, RequestRejected  # noqa: E402
 from logistics_bridge.metrics import BridgeMetrics  # noqa: E402
 from logistics_bridge.models import AddResult, NewEvent  # noqa: E402
-from logistics_bridge.server import _EVENTS_PATH, BridgeApp  # noqa: E402
+from logistics_bridge.server import BridgeApp, events_endpoint  # noqa: E402
 from logistics_bridge.store import Inbox, open_inbox  # noqa: E402
 
 _logger = logging.getLogger("event_loop_bridge")
@@ -118,9 +118,9 @@ class EventLoopBridge:
             await _send(send, NOOP_ANSWER)
             return
         headers = _headers(scope)
-        match = _EVENTS_PATH.match(scope["path"])
-        if match and scope["method"] == "POST":
-            answer = await self._accept(scope, match.group("endpoint"), headers, body)
+        endpoint = events_endpoint(scope["path"])
+        if endpoint is not None and scope["method"] == "POST":
+            answer = await self._accept(scope, endpoint, headers, body)
         else:
             environ = _environ(scope, headers, body)
             answer = await asyncio.get_running_loop().run_in_executor(

@@ -1,4 +1,5 @@
-"""Command line: ``logistics-bridge serve|status|replay|purge|import|check-config``."""
+"""Command line: ``logistics-bridge serve|status|replay|purge|import|check-config``
+and ``export-endpoints``."""
 
 from __future__ import annotations
 
@@ -12,16 +13,27 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from .config import (
     BridgeSettings,
     add_log_level_option,
     configure_logging,
+    endpoints_problems,
     find_problems,
     load_settings,
 )
 from .endpoints import FORMAT_JSON, FORMAT_X12_214, EndpointSettings
-from .exceptions import BridgeError, ConfigError, InboxError, RequestRejected
+from .exceptions import BridgeError, ConfigError, InboxError, OdooProtocolError, RequestRejected
 from .formats import Decoder, RequestContext, build_decoder
+from .odoo_client import OdooClient
+from .registry import (
+    REGISTRY_MODEL,
+    ImportAnswer,
+    endpoint_summary,
+    export_document,
+    recorded,
+)
 from .server import run_until_signalled
 from .service import build_service
 from .store import Inbox, open_inbox
@@ -79,6 +91,13 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument("--ack-dir", type=Path, help="write each file's 997 here (x12-214)")
 
     commands.add_parser("check-config", help="report every configuration problem")
+
+    export = commands.add_parser(
+        "export-endpoints", help="write the TOML endpoint blocks into Odoo's endpoint registry"
+    )
+    export.add_argument(
+        "--apply", action="store_true", help="write them (default: print what would be written)"
+    )
     return parser
 
 
@@ -109,11 +128,13 @@ def _status(settings: BridgeSettings, args: argparse.Namespace) -> int:
     inbox = open_inbox(settings.inbox_url)
     try:
         report = inbox.status()
+        registry = _registry_status(settings, inbox)
     finally:
         inbox.close()
     if args.json:
-        print(json.dumps(report.model_dump(), indent=2))
+        print(json.dumps({**report.model_dump(), "registry": registry}, indent=2))
         return 0
+    print(_registry_line(registry))
     for state, count in report.counts.items():
         print(f"{state:<10} {count}")
     if report.oldest_pending_age_seconds is not None:
@@ -128,6 +149,28 @@ def _status(settings: BridgeSettings, args: argparse.Namespace) -> int:
     else:
         print("last Odoo error: none")
     return 0
+
+
+def _registry_status(settings: BridgeSettings, inbox: Inbox) -> dict[str, object]:
+    """The registry in force, as the serving bridge last recorded it in the inbox."""
+    if not settings.registry_enabled:
+        return {"enabled": False, "version": None, "source": "bootstrap"}
+    found = recorded(inbox)
+    if found is None:
+        return {"enabled": True, "version": None, "source": None}
+    state, at = found
+    return {"enabled": True, **state, "at": at}
+
+
+def _registry_line(registry: dict[str, object]) -> str:
+    if not registry["enabled"]:
+        return "registry: off, the TOML endpoints are in force (source bootstrap)"
+    if registry["source"] is None:
+        return "registry: on, nothing recorded yet (no bridge has served from this inbox)"
+    where = f"bridge {registry['bridge_id']}, since {registry['at']}"
+    if registry["version"] is None:
+        return f"registry: none loaded yet, TOML endpoints in force (source bootstrap; {where})"
+    return f"registry: version {registry['version']} (source {registry['source']}; {where})"
 
 
 def _replay(settings: BridgeSettings, args: argparse.Namespace) -> int:
@@ -248,19 +291,66 @@ def _import(settings: BridgeSettings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_problems(problems: list[str]) -> int:
+    for problem in problems:
+        print(f"problem: {problem}")
+    print(f"{len(problems)} problem(s) found")
+    return 1
+
+
 def _check_config(config_file: str | None) -> int:
     try:
         settings = load_settings(config_file)
     except ConfigError as exc:
-        problems = str(exc).split("; ")
+        return _report_problems(str(exc).split("; "))
+    problems = find_problems(settings)
+    if problems:
+        return _report_problems(problems)
+    print("configuration OK")
+    if settings.registry_enabled:
+        print(
+            f"endpoints: from Odoo's registry (checked every {settings.registry.poll_seconds:g}s,"
+            f" last good copy in {settings.registry_cache_path});"
+            f" {len(settings.endpoints)} TOML endpoint(s) as bootstrap until it is first loaded"
+        )
     else:
-        problems = find_problems(settings)
+        print(f"endpoints: {len(settings.endpoints)} from this configuration (registry off)")
+    return 0
+
+
+def _export_endpoints(settings: BridgeSettings, args: argparse.Namespace) -> int:
+    """Print the TOML endpoints (never a secret); with ``--apply`` write them into Odoo."""
+    if not settings.endpoints:
+        print("export-endpoints: the configuration has no [endpoints] block", file=sys.stderr)
+        return 2
+    problems = endpoints_problems(settings.endpoints, settings.public_base_url)
     if problems:
         for problem in problems:
-            print(f"problem: {problem}")
-        print(f"{len(problems)} problem(s) found")
-        return 1
-    print("configuration OK")
+            print(f"problem: {problem}", file=sys.stderr)
+        print("export-endpoints: nothing written, fix these first", file=sys.stderr)
+        return 2
+    for code, endpoint in sorted(settings.endpoints.items()):
+        print(f"{code}: {endpoint_summary(endpoint)}")
+    target = f"Odoo {settings.odoo.url} (database {settings.odoo.db})"
+    if not args.apply:
+        print(f"{len(settings.endpoints)} endpoint(s) to write into {target}; run with --apply")
+        return 0
+    client = OdooClient(settings.odoo)
+    try:
+        result = client.execute_kw(
+            REGISTRY_MODEL, "import_endpoints", [export_document(settings.endpoints)]
+        )
+    finally:
+        client.close()
+    try:
+        answer = ImportAnswer.model_validate(result)
+    except ValidationError:
+        raise OdooProtocolError(
+            "import_endpoints did not answer {created, updated, unchanged}"
+        ) from None
+    print(f"written into {target}:")
+    for name in ("created", "updated", "unchanged"):
+        print(f"{name}: {', '.join(getattr(answer, name)) or 'none'}")
     return 0
 
 
@@ -278,6 +368,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "replay": _replay,
             "purge": _purge,
             "import": _import,
+            "export-endpoints": _export_endpoints,
         }
         return handler[args.command](settings, args)
     except BridgeError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -41,6 +42,26 @@ class OdooSettings(BaseModel):
     api_key: SecretStr | None = None
     timeout_seconds: float = Field(default=30.0, gt=0)
     probe_timeout_seconds: float = Field(default=3.0, gt=0)
+
+    @property
+    def configured(self) -> bool:
+        """Whether url, db, login and api_key are all set (Odoo can be called)."""
+        return bool(self.url and self.db and self.login and self.api_key)
+
+
+class RegistrySettings(BaseModel):
+    """Following Odoo's endpoint registry (``logistics.bridge.registry``)."""
+
+    enabled: bool | None = Field(
+        default=None, description="Take the endpoints from Odoo; default: when odoo is set."
+    )
+    poll_seconds: float = Field(
+        default=3.0, gt=0, le=3600, description="Seconds between two version checks."
+    )
+    cache_path: Path | None = Field(
+        default=None,
+        description="Last good registry (0600); default <inbox dir>/registry.json for SQLite.",
+    )
 
 
 class ForwardSettings(BaseModel):
@@ -89,10 +110,28 @@ class BridgeSettings(BaseSettings):
     )
     endpoints: dict[str, EndpointSettings] = Field(
         default_factory=dict,
-        description="Endpoint code -> a list of whsec_ secrets, or a table (format, paths, auth).",
+        description="Bootstrap endpoints, in force until a registry from Odoo is loaded:"
+        " code -> a list of whsec_ secrets, or a table (format, paths, auth).",
     )
     odoo: OdooSettings = Field(default_factory=OdooSettings)
     forward: ForwardSettings = Field(default_factory=ForwardSettings)
+    registry: RegistrySettings = Field(default_factory=RegistrySettings)
+
+    @property
+    def registry_enabled(self) -> bool:
+        """Whether the endpoints come from Odoo's registry (explicit, else when Odoo is set)."""
+        if self.registry.enabled is not None:
+            return self.registry.enabled
+        return self.odoo.configured
+
+    @property
+    def registry_cache_path(self) -> Path | None:
+        """Where the last good registry is kept: the setting, else beside a SQLite inbox."""
+        if self.registry.cache_path is not None:
+            return self.registry.cache_path
+        if urlsplit(self.inbox_url).scheme == "sqlite" and sqlite_path(self.inbox_url):
+            return Path(sqlite_path(self.inbox_url)).parent / "registry.json"
+        return None
 
     @classmethod
     def settings_customise_sources(
@@ -119,8 +158,8 @@ def _settings_class(config_file: str | os.PathLike[str] | None) -> type[BridgeSe
     return FileBridgeSettings
 
 
-def _describe_validation_error(exc: ValidationError) -> list[str]:
-    # Only location and message: pydantic's "input" could echo a secret.
+def describe_validation_error(exc: ValidationError) -> list[str]:
+    """Each problem as ``location: message``; never the input, which could be a secret."""
     problems = []
     for error in exc.errors(include_input=False, include_url=False):
         location = ".".join(str(part) for part in error["loc"]) or "(root)"
@@ -136,7 +175,7 @@ def load_settings(
     try:
         return settings_cls(**overrides)
     except ValidationError as exc:
-        raise ConfigError("; ".join(_describe_validation_error(exc))) from None
+        raise ConfigError("; ".join(describe_validation_error(exc))) from None
     except (ValueError, OSError) as exc:  # unreadable TOML, malformed JSON in an env var
         raise ConfigError(f"cannot read configuration: {exc}") from None
 
@@ -158,15 +197,13 @@ def find_problems(settings: BridgeSettings, *, need_odoo: bool = True) -> list[s
             problems.append(f"inbox_url: directory {directory} is not writable")
     elif scheme not in ("postgresql", "postgres"):
         problems.append(f"inbox_url: unsupported scheme {scheme!r} (use sqlite or postgresql)")
-    if not settings.endpoints:
-        problems.append("endpoints: no endpoint configured, every callback would be refused")
-    for code, endpoint in settings.endpoints.items():
-        if not ENDPOINT_CODE.fullmatch(code):
-            problems.append(
-                f"endpoints.{code!r}: not reachable as /v1/tms/<code>/events; use"
-                f" {ENDPOINT_CODE_RULE}"
-            )
-        problems.extend(endpoint_problems(code, endpoint, public_base_url=settings.public_base_url))
+    if not settings.endpoints and not settings.registry_enabled:
+        problems.append(
+            "endpoints: no endpoint configured and the registry is off,"
+            " every callback would be refused"
+        )
+    problems.extend(endpoints_problems(settings.endpoints, settings.public_base_url))
+    problems.extend(_registry_problems(settings))
     if settings.signature_tolerance_seconds > LIBRARY_TOLERANCE_SECONDS:
         problems.append(
             f"signature_tolerance_seconds: at most {LIBRARY_TOLERANCE_SECONDS}"
@@ -184,6 +221,40 @@ def find_problems(settings: BridgeSettings, *, need_odoo: bool = True) -> list[s
         if odoo.url and urlsplit(odoo.url).scheme not in ("http", "https"):
             problems.append("odoo.url: must be an http:// or https:// URL")
     return problems
+
+
+def endpoints_problems(
+    endpoints: Mapping[str, EndpointSettings], public_base_url: str | None
+) -> list[str]:
+    """Every problem of a set of endpoints (from the TOML or from Odoo's registry)."""
+    problems: list[str] = []
+    for code, endpoint in endpoints.items():
+        if not ENDPOINT_CODE.fullmatch(code):
+            problems.append(
+                f"endpoints.{code!r}: not reachable as /v1/in/<code>; use {ENDPOINT_CODE_RULE}"
+            )
+        problems.extend(endpoint_problems(code, endpoint, public_base_url=public_base_url))
+    return problems
+
+
+def _registry_problems(settings: BridgeSettings) -> list[str]:
+    if settings.registry.enabled and not settings.odoo.configured:
+        return ["registry.enabled: needs odoo.url, odoo.db, odoo.login and odoo.api_key"]
+    if not settings.registry_enabled:
+        return []
+    path = settings.registry.cache_path
+    if path is None:
+        if settings.registry_cache_path is None:
+            return [
+                "registry.cache_path: required with a PostgreSQL inbox"
+                " (where the last good registry is kept while Odoo is down)"
+            ]
+        return []  # beside the SQLite inbox, whose directory is checked above
+    if not path.parent.is_dir():
+        return [f"registry.cache_path: directory {path.parent} does not exist"]
+    if not os.access(path.parent, os.W_OK):
+        return [f"registry.cache_path: directory {path.parent} is not writable"]
+    return []
 
 
 def sqlite_path(url: str) -> str:

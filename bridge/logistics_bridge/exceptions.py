@@ -11,6 +11,10 @@ class ConfigError(BridgeError):
     """The configuration is invalid or incomplete."""
 
 
+class RegistryInvalid(BridgeError):
+    """A registry document (from Odoo or the cache) cannot be served; the message says why."""
+
+
 class InboxError(BridgeError):
     """The inbox could not be read or written."""
 

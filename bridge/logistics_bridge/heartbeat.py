@@ -2,9 +2,10 @@
 
 Every ``heartbeat_seconds`` the bridge tells Odoo, as the same technical user and
 over the same JSON-RPC as forwarding, how its inbox stands: events per state,
-oldest pending age, last Odoo error, its version and host. Odoo shows a bridge
-as stale when these stop. A heartbeat that cannot be delivered is only logged:
-the next one carries fresher figures anyway, so nothing is queued or retried.
+oldest pending age, last Odoo error, its version and host, the endpoints it serves and
+the version of Odoo's endpoint registry they come from. Odoo shows a bridge as stale
+when these stop. A heartbeat that cannot be delivered is only logged: the next one
+carries fresher figures anyway, so nothing is queued or retried.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+from collections.abc import Callable
 
 from pydantic import BaseModel, Field
 
 from . import __version__
 from .exceptions import InboxError, OdooError
 from .odoo_client import OdooClient
+from .routing import RouteTable
 from .store import Inbox
 
 _logger = logging.getLogger(__name__)
@@ -38,6 +41,9 @@ class HeartbeatReport(BaseModel):
     last_odoo_error: str | None
     last_odoo_error_at: str | None
     interval_seconds: float = Field(gt=0)
+    registry_version: int | None = Field(
+        description="Version of Odoo's endpoint registry in force; None: the TOML bootstrap."
+    )
 
 
 def default_bridge_id(port: int) -> str:
@@ -54,13 +60,13 @@ class HeartbeatReporter:
         client: OdooClient,
         *,
         bridge_id: str,
-        endpoints: list[str],
+        table: Callable[[], RouteTable],
         interval_seconds: float,
     ) -> None:
         self.inbox = inbox
         self.client = client
         self.bridge_id = bridge_id
-        self.endpoints = sorted(endpoints)
+        self.table = table
         self.interval_seconds = interval_seconds
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -69,16 +75,18 @@ class HeartbeatReporter:
     def build_report(self) -> HeartbeatReport:
         """The heartbeat from the inbox's current status (raises ``InboxError``)."""
         status = self.inbox.status()
+        table = self.table()
         return HeartbeatReport(
             bridge_id=self.bridge_id,
             host=socket.gethostname(),
             version=__version__,
-            endpoints=self.endpoints,
+            endpoints=sorted(table.routes),
             counts=status.counts,
             oldest_pending_age_seconds=status.oldest_pending_age_seconds,
             last_odoo_error=status.last_odoo_error,
             last_odoo_error_at=status.last_odoo_error_at,
             interval_seconds=self.interval_seconds,
+            registry_version=table.version,
         )
 
     def send_once(self) -> bool:

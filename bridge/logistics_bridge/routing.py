@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from .auth import RequestVerifier, build_verifier
 from .endpoints import FORMAT_TMS_EVENT, EndpointSettings
 from .formats import Decoder, build_decoder
 
 ENVELOPE_CONTENT_TYPES = ("application/json",)
+RouteSource = Literal["bootstrap", "cache", "odoo"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,20 @@ def build_routes(
         code: build_route(code, endpoint, tolerance_seconds, public_base_url)
         for code, endpoint in endpoints.items()
     }
+
+
+@dataclass(frozen=True)
+class RouteTable:
+    """The endpoints a bridge serves and where they come from, replaced as a whole.
+
+    ``version`` is the registry version (None for the TOML bootstrap); ``source`` says
+    whether they were read from the TOML, the registry cache or Odoo itself.
+    """
+
+    endpoints: Mapping[str, EndpointSettings]
+    routes: Mapping[str, EndpointRoute]
+    version: int | None
+    source: RouteSource
 
 
 def request_headers(environ: Mapping[str, Any]) -> dict[str, str]:

@@ -41,14 +41,15 @@ from .logsafe import log_field
 from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from .metrics import BridgeMetrics
 from .models import EVENT_LIST, AddResult, EventEnvelope, NewEvent
-from .routing import EndpointRoute, build_routes, request_headers
+from .routing import EndpointRoute, RouteTable, build_routes, request_headers
 from .safejson import load_json
 from .store import Inbox
 from .tracecontext import incoming_traceparent
 
 _logger = logging.getLogger(__name__)
 
-_EVENTS_PATH = re.compile(r"^/v1/tms/(?P<endpoint>[^/]+)/events/?$")
+# /v1/in/<endpoint>, and the original /v1/tms/<endpoint>/events kept as its alias.
+_EVENTS_PATH = re.compile(r"^/v1/(?:in/(?P<endpoint>[^/]+)|tms/(?P<alias>[^/]+)/events)/?$")
 # What ``serve`` logs once it accepts connections; whoever started it reads the port here.
 LISTENING_LINE = re.compile(r"listening on http://\S+:(\d+)")
 _JSON = [("Content-Type", "application/json")]
@@ -56,6 +57,12 @@ StartResponse = Callable[..., Any]
 # Problems listed in a 422 answer (and its log line); the rest are counted, not listed.
 MAX_REPORTED_ERRORS = 50
 _PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*", re.ASCII)
+
+
+def events_endpoint(path: str) -> str | None:
+    """The endpoint code of a path that takes events, None for any other path."""
+    match = _EVENTS_PATH.match(path)
+    return (match.group("endpoint") or match.group("alias")) if match else None
 
 
 def _field_name(loc: tuple[Any, ...], in_array: bool) -> str:
@@ -104,9 +111,20 @@ class BridgeApp:
         self.inbox = inbox
         self.metrics = metrics
         self.readiness_probe = readiness_probe
-        self.routes: dict[str, EndpointRoute] = build_routes(
-            settings.endpoints, settings.signature_tolerance_seconds, settings.public_base_url
+        # Replaced as one reference by ``install``: a request reads it once, so a request in
+        # flight finishes with the endpoints it started with, and the hot path takes no lock.
+        self.table = RouteTable(
+            settings.endpoints,
+            build_routes(
+                settings.endpoints, settings.signature_tolerance_seconds, settings.public_base_url
+            ),
+            None,
+            "bootstrap",
         )
+
+    def install(self, table: RouteTable) -> None:
+        """Serve ``table``'s endpoints from the next request on."""
+        self.table = table
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -127,10 +145,10 @@ class BridgeApp:
     def _dispatch(
         self, environ: dict[str, Any], path: str, method: str
     ) -> tuple[str, list[tuple[str, str]], bytes]:
-        match = _EVENTS_PATH.match(path)
-        if match:
+        endpoint = events_endpoint(path)
+        if endpoint is not None:
             self._require(method, ("POST",))
-            return self._accept(environ, match.group("endpoint"))
+            return self._accept(environ, endpoint)
         if path == "/healthz":
             self._require(method, ("GET", "HEAD"))
             return self._json(200, {"status": "ok"})
@@ -220,7 +238,7 @@ class BridgeApp:
 
     def target(self, endpoint: str, content_type: str) -> EndpointRoute:
         """The endpoint's route, if the request may carry events for it."""
-        route = self.routes.get(endpoint)
+        route = self.table.routes.get(endpoint)
         if route is None:
             raise NotFound(f"unknown endpoint {log_field(endpoint)!r}")
         if content_type.split(";")[0].strip().lower() not in route.content_types:

@@ -1,4 +1,5 @@
-"""Factory that wires settings into an inbox, metrics, an Odoo client, a forwarder and an app."""
+"""Factory that wires settings into an inbox, metrics, an Odoo client, a forwarder, an app,
+a heartbeat and the follower of Odoo's endpoint registry."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from .forwarder import Forwarder
 from .heartbeat import HeartbeatReporter, default_bridge_id
 from .metrics import BridgeMetrics
 from .odoo_client import OdooClient
+from .registry import RegistryCache, RegistryFollower
 from .server import BridgeApp, BridgeServer
 from .store import Inbox, SqliteInbox, open_inbox
 
@@ -29,6 +31,7 @@ class BridgeService:
     client: OdooClient | None
     forwarder: Forwarder | None
     heartbeat: HeartbeatReporter | None = None
+    registry: RegistryFollower | None = None
 
     def start(self) -> None:
         """Start the background threads (if any) and the HTTP server."""
@@ -36,7 +39,9 @@ class BridgeService:
         self.server.start()
 
     def start_background(self) -> None:
-        """Start the forwarder and the heartbeat, those configured."""
+        """Start the registry follower, the forwarder and the heartbeat, those configured."""
+        if self.registry is not None:
+            self.registry.start()
         if self.forwarder is not None:
             self.forwarder.start()
         if self.heartbeat is not None:
@@ -48,6 +53,8 @@ class BridgeService:
             self.forwarder.stop(timeout=self.settings.odoo.timeout_seconds + 10)
         if self.heartbeat is not None:
             self.heartbeat.stop(timeout=self.settings.odoo.timeout_seconds + 5)
+        if self.registry is not None:
+            self.registry.stop(timeout=self.settings.odoo.timeout_seconds + 5)
 
     def close(self) -> None:
         """Stop everything still running and close the inbox."""
@@ -56,6 +63,8 @@ class BridgeService:
             self.client.close()
         if self.heartbeat is not None:
             self.heartbeat.client.close()
+        if self.registry is not None:
+            self.registry.client.close()
         self.inbox.close()
 
     def shutdown(self) -> None:
@@ -68,9 +77,12 @@ def build_service(settings: BridgeSettings, *, forward: bool = True) -> BridgeSe
     """Build (not start) a bridge from settings."""
     inbox = open_inbox(settings.inbox_url)
     try:
+        cache_path = settings.registry_cache_path if settings.registry_enabled else None
+        if settings.registry_enabled and cache_path is None:
+            raise ConfigError("registry.cache_path is required with a PostgreSQL inbox")
         metrics = BridgeMetrics(inbox.counts)
         client = None
-        if settings.odoo.url and settings.odoo.db and settings.odoo.login and settings.odoo.api_key:
+        if settings.odoo.configured:
             client = OdooClient(settings.odoo)
         elif forward:
             raise ConfigError("forwarding needs odoo.url, odoo.db, odoo.login and odoo.api_key")
@@ -90,17 +102,32 @@ def build_service(settings: BridgeSettings, *, forward: bool = True) -> BridgeSe
             settings.threads,
             settings.max_body_bytes,
         )
+        bridge_id = settings.bridge_id or default_bridge_id(server.port)
         heartbeat = None
+        # The heartbeat and the follower have an OdooClient each: requests sessions are not
+        # shared between threads.
         if client is not None and settings.heartbeat_seconds > 0:
-            # A client of its own: requests sessions are not shared between threads.
             heartbeat = HeartbeatReporter(
                 inbox,
                 OdooClient(settings.odoo),
-                bridge_id=settings.bridge_id or default_bridge_id(server.port),
-                endpoints=list(settings.endpoints),
+                bridge_id=bridge_id,
+                table=lambda: app.table,
                 interval_seconds=settings.heartbeat_seconds,
             )
+        registry = None
+        if cache_path is not None:
+            registry = RegistryFollower(
+                app,
+                OdooClient(settings.odoo),
+                RegistryCache(cache_path),
+                poll_seconds=settings.registry.poll_seconds,
+                inbox=inbox,
+                bridge_id=bridge_id,
+            )
+            registry.load_cache()
     except BaseException:
         inbox.close()
         raise
-    return BridgeService(settings, inbox, metrics, app, server, client, forwarder, heartbeat)
+    return BridgeService(
+        settings, inbox, metrics, app, server, client, forwarder, heartbeat, registry
+    )

@@ -478,6 +478,16 @@ class Inbox(ABC):
             )
         )
 
+    def get_meta(self, key: str) -> tuple[str | None, str] | None:
+        """The value ``set_meta`` last gave ``key`` and when (UTC ISO-8601); None if never."""
+        row = self._ops(
+            lambda conn: self._run(
+                conn, "SELECT value, updated_ts FROM bridge_meta WHERE key = ?", (key,)
+            ).fetchone(),
+            write=False,
+        )
+        return (row[0], _utc_iso(datetime.fromtimestamp(row[1], UTC))) if row else None
+
     def check_writable(self) -> None:
         """Raise ``InboxError`` unless a write can be committed now."""
         self.set_meta("heartbeat", _utc_iso(datetime.now(UTC)))

@@ -7,8 +7,9 @@ import json
 import os
 import sys
 import threading
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -112,7 +113,9 @@ def signed_headers(
 
 @dataclass
 class FakeOdoo:
-    """Loopback stand-in for Odoo's /jsonrpc: records calls, answers processed/duplicate."""
+    """Loopback stand-in for Odoo's /jsonrpc: records calls, answers processed/duplicate;
+    serves ``registry`` (the endpoint registry document) once a test sets it, and before
+    that refuses the registry's methods like an Odoo without them."""
 
     calls: list[dict] = field(default_factory=list)
     heartbeats: list[dict] = field(default_factory=list)
@@ -120,6 +123,8 @@ class FakeOdoo:
     processed: list[tuple[str, str]] = field(default_factory=list)
     reject_ids: set[str] = field(default_factory=set)
     fail_with_status: int | None = None
+    registry: dict | None = None
+    imports: list[dict] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
 
@@ -136,32 +141,64 @@ class FakeOdoo:
                 return self.fail_with_status, {}
             service, method, args = params["service"], params["method"], params["args"]
             if service == "common" and method == "version":
-                return 200, {"jsonrpc": "2.0", "id": request.get("id"), "result": {"v": "18.0"}}
-            if service == "common" and method == "authenticate":
-                return 200, {"jsonrpc": "2.0", "id": request.get("id"), "result": 2}
-            if args[3:5] == ["logistics.bridge.instance", "report_heartbeat"]:
+                result: Any = {"v": "18.0"}
+            elif service == "common" and method == "authenticate":
+                result = 2
+            elif args[3] == "logistics.bridge.instance":
                 self.heartbeats.append(args[5][0])
                 result = {"bridge_id": args[5][0]["bridge_id"], "stale_after_seconds": 180}
-                return 200, {"jsonrpc": "2.0", "id": request.get("id"), "result": result}
-            endpoint, events = args[5]
-            answers = []
-            for event in events:
-                key = (endpoint, event["event_id"])
-                if event["event_id"] in self.reject_ids:
-                    answers.append(
-                        {"event_id": event["event_id"], "result": "rejected", "reason": "nope"}
-                    )
-                elif key in self.seen:
-                    answers.append(
-                        {"event_id": event["event_id"], "result": "duplicate", "reason": None}
-                    )
-                else:
-                    self.seen.add(key)
-                    self.processed.append(key)
-                    answers.append(
-                        {"event_id": event["event_id"], "result": "processed", "reason": None}
-                    )
-            return 200, {"jsonrpc": "2.0", "id": request.get("id"), "result": answers}
+            elif args[3] == "logistics.bridge.registry":
+                if self.registry is None:
+                    error = {
+                        "code": 200,
+                        "message": "Odoo Server Error",
+                        "data": {
+                            "name": "builtins.KeyError",
+                            "message": "'logistics.bridge.registry'",
+                        },
+                    }
+                    return 200, {"jsonrpc": "2.0", "id": request.get("id"), "error": error}
+                result = self._registry_call(args[4], args[5])
+            else:
+                result = self._ingest(*args[5])
+            return 200, {"jsonrpc": "2.0", "id": request.get("id"), "result": result}
+
+    def _registry_call(self, method: str, args: list) -> Any:
+        assert self.registry is not None
+        if method == "registry_version":
+            return {"version": self.registry["version"]}
+        if method == "registry":
+            return self.registry
+        assert method == "import_endpoints", method
+        self.imports.append(args[0])
+        known = self.registry["endpoints"]
+        return {
+            "created": sorted(code for code in args[0] if code not in known),
+            "updated": sorted(
+                code for code in args[0] if code in known and known[code] != args[0][code]
+            ),
+            "unchanged": sorted(code for code in args[0] if known.get(code) == args[0][code]),
+        }
+
+    def _ingest(self, endpoint: str, events: list[dict]) -> list[dict]:
+        answers = []
+        for event in events:
+            key = (endpoint, event["event_id"])
+            if event["event_id"] in self.reject_ids:
+                answers.append(
+                    {"event_id": event["event_id"], "result": "rejected", "reason": "nope"}
+                )
+            elif key in self.seen:
+                answers.append(
+                    {"event_id": event["event_id"], "result": "duplicate", "reason": None}
+                )
+            else:
+                self.seen.add(key)
+                self.processed.append(key)
+                answers.append(
+                    {"event_id": event["event_id"], "result": "processed", "reason": None}
+                )
+        return answers
 
 
 def _start_fake_odoo() -> FakeOdoo:
@@ -212,11 +249,21 @@ def bridge_settings(
         "threads": 4,
         "endpoints": {"acme": [SECRET_A, SECRET_B], "other": [SECRET_A]},
         "heartbeat_seconds": 0,
+        # Endpoints from this configuration, unless a test follows a registry.
+        "registry": {"enabled": False},
     }
     if odoo_url:
         values["odoo"] = {"url": odoo_url, "db": "test", "login": "bridge", "api_key": "k"}
     values.update(overrides)
     return load_settings(None, **values)
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 5.0) -> None:
+    """Return once ``condition()`` is true; fail the test after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.02)
 
 
 @dataclass
@@ -227,7 +274,7 @@ class RunningBridge:
     url: str
 
     def events_url(self, endpoint: str = "acme") -> str:
-        return f"{self.url}/v1/tms/{endpoint}/events"
+        return f"{self.url}/v1/in/{endpoint}"
 
 
 def start_bridge(settings: BridgeSettings, *, forward: bool = False) -> RunningBridge:

@@ -37,6 +37,25 @@ def refused(answer, status: int, error: str) -> dict:
     return document
 
 
+# -- paths ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/v1/in/acme", 202),
+        ("/v1/in/acme/", 202),
+        ("/v1/tms/acme/events", 202),  # the original path, kept as an alias
+        ("/v1/in/acme/events", 404),
+        ("/v1/in/", 404),
+        ("/v1/tms/acme", 404),
+    ],
+)
+def test_events_are_posted_to_v1_in_or_its_alias(app, path, status):
+    body = json.dumps(make_event())
+    headers = {**signed_headers(body), "Content-Type": "application/json"}
+    assert call(app, path, body.encode(), headers).status == status
+    assert stored(app) == (1 if status == 202 else 0)
+
+
 # -- headers --------------------------------------------------------------------------------
 @pytest.mark.parametrize("timestamp", ["9" * 400, "1" + "0" * 20, "4" * 13])
 def test_huge_numeric_timestamp_is_out_of_window(app, timestamp):
@@ -280,7 +299,7 @@ def test_check_config_refuses_unreachable_endpoint_codes(tmp_path, monkeypatch, 
         encoding="utf-8",
     )
     assert main(["--config", str(config), "check-config"]) == 1
-    assert "not reachable as /v1/tms/<code>/events" in capsys.readouterr().out
+    assert "not reachable as /v1/in/<code>" in capsys.readouterr().out
 
 
 # -- the HTTP layer (waitress) --------------------------------------------------------------

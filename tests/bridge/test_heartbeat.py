@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import logging
 import socket
-import time
 from pathlib import Path
 
-from conftest import FakeOdoo, bridge_settings, new_event, start_bridge
+from conftest import FakeOdoo, bridge_settings, new_event, start_bridge, wait_for
 from logistics_bridge import __version__
 from logistics_bridge.heartbeat import HeartbeatReporter
 from logistics_bridge.odoo_client import OdooClient
+from logistics_bridge.routing import RouteTable
 from logistics_bridge.store import open_inbox
-
-
-def _wait_for(condition, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.02)
 
 
 def test_serve_reports_heartbeats_with_inbox_state(tmp_path: Path, fake_odoo: FakeOdoo) -> None:
@@ -28,7 +21,7 @@ def test_serve_reports_heartbeats_with_inbox_state(tmp_path: Path, fake_odoo: Fa
     running = start_bridge(settings)
     try:
         running.service.inbox.add([new_event("evt-hb-1")])
-        _wait_for(lambda: len(fake_odoo.heartbeats) >= 2)
+        wait_for(lambda: len(fake_odoo.heartbeats) >= 2)
     finally:
         running.service.shutdown()
     call = next(c for c in fake_odoo.calls if c["service"] == "object")
@@ -49,12 +42,13 @@ def test_serve_reports_heartbeats_with_inbox_state(tmp_path: Path, fake_odoo: Fa
     assert last["counts"]["pending"] == 1
     assert last["oldest_pending_age_seconds"] >= 0
     assert last["last_odoo_error"] is None
+    assert last["registry_version"] is None  # the TOML bootstrap: no registry loaded
 
 
 def test_default_bridge_id_is_host_and_port(tmp_path: Path, fake_odoo: FakeOdoo) -> None:
     running = start_bridge(bridge_settings(tmp_path, fake_odoo.url, heartbeat_seconds=60))
     try:
-        _wait_for(lambda: fake_odoo.heartbeats)
+        wait_for(lambda: fake_odoo.heartbeats)
     finally:
         running.service.shutdown()
     port = running.service.server.port
@@ -71,7 +65,7 @@ def test_two_bridges_report_under_their_own_ids(tmp_path: Path, fake_odoo: FakeO
         for name in ("a", "b")
     )
     try:
-        _wait_for(lambda: {h["bridge_id"] for h in fake_odoo.heartbeats} == {"a", "b"})
+        wait_for(lambda: {h["bridge_id"] for h in fake_odoo.heartbeats} == {"a", "b"})
     finally:
         first.service.shutdown()
         second.service.shutdown()
@@ -91,7 +85,11 @@ def test_unreachable_odoo_is_logged_once_per_outage(
     inbox = open_inbox(settings.inbox_url)
     client = OdooClient(settings.odoo)
     reporter = HeartbeatReporter(
-        inbox, client, bridge_id="b", endpoints=["acme"], interval_seconds=30
+        inbox,
+        client,
+        bridge_id="b",
+        table=lambda: RouteTable({}, {}, None, "bootstrap"),
+        interval_seconds=30,
     )
     try:
         fake_odoo.fail_with_status = 502

@@ -26,7 +26,8 @@ from schemathesis.checks import (
 from test_durability import start_serve
 
 OPENAPI = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
-EVENTS_PATH = "/v1/tms/{endpoint}/events"
+# /v1/in/<endpoint> and its alias, the original /v1/tms/<endpoint>/events.
+EVENTS_PATHS = ("/v1/in/{endpoint}", "/v1/tms/{endpoint}/events")
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -82,7 +83,7 @@ def transport(case, base_url: str) -> dict:
     (envelopes to acme, other JSON documents to docs, X12 to edi), so that it reaches
     validation and storage instead of stopping at authentication."""
     positive = case.meta.generation.mode == GenerationMode.POSITIVE
-    events = case.operation.path == EVENTS_PATH
+    events = case.operation.path in EVENTS_PATHS
     target = None
     if events and positive:
         if case.media_type in (X12, "text/plain"):
