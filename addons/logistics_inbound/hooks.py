@@ -1,4 +1,5 @@
 """Install hook: take over the inbox and ingest framework from logistics_tms_inbound.
+Uninstall hook: the registry's version table goes.
 
 Databases made before this addon existed hold these models, fields, views,
 access rules and the bridge group under ``logistics_tms_inbound``. Their
@@ -66,3 +67,7 @@ def pre_init_hook(env):
     )
     if cr.rowcount:
         _logger.info("Re-homed %d records from %s to logistics_inbound", cr.rowcount, OLD_MODULE)
+
+
+def uninstall_hook(env):
+    env.cr.execute("DROP TABLE IF EXISTS logistics_bridge_registry_state")
