@@ -29,6 +29,7 @@
         "views/logistics_auth_secret_views.xml",
         "views/logistics_auth_recipe_views.xml",
         "views/logistics_endpoint_views.xml",
+        "views/res_config_settings_views.xml",
         "wizards/logistics_inbound_sample_views.xml",
         "wizards/logistics_auth_secret_wizard_views.xml",
         "views/logistics_inbound_menus.xml",
