@@ -8,6 +8,7 @@ from logistics_contract.recipes import recipe_problems
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 
+from ..hooks import set_inbound_formats
 from .common import LogisticsInboundSourceCase
 
 
@@ -239,3 +240,18 @@ class TestAuthRecipe(LogisticsInboundSourceCase):
         with self.assertRaises(ValidationError) as caught:
             self.carrier.split_path = "events[0]"
         self.assertIn("Split Path: ", str(caught.exception))
+
+    def test_existing_receiving_endpoints_get_their_format(self):
+        json_profile = self._create_profile()
+        with_profile = self._carrier_endpoint(json_profile)
+        tms = self._create_endpoint(name="TMS Z", code="tms_z", kind="tms")
+        silent = self._create_endpoint(name="Finance", code="finance_z", kind="finance")
+        endpoints = with_profile | tms | silent
+        endpoints.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE logistics_endpoint SET inbound_format = NULL WHERE id = ANY(%s)",
+            [endpoints.ids],
+        )
+        set_inbound_formats(self.env.cr)
+        endpoints.invalidate_recordset()
+        self.assertEqual(endpoints.mapped("inbound_format"), ["json", "tms-event", False])
