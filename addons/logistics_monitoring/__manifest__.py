@@ -2,8 +2,8 @@
 {
     "name": "Logistics Monitoring",
     "summary": "Operations overview of endpoints, bridges and business exceptions, "
-    "bridge heartbeats, SLA targets that open breaches",
-    "version": "18.0.1.1.0",
+    "bridge heartbeats and registry versions, SLA targets that open breaches",
+    "version": "18.0.1.2.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
