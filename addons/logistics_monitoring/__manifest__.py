@@ -2,7 +2,8 @@
 {
     "name": "Logistics Monitoring",
     "summary": "Operations overview of endpoints, bridges and business exceptions, "
-    "bridge heartbeats and registry versions, SLA targets that open breaches",
+    "bridge heartbeats and registry versions, expiring credentials, SLA targets that "
+    "open breaches",
     "version": "18.0.1.2.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
@@ -19,6 +20,7 @@
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "views/logistics_bridge_instance_views.xml",
+        "views/logistics_bridge_credential_views.xml",
         "views/logistics_overview_card_views.xml",
         "views/logistics_sla_breach_views.xml",
         "views/logistics_interface_views.xml",
