@@ -1,21 +1,40 @@
 """Request authentication, one verifier class per scheme behind ``RequestVerifier``.
 
 Every scheme accepts several active secrets (a rotation lists the new and the old one),
-verifies over the raw bytes received, compares in constant time and never logs a secret.
-Secrets are used as their UTF-8 bytes, without any Unicode normalisation.
+skips secrets past their expiry, verifies over the raw bytes received, compares in
+constant time and never logs a secret. Secrets are used as their UTF-8 bytes (or decoded
+as the recipe's ``key_encoding`` says), without any Unicode normalisation. An endpoint with
+several recipes accepts a request that any of them accepts (``AnyOfVerifier``).
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
+import hashlib
 import hmac
+import json
 import logging
 import re
 import time
-from collections.abc import Mapping, Sequence
-from typing import Protocol
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Generic, Protocol, TypeVar
 
-from pydantic import SecretStr
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from logistics_contract.recipes import (
+    HASH_ALGORITHMS,
+    HMAC_ALGORITHMS,
+    JsonPath,
+    PublicKey,
+    Secret,
+    SignatureAuth,
+    decode_key,
+    load_public_key,
+    parse_path,
+)
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from .endpoints import AuthSettings, BasicAuth, HmacAuth, StandardWebhooksAuth, TokenAuth
@@ -24,11 +43,14 @@ from .exceptions import (
     CredentialsInvalid,
     CredentialsMissing,
     HeaderInvalid,
+    MalformedJson,
     RequestRejected,
     SignatureInvalid,
     SignatureMissing,
     TimestampOutsideWindow,
 )
+from .jwks import JwksKeys
+from .safejson import load_json
 
 _logger = logging.getLogger(__name__)
 
@@ -69,15 +91,34 @@ class RequestVerifier(Protocol):
         """Return the sender's delivery id when the scheme has one (an idempotency key)."""
 
 
+KeyT = TypeVar("KeyT")
+
+
+class _Keyring(Generic[KeyT]):
+    """A recipe's secrets, decoded once, each kept with its expiry."""
+
+    def __init__(self, secrets: Sequence[Secret], decode: Callable[[str], KeyT]) -> None:
+        self._entries = [(decode(secret.get_secret_value()), secret) for secret in secrets]
+
+    def at(self, now: float | None) -> list[KeyT]:
+        """The keys whose secret has not expired at ``now`` (unix seconds; None: now)."""
+        current = time.time() if now is None else now
+        return [key for key, secret in self._entries if secret.active_at(current)]
+
+
+def _utf8(value: str) -> bytes:
+    return value.encode("utf-8")
+
+
 class SignatureVerifier:
-    """Verifies callbacks of one endpoint against every configured secret.
+    """Verifies Standard Webhooks callbacks of one endpoint against every active secret.
 
     The timestamp window is checked here first so that a stale request gets its own
     answer; the HMAC comparison itself is the ``standardwebhooks`` library's.
     """
 
-    def __init__(self, secrets: Sequence[SecretStr], tolerance_seconds: int = 300) -> None:
-        self._webhooks = [Webhook(secret.get_secret_value()) for secret in secrets]
+    def __init__(self, secrets: Sequence[Secret], tolerance_seconds: int = 300) -> None:
+        self._webhooks = _Keyring(secrets, Webhook)
         self._tolerance = tolerance_seconds
 
     def verify(self, body: bytes, headers: Mapping[str, str], now: float | None = None) -> str:
@@ -114,7 +155,7 @@ class SignatureVerifier:
             HEADER_TIMESTAMP: timestamp,
             HEADER_SIGNATURE: _v1_signatures(signature),
         }
-        for webhook in self._webhooks:
+        for webhook in self._webhooks.at(current):
             try:
                 webhook.verify(text, lowered, json_parse=False)
                 return webhook_id
@@ -131,23 +172,29 @@ def _header_bytes(value: str) -> bytes:
     return value.encode("utf-8", "surrogatepass")
 
 
-def _matches_any(received: bytes, candidates: Sequence[bytes]) -> bool:
-    # Every candidate is compared, so the time taken does not say which secret matched.
+def _matches_any(received: Sequence[bytes], candidates: Sequence[bytes]) -> bool:
+    # Every pair is compared, so the time taken does not say which secret matched.
     found = False
-    for candidate in candidates:
-        found |= hmac.compare_digest(received, candidate)
+    for value in received:
+        for candidate in candidates:
+            found |= hmac.compare_digest(value, candidate)
     return found
 
 
-def _check_window(timestamp: str, header: str, tolerance: int, now: float | None) -> None:
-    if not _TIMESTAMP.fullmatch(timestamp):
-        if timestamp.isascii() and timestamp.isdigit():
-            raise TimestampOutsideWindow(f"{header} is outside the {tolerance}s tolerance window")
-        raise CredentialsInvalid(f"{header} is not a unix timestamp (digits only)")
-    sent_at = int(timestamp)
+def _seconds(timestamp: str, source: str, max_digits: int = 12) -> int:
+    """``timestamp`` as an int; digits only, at most ``max_digits`` (12: unix seconds up to
+    the year 33658, small enough for float arithmetic)."""
+    if not (timestamp.isascii() and timestamp.isdigit()):
+        raise CredentialsInvalid(f"{source} is not a unix timestamp (digits only)")
+    if len(timestamp) > max_digits:
+        raise TimestampOutsideWindow(f"{source} is too far from now")
+    return int(timestamp)
+
+
+def _check_window(sent_at: float, source: str, tolerance: int, now: float | None) -> None:
     current = time.time() if now is None else now
     if abs(current - sent_at) > tolerance:
-        raise TimestampOutsideWindow(f"{header} is outside the {tolerance}s tolerance window")
+        raise TimestampOutsideWindow(f"{source} is outside the {tolerance}s tolerance window")
 
 
 class HmacVerifier:
@@ -156,7 +203,7 @@ class HmacVerifier:
 
     def __init__(self, settings: HmacAuth) -> None:
         self._settings = settings
-        self._keys = [secret.get_secret_value().encode() for secret in settings.secrets]
+        self._keys = _Keyring(settings.secrets, _utf8)
 
     def _encode(self, digest: bytes) -> bytes:
         if self._settings.encoding == "hex":
@@ -174,7 +221,8 @@ class HmacVerifier:
             timestamp = headers.get(settings.timestamp_header.lower(), "").strip()
             if not timestamp:
                 raise CredentialsMissing(f"{settings.timestamp_header} header is required")
-            _check_window(timestamp, settings.timestamp_header, settings.tolerance_seconds, now)
+            sent_at = _seconds(timestamp, settings.timestamp_header)
+            _check_window(sent_at, settings.timestamp_header, settings.tolerance_seconds, now)
             signed = timestamp.encode() + b"." + body
         if not received.startswith(settings.prefix):
             raise CredentialsInvalid(f"{settings.header} does not start with {settings.prefix!r}")
@@ -182,9 +230,10 @@ class HmacVerifier:
         if settings.encoding == "hex":
             value = value.lower()
         expected = [
-            self._encode(hmac.new(key, signed, settings.algorithm).digest()) for key in self._keys
+            self._encode(hmac.new(key, signed, settings.algorithm).digest())
+            for key in self._keys.at(now)
         ]
-        if not _matches_any(_header_bytes(value), expected):
+        if not _matches_any([_header_bytes(value)], expected):
             raise CredentialsInvalid(f"no configured secret matches {settings.header}")
 
 
@@ -194,7 +243,7 @@ class BasicVerifier:
     challenge = [("WWW-Authenticate", 'Basic realm="logistics-bridge"')]
 
     def __init__(self, settings: BasicAuth) -> None:
-        self._pairs = [secret.get_secret_value().encode() for secret in settings.secrets]
+        self._pairs = _Keyring(settings.secrets, _utf8)
 
     def verify(self, body: bytes, headers: Mapping[str, str], now: float | None = None) -> None:
         """Accept when the Authorization header carries one of the configured pairs."""
@@ -209,7 +258,7 @@ class BasicVerifier:
             raise CredentialsInvalid(
                 "Authorization: Basic value is not base64", headers=self.challenge
             ) from None
-        if not _matches_any(pair, self._pairs):
+        if not _matches_any([pair], self._pairs.at(now)):
             raise CredentialsInvalid("user or password not accepted", headers=self.challenge)
 
 
@@ -219,7 +268,7 @@ class TokenVerifier:
     def __init__(self, settings: TokenAuth) -> None:
         self._header = settings.header
         self._prefix = settings.expected_prefix
-        self._tokens = [secret.get_secret_value().encode() for secret in settings.secrets]
+        self._tokens = _Keyring(settings.secrets, _utf8)
 
     def verify(self, body: bytes, headers: Mapping[str, str], now: float | None = None) -> None:
         """Accept when the header holds one of the configured tokens."""
@@ -229,8 +278,258 @@ class TokenVerifier:
         if not received.lower().startswith(self._prefix.lower()):
             raise CredentialsInvalid(f"{self._header} does not start with {self._prefix!r}")
         token = received[len(self._prefix) :].strip()
-        if not _matches_any(_header_bytes(token), self._tokens):
+        if not _matches_any([_header_bytes(token)], self._tokens.at(now)):
             raise CredentialsInvalid(f"no configured token matches {self._header}")
+
+
+# Millisecond timestamps have three more digits than second ones.
+_TIMESTAMP_DIGITS = {"s": 12, "ms": 15}
+_HEX_SIGNATURE = re.compile(r"(?:[0-9a-fA-F]{2})+", re.ASCII)
+_BASE64_SIGNATURE = re.compile(r"[A-Za-z0-9+/\-_]+={0,2}", re.ASCII)
+
+
+def _decode_signature(text: str, encoding: str) -> bytes | None:
+    """The signature bytes of ``text`` (hex, or base64 in either alphabet), None if it does
+    not decode: such a value matches nothing."""
+    if encoding == "hex":
+        return bytes.fromhex(text) if _HEX_SIGNATURE.fullmatch(text) else None
+    if not _BASE64_SIGNATURE.fullmatch(text):
+        return None
+    padded = text.rstrip("=") + "=" * (-len(text.rstrip("=")) % 4)
+    try:
+        return base64.b64decode(padded, altchars=b"-_" if "-" in text or "_" in text else None)
+    except (binascii.Error, ValueError):
+        return None
+
+
+class _Request:
+    """The parts of one request a signature recipe reads; the JSON body parsed on demand."""
+
+    def __init__(self, body: bytes, headers: Mapping[str, str]) -> None:
+        self.body = body
+        self.headers = headers
+        self._parsed = False
+        self._document: Any = None
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name.lower(), "").strip()
+
+    def field(self, path: JsonPath) -> str | None:
+        """The body's value at ``path`` as text (strings as they are, numbers and booleans
+        as JSON writes them); None when the body is not JSON or the value is absent, an
+        object or an array."""
+        if not self._parsed:
+            self._parsed = True
+            try:
+                self._document = load_json(self.body)
+            except MalformedJson:
+                return None
+        value = path.resolve(self._document)
+        if isinstance(value, str):
+            return value
+        if value is None or isinstance(value, bool | int | float):
+            return json.dumps(value)
+        return None  # absent (the path's MISSING marker), an object or an array
+
+
+def _optional_path(text: str | None) -> JsonPath | None:
+    return parse_path(text) if text else None
+
+
+class RecipeSignatureVerifier:
+    """The general ``signature`` recipe: find the signature and the timestamp where the
+    recipe says, render the signed template, verify with the recipe's algorithm."""
+
+    def __init__(
+        self, recipe: SignatureAuth, endpoint_url: str | None, jwks: JwksKeys | None = None
+    ) -> None:
+        if recipe.uses_url and endpoint_url is None:
+            raise ConfigError("a recipe signing {url} needs the setting public_base_url")
+        self._recipe = recipe
+        self._template = recipe.template
+        self._url = (endpoint_url or "").encode("utf-8")
+        self._signature_field = _optional_path(recipe.signature_body_field)
+        self._timestamp_field = _optional_path(recipe.timestamp_body_field)
+        self._jwks = jwks
+        public = recipe.uses_public_key
+        self._keys = _Keyring(
+            [] if public else recipe.secrets, lambda value: decode_key(value, recipe.key_encoding)
+        )
+        self._public_keys = _Keyring(
+            recipe.secrets if public else [], lambda pem: load_public_key(pem, recipe.algorithm)
+        )
+
+    def verify(
+        self, body: bytes, headers: Mapping[str, str], now: float | None = None
+    ) -> str | None:
+        """Return the delivery id (``delivery_id_header``) once a signature matches."""
+        request = _Request(body, headers)
+        where, signatures, listed = self._signatures(request)
+        timestamp = self._timestamp(request, listed, now)
+        delivery_id = self._delivery_id(request)
+        values = {
+            "body": body,
+            "timestamp": (timestamp or "").encode("utf-8"),
+            "delivery_id": (delivery_id or "").encode("utf-8"),
+            "url": self._url,
+        }
+        decoded = [
+            signature
+            for text in signatures
+            if (signature := _decode_signature(text, self._recipe.signature_encoding))
+        ]
+        if decoded and self._matches(decoded, request, values, now):
+            return delivery_id
+        raise CredentialsInvalid(f"no configured key verifies the signature in {where}")
+
+    # -- where the request carries things ------------------------------------------------
+    def _signatures(self, request: _Request) -> tuple[str, list[str], dict[str, str]]:
+        """Where the signature was found, the signature texts, and the list's other pairs."""
+        recipe = self._recipe
+        if self._signature_field is not None:
+            value = request.field(self._signature_field)
+            if not value:
+                raise CredentialsMissing(f"{self._signature_field.text} is required in the body")
+            return self._signature_field.text, [value], {}
+        header = recipe.signature_header or ""
+        received = request.header(header)
+        if not received:
+            raise CredentialsMissing(f"{header} header is required")
+        if recipe.signature_format == "list":
+            return header, *self._list_entries(header, received)
+        if not received.startswith(recipe.signature_prefix):
+            raise CredentialsInvalid(f"{header} does not start with {recipe.signature_prefix!r}")
+        return header, [received[len(recipe.signature_prefix) :].strip()], {}
+
+    def _list_entries(self, header: str, received: str) -> tuple[list[str], dict[str, str]]:
+        recipe = self._recipe
+        signatures: list[str] = []
+        others: dict[str, str] = {}
+        for entry in received.split(recipe.list_separator):
+            key, separator, value = entry.strip().partition(recipe.list_pair_separator)
+            if not separator:
+                continue
+            if key == recipe.signature_key:
+                signatures.append(value.strip())
+            else:
+                others.setdefault(key, value.strip())
+        if not signatures:
+            raise CredentialsInvalid(f"{header} has no {recipe.signature_key} signature")
+        return signatures, others
+
+    def _timestamp(
+        self, request: _Request, listed: Mapping[str, str], now: float | None
+    ) -> str | None:
+        """The timestamp as received (checked against the tolerance), None without one."""
+        recipe = self._recipe
+        if recipe.timestamp_header:
+            source, text = recipe.timestamp_header, request.header(recipe.timestamp_header)
+        elif recipe.timestamp_key:
+            source = f"{recipe.timestamp_key} in {recipe.signature_header}"
+            text = listed.get(recipe.timestamp_key, "")
+        elif self._timestamp_field is not None:
+            source = self._timestamp_field.text
+            text = request.field(self._timestamp_field) or ""
+        else:
+            return None
+        if not text:
+            raise CredentialsInvalid(f"{source}: the timestamp is missing")
+        unit = recipe.timestamp_unit or "s"
+        sent_at = _seconds(text, source, _TIMESTAMP_DIGITS[unit])
+        if recipe.tolerance_seconds:
+            seconds = sent_at / 1000 if unit == "ms" else sent_at
+            _check_window(seconds, source, recipe.tolerance_seconds, now)
+        return text
+
+    def _delivery_id(self, request: _Request) -> str | None:
+        name = self._recipe.delivery_id_header
+        if not name:
+            return None
+        value = request.header(name)
+        if not value:  # the signature is there: the sender means this recipe
+            raise CredentialsInvalid(f"{name} header is required")
+        if not _WEBHOOK_ID.fullmatch(value):
+            raise HeaderInvalid(f"{name} must be 1 to 255 visible ASCII characters", fields=[name])
+        return value
+
+    # -- what is signed, and with what ----------------------------------------------------
+    def _render(self, request: _Request, values: Mapping[str, bytes], secret: bytes) -> bytes:
+        parts = []
+        for part in self._template:
+            if part.name == "text":
+                parts.append(part.text.encode("utf-8"))
+            elif part.name == "secret":
+                parts.append(secret)
+            elif part.path is not None:  # {field:<path>}
+                value = request.field(part.path)
+                if value is None:
+                    raise CredentialsInvalid(f"the signed body field {part.path.text} is missing")
+                parts.append(value.encode("utf-8"))
+            else:
+                parts.append(values[part.name])
+        return b"".join(parts)
+
+    def _matches(
+        self,
+        signatures: Sequence[bytes],
+        request: _Request,
+        values: Mapping[str, bytes],
+        now: float | None,
+    ) -> bool:
+        algorithm = self._recipe.algorithm
+        if algorithm in HMAC_ALGORITHMS:
+            message = self._render(request, values, b"")
+            expected = [
+                hmac.new(key, message, HMAC_ALGORITHMS[algorithm]).digest()
+                for key in self._keys.at(now)
+            ]
+            return _matches_any(signatures, expected)
+        if algorithm in HASH_ALGORITHMS:
+            expected = [
+                hashlib.new(HASH_ALGORITHMS[algorithm], self._render(request, values, key)).digest()
+                for key in self._keys.at(now)
+            ]
+            return _matches_any(signatures, expected)
+        message = self._render(request, values, b"")
+        keys = self._public_keys.at(now) + self._jwks_keys(request)
+        return any(
+            _public_key_verifies(key, algorithm, signature, message)
+            for key in keys
+            for signature in signatures
+        )
+
+    def _jwks_keys(self, request: _Request) -> list[PublicKey]:
+        if self._jwks is None:
+            return []
+        header = self._recipe.key_id_header
+        if not header:
+            return self._jwks.keys(None)
+        kid = request.header(header)
+        if not kid:
+            raise CredentialsInvalid(f"{header} header is required")
+        if not _WEBHOOK_ID.fullmatch(kid):
+            raise CredentialsInvalid(f"{header} is not a key id")
+        return self._jwks.keys(kid)
+
+
+def _public_key_verifies(key: PublicKey, algorithm: str, signature: bytes, message: bytes) -> bool:
+    try:
+        if isinstance(key, ed25519.Ed25519PublicKey):
+            key.verify(signature, message)
+        elif isinstance(key, ec.EllipticCurvePublicKey):
+            if len(signature) == 64:  # raw r||s (JOSE, many SDKs) rather than DER
+                signature = encode_dss_signature(
+                    int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+                )
+            key.verify(signature, message, ec.ECDSA(hashes.SHA256()))
+        elif algorithm == "rsa-pss-sha256":
+            pss = padding.PSS(padding.MGF1(hashes.SHA256()), padding.PSS.AUTO)
+            key.verify(signature, message, pss, hashes.SHA256())
+        else:
+            key.verify(signature, message, padding.PKCS1v15(), hashes.SHA256())
+    except (InvalidSignature, ValueError):  # ValueError: a signature that is not DER
+        return False
+    return True
 
 
 class AnyOfVerifier:
@@ -261,7 +560,9 @@ class AnyOfVerifier:
 _ABSENT = (CredentialsMissing, SignatureMissing)
 
 
-def _recipe_verifier(recipe: AuthSettings, tolerance_seconds: int) -> RequestVerifier:
+def _recipe_verifier(
+    recipe: AuthSettings, tolerance_seconds: int, endpoint_url: str | None
+) -> RequestVerifier:
     if isinstance(recipe, StandardWebhooksAuth):
         return SignatureVerifier(recipe.secrets, tolerance_seconds)
     if isinstance(recipe, HmacAuth):
@@ -270,12 +571,30 @@ def _recipe_verifier(recipe: AuthSettings, tolerance_seconds: int) -> RequestVer
         return BasicVerifier(recipe)
     if isinstance(recipe, TokenAuth):
         return TokenVerifier(recipe)
-    raise ConfigError(f"scheme {recipe.scheme!r} is not supported by this bridge")
+    jwks = None
+    if recipe.jwks_url and recipe.uses_public_key:
+        jwks = JwksKeys(recipe.jwks_url, recipe.algorithm, recipe.jwks_cache_seconds)
+    return RecipeSignatureVerifier(recipe, endpoint_url, jwks)
 
 
-def build_verifier(auth: Sequence[AuthSettings], tolerance_seconds: int) -> RequestVerifier:
-    """The verifier of one endpoint's recipes; an endpoint without any is refused."""
-    if not auth or not any(recipe.secrets for recipe in auth):
+def build_verifier(
+    auth: Sequence[AuthSettings], tolerance_seconds: int, endpoint_url: str | None = None
+) -> RequestVerifier:
+    """The verifier of one endpoint's recipes; an endpoint without any is refused.
+
+    ``tolerance_seconds`` is the Standard Webhooks window; ``endpoint_url`` the endpoint's
+    public URL (``<public_base_url>/v1/in/<code>``), needed by recipes that sign ``{url}``.
+    Secrets that do not decode make this raise ``ConfigError`` (check-config names them).
+    """
+    usable = [
+        recipe
+        for recipe in auth
+        if recipe.secrets or (isinstance(recipe, SignatureAuth) and recipe.jwks_url)
+    ]
+    if not usable:
         raise ConfigError("an endpoint needs auth with at least one secret (see check-config)")
-    verifiers = [_recipe_verifier(recipe, tolerance_seconds) for recipe in auth]
+    try:
+        verifiers = [_recipe_verifier(recipe, tolerance_seconds, endpoint_url) for recipe in auth]
+    except ValueError as exc:  # a key that does not decode: check-config says which
+        raise ConfigError(f"unusable auth recipe: {exc}") from None
     return verifiers[0] if len(verifiers) == 1 else AnyOfVerifier(verifiers)

@@ -172,3 +172,10 @@ class X12Unsupported(RequestRejected):
 
     status = 422
     code = "x12_unsupported"
+
+
+class SigningKeysUnavailable(RequestRejected):
+    """A recipe's public keys come from a JWKS URL that cannot be fetched (none known yet)."""
+
+    status = 503
+    code = "signing_keys_unavailable"

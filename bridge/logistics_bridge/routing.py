@@ -27,18 +27,34 @@ class EndpointRoute:
         return ENVELOPE_CONTENT_TYPES if self.decoder is None else self.decoder.content_types
 
 
-def build_route(code: str, endpoint: EndpointSettings, tolerance_seconds: int) -> EndpointRoute:
+def endpoint_url(public_base_url: str | None, code: str) -> str | None:
+    """The URL senders call for ``code`` (what a recipe's ``{url}`` signs), if known."""
+    if public_base_url is None:
+        return None
+    return f"{public_base_url.rstrip('/')}/v1/in/{code}"
+
+
+def build_route(
+    code: str,
+    endpoint: EndpointSettings,
+    tolerance_seconds: int,
+    public_base_url: str | None = None,
+) -> EndpointRoute:
     """The route of one configured endpoint."""
     decoder = None if endpoint.format == FORMAT_TMS_EVENT else build_decoder(code, endpoint)
-    return EndpointRoute(endpoint.format, build_verifier(endpoint.auth, tolerance_seconds), decoder)
+    verifier = build_verifier(endpoint.auth, tolerance_seconds, endpoint_url(public_base_url, code))
+    return EndpointRoute(endpoint.format, verifier, decoder)
 
 
 def build_routes(
-    endpoints: Mapping[str, EndpointSettings], tolerance_seconds: int
+    endpoints: Mapping[str, EndpointSettings],
+    tolerance_seconds: int,
+    public_base_url: str | None = None,
 ) -> dict[str, EndpointRoute]:
     """One route per configured endpoint code."""
     return {
-        code: build_route(code, endpoint, tolerance_seconds) for code, endpoint in endpoints.items()
+        code: build_route(code, endpoint, tolerance_seconds, public_base_url)
+        for code, endpoint in endpoints.items()
     }
 
 

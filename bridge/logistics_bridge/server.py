@@ -105,7 +105,7 @@ class BridgeApp:
         self.metrics = metrics
         self.readiness_probe = readiness_probe
         self.routes: dict[str, EndpointRoute] = build_routes(
-            settings.endpoints, settings.signature_tolerance_seconds
+            settings.endpoints, settings.signature_tolerance_seconds, settings.public_base_url
         )
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:

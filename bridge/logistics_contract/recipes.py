@@ -44,16 +44,23 @@ from pydantic import (
 )
 
 __all__ = [
+    "DEFAULT_SCHEME",
+    "HASH_ALGORITHMS",
+    "HMAC_ALGORITHMS",
+    "PUBLIC_KEY_ALGORITHMS",
+    "RECIPE",
     "REVEAL_SECRETS",
     "AuthRecipe",
     "BasicAuth",
     "HmacAuth",
     "JsonPath",
+    "PublicKey",
     "Secret",
     "SignatureAuth",
     "StandardWebhooksAuth",
     "TemplatePart",
     "TokenAuth",
+    "check_key_type",
     "decode_key",
     "load_public_key",
     "parse_path",
@@ -94,6 +101,11 @@ _WHSEC_PREFIX = "whsec_"
 def _unset_when_blank(value: Any) -> Any:
     # Odoo sends False for an empty field, forms send "": both mean "not set".
     return None if value in ("", False) else value
+
+
+def _default_when_false(value: Any) -> Any:
+    # "" is a deliberate empty prefix; Odoo's False (an empty field) means the default.
+    return None if value is False else value
 
 
 def _empty_when_blank(value: Any) -> Any:
@@ -197,7 +209,7 @@ class TokenAuth(_RecipeBase):
 
     scheme: Literal["token"]
     header: HeaderName = "Authorization"
-    prefix: str | None = Field(
+    prefix: Annotated[str | None, BeforeValidator(_default_when_false)] = Field(
         default=None,
         description='Text before the token; default "Bearer " for Authorization, else none.',
     )
