@@ -8,11 +8,12 @@ import re
 from datetime import UTC, datetime
 
 from logistics_contract.endpoint import InboundEndpoint
-from logistics_contract.recipes import recipe_problems
+from logistics_contract.recipes import PUBLIC_KEY_ALGORITHMS, recipe_problems
 from logistics_contract.registry import Registry
 from pydantic import ValidationError
 
 __all__ = [
+    "PUBLIC_KEY_ALGORITHMS",
     "ValidationError",
     "endpoint_document",
     "entry_problems",

@@ -75,7 +75,6 @@ KEY_FIELD_NAMES = tuple(
         KEY_FIELDS.get((scheme, key), key) for scheme, keys in SCHEME_KEYS.items() for key in keys
     )
 )
-PUBLIC_KEY_ALGORITHMS = ("rsa-sha256", "rsa-pss-sha256", "ecdsa-sha256", "ed25519")
 HEADER_HELP = "An HTTP header name, with '-' (never '_': servers drop such headers)."
 
 
@@ -226,7 +225,7 @@ class LogisticsAuthRecipe(models.Model):
     def _compute_uses_public_key(self):
         for recipe in self:
             recipe.uses_public_key = (
-                recipe.scheme == "signature" and recipe.algorithm in PUBLIC_KEY_ALGORITHMS
+                recipe.scheme == "signature" and recipe.algorithm in contract.PUBLIC_KEY_ALGORITHMS
             )
 
     @api.depends("secret_ids.preview", "secret_ids.state", "secret_ids.expires_at")

@@ -75,9 +75,9 @@ class LogisticsBridgeRegistry(models.AbstractModel):
         TOML endpoint blocks). Endpoints are found by code in the current company
         (archived ones too) and created as carriers when missing; an entry is the
         whole inbound side: recipes are matched by position, secrets by value, and
-        recipes or secrets the entry does not name are archived. The answer is
-        ``{code: "created" | "updated" | "unchanged"}``; nothing is written when any
-        entry is refused.
+        recipes or secrets the entry does not name are archived. The answer lists the
+        codes by outcome: ``{"created": [...], "updated": [...], "unchanged": [...]}``;
+        nothing is written when any entry is refused.
         """
         if not self.env.user.has_group(ADMIN_GROUP):
             raise AccessError(_("Only Integration Administrators may import endpoints."))
@@ -100,7 +100,10 @@ class LogisticsBridgeRegistry(models.AbstractModel):
                 _("Endpoints refused:\n%(problems)s", problems="\n".join(problems))
             )
         endpoints = self.env["logistics.endpoint"]
-        return {code: endpoints._import_inbound(code, doc) for code, doc in documents.items()}
+        answer = {"created": [], "updated": [], "unchanged": []}
+        for code in sorted(documents):
+            answer[endpoints._import_inbound(code, documents[code])].append(code)
+        return answer
 
     # Version
 

@@ -250,12 +250,12 @@ class TestRegistry(LogisticsInboundSourceCase):
         importer = self.registry_model.with_user(self.integration_admin)
         self.assertEqual(
             importer.import_endpoints(entries),
-            {"carrier_a": "unchanged", "partner_tms": "created", "carrier_b": "created"},
+            {"created": ["carrier_b", "partner_tms"], "updated": [], "unchanged": ["carrier_a"]},
         )
         before = self._version()
         self.assertEqual(
             importer.import_endpoints(entries),
-            dict.fromkeys(entries, "unchanged"),
+            {"created": [], "updated": [], "unchanged": ["carrier_a", "carrier_b", "partner_tms"]},
         )
         self.assertEqual(self._version(), before, "an unchanged import changes nothing")
         created = self.env["logistics.endpoint"].search([("code", "=", "carrier_b")])
@@ -268,7 +268,7 @@ class TestRegistry(LogisticsInboundSourceCase):
         )
 
         entries["carrier_b"]["auth"]["secrets"] = ["edi:second", "edi:third"]
-        self.assertEqual(importer.import_endpoints(entries)["carrier_b"], "updated")
+        self.assertEqual(importer.import_endpoints(entries)["updated"], ["carrier_b"])
         recipe = created.auth_recipe_ids
         self.assertEqual(sorted(recipe.secret_ids.mapped("value")), ["edi:second", "edi:third"])
         archived = recipe.with_context(active_test=False).secret_ids - recipe.secret_ids
@@ -277,9 +277,9 @@ class TestRegistry(LogisticsInboundSourceCase):
         entries["carrier_b"]["auth"] = [
             {"scheme": "hmac", "header": "X-Edi-Signature", "secrets": ["hmac-key"]}
         ]
-        self.assertEqual(importer.import_endpoints(entries)["carrier_b"], "updated")
+        self.assertEqual(importer.import_endpoints(entries)["updated"], ["carrier_b"])
         self.assertEqual(created.auth_recipe_ids.mapped("scheme"), ["hmac"])
-        self.assertEqual(importer.import_endpoints(entries)["carrier_b"], "unchanged")
+        self.assertEqual(importer.import_endpoints(entries)["updated"], [])
 
     def test_import_refuses_what_the_bridge_refuses_and_writes_nothing(self):
         importer = self.registry_model.with_user(self.integration_admin)
