@@ -29,11 +29,17 @@
         "views/logistics_auth_secret_views.xml",
         "views/logistics_auth_recipe_views.xml",
         "views/logistics_endpoint_views.xml",
-        "views/res_config_settings_views.xml",
         "wizards/logistics_inbound_sample_views.xml",
         "wizards/logistics_auth_secret_wizard_views.xml",
+        "wizards/logistics_bridge_connect_views.xml",
+        "views/res_config_settings_views.xml",
         "views/logistics_inbound_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "logistics_inbound/static/tests/tours/*.js",
+        ],
+    },
     "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",

@@ -8,3 +8,4 @@ from . import test_sample_wizard
 from . import test_upgrade
 from . import test_auth_recipe
 from . import test_registry
+from . import test_bridge_connect
