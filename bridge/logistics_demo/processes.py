@@ -73,17 +73,33 @@ class ManagedProcess:
 
     def wait_http(self, url: str, timeout: float) -> None:
         """Wait until ``url`` answers 200, or fail with the end of the log."""
+        self._wait_answer("GET", url, {}, 200, timeout)
+
+    def wait_endpoint(self, bridge_url: str, code: str, timeout: float) -> None:
+        """Wait until a bridge serves endpoint ``code`` (once it has Odoo's registry).
+
+        The probe carries no event: a served endpoint refuses its content type (415)
+        before reading anything, an endpoint the bridge does not know is a 404.
+        """
+        headers = {"Content-Type": "application/x-endpoint-probe"}
+        self._wait_answer("POST", f"{bridge_url}/v1/in/{code}", headers, 415, timeout)
+
+    def _wait_answer(
+        self, method: str, url: str, headers: dict[str, str], status: int, timeout: float
+    ) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not self.running:
                 raise ProcessFailed(f"{self.name} exited early:\n{self.tail()}")
             try:
-                if requests.get(url, timeout=2).status_code == 200:
+                if requests.request(method, url, headers=headers, timeout=2).status_code == status:
                     return
             except requests.RequestException:
                 pass
             time.sleep(0.3)
-        raise ProcessFailed(f"{self.name} not ready at {url} after {timeout:.0f}s:\n{self.tail()}")
+        raise ProcessFailed(
+            f"{self.name}: {method} {url} did not answer {status} in {timeout:.0f}s:\n{self.tail()}"
+        )
 
     def stop(self, timeout: float = 20.0) -> int | None:
         """SIGTERM, then SIGKILL after ``timeout``; returns the exit code (None: not started)."""

@@ -1,14 +1,16 @@
-"""Onboarding carriers by configuration only, as real processes: Odoo and the bridge.
+"""Onboarding carriers by configuration only, in Odoo only, as real processes.
 
-The bridge gets a TOML file with two endpoints (a JSON webhook signed the EasyPost way,
-an X12 214 partner with basic auth); Odoo gets, over JSON-RPC as its administrator,
-two carrier endpoints with the shipped presets, the bridge's technical user and two
-shipments whose deliveries carry the tracking numbers the documents name. The public
-sample documents of ``logistics_inbound/tests/samples.py`` then travel bridge -> Odoo
-and must become the right milestones on the right shipment.
+Over JSON-RPC as its administrator, Odoo gets two carrier endpoints with the shipped
+presets and their inbound side (a JSON webhook signed the EasyPost way, an X12 214
+partner with basic auth) with secrets Odoo generates, and two shipments whose deliveries
+carry the tracking numbers the documents name. The bridge's TOML holds its process
+settings and the ``[odoo]`` table of *Connect a bridge*, no endpoint: it serves both
+endpoints from Odoo's registry. The public sample documents of
+``logistics_inbound/tests/samples.py`` then travel bridge -> Odoo and must become the
+right milestones on the right shipment.
 
-The database is built with every addon and its demo data; LGX_ONBOARDING_TEST_TEMPLATE
-names a database with those addons already installed to copy instead (much faster).
+The database is built with every addon and its demo data, or copied from
+LGX_ONBOARDING_TEST_TEMPLATE (see conftest.py).
 """
 
 from __future__ import annotations
@@ -17,12 +19,7 @@ import hashlib
 import hmac
 import importlib.util
 import json
-import os
-import secrets
-import subprocess
-import sys
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,8 +29,8 @@ from typing import Any
 import pytest
 import requests
 from logistics_demo.driver import DemoDriver
-from logistics_demo.odoo_instance import ADDONS_DIR, OdooInstance, OdooUnavailable, odoo_version
-from logistics_demo.processes import ManagedProcess, free_port
+from logistics_demo.odoo_instance import ADDONS_DIR, OdooUnavailable, odoo_version
+from logistics_demo.stack import Bridge, BridgeFleet, OdooServer
 
 try:
     ODOO_VERSION = odoo_version()
@@ -43,8 +40,6 @@ except OdooUnavailable as exc:
 JSON_ENDPOINT = "easypost"
 X12_ENDPOINT = "carrier_edi"
 EASYPOST_SIGNATURE_PREFIX = "hmac-sha256-hex="
-X12_USER = "carrier"
-BRIDGE_LOGIN = "tms-bridge"
 
 
 def _load_samples() -> ModuleType:
@@ -64,57 +59,65 @@ class Stack:
     """The running Odoo and bridge, and what the test configured in them."""
 
     workdir: Path
-    odoo: OdooInstance
     admin: DemoDriver
-    bridge_url: str
-    bridge_env: dict[str, str]
+    bridge: Bridge
     json_secret: str
-    x12_password: str
+    x12_credentials: tuple[str, str]
     shipments: dict[str, int]
     endpoints: dict[str, int]
 
 
-def _xmlid(admin: DemoDriver, xmlid: str) -> int:
-    module, name = xmlid.split(".")
-    [row] = admin.call(
-        "ir.model.data",
-        "search_read",
-        [("module", "=", module), ("name", "=", name)],
-        fields=["res_id"],
-    )
-    return row["res_id"]
+# Per endpoint: name, preset, inbound side, its one recipe.
+CARRIERS = {
+    JSON_ENDPOINT: (
+        "EasyPost tracking",
+        "inbound_profile_easypost",
+        {
+            "inbound_format": "json",
+            "event_id_path": "id",
+            "ordering_key_path": "result.tracking_code",
+        },
+        {
+            "name": "EasyPost HMAC",
+            "scheme": "hmac",
+            "header": "X-Hmac-Signature",
+            "hmac_algorithm": "sha256",
+            "encoding": "hex",
+            "prefix": EASYPOST_SIGNATURE_PREFIX,
+        },
+    ),
+    X12_ENDPOINT: (
+        "Road carrier ABCD (EDI)",
+        "inbound_profile_x12_214",
+        {"inbound_format": "x12-214"},
+        {"name": "EDI partner login", "scheme": "basic"},
+    ),
+}
 
 
-def _configure_odoo(admin: DemoDriver, bridge_password: str) -> tuple[dict, dict]:
-    """What an administrator enters in the UI: endpoints with presets, the bridge's
-    user, and two shipments whose deliveries carry the carriers' tracking numbers."""
-    endpoints = {
-        code: admin.call(
+def _configure_odoo(admin: DemoDriver) -> tuple[dict[str, int], dict[str, str], dict[str, int]]:
+    """What an administrator enters in the UI: endpoints with presets, their inbound side
+    and a secret Odoo generates for each, and two shipments whose deliveries carry the
+    carriers' tracking numbers."""
+    endpoints, secrets = {}, {}
+    for code, (name, preset, inbound, recipe) in CARRIERS.items():
+        endpoints[code] = admin.call(
             "logistics.endpoint",
             "create",
             {
                 "name": name,
                 "code": code,
                 "kind": "carrier",
-                "logistics_inbound_profile_id": _xmlid(admin, f"logistics_inbound.{preset}"),
+                "logistics_inbound_profile_id": admin.xmlid(f"logistics_inbound.{preset}"),
                 "responsible_user_id": admin.client.uid(),
+                **inbound,
+                "auth_recipe_ids": [(0, 0, recipe)],
             },
         )
-        for code, name, preset in (
-            (JSON_ENDPOINT, "EasyPost tracking", "inbound_profile_easypost"),
-            (X12_ENDPOINT, "Road carrier ABCD (EDI)", "inbound_profile_x12_214"),
+        [recipe_id] = admin.call(
+            "logistics.auth.recipe", "search", [("endpoint_id", "=", endpoints[code])]
         )
-    }
-    admin.call(
-        "res.users",
-        "create",
-        {
-            "name": "Logistics Bridge",
-            "login": BRIDGE_LOGIN,
-            "password": bridge_password,
-            "groups_id": [(6, 0, [_xmlid(admin, "logistics_inbound.group_logistics_bridge")])],
-        },
-    )
+        secrets[code] = admin.new_secret(recipe_id)
     customer = admin.call("res.partner", "create", {"name": "Onboarding Customer"})
     [outgoing] = admin.call(
         "stock.picking.type", "search", [("code", "=", "outgoing")], limit=1, order="id"
@@ -133,102 +136,26 @@ def _configure_odoo(admin: DemoDriver, bridge_password: str) -> tuple[dict, dict
         shipments[tracking_number] = admin.call(
             "logistics.shipment", "create", {"partner_id": customer, "picking_id": picking}
         )
-    return endpoints, shipments
-
-
-def _bridge_config(
-    path: Path, port: int, odoo: OdooInstance, password: str, json_secret: str, x12: str
-) -> None:
-    path.write_text(
-        f"""\
-listen_host = "127.0.0.1"
-listen_port = {port}
-inbox_url = "sqlite:///{path.parent / "inbox.sqlite3"}"
-heartbeat_seconds = 0
-
-[endpoints.{JSON_ENDPOINT}]
-format = "json"
-event_id_path = "id"
-shipment_key_path = "result.tracking_code"
-[endpoints.{JSON_ENDPOINT}.auth]
-scheme = "hmac"
-header = "X-Hmac-Signature"
-algorithm = "sha256"
-encoding = "hex"
-prefix = "{EASYPOST_SIGNATURE_PREFIX}"
-secrets = ["{json_secret}"]
-
-[endpoints.{X12_ENDPOINT}]
-format = "x12-214"
-[endpoints.{X12_ENDPOINT}.auth]
-scheme = "basic"
-secrets = ["{X12_USER}:{x12}"]
-
-[odoo]
-url = "{odoo.url}"
-db = "{odoo.database}"
-login = "{BRIDGE_LOGIN}"
-api_key = "{password}"
-
-[forward]
-max_wait_seconds = 0.2
-"""
-    )
+    return endpoints, secrets, shipments
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    workdir = tmp_path_factory.mktemp("onboarding")
-    odoo = OdooInstance(workdir, f"lgx_onboard_{uuid.uuid4().hex[:8]}", free_port())
-    odoo.write_config("root:2")
-    processes: list[ManagedProcess] = []
-    try:
-        template = os.environ.get("LGX_ONBOARDING_TEST_TEMPLATE")
-        if template:
-            odoo.copy_database(template)
-        else:
-            modules = sorted(p.parent.name for p in ADDONS_DIR.glob("*/__manifest__.py"))
-            odoo.install(modules, workdir / "odoo-install.log")
-        server = ManagedProcess("odoo", odoo.server_command(), workdir / "odoo.log")
-        processes.append(server)
-        server.start()
-        server.wait_http(f"{odoo.url}/web/health", 180)
-
-        admin = DemoDriver(odoo.url, odoo.database, "admin", "admin")
-        bridge_password = secrets.token_urlsafe(24)
-        endpoints, shipments = _configure_odoo(admin, bridge_password)
-
-        json_secret, x12_password = secrets.token_hex(16), secrets.token_urlsafe(16)
-        bridge_port = free_port()
-        config = workdir / "bridge" / "bridge.toml"
-        config.parent.mkdir()
-        _bridge_config(config, bridge_port, odoo, bridge_password, json_secret, x12_password)
-        bridge_env = {"LOGISTICS_BRIDGE_CONFIG": str(config)}
-        bridge = ManagedProcess(
-            "bridge",
-            [sys.executable, "-m", "logistics_bridge", "serve"],
-            workdir / "bridge.log",
-            bridge_env,
-        )
-        processes.append(bridge)
-        bridge.start()
-        bridge_url = f"http://127.0.0.1:{bridge_port}"
-        bridge.wait_http(f"{bridge_url}/healthz", 60)
-        yield Stack(
-            workdir,
-            odoo,
-            admin,
-            bridge_url,
-            bridge_env,
-            json_secret,
-            x12_password,
-            shipments,
-            endpoints,
-        )
-    finally:
-        for process in reversed(processes):
-            process.stop()
-        odoo.drop_database()
+def stack(odoo_server: OdooServer, bridges: BridgeFleet) -> Iterator[Stack]:
+    admin = odoo_server.admin
+    endpoints, secrets, shipments = _configure_odoo(admin)
+    bridge = bridges.start("onboarding", admin.connect_bridge())
+    for code in endpoints:
+        bridge.process.wait_endpoint(bridge.url, code, 30)
+    user, password = secrets[X12_ENDPOINT].split(":", 1)
+    yield Stack(
+        odoo_server.instance.workdir,
+        admin,
+        bridge,
+        secrets[JSON_ENDPOINT],
+        (user, password),
+        shipments,
+        endpoints,
+    )
 
 
 def _codes(admin: DemoDriver, model: str, ids: list[int]) -> dict[int, str]:
@@ -278,7 +205,7 @@ def test_carrier_documents_become_milestones_matched_by_tracking_number(stack: S
     body = json.dumps(SAMPLES.EASYPOST_TRACKER_UPDATED).encode()
     digest = hmac.new(stack.json_secret.encode(), body, hashlib.sha256).hexdigest()
     answer = requests.post(
-        f"{stack.bridge_url}/v1/tms/{JSON_ENDPOINT}/events",
+        f"{stack.bridge.url}/v1/in/{JSON_ENDPOINT}",
         data=body,
         headers={
             "Content-Type": "application/json",
@@ -290,10 +217,10 @@ def test_carrier_documents_become_milestones_matched_by_tracking_number(stack: S
 
     interchange = SAMPLES.X12_214_INTERCHANGE.encode()
     answer = requests.post(
-        f"{stack.bridge_url}/v1/tms/{X12_ENDPOINT}/events",
+        f"{stack.bridge.url}/v1/in/{X12_ENDPOINT}",
         data=interchange,
         headers={"Content-Type": "application/edi-x12"},
-        auth=(X12_USER, stack.x12_password),
+        auth=stack.x12_credentials,
         timeout=10,
     )
     assert answer.status_code == 202, answer.text
@@ -364,23 +291,16 @@ def test_carrier_documents_become_milestones_matched_by_tracking_number(stack: S
     dropped.write_bytes(interchange)
     acks = stack.workdir / "acks"
     acks.mkdir()
-    imported = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "logistics_bridge",
-            "import",
-            str(dropped),
-            "--endpoint",
-            X12_ENDPOINT,
-            "--ack-dir",
-            str(acks),
-        ],
-        env=dict(os.environ, **stack.bridge_env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    # Without an endpoint block in its TOML the command is told the file's format.
+    imported = stack.bridge.command(
+        "import",
+        str(dropped),
+        "--endpoint",
+        X12_ENDPOINT,
+        "--format",
+        "x12-214",
+        "--ack-dir",
+        str(acks),
     )
     assert imported.returncode == 0, imported.stderr
     assert f"{dropped}: 0 event(s) imported, 1 duplicate(s)" in imported.stdout, imported.stdout
