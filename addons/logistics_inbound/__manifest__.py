@@ -3,7 +3,7 @@
     "name": "Logistics Inbound",
     "summary": "Any source's events and documents become governed milestones: the inbox, "
     "ingestion for the bridge, inbound profiles and status mappings",
-    "version": "18.0.1.2.1",
+    "version": "18.0.1.3.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
@@ -26,7 +26,14 @@
         "views/logistics_status_mapping_views.xml",
         "views/logistics_endpoint_views.xml",
         "wizards/logistics_inbound_sample_views.xml",
+        "wizards/logistics_bridge_connect_views.xml",
+        "views/res_config_settings_views.xml",
         "views/logistics_inbound_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "logistics_inbound/static/tests/tours/*.js",
+        ],
+    },
     "pre_init_hook": "pre_init_hook",
 }

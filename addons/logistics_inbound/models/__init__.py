@@ -5,3 +5,4 @@ from . import logistics_inbound_event
 from . import logistics_milestone
 from . import logistics_shipment
 from . import logistics_ingest
+from . import res_config_settings

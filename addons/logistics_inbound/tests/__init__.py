@@ -6,3 +6,4 @@ from . import test_matching
 from . import test_presets
 from . import test_sample_wizard
 from . import test_upgrade
+from . import test_bridge_connect

@@ -1,2 +1,4 @@
 from . import logistics_inbound_sample
 from . import logistics_inbound_sample_line
+from . import logistics_bridge_connect
+from . import logistics_bridge_connect_result
