@@ -11,7 +11,7 @@
     "development_status": "Beta",
     "maintainers": ["logistics-integration"],
     "depends": ["logistics_shipment"],
-    "external_dependencies": {"python": ["pydantic"]},
+    "external_dependencies": {"python": ["pydantic", "logistics_contract"]},
     "data": [
         "security/logistics_inbound_security.xml",
         "security/ir.model.access.csv",
