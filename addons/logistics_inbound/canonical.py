@@ -31,13 +31,18 @@ ChargeType = Literal["base_freight", "fuel_surcharge", "accessorial", "other"]
 
 
 class ProofOfDelivery(BaseModel):
-    """Who signed for the goods, when, and the document that proves it."""
+    """Who signed for the goods, when, and the document that proves it: each as the
+    source knows it (a signer without a document yet is still a proof)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    signed_by: Text
-    signed_at: AwareDatetime
-    document_reference: Reference
+    signed_by: Text | None = None
+    signed_at: AwareDatetime | None = None
+    document_reference: Reference | None = None
+
+    def is_empty(self):
+        """True when it names nothing."""
+        return not (self.signed_by or self.signed_at or self.document_reference)
 
 
 class ChargeLine(BaseModel):
@@ -80,7 +85,6 @@ class CanonicalEvent(ForwardedTmsEvent):
 # Fields each event type cannot do without, checked after the schema.
 REQUIRED_BY_TYPE = {
     "status": (("payload", "status_code"),),
-    "pod": (("payload", "pod"),),
     "charges": (("payload", "charges"),),
 }
 PLANNING_FIELDS = ("planning_reference", "carrier", "eta")
@@ -92,6 +96,13 @@ def _business_errors(event, now):
     for loc in REQUIRED_BY_TYPE.get(event.event_type, ()):
         if not getattr(payload, loc[-1]):
             errors.append((loc, f"required for {event.event_type} events"))
+    if event.event_type == "pod" and (not payload.pod or payload.pod.is_empty()):
+        errors.append(
+            (
+                ("payload", "pod"),
+                "pod events need a signer, a signing time or a document reference",
+            )
+        )
     if event.event_type == "planning" and not any(
         getattr(payload, name) for name in PLANNING_FIELDS
     ):

@@ -115,6 +115,23 @@ class TestPaths(BaseCase):
                     [(("event_id",), f"the value there is {kind}, not a string or a number")],
                 )
 
+    def test_a_signer_without_document_is_a_proof_for_every_event_of_the_list(self):
+        document = dict(DOCUMENT, signed_by="J. Doe")
+        spec = _spec(
+            event_id="document.id",
+            status_code="document.updates[*].code",
+            event_time="document.updates[*].at",
+            pod_signed_by="document.signed_by",
+            pod_document_reference="document.pod_reference",
+        )
+        items = extract_events(_raw(document), spec)
+        self.assertEqual(len(items), 2)
+        for item in items:
+            event, errors = validate_event(item.data)
+            self.assertEqual(errors, [], item.data)
+            self.assertEqual(event.payload.pod.signed_by, "J. Doe")
+            self.assertIsNone(event.payload.pod.document_reference)
+
     def test_negative_indexes_count_from_the_end(self):
         [item] = extract_events(_raw(), _spec(status_code="document.updates[-2].code"))
         self.assertEqual(item.data["payload"]["status_code"], "picked")
