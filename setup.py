@@ -1,9 +1,12 @@
 """Packaging of the logistics bridge (and its TMS simulator).
 
 The Odoo addons under ``addons/`` are not Python-packaged: Odoo loads them
-from its ``addons_path``. The ``odoo`` extra pulls in what the addons need on
-a machine where Odoo 18 is already installed; it cannot be installed without
-Odoo because ``odoo-addon-queue-job`` depends on the ``odoo`` distribution.
+from its ``addons_path``. They import ``logistics_contract`` (path grammar,
+tms-event envelope, X12 and json documents, endpoint, recipe and registry
+models), packaged here with the bridge so both read inbound data alike.
+The ``odoo`` extra pulls in what the addons need on a machine where Odoo 18 is
+already installed; it cannot be installed without Odoo because
+``odoo-addon-queue-job`` depends on the ``odoo`` distribution.
 """
 
 from setuptools import find_packages, setup

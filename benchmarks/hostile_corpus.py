@@ -533,6 +533,7 @@ def build_corpus() -> list[Case]:  # noqa: PLR0915 - one flat list of cases read
     corpus.document(
         "envelope", "schema_version 33 characters", event(48, schema_version="v" * 33), {422}
     )
+    corpus.document("envelope", "schema_version Odoo refuses", event(82, schema_version="2"), {422})
     corpus.document(
         "envelope", "correlation_id null", event(49, correlation_id=None), {202}, accepted=1
     )
@@ -762,7 +763,7 @@ def add_json_format_cases(corpus: Corpus) -> None:
     post("UTF-16 body", json.dumps({"id": "jf-9"}).encode("utf-16"), {400})
     post("id is an object", {"id": {"a": 1}}, {422})
     post("id is an array", {"id": ["jf-10"]}, {422})
-    post("id is a float", {"id": 1.5}, {422})
+    post("id is a float: its JSON text", {"id": 1.5}, {202}, accepted=1)
     post("id is true", {"id": True}, {422})
     post("id is an empty string: body hash", {"id": "", "ref": "JF-SHP-3"}, {202}, accepted=1)
     post("id of one space", {"id": " "}, {422})

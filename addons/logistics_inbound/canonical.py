@@ -4,11 +4,16 @@ Every source's document is turned into this shape by its inbound profile
 (see ``paths.py``) and validated here, whatever the source: a TMS speaking the
 project's ``tms-event`` v1 contract (which publishes this model as its wire
 format), a carrier's tracking webhook or an X12 214 transaction set.
+
+The envelope part is ``logistics_contract.envelope``'s, the model the bridge
+validates posted events with: an event the bridge accepted is never refused
+here for its envelope.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
+from logistics_contract.envelope import MAX_OCCURRED_AHEAD, ForwardedTmsEvent
 from pydantic import (
     AwareDatetime,
     BaseModel,
@@ -18,30 +23,26 @@ from pydantic import (
     ValidationError,
 )
 
-SCHEMA_VERSION = "1"
-MAX_FUTURE = timedelta(days=1)
-
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
-Identifier = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-# W3C Trace Context level 1; the bridge forwards only a valid one (ids not all zeros).
-Traceparent = Annotated[
-    str, StringConstraints(pattern=r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")
-]
-EventType = Literal["status", "planning", "pod", "charges"]
 ChargeType = Literal["base_freight", "fuel_surcharge", "accessorial", "other"]
 
 
 class ProofOfDelivery(BaseModel):
-    """Who signed for the goods, when, and the document that proves it."""
+    """Who signed for the goods, when, and the document that proves it: each as the
+    source knows it (a signer without a document yet is still a proof)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    signed_by: Text
-    signed_at: AwareDatetime
-    document_reference: Reference
+    signed_by: Text | None = None
+    signed_at: AwareDatetime | None = None
+    document_reference: Reference | None = None
+
+    def is_empty(self):
+        """True when it names nothing."""
+        return not (self.signed_by or self.signed_at or self.document_reference)
 
 
 class ChargeLine(BaseModel):
@@ -74,31 +75,16 @@ class EventPayload(BaseModel):
     charges: list[ChargeLine] = Field(default_factory=list)
 
 
-class CanonicalEvent(BaseModel):
-    """One inbound event in the canonical shape, version 1."""
+class CanonicalEvent(ForwardedTmsEvent):
+    """One inbound event in the canonical shape, version 1: the forwarded envelope with a
+    payload of canonical fields."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    event_id: Identifier
-    event_type: EventType
-    shipment_reference: Reference = Field(
-        description="The TMS planning reference or the Odoo shipment reference."
-    )
-    occurred_at: AwareDatetime
-    payload: EventPayload
-    correlation_id: Text | None = None
-    schema_version: Literal["1"] = SCHEMA_VERSION
-    received_at: AwareDatetime | None = None
-    traceparent: Traceparent | None = Field(
-        default=None,
-        description="W3C traceparent of the request that brought the event to the bridge.",
-    )
+    payload: EventPayload = Field(default_factory=EventPayload)
 
 
 # Fields each event type cannot do without, checked after the schema.
 REQUIRED_BY_TYPE = {
     "status": (("payload", "status_code"),),
-    "pod": (("payload", "pod"),),
     "charges": (("payload", "charges"),),
 }
 PLANNING_FIELDS = ("planning_reference", "carrier", "eta")
@@ -110,6 +96,13 @@ def _business_errors(event, now):
     for loc in REQUIRED_BY_TYPE.get(event.event_type, ()):
         if not getattr(payload, loc[-1]):
             errors.append((loc, f"required for {event.event_type} events"))
+    if event.event_type == "pod" and (not payload.pod or payload.pod.is_empty()):
+        errors.append(
+            (
+                ("payload", "pod"),
+                "pod events need a signer, a signing time or a document reference",
+            )
+        )
     if event.event_type == "planning" and not any(
         getattr(payload, name) for name in PLANNING_FIELDS
     ):
@@ -119,18 +112,28 @@ def _business_errors(event, now):
                 "planning events need a planning reference, a carrier or an ETA",
             )
         )
-    for loc, value in (
-        (("occurred_at",), event.occurred_at),
-        (("payload", "event_time"), payload.event_time),
-    ):
-        if value and value - now > MAX_FUTURE:
-            errors.append((loc, "lies more than a day in the future"))
+    if payload.event_time and payload.event_time - now > MAX_OCCURRED_AHEAD:
+        errors.append((("payload", "event_time"), "lies more than a day in the future"))
     seen = set()
     for index, charge in enumerate(payload.charges):
         if charge.external_id in seen:
             errors.append((("payload", "charges", index, "external_id"), "repeated in this event"))
         seen.add(charge.external_id)
     return errors
+
+
+def _schema_errors(exc):
+    return [(tuple(err["loc"]), err["msg"].removeprefix("Value error, ")) for err in exc.errors()]
+
+
+def validate_envelope(raw):
+    """Errors of a forwarded tms-event envelope, by the model the bridge accepted it with
+    (an empty list when valid)."""
+    try:
+        ForwardedTmsEvent.model_validate(raw)
+    except ValidationError as exc:
+        return _schema_errors(exc)
+    return []
 
 
 def validate_event(data, now=None):
@@ -144,7 +147,7 @@ def validate_event(data, now=None):
     try:
         event = CanonicalEvent.model_validate(data)
     except ValidationError as exc:
-        return None, [(tuple(err["loc"]), err["msg"]) for err in exc.errors()]
+        return None, _schema_errors(exc)
     return event, _business_errors(event, now)
 
 

@@ -1,10 +1,12 @@
-"""Sources of canonical fields in a forwarded event, and extraction with them.
+"""Extraction of canonical fields from a forwarded event with a profile's sources.
 
-A profile says, per canonical field, where its value comes from (a *source*):
+A profile says, per canonical field, where its value comes from (a *source*,
+``logistics_contract.paths``: the grammar the bridge's settings share), read
+from the event as the bridge forwards it:
 
-- a dotted path into the event as the bridge forwards it, like
-  ``payload.shipment.ref`` or ``document.result.tracking_details[-1].status``
-  (``[0]``: first element, ``[-1]``: last element, ``[*]``: every element);
+- a dotted path like ``payload.shipment.ref`` or
+  ``document.result.tracking_details[-1].status`` (``[0]``: first element,
+  ``[-1]``: last element, ``[*]``: every element);
 - several paths separated by commas: the location joins their values
   (``city, state, country``), an X12 time reads date, time and time code from
   them, any other field takes the first one present;
@@ -12,25 +14,26 @@ A profile says, per canonical field, where its value comes from (a *source*):
 
 Scalar sources containing ``[*]`` split one document into several events, one
 per element of the list before the ``[*]`` (all of them must name the same
-list); each event then reads ``[*]`` as its own element, and its id is the
-event id followed by ``#`` and a hash of the element (unless the event id
-itself is read per element), so a redelivered or grown document yields the
-same ids again.
+list); each event then reads ``[*]`` as its own element, and its id is derived
+from the event id and the element (unless the event id itself is read per
+element), so a redelivered or grown document yields the same ids again.
+
+Ids, references and codes are text: a number is taken as its JSON text, an
+object, array or boolean is refused naming its path.
 """
 
-import hashlib
-import json
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+
+from logistics_contract.paths import (
+    MISSING,
+    derived_id,
+    parse,
+    scalar_text,
+    split_list_path,
+)
 
 from . import times
 from .canonical import format_location
-
-MISSING = object()
-SPLIT = "[*]"
-TOKEN = re.compile(r"([^.\[\],]+)|\[(-1|\d+|\*)\]")
-PATH_PATTERN = re.compile(r"^[^.\[\],=\s][^.\[\],]*(\.[^.\[\],]+|\[(-1|\d+|\*)\])*$")
 
 # Canonical field -> location in the canonical event (see canonical.CanonicalEvent).
 SCALAR_FIELDS = {
@@ -49,7 +52,10 @@ SCALAR_FIELDS = {
     "pod_document_reference": ("payload", "pod", "document_reference"),
 }
 TIME_FIELDS = ("event_time", "eta", "pod_signed_at")
+# Ids and references: text, whatever the JSON type of the scalar they are read from.
+ID_FIELDS = ("event_id", "shipment_reference", "planning_reference", "pod_document_reference")
 CHARGE_FIELDS = ("external_id", "charge_type", "amount", "currency", "description")
+CHARGE_ID_FIELDS = ("external_id",)
 # Envelope fields of the bridge: taken from the forwarded event unless a source overrides them.
 ENVELOPE_FIELDS = (
     "event_type",
@@ -62,24 +68,12 @@ ENVELOPE_FIELDS = (
 LOCATION_SEPARATOR = ", "
 
 
-@dataclass(frozen=True)
-class Source:
-    """Where one canonical field comes from: a constant, or one or more paths."""
-
-    constant: str | None = None
-    paths: tuple = ()
-
-    @property
-    def splits(self):
-        return any(SPLIT in path for path in self.paths)
-
-
 @dataclass
 class Spec:
     """A profile's extraction rules, as plain data (see ``logistics.inbound.profile``)."""
 
-    scalars: dict  # SCALAR_FIELDS name -> Source
-    charges: dict = field(default_factory=dict)  # CHARGE_FIELDS name -> path
+    scalars: dict  # SCALAR_FIELDS name -> logistics_contract.paths.Source
+    charges: dict = field(default_factory=dict)  # CHARGE_FIELDS name -> path text
     time_formats: dict = field(default_factory=dict)  # TIME_FIELDS name -> times format
     local_timezone: str = "UTC"
     raw_document: bool = False  # the event carries a raw document, not a tms-event envelope
@@ -92,77 +86,6 @@ class Extracted:
     data: dict
     sources: dict
     errors: list
-
-
-@lru_cache(maxsize=1024)
-def parse_path(path):
-    """Split a path into keys (str), indexes (int) and ``"*"``; raise ValueError if malformed.
-
-    Returns a tuple; profiles reuse the same few paths for every event.
-    """
-    if not path or not PATH_PATTERN.match(path):
-        raise ValueError(f"malformed path {path!r}")
-    parts = []
-    for key, index in TOKEN.findall(path):
-        if key:
-            parts.append(key)
-        else:
-            parts.append("*" if index == "*" else int(index))
-    return tuple(parts)
-
-
-@lru_cache(maxsize=1024)
-def parse_source(text):
-    """``"=status"`` -> constant; ``"a.b, a.c"`` -> paths; raise ValueError if malformed."""
-    if not text:
-        return None
-    if text.startswith("="):
-        return Source(constant=text[1:])
-    paths = tuple(part.strip() for part in text.split(","))
-    for path in paths:
-        parse_path(path)
-    return Source(paths=paths)
-
-
-def split_list_path(sources):
-    """The path of the list a profile splits documents over, or None.
-
-    Raises ValueError when ``[*]`` sources name different lists.
-    """
-    prefixes = {
-        path.split(SPLIT, 1)[0]
-        for source in sources
-        if source
-        for path in source.paths
-        if SPLIT in path
-    }
-    if len(prefixes) > 1:
-        raise ValueError(
-            "[*] must split over one list; these differ: " + ", ".join(sorted(prefixes))
-        )
-    return prefixes.pop() if prefixes else None
-
-
-def get_path(data, path):
-    """Value at ``path``; a list of values when it contains ``[*]``; MISSING if absent."""
-    return _walk(data, parse_path(path))
-
-
-def _walk(data, parts):
-    if not parts:
-        return data
-    head, rest = parts[0], parts[1:]
-    if head == "*":
-        if not isinstance(data, list):
-            return MISSING
-        return [_walk(item, rest) for item in data]
-    if isinstance(head, int):
-        if not isinstance(data, list) or not -len(data) <= head < len(data):
-            return MISSING
-        return _walk(data[head], rest)
-    if not isinstance(data, dict) or head not in data:
-        return MISSING
-    return _walk(data[head], rest)
 
 
 def _set(target, loc, value):
@@ -179,12 +102,6 @@ def _filled(value):
     return _present(value) and value != ""
 
 
-def element_hash(element):
-    """A short, stable digest of a JSON value (key order does not matter)."""
-    text = json.dumps(element, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
 def extract_events(raw, spec):
     """Canonical data of every event a forwarded event holds (one, unless it splits).
 
@@ -194,29 +111,21 @@ def extract_events(raw, spec):
     list_path = split_list_path(spec.scalars.values())
     if not list_path:
         return [_extract_one(raw, spec, None)]
-    elements = get_path(raw, list_path)
+    elements = list_path.resolve(raw)
     if not isinstance(elements, list) or not elements:
         loc = SCALAR_FIELDS["event_id"]
-        return [Extracted({"payload": {}}, {loc: list_path}, [(loc, "no element to split over")])]
+        return [
+            Extracted({"payload": {}}, {loc: list_path.text}, [(loc, "no element to split over")])
+        ]
     return [
         _extract_one(raw, spec, (list_path, index, element))
         for index, element in enumerate(elements)
     ]
 
 
-def _bind(path, item):
-    """``path`` with the split list's ``[*]`` read as this item's index."""
-    if item and path.startswith(item[0] + SPLIT):
-        return f"{item[0]}[{item[1]}]{path[len(item[0]) + len(SPLIT) :]}"
-    return path
-
-
-def _read(raw, source, item):
-    """``[(path, value)]`` of a source's paths, bound to the split item."""
-    return [(path, get_path(raw, path)) for path in (_bind(p, item) for p in source.paths)]
-
-
 def _extract_one(raw, spec, item):
+    """``item``: ``(list path, index, element)`` of a split document, else None."""
+    split = item[:2] if item else None
     data = {"payload": {}}
     sources, errors = {}, []
     for name in ENVELOPE_FIELDS:
@@ -230,7 +139,7 @@ def _extract_one(raw, spec, item):
             sources[loc] = f"={source.constant}"
             _set(data, loc, source.constant)
             continue
-        values = _read(raw, source, item)
+        values = source.read(raw, split)
         sources[loc] = values[0][0]
         try:
             value = _combine(name, values, spec)
@@ -242,19 +151,19 @@ def _extract_one(raw, spec, item):
     event_id_source = spec.scalars.get("event_id")
     own_id = event_id_source and event_id_source.splits
     if item and not own_id and _present(data.get("event_id")):
-        data["event_id"] = f"{data['event_id']}#{element_hash(item[2])}"
+        data["event_id"] = derived_id(data["event_id"], item[2])
     if spec.raw_document and "occurred_at" not in data:
         data["occurred_at"] = data["payload"].get("event_time") or raw.get("received_at")
         sources[("occurred_at",)] = sources.get(SCALAR_FIELDS["event_time"], "received_at")
-    _extract_charges(raw, spec, item, data, sources)
+    _extract_charges(raw, spec, split, data, sources, errors)
     return Extracted(data, sources, errors)
 
 
 def _combine(name, values, spec):
     """The value of a canonical field from its source's ``[(path, value)]``.
 
-    One path gives its value as is (the contract judges it); several give the
-    joined location, the X12 time, or the first value present.
+    One path gives its value as is (the contract judges it), an id as text;
+    several give the joined location, the X12 time, or the first value present.
     """
     time_format = spec.time_formats.get(name) if name in TIME_FIELDS else None
     if time_format == times.X12:
@@ -267,19 +176,21 @@ def _combine(name, values, spec):
         value = LOCATION_SEPARATOR.join(part for part in parts if part) or None
     else:
         value = next((value for _path, value in values if _filled(value)), None)
+    if name in ID_FIELDS:
+        return scalar_text(value)
     if _present(value) and time_format:
         return times.to_iso(time_format, [value], spec.local_timezone)
     return value
 
 
-def _extract_charges(raw, spec, item, data, sources):
+def _extract_charges(raw, spec, split, data, sources, errors):
     columns = {}
     for name in CHARGE_FIELDS:
-        path = spec.charges.get(name)
-        if not path:
+        text = spec.charges.get(name)
+        if not text:
             continue
-        path = _bind(path, item)
-        values = get_path(raw, path)
+        path = parse(text).bind(*split) if split else parse(text)
+        values = path.resolve(raw)
         if values is MISSING:
             continue
         if not isinstance(values, list):
@@ -291,12 +202,20 @@ def _extract_charges(raw, spec, item, data, sources):
     charges = [{} for _index in range(count)]
     for name, (path, values) in columns.items():
         for index, value in enumerate(values):
-            sources[("payload", "charges", index, name)] = path.replace(SPLIT, f"[{index}]", 1)
+            loc = ("payload", "charges", index, name)
+            sources[loc] = path.bind(path.list_path, index).text if path.splits else path.text
+            if name in CHARGE_ID_FIELDS:
+                try:
+                    value = scalar_text(value)
+                except ValueError as exc:
+                    errors.append((loc, str(exc)))
+                    continue
             if _present(value):
                 charges[index][name] = value
     data["payload"]["charges"] = charges
     if "amount" in columns:
-        sources[("payload", "charges")] = columns["amount"][0].split(SPLIT, 1)[0]
+        amounts = columns["amount"][0]
+        sources[("payload", "charges")] = (amounts.list_path or amounts).text
 
 
 def source_location(loc, sources, default):

@@ -24,16 +24,15 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from logistics_contract.paths import JsonPath, parse_path
 from logistics_contract.recipes import (
     HASH_ALGORITHMS,
     HMAC_ALGORITHMS,
-    JsonPath,
     PublicKey,
     Secret,
     SignatureAuth,
     decode_key,
     load_public_key,
-    parse_path,
 )
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 

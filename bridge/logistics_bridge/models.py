@@ -1,4 +1,5 @@
-"""Boundary models: the inbound event envelope and the records kept in the inbox.
+"""Boundary models: the records kept in the inbox (the envelope they come from is
+``logistics_contract.envelope``'s).
 
 Idempotency key: when a request carries a single event object, its ``webhook-id``
 header is the key (as Standard Webhooks prescribes) *and* its ``event_id`` is one
@@ -9,91 +10,19 @@ covers several events, so each element's ``event_id`` is its key.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Literal
+from datetime import datetime
+from typing import Any, Literal
 
-from pydantic import (
-    AfterValidator,
-    AwareDatetime,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    TypeAdapter,
-)
+from pydantic import BaseModel, ConfigDict
 
 from .endpoints import FORMAT_JSON, FORMAT_X12_214
 
-EventType = Literal["status", "planning", "pod", "charges"]
 # Raw formats are stored with their format name as event_type: Odoo's inbound profile maps
 # them to a canonical type, the bridge only keeps them and orders them per shipment.
 RAW_FORMATS: tuple[str, ...] = (FORMAT_JSON, FORMAT_X12_214)
 RAW_SCHEMA_VERSION = "raw-1"
 STATES: tuple[str, ...] = ("pending", "forwarded", "rejected", "failed")
-
-# How far ahead of its receipt an event may say it happened (clock skew, time zones).
-MAX_OCCURRED_AHEAD = timedelta(days=1)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-# pydantic would also read a string of digits as unix time; the contract says ISO 8601.
-_ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}", re.ASCII)
-
-
-def _identifier(value: str) -> str:
-    """Keys and references are matched and shown: never blank, never control characters."""
-    if not value.strip():
-        raise ValueError("must not be blank")
-    if _CONTROL.search(value):
-        raise ValueError("must not contain control characters")
-    if not value.isprintable():
-        # Format (e.g. U+200B), private-use and unassigned code points and line/paragraph
-        # separators would be shown as nothing or as a box, and compare unlike they look.
-        raise ValueError(
-            "must be printable text (no format, private-use or unassigned characters,"
-            " no separator other than the space)"
-        )
-    return value
-
-
-def _iso_text(value: Any) -> Any:
-    if not isinstance(value, str) or not _ISO_DATETIME.match(value):
-        raise ValueError("must be an ISO 8601 date-time string with a timezone offset")
-    return value
-
-
-def _not_far_ahead(value: datetime) -> datetime:
-    if value - datetime.now(UTC) > MAX_OCCURRED_AHEAD:
-        raise ValueError("is more than a day in the future")
-    return value
-
-
-Key = Annotated[str, StringConstraints(min_length=1, max_length=255), AfterValidator(_identifier)]
-Reference = Annotated[
-    str, StringConstraints(min_length=1, max_length=128), AfterValidator(_identifier)
-]
-Version = Annotated[
-    str, StringConstraints(min_length=1, max_length=32), AfterValidator(_identifier)
-]
-OccurredAt = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_not_far_ahead)]
-
-
-class EventEnvelope(BaseModel):
-    """One TMS callback event; unknown top-level keys are refused by name, payload is free."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    event_id: Key
-    event_type: EventType
-    shipment_reference: Reference
-    occurred_at: OccurredAt
-    payload: dict[str, Any] = Field(default_factory=dict)
-    correlation_id: Key | None = None
-    schema_version: Version = "1"
-
-
-EVENT_LIST = TypeAdapter(list[EventEnvelope])
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ from http import HTTPStatus
 from typing import Any
 
 import waitress
+from logistics_contract.envelope import ENVELOPE_LIST, TmsEventEnvelope
 from pydantic import ValidationError
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
@@ -40,7 +41,7 @@ from .formats import MAX_EVENTS_PER_REQUEST, Decoded, RequestContext
 from .logsafe import log_field
 from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from .metrics import BridgeMetrics
-from .models import EVENT_LIST, AddResult, EventEnvelope, NewEvent
+from .models import AddResult, NewEvent
 from .routing import EndpointRoute, RouteTable, build_routes, request_headers
 from .safejson import load_json
 from .store import Inbox
@@ -369,11 +370,11 @@ class BridgeApp:
         return body
 
     @staticmethod
-    def _parse(body: bytes) -> tuple[list[EventEnvelope], bool]:
+    def _parse(body: bytes) -> tuple[list[TmsEventEnvelope], bool]:
         document = load_json(body)
         if isinstance(document, dict):
             try:
-                return [EventEnvelope.model_validate(document)], False
+                return [TmsEventEnvelope.model_validate(document)], False
             except ValidationError as exc:
                 raise _schema_violation(exc, in_array=False) from None
         if isinstance(document, list):
@@ -386,7 +387,7 @@ class BridgeApp:
                     fields=["(body)"],
                 )
             try:
-                return EVENT_LIST.validate_python(document), True
+                return ENVELOPE_LIST.validate_python(document), True
             except ValidationError as exc:
                 raise _schema_violation(exc, in_array=True) from None
         raise SchemaViolation("body must be an event object or an array of them", fields=["(body)"])

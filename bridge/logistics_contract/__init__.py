@@ -1,1 +1,2 @@
-"""The contract shared by the bridge and the Odoo addons: endpoint, recipe and registry models."""
+"""The contract shared by the bridge and the Odoo addons: path grammar, tms-event envelope, X12
+and json documents, endpoint, recipe and registry models."""

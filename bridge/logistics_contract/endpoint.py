@@ -23,7 +23,8 @@ from pydantic import (
     model_validator,
 )
 
-from .recipes import DEFAULT_SCHEME, REVEAL_SECRETS, AuthRecipe, JsonPath, parse_path
+from .paths import parse_path
+from .recipes import DEFAULT_SCHEME, REVEAL_SECRETS, AuthRecipe
 
 FORMAT_TMS_EVENT = "tms-event"
 FORMAT_JSON = "json"
@@ -119,13 +120,6 @@ class InboundEndpoint(BaseModel):
                 if getattr(self, name) is not None:
                     raise ValueError(f'{name} is only used with format = "json"')
         return self
-
-    def path(self, name: str) -> JsonPath | None:
-        """The parsed path setting ``name`` (validated at load time), or None."""
-        text = getattr(self, name)
-        if text is None:
-            return None
-        return parse_path(text, allow_split=name == "split_path")
 
     def document(self) -> dict[str, Any]:
         """This endpoint as a registry entry, secrets in clear (for Odoo or a cache file)."""

@@ -24,9 +24,6 @@ from typing import Annotated, Any, Literal
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
-
-# The path grammar is the bridge's until it moves into this package; imported here only.
-from logistics_bridge.jsonpaths import JsonPath, parse_path
 from pydantic import (
     AwareDatetime,
     BaseModel,
@@ -43,6 +40,8 @@ from pydantic import (
     model_validator,
 )
 
+from .paths import JsonPath, parse_path
+
 __all__ = [
     "DEFAULT_SCHEME",
     "HASH_ALGORITHMS",
@@ -53,7 +52,6 @@ __all__ = [
     "AuthRecipe",
     "BasicAuth",
     "HmacAuth",
-    "JsonPath",
     "PublicKey",
     "Secret",
     "SignatureAuth",
@@ -63,7 +61,6 @@ __all__ = [
     "check_key_type",
     "decode_key",
     "load_public_key",
-    "parse_path",
     "parse_template",
     "recipe_problems",
 ]

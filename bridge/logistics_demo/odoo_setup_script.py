@@ -22,16 +22,11 @@ company.write(
     {"logistics_tms_endpoint_id": endpoint.id, "logistics_tms_export_trigger": "allocation"}
 )
 
-bridge_user = env["res.users"].create(
-    {
-        "name": "TMS Bridge",
-        "login": "tms-bridge",
-        "groups_id": [(6, 0, [env.ref("logistics_inbound.group_logistics_bridge").id])],
-    }
-)
-# A technical user's key does not expire; it is revoked by removing it.
-bridge_key = (
-    env["res.users.apikeys"].with_user(bridge_user).sudo()._generate(None, "logistics-bridge", None)
+# The bridge user and its key come from Settings > Logistics > Connect a bridge.
+bridge_user, bridge_key = (
+    env["logistics.bridge.connect"]
+    .create({"login": "tms-bridge", "name": "TMS Bridge", "company_id": company.id})
+    ._connect()
 )
 
 # A carrier rated by weight, 50 + 0.25 per kg: the TMS simulator bills the same.

@@ -224,6 +224,16 @@ def test_keys_not_blank_and_without_control_characters(app, field, value):
     assert stored(app) == 0
 
 
+@pytest.mark.parametrize("version", ["2", "1.0", 1, ""])
+def test_schema_version_odoo_does_not_accept_is_refused(app, version):
+    """Odoo validates with the same envelope model: what it would refuse is never kept."""
+    answer = signed_call(app, json.dumps(make_event(schema_version=version)))
+    document = refused(answer, 422, "validation_failed")
+    assert document["fields"] == ["schema_version"]
+    assert stored(app) == 0
+    assert signed_call(app, json.dumps(make_event(schema_version="1"))).status == 202
+
+
 def test_occurred_at_must_be_an_iso_string(app):
     for value in (1767225600, 1767225600.5, True):
         answer = signed_call(app, json.dumps(make_event(occurred_at=value)))

@@ -19,7 +19,7 @@ import requests
 from conftest import BRIDGE_SRC, SECRET_A, make_event, signed_headers
 from logistics_bridge.server import LISTENING_LINE
 from logistics_bridge.store import SqliteInbox
-from logistics_bridge.x12 import parse_interchange
+from logistics_contract.x12 import parse_interchange
 
 pytest.importorskip("uvicorn", reason="the prototype needs uvicorn")
 pytest.importorskip("httptools", reason="the prototype needs httptools")

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 from conftest import FakeOdoo, RunningBridge, bridge_settings, start_bridge
+from logistics_contract.documents import JsonDocuments
 
 TRACKER = (Path(__file__).parent / "fixtures" / "easypost_tracker_updated.json").read_bytes()
 SECRET = "easypost-webhook-secret"
@@ -79,6 +80,30 @@ def test_event_id_and_shipment_key_from_paths(json_bridge):
     assert forwarded["correlation_id"] == "corr-ep-1"
     assert forwarded["document"] == json.loads(TRACKER)
     assert post_json(json_bridge, "easypost", TRACKER).json()["status"] == "duplicate"
+
+
+@pytest.mark.parametrize(("value", "text"), [(539, "539"), (-2, "-2"), (5.25, "5.25")])
+def test_a_numeric_id_is_taken_as_its_json_text(json_bridge, value, text):
+    body = json.dumps({"id": value, "result": {"tracking_code": value}}).encode()
+    answer = post_json(json_bridge, "easypost", body)
+    assert answer.status_code == 202, answer.text
+    assert answer.json()["events"][0]["event_id"] == text
+    (event,) = json_bridge.service.inbox.list_events()
+    assert event.shipment_reference == text
+
+
+def test_stored_events_are_the_contracts_events_that_try_a_sample_shows(json_bridge):
+    """Odoo's Try a sample runs ``JsonDocuments`` with the endpoint's paths: the same ids,
+    shipment keys and documents as the bridge keeps."""
+    assert post_json(json_bridge, "details", TRACKER).status_code == 202
+    settings = ENDPOINTS["details"]
+    expected = JsonDocuments.from_settings(
+        settings["event_id_path"], settings["shipment_key_path"], settings["split_path"]
+    ).events(json.loads(TRACKER), TRACKER, "details")
+    stored = json_bridge.service.inbox.list_events()
+    assert [(e.event_id, e.shipment_reference, e.to_odoo()["document"]) for e in stored] == [
+        (event.event_id, event.shipment_key, event.document) for event in expected
+    ]
 
 
 def test_same_event_id_on_another_endpoint_is_new(json_bridge):
@@ -151,7 +176,9 @@ def test_forwarder_sends_the_raw_shape(tmp_path, fake_odoo):
     ("body", "message"),
     [
         (b'"just a string"', "body must be a JSON object or array"),
-        (b'{"id": {"nested": 1}}', "event_id_path id: the value there is a dict"),
+        (b'{"id": {"nested": 1}}', "event_id_path id: the value there is an object"),
+        (b'{"id": [539]}', "event_id_path id: the value there is an array"),
+        (b'{"id": true}', "event_id_path id: the value there is a boolean"),
         (b"{not json", "body is not valid JSON"),
     ],
 )

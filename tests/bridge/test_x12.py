@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 import requests
 from conftest import RunningBridge, bridge_settings, start_bridge
-from logistics_bridge.x12 import functional_acknowledgement, parse_interchange
+from logistics_bridge.x12 import functional_acknowledgement
+from logistics_contract.x12 import parse_interchange
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TWO_SHIPMENTS = (FIXTURES / "x12_214_two_shipments.edi").read_text()

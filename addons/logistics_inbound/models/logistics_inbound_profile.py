@@ -1,19 +1,12 @@
+from logistics_contract.paths import parse, parse_source, split_list_path
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from odoo.addons.base.models.res_partner import _tz_get
 
 from .. import times
-from ..paths import (
-    CHARGE_FIELDS,
-    SCALAR_FIELDS,
-    SPLIT,
-    TIME_FIELDS,
-    Spec,
-    parse_path,
-    parse_source,
-    split_list_path,
-)
+from ..paths import CHARGE_FIELDS, SCALAR_FIELDS, TIME_FIELDS, Spec
 
 DOCUMENT_FORMATS = [
     ("tms-event", "tms-event envelope"),
@@ -42,8 +35,9 @@ class LogisticsInboundProfile(models.Model):
     Every source is read from the event as the bridge forwards it: the
     tms-event envelope itself (``payload.status.code``), or for raw documents
     the envelope ``{"event_id", "format", "received_at", "correlation_id",
-    "document"}`` (``document.result.status``). See ``paths.py`` for the
-    syntax (``[-1]``, ``[*]``, several paths, ``=constant``). Envelope fields
+    "document"}`` (``document.result.status``). See ``paths.py`` and
+    ``logistics_contract.paths`` for the syntax (``[-1]``, ``[*]``, several
+    paths, ``=constant``). Envelope fields
     of the bridge (event type, occurred at, correlation id, received at) are
     taken from the envelope unless the profile gives a source for them.
     """
@@ -167,12 +161,12 @@ class LogisticsInboundProfile(models.Model):
                 if not path:
                     continue
                 try:
-                    parse_path(path)
+                    parsed = parse(path)
                 except ValueError as exc:
                     raise ValidationError(
                         _("Path %(path)r is not a dotted path like payload.status.code.", path=path)
                     ) from exc
-                if SPLIT not in path:
+                if not parsed.splits:
                     raise ValidationError(
                         _("Charge path %(path)r must contain a [*] for the lines.", path=path)
                     )

@@ -4,13 +4,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from logistics_contract import x12
+from logistics_contract.envelope import Refusal
 from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .. import x12
-from ..canonical import format_location, utc_naive, validate_event
+from ..canonical import format_location, utc_naive, validate_envelope, validate_event
 from ..paths import extract_events, source_location
 from .logistics_inbound_profile import MATCH_KEYS
 
@@ -213,10 +214,14 @@ class LogisticsIngest(models.AbstractModel):
                 )
             ]
         source = raw
-        if document_format == X12_FORMAT:
+        if document_format == TMS_EVENT_FORMAT:
+            errors = validate_envelope(raw)
+            if errors:
+                return [(None, [f"{format_location(loc)}: {message}" for loc, message in errors])]
+        elif document_format == X12_FORMAT:
             try:
                 source = dict(raw, document=x12.document_view(raw.get("document")))
-            except x12.X12ParseError as exc:
+            except Refusal as exc:
                 return [(None, [f"document: {exc}"])]
         outcomes = []
         for extracted in extract_events(source, spec):

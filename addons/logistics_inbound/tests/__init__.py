@@ -1,6 +1,5 @@
 from . import test_paths
 from . import test_times
-from . import test_x12
 from . import test_raw_ingest
 from . import test_matching
 from . import test_presets

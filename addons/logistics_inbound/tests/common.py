@@ -1,11 +1,11 @@
 import itertools
 from datetime import UTC, datetime
 
+from logistics_contract.x12 import shipment_status_events
+
 from odoo.tests.common import new_test_user
 
 from odoo.addons.logistics_shipment.tests.common import LogisticsShipmentCase
-
-from .. import x12
 
 RECEIVED_AT = "2026-03-03T09:00:00+00:00"
 
@@ -88,21 +88,9 @@ class LogisticsInboundSourceCase(LogisticsShipmentCase):
 
     @classmethod
     def _x12_events(cls, text):
-        """The events the bridge forwards for an X12 interchange: one per ST, its id
-        made of ISA06, ISA13, GS06 and ST02."""
-        events = []
-        for document in x12.parse_interchange(text):
-            isa, gs = document["isa"], document["gs"]
-            event_id = ":".join(
-                (
-                    isa["sender_id"],
-                    isa["control_number"],
-                    gs["control_number"],
-                    document["st_control"],
-                )
-            )
-            events.append(cls._raw(document, "x12-214", event_id=event_id))
-        return events
+        """The events the bridge forwards for an X12 interchange: one per ST."""
+        _interchange, transactions = shipment_status_events(text)
+        return [cls._raw(t.document, "x12-214", event_id=t.event_id) for t in transactions]
 
     @classmethod
     def _create_recipe(cls, endpoint, secrets=(), **values):

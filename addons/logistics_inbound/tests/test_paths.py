@@ -1,6 +1,9 @@
+from logistics_contract.paths import parse_source
+
 from odoo.tests.common import BaseCase
 
-from ..paths import MISSING, Spec, extract_events, get_path, parse_path, parse_source
+from ..canonical import validate_event
+from ..paths import Spec, extract_events
 
 DOCUMENT = {
     "id": "doc-1",
@@ -31,23 +34,6 @@ def _raw(document=None, event_id="bridge-1"):
 
 
 class TestPaths(BaseCase):
-    def test_selectors(self):
-        self.assertEqual(get_path(DOCUMENT, "updates[0].code"), "picked")
-        self.assertEqual(get_path(DOCUMENT, "updates[-1].code"), "moving")
-        self.assertEqual(get_path(DOCUMENT, "updates[*].city"), ["Lyon", "Paris"])
-        self.assertIs(get_path(DOCUMENT, "updates[2].code"), MISSING)
-        self.assertIs(get_path(DOCUMENT, "ref.code"), MISSING)
-        self.assertIs(get_path({"updates": []}, "updates[-1].code"), MISSING)
-
-    def test_malformed_paths_and_sources(self):
-        for text in ("payload..code", "a[x]", "a[-2]", ".a", "a b,", " =x"):
-            with self.subTest(text), self.assertRaises(ValueError):
-                parse_source(text)
-        with self.assertRaises(ValueError):
-            parse_path("")
-        self.assertEqual(parse_source("=status").constant, "status")
-        self.assertEqual(parse_source("a.b , c[0]").paths, ("a.b", "c[0]"))
-
     def test_last_element_and_constant(self):
         [item] = extract_events(
             _raw(), _spec(status_code="document.updates[-1].code", carrier="=ACME Freight")
@@ -102,3 +88,50 @@ class TestPaths(BaseCase):
             _raw({"ref": "SHP-1", "updates": []}), _spec(status_code="document.updates[*].code")
         )
         self.assertEqual(item.errors, [(("event_id",), "no element to split over")])
+
+    def test_a_numeric_id_is_taken_as_its_json_text(self):
+        document = {"tracking_event_id": 539, "ref": 4711, "status": "picked"}
+        spec = _spec(
+            event_id="document.tracking_event_id",
+            shipment_reference="document.ref",
+            status_code="document.status",
+        )
+        [item] = extract_events(_raw(document), spec)
+        self.assertEqual(item.errors, [])
+        self.assertEqual(item.data["event_id"], "539")
+        self.assertEqual(item.data["shipment_reference"], "4711")
+        event, errors = validate_event(item.data)
+        self.assertEqual(errors, [])
+        self.assertEqual(event.event_id, "539")
+
+    def test_an_object_list_or_boolean_is_no_id(self):
+        for value, kind in (({"id": 1}, "an object"), ([539], "an array"), (True, "a boolean")):
+            with self.subTest(kind):
+                [item] = extract_events(
+                    _raw({"id": value, "ref": "SHP-1"}), _spec(event_id="document.id")
+                )
+                self.assertEqual(
+                    item.errors,
+                    [(("event_id",), f"the value there is {kind}, not a string or a number")],
+                )
+
+    def test_a_signer_without_document_is_a_proof_for_every_event_of_the_list(self):
+        document = dict(DOCUMENT, signed_by="J. Doe")
+        spec = _spec(
+            event_id="document.id",
+            status_code="document.updates[*].code",
+            event_time="document.updates[*].at",
+            pod_signed_by="document.signed_by",
+            pod_document_reference="document.pod_reference",
+        )
+        items = extract_events(_raw(document), spec)
+        self.assertEqual(len(items), 2)
+        for item in items:
+            event, errors = validate_event(item.data)
+            self.assertEqual(errors, [], item.data)
+            self.assertEqual(event.payload.pod.signed_by, "J. Doe")
+            self.assertIsNone(event.payload.pod.document_reference)
+
+    def test_negative_indexes_count_from_the_end(self):
+        [item] = extract_events(_raw(), _spec(status_code="document.updates[-2].code"))
+        self.assertEqual(item.data["payload"]["status_code"], "picked")

@@ -1,8 +1,12 @@
 import json
+from unittest.mock import patch
+
+from logistics_contract.documents import JsonDocuments
+from logistics_contract.x12 import shipment_status_events
 
 from odoo.exceptions import UserError
 
-from .. import x12
+from ..wizards.logistics_inbound_sample import LogisticsInboundSample
 from .common import LogisticsInboundSourceCase
 from .samples import EASYPOST_TRACKER_UPDATED, X12_214_INTERCHANGE
 
@@ -19,7 +23,9 @@ class TestSampleWizard(LogisticsInboundSourceCase):
         ]
 
     def _try(self, xmlid, sample, endpoint=None):
-        profile = self.env.ref(f"logistics_inbound.{xmlid}")
+        profile = (
+            xmlid if not isinstance(xmlid, str) else self.env.ref(f"logistics_inbound.{xmlid}")
+        )
         action = profile.with_user(self.integration_admin).action_try_sample()
         self.assertEqual(action["res_model"], "logistics.inbound.sample")
         wizard = (
@@ -73,6 +79,9 @@ class TestSampleWizard(LogisticsInboundSourceCase):
             self._try("inbound_profile_easypost", "tracking: EZ4000000004")
         with self.assertRaisesRegex(UserError, "X12: .*SE"):
             self._try("inbound_profile_x12_214", X12_214_INTERCHANGE.split("SE*")[0])
+        # What the bridge refuses, Try refuses with the bridge's message.
+        with self.assertRaisesRegex(UserError, "X12: SE01 is 12 but the transaction set has 11"):
+            self._try("inbound_profile_x12_214", X12_214_INTERCHANGE.replace("SE*11*", "SE*12*"))
 
     def test_tms_event_envelopes_and_x12_segment_json(self):
         profile = self._create_profile(
@@ -103,6 +112,63 @@ class TestSampleWizard(LogisticsInboundSourceCase):
         self.assertEqual(wizard.line_ids[0].shipment_id, shipment)
         self.assertIn("event_id:", wizard.line_ids[1].reason)
         # The bridge's segment JSON of an X12 transaction set is accepted as well.
-        [document] = x12.parse_interchange(X12_214_INTERCHANGE)
-        lines = self._try("inbound_profile_x12_214", json.dumps(document))
+        [transaction] = shipment_status_events(X12_214_INTERCHANGE)[1]
+        lines = self._try("inbound_profile_x12_214", json.dumps(transaction.document))
         self.assertEqual(lines.mapped("status_code"), ["AF", "X6"])
+
+    def test_x12_text_events_carry_the_bridges_ids(self):
+        lines = self._try("inbound_profile_x12_214", X12_214_INTERCHANGE)
+        [transaction] = shipment_status_events(X12_214_INTERCHANGE)[1]
+        self.assertEqual(transaction.event_id, "ABCD:000000101:101:0001")
+        self.assertTrue(
+            all(line.startswith(transaction.event_id + "#") for line in lines.mapped("event_id"))
+        )
+
+    def test_try_of_a_split_document_shows_the_events_the_bridge_forwards(self):
+        """With an endpoint's json settings, Try splits as the bridge does: its ids
+        (the document id and :<index>), one element per event for the profile to read."""
+        shipment = self._shipment_with_tracking("EZ4000000004")
+        profile = self._create_profile(
+            name="EasyPost tracking details, split by the bridge",
+            path_event_id="event_id",
+            path_shipment_reference="=EZ4000000004",
+            path_status_code="document.status",
+            path_event_time="document.datetime",
+            shipment_match_order="tracking_number",
+        )
+        self._map(profile, "pre_transit", "shipment_planned")
+        self._map(profile, "in_transit", "in_transit")
+        documents = JsonDocuments.from_settings(
+            event_id_path="$.id",
+            shipment_key_path="$.result.tracking_code",
+            split_path="result.tracking_details[*]",
+        )
+        sample = json.dumps(EASYPOST_TRACKER_UPDATED)
+        with patch.object(LogisticsInboundSample, "_get_json_documents", return_value=documents):
+            lines = self._try(profile, sample)
+        bridge_events = documents.events(EASYPOST_TRACKER_UPDATED, sample.encode(), "sample")
+        self.assertEqual(lines.mapped("event_id"), ["evt_qatAiJDM:0", "evt_qatAiJDM:1"])
+        self.assertEqual(lines.mapped("event_id"), [event.event_id for event in bridge_events])
+        self.assertEqual(lines.mapped("status_code"), ["pre_transit", "in_transit"])
+        self.assertEqual(lines.mapped("outcome"), ["processed", "processed"])
+        self.assertEqual(lines.mapped("shipment_id"), shipment)
+
+    def test_a_document_the_bridge_refuses_is_refused_by_try(self):
+        documents = JsonDocuments.from_settings(split_path="result.checkpoints[*]")
+        sample = json.dumps(EASYPOST_TRACKER_UPDATED)
+        with (
+            patch.object(LogisticsInboundSample, "_get_json_documents", return_value=documents),
+            self.assertRaisesRegex(
+                UserError,
+                "The bridge would refuse this document: split_path result.checkpoints.*"
+                ": the document has no list there",
+            ),
+        ):
+            self._try("inbound_profile_easypost", sample)
+
+    def test_without_json_settings_the_document_is_one_event(self):
+        endpoint = self._carrier_endpoint(
+            self.env.ref("logistics_inbound.inbound_profile_easypost")
+        )
+        documents = self.env["logistics.inbound.sample"]._get_json_documents(endpoint)
+        self.assertEqual(documents, JsonDocuments())

@@ -1,9 +1,11 @@
 from datetime import UTC, datetime
 
+from logistics_contract.paths import parse_source
+
 from odoo.tests.common import BaseCase
 
 from .. import times
-from ..paths import Spec, extract_events, parse_source
+from ..paths import Spec, extract_events
 
 
 class TestTimes(BaseCase):

@@ -1,16 +1,29 @@
 import json
 
+from logistics_contract import x12
+from logistics_contract.documents import JsonDocuments
+from logistics_contract.envelope import Refusal
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .. import x12
-from ..models.logistics_ingest import X12_FORMAT
+from ..models.logistics_ingest import TMS_EVENT_FORMAT, X12_FORMAT
+
+JSON_FORMAT = "json"
+# The endpoint's json-format settings (field of logistics.endpoint -> the bridge's name).
+DOCUMENT_SETTINGS = {
+    "event_id_path": "event_id_path",
+    "ordering_key_path": "shipment_key_path",
+    "split_path": "split_path",
+}
 
 
 class LogisticsInboundSample(models.TransientModel):
     """Try a profile on a pasted document: what it yields, nothing stored.
 
-    The document goes through the same reading, validation and resolution as
+    The document first becomes the events the bridge would forward (with the
+    bridge's own code: ids, split and refusals of ``logistics_contract``), then
+    goes through the same reading, validation and resolution as
     ``ingest_events`` (shipment matching, status mapping, carrier, currencies),
     which only read; nothing is applied, logged or kept in the inbox.
     """
@@ -73,16 +86,31 @@ class LogisticsInboundSample(models.TransientModel):
             }
         )
 
-    def _forwarded_events(self):
-        """The sample as the bridge would forward it (envelopes)."""
+    def _get_json_documents(self, endpoint):
+        """How the bridge makes events of the endpoint's json documents."""
+        settings = {
+            argument: endpoint[name] or None
+            for name, argument in DOCUMENT_SETTINGS.items()
+            if name in endpoint._fields
+        }
+        try:
+            return JsonDocuments.from_settings(**settings)
+        except Refusal as exc:
+            raise UserError(
+                _("Endpoint %(code)s: %(error)s", code=endpoint.code, error=exc)
+            ) from exc
+
+    def _forwarded_events(self, endpoint):
+        """The sample as the bridge would forward it (envelopes or raw documents)."""
         text = (self.sample or "").strip()
         received_at = fields.Datetime.now().isoformat() + "+00:00"
         document_format = self.profile_id.document_format
         if text.startswith("ISA"):
             try:
-                documents = x12.parse_interchange(text)
-            except x12.X12ParseError as exc:
+                _interchange, transactions = x12.shipment_status_events(text)
+            except Refusal as exc:
                 raise UserError(_("X12: %(error)s", error=exc)) from exc
+            documents = [(t.event_id, t.document) for t in transactions]
             document_format = X12_FORMAT
         else:
             try:
@@ -91,23 +119,35 @@ class LogisticsInboundSample(models.TransientModel):
                 raise UserError(
                     _("The sample is neither X12 nor JSON: %(error)s", error=exc)
                 ) from exc
-            if document_format == "tms-event":
+            if document_format == TMS_EVENT_FORMAT:
                 return value if isinstance(value, list) else [value]
-            documents = [value]
+            if document_format == JSON_FORMAT:
+                try:
+                    events = self._get_json_documents(endpoint).events(
+                        value, text.encode(), endpoint.code
+                    )
+                except Refusal as exc:
+                    raise UserError(
+                        _("The bridge would refuse this document: %(error)s", error=exc)
+                    ) from exc
+                documents = [(event.event_id, event.document) for event in events]
+            else:
+                # The bridge's JSON of one X12 transaction set, as Odoo receives it.
+                documents = [("sample-1", value)]
         return [
             {
-                "event_id": f"sample-{index}",
+                "event_id": event_id,
                 "format": document_format,
                 "received_at": received_at,
                 "document": document,
             }
-            for index, document in enumerate(documents, start=1)
+            for event_id, document in documents
         ]
 
     def _prepare_line_vals(self):
         ingest = self.env["logistics.ingest"].sudo()
         endpoint = self._get_endpoint().sudo()
-        events = self._forwarded_events()
+        events = self._forwarded_events(endpoint)
         plans, rejections = ingest._prepare(endpoint, list(enumerate(events)), [])
         ingest._resolve(endpoint, plans)
         seen = set()

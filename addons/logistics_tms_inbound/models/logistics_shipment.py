@@ -127,15 +127,21 @@ class LogisticsShipment(models.Model):
             self.with_context(**{TMS_WRITE_CONTEXT: True}).write(changes)
 
     def _apply_proof_of_delivery(self, signed_by, signed_at, document_reference):
+        """Record what the source knows of the proof; a part it does not send keeps its
+        value, and only the document itself ends a missing-POD flag."""
         self.ensure_one()
-        self.write(
-            {
-                "pod_signed_by": signed_by,
-                "pod_signed_at": signed_at,
-                "pod_document_reference": document_reference,
-                "pod_overdue": False,
-            }
-        )
+        vals = {
+            name: value
+            for name, value in (
+                ("pod_signed_by", signed_by),
+                ("pod_signed_at", signed_at),
+                ("pod_document_reference", document_reference),
+            )
+            if value
+        }
+        if document_reference:
+            vals["pod_overdue"] = False
+        self.write(vals)
 
     def _notify_exception(self, milestone):
         """The exception's activity, announced on the shipment with how to close it."""

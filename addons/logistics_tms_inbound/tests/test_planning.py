@@ -100,3 +100,20 @@ class TestPlanning(LogisticsInboundCase):
             self.shipment.activity_ids.filtered(lambda a: "Proof of delivery" in a.summary)
         )
         self.assertFalse(with_pod.pod_overdue)
+
+    def test_a_partial_proof_keeps_what_is_known_and_waits_for_the_document(self):
+        self.company.logistics_pod_delay_hours = 24
+        self._ingest(self._event(status_code="D1", occurred_at=T0))
+        self._ingest(self._event(event_type="pod", pod={"document_reference": "P-9"}))
+        self._ingest(self._event(event_type="pod", pod={"signed_by": "J. Doe"}))
+        self.assertEqual(self.shipment.pod_signed_by, "J. Doe")
+        self.assertEqual(self.shipment.pod_document_reference, "P-9")
+        signer_only = self._create_shipment(tms_reference="TMS-SIGNER")
+        self._ingest(self._event(status_code="D1", reference="TMS-SIGNER", occurred_at=T0))
+        self._ingest(
+            self._event(event_type="pod", reference="TMS-SIGNER", pod={"signed_by": "A. Smith"})
+        )
+        self.env["logistics.shipment"]._cron_flag_missing_pod()
+        self.assertEqual(signer_only.pod_signed_by, "A. Smith")
+        self.assertTrue(signer_only.pod_overdue, "a signer is no document: still missing")
+        self.assertFalse(self.shipment.pod_overdue)

@@ -9,10 +9,12 @@ the document as its payload and the per-shipment ordering key as ``shipment_refe
 
 from __future__ import annotations
 
+from logistics_contract.envelope import MAX_EVENTS_PER_REQUEST
+
 from ..endpoints import FORMAT_JSON, FORMAT_X12_214, EndpointSettings
 from ..exceptions import ConfigError
 from .json_document import JsonDocumentDecoder
-from .raw import MAX_EVENTS_PER_REQUEST, Decoded, Decoder, RequestContext
+from .raw import Decoded, Decoder, RequestContext
 from .x12_214 import X12ShipmentStatusDecoder
 
 __all__ = ["MAX_EVENTS_PER_REQUEST", "Decoded", "Decoder", "RequestContext", "build_decoder"]

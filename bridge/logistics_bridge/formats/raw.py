@@ -1,21 +1,32 @@
-"""Building blocks shared by the raw formats: request context, decoder protocol, raw events."""
+"""Building blocks shared by the raw formats: request context, decoder protocol, raw events,
+and the answer to what the contract refuses."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
-from pydantic import TypeAdapter, ValidationError
+from logistics_contract import x12
+from logistics_contract.documents import DocumentEvent
+from logistics_contract.envelope import Refusal
 
-from ..exceptions import SchemaViolation
-from ..models import RAW_SCHEMA_VERSION, Key, NewEvent
+from ..exceptions import (
+    RequestRejected,
+    SchemaViolation,
+    X12EnvelopeInvalid,
+    X12Malformed,
+    X12Unsupported,
+)
+from ..models import RAW_SCHEMA_VERSION, NewEvent
 
-# Events one request may carry, whatever its format: enough for any batch a partner sends,
-# few enough to validate, store and answer in bounded time.
-MAX_EVENTS_PER_REQUEST = 1000
-_KEY = TypeAdapter(Key)
+# The HTTP answer to each kind of refusal; any other is a 422 validation_failed.
+_ANSWERS: dict[type[Refusal], type[RequestRejected]] = {
+    x12.X12Malformed: X12Malformed,
+    x12.X12EnvelopeInvalid: X12EnvelopeInvalid,
+    x12.X12Unsupported: X12Unsupported,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,33 +60,28 @@ class Decoder(Protocol):
 
 def raw_event(
     request: RequestContext,
-    *,
     format_name: str,
-    event_id: str,
-    shipment_key: str,
-    document: Any,
+    event: DocumentEvent,
     delivery_id: str | None = None,
 ) -> NewEvent:
-    """A raw-format event ready for ``Inbox.add``; its event id and shipment key obey the
-    same rule as an envelope's keys (1 to 255 characters, not blank, no control character)."""
-    for name, value in (("event_id", event_id), ("shipment key", shipment_key)):
-        try:
-            _KEY.validate_python(value)
-        except ValidationError as exc:
-            reason = exc.errors(include_input=False, include_url=False)[0]["msg"]
-            raise SchemaViolation(
-                f"{name} {value[:40]!r}: {reason.removeprefix('Value error, ')}", fields=[name]
-            ) from None
+    """A raw-format event ready for ``Inbox.add`` (its event id and shipment key checked
+    by the contract)."""
     return NewEvent(
         endpoint=request.endpoint,
-        event_id=event_id,
+        event_id=event.event_id,
         webhook_id=delivery_id,
         event_type=format_name,
-        shipment_reference=shipment_key,
+        shipment_reference=event.shipment_key,
         occurred_at=request.received_at.isoformat(),
-        payload_json=json.dumps(document, separators=(",", ":"), ensure_ascii=False),
+        payload_json=json.dumps(event.document, separators=(",", ":"), ensure_ascii=False),
         correlation_id=request.correlation_id,
         schema_version=RAW_SCHEMA_VERSION,
         received_at=request.received_at,
         traceparent=request.traceparent,
     )
+
+
+def refused(refusal: Refusal) -> RequestRejected:
+    """The HTTP refusal of what the contract refuses, naming the same fields."""
+    answer = _ANSWERS.get(type(refusal), SchemaViolation)
+    return answer(str(refusal), fields=refusal.fields)
