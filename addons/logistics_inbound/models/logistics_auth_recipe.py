@@ -230,7 +230,8 @@ class LogisticsAuthRecipe(models.Model):
 
     @api.depends("secret_ids.preview", "secret_ids.state", "secret_ids.expires_at")
     def _compute_secret_summary(self):
-        states = dict(self.env["logistics.auth.secret"]._fields["state"].selection)
+        state_field = self.env["logistics.auth.secret"]._fields["state"]
+        states = dict(state_field._description_selection(self.env))
         for recipe in self:
             parts = []
             for secret in recipe.secret_ids:

@@ -157,12 +157,19 @@ class LogisticsBridgeRegistry(models.AbstractModel):
         now = fields.Datetime.now()
         version = self._current_version()
         database = self._database()
-        endpoints = self.env["logistics.endpoint"].search(
-            [
-                ("inbound_format", "!=", False),
-                ("company_id", "in", self.env.user.company_ids.ids),
-            ]
+        # The bridge reads recipes and secrets under its own rights; of an endpoint it
+        # only learns the settings of the entry, so endpoints are read as superuser.
+        endpoints = (
+            self.env["logistics.endpoint"]
+            .sudo()
+            .search(
+                [
+                    ("inbound_format", "!=", False),
+                    ("company_id", "in", self.env.user.company_ids.ids),
+                ]
+            )
         )
+        recipes = self.env["logistics.auth.recipe"].search([("endpoint_id", "in", endpoints.ids)])
         document_endpoints = {}
         for endpoint in endpoints:
             if endpoint.code in document_endpoints:
@@ -174,7 +181,9 @@ class LogisticsBridgeRegistry(models.AbstractModel):
                     endpoint.company_id.name,
                 )
                 continue
-            entry = endpoint._registry_entry(now)
+            entry = endpoint._registry_entry(
+                now, recipes.filtered(lambda r, e=endpoint: r.endpoint_id.id == e.id)
+            )
             if not entry["auth"]:
                 continue
             problems = contract.entry_problems(endpoint.code, entry, database)

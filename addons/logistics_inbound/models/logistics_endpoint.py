@@ -145,16 +145,17 @@ class LogisticsEndpoint(models.Model):
             settings.update({key: self[name] or None for key, name in PATH_FIELDS.items()})
         return settings
 
-    def _registry_entry(self, now, usable_only=True):
-        """This endpoint as an entry of the registry document, secrets in clear.
+    def _registry_entry(self, now, recipes):
+        """This endpoint as an entry of the registry document, secrets in clear, with
+        those of ``recipes`` that can accept a request now (a live secret, or a JWKS)."""
+        self.ensure_one()
+        recipes = recipes.filtered(lambda recipe: recipe._is_usable(now))
+        return {**self._registry_settings(), "auth": [r._registry_recipe(now) for r in recipes]}
 
-        With ``usable_only``, as served: only the recipes that can accept a request
-        now (a live secret, or a JWKS URL); otherwise every active recipe.
-        """
+    def _inbound_entry(self, now):
+        """The whole inbound side as a registry entry: every active recipe, usable or not."""
         self.ensure_one()
         recipes = self.auth_recipe_ids.filtered("active")
-        if usable_only:
-            recipes = recipes.filtered(lambda recipe: recipe._is_usable(now))
         return {**self._registry_settings(), "auth": [r._registry_recipe(now) for r in recipes]}
 
     def _inbound_problems_text(self, problems):
@@ -182,7 +183,7 @@ class LogisticsEndpoint(models.Model):
             [("code", "=", code), ("company_id", "=", self.env.company.id)], limit=1
         )
         if endpoint and contract.same_settings(
-            contract.endpoint_document(endpoint._registry_entry(now, usable_only=False)),
+            contract.endpoint_document(endpoint._inbound_entry(now)),
             document,
         ):
             return "unchanged"

@@ -218,7 +218,12 @@ class TestRegistry(LogisticsInboundSourceCase):
             )
         with self.assertRaises(AccessError):
             self.carrier.with_user(bridge).write({"inbound_format": "x12-214"})
-        for model in ("logistics.inbound.event", "logistics.inbound.profile", "logistics.shipment"):
+        for model in (
+            "logistics.endpoint",
+            "logistics.inbound.event",
+            "logistics.inbound.profile",
+            "logistics.shipment",
+        ):
             with self.subTest(model=model), self.assertRaises(AccessError):
                 self.env[model].with_user(bridge).search([])
 
