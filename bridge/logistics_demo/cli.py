@@ -95,6 +95,8 @@ class Demo:
         self.processes: list[ManagedProcess] = []
         self.odoo: OdooInstance | None = None
         self.setup: dict = {}
+        # How the TMS signs its callbacks. With Odoo, Odoo generates it (prepare_odoo); without
+        # one, the bridge takes this one from its environment.
         self.signing_secret = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
         self.tms_api_key = secrets.token_urlsafe(24)
 
@@ -126,10 +128,11 @@ class Demo:
     def start_bridge(
         self, odoo: dict[str, str] | None, forward_poll_seconds: float | None = None
     ) -> ManagedProcess:
+        """The bridge: with Odoo, its endpoints come from Odoo's registry (started once the
+        demo endpoint is served); without, from its environment."""
         env = {
             "LOGISTICS_BRIDGE_LISTEN_PORT": str(self.args.bridge_port),
             "LOGISTICS_BRIDGE_INBOX_URL": self.inbox_url,
-            "LOGISTICS_BRIDGE_ENDPOINTS": json.dumps({ENDPOINT_CODE: [self.signing_secret]}),
         }
         if forward_poll_seconds is not None:
             env["LOGISTICS_BRIDGE_FORWARD__MAX_WAIT_SECONDS"] = str(forward_poll_seconds)
@@ -137,11 +140,15 @@ class Demo:
         if odoo:
             env.update({f"LOGISTICS_BRIDGE_ODOO__{k.upper()}": v for k, v in odoo.items()})
         else:
+            env["LOGISTICS_BRIDGE_ENDPOINTS"] = json.dumps({ENDPOINT_CODE: [self.signing_secret]})
             command.append("--no-forward")
-        return self.start(
+        bridge = self.start(
             ManagedProcess("bridge", command, self.workdir / "bridge.log", env),
             f"{self.bridge_url}/healthz",
         )
+        if odoo:
+            bridge.wait_endpoint(self.bridge_url, ENDPOINT_CODE, 60)
+        return bridge
 
     def start_simulator(self) -> None:
         command = [
@@ -187,9 +194,11 @@ class Demo:
                 "endpoint_code": ENDPOINT_CODE,
                 "tms_url": self.tms_url,
                 "tms_api_key": self.tms_api_key,
+                "bridge_url": self.bridge_url,
             },
             self.workdir / "odoo-setup.log",
         )
+        self.signing_secret = self.setup["signing_secret"]
 
     def start_odoo(self) -> ManagedProcess:
         print(f"Starting Odoo with its job runner on {self.odoo.url}")

@@ -22,6 +22,22 @@ company.write(
     {"logistics_tms_endpoint_id": endpoint.id, "logistics_tms_export_trigger": "allocation"}
 )
 
+# The endpoint's inbound side, which the bridge runs from Odoo's endpoint registry: the TMS
+# signs its callbacks the Standard Webhooks way with a secret Odoo generates (shown once,
+# handed to the TMS).
+env["ir.config_parameter"].set_param("logistics_inbound.bridge_public_url", settings["bridge_url"])
+endpoint.write(
+    {
+        "inbound_format": "tms-event",
+        "auth_recipe_ids": [(0, 0, {"name": "TMS callbacks", "scheme": "standard-webhooks"})],
+    }
+)
+secret_wizard = env["logistics.auth.secret.wizard"].create(
+    {"recipe_id": endpoint.auth_recipe_ids.id, "source": "generate", "label": "Demo TMS"}
+)
+secret_wizard.action_confirm()
+signing_secret = secret_wizard.value
+
 # The bridge user and its key come from Settings > Logistics > Connect a bridge.
 bridge_user, bridge_key = (
     env["logistics.bridge.connect"]
@@ -127,6 +143,7 @@ print(
         {
             "bridge_login": bridge_user.login,
             "bridge_api_key": bridge_key,
+            "signing_secret": signing_secret,
             "product_id": product.id,
             "partner_ids": customers.ids,
             "carrier_id": rated_carrier.id,
