@@ -2,7 +2,8 @@
 {
     "name": "Logistics Inbound",
     "summary": "Any source's events and documents become governed milestones: the inbox, "
-    "ingestion for the bridge, inbound profiles and status mappings",
+    "ingestion for the bridge, inbound profiles and status mappings, the endpoint "
+    "registry the bridges run",
     "version": "18.0.1.3.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
@@ -16,6 +17,7 @@
         "security/logistics_inbound_security.xml",
         "security/ir.model.access.csv",
         "data/logistics_interface_data.xml",
+        "data/ir_cron_data.xml",
         "data/logistics_inbound_profile_x12_214.xml",
         "data/logistics_inbound_profile_easypost.xml",
         "data/logistics_inbound_profile_shippo.xml",
@@ -24,10 +26,13 @@
         "views/logistics_inbound_event_views.xml",
         "views/logistics_inbound_profile_views.xml",
         "views/logistics_status_mapping_views.xml",
+        "views/logistics_auth_secret_views.xml",
+        "views/logistics_auth_recipe_views.xml",
         "views/logistics_endpoint_views.xml",
+        "views/res_config_settings_views.xml",
         "wizards/logistics_inbound_sample_views.xml",
         "wizards/logistics_bridge_connect_views.xml",
-        "views/res_config_settings_views.xml",
+        "wizards/logistics_auth_secret_wizard_views.xml",
         "views/logistics_inbound_menus.xml",
     ],
     "assets": {
@@ -36,4 +41,6 @@
         ],
     },
     "pre_init_hook": "pre_init_hook",
+    "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
 }

@@ -1,4 +1,6 @@
-"""Install hook: take over the inbox and ingest framework from logistics_tms_inbound.
+"""Install hooks. Before: take over the inbox and ingest framework from
+logistics_tms_inbound. After (and on upgrade): endpoints that already receive events get
+their inbound format. On uninstall: the registry's version table goes.
 
 Databases made before this addon existed hold these models, fields, views,
 access rules and the bridge group under ``logistics_tms_inbound``. Their
@@ -66,3 +68,35 @@ def pre_init_hook(env):
     )
     if cr.rowcount:
         _logger.info("Re-homed %d records from %s to logistics_inbound", cr.rowcount, OLD_MODULE)
+
+
+def set_inbound_formats(cr):
+    """Give endpoints that already receive events their inbound format, where unset.
+
+    An endpoint with an inbound profile receives the profile's document format; a TMS
+    endpoint without one receives tms-event envelopes. Endpoints keep no inbound side
+    otherwise.
+    """
+    cr.execute(
+        """
+        UPDATE logistics_endpoint e
+           SET inbound_format = COALESCE(
+                   (SELECT p.document_format FROM logistics_inbound_profile p
+                     WHERE p.id = e.logistics_inbound_profile_id),
+                   'tms-event'
+               )
+         WHERE e.inbound_format IS NULL
+           AND (e.logistics_inbound_profile_id IS NOT NULL OR e.kind = 'tms')
+        """
+    )
+    if cr.rowcount:
+        _logger.info("Inbound format set on %d existing endpoints", cr.rowcount)
+
+
+def post_init_hook(env):
+    """Endpoints made before the install (by logistics_tms_inbound) keep receiving."""
+    set_inbound_formats(env.cr)
+
+
+def uninstall_hook(env):
+    env.cr.execute("DROP TABLE IF EXISTS logistics_bridge_registry_state")

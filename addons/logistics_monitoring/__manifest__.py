@@ -2,8 +2,9 @@
 {
     "name": "Logistics Monitoring",
     "summary": "Operations overview of endpoints, bridges and business exceptions, "
-    "bridge heartbeats, SLA targets that open breaches",
-    "version": "18.0.1.1.0",
+    "bridge heartbeats and registry versions, expiring credentials, SLA targets that "
+    "open breaches",
+    "version": "18.0.1.2.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
@@ -19,6 +20,7 @@
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "views/logistics_bridge_instance_views.xml",
+        "views/logistics_bridge_credential_views.xml",
         "views/logistics_overview_card_views.xml",
         "views/logistics_sla_breach_views.xml",
         "views/logistics_interface_views.xml",

@@ -29,6 +29,9 @@ class Heartbeat(BaseModel):
     last_odoo_error: str | None = Field(default=None, max_length=2000)
     last_odoo_error_at: datetime | None = None
     interval_seconds: float = Field(gt=0)
+    registry_version: int | None = Field(
+        default=None, ge=0, description="The endpoint registry version the bridge runs."
+    )
 
     def state_count(self, state):
         """Events of the bridge's inbox in ``state`` (0 when not reported)."""

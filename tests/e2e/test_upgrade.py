@@ -155,3 +155,10 @@ def test_release_database_upgrades_with_every_record_kept(tmp_path: Path, databa
     assert _query(
         database, "SELECT count(*) FROM logistics_outbound_message WHERE interface_id IS NULL"
     ) == [(0,)]
+    # Endpoints that received events keep their inbound side (their recipes come from the
+    # bridge's TOML through export-endpoints).
+    assert _query(
+        database,
+        "SELECT count(*) FROM logistics_endpoint WHERE inbound_format IS NULL "
+        "AND (kind = 'tms' OR logistics_inbound_profile_id IS NOT NULL)",
+    ) == [(0,)]

@@ -1,4 +1,21 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from .. import contract
+from .logistics_inbound_profile import DOCUMENT_FORMATS
+
+BRIDGE_URL_PARAM = "logistics_inbound.bridge_public_url"
+# Registry entry key -> field; the bridge calls the ordering key its shipment key.
+PATH_FIELDS = {
+    "event_id_path": "event_id_path",
+    "shipment_key_path": "ordering_key_path",
+    "split_path": "split_path",
+}
+INBOUND_FIELDS = ("inbound_format", *PATH_FIELDS.values())
+# Fields whose change changes what the registry says about an endpoint.
+REGISTRY_FIELDS = {*INBOUND_FIELDS, "code", "active", "company_id"}
+JSON_FORMAT = "json"
+PATH_HELP = "json only. A dotted path into the document (id, data[0].id, events[-1].id)."
 
 
 class LogisticsEndpoint(models.Model):
@@ -14,6 +31,81 @@ class LogisticsEndpoint(models.Model):
         inverse_name="endpoint_id",
         string="Status Mapping",
     )
+    inbound_format = fields.Selection(
+        selection=DOCUMENT_FORMATS,
+        tracking=True,
+        help="What the source sends to the bridge. Empty: no inbound side; the bridges "
+        "do not accept requests for this endpoint.",
+    )
+    event_id_path = fields.Char(
+        string="Event ID Path",
+        tracking=True,
+        help=PATH_HELP + " The document's own event id; without it the bridge uses a hash "
+        "of the body, so redeliveries are still duplicates.",
+    )
+    ordering_key_path = fields.Char(
+        tracking=True,
+        help=PATH_HELP + " The shipment key (e.g. result.tracking_code) that keeps one "
+        "shipment's events in order; without it each document is its own key.",
+    )
+    split_path = fields.Char(
+        tracking=True,
+        help="json only. A path ending in [*] (events[*]): each element travels as its own "
+        "event. Leave empty to let the inbound profile split the document.",
+    )
+    auth_recipe_ids = fields.One2many(
+        comodel_name="logistics.auth.recipe",
+        inverse_name="endpoint_id",
+        string="Authentication Recipes",
+        help="How the source proves its requests are its own; a request passes when any "
+        "active recipe accepts it (two side by side during a cutover).",
+    )
+    inbound_url = fields.Char(
+        string="Inbound URL",
+        compute="_compute_inbound_url",
+        help="What the source sends its requests to: the bridge public URL of Settings "
+        "followed by /v1/in/<code>.",
+    )
+
+    def _compute_inbound_url(self):
+        params = self.env["ir.config_parameter"].sudo()
+        base = (params.get_param(BRIDGE_URL_PARAM) or "").rstrip("/")
+        for endpoint in self:
+            served = base and endpoint.code and endpoint.inbound_format
+            endpoint.inbound_url = f"{base}/v1/in/{endpoint.code}" if served else False
+
+    @api.constrains(*INBOUND_FIELDS)
+    def _check_inbound_settings(self):
+        for endpoint in self.filtered("inbound_format"):
+            try:
+                contract.endpoint_document(endpoint._registry_settings())
+            except contract.ValidationError as exc:
+                raise ValidationError(
+                    endpoint._inbound_problems_text(contract.error_lines(exc))
+                ) from None
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        endpoints = super().create(vals_list)
+        if endpoints.filtered("inbound_format"):
+            self.env["logistics.bridge.registry"]._bump_version()
+        return endpoints
+
+    def write(self, vals):
+        served_before = bool(self.filtered("inbound_format"))
+        res = super().write(vals)
+        if REGISTRY_FIELDS.intersection(vals) and (
+            served_before or self.filtered("inbound_format")
+        ):
+            self.env["logistics.bridge.registry"]._bump_version()
+        return res
+
+    def unlink(self):
+        served = bool(self.filtered("inbound_format"))
+        res = super().unlink()
+        if served:
+            self.env["logistics.bridge.registry"]._bump_version()
+        return res
 
     def _get_inbound_profile(self):
         """The profile that reads this endpoint's events (empty if none is configured)."""
@@ -42,3 +134,85 @@ class LogisticsEndpoint(models.Model):
         )
         exact = interfaces.filtered(lambda i: i.schema_name == document_format)
         return (exact or interfaces)[:1]
+
+    # Registry
+
+    def _registry_settings(self):
+        """The entry keys of the endpoint itself; the paths only where they are read."""
+        self.ensure_one()
+        settings = {"format": self.inbound_format}
+        if self.inbound_format == JSON_FORMAT:
+            settings.update({key: self[name] or None for key, name in PATH_FIELDS.items()})
+        return settings
+
+    def _registry_entry(self, now, recipes):
+        """This endpoint as an entry of the registry document, secrets in clear, with
+        those of ``recipes`` that can accept a request now (a live secret, or a JWKS)."""
+        self.ensure_one()
+        recipes = recipes.filtered(lambda recipe: recipe._is_usable(now))
+        return {**self._registry_settings(), "auth": [r._registry_recipe(now) for r in recipes]}
+
+    def _inbound_entry(self, now):
+        """The whole inbound side as a registry entry: every active recipe, usable or not."""
+        self.ensure_one()
+        recipes = self.auth_recipe_ids.filtered("active")
+        return {**self._registry_settings(), "auth": [r._registry_recipe(now) for r in recipes]}
+
+    def _inbound_problems_text(self, problems):
+        """A ValidationError text naming the field of each ``setting: message`` problem."""
+        self.ensure_one()
+        labels = {key: self._fields[name].string for key, name in PATH_FIELDS.items()}
+        labels["format"] = self._fields["inbound_format"].string
+        lines = []
+        for problem in problems:
+            setting, __ = contract.problem_setting(problem)
+            message = problem.split(":", 1)[-1].strip()
+            lines.append(f"{labels.get(setting, setting or '')}: {message}")
+        return _(
+            "Endpoint %(endpoint)s, inbound settings refused:\n%(problems)s",
+            endpoint=self.display_name,
+            problems="\n".join(lines),
+        )
+
+    @api.model
+    def _import_inbound(self, code, document):
+        """Make the inbound side of endpoint ``code`` of the current company ``document``
+        (a contract-normalised registry entry); answer created, updated or unchanged."""
+        now = fields.Datetime.now()
+        endpoint = self.with_context(active_test=False).search(
+            [("code", "=", code), ("company_id", "=", self.env.company.id)], limit=1
+        )
+        if endpoint and contract.same_settings(
+            contract.endpoint_document(endpoint._inbound_entry(now)),
+            document,
+        ):
+            return "unchanged"
+        values = {"inbound_format": document["format"]}
+        values.update({name: document.get(key) or False for key, name in PATH_FIELDS.items()})
+        if endpoint:
+            endpoint.write(values)
+            result = "updated"
+        else:
+            endpoint = self.create({"name": code, "code": code, "kind": "carrier", **values})
+            result = "created"
+        endpoint._import_recipes(document["auth"], now)
+        return result
+
+    def _import_recipes(self, recipe_documents, now):
+        """Recipes in the order given: the n-th active recipe is updated when its scheme
+        is the same, replaced otherwise; recipes beyond the list are archived."""
+        self.ensure_one()
+        recipes = self.env["logistics.auth.recipe"]
+        existing = self.auth_recipe_ids.filtered("active")
+        for index, document in enumerate(recipe_documents):
+            values = dict(recipes._values_from_registry(document), sequence=10 * (index + 1))
+            recipe = existing[index : index + 1]
+            if recipe.scheme == document["scheme"]:
+                recipe._import_registry_recipe(values, document["secrets"], now)
+                continue
+            recipe.active = False
+            recipe = recipes.create(
+                dict(values, endpoint_id=self.id, name=recipes._scheme_label(document["scheme"]))
+            )
+            recipe._import_registry_recipe({}, document["secrets"], now)
+        existing[len(recipe_documents) :].active = False

@@ -92,6 +92,27 @@ class LogisticsInboundSourceCase(LogisticsShipmentCase):
         _interchange, transactions = shipment_status_events(text)
         return [cls._raw(t.document, "x12-214", event_id=t.event_id) for t in transactions]
 
+    @classmethod
+    def _create_recipe(cls, endpoint, secrets=(), **values):
+        """A recipe of ``endpoint`` (HMAC in X-Signature by default) with live ``secrets``."""
+        vals = {
+            "name": f"Recipe {next(cls._counter)}",
+            "endpoint_id": endpoint.id,
+            "scheme": "hmac",
+            "header": "X-Signature",
+        }
+        vals.update(values)
+        recipe = cls.env["logistics.auth.recipe"].create(vals)
+        for value in secrets:
+            cls._create_secret(recipe, value)
+        return recipe
+
+    @classmethod
+    def _create_secret(cls, recipe, value, **values):
+        return cls.env["logistics.auth.secret"].create(
+            {"recipe_id": recipe.id, "value": value, **values}
+        )
+
     def _ingest_into(self, endpoint, *events):
         ingest = self.env["logistics.ingest"].with_user(self.bridge_user)
         return ingest.ingest_events(endpoint.code, list(events))

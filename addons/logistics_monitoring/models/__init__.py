@@ -1,4 +1,5 @@
 from . import logistics_bridge_instance
+from . import logistics_bridge_credential
 from . import logistics_endpoint
 from . import logistics_ingest
 from . import logistics_integration_log

@@ -35,6 +35,17 @@ class LogisticsBridgeInstance(models.Model):
     oldest_pending_age_seconds = fields.Float(string="Oldest Pending (s)", readonly=True)
     last_odoo_error = fields.Text(readonly=True)
     last_odoo_error_at = fields.Datetime(readonly=True)
+    registry_version = fields.Integer(
+        readonly=True,
+        help="The version of Odoo's endpoint registry the bridge runs (0: none reported, "
+        "it runs the endpoints of its configuration file).",
+    )
+    is_registry_behind = fields.Boolean(
+        string="Registry Behind",
+        compute="_compute_is_registry_behind",
+        search="_search_is_registry_behind",
+        help="The bridge runs an older registry than Odoo's current one.",
+    )
     is_stale = fields.Boolean(
         string="Stale",
         compute="_compute_is_stale",
@@ -62,6 +73,26 @@ class LogisticsBridgeInstance(models.Model):
         stale = (operator == "=") == bool(value)
         fresh_domain = [("last_heartbeat", ">=", self._stale_limit())]
         return ["!", *fresh_domain] if stale else fresh_domain
+
+    @api.depends("registry_version")
+    def _compute_is_registry_behind(self):
+        current = self.env["logistics.bridge.registry"]._current_version()
+        for bridge in self:
+            bridge.is_registry_behind = 0 < bridge.registry_version < current
+
+    def _search_is_registry_behind(self, operator, value):
+        if operator not in ("=", "!="):
+            raise ValidationError(_("Bridges behind can only be searched with = or !=."))
+        current = self.env["logistics.bridge.registry"]._current_version()
+        if (operator == "=") == bool(value):
+            return [("registry_version", ">", 0), ("registry_version", "<", current)]
+        return [
+            "|",
+            "|",
+            ("registry_version", "=", False),
+            ("registry_version", "=", 0),
+            ("registry_version", ">=", current),
+        ]
 
     @api.model
     def report_heartbeat(self, heartbeat):
@@ -93,6 +124,7 @@ class LogisticsBridgeInstance(models.Model):
             "oldest_pending_age_seconds": report.oldest_pending_age_seconds or 0.0,
             "last_odoo_error": report.last_odoo_error or False,
             "last_odoo_error_at": report.error_time_naive_utc(),
+            "registry_version": report.registry_version,
         }
         bridges = self.sudo()
         bridge = bridges.search([("bridge_id", "=", report.bridge_id)], limit=1)

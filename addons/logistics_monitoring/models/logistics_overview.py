@@ -6,6 +6,7 @@ from odoo import api, fields, models
 JOB_OPEN_STATES = ("wait_dependencies", "pending", "enqueued", "started")
 SHIPMENT_CLOSED_STATES = ("delivered", "returned", "cancelled")
 WINDOW_HOURS = 24
+CREDENTIAL_WARNING_DAYS = 14
 
 
 class LogisticsOverview(models.AbstractModel):
@@ -118,6 +119,9 @@ class LogisticsOverview(models.AbstractModel):
             "logistics.freight.charge",
             "sale.order",
             "logistics.bridge.instance",
+            "logistics.auth.secret",
+            "logistics.auth.recipe",
+            "res.users.apikeys",
         ):
             self.env[model].flush_model()
         self.env.cr.execute(
@@ -141,13 +145,19 @@ class LogisticsOverview(models.AbstractModel):
               (SELECT count(*) FROM logistics_shipment
                 WHERE company_id = ANY(%(companies)s) AND export_state = 'export_failed'),
               (SELECT count(*) FROM logistics_bridge_instance
-                WHERE last_heartbeat IS NULL OR last_heartbeat < %(stale)s)
+                WHERE last_heartbeat IS NULL OR last_heartbeat < %(stale)s),
+              (SELECT count(*) FROM logistics_bridge_instance
+                WHERE registry_version > 0 AND registry_version < %(registry_version)s),
+              (SELECT count(*) FROM logistics_bridge_credential
+                WHERE company_id = ANY(%(companies)s) AND expires_at <= %(credentials_soon)s)
             """,
             {
                 "companies": self.env.companies.ids,
                 "now": now,
                 "closed": SHIPMENT_CLOSED_STATES,
                 "stale": self.env["logistics.bridge.instance"]._stale_limit(),
+                "registry_version": self.env["logistics.bridge.registry"]._current_version(),
+                "credentials_soon": self._credentials_soon(now),
             },
         )
         return dict(zip(BUSINESS_INDICATORS, self.env.cr.fetchone(), strict=True))
@@ -181,10 +191,20 @@ class LogisticsOverview(models.AbstractModel):
             "exports_blocked": ("logistics.shipment", [("export_state", "=", "blocked")]),
             "exports_failed": ("logistics.shipment", [("export_state", "=", "export_failed")]),
             "bridges_stale": ("logistics.bridge.instance", [("is_stale", "=", True)]),
+            "bridges_behind": ("logistics.bridge.instance", [("is_registry_behind", "=", True)]),
+            "credentials_expiring": (
+                "logistics.bridge.credential",
+                [("expires_at", "<=", self._credentials_soon(now))],
+            ),
         }[indicator]
         if "company_id" in self.env[model]._fields:
             domain = [*companies, *domain]
         return model, domain
+
+    @api.model
+    def _credentials_soon(self, now):
+        """Credentials expiring up to this moment need renewing (expired ones included)."""
+        return now + timedelta(days=CREDENTIAL_WARNING_DAYS)
 
     @api.model
     def _endpoint_domain(self, endpoint, figure, now=None):
@@ -217,4 +237,6 @@ BUSINESS_INDICATORS = (
     "exports_blocked",
     "exports_failed",
     "bridges_stale",
+    "bridges_behind",
+    "credentials_expiring",
 )

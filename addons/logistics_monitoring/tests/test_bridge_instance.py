@@ -23,6 +23,28 @@ class TestBridgeInstance(LogisticsMonitoringCase):
         self.assertEqual((bridge.pending_count, bridge.forwarded_count), (0, 43))
         self.assertFalse(bridge.last_odoo_error)
 
+    def test_registry_version_is_stored_and_compared(self):
+        registry = self.env["logistics.bridge.registry"]
+        current = registry._current_version()
+        self._heartbeat(registry_version=current)
+        bridge = self.env["logistics.bridge.instance"].search([("bridge_id", "=", "bridge-a:8480")])
+        self.assertEqual(bridge.registry_version, current)
+        self.assertFalse(bridge.is_registry_behind)
+        registry._bump_version()
+        bridge.invalidate_recordset()
+        self.assertTrue(bridge.is_registry_behind)
+        self.assertEqual(bridge.search([("is_registry_behind", "=", True)]), bridge)
+        self.assertFalse(bridge.search([("is_registry_behind", "=", False)]))
+        self._heartbeat(registry_version=None)
+        self.assertEqual(bridge.registry_version, 0)
+        self.assertFalse(bridge.is_registry_behind, "a bridge without registry is not behind")
+        self.assertEqual(bridge.search([("is_registry_behind", "=", False)]), bridge)
+
+    def test_registry_version_must_be_a_version(self):
+        with self.assertRaises(ValidationError) as caught:
+            self._heartbeat(registry_version=-1)
+        self.assertIn("registry_version", str(caught.exception))
+
     def test_stale_when_heartbeat_stops(self):
         self._heartbeat()
         bridge = self.env["logistics.bridge.instance"].search([("bridge_id", "=", "bridge-a:8480")])

@@ -128,7 +128,11 @@ class TestOverview(LogisticsMonitoringCase):
                 {"shipment_id": late.id, "state": "approved", "expected_amount": 10},
             ]
         )
+        expiring = self._secret(self._recipe(), days=5)
         self._heartbeat("bridge-stale:8480")
+        current = self.env["logistics.bridge.registry"]._bump_version()
+        self._heartbeat("bridge-behind:8480", registry_version=current - 1)
+        self._heartbeat("bridge-current:8480", registry_version=current)
         self._age(self.env["logistics.bridge.instance"].search([]), "last_heartbeat", 1)
 
         expected = {
@@ -140,11 +144,83 @@ class TestOverview(LogisticsMonitoringCase):
             "exports_blocked": blocked,
             "exports_failed": failed,
             "bridges_stale": self.env["logistics.bridge.instance"].search([]),
+            "bridges_behind": self.env["logistics.bridge.instance"].search(
+                [("bridge_id", "=", "bridge-behind:8480")]
+            ),
+            "credentials_expiring": self.env["logistics.bridge.credential"].search(
+                [("secret_id", "=", expiring.id)]
+            ),
         }
         for card in self.cards.search([("kind", "=", "business")]):
             with self.subTest(indicator=card.indicator):
                 self.assertEqual(card.indicator_count, len(expected[card.indicator]))
                 self.assertEqual(self._open(card), expected[card.indicator])
+
+    def _recipe(self):
+        return self.env["logistics.auth.recipe"].create(
+            {
+                "name": "Ops carrier HMAC",
+                "endpoint_id": self.ops_endpoint.id,
+                "scheme": "hmac",
+                "header": "X-Signature",
+            }
+        )
+
+    def _secret(self, recipe, days, **values):
+        return self.env["logistics.auth.secret"].create(
+            {
+                "recipe_id": recipe.id,
+                "value": f"secret-{days}-{len(recipe.secret_ids)}",
+                "expires_at": self.now + timedelta(days=days),
+                **values,
+            }
+        )
+
+    def _api_key(self, user, days):
+        expiry = self.now + timedelta(days=days)
+        self.env["res.users.apikeys"].with_user(user).sudo()._generate(None, f"key {days}", expiry)
+        return self.env["logistics.bridge.credential"].search(
+            [("user_id", "=", user.id), ("expires_at", "=", expiry)]
+        )
+
+    def test_credentials_expiring_within_14_days(self):
+        card = self.env.ref("logistics_monitoring.overview_card_credentials_expiring")
+        soon = self._secret(self._recipe(), days=10)
+        self._secret(self._recipe(), days=40)
+        rotated = self._recipe()
+        self._secret(rotated, days=3)  # outlived by its successor: no one needs to act
+        self._secret(rotated, days=300)
+        expired = self._secret(self._recipe(), days=-1)
+        self._secret(self._recipe(), days=2, active=False)
+        bridge_key = self._api_key(self.bridge_user, days=5)
+        self._api_key(self.bridge_user, days=60)
+        self.logistics_user.write(
+            {"company_ids": [(4, self.ops_company.id)], "company_id": self.ops_company.id}
+        )
+        self._api_key(self.logistics_user, days=5)  # not a bridge user
+
+        listed = self._open(card)
+        self.assertEqual(listed.mapped("secret_id"), soon | expired)
+        self.assertEqual(listed.filtered(lambda c: c.kind == "api_key"), bridge_key)
+        self.assertEqual(bridge_key.user_id, self.bridge_user)
+        card.invalidate_recordset()
+        self.assertEqual(card.indicator_count, len(listed))
+        self.assertEqual(card.indicator_count, 3)
+
+    def test_bridges_behind_the_registry(self):
+        card = self.env.ref("logistics_monitoring.overview_card_bridges_behind")
+        registry = self.env["logistics.bridge.registry"]
+        current = registry._bump_version()
+        self._heartbeat("bridge-a:8480", registry_version=current)
+        self._heartbeat("bridge-b:8480", registry_version=current - 1)
+        self._heartbeat("bridge-toml:8480")  # runs its configuration file's endpoints
+        behind = self.env["logistics.bridge.instance"].search([("bridge_id", "=", "bridge-b:8480")])
+        self.assertEqual(self._open(card), behind)
+        self.assertEqual(card.indicator_count, 1)
+        registry._bump_version()  # an endpoint changed: both registry bridges are behind now
+        card.invalidate_recordset()
+        self.assertEqual(card.indicator_count, 2)
+        self.assertEqual(len(self._open(card)), 2)
 
     def test_new_endpoint_gets_its_card_at_once(self):
         endpoint = self._create_endpoint(name="Carrier X", code="carrier_x", kind="carrier")
