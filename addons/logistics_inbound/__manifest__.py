@@ -30,9 +30,9 @@
         "views/logistics_auth_recipe_views.xml",
         "views/logistics_endpoint_views.xml",
         "wizards/logistics_inbound_sample_views.xml",
-        "wizards/logistics_auth_secret_wizard_views.xml",
         "wizards/logistics_bridge_connect_views.xml",
         "views/res_config_settings_views.xml",
+        "wizards/logistics_auth_secret_wizard_views.xml",
         "views/logistics_inbound_menus.xml",
     ],
     "assets": {

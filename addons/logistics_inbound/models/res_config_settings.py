@@ -15,15 +15,6 @@ class ResConfigSettings(models.TransientModel):
         help="Where sources reach the bridges (https://hooks.example.com); each endpoint's "
         "inbound URL is this followed by /v1/in/<code>.",
     )
-    logistics_bridge_users = fields.Text(
-        string="Bridge users",
-        compute="_compute_logistics_bridge_users",
-        help="Each bridge user and when its newest API key expires: forwarding stops then.",
-    )
-
-    def _compute_logistics_bridge_users(self):
-        lines = self.env["logistics.bridge.connect"]._bridge_user_lines()
-        self.logistics_bridge_users = "\n".join(lines) or _("No bridge user yet.")
 
     @api.constrains("logistics_bridge_public_url")
     def _check_logistics_bridge_public_url(self):
@@ -36,3 +27,13 @@ class ResConfigSettings(models.TransientModel):
                         url=settings.logistics_bridge_public_url,
                     )
                 )
+
+    logistics_bridge_users = fields.Text(
+        string="Bridge users",
+        compute="_compute_logistics_bridge_users",
+        help="Each bridge user and when its newest API key expires: forwarding stops then.",
+    )
+
+    def _compute_logistics_bridge_users(self):
+        lines = self.env["logistics.bridge.connect"]._bridge_user_lines()
+        self.logistics_bridge_users = "\n".join(lines) or _("No bridge user yet.")
