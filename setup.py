@@ -1,9 +1,11 @@
-"""Packaging of the logistics bridge (and its TMS simulator).
+"""The project's Python distribution, ``logistics-integration``: the bridge, the shared
+contract package, the TMS simulator and the demo.
 
 The Odoo addons under ``addons/`` are not Python-packaged: Odoo loads them
 from its ``addons_path``. They import ``logistics_contract`` (path grammar,
 tms-event envelope, X12 and json documents, endpoint, recipe and registry
-models), packaged here with the bridge so both read inbound data alike.
+models), packaged here with the bridge so both read inbound data alike; their
+manifests name this distribution, as Odoo wants a package name there.
 The ``odoo`` extra pulls in what the addons need on a machine where Odoo 18 is
 already installed; it cannot be installed without Odoo because
 ``odoo-addon-queue-job`` depends on the ``odoo`` distribution.
@@ -12,9 +14,9 @@ already installed; it cannot be installed without Odoo because
 from setuptools import find_packages, setup
 
 setup(
-    name="logistics-integration-bridge",
+    name="logistics-integration",
     version="18.0.1.0.0",
-    description="Governed logistics integration for Odoo 18: TMS callback bridge",
+    description="Governed logistics integration for Odoo 18: bridge and shared contract",
     license="AGPL-3.0-or-later",
     python_requires=">=3.11",
     package_dir={"": "bridge"},

@@ -12,7 +12,7 @@
     "development_status": "Beta",
     "maintainers": ["logistics-integration"],
     "depends": ["logistics_shipment"],
-    "external_dependencies": {"python": ["pydantic", "logistics_contract"]},
+    "external_dependencies": {"python": ["pydantic", "logistics-integration"]},
     "data": [
         "security/logistics_inbound_security.xml",
         "security/ir.model.access.csv",
