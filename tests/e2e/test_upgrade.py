@@ -1,7 +1,7 @@
-"""Upgrade of a database made by the last landed release: install the addons as they
-were there, upgrade them with this tree's, and find every business record again.
+"""Upgrades of databases made by earlier releases: install the addons as they were
+there, upgrade them with this tree's, and find every business record again.
 
-Runs wherever Odoo 18 is importable and the repository's history holds the release.
+Runs wherever Odoo 18 is importable and the repository's history holds the releases.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ import uuid
 from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 from logistics_demo.odoo_instance import OdooUnavailable, odoo_version
+from psycopg.rows import dict_row
 
 try:
     odoo_version()
@@ -51,6 +53,33 @@ KEPT_TABLES = (
 )
 # Configuration the new release adds presets to: what was there is kept.
 GROWN_TABLES = ("logistics_inbound_profile", "logistics_status_mapping")
+# The main before the endpoints' inbound side (format, paths, authentication recipes and
+# secrets) moved from the bridge's TOML into Odoo, served to the bridges as a registry.
+REGISTRY_RELEASE = "8b3ec84f56cd3286902276a8495e72bee7a3aa7f"
+REGISTRY_KEPT_TABLES = (*KEPT_TABLES, "logistics_bridge_instance", "logistics_case")
+# The registry's tables start empty: a bridge's TOML endpoints are written into them with
+# ``logistics-bridge export-endpoints --apply``.
+REGISTRY_NEW_TABLES = ("logistics_auth_recipe", "logistics_auth_secret")
+# Written by the upgrade itself, not settings of the endpoint.
+BOOKKEEPING_COLUMNS = ("write_date", "write_uid")
+# Endpoints of every kind beside the demo TMS, as an administrator made them then (run by
+# ``odoo shell``): carriers reading a JSON webhook and X12 214 through inbound profiles,
+# one of them archived, and a finance system with outbound credentials.
+RELEASE_ENDPOINTS = """
+env["logistics.endpoint"].create([
+    {"name": "EasyPost tracking", "code": "easypost", "kind": "carrier",
+     "logistics_inbound_profile_id": env.ref("logistics_inbound.inbound_profile_easypost").id,
+     "responsible_user_id": env.ref("base.user_admin").id},
+    {"name": "Road carrier (EDI)", "code": "carrier_edi", "kind": "carrier",
+     "logistics_inbound_profile_id": env.ref("logistics_inbound.inbound_profile_x12_214").id,
+     "active": False},
+    {"name": "Finance", "code": "finance", "kind": "finance",
+     "base_url": "https://finance.example.com", "auth_scheme": "basic",
+     "auth_username": "odoo", "auth_secret": "s3cret", "read_timeout": 12.5,
+     "max_retries": 4, "retry_pattern": "1:5,3:30"},
+])
+env.cr.commit()
+"""
 
 
 def _pg_params() -> dict[str, str]:
@@ -66,15 +95,22 @@ def _query(database: str, sql: str) -> list[tuple]:
         return connection.execute(sql).fetchall()
 
 
-def _release_addons(target: Path) -> Path:
+def _rows(database: str, table: str) -> dict[int, dict[str, Any]]:
+    """Every row of ``table`` by id, each as {column: value}."""
+    with psycopg.connect(dbname=database, row_factory=dict_row, **_pg_params()) as connection:
+        rows = connection.execute(f"SELECT * FROM {table}").fetchall()
+    return {row["id"]: row for row in rows}
+
+
+def _release_addons(release: str, target: Path) -> Path:
     archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "--format=tar", RELEASE, "addons"],
+        ["git", "-C", str(ROOT), "archive", "--format=tar", release, "addons"],
         capture_output=True,
         check=False,
     )
     if archive.returncode != 0:
         pytest.skip(
-            f"UPGRADE NOT CHECKED: the history does not hold release {RELEASE[:12]} "
+            f"UPGRADE NOT CHECKED: the history does not hold release {release[:12]} "
             f"(a shallow clone?): {archive.stderr.decode(errors='replace').strip()}"
         )
     with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
@@ -109,6 +145,20 @@ def _odoo(config: Path, database: str, *args: str) -> str:
     return output
 
 
+def _shell(config: Path, database: str, script: str) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "odoo", "shell", "-c", str(config), "-d", database, "--no-http"],
+        input=script,
+        cwd="/",
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    output = run.stdout + run.stderr
+    assert run.returncode == 0 and "Traceback" not in output, output[-4000:]
+
+
 @pytest.fixture
 def database() -> Iterator[str]:
     name = f"lgx_upgrade_{uuid.uuid4().hex[:8]}"
@@ -122,7 +172,7 @@ def _counts(database: str, tables: tuple[str, ...]) -> dict[str, int]:
 
 
 def test_release_database_upgrades_with_every_record_kept(tmp_path: Path, database: str) -> None:
-    old = _config(tmp_path / "release.conf", _release_addons(tmp_path / "release"))
+    old = _config(tmp_path / "release.conf", _release_addons(RELEASE, tmp_path / "release"))
     new = _config(tmp_path / "current.conf", ROOT / "addons")
     _odoo(old, database, "-i", ",".join(RELEASE_ADDONS))
     before = _counts(database, KEPT_TABLES)
@@ -162,3 +212,53 @@ def test_release_database_upgrades_with_every_record_kept(tmp_path: Path, databa
         "SELECT count(*) FROM logistics_endpoint WHERE inbound_format IS NULL "
         "AND (kind = 'tms' OR logistics_inbound_profile_id IS NOT NULL)",
     ) == [(0,)]
+
+
+def test_endpoints_keep_every_setting_when_the_registry_arrives(
+    tmp_path: Path, database: str
+) -> None:
+    addons = _release_addons(REGISTRY_RELEASE, tmp_path / "release")
+    modules = ",".join(sorted(p.parent.name for p in addons.glob("*/__manifest__.py")))
+    old = _config(tmp_path / "release.conf", addons)
+    new = _config(tmp_path / "current.conf", ROOT / "addons")
+    _odoo(old, database, "-i", modules)
+    _shell(old, database, RELEASE_ENDPOINTS)
+    endpoints = _rows(database, "logistics_endpoint")
+    before = _counts(database, REGISTRY_KEPT_TABLES)
+    configured = _counts(database, GROWN_TABLES)
+    assert len(endpoints) == 4 and before["logistics_milestone"], "demo data installed"
+
+    _odoo(new, database, "-u", modules)
+
+    assert _counts(database, REGISTRY_KEPT_TABLES) == before
+    grown = _counts(database, GROWN_TABLES)
+    assert all(grown[table] >= configured[table] for table in GROWN_TABLES), (configured, grown)
+    upgraded = _rows(database, "logistics_endpoint")
+    assert upgraded.keys() == endpoints.keys()
+    for endpoint_id, row in endpoints.items():
+        settings = {k: v for k, v in row.items() if k not in BOOKKEEPING_COLUMNS}
+        assert {k: upgraded[endpoint_id][k] for k in settings} == settings, row["code"]
+    # An endpoint that received events keeps receiving: a TMS its envelopes, an endpoint
+    # with an inbound profile the profile's format; the others have no inbound side.
+    profiles = {
+        p["id"]: p["document_format"] for p in _rows(database, "logistics_inbound_profile").values()
+    }
+    for row in upgraded.values():
+        received = profiles.get(row["logistics_inbound_profile_id"]) or (
+            "tms-event" if row["kind"] == "tms" else None
+        )
+        assert row["inbound_format"] == received, row["code"]
+        assert (row["event_id_path"], row["ordering_key_path"], row["split_path"]) == (
+            None,
+            None,
+            None,
+        ), row["code"]
+    assert {row["code"]: row["inbound_format"] for row in upgraded.values()} == {
+        "demo_tms": "tms-event",
+        "easypost": "json",
+        "carrier_edi": "x12-214",
+        "finance": None,
+    }
+    assert _counts(database, REGISTRY_NEW_TABLES) == dict.fromkeys(REGISTRY_NEW_TABLES, 0)
+    [(version,)] = _query(database, "SELECT version FROM logistics_bridge_registry_state")
+    assert version >= 1
