@@ -3,7 +3,7 @@
     "name": "Logistics Service Cases",
     "summary": "Exception milestones (damage, loss, delay, refusal) open service cases with an "
     "owner, a due date, customer updates and a resolution",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
@@ -26,4 +26,9 @@
         "views/logistics_case_portal_templates.xml",
         "views/logistics_case_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "logistics_case/static/tests/tours/*.js",
+        ],
+    },
 }

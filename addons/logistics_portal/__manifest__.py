@@ -3,7 +3,7 @@
     "name": "Logistics Customer Portal",
     "summary": "Customer-safe shipment updates: e-mails, My Shipments portal page and "
     "masked events for a customer portal",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
@@ -14,6 +14,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/logistics_portal_security.xml",
+        "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/queue_job_data.xml",
         "data/logistics_interface_data.xml",

@@ -3,7 +3,7 @@
     "name": "Logistics Returns",
     "summary": "Returns of delivered shipments become return transport orders of the TMS, "
     "validated against tms-return v1 and sent through the outbox",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
@@ -14,7 +14,14 @@
     "external_dependencies": {"python": ["pydantic"]},
     "data": [
         "data/logistics_interface_data.xml",
+        "data/logistics_event_type_data.xml",
+        "views/logistics_event_type_views.xml",
         "views/logistics_shipment_views.xml",
         "views/logistics_portal_templates.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "logistics_return/static/tests/tours/*.js",
+        ],
+    },
 }

@@ -52,3 +52,29 @@ def derive_state(events):
     if event is None:
         return DRAFT
     return "exception" if event.category == "exception" else event.code
+
+
+def timeline_order(events):
+    """Return the events as a timeline shows them, newest first.
+
+    The same reading as ``current_event``: the event that gives the state comes
+    first, then the others by canonical rank, event time and id, highest first,
+    so an acknowledgement recorded after the delivery never sits above it. An
+    exception has no place in the lifecycle of its own: it sits at the rank the
+    shipment had reached when it happened (above the event it followed).
+    """
+    events = list(events)
+    others = [e for e in events if e.category != "exception"]
+
+    def position(e):
+        if e.category != "exception":
+            return (e.rank, e.event_time, 0, e.sequence)
+        reached = max((o.rank for o in others if o.event_time <= e.event_time), default=0)
+        return (reached, e.event_time, 1, e.sequence)
+
+    ordered = sorted(events, key=position, reverse=True)
+    current = current_event(events)
+    if current is not None:
+        ordered.remove(current)
+        ordered.insert(0, current)
+    return ordered

@@ -1,7 +1,8 @@
 """The callbacks a transport order produces, from planning to final charges.
 
 Status codes are ANSI X12 214 shipment status codes, the vocabulary most
-TMSs still speak; event times advance by one simulated step per milestone.
+TMSs still speak; event times advance by one step per callback from the moment
+the order was received.
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ class Callback:
 
     webhook_id: str
     envelope: dict[str, Any]
+
+    @property
+    def occurred_at(self) -> datetime:
+        """When the reported event happened."""
+        return datetime.fromisoformat(self.envelope["occurred_at"])
 
 
 def expected_freight(order: TransportOrder) -> float:

@@ -17,7 +17,6 @@ from typing import Any
 
 from .faults import Faults
 from .lifecycle import (
-    CALLBACKS_PER_ORDER,
     Callback,
     as_sent,
     cancellation_callback,
@@ -40,8 +39,11 @@ class SimulatedTms:
 
     Orders are accepted under an ``Idempotency-Key`` and answered 201 with a
     planning reference and a carrier; the order's lifecycle is then reported to
-    the bridge, one callback every ``pace_seconds``, with event times spread
-    one ``event_step`` apart and ending now.
+    the bridge, one callback every ``pace_seconds``. Event times follow the order's
+    own life: the planning happens when the order is received and each later
+    event one ``pace_seconds`` after the one before, so a return's events come
+    after the delivery it returns and no callback reports an event before it
+    happened (copies and shuffles wait for their event's time).
     """
 
     def __init__(
@@ -50,7 +52,6 @@ class SimulatedTms:
         api_key: str | None,
         faults: Faults,
         pace_seconds: float = 0.5,
-        event_step: timedelta = timedelta(hours=3),
         seed: int | None = None,
         currency: str = "EUR",
     ) -> None:
@@ -59,7 +60,6 @@ class SimulatedTms:
         self._sender = sender
         self._api_key = api_key
         self._pace = pace_seconds
-        self._step = event_step
         self._currency = currency
         self._rng = random.Random(seed)
         self._rng_lock = threading.Lock()
@@ -190,18 +190,20 @@ class SimulatedTms:
 
     def _report_lifecycle(self, reference: str) -> None:
         order = self.orders.get(reference)
+        step = timedelta(seconds=self._pace)
+        start = order.received_at
         with self._rng_lock:
-            # room for an unmapped status code and a damage report
-            count = CALLBACKS_PER_ORDER + 2
-            start = datetime.now(UTC).replace(microsecond=0) - self._step * count
             callbacks = lifecycle_callbacks(
-                order, start, self._step, self.faults, self._rng, self._currency
+                order, start, step, self.faults, self._rng, self._currency
             )
             self._lifecycles[order.planning_reference] = callbacks
             sent = as_sent(callbacks, self.faults, self._rng)
         now = time.monotonic()
+        elapsed = (datetime.now(UTC) - start).total_seconds()
         for position, callback in enumerate(sent, start=1):
-            self._sender.schedule(callback, now + position * self._pace)
+            # Not before the event happened, whatever the copies and shuffles say.
+            happens = now - elapsed + (callback.occurred_at - start).total_seconds()
+            self._sender.schedule(callback, max(now + position * self._pace, happens))
 
     def _lifecycle(self, planning_reference: str) -> tuple[int, dict]:
         with self._rng_lock:

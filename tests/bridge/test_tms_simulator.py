@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +148,35 @@ def test_lifecycle_reaches_the_bridge_signed_and_in_order(make_stack):
         }
     ]
     assert stack.sender.stats.refused == 0
+
+
+def _instant(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def test_event_times_follow_the_order_life(make_stack):
+    """Nothing happens before the order was received nor is reported before it
+    happened, and a return ordered after the delivery is collected after it."""
+    stack = make_stack(Faults(callback_copies=2, shuffle_callbacks=True))
+    ordered = datetime.now(UTC).replace(microsecond=0)
+    _post(stack, _order())
+    assert _wait_for(lambda: len(stack.inbox_events()) == 7)
+    events = stack.inbox_events()
+    for event in events:
+        assert ordered <= _instant(event.occurred_at) <= _instant(event.received_at)
+    delivered = max(_instant(e.occurred_at) for e in events)
+
+    headers = {"X-API-Key": API_KEY, "Idempotency-Key": "return-key-1"}
+    return_order = _order("SHP/2026/00002", schema="tms-return")
+    answer = requests.post(
+        f"{stack.tms_url}/v1/returns", json=return_order, headers=headers, timeout=5
+    )
+    assert answer.status_code == 201
+    assert _wait_for(lambda: len(stack.inbox_events()) == 12)
+    returned = [e for e in stack.inbox_events() if e.shipment_reference == "SHP/2026/00002"]
+    assert len(returned) == 5
+    for event in returned:
+        assert delivered <= _instant(event.occurred_at) <= _instant(event.received_at)
 
 
 def test_cancellation_is_reported(make_stack):

@@ -19,13 +19,13 @@ class LogisticsCase(models.Model):
 
     Opened once per shipment and case type while open, whatever the number of
     times the source reports the exception. Customers see its reference,
-    type, state and dates (the fields without ``groups``); the owner, the
-    resolution's reason and amounts stay internal.
+    type, state and dates (the fields without ``groups``) on its portal page, where
+    they reply; the owner, the resolution's reason and amounts stay internal.
     """
 
     _name = "logistics.case"
     _description = "Service Case"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "logistics.customer.thread"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -52,6 +52,11 @@ class LogisticsCase(models.Model):
         index=True,
         precompute=True,
         string="Customer",
+    )
+    partner_id = fields.Many2one(
+        related="shipment_id.partner_id",
+        string="Customer Contact",
+        help="The shipment's ship-to contact: who is told about the case.",
     )
     case_type_id = fields.Many2one(
         comodel_name="logistics.case.type", required=True, ondelete="restrict", tracking=True
@@ -84,6 +89,18 @@ class LogisticsCase(models.Model):
     )
     resolution = fields.Selection(selection=RESOLUTIONS, tracking=True, copy=False)
     resolution_reason = fields.Text(groups="base.group_user", copy=False)
+    customer_outcome = fields.Char(
+        compute="_compute_customer_outcome",
+        help="What the customer reads about the resolution (portal and e-mail).",
+    )
+    exception_activity_ids = fields.Many2many(
+        groups="base.group_user",
+        comodel_name="mail.activity",
+        string="Shipment Exception Activities",
+        copy=False,
+        help="The shipment's activities about the exceptions of this case: done when the "
+        "case is resolved.",
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     claim_amount = fields.Monetary(
         groups="base.group_user",
@@ -107,6 +124,38 @@ class LogisticsCase(models.Model):
             "An exception opens at most one service case.",
         ),
     ]
+
+    @api.depends("state", "resolution", "credit_note_id.state", "credit_note_id.name")
+    @api.depends_context("lang")
+    def _compute_customer_outcome(self):
+        outcomes = {
+            "carrier_claim": _("We settle this with the carrier; nothing more is needed from you."),
+            "credit_note": _("You receive a credit note."),
+            "no_action": _("No further action was needed."),
+        }
+        for case in self:
+            outcome = outcomes.get(case.resolution) if case.state == "resolved" else False
+            credit_note = case.sudo().credit_note_id
+            if outcome and credit_note.state == "posted":
+                outcome = _("Credit note %(number)s is issued to you.", number=credit_note.name)
+            case.customer_outcome = outcome
+
+    def _compute_access_url(self):
+        res = super()._compute_access_url()
+        for case in self:
+            case.access_url = f"/my/cases/{case.id}"
+        return res
+
+    @api.model
+    def _get_thread_with_access(self, thread_id, mode="read", **kwargs):
+        return super()._get_thread_with_access(
+            thread_id, self._customer_thread_mode(mode), **kwargs
+        )
+
+    def _message_post_after_hook(self, message, msg_vals):
+        res = super()._message_post_after_hook(message, msg_vals)
+        self._on_customer_reply(message)
+        return res
 
     def _resolution_problem(self):
         """Why this case cannot be resolved as it stands, or None."""
@@ -241,12 +290,23 @@ class LogisticsCase(models.Model):
         )
 
     def _tell_customer(self, template_xmlid):
-        """Through the shipment's customer-safe channel (its chatter, e-mailed to the
-        ship-to contact), from a customer-facing template."""
+        """On the case, e-mailed to the shipment's ship-to contact from a customer-facing
+        template: the e-mail's link opens the case's portal page, and an answer by
+        e-mail or in the portal lands on the case, for its owner."""
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        if not template:
+            return
         for case in self:
-            if template:
-                case.shipment_id._post_customer_message(template, case)
+            subject = template._render_field("subject", case.ids)[case.id]
+            body = template._render_field("body_html", case.ids)[case.id]
+            case.sudo().message_post(
+                body=body,
+                subject=subject,
+                partner_ids=case.partner_id.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                email_layout_xmlid="mail.mail_notification_light",
+            )
 
     # ------------------------------------------------------------------
     # Resolution
@@ -261,12 +321,33 @@ class LogisticsCase(models.Model):
             if problem:
                 raise ValidationError(problem)
             case.write({"state": "resolved", "resolved_date": fields.Datetime.now()})
-            case.activity_feedback(
-                ["mail.mail_activity_data_todo"],
-                feedback=_("Resolved: %s", dict(RESOLUTIONS)[case.resolution]),
-            )
+            feedback = _("Resolved: %s", dict(RESOLUTIONS)[case.resolution])
+            case.activity_feedback(["mail.mail_activity_data_todo"], feedback=feedback)
+            case._close_shipment_exception(feedback)
         self._tell_customer(RESOLVED_TEMPLATE)
         return True
+
+    def _close_shipment_exception(self, feedback):
+        """The case handled its exceptions: their activities on the shipment are done and
+        they no longer hold the shipment for action."""
+        self.ensure_one()
+        case = self.sudo()
+        case.exception_activity_ids.exists().action_feedback(
+            feedback=_("%(case)s %(feedback)s", case=case.name, feedback=feedback)
+        )
+        case._get_exception_milestones().filtered("action_required").action_required = False
+
+    def _get_exception_milestones(self):
+        """The shipment's exceptions this case is about: the one that opened it and those
+        of the same type reported while it was open."""
+        self.ensure_one()
+        rules = self.env["logistics.case.rule"]
+        return self.shipment_id.milestone_ids.filtered(
+            lambda m: (
+                m.category == "exception"
+                and (m == self.milestone_id or rules._match(m) == self.case_type_id)
+            )
+        )
 
     def action_reopen(self):
         for case in self.filtered(lambda c: c.state == "resolved"):

@@ -30,6 +30,13 @@ class LogisticsCaseType(models.Model):
         translate=True,
         help="What the customer reads about a case of this type (portal and e-mails).",
     )
+    status_label = fields.Char(
+        string="Customer Status",
+        translate=True,
+        help="The customer's wording of an exception of this type: the shipment's status "
+        "and its timeline line in the portal and the e-mails (e.g. 'Damage reported – we "
+        "are on it'). Empty: the canonical exception's customer label.",
+    )
 
     _sql_constraints = [
         ("code_unique", "unique(code)", "A case type code is unique."),

@@ -1,2 +1,3 @@
 from . import test_case
 from . import test_portal
+from . import test_portal_tour

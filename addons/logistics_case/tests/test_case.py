@@ -47,10 +47,14 @@ class TestServiceCase(LogisticsInboundSourceCase):
         self.assertIn("DMG-17", case.activity_ids.note)
         # The shipment's responsible still hears of the exception.
         self.assertEqual(len(self.shipment.activity_ids), 1)
-        customer_update = self.shipment.message_ids.filtered(
-            lambda m: self.customer in m.partner_ids
-        )
+        self.assertEqual(case.exception_activity_ids, self.shipment.activity_ids)
+        announced = self.shipment.message_ids.filtered(lambda m: "activity for" in str(m.body))
+        self.assertIn("A service case tracks it", str(announced.body))
+        self.assertNotIn("Resolve Exception", str(announced.body))
+        # The customer is told on the case, where an answer lands for its owner.
+        customer_update = case.message_ids.filtered(lambda m: self.customer in m.partner_ids)
         self.assertEqual(len(customer_update), 1)
+        self.assertEqual(customer_update.subtype_id, self.env.ref("mail.mt_comment"))
         self.assertIn("goods arrived damaged", customer_update.body)
         self.assertIn(case.name, customer_update.body)
         self.assertNotIn("DMG-17", customer_update.body)
@@ -61,6 +65,54 @@ class TestServiceCase(LogisticsInboundSourceCase):
         self.assertEqual(log.correlation_id, self.shipment.correlation_id)
         self.assertEqual(log.endpoint_id, self.carrier)
         self.assertEqual(self.order.logistics_case_count, 1)
+
+    def test_exception_tells_the_customer_its_reason(self):
+        """Damage reads as damage, not as a delay, in the portal status and the e-mails;
+        an exception no rule maps keeps the canonical wording."""
+        self._report("LATE", "evt-0", at="2026-03-02T08:00:00Z")
+        self._report("DMG-17", "evt-1")
+        late, damage = self.shipment.milestone_ids.sorted("event_time")
+        self.assertEqual(late.customer_label, "Delayed – we are on it")
+        self.assertEqual(damage.customer_label, "Damage reported – we are on it")
+        as_customer = self.shipment.with_user(self._portal_user())
+        [current] = as_customer._get_latest_customer_milestones().values()
+        self.assertEqual(current.customer_label, "Damage reported – we are on it")
+        self.assertEqual(
+            self.shipment._prepare_portal_event(damage)["label"], "Damage reported – we are on it"
+        )
+        self._report("ODD", "evt-2", at="2026-03-02T12:00:00Z")
+        odd = self.shipment.milestone_ids.sorted("event_time")[-1]
+        self.assertEqual(odd.customer_label, "Delayed – we are on it")
+        # The case opened by the exception names it, whatever the rules say later.
+        self.env["logistics.case.rule"].search([("raw_code", "=", "DMG-17")]).active = False
+        damage.invalidate_recordset(["customer_label"])
+        self.assertEqual(damage.customer_label, "Damage reported – we are on it")
+
+    def test_address_problem_reads_as_such(self):
+        """X12 214 AH (attempted delivery) with reason A2 (incorrect address)."""
+        milestone = self.env["logistics.milestone"].create(
+            {
+                "shipment_id": self.shipment.id,
+                "event_type_id": self.env.ref(
+                    "logistics_integration.event_type_exception_raised"
+                ).id,
+                "event_time": "2026-03-02 10:00:00",
+                "raw_code": "AH",
+                "raw_detail": "A2",
+            }
+        )
+        self.assertEqual(milestone.customer_label, "Address problem – we are on it")
+        self.assertEqual(
+            self.shipment.case_ids.case_type_id, self.env.ref("logistics_case.case_type_address")
+        )
+
+    def _portal_user(self):
+        contact = self.env["res.partner"].create(
+            {"name": "Acme receiving", "parent_id": self.customer.id, "email": "dock@acme.example"}
+        )
+        return new_test_user(
+            self.env, login="lgx_case_reader", groups="base.group_portal", partner_id=contact.id
+        )
 
     def test_duplicate_exception_never_opens_a_second_case(self):
         self._report("DMG-17", "evt-1")
@@ -96,6 +148,9 @@ class TestServiceCase(LogisticsInboundSourceCase):
         self.assertEqual(len(self.shipment.activity_ids), 1)
 
     def test_resolution_needs_its_reason_and_tells_the_customer(self):
+        self.env["logistics.status.mapping"].search(
+            [("profile_id", "=", self.profile.id), ("raw_code", "=", "DMG-17")]
+        ).action_required = True
         self._report("DMG-17", "evt-1")
         case = self.shipment.case_ids.with_user(self.logistics_user)
         with self.assertRaisesRegex(ValidationError, "Resolution"):
@@ -104,14 +159,20 @@ class TestServiceCase(LogisticsInboundSourceCase):
         with self.assertRaisesRegex(ValidationError, "Claim amount"):
             case.action_resolve()
         case.claim_amount = 250.0
+        self.assertTrue(self.shipment.action_required)
         case.action_resolve()
         self.assertEqual(case.state, "resolved")
         self.assertTrue(case.resolved_date)
         self.assertFalse(case.activity_ids)
-        told = self.shipment.message_ids.filtered(lambda m: self.customer in m.partner_ids)
+        # The shipment's exception activity is done with its case, and no longer holds it.
+        self.assertFalse(self.shipment.activity_ids)
+        self.assertFalse(self.shipment.action_required)
+        told = case.message_ids.filtered(lambda m: self.customer in m.partner_ids)
         self.assertEqual(len(told), 2)
         self.assertIn("is resolved", told[0].body)
+        self.assertIn("We settle this with the carrier", told[0].body)
         self.assertNotIn("Pallet crushed", told[0].body)
+        self.assertNotIn("250", told[0].body)
         # Once resolved, the same exception opens a new case.
         self._report("DMG-17", "evt-2", at="2026-03-03T10:00:00Z")
         self.assertEqual(len(self.shipment.case_ids), 2)

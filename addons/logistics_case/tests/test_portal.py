@@ -39,3 +39,20 @@ class TestCasePortal(HttpCase, LogisticsPortalCase):
         response = self.url_open(f"/my/shipments/{self.shipment_b.id}")
         self.assertEqual(response.status_code, 200)
         self.assertNotIn(self.case.name, response.text)
+
+    def test_case_page_opens_for_its_customer_or_with_its_token(self):
+        self.authenticate("portal_a", "portal_a-Passw0rd!")
+        page = self.url_open(f"/my/cases/{self.case.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("goods arrived damaged", page.text)
+        self.assertIn(self.shipment_a.name, page.text)
+        for internal in ("Forklift", "1234", self.logistics_manager.name):
+            self.assertNotIn(internal, page.text)
+        self.assertEqual(self.case.access_url, f"/my/cases/{self.case.id}")
+        self.authenticate("portal_b", "portal_b-Passw0rd!")
+        self.assertEqual(self.url_open(f"/my/cases/{self.case.id}").status_code, 404)
+        self.authenticate(None, None)
+        token = self.case._portal_ensure_token()
+        with_token = self.url_open(f"/my/cases/{self.case.id}?access_token={token}")
+        self.assertEqual(with_token.status_code, 200)
+        self.assertIn(self.case.name, with_token.text)

@@ -1,4 +1,5 @@
 from . import logistics_correlation_mixin
+from . import logistics_related_record_mixin
 from . import logistics_event_type
 from . import logistics_endpoint
 from . import logistics_exchange_handler

@@ -35,6 +35,7 @@ class LogisticsIntegrationLog(models.Model):
     """
 
     _name = "logistics.integration.log"
+    _inherit = ["logistics.related.record.mixin"]
     _description = "Integration Log"
     _order = "create_date desc, id desc"
     _rec_name = "identifier"
@@ -211,17 +212,6 @@ class LogisticsIntegrationLog(models.Model):
                 values["error"] = bounded_text(values["error"], max_bytes)
             values_list.append(values)
         return self.sudo().create(values_list)
-
-    def action_open_record(self):
-        self.ensure_one()
-        if not (self.model and self.res_id):
-            return False
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self.model,
-            "res_id": self.res_id,
-            "view_mode": "form",
-        }
 
     def action_replay(self):
         """Send the outbound message of this attempt again (same idempotency key)."""

@@ -33,7 +33,7 @@ class LogisticsOutboundMessage(models.Model):
 
     _name = "logistics.outbound.message"
     _description = "Outbound Message"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "logistics.related.record.mixin"]
     _order = "id desc"
     _rec_name = "idempotency_key"
 
@@ -137,11 +137,6 @@ class LogisticsOutboundMessage(models.Model):
             message.attempt_count = len(logs)
             message.last_error = logs[-1:].error or False
             message.last_http_status = logs[-1:].http_status or 0
-
-    def action_open_record(self):
-        self.ensure_one()
-        record = self._get_related_record()
-        return record.get_formview_action() if record else False
 
     def action_replay(self):
         """Send this message again in a new job, with the same idempotency key."""

@@ -26,6 +26,7 @@ class LogisticsTraceEntry(models.Model):
     """
 
     _name = "logistics.trace.entry"
+    _inherit = ["logistics.related.record.mixin"]
     _description = "Trace Entry"
     _auto = False
     _order = "moment, id"
@@ -118,15 +119,6 @@ class LogisticsTraceEntry(models.Model):
              WHERE so.logistics_correlation_id IS NOT NULL
                AND am.move_type IN ('out_invoice', 'out_refund')
         """
-
-    def action_open_record(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self.res_model,
-            "res_id": self.res_id,
-            "view_mode": "form",
-        }
 
     @api.model
     def _action_for_correlation(self, correlation_id, title):

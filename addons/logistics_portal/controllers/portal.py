@@ -5,13 +5,16 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+SHIPMENTS_HISTORY = "my_shipments_history"
+
 
 class LogisticsCustomerPortal(CustomerPortal):
-    """My Shipments: list and customer-visible timeline, as the portal user.
+    """My Shipments: list, customer-visible timeline and the discussion with the customer.
 
-    Everything is read with the user's own rights, so the record rules decide
-    what is shown: their commercial partner's shipments and customer-visible
-    milestones only.
+    The list is read with the user's own rights, so the record rules decide what is
+    shown: their commercial partner's shipments and customer-visible milestones only.
+    A shipment's page opens for a user who may read it, or with its access token
+    (the link of the customer e-mails); it shows customer-safe values only.
     """
 
     def _prepare_home_portal_values(self, counters):
@@ -39,6 +42,7 @@ class LogisticsCustomerPortal(CustomerPortal):
             if count
             else shipments
         )
+        request.session[SHIPMENTS_HISTORY] = page_shipments.ids[:100]
         latest_labels = {
             shipment_id: milestone.customer_label
             for shipment_id, milestone in page_shipments._get_latest_customer_milestones().items()
@@ -52,24 +56,29 @@ class LogisticsCustomerPortal(CustomerPortal):
         )
         return request.render("logistics_portal.portal_my_shipments", values)
 
-    @http.route("/my/shipments/<int:shipment_id>", type="http", auth="user", website=True)
-    def portal_my_shipment(self, shipment_id, **kw):
-        shipment = request.env["logistics.shipment"].browse(shipment_id)
+    @http.route("/my/shipments/<int:shipment_id>", type="http", auth="public", website=True)
+    def portal_my_shipment(self, shipment_id, access_token=None, **kw):
         try:
-            shipment.check_access("read")
-            shipment.exists().ensure_one()
-        except (AccessError, MissingError, ValueError):
+            shipment_sudo = self._document_check_access(
+                "logistics.shipment", shipment_id, access_token=access_token
+            )
+        except (AccessError, MissingError):
+            if request.env.user._is_public() and not access_token:
+                return request.redirect(f"/web/login?redirect=/my/shipments/{shipment_id}")
             return request.not_found()
-        timeline = request.env["logistics.milestone"].search(
-            [("shipment_id", "=", shipment.id), ("customer_visible", "=", True)],
-            order="event_time desc, id desc",
-        )
         values = self._prepare_portal_layout_values()
-        current = shipment._get_latest_customer_milestones().get(shipment.id)
-        values.update(
-            shipment=shipment,
-            timeline=timeline,
-            current_label=current.customer_label if current else False,
-            page_name="shipment",
+        values.update(self._shipment_page_values(shipment_sudo))
+        values = self._get_page_view_values(
+            shipment_sudo, access_token, values, SHIPMENTS_HISTORY, False, **kw
         )
         return request.render("logistics_portal.portal_my_shipment", values)
+
+    def _shipment_page_values(self, shipment_sudo):
+        """What the shipment's page shows: customer-visible milestones and labels only."""
+        current = shipment_sudo._get_latest_customer_milestones().get(shipment_sudo.id)
+        return {
+            "shipment": shipment_sudo,
+            "timeline": shipment_sudo._get_customer_timeline(),
+            "current_label": current.customer_label if current else False,
+            "page_name": "shipment",
+        }

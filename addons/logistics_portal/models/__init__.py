@@ -1,2 +1,3 @@
+from . import logistics_customer_thread
 from . import logistics_milestone
 from . import logistics_shipment

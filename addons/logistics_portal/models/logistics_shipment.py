@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 
 from odoo.addons.logistics_integration.masking import mask_payload
 from odoo.addons.queue_job.job import identity_exact
@@ -8,10 +8,53 @@ PORTAL_EVENT_PATH = "/v1/shipment-events"
 # Updates of one shipment arriving within this window become one e-mail about
 # the newest, so a TMS catching up on a backlog never floods a customer.
 CUSTOMER_UPDATE_DELAY_SECONDS = 60
+# Once a shipment is here, there is nothing left to expect a delivery of.
+FINAL_STATES = ("delivered", "returned", "cancelled")
 
 
 class LogisticsShipment(models.Model):
-    _inherit = "logistics.shipment"
+    _name = "logistics.shipment"
+    _inherit = ["logistics.shipment", "logistics.customer.thread"]
+
+    customer_expected_date = fields.Datetime(
+        string="Expected Delivery (customer)",
+        compute="_compute_customer_expected_date",
+        help="The expected delivery the customer is told (portal, e-mails, portal events): "
+        "the estimated delivery until the shipment is delivered, returned or cancelled, "
+        "nothing afterwards.",
+    )
+
+    @api.depends("estimated_date", "state")
+    def _compute_customer_expected_date(self):
+        for shipment in self:
+            final = shipment.state in FINAL_STATES
+            shipment.customer_expected_date = False if final else shipment.estimated_date
+
+    def _compute_access_url(self):
+        res = super()._compute_access_url()
+        for shipment in self:
+            shipment.access_url = f"/my/shipments/{shipment.id}"
+        return res
+
+    @api.model
+    def _get_thread_with_access(self, thread_id, mode="read", **kwargs):
+        return super()._get_thread_with_access(
+            thread_id, self._customer_thread_mode(mode), **kwargs
+        )
+
+    def _message_post_after_hook(self, message, msg_vals):
+        res = super()._message_post_after_hook(message, msg_vals)
+        self._on_customer_reply(message)
+        return res
+
+    def _get_customer_timeline(self):
+        """The customer-visible milestones as the portal shows them, newest first, the
+        one that gives the status on top (one rule with the status and the e-mails)."""
+        self.ensure_one()
+        visible = self.env["logistics.milestone"].search(
+            [("shipment_id", "=", self.id), ("customer_visible", "=", True)]
+        )
+        return visible._sorted_for_timeline()
 
     def _notify_customer(self, milestones):
         """Tell customers about their shipments' new customer-visible milestones.
@@ -136,8 +179,8 @@ class LogisticsShipment(models.Model):
             "label": milestone.customer_label,
             "occurred_at": fields.Datetime.to_string(milestone.event_time) + "Z",
             "location": milestone.location or None,
-            "estimated_delivery": fields.Datetime.to_string(self.estimated_date) + "Z"
-            if self.estimated_date
+            "estimated_delivery": fields.Datetime.to_string(self.customer_expected_date) + "Z"
+            if self.customer_expected_date
             else None,
             "ship_to": {
                 "name": partner.name,

@@ -84,6 +84,104 @@ class TestPortal(LogisticsPortalCase):
         self.assertEqual(len(messages), 1)
         self.assertIn("On its way", messages.body)
 
+    def _shipment_with_tracking(self):
+        product = self.env["product.product"].create({"name": "Crate", "is_storable": True})
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+            }
+        )
+        order.action_confirm()
+        picking = order.picking_ids
+        shipment = picking.logistics_shipment_ids or self._create_shipment(
+            sale_order_id=order.id, picking_id=picking.id
+        )
+        carrier = self.env["delivery.carrier"].create(
+            {
+                "name": "Parcel Express",
+                "product_id": self.env["product.product"]
+                .create({"name": "Parcel freight", "type": "service"})
+                .id,
+                "tracking_url": "https://track.example/?n=<shipmenttrackingnumber>",
+            }
+        )
+        picking.write({"carrier_id": carrier.id, "carrier_tracking_ref": "PX123"})
+        shipment.sudo().estimated_date = datetime(2026, 3, 5, 12, 0)
+        return shipment
+
+    def test_emails_give_tracking_and_no_expected_delivery_once_delivered(self):
+        shipment = self._shipment_with_tracking()
+        told = shipment.message_ids.filtered(lambda m: self.customer in m.partner_ids)
+        with trap_jobs() as trap:
+            in_transit = self._add_milestone(shipment, "in_transit", EVENT_TIME)
+            trap.perform_enqueued_jobs()
+        [on_its_way] = (
+            shipment.message_ids.filtered(lambda m: self.customer in m.partner_ids) - told
+        )
+        self.assertIn("On its way", on_its_way.body)
+        self.assertIn("Expected delivery", on_its_way.body)
+        self.assertIn('href="https://track.example/?n=PX123"', on_its_way.body)
+        self.assertEqual(
+            shipment._prepare_portal_event(in_transit)["estimated_delivery"], "2026-03-05 12:00:00Z"
+        )
+        with trap_jobs() as trap:
+            delivered = self._add_milestone(shipment, "delivered", datetime(2026, 3, 3, 9, 0))
+            trap.perform_enqueued_jobs()
+        [delivered_mail] = (
+            shipment.message_ids.filtered(lambda m: self.customer in m.partner_ids)
+            - told
+            - on_its_way
+        )
+        self.assertIn("Delivered", delivered_mail.body)
+        self.assertNotIn("Expected delivery", delivered_mail.body)
+        self.assertIn("PX123", delivered_mail.body)
+        self.assertFalse(shipment.customer_expected_date)
+        self.assertIsNone(shipment._prepare_portal_event(delivered)["estimated_delivery"])
+
+    def test_customer_reply_asks_the_responsible_once(self):
+        shipment = self.shipment_a
+        shipment.user_id = self.logistics_user
+        reply_type = self.env.ref("logistics_portal.mail_activity_type_customer_reply")
+
+        def replies():
+            return shipment.activity_ids.filtered(lambda a: a.activity_type_id == reply_type)
+
+        shipment.message_post(
+            body="We will deliver on Monday.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        shipment.message_post(body="Internal: call the carrier", subtype_xmlid="mail.mt_note")
+        self.assertFalse(replies(), "the company's own messages are no reply")
+        # As the portal chatter posts it (see the tour for the portal itself).
+        as_customer = shipment.sudo()
+        as_customer.message_post(
+            body="Can you deliver after 2 pm?",
+            author_id=self.contact_a.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.assertEqual(replies().user_id, self.logistics_user)
+        self.assertIn("after 2 pm", str(replies().note))
+        self.assertIn(self.contact_a, shipment.message_partner_ids)
+        as_customer.message_post(
+            body="Or Tuesday.",
+            author_id=self.contact_a.id,
+            message_type="email",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.assertEqual(len(replies()), 1, "one open reply activity at a time")
+        # Another customer's contact, e.g. an e-mail to the wrong thread, is no reply.
+        replies().action_feedback()
+        shipment.message_post(
+            body="Not mine",
+            author_id=self.customer_b.id,
+            message_type="email",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.assertFalse(replies())
+
     def test_invisible_milestone_sends_nothing(self):
         with trap_jobs() as trap:
             self._add_milestone(self.shipment_a, "invoice_approved", EVENT_TIME)

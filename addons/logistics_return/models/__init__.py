@@ -1,3 +1,4 @@
+from . import logistics_event_type
 from . import logistics_milestone
 from . import logistics_shipment
 from . import logistics_tms_profile_generic_v1

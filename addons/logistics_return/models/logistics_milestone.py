@@ -11,3 +11,12 @@ class LogisticsMilestone(models.Model):
             if milestone.event_type_id.code == "returned" and milestone.shipment_id.return_of_id:
                 milestone.shipment_id._on_return_completed(milestone)
         return milestones
+
+    @api.depends("shipment_id.return_of_id", "event_type_id.return_customer_label")
+    def _compute_customer_label(self):
+        """A return's milestones are worded for the customer who sends the goods back."""
+        res = super()._compute_customer_label()
+        for milestone in self.filtered("shipment_id.return_of_id"):
+            if milestone.event_type_id.return_customer_label:
+                milestone.customer_label = milestone.event_type_id.return_customer_label
+        return res

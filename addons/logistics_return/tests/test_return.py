@@ -233,4 +233,6 @@ class TestReturnFromTheTms(ReturnCase, LogisticsInboundSourceCase):
         returned._send_customer_update()
         told = returned.message_ids.filtered(lambda m: self.ship_to in m.partner_ids)
         self.assertEqual(len(told), 1)
-        self.assertIn(self.event_types["returned"].customer_label, told.body)
+        # Worded for the customer who sent it back, not "Returned to sender".
+        self.assertIn("Return received", told.body)
+        self.assertNotIn(self.event_types["returned"].customer_label, told.body)

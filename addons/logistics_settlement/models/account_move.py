@@ -286,8 +286,12 @@ class AccountMove(models.Model):
         if activities:
             activities.write({"note": note})
             return
-        auditor = self.env["logistics.data.ownership"]._get_exception_owner(
-            "carrier_settlement", self.company_id, AUDITOR_GROUP
+        # Only a Freight Auditor sees the hold's buttons: the matrix's exception owner
+        # when they are one, else an auditor of the bill's company.
+        matrix = self.env["logistics.data.ownership"].with_company(self.company_id)
+        owner = matrix._get_owner("carrier_settlement").exception_owner_id
+        auditor = self.env["res.users"]._logistics_get_assignee(
+            self, owner.filtered(lambda user: user.has_group(AUDITOR_GROUP)), group=AUDITOR_GROUP
         )
         self.activity_schedule(
             HOLD_ACTIVITY,

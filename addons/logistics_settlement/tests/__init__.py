@@ -3,3 +3,4 @@ from . import test_contract
 from . import test_finance_export
 from . import test_governed_batches
 from . import test_settlement
+from . import test_user_form

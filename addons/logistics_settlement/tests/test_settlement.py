@@ -1,6 +1,7 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.safe_eval import safe_eval
 
+from ..models.account_move import AUDITOR_GROUP
 from .common import LogisticsSettlementCase
 
 HOLD_ACTIVITY = "logistics_settlement.mail_activity_type_carrier_bill_hold"
@@ -77,6 +78,28 @@ class TestCarrierSettlement(LogisticsSettlementCase):
         self._run("carrier_settlement")
         self.assertEqual(bill.logistics_settlement_state, "ready")
 
+    def _hold_with_exception_owner(self, reference, owner):
+        self.env["logistics.data.ownership"]._get_owner(
+            "carrier_settlement"
+        ).exception_owner_id = owner
+        self._delivered_shipment(reference, 100.0)
+        bill = self._create_bill([(reference, "base_freight", 160.0)])
+        self._run("carrier_settlement")
+        return self._hold_activities(bill)
+
+    def test_hold_goes_to_the_exception_owner_who_is_a_freight_auditor(self):
+        self.assertEqual(
+            self._hold_with_exception_owner("ST-OWN", self.auditor).user_id, self.auditor
+        )
+
+    def test_hold_never_goes_to_someone_who_cannot_resolve_it(self):
+        """The matrix names a Logistics Manager, who sees no button on a held bill:
+        a Freight Auditor of the company gets the activity instead."""
+        activity = self._hold_with_exception_owner("ST-MGR", self.logistics_manager)
+        self.assertNotEqual(activity.user_id, self.logistics_manager)
+        self.assertTrue(activity.user_id.has_group(AUDITOR_GROUP))
+        self.assertIn(self.company, activity.user_id.company_ids)
+
     def test_mismatch_holds_the_bill_until_corrected(self):
         self._delivered_shipment("ST-2", 100.0)
         bill = self._create_bill([("ST-2", "base_freight", 160.0)])
@@ -85,7 +108,7 @@ class TestCarrierSettlement(LogisticsSettlementCase):
         self.assertIn("outside the carrier's tolerance", bill.logistics_hold_reason)
         activity = self._hold_activities(bill)
         self.assertEqual(len(activity), 1)
-        self.assertEqual(activity.user_id, self.auditor)
+        self.assertTrue(activity.user_id.has_group(AUDITOR_GROUP))
         with self.assertRaisesRegex(UserError, "on hold"):
             bill.action_post()
         with self.assertRaisesRegex(UserError, "on hold"):

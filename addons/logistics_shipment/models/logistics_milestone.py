@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..timeline import TimelineEvent, current_event
+from ..timeline import TimelineEvent, current_event, timeline_order
 
 
 class LogisticsMilestone(models.Model):
@@ -63,7 +63,13 @@ class LogisticsMilestone(models.Model):
         readonly=False,
         help="Shown to the customer, with the canonical customer-facing label.",
     )
-    customer_label = fields.Char(related="event_type_id.customer_label")
+    customer_label = fields.Char(
+        compute="_compute_customer_label",
+        compute_sudo=True,
+        help="What the customer reads about this milestone (portal, e-mails, portal events): "
+        "the canonical event's customer label, which the addons that know more refine "
+        "(an exception's reason, a return).",
+    )
     action_required = fields.Boolean(
         groups="base.group_user",
         help="An exception somebody must act on (address issue, refusal, damage).",
@@ -91,6 +97,12 @@ class LogisticsMilestone(models.Model):
         for milestone in self:
             milestone.customer_visible = milestone.event_type_id.customer_visible
 
+    @api.depends("event_type_id.customer_label")
+    @api.depends_context("lang")
+    def _compute_customer_label(self):
+        for milestone in self:
+            milestone.customer_label = milestone.event_type_id.customer_label
+
     def _timeline_events(self):
         # The canonical catalogue is internal configuration: customers may not read it,
         # but the milestones they may see are ordered by it.
@@ -112,3 +124,11 @@ class LogisticsMilestone(models.Model):
         if event is not None:
             return self.filtered(lambda m: (m.id or 0) == event.sequence)[:1]
         return self.sorted(lambda m: (m.event_time, m.id or 0))[-1:]
+
+    def _sorted_for_timeline(self):
+        """These milestones (one shipment's) newest first, the one that gives the state
+        on top (see ``timeline.timeline_order``)."""
+        by_sequence = {m.id or 0: m for m in self}
+        return self.browse(
+            [by_sequence[e.sequence].id for e in timeline_order(self._timeline_events())]
+        )

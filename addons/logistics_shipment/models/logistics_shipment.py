@@ -62,6 +62,17 @@ class LogisticsShipment(models.Model):
         related="partner_id.commercial_partner_id", store=True, index=True, string="Customer"
     )
     carrier_id = fields.Many2one(comodel_name="delivery.carrier", tracking=True)
+    tracking_number = fields.Char(
+        related="picking_id.carrier_tracking_ref",
+        help="The carrier's tracking number of the delivery.",
+    )
+    tracking_url = fields.Char(
+        string="Tracking Link",
+        compute="_compute_tracking_url",
+        compute_sudo=True,
+        help="Where the customer follows the parcel on the carrier's site: the carrier's "
+        "tracking link (Delivery method > Tracking Link) for the tracking number.",
+    )
     tms_reference = fields.Char(
         groups="base.group_user",
         string="TMS Planning Reference",
@@ -135,6 +146,23 @@ class LogisticsShipment(models.Model):
     def _compute_picking_ids(self):
         for shipment in self:
             shipment.picking_ids = shipment.picking_id | shipment.picking_id.backorder_ids
+
+    @api.depends("carrier_id", "picking_id.carrier_id", "picking_id.carrier_tracking_ref")
+    def _compute_tracking_url(self):
+        """The link Odoo's delivery method gives for the tracking number: the shipment's
+        carrier (the one transporting it), else the delivery's."""
+        for shipment in self:
+            picking = shipment.picking_id
+            carrier = shipment.carrier_id or picking.carrier_id
+            url = (
+                carrier.get_tracking_link(picking)
+                if carrier and picking.carrier_tracking_ref
+                else False
+            )
+            # Carriers tracking several parcels answer a JSON list, not one link.
+            shipment.tracking_url = (
+                url if url and url.startswith(("https://", "http://")) else False
+            )
 
     @api.depends(
         "milestone_ids.event_type_id",

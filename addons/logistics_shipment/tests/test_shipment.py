@@ -106,6 +106,27 @@ class TestShipment(LogisticsShipmentCase):
         self.assertFalse(hidden.customer_visible)
         self.assertEqual(visible.customer_label, "On its way")
 
+    def test_tracking_link_comes_from_the_carrier_for_the_tracking_number(self):
+        product = self.env["product.product"].create({"name": "Freight", "type": "service"})
+        carrier = self.env["delivery.carrier"].create(
+            {
+                "name": "Parcel Express",
+                "product_id": product.id,
+                "tracking_url": "https://track.example/?n=<shipmenttrackingnumber>",
+            }
+        )
+        shipment = self.picking.logistics_shipment_ids or self._create_shipment(
+            sale_order_id=self.order.id, picking_id=self.picking.id
+        )
+        self.assertFalse(shipment.tracking_url, "no tracking number yet")
+        self.picking.write({"carrier_id": carrier.id, "carrier_tracking_ref": "PX123"})
+        self.assertEqual(shipment.tracking_number, "PX123")
+        self.assertEqual(shipment.tracking_url, "https://track.example/?n=PX123")
+        # The carrier transporting it (the TMS's choice) gives the link.
+        other = carrier.copy({"tracking_url": "https://other.example/t/<shipmenttrackingnumber>"})
+        shipment.sudo().carrier_id = other
+        self.assertEqual(shipment.tracking_url, "https://other.example/t/PX123")
+
     def test_freight_variance(self):
         shipment = self._create_shipment()
         charge = self.env["logistics.freight.charge"].create(

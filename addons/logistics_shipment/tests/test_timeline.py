@@ -3,7 +3,7 @@ from itertools import permutations
 
 from odoo.tests.common import BaseCase
 
-from ..timeline import DRAFT, TimelineEvent, derive_state
+from ..timeline import DRAFT, TimelineEvent, derive_state, timeline_order
 
 T0 = datetime(2026, 11, 1, 8, 0)
 
@@ -58,3 +58,28 @@ class TestTimeline(BaseCase):
         same_time_b = event("out_for_delivery", "progress", 50, 5, 11)
         self.assertEqual(derive_state([same_time_b, same_time_a]), "out_for_delivery")
         self.assertEqual(derive_state([same_time_a, same_time_b]), "out_for_delivery")
+
+    def test_timeline_reads_newest_first_by_rank_then_time(self):
+        """An acknowledgement recorded at Odoo's clock after the delivery stays below it."""
+        acknowledged = event("shipment_planned", "progress", 20, 30, 6)
+        confirmed = event("order_confirmed", "administrative", 10, -5, 7)
+        shown = timeline_order([acknowledged, DELIVERED, confirmed, PICKED, TRANSIT])
+        self.assertEqual(shown, [DELIVERED, TRANSIT, PICKED, acknowledged, confirmed])
+        self.assertEqual(
+            {tuple(timeline_order(order)) for order in permutations(shown)}, {tuple(shown)}
+        )
+
+    def test_timeline_places_an_exception_after_what_it_followed(self):
+        damage = event("exception_raised", "exception", 55, 21, 6)
+        shown = timeline_order([PLANNED, PICKED, TRANSIT, OUT, damage, DELIVERED])
+        self.assertEqual(shown, [DELIVERED, damage, OUT, TRANSIT, PICKED, PLANNED])
+        # Holding the shipment, it is on top; a later progress event goes above it.
+        held = timeline_order([PICKED, TRANSIT, event("exception_raised", "exception", 55, 6, 6)])
+        self.assertEqual(held[0].code, "exception_raised")
+        later = event("in_transit", "progress", 40, 8, 7)
+        self.assertEqual(timeline_order([PICKED, TRANSIT, held[0], later])[:2], [later, held[0]])
+
+    def test_timeline_puts_the_state_on_top(self):
+        """A damage reported after the delivery follows it: the shipment stays delivered."""
+        damage = event("exception_raised", "exception", 55, 30, 6)
+        self.assertEqual(timeline_order([DELIVERED, damage, OUT]), [DELIVERED, damage, OUT])

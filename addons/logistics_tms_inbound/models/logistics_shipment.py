@@ -148,12 +148,22 @@ class LogisticsShipment(models.Model):
         summary, user = super()._notify_exception(milestone)
         self.message_post(
             body=_(
-                "%(summary)s: activity for %(user)s. Click Resolve Exception once handled.",
+                "%(summary)s: activity for %(user)s. %(hint)s",
                 summary=summary,
                 user=user.name,
+                hint=self._exception_handling_hint(milestone),
             )
         )
         return summary, user
+
+    def _exception_handling_hint(self, milestone):
+        """How the exception's activity is closed, as the shipment stands: the Resolve
+        Exception button only shows while the exception holds the shipment for action
+        (not once it is delivered, for instance)."""
+        self.ensure_one()
+        if self.action_required:
+            return _("Click Resolve Exception once handled.")
+        return _("Mark the activity done once handled.")
 
     def _get_exception_activity_type(self):
         return EXCEPTION_ACTIVITY

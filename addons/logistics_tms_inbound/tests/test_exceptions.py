@@ -37,6 +37,25 @@ class TestExceptions(LogisticsInboundCase):
         message = shipment.message_ids.filtered(lambda m: "Resolve Exception" in (m.body or ""))
         self.assertIn(self.integration_admin.name, message.body)
 
+    def test_exception_after_delivery_does_not_point_at_a_missing_button(self):
+        """Delivered, the shipment shows no Resolve Exception button: the chatter says
+        how the activity is closed instead."""
+        self._ingest(self._event(status_code="D1", reference=self.shipment.tms_reference))
+        self._ingest(
+            self._event(
+                status_code="AH",
+                status_detail="A1",
+                reference=self.shipment.tms_reference,
+                occurred_at=T0 + timedelta(hours=2),
+            )
+        )
+        self.assertEqual(self.shipment.state, "delivered")
+        self.assertFalse(self.shipment.action_required)
+        self.assertEqual(len(self._exception_activities(self.shipment)), 1)
+        bodies = " ".join(self.shipment.message_ids.mapped(lambda m: str(m.body or "")))
+        self.assertNotIn("Resolve Exception", bodies)
+        self.assertIn("Mark the activity done once handled", bodies)
+
     def test_resolve_then_reopen(self):
         self._raise_exception(self.shipment)
         self.assertEqual(len(self._exception_activities(self.shipment)), 1)
