@@ -5,6 +5,7 @@ from . import test_matching
 from . import test_presets
 from . import test_sample_wizard
 from . import test_profile
+from . import test_proposals
 from . import test_upgrade
 from . import test_bridge_connect
 from . import test_auth_recipe
