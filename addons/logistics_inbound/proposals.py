@@ -146,12 +146,8 @@ class _Field:
     values: list = field(default_factory=list)
 
     @property
-    def key(self):
-        return self.parts[-1]
-
-    @property
     def words(self):
-        return _words(self.key)
+        return _words(self.parts[-1])
 
     @property
     def parent(self):
@@ -173,9 +169,9 @@ def _words(key):
     return [word.lower() for word in WORD.findall(key)]
 
 
-def render(parts, prefix=None):
-    """Path text of ``parts`` (keys, and ``*`` for the split list), under ``prefix``."""
-    text = prefix or ""
+def _render(parts):
+    """Path text of ``parts`` (keys, and ``*`` for the split list)."""
+    text = ""
     for part in parts:
         if part == SPLIT:
             text += "[*]"
@@ -299,7 +295,7 @@ def _split_candidates(lists):
         score = _score_split(parts, elements)
         # A list of items or parcels is not a list of updates.
         if score >= 3.0:
-            scored.append((score, Candidate(render((*parts, SPLIT)), score, f"{len(elements)}")))
+            scored.append((score, Candidate(_render((*parts, SPLIT)), score, f"{len(elements)}")))
     return _ranked(scored)
 
 
@@ -465,13 +461,13 @@ def _location_candidates(entries):
             score -= 4.0
         if parts[0].list_parts is not None:
             score += 3.0
-        path = ", ".join(render(entry.parts) for entry in parts)
+        path = ", ".join(_render(entry.parts) for entry in parts)
         example = ", ".join(_example(entry.values) for entry in parts)
         scored.append((score, Candidate(path, score, example)))
     for entry in entries:
         if entry.norm in LOCATION_TEXT_KEYS and all(isinstance(v, str) for v in entry.values):
             score = 2.0 + (3.0 if entry.list_parts is not None else 0.0)
-            scored.append((score, Candidate(render(entry.parts), score, _example(entry.values))))
+            scored.append((score, Candidate(_render(entry.parts), score, _example(entry.values))))
     return _ranked(scored)
 
 
@@ -482,7 +478,7 @@ def _scored(entries, score_fn):
         if result is None:
             continue
         score, found = result if isinstance(result, tuple) else (result, None)
-        candidate = Candidate(render(entry.parts), score, _example(entry.values), found)
+        candidate = Candidate(_render(entry.parts), score, _example(entry.values), found)
         scored.append((score, candidate))
     return _ranked(scored)
 
@@ -498,10 +494,10 @@ def propose(document, split=None):
     if split is None:
         split = splits[0].path if splits else ""
     split_parts = next(
-        (parts for parts, _elements in lists if render((*parts, SPLIT)) == split), None
+        (parts for parts, _elements in lists if _render((*parts, SPLIT)) == split), None
     )
     entries = [entry for entry in entries if _in_scope(entry, split_parts)]
-    by_path = {render(entry.parts): entry for entry in entries}
+    by_path = {_render(entry.parts): entry for entry in entries}
     shipment_keys = _scored(entries, _shipment_key_score)
     key_parent = by_path[shipment_keys[0].path].parent if shipment_keys else None
     event_ids = ()
@@ -529,7 +525,7 @@ def propose(document, split=None):
     )
 
 
-def under_document(path):
+def _under_document(path):
     """A document-relative path (or several, separated by commas) as a profile reads it."""
     return ", ".join(
         DOCUMENT_PREFIX + (part if part.startswith("[") else f".{part}")
@@ -549,7 +545,7 @@ def profile_sources(proposal):
 
     def source(role):
         candidate = proposal.best(role)
-        return under_document(candidate.path) if candidate else False
+        return _under_document(candidate.path) if candidate else False
 
     event_time = proposal.best("event_time")
     key = proposal.best("shipment_key")
