@@ -139,7 +139,6 @@ class LogisticsOnboardingWizard(models.TransientModel):
         help="How the partner proves a request is its own; a secret is generated on save.",
     )
     header = fields.Char(
-        default="X-Signature",
         help="hmac: the header carrying the signature. token: the header carrying the "
         "token (Authorization when empty).",
     )
