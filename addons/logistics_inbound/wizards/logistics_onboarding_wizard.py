@@ -3,6 +3,7 @@ import re
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.logistics_integration.models.logistics_endpoint import ENDPOINT_KINDS
 
@@ -10,6 +11,8 @@ from .. import times
 from ..models.logistics_auth_recipe import SCHEMES as RECIPE_SCHEMES
 from ..models.logistics_inbound_profile import DOCUMENT_FORMATS, SOURCE_HELP
 from ..proposals import profile_sources, propose
+
+_lt = LazyTranslate(__name__)
 
 STEPS = [
     ("source", "Source"),
@@ -40,14 +43,14 @@ SCHEME_FIELDS = {
 }
 X12_PRESET = "logistics_inbound.inbound_profile_x12_214"
 ROLE_LABELS = {
-    "split": "List of updates",
-    "event_id": "Event ID",
-    "delivery_id": "Webhook delivery ID",
-    "shipment_key": "Tracking number",
-    "status_code": "Status code",
-    "status_detail": "Status detail",
-    "event_time": "Event time",
-    "location": "Location",
+    "split": _lt("List of updates"),
+    "event_id": _lt("Event ID"),
+    "delivery_id": _lt("Webhook delivery ID"),
+    "shipment_key": _lt("Tracking number"),
+    "status_code": _lt("Status code"),
+    "status_detail": _lt("Status detail"),
+    "event_time": _lt("Event time"),
+    "location": _lt("Location"),
 }
 OTHER_CANDIDATES = 3
 
