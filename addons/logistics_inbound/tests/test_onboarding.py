@@ -3,7 +3,12 @@ import json
 from odoo.exceptions import UserError, ValidationError
 
 from .common import LogisticsInboundSourceCase
-from .samples import EASYPOST_TRACKER_UPDATED, NESTED_SCANS, X12_214_INTERCHANGE
+from .samples import (
+    EASYPOST_TRACKER_UPDATED,
+    FLAT_NOTIFICATION,
+    NESTED_SCANS,
+    X12_214_INTERCHANGE,
+)
 
 BRIDGE_URL = "https://bridge.example.com"
 
@@ -62,6 +67,22 @@ class TestOnboarding(LogisticsInboundSourceCase):
         self.assertEqual(line.location, "Ghent, VOV, BE")
         self.assertEqual(len(wizard.mapping_ids), 1, "a mapped code is not listed again")
         self.assertEqual(self._stored_counts(), before, "proposing and trying store nothing")
+
+    def test_one_update_per_document_and_the_other_candidates(self):
+        wizard = self._wizard(sample=json.dumps(FLAT_NOTIFICATION))
+        wizard.action_propose()
+        # No list: each document is one event, known by the webhook's own id.
+        self.assertEqual(wizard.path_event_id, "event_id")
+        self.assertEqual(wizard.event_id_path, "notification.uuid")
+        self.assertEqual(wizard.path_shipment_reference, "document.consignment.waybill")
+        self.assertEqual(wizard.event_time_format, "epoch_s")
+        self.assertIn("Tracking number: consignment.reference (PO-55)", wizard.proposal_note)
+        self.assertIn("Event time: notification.sentAt", wizard.proposal_note)
+        self.assertEqual(wizard.mapping_ids.mapped("raw_code"), ["OFD"])
+        self._shipment_with_tracking("WB99120034")
+        wizard.action_try()
+        self.assertEqual(wizard.line_ids.event_id, "6d1f0c2a-93b4-4a8e-b1de-2f5c7a9e0d41")
+        self.assertEqual(wizard.line_ids.event_time, self._utc(2026, 3, 2, 9, 30))
 
     def test_save_creates_the_endpoint_profile_mapping_recipe_and_secret(self):
         wizard = self._wizard(responsible_user_id=self.logistics_manager.id)
