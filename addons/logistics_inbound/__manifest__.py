@@ -33,6 +33,7 @@
         "wizards/logistics_bridge_connect_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/logistics_auth_secret_wizard_views.xml",
+        "wizards/logistics_onboarding_wizard_views.xml",
         "views/logistics_inbound_menus.xml",
     ],
     "assets": {

@@ -57,56 +57,37 @@ class LogisticsInboundProfile(models.Model):
         help="What the bridge forwards for endpoints using this profile: its tms-event "
         "envelope, or a raw document (bridge setting endpoints.<code>.format).",
     )
-    path_event_id = fields.Char(
-        string="Event ID", required=True, default="event_id", help=SOURCE_HELP
-    )
+    path_event_id = fields.Char(string="Event ID", required=True, help=SOURCE_HELP)
     path_event_type = fields.Char(
         string="Event Type",
         help="status, planning, pod or charges; empty: the envelope's. " + SOURCE_HELP,
     )
-    path_shipment_reference = fields.Char(
-        string="Shipment Key", required=True, default="shipment_reference", help=SOURCE_HELP
-    )
-    path_status_code = fields.Char(
-        string="Status Code", default="payload.status_code", help=SOURCE_HELP
-    )
-    path_status_detail = fields.Char(
-        string="Status Detail", default="payload.status_detail", help=SOURCE_HELP
-    )
-    path_event_time = fields.Char(
-        string="Event Time", default="payload.event_time", help=SOURCE_HELP
-    )
+    path_shipment_reference = fields.Char(string="Shipment Key", required=True, help=SOURCE_HELP)
+    path_status_code = fields.Char(string="Status Code", help=SOURCE_HELP)
+    path_status_detail = fields.Char(string="Status Detail", help=SOURCE_HELP)
+    path_event_time = fields.Char(string="Event Time", help=SOURCE_HELP)
     event_time_format = fields.Selection(
         selection=times.FORMATS, required=True, default=times.ISO8601
     )
     path_location = fields.Char(
         string="Location",
-        default="payload.location",
         help="Several paths (city, state, country) are joined. " + SOURCE_HELP,
     )
-    path_carrier = fields.Char(string="Carrier", default="payload.carrier", help=SOURCE_HELP)
-    path_planning_reference = fields.Char(
-        string="Planning Reference", default="payload.planning_reference", help=SOURCE_HELP
-    )
-    path_eta = fields.Char(string="ETA", default="payload.eta", help=SOURCE_HELP)
+    path_carrier = fields.Char(string="Carrier", help=SOURCE_HELP)
+    path_planning_reference = fields.Char(string="Planning Reference", help=SOURCE_HELP)
+    path_eta = fields.Char(string="ETA", help=SOURCE_HELP)
     eta_format = fields.Selection(
         string="ETA Format", selection=times.FORMATS, required=True, default=times.ISO8601
     )
-    path_pod_signed_by = fields.Char(
-        string="POD Signed By", default="payload.pod.signed_by", help=SOURCE_HELP
-    )
-    path_pod_signed_at = fields.Char(
-        string="POD Signed At", default="payload.pod.signed_at", help=SOURCE_HELP
-    )
+    path_pod_signed_by = fields.Char(string="POD Signed By", help=SOURCE_HELP)
+    path_pod_signed_at = fields.Char(string="POD Signed At", help=SOURCE_HELP)
     pod_signed_at_format = fields.Selection(
         string="POD Signed At Format",
         selection=times.FORMATS,
         required=True,
         default=times.ISO8601,
     )
-    path_pod_document_reference = fields.Char(
-        string="POD Document", default="payload.pod.document_reference", help=SOURCE_HELP
-    )
+    path_pod_document_reference = fields.Char(string="POD Document", help=SOURCE_HELP)
     local_timezone = fields.Selection(
         selection=_tz_get,
         default="UTC",
@@ -120,19 +101,11 @@ class LogisticsInboundProfile(models.Model):
         + ", ".join(f"{key} ({label})" for key, (_field, label) in MATCH_KEYS.items())
         + ".",
     )
-    path_charge_external_id = fields.Char(
-        string="Charge ID", default="payload.charges[*].external_id"
-    )
-    path_charge_charge_type = fields.Char(
-        string="Charge Type", default="payload.charges[*].charge_type"
-    )
-    path_charge_amount = fields.Char(string="Charge Amount", default="payload.charges[*].amount")
-    path_charge_currency = fields.Char(
-        string="Charge Currency", default="payload.charges[*].currency"
-    )
-    path_charge_description = fields.Char(
-        string="Charge Description", default="payload.charges[*].description"
-    )
+    path_charge_external_id = fields.Char(string="Charge ID")
+    path_charge_charge_type = fields.Char(string="Charge Type")
+    path_charge_amount = fields.Char(string="Charge Amount")
+    path_charge_currency = fields.Char(string="Charge Currency")
+    path_charge_description = fields.Char(string="Charge Description")
     status_mapping_ids = fields.One2many(
         comodel_name="logistics.status.mapping",
         inverse_name="profile_id",

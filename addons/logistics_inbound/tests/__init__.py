@@ -4,6 +4,10 @@ from . import test_raw_ingest
 from . import test_matching
 from . import test_presets
 from . import test_sample_wizard
+from . import test_profile
+from . import test_proposals
+from . import test_onboarding
+from . import test_onboarding_tour
 from . import test_upgrade
 from . import test_bridge_connect
 from . import test_auth_recipe

@@ -244,3 +244,49 @@ X12_214_INTERCHANGE = (
     "GE*1*101~\n"
     "IEA*1*000000101~\n"
 )
+
+# Documents made up for the onboarding assistant's tests, in shapes no preset covers
+# (every name and value invented here).
+# A carrier's scan webhook: the tracking number outside the list of scans, each scan with
+# its own numeric id, an epoch-milliseconds time and a place of town, region and
+# country code.
+NESTED_SCANS = {
+    "shipment": {"trackingNo": "NXS-4471-0093", "service": "express"},
+    "scans": [
+        {
+            "scanId": 17,
+            "code": "DLV",
+            "ts": 1733500000000,
+            "place": {"town": "Ghent", "region": "VOV", "cc": "BE"},
+        }
+    ],
+}
+# One update per document, no list: a notification id, a waybill, epoch seconds.
+FLAT_NOTIFICATION = {
+    "notification": {
+        "uuid": "6d1f0c2a-93b4-4a8e-b1de-2f5c7a9e0d41",
+        "sentAt": "2026-03-02T10:15:04+01:00",
+    },
+    "consignment": {"waybill": "WB99120034", "reference": "PO-55", "pieces": 2},
+    "event": {
+        "statusCode": "OFD",
+        "statusText": "Out for delivery",
+        "occurredAt": 1772443800,
+        "location": {"city": "Lyon", "postcode": "69002", "countryCode": "FR"},
+    },
+}
+# A JSON array of updates, each repeating the air waybill, none with an id.
+EVENT_ARRAY = [
+    {
+        "awb": "123456789012",
+        "eventCode": "PU",
+        "eventTime": "2026-03-01T08:00:00Z",
+        "station": {"city": "Memphis", "stateCode": "TN", "country": "US"},
+    },
+    {
+        "awb": "123456789012",
+        "eventCode": "AR",
+        "eventTime": "2026-03-01T20:00:00Z",
+        "station": {"city": "Paris", "country": "FR"},
+    },
+]

@@ -8,9 +8,8 @@ class LogisticsInboundSampleLine(models.TransientModel):
     _description = "Inbound Sample Result"
     _order = "sequence, id"
 
-    sample_id = fields.Many2one(
-        comodel_name="logistics.inbound.sample", required=True, ondelete="cascade"
-    )
+    sample_id = fields.Many2one(comodel_name="logistics.inbound.sample", ondelete="cascade")
+    onboarding_id = fields.Many2one(comodel_name="logistics.onboarding.wizard", ondelete="cascade")
     sequence = fields.Integer()
     event_id = fields.Char(string="Event ID")
     event_type = fields.Char()

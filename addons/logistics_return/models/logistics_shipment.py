@@ -75,9 +75,7 @@ class LogisticsShipment(models.Model):
                 continue
             endpoint = shipment._get_tms_endpoint()
             if not endpoint:
-                shipment._tms_block(
-                    [_("no default TMS is configured for %s", shipment.company_id.name)]
-                )
+                shipment._tms_without_endpoint()
                 continue
             profile = endpoint._get_tms_profile()
             try:

@@ -140,6 +140,15 @@ class TestReturn(ReturnCase):
         self.assertIn("pickup from street: missing", returned.export_blocked_reason)
         self.assertEqual(returned.activity_ids.user_id, self.salesperson)
 
+    def test_return_in_a_shop_without_a_tms_asks_nobody(self):
+        self.company.logistics_tms_endpoint_id = False
+        self._archive_tms_endpoints()
+        _picking, returned = self._return(self.shipment.picking_id)
+        self.trap.assert_jobs_count(0)
+        self.assertEqual(returned.return_of_id, self.shipment)
+        self.assertEqual(returned.export_state, "not_exported")
+        self.assertFalse(returned.activity_ids)
+
     def test_cancelling_the_return_picking_withdraws_the_return(self):
         return_picking, returned = self._return(self.shipment.picking_id)
         self._accept(returned._tms_messages(RETURN_OPERATION))

@@ -235,7 +235,7 @@ class LogisticsShipment(models.Model):
             for picking in shipment.picking_ids.filtered(
                 lambda p: p.state not in ("done", "cancel")
             ):
-                reason = picking._logistics_validate_delivered()
+                reason = picking._logistics_validate_delivered(shipment.actual_delivery_date)
                 if reason:
                     shipment._ask_delivery_validation(picking, reason)
 

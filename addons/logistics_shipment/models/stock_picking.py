@@ -19,11 +19,13 @@ class StockPicking(models.Model):
         self.ensure_one()
         return self.logistics_shipment_ids._get_open_action()
 
-    def _logistics_validate_delivered(self):
-        """Validate this delivery because its shipment was delivered; return why not, or None.
+    def _logistics_validate_delivered(self, delivered_at):
+        """Validate this delivery because its shipment was delivered at ``delivered_at``;
+        return why not, or None.
 
         Runs as superuser in the picking's company: the carrier's report is the
-        authority, whoever forwarded it.
+        authority, whoever forwarded it, so the goods left at the carrier's
+        delivery time, not when Odoo heard of it.
         """
         self.ensure_one()
         picking = self.sudo().with_company(self.company_id)
@@ -52,4 +54,13 @@ class StockPicking(models.Model):
             return str(err)
         if result is not True:
             return _("Odoo asks a question before validating it; validate it in Inventory.")
+        picking._logistics_date_done(delivered_at)
         return None
+
+    def _logistics_date_done(self, done_at):
+        """Date this done transfer, its moves and move lines at ``done_at``."""
+        self.ensure_one()
+        moves = self.move_ids.filtered(lambda m: m.state == "done")
+        self.date_done = done_at
+        moves.date = done_at
+        moves.move_line_ids.date = done_at

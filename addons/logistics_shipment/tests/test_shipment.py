@@ -194,6 +194,22 @@ class TestShipment(LogisticsShipmentCase):
         self.assertEqual(self.order.order_line.qty_delivered, 2)
         self.assertFalse(shipment.activity_ids.filtered(lambda a: "Validate delivery" in a.summary))
 
+    def test_delivery_is_validated_at_the_carriers_delivery_time(self):
+        """The stock moves out when the carrier delivered, not when Odoo heard of it."""
+        self.env["stock.quant"]._update_available_quantity(
+            self.product, self.order.warehouse_id.lot_stock_id, 10
+        )
+        self.picking.action_assign()
+        shipment = self.picking.logistics_shipment_ids or self._create_shipment(
+            sale_order_id=self.order.id, picking_id=self.picking.id
+        )
+        delivered_at = T0 + timedelta(hours=5)
+        self._add_milestone(shipment, "delivered", delivered_at)
+        self.assertEqual(self.picking.state, "done")
+        self.assertEqual(self.picking.date_done, delivered_at)
+        self.assertEqual(set(self.picking.move_ids.mapped("date")), {delivered_at})
+        self.assertEqual(set(self.picking.move_ids.move_line_ids.mapped("date")), {delivered_at})
+
     def test_delivered_shipment_without_reservation_asks_a_person(self):
         self.assertNotEqual(self.picking.state, "assigned", "no stock: nothing reserved")
         shipment = self.picking.logistics_shipment_ids or self._create_shipment(

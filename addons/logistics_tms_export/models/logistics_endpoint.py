@@ -19,6 +19,13 @@ class LogisticsEndpoint(models.Model):
         help="Whether the TMS accepts a new version of an order it already has.",
     )
 
+    @api.model
+    def _tms_exists(self, company):
+        """Whether ``company`` has an active TMS endpoint."""
+        return bool(
+            self.search_count([("kind", "=", "tms"), ("company_id", "=", company.id)], limit=1)
+        )
+
     def _get_tms_profile(self):
         """The profile model that builds this TMS's payloads and reads its answers.
 

@@ -199,9 +199,7 @@ class LogisticsShipment(models.Model):
                 continue
             endpoint = shipment._get_tms_endpoint()
             if not endpoint:
-                shipment._tms_block(
-                    [_("no default TMS is configured for %s", shipment.company_id.name)]
-                )
+                shipment._tms_without_endpoint()
                 continue
             profile = endpoint._get_tms_profile()
             version = shipment.export_version + 1
@@ -273,6 +271,16 @@ class LogisticsShipment(models.Model):
         )
         self._tms_unblock("queued")
         return message
+
+    def _tms_without_endpoint(self):
+        """No TMS to send this shipment to: a person must choose the company's default
+        TMS, unless the company has none at all (a carrier-only shop, whose shipments
+        only follow the carriers' milestones)."""
+        self.ensure_one()
+        if self.env["logistics.endpoint"]._tms_exists(self.company_id):
+            self._tms_block([_("no default TMS is configured for %s", self.company_id.name)])
+        elif self.export_state == "blocked":
+            self._tms_unblock("not_exported")
 
     def _tms_block(self, problems, title=None):
         """Stop the export, say why (every problem), and ask the salesperson to act."""

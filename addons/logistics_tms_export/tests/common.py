@@ -95,6 +95,12 @@ class TmsExportCase(LogisticsShipmentCase):
             order.action_confirm()
         return order
 
+    def _archive_tms_endpoints(self):
+        """Make the company a carrier-only shop: no TMS endpoint at all (demo data has one)."""
+        self.env["logistics.endpoint"].search(
+            [("kind", "=", "tms"), ("company_id", "=", self.company.id)]
+        ).active = False
+
     def _export_order(self, **values):
         """A confirmed, reserved order and its queued shipment (jobs trapped)."""
         with trap_jobs():

@@ -154,3 +154,20 @@ class TestTrigger(TmsExportCase):
         shipment = order.logistics_shipment_ids
         self.assertEqual(shipment.export_state, "blocked")
         self.assertIn("no default TMS", shipment.export_blocked_reason)
+
+    def test_shop_without_a_tms_gets_no_tms_activity(self):
+        """A carrier-only shop: shipments for the carrier's milestones, nothing to send."""
+        self.company.logistics_tms_endpoint_id = False
+        self._archive_tms_endpoints()
+        self._create_endpoint(name="Parcel carrier", code="parcels", kind="carrier")
+        self._create_endpoint(
+            name="Other company's TMS", code="other_tms", company_id=self.other_company.id
+        )
+        with trap_jobs() as trap:
+            order = self._create_order()
+            trap.assert_jobs_count(0)
+        shipment = order.logistics_shipment_ids
+        self.assertEqual(shipment.picking_id, order.picking_ids)
+        self.assertEqual(shipment.export_state, "not_exported")
+        self.assertFalse(shipment.export_blocked_reason)
+        self.assertFalse(shipment.activity_ids)

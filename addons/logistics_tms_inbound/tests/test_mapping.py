@@ -155,11 +155,16 @@ class TestMapping(LogisticsInboundCase):
     def test_profile_paths_are_checked(self):
         from odoo.exceptions import ValidationError
 
+        required = {
+            "name": "Bad",
+            "path_event_id": "event_id",
+            "path_shipment_reference": "shipment_reference",
+        }
         with self.assertRaises(ValidationError):
             self.env["logistics.inbound.profile"].create(
-                {"name": "Bad", "path_status_code": "payload..code"}
+                dict(required, path_status_code="payload..code")
             )
         with self.assertRaises(ValidationError):
             self.env["logistics.inbound.profile"].create(
-                {"name": "Bad", "path_charge_amount": "payload.amount"}
+                dict(required, path_charge_amount="payload.amount")
             )

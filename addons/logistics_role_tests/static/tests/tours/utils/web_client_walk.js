@@ -124,9 +124,17 @@ export class WebClientWalk {
 
     /**
      * After an action opened as ``label``: each of its other multi-record views,
-     * then its newest record in its form view (the test's own data, when it made some).
+     * then its newest record in its form view (the test's own data, when it made some);
+     * an action opened in a dialog is closed again.
      */
     async exploreAction(label) {
+        if (document.querySelector(".o_dialog")) {
+            // A wizard: it opened and loaded; close it as its Close button would.
+            await this.do(`${label} (close)`, () =>
+                this.services.action.doAction({type: "ir.actions.act_window_close"})
+            );
+            return;
+        }
         const controller = this.controller;
         if (controller.action.type !== "ir.actions.act_window" || !controller.view.multiRecord) {
             return;
