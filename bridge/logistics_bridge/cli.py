@@ -9,7 +9,7 @@ import logging
 import stat
 import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,12 +24,21 @@ from .config import (
     load_settings,
 )
 from .endpoints import FORMAT_JSON, FORMAT_X12_214, EndpointSettings
-from .exceptions import BridgeError, ConfigError, InboxError, OdooProtocolError, RequestRejected
+from .exceptions import (
+    BridgeError,
+    ConfigError,
+    InboxError,
+    OdooProtocolError,
+    RegistryInvalid,
+    RequestRejected,
+)
 from .formats import Decoder, RequestContext, build_decoder
 from .odoo_client import OdooClient
 from .registry import (
     REGISTRY_MODEL,
     ImportAnswer,
+    RegistryCache,
+    build_table,
     endpoint_summary,
     export_document,
     recorded,
@@ -201,8 +210,24 @@ def _purge(settings: BridgeSettings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_endpoints(settings: BridgeSettings) -> Mapping[str, EndpointSettings]:
+    """The endpoints files are read for: those of the registry the bridge last ran (its
+    cache), so a dropped file gets the event ids an HTTP request would get; the TOML
+    bootstrap while no registry was ever loaded."""
+    path = settings.registry_cache_path if settings.registry_enabled else None
+    if path is None:
+        return settings.endpoints
+    try:
+        document = RegistryCache(path).read()
+        if document is None:
+            return settings.endpoints
+        return build_table(document, settings, "cache")[0].endpoints
+    except RegistryInvalid as exc:
+        raise ConfigError(f"registry cache {path} cannot be used: {exc}") from None
+
+
 def _import_decoder(settings: BridgeSettings, args: argparse.Namespace) -> Decoder:
-    endpoint = settings.endpoints.get(args.endpoint)
+    endpoint = _import_endpoints(settings).get(args.endpoint)
     file_format = args.format or (endpoint.format if endpoint else None)
     if file_format not in (FORMAT_JSON, FORMAT_X12_214):
         raise ConfigError(

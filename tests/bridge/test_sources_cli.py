@@ -96,6 +96,36 @@ def test_import_needs_a_file_format(tmp_path, clean_env, capsys):
     assert "give --format" in capsys.readouterr().err
 
 
+def test_import_reads_the_endpoint_of_the_cached_registry(tmp_path, clean_env, capsys):
+    """An endpoint configured in Odoo only: a dropped file gets the event id its paths
+    give, as an HTTP request would, not a hash of the body."""
+    config = write_config(tmp_path, "")
+    cache = tmp_path / "registry.json"
+    cache.write_text(
+        json.dumps(
+            {
+                "version": 7,
+                "generated_at": "2026-12-06T21:00:00+00:00",
+                "database": "db-uuid",
+                "endpoints": {
+                    "parcel": {
+                        "format": "json",
+                        "event_id_path": "scan.id",
+                        "shipment_key_path": "tracking",
+                        "auth": [{"scheme": "token", "secrets": ["parcel-token-1"]}],
+                    }
+                },
+            }
+        )
+    )
+    cache.chmod(0o600)
+    document = tmp_path / "scan.json"
+    document.write_text(json.dumps({"tracking": "T-1", "scan": {"id": 4471}}))
+    assert main(["--config", config, "import", "--endpoint", "parcel", str(document)]) == 0
+    assert f"{document}: 1 event(s) imported" in capsys.readouterr().out
+    assert stored(tmp_path) == ["4471"]
+
+
 def test_check_config_accepts_every_scheme_and_the_list_form(tmp_path, clean_env, capsys):
     endpoints = (
         EDI_ENDPOINT
