@@ -7,7 +7,6 @@ from odoo.tools.safe_eval import safe_eval
 
 from .common import LogisticsIntegrationCase
 
-
 # web/static/src/core/code_editor/code_editor.js: CodeEditor.MODES of Odoo 18.
 ODOO_CODE_EDITOR_MODES = {"javascript", "xml", "qweb", "scss", "python"}
 
