@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import random
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+from .background import BackgroundLoop
 from .config import ForwardSettings
 from .exceptions import InboxError, OdooError, OdooProtocolError
 from .metrics import BridgeMetrics
@@ -51,8 +51,10 @@ class BatchReport:
     transport_error: str | None = None
 
 
-class Forwarder:
+class Forwarder(BackgroundLoop):
     """Moves events from the inbox to Odoo, in receipt order per shipment."""
+
+    thread_name = "forwarder"
 
     def __init__(
         self,
@@ -70,8 +72,7 @@ class Forwarder:
         self.owner = owner or f"forwarder-{uuid.uuid4()}"
         self._rand = rand
         self._failures = 0
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__()
 
     # -- one round ----------------------------------------------------------------------
     def run_once(self) -> BatchReport:
@@ -207,15 +208,3 @@ class Forwarder:
                 # that the next event of each shipment (now eligible) follows quickly.
                 self._stop.wait(self.settings.max_wait_seconds)
         _logger.info("forwarder %s stopped", self.owner)
-
-    def start(self) -> threading.Thread:
-        """Run the loop in a thread of its own."""
-        self._thread = threading.Thread(target=self.run, name="forwarder", daemon=True)
-        self._thread.start()
-        return self._thread
-
-    def stop(self, timeout: float | None = None) -> None:
-        """Ask the loop to stop and wait for the current batch to finish."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import logging
 import socket
-import threading
 from collections.abc import Callable
 
 from pydantic import BaseModel, Field
 
 from . import __version__
+from .background import BackgroundLoop
 from .exceptions import InboxError, OdooError
 from .odoo_client import OdooClient
 from .routing import RouteTable
@@ -51,8 +51,10 @@ def default_bridge_id(port: int) -> str:
     return f"{socket.gethostname()}:{port}"
 
 
-class HeartbeatReporter:
+class HeartbeatReporter(BackgroundLoop):
     """Sends a heartbeat at start, then every ``interval_seconds``, until ``stop()``."""
+
+    thread_name = "heartbeat"
 
     def __init__(
         self,
@@ -68,8 +70,7 @@ class HeartbeatReporter:
         self.bridge_id = bridge_id
         self.table = table
         self.interval_seconds = interval_seconds
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__()
         self._failing = False
 
     def build_report(self) -> HeartbeatReport:
@@ -111,15 +112,3 @@ class HeartbeatReporter:
         while not self._stop.is_set():
             self.send_once()
             self._stop.wait(self.interval_seconds)
-
-    def start(self) -> threading.Thread:
-        """Run the loop in a thread of its own."""
-        self._thread = threading.Thread(target=self.run, name="heartbeat", daemon=True)
-        self._thread.start()
-        return self._thread
-
-    def stop(self, timeout: float | None = None) -> None:
-        """Ask the loop to stop and wait for a heartbeat in flight."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)

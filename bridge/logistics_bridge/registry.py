@@ -20,7 +20,6 @@ import json
 import logging
 import os
 import tempfile
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from typing import Any
 from logistics_contract.registry import Registry
 from pydantic import BaseModel, Field, StrictInt, ValidationError
 
+from .background import BackgroundLoop
 from .config import BridgeSettings, describe_validation_error, endpoints_problems
 from .endpoints import EndpointSettings
 from .exceptions import ConfigError, InboxError, OdooError, OdooProtocolError, RegistryInvalid
@@ -137,8 +137,10 @@ class RegistryCache:
             os.close(directory_descriptor)
 
 
-class RegistryFollower:
+class RegistryFollower(BackgroundLoop):
     """Keeps a ``BridgeApp``'s endpoints equal to Odoo's registry (see the module doc)."""
+
+    thread_name = "registry"
 
     def __init__(
         self,
@@ -156,8 +158,7 @@ class RegistryFollower:
         self.poll_seconds = poll_seconds
         self.inbox = inbox
         self.bridge_id = bridge_id
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__()
         self._failing = False
         # A version already refused or already warned about is not read again: the next
         # change in Odoo gives a new version.
@@ -290,18 +291,6 @@ class RegistryFollower:
         while not self._stop.is_set():
             self.poll_logged()
             self._stop.wait(self.poll_seconds)
-
-    def start(self) -> threading.Thread:
-        """Run the loop in a thread of its own."""
-        self._thread = threading.Thread(target=self.run, name="registry", daemon=True)
-        self._thread.start()
-        return self._thread
-
-    def stop(self, timeout: float | None = None) -> None:
-        """Ask the loop to stop and wait for a poll in flight."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
 
 
 def _log_change(old: RouteTable, new: RouteTable) -> None:
