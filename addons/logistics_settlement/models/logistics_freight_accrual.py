@@ -9,7 +9,8 @@ class LogisticsFreightAccrual(models.Model):
     delivered in or before the period that the carrier had not billed by its end.
 
     One record per company and period makes the period-end batch idempotent: a
-    period that has a record is never accrued again."""
+    period that has a record is never accrued again. A company with nothing to accrue
+    gets no record: the list shows, and the batch counts, only what was accrued."""
 
     _name = "logistics.freight.accrual"
     _description = "Freight Accrual"
@@ -58,10 +59,12 @@ class LogisticsFreightAccrual(models.Model):
             except UserError as err:
                 failures.append(err.args[0])
         summary = _(
-            "Period %(start)s to %(end)s: %(new)s accrued (%(amount).2f), %(done)s already done.",
+            "Period %(start)s to %(end)s: %(new)s accrued (%(shipments)s shipments, "
+            "%(amount).2f), %(done)s already done.",
             start=date_from,
             end=date_to,
             new=len(created),
+            shipments=sum(created.mapped("shipment_count")),
             amount=sum(created.mapped("amount")),
             done=len(done),
         )
@@ -69,7 +72,11 @@ class LogisticsFreightAccrual(models.Model):
 
     @api.model
     def _accrue(self, company, date_from, date_to):
+        """The accrual of ``company`` for the period, or nothing when no approved freight
+        waits for a carrier bill."""
         charges = self._get_unbilled_charges(company, date_to)
+        if not charges:
+            return self.browse()
         accrual = self.create(
             {
                 "company_id": company.id,
@@ -79,8 +86,7 @@ class LogisticsFreightAccrual(models.Model):
                 "shipment_count": len(charges.shipment_id),
             }
         )
-        if charges:
-            accrual._post_entries()
+        accrual._post_entries()
         return accrual
 
     @api.model

@@ -71,3 +71,20 @@ class TestFreightAccrual(LogisticsSettlementCase):
             self.env["logistics.freight.accrual"].with_user(self.auditor).search([]),
             accruals - other_company_period,
         )
+
+    def test_nothing_to_accrue_shows_no_line_and_the_matrix_counts_the_list(self):
+        """The other company has no unbilled freight: no 0.00 accrual for it, and the
+        batch's "accrued" figure is the number of accruals the list shows."""
+        self._delivered_shipment("AC-5", 100.0)
+        self._delivered_shipment("AC-6", 101.0)
+        line = self._run("freight_accruals", now=IN_OCTOBER)
+        self.assertFalse(self._accruals(self.other_company))
+        listed = self.env["logistics.freight.accrual"].search(
+            [("date_to", "=", date(2026, 10, 31))]
+        )
+        self.assertEqual(listed.company_id, self.company)
+        self.assertEqual(listed.shipment_count, 2)
+        self.assertIn(
+            f"{len(listed)} accrued ({listed.shipment_count} shipments, 201.00)",
+            line.last_run_message,
+        )
