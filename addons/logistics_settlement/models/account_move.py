@@ -1,12 +1,17 @@
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from markupsafe import Markup
+
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .account_move_line import SETTLEMENT_WRITE_CONTEXT
+from .account_move_line import PAYABLE_MATCH_STATES, SETTLEMENT_WRITE_CONTEXT
 
 HOLD_ACTIVITY = "logistics_settlement.mail_activity_type_carrier_bill_hold"
 AUDITOR_GROUP = "logistics_settlement.group_freight_auditor"
+DISPUTE_TEMPLATE = "logistics_settlement.mail_template_carrier_bill_dispute"
+#: A bill in these states can be neither posted nor paid.
+HELD_STATES = ("held", "disputed")
 
 
 class AccountMove(models.Model):
@@ -19,8 +24,10 @@ class AccountMove(models.Model):
     logistics_settlement_state = fields.Selection(
         selection=[
             ("to_settle", "To Match"),
+            ("held", "Held"),
+            ("disputed", "Disputed"),
             ("ready", "Ready to Pay"),
-            ("held", "On Hold"),
+            ("paid", "Paid"),
         ],
         string="Carrier Settlement",
         compute="_compute_logistics_settlement_state",
@@ -28,17 +35,28 @@ class AccountMove(models.Model):
         index=True,
         tracking=True,
         help="To Match: the next settlement run matches it against approved freight. "
-        "Ready to Pay: every line matches. On Hold: a line does not match; the reason is "
-        "on the bill and the freight auditor has an activity.",
+        "Held: a line does not match; the reason is on the bill and a freight auditor has "
+        "an activity. Disputed: held, and the differences were sent to the carrier. "
+        "Ready to Pay: every line matches or its variance was accepted. Paid: ready, and "
+        "paid.",
     )
     logistics_hold_reason = fields.Text(
         string="Settlement Hold Reason",
         compute="_compute_logistics_settlement_state",
         store=True,
     )
+    logistics_disputed = fields.Boolean(
+        string="Disputed with the Carrier",
+        readonly=True,
+        copy=False,
+        help="The differences of the held lines were sent to the carrier: the bill stays "
+        "held until the carrier corrects it or a freight auditor decides otherwise.",
+    )
 
     @api.depends(
         "move_type",
+        "payment_state",
+        "logistics_disputed",
         "invoice_line_ids.logistics_shipment_ref",
         "invoice_line_ids.logistics_match_state",
         "invoice_line_ids.logistics_match_note",
@@ -51,18 +69,17 @@ class AccountMove(models.Model):
                 state = False
             elif False in states:
                 state = "to_settle"
-            elif states == {"matched"}:
-                state = "ready"
+            elif states <= set(PAYABLE_MATCH_STATES):
+                state = "paid" if move.payment_state in ("paid", "in_payment") else "ready"
             else:
-                state = "held"
+                state = "disputed" if move.logistics_disputed else "held"
             move.logistics_settlement_state = state
             move.logistics_hold_reason = (
                 "\n".join(
                     f"{line.logistics_shipment_ref}: {line.logistics_match_note}"
-                    for line in lines
-                    if line.logistics_match_state in ("mismatch", "unmatched")
+                    for line in lines._logistics_held()
                 )
-                if state == "held"
+                if state in HELD_STATES
                 else False
             )
 
@@ -75,7 +92,7 @@ class AccountMove(models.Model):
         return super().action_register_payment()
 
     def _logistics_check_not_held(self, action):
-        held = self.filtered(lambda move: move.logistics_settlement_state == "held")
+        held = self.filtered(lambda move: move.logistics_settlement_state in HELD_STATES)
         if held:
             raise UserError(
                 _(
@@ -88,11 +105,181 @@ class AccountMove(models.Model):
 
     def action_logistics_match(self):
         """Match these carrier bills now, without waiting for the settlement batch."""
-        if not self.env.user.has_group(AUDITOR_GROUP):
-            raise AccessError(_("Only Freight Auditors may match carrier bills."))
+        self._logistics_check_auditor()
         for bill in self.filtered("logistics_settlement_state"):
             bill.sudo()._logistics_match_carrier_bill()
         return True
+
+    def _logistics_check_auditor(self):
+        if not self.env.user.has_group(AUDITOR_GROUP):
+            raise AccessError(_("Only Freight Auditors may match or decide on carrier bills."))
+
+    # ------------------------------------------------------------------
+    # Freight-audit decisions on a held bill
+    # ------------------------------------------------------------------
+
+    def _logistics_accept_variance(self, reason):
+        """Pay the billed amount of the lines that differ from the approved freight:
+        the lines record why, and their charges count as billed by them."""
+        groups = self._logistics_start_decision(variance_only=True)
+        rows = self._logistics_decision_rows(groups)
+        accepted = self.env["account.move.line"].union(*groups.values())
+        for (_reference, charge_type), lines in groups.items():
+            lines[:1].logistics_shipment_id.charge_ids.filtered(
+                lambda charge, ct=charge_type: charge.charge_type == ct
+            ).write({"bill_line_id": lines[:1].id})
+        accepted.write(
+            {
+                "logistics_match_state": "accepted",
+                "logistics_match_note": _("Variance accepted: %s", reason),
+                "logistics_variance_reason": reason,
+            }
+        )
+        self._logistics_log_settlement(accepted)
+        self._logistics_record_decision(_("Variance accepted"), reason, rows)
+
+    def _logistics_short_pay(self, reason):
+        """Pay the approved freight, not the billed amount: each line group billed above
+        it gets a negative line for the difference, and the bill is matched again."""
+        groups = self._logistics_start_decision(variance_only=True)
+        overbilled = {
+            key: lines
+            for key, lines in groups.items()
+            if self.currency_id.compare_amounts(
+                sum(lines.mapped("price_subtotal")), lines[:1].logistics_approved_amount
+            )
+            > 0
+        }
+        if not overbilled:
+            raise UserError(
+                _(
+                    "No held line of %(bill)s bills more than the approved freight: accept "
+                    "the variance or dispute it instead.",
+                    bill=self.display_name,
+                )
+            )
+        rows = self._logistics_decision_rows(overbilled)
+        self.write(
+            {
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": _(
+                                "Short-paid %(reference)s: %(difference).2f above the approved "
+                                "freight",
+                                reference=row["reference"],
+                                difference=row["difference"],
+                            ),
+                            "quantity": 1,
+                            "price_unit": -row["difference"],
+                            "account_id": lines[:1].account_id.id,
+                            "tax_ids": [Command.set(lines[:1].tax_ids.ids)],
+                            "analytic_distribution": lines[:1].analytic_distribution,
+                            "logistics_shipment_ref": lines[:1].logistics_shipment_ref,
+                            "logistics_charge_type": lines[:1].logistics_charge_type,
+                        }
+                    )
+                    for row, lines in zip(rows, overbilled.values(), strict=True)
+                ]
+            }
+        )
+        self._logistics_record_decision(_("Short-paid at the approved freight"), reason, rows)
+        self._logistics_match_carrier_bill()
+
+    def _logistics_dispute(self, reason):
+        """Send the carrier the held lines with their differences; the bill stays held,
+        as disputed, until the carrier corrects it or an auditor decides otherwise."""
+        groups = self._logistics_start_decision(variance_only=False)
+        rows = self._logistics_decision_rows(groups)
+        template = self.env.ref(DISPUTE_TEMPLATE).with_context(
+            logistics_dispute_rows=rows, logistics_dispute_reason=reason
+        )
+        self.message_post(
+            body=template._render_field("body_html", self.ids)[self.id],
+            subject=template._render_field("subject", self.ids)[self.id],
+            partner_ids=self.partner_id.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.logistics_disputed = True
+        self._logistics_record_decision(_("Disputed with the carrier"), reason, rows)
+
+    def _logistics_start_decision(self, variance_only):
+        """The held lines of this bill a decision is about, by (reference, charge type):
+        those that bill approved freight at another amount, or with ``variance_only``
+        false, every held line."""
+        self.ensure_one()
+        self._logistics_check_auditor()
+        if self.logistics_settlement_state not in HELD_STATES:
+            raise UserError(
+                _("Carrier bill %s is not held: there is nothing to decide.", self.display_name)
+            )
+        lines = self.invoice_line_ids._logistics_held()
+        if variance_only:
+            lines = lines.filtered("logistics_approved_amount")
+        if not lines:
+            raise UserError(
+                _(
+                    "No held line of %(bill)s bills approved freight: its shipments or "
+                    "charges must be fixed, or the bill disputed.",
+                    bill=self.display_name,
+                )
+            )
+        groups = defaultdict(lambda: self.env["account.move.line"])
+        for line in lines:
+            groups[line._logistics_match_key()] |= line
+        return dict(groups)
+
+    def _logistics_decision_rows(self, groups):
+        """Per (reference, charge type) what was billed and approved, as a decision
+        records it and the dispute tells the carrier."""
+        charge_types = dict(
+            self.env["account.move.line"]
+            ._fields["logistics_charge_type"]
+            ._description_selection(self.env)
+        )
+        rows = []
+        for (reference, charge_type), lines in groups.items():
+            billed = sum(lines.mapped("price_subtotal"))
+            approved = lines[:1].logistics_approved_amount
+            rows.append(
+                {
+                    "reference": reference,
+                    "charge_type": charge_types.get(charge_type, charge_type),
+                    "billed": billed,
+                    "approved": approved,
+                    "difference": self.currency_id.round(billed - approved),
+                    "note": lines[:1].logistics_match_note,
+                }
+            )
+        return rows
+
+    def _logistics_record_decision(self, decision, reason, rows):
+        """The audit trail of a decision (who, why, the amounts) on the bill; the hold
+        activity is done. A bill still held afterwards gets a new one for what is left."""
+        amounts = [
+            _(
+                "%(reference)s (%(charge_type)s): billed %(billed).2f, approved "
+                "%(approved).2f, difference %(difference).2f %(currency)s",
+                currency=self.currency_id.name,
+                **row,
+            )
+            for row in rows
+        ]
+        summary = _(
+            "%(decision)s by %(user)s: %(reason)s",
+            decision=decision,
+            user=self.env.user.name,
+            reason=reason,
+        )
+        self.message_post(
+            body=Markup("<p>%s</p><ul>%s</ul>")
+            % (summary, Markup().join(Markup("<li>%s</li>") % amount for amount in amounts))
+        )
+        self.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref(HOLD_ACTIVITY)
+        ).action_feedback(feedback="\n".join([summary, *amounts]))
+        self._logistics_follow_up_hold()
 
     # ------------------------------------------------------------------
     # Settlement batch
@@ -107,7 +294,7 @@ class AccountMove(models.Model):
                 ("move_type", "=", "in_invoice"),
                 ("company_id", "in", companies.ids),
                 ("state", "!=", "cancel"),
-                ("logistics_settlement_state", "in", ("to_settle", "held")),
+                ("logistics_settlement_state", "in", ("to_settle", *HELD_STATES)),
                 ("create_date", "<=", window[1]),
             ],
             order="id",
@@ -126,18 +313,17 @@ class AccountMove(models.Model):
 
     def _logistics_match_carrier_bill(self):
         """Match each (reference, charge type) of this bill against the approved
-        charges of the named shipment, within the carrier's freight tolerance."""
+        charges of the named shipment, within the carrier's freight tolerance. A line
+        whose variance a freight auditor accepted keeps that decision."""
         self.ensure_one()
-        lines = self.invoice_line_ids.filtered("logistics_shipment_ref")
+        lines = self.invoice_line_ids.filtered(
+            lambda line: line.logistics_shipment_ref and line.logistics_match_state != "accepted"
+        )
         before = {line: (line.logistics_match_state, line.logistics_match_note) for line in lines}
         lines._logistics_reset_match()
         groups = defaultdict(lambda: self.env["account.move.line"])
         for line in lines:
-            key = (
-                line.logistics_shipment_ref.strip(),
-                line.logistics_charge_type or "base_freight",
-            )
-            groups[key] |= line
+            groups[line._logistics_match_key()] |= line
         writer = lines.with_context(**{SETTLEMENT_WRITE_CONTEXT: True})
         for (reference, charge_type), group in groups.items():
             values = self._logistics_match_group(reference, charge_type, group)
@@ -166,10 +352,10 @@ class AccountMove(models.Model):
                         "model": self._name,
                         "res_id": self.id,
                         "state": "processed"
-                        if line.logistics_match_state == "matched"
+                        if line.logistics_match_state in PAYABLE_MATCH_STATES
                         else "needs_review",
                         "error": False
-                        if line.logistics_match_state == "matched"
+                        if line.logistics_match_state in PAYABLE_MATCH_STATES
                         else line.logistics_match_note,
                     },
                     {
@@ -279,6 +465,7 @@ class AccountMove(models.Model):
         )
         if self.logistics_settlement_state == "ready":
             activities.action_feedback(feedback=_("The carrier bill now matches."))
+            self.logistics_disputed = False
             return
         if self.logistics_settlement_state != "held":
             return

@@ -1,10 +1,13 @@
 from odoo import api, fields, models
 
 MATCH_STATES = [
-    ("matched", "Settled"),
+    ("matched", "Matches Approved"),
+    ("accepted", "Variance Accepted"),
     ("mismatch", "Held"),
-    ("unmatched", "Unmatched"),
+    ("unmatched", "Unknown Shipment"),
 ]
+#: Line outcomes that let the bill be posted and paid.
+PAYABLE_MATCH_STATES = ("matched", "accepted")
 #: Changing these on a carrier bill line asks the settlement batch to match it again.
 MATCHED_FIELDS = ("logistics_shipment_ref", "logistics_charge_type", "price_unit", "quantity")
 SETTLEMENT_WRITE_CONTEXT = "logistics_settlement_write"
@@ -47,6 +50,12 @@ class AccountMoveLine(models.Model):
         index=True,
     )
     logistics_match_note = fields.Char(string="Settlement Note", readonly=True, copy=False)
+    logistics_variance_reason = fields.Text(
+        string="Variance Accepted Because",
+        readonly=True,
+        copy=False,
+        help="Why the freight auditor accepted the difference to the approved freight.",
+    )
     logistics_approved_amount = fields.Monetary(
         string="Approved Freight",
         readonly=True,
@@ -75,8 +84,17 @@ class AccountMoveLine(models.Model):
                 "logistics_match_note": False,
                 "logistics_shipment_id": False,
                 "logistics_approved_amount": 0.0,
+                "logistics_variance_reason": False,
             }
         )
+
+    def _logistics_match_key(self):
+        """Lines billing the same charge type of the same shipment are matched together."""
+        self.ensure_one()
+        return (self.logistics_shipment_ref.strip(), self.logistics_charge_type or "base_freight")
+
+    def _logistics_held(self):
+        return self.filtered(lambda line: line.logistics_match_state in ("mismatch", "unmatched"))
 
     @api.model
     def _logistics_find_shipment(self, reference, company):

@@ -1,4 +1,5 @@
 from . import test_accrual
+from . import test_audit_decisions
 from . import test_contract
 from . import test_finance_export
 from . import test_governed_batches

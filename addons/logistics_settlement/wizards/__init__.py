@@ -1,0 +1,1 @@
+from . import logistics_carrier_bill_decision
