@@ -17,6 +17,7 @@
         "security/logistics_case_security.xml",
         "data/ir_sequence_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_activity_type_data.xml",
         "data/logistics_case_type_data.xml",
         "views/logistics_case_views.xml",
         "views/logistics_case_type_views.xml",

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount
 
 CASE_STATES = [("open", "Open"), ("resolved", "Resolved")]
 RESOLUTIONS = [
@@ -9,6 +10,15 @@ RESOLUTIONS = [
     ("credit_note", "Credit note"),
     ("no_action", "No action"),
 ]
+CLAIM_STATES = [
+    ("filed", "Filed"),
+    ("accepted", "Accepted"),
+    ("refunded", "Refunded"),
+    ("rejected", "Rejected"),
+]
+#: A claim in these states is over: its follow-up activity is done.
+CLAIM_CLOSED_STATES = ("refunded", "rejected")
+CLAIM_ACTIVITY = "logistics_case.mail_activity_type_carrier_claim"
 CASE_OPENED_OPERATION = "service_case_opened"
 OPENED_TEMPLATE = "logistics_case.mail_template_case_opened"
 RESOLVED_TEMPLATE = "logistics_case.mail_template_case_resolved"
@@ -113,8 +123,54 @@ class LogisticsCase(models.Model):
         comodel_name="account.move",
         copy=False,
         check_company=True,
-        domain=[("move_type", "=", "out_refund")],
+        tracking=True,
+        domain="[('move_type', '=', 'out_refund'), "
+        "('commercial_partner_id', '=', commercial_partner_id)]",
         help="The customer credit note, made by Odoo's own flow on the invoice.",
+    )
+    claim_state = fields.Selection(
+        groups="base.group_user",
+        selection=CLAIM_STATES,
+        string="Claim Status",
+        copy=False,
+        tracking=True,
+        help="Filed: sent to the carrier. Accepted: the carrier agreed to pay. Refunded: "
+        "the carrier's refund is recorded. Rejected: the carrier will not pay. The owner "
+        "has a follow-up activity until the claim is refunded or rejected.",
+    )
+    claim_partner_id = fields.Many2one(
+        groups="base.group_user",
+        comodel_name="res.partner",
+        string="Claimed From",
+        copy=False,
+        tracking=True,
+        help="The carrier's billing partner: its vendor credit note refunds the claim.",
+    )
+    claim_date_deadline = fields.Date(
+        groups="base.group_user",
+        string="Claim Follow-up",
+        copy=False,
+        tracking=True,
+        help="When the owner chases the carrier if it has not answered or paid.",
+    )
+    claim_refund_move_id = fields.Many2one(
+        groups="base.group_user",
+        comodel_name="account.move",
+        string="Carrier Refund",
+        copy=False,
+        check_company=True,
+        tracking=True,
+        domain="[('move_type', '=', 'in_refund'), ('state', '=', 'posted'), "
+        "('commercial_partner_id', '=?', claim_partner_id)]",
+        help="The carrier's credit note that pays the claim.",
+    )
+    claim_refund_amount = fields.Monetary(
+        groups="base.group_user",
+        string="Refunded",
+        copy=False,
+        tracking=True,
+        help="What the carrier paid on the claim: its credit note's total, or entered when "
+        "the carrier paid otherwise.",
     )
 
     _sql_constraints = [
@@ -157,23 +213,52 @@ class LogisticsCase(models.Model):
         self._on_customer_reply(message)
         return res
 
-    def _resolution_problem(self):
-        """Why this case cannot be resolved as it stands, or None."""
+    def _resolution_problems(self):
+        """What is missing for this case to be resolved, all of it."""
         self.ensure_one()
+        problems = []
         if not self.resolution:
-            return _("Resolution: choose how case %s was resolved.", self.name)
+            problems.append(_("Resolution: choose how the case was resolved."))
         if not (self.resolution_reason or "").strip():
-            return _("Resolution reason: say why case %s is resolved so.", self.name)
+            problems.append(_("Resolution reason: say why the case is resolved so."))
         if self.resolution == "carrier_claim" and self.claim_amount <= 0:
-            return _("Claim amount: a carrier claim of case %s needs a positive amount.", self.name)
-        return None
+            problems.append(_("Claim amount: a carrier claim needs a positive amount."))
+        return problems
+
+    def _check_resolvable(self):
+        for case in self:
+            problems = case._resolution_problems()
+            if problems:
+                raise ValidationError(
+                    _(
+                        "Case %(case)s cannot be resolved yet:\n%(problems)s",
+                        case=case.name,
+                        problems="\n".join(f"- {problem}" for problem in problems),
+                    )
+                )
 
     @api.constrains("state", "resolution", "resolution_reason", "claim_amount")
     def _check_resolution(self):
-        for case in self.filtered(lambda c: c.state == "resolved"):
-            problem = case._resolution_problem()
-            if problem:
-                raise ValidationError(problem)
+        self.filtered(lambda c: c.state == "resolved")._check_resolvable()
+
+    @api.constrains("credit_note_id", "commercial_partner_id")
+    def _check_credit_note_customer(self):
+        for case in self.sudo().filtered("credit_note_id"):
+            if case.credit_note_id.commercial_partner_id != case.commercial_partner_id:
+                raise ValidationError(
+                    _(
+                        "Credit note %(note)s is not for %(customer)s, the customer of case "
+                        "%(case)s.",
+                        note=case.credit_note_id.display_name,
+                        customer=case.commercial_partner_id.display_name,
+                        case=case.name,
+                    )
+                )
+
+    @api.onchange("claim_refund_move_id")
+    def _onchange_claim_refund_move_id(self):
+        if self.claim_refund_move_id:
+            self.claim_refund_amount = self.claim_refund_move_id.amount_total
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -214,19 +299,15 @@ class LogisticsCase(models.Model):
             )
             return existing
         opened = fields.Datetime.now()
-        case = (
-            self.sudo()
-            .with_context(mail_create_nolog=True)
-            .create(
-                {
-                    "shipment_id": shipment.id,
-                    "case_type_id": case_type.id,
-                    "milestone_id": milestone.id,
-                    "user_id": self._default_owner(milestone, case_type).id,
-                    "opened_date": opened,
-                    "date_deadline": opened + timedelta(hours=case_type.sla_hours),
-                }
-            )
+        case = self.sudo().create(
+            {
+                "shipment_id": shipment.id,
+                "case_type_id": case_type.id,
+                "milestone_id": milestone.id,
+                "user_id": self._default_owner(milestone, case_type).id,
+                "opened_date": opened,
+                "date_deadline": opened + timedelta(hours=case_type.sla_hours),
+            }
         )
         case._on_opened(milestone)
         return case
@@ -313,17 +394,18 @@ class LogisticsCase(models.Model):
     # ------------------------------------------------------------------
 
     def action_resolve(self):
-        """Close the case with its resolution and reason; the customer is told."""
+        """Close the case with its resolution and reason; the customer is told. A
+        carrier claim not filed yet is filed: its follow-up outlives the case."""
         for case in self:
             if case.state != "open":
                 raise UserError(_("Case %s is already resolved.", case.name))
-            problem = case._resolution_problem()
-            if problem:
-                raise ValidationError(problem)
+            case._check_resolvable()
             case.write({"state": "resolved", "resolved_date": fields.Datetime.now()})
             feedback = _("Resolved: %s", dict(RESOLUTIONS)[case.resolution])
             case.activity_feedback(["mail.mail_activity_data_todo"], feedback=feedback)
             case._close_shipment_exception(feedback)
+            if case.resolution == "carrier_claim" and not case.claim_state:
+                case.action_file_claim()
         self._tell_customer(RESOLVED_TEMPLATE)
         return True
 
@@ -359,6 +441,127 @@ class LogisticsCase(models.Model):
                 user_id=case.user_id.id,
             )
         return True
+
+    # ------------------------------------------------------------------
+    # Money: the customer's credit note, the carrier claim
+    # ------------------------------------------------------------------
+
+    def _get_posted_invoices(self):
+        self.ensure_one()
+        return self.sale_order_id.invoice_ids.filtered(
+            lambda move: move.move_type == "out_invoice" and move.state == "posted"
+        )
+
+    def action_create_credit_note(self):
+        """Odoo's credit note wizard on the order's posted invoice; the credit note it
+        makes is linked to this case."""
+        self.ensure_one()
+        invoices = self._get_posted_invoices()
+        if not invoices:
+            raise UserError(
+                _(
+                    "Order %(order)s of case %(case)s has no posted invoice to credit.",
+                    order=self.sale_order_id.name or _("(none)"),
+                    case=self.name,
+                )
+            )
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_view_account_move_reversal"
+        )
+        action["context"] = {
+            "active_model": "account.move",
+            "active_ids": invoices[-1:].ids,
+            "default_logistics_case_id": self.id,
+            "default_reason": _("%(case)s: %(type)s", case=self.name, type=self.case_type_id.name),
+        }
+        return action
+
+    def _link_credit_note(self, credit_note):
+        self.ensure_one()
+        # Whoever may credit the invoice links the result, case rights or not.
+        self.sudo().credit_note_id = credit_note
+        self.sudo().message_post(
+            body=_("Credit note %s made from the invoice.", credit_note._get_html_link())
+        )
+
+    def action_file_claim(self):
+        """The claim is with the carrier: the owner follows it up until it is refunded
+        or rejected, whatever becomes of the case."""
+        for case in self:
+            if case.claim_amount <= 0:
+                raise ValidationError(
+                    _(
+                        "Claim amount: a carrier claim of case %s needs a positive amount.",
+                        case.name,
+                    )
+                )
+            deadline = case.claim_date_deadline or self.env.ref(CLAIM_ACTIVITY)._get_date_deadline()
+            case.write({"claim_state": "filed", "claim_date_deadline": deadline})
+            case.activity_schedule(
+                CLAIM_ACTIVITY,
+                date_deadline=deadline,
+                summary=_(
+                    "Carrier claim %(case)s: %(amount)s",
+                    case=case.name,
+                    amount=format_amount(case.env, case.claim_amount, case.currency_id),
+                ),
+                user_id=case.user_id.id,
+            )
+        return True
+
+    def action_claim_accepted(self):
+        self._set_claim_state(("filed",), "accepted", _("The carrier accepted the claim."))
+        return True
+
+    def action_claim_rejected(self):
+        self._set_claim_state(
+            ("filed", "accepted"), "rejected", _("The carrier rejected the claim.")
+        )
+        return True
+
+    def action_claim_refunded(self):
+        for case in self:
+            refund = case.sudo().claim_refund_move_id
+            if refund and not case.claim_refund_amount:
+                case.claim_refund_amount = refund.amount_total
+            if case.claim_refund_amount <= 0:
+                raise ValidationError(
+                    _(
+                        "Carrier refund: link the carrier's credit note or enter the amount "
+                        "refunded on claim %s.",
+                        case.name,
+                    )
+                )
+        for case in self:
+            case._set_claim_state(
+                ("filed", "accepted"),
+                "refunded",
+                _(
+                    "The carrier refunded %(amount)s of %(claimed)s.",
+                    amount=format_amount(case.env, case.claim_refund_amount, case.currency_id),
+                    claimed=format_amount(case.env, case.claim_amount, case.currency_id),
+                ),
+            )
+        return True
+
+    def _set_claim_state(self, from_states, state, feedback):
+        for case in self:
+            if case.claim_state not in from_states:
+                raise UserError(
+                    _(
+                        "The claim of case %(case)s is not %(states)s.",
+                        case=case.name,
+                        states=_(" or ").join(dict(CLAIM_STATES)[s] for s in from_states),
+                    )
+                )
+            case.claim_state = state
+            activities = case.activity_ids.filtered(
+                lambda a: a.activity_type_id == self.env.ref(CLAIM_ACTIVITY)
+            )
+            if state in CLAIM_CLOSED_STATES:
+                activities.action_feedback(feedback=feedback)
+            else:
+                case.message_post(body=feedback)
 
     @api.model
     def _get_action(self, context, domain):

@@ -163,7 +163,11 @@ class TestServiceCase(LogisticsInboundSourceCase):
         case.action_resolve()
         self.assertEqual(case.state, "resolved")
         self.assertTrue(case.resolved_date)
-        self.assertFalse(case.activity_ids)
+        # The case's own activity is done; the claim's follow-up is what is left.
+        self.assertEqual(
+            case.activity_ids.activity_type_id,
+            self.env.ref("logistics_case.mail_activity_type_carrier_claim"),
+        )
         # The shipment's exception activity is done with its case, and no longer holds it.
         self.assertFalse(self.shipment.activity_ids)
         self.assertFalse(self.shipment.action_required)
