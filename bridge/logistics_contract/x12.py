@@ -8,7 +8,9 @@ assumed about ``*`` or ``~``. Every rule broken is reported with the segment or 
 and the rule, e.g. ``SE01 is 9 but the transaction set has 10 segments``.
 
 Each ST 214 becomes one event: ``document`` (the dict the bridge forwards), its id
-``ISA06:ISA13:GS06:ST02`` (stable when a file is delivered again) and its shipment key
+``ISA06:ISA13:GS06:ST02`` (``ids.joined_id``: a ``:`` or ``%`` inside ISA06 or ST02 is
+percent-escaped, so two different sets never share an id; stable when a file is delivered
+again) and its shipment key
 (B10-02, the shipment identification number, else B10-01). The bridge decodes requests
 with ``shipment_status_events`` and Odoo's *Try a sample* reads pasted X12 text with it;
 ``document_view`` is what Odoo's profile paths read.
@@ -26,6 +28,7 @@ from typing import Any
 
 from .documents import DocumentEvent
 from .envelope import MAX_EVENTS_PER_REQUEST, Refusal, check_key
+from .ids import joined_id
 
 ISA_LENGTH = 106
 # ISA01..ISA16 widths; the segment id "ISA" first.
@@ -112,8 +115,8 @@ class Interchange:
 
     @property
     def sender_id(self) -> str:
-        """ISA06 without its padding."""
-        return self.isa[6].strip()
+        """ISA06 without its padding (trailing spaces; a leading one is part of the id)."""
+        return self.isa[6].rstrip(" ")
 
     @property
     def control_number(self) -> str:
@@ -274,6 +277,11 @@ def _read_group(cursor: _Cursor) -> FunctionalGroup:
     ge = cursor.take()
     _count(ge, 1, len(sets), "the group", "transaction sets")
     _same_control(ge, 2, gs, 6)
+    if not sets:
+        # Nothing of it would be stored, so nothing may be acknowledged.
+        raise X12EnvelopeInvalid(
+            f"ST: functional group {gs[6]} holds no transaction set", fields=["ST"]
+        )
     seen: set[str] = set()
     for transaction in sets:
         if transaction.control_number in seen:
@@ -315,9 +323,16 @@ def parse_interchange(data: bytes | str, max_sets: int | None = None) -> Interch
     if not _NUMBER.fullmatch(isa[13]):
         raise X12EnvelopeInvalid(f"ISA13 is {isa[13]!r}, not a number", fields=["ISA13"])
     cursor = _Cursor(_split_segments(text[ISA_LENGTH:], delimiters), max_sets)
-    groups = []
+    groups: list[FunctionalGroup] = []
     while cursor.peek() == "GS":
-        groups.append(_read_group(cursor))
+        group = _read_group(cursor)
+        if any(seen.control_number == group.control_number for seen in groups):
+            # Its sets would share their event ids with the first group's.
+            raise X12EnvelopeInvalid(
+                f"GS06 {group.control_number} is used twice in interchange {isa[13]}",
+                fields=["GS06"],
+            )
+        groups.append(group)
     if cursor.peek() is None:
         raise X12Malformed("IEA: missing, the interchange is truncated", fields=["IEA"])
     if cursor.peek() != "IEA":
@@ -398,13 +413,11 @@ def shipment_status_events(
     events = []
     for group in interchange.groups:
         for transaction in group.sets:
-            event_id = ":".join(
-                (
-                    interchange.sender_id,
-                    interchange.control_number,
-                    group.control_number,
-                    transaction.control_number,
-                )
+            event_id = joined_id(
+                interchange.sender_id,
+                interchange.control_number,
+                group.control_number,
+                transaction.control_number,
             )
             events.append(
                 DocumentEvent(
