@@ -40,7 +40,8 @@ _REPETITION_FROM_VERSION = "00402"
 _NUMBER = re.compile(r"[0-9]{1,10}", re.ASCII)
 # ST02 is AN 4/9: visible ASCII, it becomes part of the stored event id.
 _SET_CONTROL = re.compile(r"[\x21-\x7e]{4,9}", re.ASCII)
-_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+# C0, DEL and C1 (U+0080..U+009F: CSI, NEL... arrive as UTF-8 text like any other).
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 VERSION = "004010"
 FUNCTIONAL_ID = "QM"
 SET_CODE = "214"
@@ -302,11 +303,22 @@ def _refuse_control_characters(text: str, delimiters: Delimiters) -> None:
         allowed.add(delimiters.repetition)
     for found in _CONTROL_CHARACTER.finditer(text):
         if found.group() not in allowed:
+            where = _element_at(text, found.start(), delimiters)
             raise X12Malformed(
-                f"the interchange holds the control character {found.group()!r} at offset"
-                f" {found.start()} (binary data is not X12 text)",
-                fields=["ISA"],
+                f"{where}: the interchange holds the control character {found.group()!r} at"
+                f" offset {found.start()} (control characters are not X12 text)",
+                fields=[where],
             )
+
+
+def _element_at(text: str, offset: int, delimiters: Delimiters) -> str:
+    """The name of the element holding ``offset`` (``B1002``), else ``segment <n>``."""
+    start = text.rfind(delimiters.segment, 0, offset) + 1
+    elements = text[start:offset].split(delimiters.element)
+    segment_id = elements[0].strip("\r\n")
+    if len(elements) > 1 and _SEGMENT_ID.fullmatch(segment_id):
+        return f"{segment_id}{len(elements) - 1:02d}"
+    return f"segment {text.count(delimiters.segment, 0, offset) + 1}"
 
 
 def parse_interchange(data: bytes | str, max_sets: int | None = None) -> Interchange:
@@ -369,7 +381,7 @@ def require_version(
 def _shipment_key(transaction: TransactionSet) -> str:
     for segment in transaction.segments:
         if segment[0] == "B10":
-            key = (segment[2] if len(segment) > 2 else "") or segment[1]
+            key = _element(segment, 2) or _element(segment, 1)
             if key.strip():
                 return key.strip()
             break

@@ -182,6 +182,34 @@ def test_x12_control_characters_other_than_delimiters_are_refused(app, control):
     answer = post(app, "edi", body, BASIC)
     assert answer.status == 400
     assert "control character" in answer.json()["message"]
+    assert answer.json()["fields"] == ["B1002"]
+
+
+@pytest.mark.parametrize(
+    ("control", "element"),
+    [("\x9b", "B1002"), ("\x85", "B1002"), ("\x80", "B1002"), ("\x9f", "B1002")],
+)
+def test_x12_c1_control_characters_are_refused_naming_the_element(app, control, element):
+    body = INTERCHANGE.replace("SHP-0042", f"SHP{control}0042").encode()
+    answer = post(app, "edi", body, BASIC)
+    assert answer.status == 400
+    assert answer.json()["fields"] == [element]
+    assert "control character" in answer.json()["message"]
+
+
+def test_x12_control_character_in_a_later_element_is_named(app):
+    body = INTERCHANGE.replace("MS1*DALLAS*TX", "MS1*DALLAS*T\x85X").encode()
+    answer = post(app, "edi", body, BASIC)
+    assert answer.status == 400
+    assert answer.json()["fields"] == ["MS102"]
+
+
+@pytest.mark.parametrize("b10", ["B10", "B10*", "B10**"])
+def test_x12_b10_without_elements_is_refused_naming_it(app, b10):
+    body = INTERCHANGE.replace("B10*PRO8841*SHP-0042*ABCD", b10).encode()
+    answer = post(app, "edi", body, BASIC)
+    assert answer.status == 422
+    assert answer.json()["fields"] == ["B10"]
 
 
 def test_x12_shipment_key_longer_than_a_key_is_refused(app):
