@@ -8,7 +8,19 @@ import json
 import socket
 
 import pytest
-from conftest import bridge_settings, start_bridge
+from conftest import (
+    BRIDGE_SRC,
+    bridge_settings,
+    make_event,
+    new_event,
+    signed_headers,
+    start_bridge,
+)
+from logistics_bridge.exceptions import InboxError
+from logistics_bridge.metrics import BridgeMetrics
+from logistics_bridge.server import BridgeApp
+from logistics_bridge.store import open_inbox
+from wsgi_client import call
 
 TOKEN = "t\u00f6k-\u20ac1"  # non-ASCII: UTF-8 on the wire
 ENDPOINTS = {
@@ -53,7 +65,7 @@ def status_of(answer: bytes) -> int:
     return int(answer.split(b" ", 2)[1])
 
 
-# -- header bytes ---------------------------------------------------------------------------------
+# -- header bytes -------------------------------------------------------------------------
 def test_a_non_ascii_token_matches_its_utf8_bytes(hardened):
     body = b'{"id":"tok-1"}'
     headers = [
@@ -84,3 +96,112 @@ def test_non_ascii_basic_credentials_match_their_utf8_bytes(hardened):
     answer = raw_request(hardened.service.server.port, post_bytes("/v1/in/edi", headers, body))
     assert status_of(answer) == 400, answer
     assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["error"] == "malformed_x12"
+
+
+# -- order of checks (docs/bridge-http.md): one test per adjacent pair ---------------------
+@pytest.fixture
+def ordered_app(tmp_path):
+    """An app over its high-water mark (two pending events, mark 1) with a 1 KiB body limit."""
+    settings = bridge_settings(tmp_path, high_water_mark=1, max_body_bytes=1024)
+    inbox = open_inbox(settings.inbox_url)
+    inbox.add([new_event("fill-1", "S1"), new_event("fill-2", "S2")])
+    yield BridgeApp(settings, inbox, BridgeMetrics(inbox.counts))
+    inbox.close()
+
+
+@pytest.fixture
+def open_app(tmp_path):
+    """An app with room in its inbox."""
+    settings = bridge_settings(tmp_path)
+    inbox = open_inbox(settings.inbox_url)
+    yield BridgeApp(settings, inbox, BridgeMetrics(inbox.counts))
+    inbox.close()
+
+
+OVERSIZE = json.dumps(make_event(payload={"blob": "x" * 2048})).encode()
+BAD_CORRELATION = {"X-Correlation-ID": "caf\u00e9"}
+
+
+def refusal(answer) -> tuple[int, str]:
+    return answer.status, answer.json()["error"]
+
+
+def test_unknown_endpoint_before_content_type(ordered_app):
+    answer = call(ordered_app, "/v1/in/nowhere", b"{}", {"Content-Type": "text/plain"})
+    assert refusal(answer) == (404, "not_found")
+
+
+def test_content_type_before_body_size(ordered_app):
+    answer = call(ordered_app, "/v1/in/acme", OVERSIZE, {"Content-Type": "text/plain"})
+    assert refusal(answer) == (415, "unsupported_media_type")
+
+
+def test_body_size_before_backpressure(ordered_app):
+    answer = call(ordered_app, "/v1/in/acme", OVERSIZE, {"Content-Type": "application/json"})
+    assert refusal(answer) == (413, "payload_too_large")
+
+
+def test_backpressure_before_signature(ordered_app):
+    body = json.dumps(make_event()).encode()
+    answer = call(ordered_app, "/v1/in/acme", body, {"Content-Type": "application/json"})
+    assert refusal(answer) == (503, "backpressure")
+
+
+def test_signature_before_correlation_header(open_app):
+    body = json.dumps(make_event()).encode()
+    headers = {"Content-Type": "application/json", **BAD_CORRELATION}
+    assert refusal(call(open_app, "/v1/in/acme", body, headers)) == (401, "missing_signature")
+
+
+def test_correlation_header_before_body_json(open_app):
+    body = b'{"event_id": '
+    headers = {**signed_headers(body), "Content-Type": "application/json", **BAD_CORRELATION}
+    answer = call(open_app, "/v1/in/acme", body, headers)
+    assert refusal(answer) == (400, "invalid_header")
+    assert answer.json()["fields"] == ["X-Correlation-ID"]
+
+
+def test_correlation_header_before_envelope(open_app):
+    body = json.dumps(make_event(event_type=7)).encode()
+    headers = {**signed_headers(body), "Content-Type": "application/json", **BAD_CORRELATION}
+    assert refusal(call(open_app, "/v1/in/acme", body, headers)) == (400, "invalid_header")
+
+
+def test_body_json_before_envelope(open_app):
+    body = b'{"event_id": 7, "n": NaN}'
+    headers = {**signed_headers(body), "Content-Type": "application/json"}
+    assert refusal(call(open_app, "/v1/in/acme", body, headers)) == (400, "malformed_json")
+
+
+def test_envelope_before_store(open_app, monkeypatch):
+    def unavailable(_events):
+        raise InboxError("disk full")
+
+    monkeypatch.setattr(open_app.inbox, "add", unavailable)
+    invalid = json.dumps(make_event(event_type=7)).encode()
+    headers = {**signed_headers(invalid), "Content-Type": "application/json"}
+    assert refusal(call(open_app, "/v1/in/acme", invalid, headers)) == (422, "validation_failed")
+    valid = json.dumps(make_event()).encode()
+    headers = {**signed_headers(valid), "Content-Type": "application/json"}
+    assert refusal(call(open_app, "/v1/in/acme", valid, headers)) == (503, "inbox_unavailable")
+
+
+def test_the_documented_order_is_the_order_applied():
+    """docs/bridge-http.md lists the checks in the order the tests above pin down."""
+    docs = (BRIDGE_SRC.parent / "docs" / "bridge-http.md").read_text()
+    sentence = docs.split("Order of checks on `POST /v1/in/<endpoint>`:", 1)[1].split(".\n")[0]
+    checks = [
+        "endpoint known (404)",
+        "`Content-Type` (415)",
+        "body size (413)",
+        "backpressure (503)",
+        "signature headers (401/400)",
+        "`X-Correlation-ID` (400)",
+        "body JSON or X12 text (400)",
+        "envelope and format rules (422)",
+        "store (202/200",
+    ]
+    flat = " ".join(sentence.split())
+    positions = [flat.find(check) for check in checks]
+    assert -1 not in positions, flat
+    assert positions == sorted(positions), flat
