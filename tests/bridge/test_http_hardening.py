@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import socket
+import time
 
 import pytest
 from conftest import (
@@ -205,3 +206,142 @@ def test_the_documented_order_is_the_order_applied():
     positions = [flat.find(check) for check in checks]
     assert -1 not in positions, flat
     assert positions == sorted(positions), flat
+
+
+# -- framing ----------------------------------------------------------------------------------
+def test_content_length_with_transfer_encoding_is_refused_and_closed(hardened):
+    smuggled = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+    chunk = b'{"id":"smuggle-1"}'
+    body = b"%x\r\n%s\r\n0\r\n\r\n" % (len(chunk), chunk)
+    request = (
+        b"POST /v1/in/doc HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Authorization: Bearer " + TOKEN.encode() + b"\r\n"
+        b"Content-Length: " + str(len(body)).encode() + b"\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n" + body + smuggled
+    )
+    started = time.monotonic()
+    answer = raw_request(hardened.service.server.port, request)
+    assert time.monotonic() - started < 2, "the connection was kept open"
+    assert status_of(answer) == 400, answer
+    assert answer.count(b"HTTP/1.1 ") == 1, "the request after it was served"
+    assert b"Connection: close" in answer
+    document = json.loads(answer.split(b"\r\n\r\n", 1)[1])
+    assert document["error"] == "bad_request"
+    assert "Content-Length and Transfer-Encoding" in document["message"]
+    assert hardened.service.inbox.list_events() == []
+
+
+# -- connection floods --------------------------------------------------------------------------
+def _flooded(tmp_path, **overrides):
+    settings = {
+        "endpoints": ENDPOINTS,
+        "header_timeout_seconds": 2,
+        "idle_timeout_seconds": 2,
+        **overrides,
+    }
+    return start_bridge(bridge_settings(tmp_path, **settings))
+
+
+def _open(port: int, count: int, send: bytes = b"") -> list[socket.socket]:
+    sockets = []
+    for _index in range(count):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        if send:
+            sock.sendall(send)
+        sockets.append(sock)
+    return sockets
+
+
+HALF_SENT = (
+    b"POST /v1/in/doc HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    b'Content-Length: 100\r\n\r\n{"id":'
+)
+
+
+def _signed_post(port: int, event_id: str) -> tuple[int, float]:
+    body = json.dumps({"id": event_id}).encode()
+    headers = [
+        (b"Content-Type", b"application/json"),
+        (b"Authorization", b"Bearer " + TOKEN.encode()),
+    ]
+    started = time.monotonic()
+    answer = raw_request(port, post_bytes("/v1/in/doc", headers, body))
+    return status_of(answer), time.monotonic() - started
+
+
+def test_idle_and_half_sent_connections_do_not_block_a_new_request(tmp_path):
+    running = _flooded(tmp_path, idle_timeout_seconds=30, header_timeout_seconds=30)
+    port = running.service.server.port
+    idle = _open(port, 200)
+    half_sent = _open(port, 50, HALF_SENT)
+    try:
+        status, elapsed = _signed_post(port, "after-flood")
+        assert status == 202
+        assert elapsed < 1.0, f"answered after {elapsed:.2f} s"
+    finally:
+        for sock in idle + half_sent:
+            sock.close()
+        running.service.shutdown()
+
+
+def test_connections_beyond_the_limit_get_a_fast_503(tmp_path):
+    running = _flooded(tmp_path, max_connections=20, idle_timeout_seconds=30)
+    port = running.service.server.port
+    idle = _open(port, 20)
+    try:
+        time.sleep(0.2)  # every one accepted
+        started = time.monotonic()
+        answer = raw_request(port, post_bytes("/v1/in/doc", [], b"{}"))
+        assert time.monotonic() - started < 1.0
+        assert status_of(answer) == 503, answer
+        assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["error"] == "too_many_connections"
+        idle.pop().close()
+        time.sleep(0.2)
+        status, _elapsed = _signed_post(port, "below-limit")
+        assert status == 202
+    finally:
+        for sock in idle:
+            sock.close()
+        running.service.shutdown()
+
+
+def _closed_within(sock: socket.socket, seconds: float) -> bool:
+    sock.settimeout(seconds)
+    try:
+        return sock.recv(1024) == b""
+    except TimeoutError:
+        return False
+    except ConnectionResetError:
+        return True
+
+
+def test_an_idle_connection_is_closed_after_the_idle_timeout(tmp_path):
+    running = _flooded(tmp_path, idle_timeout_seconds=1, header_timeout_seconds=30)
+    [sock] = _open(running.service.server.port, 1)
+    try:
+        assert _closed_within(sock, 4)
+    finally:
+        sock.close()
+        running.service.shutdown()
+
+
+def test_a_header_trickled_byte_by_byte_is_cut_at_the_header_timeout(tmp_path):
+    running = _flooded(tmp_path, idle_timeout_seconds=1, header_timeout_seconds=2)
+    [sock] = _open(running.service.server.port, 1)
+    started = time.monotonic()
+    try:
+        closed = False
+        for byte in HALF_SENT[:40]:
+            try:
+                sock.sendall(bytes([byte]))
+            except OSError:
+                closed = True
+                break
+            time.sleep(0.3)  # more often than the idle timeout
+            if time.monotonic() - started > 6:
+                break
+        assert closed or _closed_within(sock, 3)
+        assert time.monotonic() - started < 6
+    finally:
+        sock.close()
+        running.service.shutdown()
