@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import bridge_settings
+from conftest import bridge_settings, x12_interchange
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from logistics_bridge.cli import main
@@ -210,6 +210,29 @@ def test_x12_b10_without_elements_is_refused_naming_it(app, b10):
     answer = post(app, "edi", body, BASIC)
     assert answer.status == 422
     assert answer.json()["fields"] == ["B10"]
+
+
+def test_x12_sets_acknowledged_by_a_997_are_each_stored(app):
+    # Joined with a bare ":", both sets had the id "X:000000001:000000002:3:4444": the
+    # second was acknowledged, then dropped as a duplicate.
+    first = x12_interchange("X:000000001", "000000002", [("3", ["4444"])])
+    second = x12_interchange("X", "000000001", [("000000002", ["3:4444"])])
+    for text in (first, second):
+        before = stored(app)
+        answer = post(app, "edi", text.encode(), BASIC)
+        assert answer.status == 202, answer.body
+        assert b"AK5*A" in answer.body
+        assert stored(app) == before + 1
+
+
+@pytest.mark.parametrize(
+    ("groups", "field"),
+    [([("905", ["0001"]), ("905", ["0002"])], "GS06"), ([("905", ["0001"]), ("906", [])], "ST")],
+)
+def test_x12_interchange_with_a_reused_gs06_or_an_empty_group_gets_no_997(app, groups, field):
+    answer = post(app, "edi", x12_interchange("ABCD", "000000907", groups).encode(), BASIC)
+    assert answer.status == 422
+    assert answer.json()["fields"] == [field]
 
 
 def test_x12_shipment_key_longer_than_a_key_is_refused(app):
