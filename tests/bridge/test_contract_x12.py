@@ -94,3 +94,13 @@ def test_a_group_without_a_transaction_set_is_refused():
         x12.shipment_status_events(text)
     assert refused.value.fields == ["ST"]
     assert "group 906 holds no transaction set" in str(refused.value)
+
+
+@pytest.mark.parametrize("position", range(1, TWO_SHIPMENTS.count("~")))
+def test_any_segment_cut_to_its_id_is_refused_or_read_never_a_crash(position):
+    segments = TWO_SHIPMENTS.split("~")
+    segments[position] = segments[position].split("*")[0]
+    try:
+        x12.shipment_status_events("~".join(segments))
+    except Refusal as refusal:
+        assert refusal.fields
