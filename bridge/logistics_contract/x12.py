@@ -336,14 +336,16 @@ def parse_interchange(data: bytes | str, max_sets: int | None = None) -> Interch
         raise X12EnvelopeInvalid(f"ISA13 is {isa[13]!r}, not a number", fields=["ISA13"])
     cursor = _Cursor(_split_segments(text[ISA_LENGTH:], delimiters), max_sets)
     groups: list[FunctionalGroup] = []
+    group_controls: set[str] = set()
     while cursor.peek() == "GS":
         group = _read_group(cursor)
-        if any(seen.control_number == group.control_number for seen in groups):
+        if group.control_number in group_controls:
             # Its sets would share their event ids with the first group's.
             raise X12EnvelopeInvalid(
                 f"GS06 {group.control_number} is used twice in interchange {isa[13]}",
                 fields=["GS06"],
             )
+        group_controls.add(group.control_number)
         groups.append(group)
     if cursor.peek() is None:
         raise X12Malformed("IEA: missing, the interchange is truncated", fields=["IEA"])
