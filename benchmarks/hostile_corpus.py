@@ -720,7 +720,7 @@ def build_corpus() -> list[Case]:  # noqa: PLR0915 - one flat list of cases read
             b"0\r\n\r\n",
             length=False,
         ),
-        {400, 415},
+        {400},
     )
     add_json_format_cases(corpus)
     add_x12_cases(corpus)
@@ -875,6 +875,31 @@ def add_x12_cases(corpus: Corpus) -> None:
         "shipment id of 100,000 characters", good.replace("SHP-0042", "S" * 100_000), {422}, corpus
     )
     _x12("wrong transaction set (210)", good.replace("ST*214", "ST*210"), {422}, corpus)
+    _x12("B10 without elements", good.replace("B10*PRO8841*SHP-0042*ABCD", "B10"), {422}, corpus)
+    _x12("C1 CSI in an element", good.replace("SHP-0042", "SHP\u009b0042"), {400}, corpus)
+    _x12("C1 NEL in an element", good.replace("MEMPHIS", "MEM\u0085PHIS"), {400}, corpus)
+    second_group = "~".join(segments[1:11]) + "~GE*1*905~"
+    _x12(
+        "GS06 used twice in the interchange",
+        f"{segments[0]}~{second_group}{second_group}IEA*2*000000905~",
+        {422},
+        corpus,
+    )
+    _x12(
+        "group without a transaction set",
+        good.replace(
+            "IEA*1*", "GS*QM*ABCD*ACMELOGISTICS*20260501*1015*906*X*004010~GE*0*906~IEA*2*"
+        ),
+        {422},
+        corpus,
+    )
+    _x12(
+        "ST02 holding the id separator",
+        good.replace("*0001~", "*00:01~").replace("*0002~", "*00:02~"),
+        {202},
+        corpus,
+        accepted=2,
+    )
 
 
 def add_scheme_cases(corpus: Corpus) -> None:

@@ -24,13 +24,8 @@ object, array or boolean is refused naming its path.
 
 from dataclasses import dataclass, field
 
-from logistics_contract.paths import (
-    MISSING,
-    derived_id,
-    parse,
-    scalar_text,
-    split_list_path,
-)
+from logistics_contract.ids import derived_id
+from logistics_contract.paths import MISSING, parse, scalar_text, split_list_path
 
 from . import times
 from .canonical import format_location

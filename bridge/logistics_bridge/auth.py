@@ -165,10 +165,17 @@ class SignatureVerifier:
         raise SignatureInvalid("no configured secret matches webhook-signature")
 
 
-def _header_bytes(value: str) -> bytes:
-    """A header value as bytes for comparison; never raises (a WSGI server may hand over
-    surrogate-escaped text, which then simply matches no secret)."""
-    return value.encode("utf-8", "surrogatepass")
+def _header_bytes(value: str) -> bytes | None:
+    """A header value as the bytes received, for comparison with a secret's UTF-8 bytes.
+
+    A WSGI server hands header values over as Latin-1 text (PEP 3333), one character per
+    byte received, so a UTF-8 token arrives as its bytes read one by one: encoding to
+    Latin-1 recovers them. None (matches nothing) for text no server can have made (a
+    character above U+00FF, e.g. from an in-process caller)."""
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
 
 
 def _matches_any(received: Sequence[bytes], candidates: Sequence[bytes]) -> bool:
@@ -232,7 +239,8 @@ class HmacVerifier:
             self._encode(hmac.new(key, signed, settings.algorithm).digest())
             for key in self._keys.at(now)
         ]
-        if not _matches_any([_header_bytes(value)], expected):
+        received_bytes = _header_bytes(value)
+        if received_bytes is None or not _matches_any([received_bytes], expected):
             raise CredentialsInvalid(f"no configured secret matches {settings.header}")
 
 
@@ -276,8 +284,8 @@ class TokenVerifier:
             raise CredentialsMissing(f"{self._header} header is required")
         if not received.lower().startswith(self._prefix.lower()):
             raise CredentialsInvalid(f"{self._header} does not start with {self._prefix!r}")
-        token = received[len(self._prefix) :].strip()
-        if not _matches_any([_header_bytes(token)], self._tokens.at(now)):
+        token = _header_bytes(received[len(self._prefix) :].strip())
+        if token is None or not _matches_any([token], self._tokens.at(now)):
             raise CredentialsInvalid(f"no configured token matches {self._header}")
 
 

@@ -91,6 +91,25 @@ class BridgeSettings(BaseSettings):
     listen_host: str = "127.0.0.1"
     listen_port: int = Field(default=8480, ge=0, le=65535)
     threads: int = Field(default=8, ge=1, le=256)
+    max_connections: int = Field(
+        default=1000,
+        ge=1,
+        le=50_000,
+        description="Open connections served at once; a connection beyond gets 503 and is closed.",
+    )
+    header_timeout_seconds: int = Field(
+        default=10,
+        ge=1,
+        le=300,
+        description="Time to send a request's headers, from its first byte.",
+    )
+    idle_timeout_seconds: int = Field(
+        default=10,
+        ge=1,
+        le=3600,
+        description="A connection silent this long (no request yet, a stalled body, between"
+        " requests) is closed.",
+    )
     inbox_url: str = "sqlite:///var/lib/logistics-bridge/inbox.sqlite3"
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     high_water_mark: int = Field(default=100_000, ge=1)

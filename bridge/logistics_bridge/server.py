@@ -6,11 +6,14 @@ import json
 import logging
 import re
 import signal
+import socket
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from http import HTTPStatus
 from typing import Any
 
@@ -19,7 +22,7 @@ from logistics_contract.envelope import ENVELOPE_LIST, TmsEventEnvelope
 from pydantic import ValidationError
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
-from waitress.parser import HTTPRequestParser
+from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.task import ErrorTask
 from waitress.utilities import BadRequest
 
@@ -419,9 +422,29 @@ class _JsonErrorTask(ErrorTask):
         self.write(body)
 
 
-class _CrlfParser(HTTPRequestParser):
-    """Answers a request whose header ends in bare LFs with 400 instead of waiting for the
-    CRLF CRLF that never comes (waitress would hold the connection until its timeout)."""
+class _StrictParser(HTTPRequestParser):
+    """Waitress's parser, stricter on framing:
+
+    - a request whose header ends in bare LFs is answered 400 at once instead of waiting
+      for the CRLF CRLF that never comes;
+    - a request with both Content-Length and Transfer-Encoding is answered 400 and its
+      connection closed (RFC 9112 section 6.3: the framing is ambiguous, a way to smuggle
+      a second request past an intermediary that reads the other header).
+
+    A parser is made on a request's first byte: ``started`` is when its header deadline
+    begins."""
+
+    def __init__(self, adj: Any) -> None:
+        super().__init__(adj)
+        self.started = time.time()  # waitress's clock (channel.last_activity) is time.time
+
+    def parse_header(self, header_plus: bytes) -> None:
+        super().parse_header(header_plus)
+        if self.chunked and "CONTENT_LENGTH" in self.headers:
+            raise ParsingError(
+                "a request with both Content-Length and Transfer-Encoding is refused"
+                " (RFC 9112 section 6.3)"
+            )
 
     def received(self, data: bytes) -> int:
         consumed = super().received(data)
@@ -436,13 +459,114 @@ class _CrlfParser(HTTPRequestParser):
         return consumed
 
 
+@dataclass(frozen=True)
+class ConnectionLimits:
+    """How many connections are served at once, and how long a slow one may hold on."""
+
+    max_connections: int = 1000
+    header_timeout_seconds: int = 10
+    idle_timeout_seconds: int = 10
+
+
+def _overflow_answer(max_connections: int) -> bytes:
+    body = json.dumps(
+        {
+            "error": "too_many_connections",
+            "message": f"the bridge serves {max_connections} connections at once; retry later",
+        },
+        separators=(",", ":"),
+    ).encode()
+    head = (
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode() + body
+
+
 class _BridgeChannel(HTTPChannel):
+    """A connection. One beyond ``max_connections`` is answered 503 at once, then drained
+    until the client closes (closing with its request unread would reset the connection,
+    and the client could lose the answer); it reads no request."""
+
     error_task_class = _JsonErrorTask
-    parser_class = _CrlfParser
+    parser_class = _StrictParser
+    overflowing = False
+
+    def __init__(
+        self, server: Any, sock: Any, addr: Any, adj: Any, map: Any = None, *, max_connections: int
+    ) -> None:
+        super().__init__(server, sock, addr, adj, map)
+        served = sum(1 for channel in server.active_channels.values() if not channel.overflowing)
+        if served > max_connections:
+            self.overflowing = True
+            answer = _overflow_answer(max_connections)
+            with self.outbuf_lock:
+                self.outbufs[-1].append(answer)
+                self.current_outbuf_count += len(answer)
+                self.total_outbufs_len += len(answer)
+
+    def readable(self) -> bool:
+        return self.overflowing or super().readable()
+
+    def handle_read(self) -> None:
+        if not self.overflowing:
+            super().handle_read()
+            return
+        try:
+            self.recv(self.adj.recv_bytes)  # discarded; an empty read closes the channel
+        except OSError:
+            self.handle_close()
+
+    def handle_write(self) -> None:
+        super().handle_write()
+        if self.overflowing and not self.total_outbufs_len and self.connected:
+            try:
+                self.socket.shutdown(socket.SHUT_WR)
+            except OSError:
+                self.handle_close()
+
+
+# Connections accepted per pass of the event loop. Waitress accepts one per pass, and a pass
+# over a thousand open connections takes milliseconds: a burst of new connections would
+# wait seconds in the backlog.
+_ACCEPTS_PER_PASS = 64
+
+
+def _guard_connections(server: Any, header_timeout_seconds: int) -> None:
+    """Adapt a waitress server to floods of connections:
+
+    - accept the connections waiting, up to ``_ACCEPTS_PER_PASS``, on each pass;
+    - make its periodic maintenance (which closes idle connections) also close a
+      connection whose request header is not complete ``header_timeout_seconds`` after its
+      first byte: a header sent a byte at a time is never idle long enough."""
+    accept_one = server.handle_accept
+    close_idle = server.maintenance
+
+    def handle_accept() -> None:
+        for _attempt in range(_ACCEPTS_PER_PASS):
+            open_before = len(server.active_channels)
+            accept_one()
+            if len(server.active_channels) == open_before:  # none waiting, or it failed
+                return
+
+    def maintenance(now: float) -> None:
+        close_idle(now)
+        cutoff = now - header_timeout_seconds
+        for channel in list(server.active_channels.values()):
+            request = channel.request
+            if request is not None and not request.headers_finished and request.started < cutoff:
+                channel.will_close = True
+
+    server.handle_accept = handle_accept
+    server.maintenance = maintenance
 
 
 class BridgeServer:
-    """Waitress around a WSGI app, run in a thread, with an orderly shutdown."""
+    """Waitress around a WSGI app, run in a thread, with an orderly shutdown.
+
+    One thread reads every connection (poll, no descriptor limit) and hands complete
+    requests to ``threads`` workers, so idle or half-sent connections hold no worker;
+    ``limits`` bounds how many connections are held and for how long."""
 
     def __init__(
         self,
@@ -451,6 +575,7 @@ class BridgeServer:
         port: int,
         threads: int,
         max_body_bytes: int,
+        limits: ConnectionLimits = ConnectionLimits(),
     ) -> None:
         self._server = waitress.create_server(
             app,
@@ -462,8 +587,15 @@ class BridgeServer:
             ident="logistics-bridge",
             expose_tracebacks=False,
             clear_untrusted_proxy_headers=True,
+            # Waitress stops accepting at its limit, and every new client then waits in the
+            # backlog: room above ours, where a connection gets its 503 and goes.
+            connection_limit=limits.max_connections * 2 + 16,
+            channel_timeout=limits.idle_timeout_seconds,
+            cleanup_interval=1,
+            asyncore_use_poll=True,
         )
-        self._server.channel_class = _BridgeChannel
+        self._server.channel_class = partial(_BridgeChannel, max_connections=limits.max_connections)
+        _guard_connections(self._server, limits.header_timeout_seconds)
         self._thread: threading.Thread | None = None
 
     @property

@@ -13,7 +13,7 @@ from .heartbeat import HeartbeatReporter, default_bridge_id
 from .metrics import BridgeMetrics
 from .odoo_client import OdooClient
 from .registry import RegistryCache, RegistryFollower
-from .server import BridgeApp, BridgeServer
+from .server import BridgeApp, BridgeServer, ConnectionLimits
 from .store import Inbox, SqliteInbox, open_inbox
 
 _logger = logging.getLogger(__name__)
@@ -101,6 +101,11 @@ def build_service(settings: BridgeSettings, *, forward: bool = True) -> BridgeSe
             settings.listen_port,
             settings.threads,
             settings.max_body_bytes,
+            ConnectionLimits(
+                settings.max_connections,
+                settings.header_timeout_seconds,
+                settings.idle_timeout_seconds,
+            ),
         )
         bridge_id = settings.bridge_id or default_bridge_id(server.port)
         heartbeat = None

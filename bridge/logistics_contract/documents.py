@@ -8,7 +8,9 @@ runs the same on a pasted document, so Try shows the events the bridge will forw
   is still a duplicate.
 - ``split_path`` (ending in ``[*]``): every element of that list is its own event, and the
   paths are read from the element (a ``$.`` path from the whole document); an id taken from
-  the whole document (the fallback or a ``$.`` path) gets ``:<index>`` appended.
+  the whole document (the fallback or a ``$.`` path) becomes the element's
+  ``ids.derived_id``, ``<id>#<hash of the element>``, as Odoo's profiles split: the same
+  element keeps its id wherever it stands in the list.
 - Shipment key (the bridge forwards one shipment's events in order): the text at
   ``shipment_key_path``; without one, every event of a document shares the document key
   ``document:<body hash>``, so the order still holds within the document.
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .envelope import MAX_EVENTS_PER_REQUEST, Refusal, check_key
+from .ids import derived_id
 from .paths import MISSING, JsonPath, parse_path, scalar_text
 
 FALLBACK_ID_PREFIX = "sha256:"
@@ -79,11 +82,11 @@ class JsonDocuments:
         digest = FALLBACK_ID_PREFIX + hashlib.sha256(endpoint.encode() + b"\n" + body).hexdigest()
         split = self.split_path is not None
         events = []
-        for index, element in enumerate(elements):
+        for element in elements:
             event_id = self._text("event_id_path", element, document) or digest
             if split and (event_id == digest or self.event_id_path.from_root):
                 # One id for the whole document: each element needs its own.
-                event_id = f"{event_id}:{index}"
+                event_id = derived_id(event_id, element)
             shipment_key = self._text("shipment_key_path", element, document)
             events.append(
                 DocumentEvent(

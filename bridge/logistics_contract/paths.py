@@ -21,7 +21,6 @@ the setting rather than the refusal of every document.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
@@ -35,8 +34,6 @@ CONSTANT = "="
 SOURCE_SEPARATOR = ","
 _INDEX = re.compile(r"\[(-?[0-9]+|\*)\]", re.ASCII)
 _STEP = re.compile(r"(?P<name>[^.\[\],]*)(?P<indexes>(?:\[(?:-?[0-9]+|\*)\])*)", re.ASCII)
-# A derived event id: the id read once for the whole document, "#", this many hex digits.
-DERIVED_ID_DIGITS = 16
 
 
 class _Missing:
@@ -214,19 +211,6 @@ def split_list_path(sources: Iterable[Source | None]) -> JsonPath | None:
             + ", ".join(sorted(path.text for path in lists))
         )
     return lists.pop() if lists else None
-
-
-def element_hash(element: Any) -> str:
-    """A short, stable digest of a JSON value (key order does not matter)."""
-    text = json.dumps(element, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:DERIVED_ID_DIGITS]
-
-
-def derived_id(document_id: str, element: Any) -> str:
-    """The id of one element of a split document whose id was read once for the whole:
-    stable whatever the element's position, so a document delivered again or grown
-    yields the same ids for the elements it already held."""
-    return f"{document_id}#{element_hash(element)}"
 
 
 def _kind(value: Any) -> str:

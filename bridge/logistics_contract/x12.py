@@ -8,7 +8,9 @@ assumed about ``*`` or ``~``. Every rule broken is reported with the segment or 
 and the rule, e.g. ``SE01 is 9 but the transaction set has 10 segments``.
 
 Each ST 214 becomes one event: ``document`` (the dict the bridge forwards), its id
-``ISA06:ISA13:GS06:ST02`` (stable when a file is delivered again) and its shipment key
+``ISA06:ISA13:GS06:ST02`` (``ids.joined_id``: a ``:`` or ``%`` inside ISA06 or ST02 is
+percent-escaped, so two different sets never share an id; stable when a file is delivered
+again) and its shipment key
 (B10-02, the shipment identification number, else B10-01). The bridge decodes requests
 with ``shipment_status_events`` and Odoo's *Try a sample* reads pasted X12 text with it;
 ``document_view`` is what Odoo's profile paths read.
@@ -26,6 +28,7 @@ from typing import Any
 
 from .documents import DocumentEvent
 from .envelope import MAX_EVENTS_PER_REQUEST, Refusal, check_key
+from .ids import joined_id
 
 ISA_LENGTH = 106
 # ISA01..ISA16 widths; the segment id "ISA" first.
@@ -37,7 +40,8 @@ _REPETITION_FROM_VERSION = "00402"
 _NUMBER = re.compile(r"[0-9]{1,10}", re.ASCII)
 # ST02 is AN 4/9: visible ASCII, it becomes part of the stored event id.
 _SET_CONTROL = re.compile(r"[\x21-\x7e]{4,9}", re.ASCII)
-_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+# C0, DEL and C1 (U+0080..U+009F: CSI, NEL... arrive as UTF-8 text like any other).
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 VERSION = "004010"
 FUNCTIONAL_ID = "QM"
 SET_CODE = "214"
@@ -112,8 +116,8 @@ class Interchange:
 
     @property
     def sender_id(self) -> str:
-        """ISA06 without its padding."""
-        return self.isa[6].strip()
+        """ISA06 without its padding (trailing spaces; a leading one is part of the id)."""
+        return self.isa[6].rstrip(" ")
 
     @property
     def control_number(self) -> str:
@@ -274,6 +278,11 @@ def _read_group(cursor: _Cursor) -> FunctionalGroup:
     ge = cursor.take()
     _count(ge, 1, len(sets), "the group", "transaction sets")
     _same_control(ge, 2, gs, 6)
+    if not sets:
+        # Nothing of it would be stored, so nothing may be acknowledged.
+        raise X12EnvelopeInvalid(
+            f"ST: functional group {gs[6]} holds no transaction set", fields=["ST"]
+        )
     seen: set[str] = set()
     for transaction in sets:
         if transaction.control_number in seen:
@@ -294,11 +303,22 @@ def _refuse_control_characters(text: str, delimiters: Delimiters) -> None:
         allowed.add(delimiters.repetition)
     for found in _CONTROL_CHARACTER.finditer(text):
         if found.group() not in allowed:
+            where = _element_at(text, found.start(), delimiters)
             raise X12Malformed(
-                f"the interchange holds the control character {found.group()!r} at offset"
-                f" {found.start()} (binary data is not X12 text)",
-                fields=["ISA"],
+                f"{where}: the interchange holds the control character {found.group()!r} at"
+                f" offset {found.start()} (control characters are not X12 text)",
+                fields=[where],
             )
+
+
+def _element_at(text: str, offset: int, delimiters: Delimiters) -> str:
+    """The name of the element holding ``offset`` (``B1002``), else ``segment <n>``."""
+    start = text.rfind(delimiters.segment, 0, offset) + 1
+    elements = text[start:offset].split(delimiters.element)
+    segment_id = elements[0].strip("\r\n")
+    if len(elements) > 1 and _SEGMENT_ID.fullmatch(segment_id):
+        return f"{segment_id}{len(elements) - 1:02d}"
+    return f"segment {text.count(delimiters.segment, 0, offset) + 1}"
 
 
 def parse_interchange(data: bytes | str, max_sets: int | None = None) -> Interchange:
@@ -315,9 +335,18 @@ def parse_interchange(data: bytes | str, max_sets: int | None = None) -> Interch
     if not _NUMBER.fullmatch(isa[13]):
         raise X12EnvelopeInvalid(f"ISA13 is {isa[13]!r}, not a number", fields=["ISA13"])
     cursor = _Cursor(_split_segments(text[ISA_LENGTH:], delimiters), max_sets)
-    groups = []
+    groups: list[FunctionalGroup] = []
+    group_controls: set[str] = set()
     while cursor.peek() == "GS":
-        groups.append(_read_group(cursor))
+        group = _read_group(cursor)
+        if group.control_number in group_controls:
+            # Its sets would share their event ids with the first group's.
+            raise X12EnvelopeInvalid(
+                f"GS06 {group.control_number} is used twice in interchange {isa[13]}",
+                fields=["GS06"],
+            )
+        group_controls.add(group.control_number)
+        groups.append(group)
     if cursor.peek() is None:
         raise X12Malformed("IEA: missing, the interchange is truncated", fields=["IEA"])
     if cursor.peek() != "IEA":
@@ -354,7 +383,7 @@ def require_version(
 def _shipment_key(transaction: TransactionSet) -> str:
     for segment in transaction.segments:
         if segment[0] == "B10":
-            key = (segment[2] if len(segment) > 2 else "") or segment[1]
+            key = _element(segment, 2) or _element(segment, 1)
             if key.strip():
                 return key.strip()
             break
@@ -398,13 +427,11 @@ def shipment_status_events(
     events = []
     for group in interchange.groups:
         for transaction in group.sets:
-            event_id = ":".join(
-                (
-                    interchange.sender_id,
-                    interchange.control_number,
-                    group.control_number,
-                    transaction.control_number,
-                )
+            event_id = joined_id(
+                interchange.sender_id,
+                interchange.control_number,
+                group.control_number,
+                transaction.control_number,
             )
             events.append(
                 DocumentEvent(

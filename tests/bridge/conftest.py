@@ -92,6 +92,22 @@ def new_event(
     )
 
 
+def x12_interchange(sender: str, isa13: str, groups: list[tuple[str, list[str]]]) -> str:
+    """A 214 interchange from ``sender`` (ISA06), ``isa13`` and its ``(GS06, [ST02...])``
+    groups, each set holding one B10."""
+    segments = [
+        f"ISA*00*          *00*          *02*{sender:<15}*ZZ*ACMELOGISTICS  *260501*1015*U"
+        f"*00401*{isa13}*0*P*>",
+    ]
+    for gs06, controls in groups:
+        segments.append(f"GS*QM*ABCD*ACMELOGISTICS*20260501*1015*{gs06}*X*004010")
+        for st02 in controls:
+            segments += [f"ST*214*{st02}", "B10*PRO1*SHP-1*ABCD", f"SE*3*{st02}"]
+        segments.append(f"GE*{len(controls)}*{gs06}")
+    segments.append(f"IEA*{len(groups)}*{isa13}")
+    return "~".join(segments) + "~"
+
+
 def signed_headers(
     body: bytes | str,
     secret: str = SECRET_A,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from logistics_contract.ids import derived_id
 from logistics_contract.paths import (
     MISSING,
-    derived_id,
     parse,
     parse_path,
     parse_source,

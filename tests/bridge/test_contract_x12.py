@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import x12_interchange
 from logistics_contract import x12
 from logistics_contract.envelope import Refusal
 
@@ -56,3 +57,50 @@ def test_refusals_say_what_kind_and_where(text, kind, field):
 def test_view_refuses_what_is_not_a_document(document):
     with pytest.raises(x12.X12Malformed):
         x12.document_view(document)
+
+
+def _ids(text: str) -> list[str]:
+    return [event.event_id for event in x12.shipment_status_events(text)[1]]
+
+
+def test_event_ids_of_different_interchanges_never_collide():
+    # Joined with bare ":", both were "X:000000001:000000002:3:4444".
+    first = x12_interchange("X:000000001", "000000002", [("3", ["4444"])])
+    second = x12_interchange("X", "000000001", [("000000002", ["3:4444"])])
+    assert _ids(first) != _ids(second)
+    assert _ids(first) == ["X%3A000000001:000000002:3:4444"]
+
+
+def test_event_ids_without_separators_in_their_parts_are_the_plain_joined_parts():
+    text = x12_interchange("ABCD", "000000905", [("905", ["0001", "0002"]), ("906", ["0001"])])
+    assert _ids(text) == [
+        "ABCD:000000905:905:0001",
+        "ABCD:000000905:905:0002",
+        "ABCD:000000905:906:0001",
+    ]
+
+
+def test_a_group_control_number_used_twice_in_an_interchange_is_refused():
+    text = x12_interchange("ABCD", "000000905", [("905", ["0001"]), ("905", ["0002"])])
+    with pytest.raises(x12.X12EnvelopeInvalid) as refused:
+        x12.shipment_status_events(text)
+    assert refused.value.fields == ["GS06"]
+    assert "GS06 905 is used twice" in str(refused.value)
+
+
+def test_a_group_without_a_transaction_set_is_refused():
+    text = x12_interchange("ABCD", "000000905", [("905", ["0001"]), ("906", [])])
+    with pytest.raises(x12.X12EnvelopeInvalid) as refused:
+        x12.shipment_status_events(text)
+    assert refused.value.fields == ["ST"]
+    assert "group 906 holds no transaction set" in str(refused.value)
+
+
+@pytest.mark.parametrize("position", range(1, TWO_SHIPMENTS.count("~")))
+def test_any_segment_cut_to_its_id_is_refused_or_read_never_a_crash(position):
+    segments = TWO_SHIPMENTS.split("~")
+    segments[position] = segments[position].split("*")[0]
+    try:
+        x12.shipment_status_events("~".join(segments))
+    except Refusal as refusal:
+        assert refusal.fields

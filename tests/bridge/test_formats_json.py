@@ -18,8 +18,10 @@ import pytest
 import requests
 from conftest import FakeOdoo, RunningBridge, bridge_settings, start_bridge
 from logistics_contract.documents import JsonDocuments
+from logistics_contract.ids import derived_id, element_hash
 
 TRACKER = (Path(__file__).parent / "fixtures" / "easypost_tracker_updated.json").read_bytes()
+TRACKER_ID = "evt_5c1ac04e0f8e11f1a7d3ac1f6bc53342"
 SECRET = "easypost-webhook-secret"
 AUTH = {
     "scheme": "hmac",
@@ -127,10 +129,10 @@ def test_split_makes_one_event_per_element_in_shipment_order(json_bridge):
     answer = post_json(json_bridge, "details", TRACKER)
     assert answer.status_code == 202, answer.text
     ids = [item["event_id"] for item in answer.json()["events"]]
-    assert ids == [f"evt_5c1ac04e0f8e11f1a7d3ac1f6bc53342:{index}" for index in range(3)]
+    details = json.loads(TRACKER)["result"]["tracking_details"]
+    assert ids == [TRACKER_ID + "#" + element_hash(detail) for detail in details]
     stored = json_bridge.service.inbox.list_events()
     assert {event.shipment_reference for event in stored} == {"9400110898825022579493"}
-    details = json.loads(TRACKER)["result"]["tracking_details"]
     assert [event.to_odoo()["document"] for event in stored] == details
 
 
@@ -142,10 +144,24 @@ def test_events_of_one_shipment_are_claimed_oldest_first(json_bridge):
     assert post_json(json_bridge, "details", other).status_code == 202
     claimed = json_bridge.service.inbox.claim("test", 10, 60)
     # Only the oldest pending event of each shipment can be claimed.
+    first_detail = json.loads(TRACKER)["result"]["tracking_details"][0]
     assert [event.event_id for event in claimed] == [
-        "evt_5c1ac04e0f8e11f1a7d3ac1f6bc53342:0",
-        "evt_other:0",
+        derived_id(TRACKER_ID, first_detail),
+        derived_id("evt_other", {}),
     ]
+
+
+def test_split_ids_follow_the_content_not_the_position(json_bridge):
+    """A document delivered again with an element inserted at the front: the elements it
+    already held are duplicates, only the new one is stored."""
+    assert post_json(json_bridge, "details", TRACKER).status_code == 202
+    grown = json.loads(TRACKER)
+    grown["result"]["tracking_details"].insert(0, {"message": "Label created", "status": "x"})
+    answer = post_json(json_bridge, "details", json.dumps(grown).encode())
+    assert answer.status_code == 202, answer.text
+    statuses = [item["status"] for item in answer.json()["events"]]
+    assert statuses == ["accepted", "duplicate", "duplicate", "duplicate"]
+    assert len(json_bridge.service.inbox.list_events()) == 4
 
 
 def test_forwarder_sends_the_raw_shape(tmp_path, fake_odoo):
@@ -159,8 +175,9 @@ def test_forwarder_sends_the_raw_shape(tmp_path, fake_odoo):
             time.sleep(0.05)
     finally:
         running.service.shutdown()
+    details = json.loads(TRACKER)["result"]["tracking_details"]
     assert [event_id for _endpoint, event_id in fake_odoo.processed] == [
-        f"evt_5c1ac04e0f8e11f1a7d3ac1f6bc53342:{index}" for index in range(3)
+        derived_id(TRACKER_ID, detail) for detail in details
     ]
     sent = [
         event

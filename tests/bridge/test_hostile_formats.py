@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import bridge_settings
+from conftest import bridge_settings, x12_interchange
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from logistics_bridge.cli import main
@@ -182,6 +182,57 @@ def test_x12_control_characters_other_than_delimiters_are_refused(app, control):
     answer = post(app, "edi", body, BASIC)
     assert answer.status == 400
     assert "control character" in answer.json()["message"]
+    assert answer.json()["fields"] == ["B1002"]
+
+
+@pytest.mark.parametrize(
+    ("control", "element"),
+    [("\x9b", "B1002"), ("\x85", "B1002"), ("\x80", "B1002"), ("\x9f", "B1002")],
+)
+def test_x12_c1_control_characters_are_refused_naming_the_element(app, control, element):
+    body = INTERCHANGE.replace("SHP-0042", f"SHP{control}0042").encode()
+    answer = post(app, "edi", body, BASIC)
+    assert answer.status == 400
+    assert answer.json()["fields"] == [element]
+    assert "control character" in answer.json()["message"]
+
+
+def test_x12_control_character_in_a_later_element_is_named(app):
+    body = INTERCHANGE.replace("MS1*DALLAS*TX", "MS1*DALLAS*T\x85X").encode()
+    answer = post(app, "edi", body, BASIC)
+    assert answer.status == 400
+    assert answer.json()["fields"] == ["MS102"]
+
+
+@pytest.mark.parametrize("b10", ["B10", "B10*", "B10**"])
+def test_x12_b10_without_elements_is_refused_naming_it(app, b10):
+    body = INTERCHANGE.replace("B10*PRO8841*SHP-0042*ABCD", b10).encode()
+    answer = post(app, "edi", body, BASIC)
+    assert answer.status == 422
+    assert answer.json()["fields"] == ["B10"]
+
+
+def test_x12_sets_acknowledged_by_a_997_are_each_stored(app):
+    # Joined with a bare ":", both sets had the id "X:000000001:000000002:3:4444": the
+    # second was acknowledged, then dropped as a duplicate.
+    first = x12_interchange("X:000000001", "000000002", [("3", ["4444"])])
+    second = x12_interchange("X", "000000001", [("000000002", ["3:4444"])])
+    for text in (first, second):
+        before = stored(app)
+        answer = post(app, "edi", text.encode(), BASIC)
+        assert answer.status == 202, answer.body
+        assert b"AK5*A" in answer.body
+        assert stored(app) == before + 1
+
+
+@pytest.mark.parametrize(
+    ("groups", "field"),
+    [([("905", ["0001"]), ("905", ["0002"])], "GS06"), ([("905", ["0001"]), ("906", [])], "ST")],
+)
+def test_x12_interchange_with_a_reused_gs06_or_an_empty_group_gets_no_997(app, groups, field):
+    answer = post(app, "edi", x12_interchange("ABCD", "000000907", groups).encode(), BASIC)
+    assert answer.status == 422
+    assert answer.json()["fields"] == [field]
 
 
 def test_x12_shipment_key_longer_than_a_key_is_refused(app):

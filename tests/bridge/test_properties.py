@@ -7,12 +7,14 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import SECRET_A, SECRET_OLD, bridge_settings, signed_headers
-from hypothesis import HealthCheck, event, given, settings
+from conftest import SECRET_A, SECRET_OLD, bridge_settings, signed_headers, x12_interchange
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from logistics_bridge.metrics import BridgeMetrics
 from logistics_bridge.server import BridgeApp
 from logistics_bridge.store import open_inbox
+from logistics_contract.ids import derived_id, joined_id
+from logistics_contract.x12 import shipment_status_events
 from wsgi_client import Answer, call
 
 PROPERTY_SETTINGS = settings(
@@ -200,3 +202,57 @@ def test_any_path_and_method_answers_json_without_5xx(app, path, method, body):
     if method != "HEAD" and not path.startswith("/metrics"):
         assert isinstance(answer.json(), dict)
     assert sum(app.inbox.counts().values()) == before
+
+
+# -- event ids: distinct canonical tuples, distinct ids ---------------------------------------
+id_parts = st.text(alphabet=st.sampled_from(":%3Aa2 #"), max_size=6)
+
+
+@PROPERTY_SETTINGS
+@given(
+    parts=st.integers(1, 4).flatmap(
+        lambda n: st.tuples(*[st.lists(id_parts, min_size=n, max_size=n)] * 2)
+    )
+)
+def test_joined_ids_of_distinct_tuples_differ(parts):
+    first, second = parts
+    assume(first != second)
+    assert joined_id(*first) != joined_id(*second)
+
+
+# ISA06 (its trailing padding is not part of it) and ST02: visible ASCII but the delimiters.
+_visible = st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters="*~>")
+senders = st.text(alphabet=_visible | st.just(" "), min_size=1, max_size=15).filter(
+    lambda text: not text.endswith(" ")
+)
+x12_tuples = st.tuples(
+    senders,
+    st.integers(0, 999_999_999).map(lambda number: f"{number:09d}"),
+    st.text(alphabet="0123456789", min_size=1, max_size=9),
+    st.text(alphabet=_visible, min_size=4, max_size=9),
+)
+
+
+@PROPERTY_SETTINGS
+@given(first=x12_tuples, second=x12_tuples)
+def test_x12_sets_of_distinct_canonical_tuples_get_distinct_ids(first, second):
+    assume(first != second)
+    ids = []
+    for sender, isa13, gs06, st02 in (first, second):
+        [transaction] = shipment_status_events(x12_interchange(sender, isa13, [(gs06, [st02])]))[1]
+        ids.append(transaction.event_id)
+    assert ids[0] != ids[1]
+
+
+@PROPERTY_SETTINGS
+@given(
+    document_id=id_parts,
+    elements=st.lists(
+        json_values,
+        min_size=2,
+        max_size=2,
+        unique_by=lambda v: json.dumps(v, sort_keys=True, default=str),
+    ),
+)
+def test_split_ids_of_distinct_elements_differ(document_id, elements):
+    assert derived_id(document_id, elements[0]) != derived_id(document_id, elements[1])

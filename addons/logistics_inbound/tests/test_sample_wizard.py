@@ -2,6 +2,7 @@ import json
 from unittest.mock import patch
 
 from logistics_contract.documents import JsonDocuments
+from logistics_contract.ids import derived_id
 from logistics_contract.x12 import shipment_status_events
 
 from odoo.exceptions import UserError
@@ -126,7 +127,8 @@ class TestSampleWizard(LogisticsInboundSourceCase):
 
     def test_try_of_a_split_document_shows_the_events_the_bridge_forwards(self):
         """With an endpoint's json settings, Try splits as the bridge does: its ids
-        (the document id and :<index>), one element per event for the profile to read."""
+        (the document id and the hash of each element), one element per event for the
+        profile to read."""
         shipment = self._shipment_with_tracking("EZ4000000004")
         profile = self._create_profile(
             name="EasyPost tracking details, split by the bridge",
@@ -147,7 +149,10 @@ class TestSampleWizard(LogisticsInboundSourceCase):
         with patch.object(LogisticsInboundSample, "_get_json_documents", return_value=documents):
             lines = self._try(profile, sample)
         bridge_events = documents.events(EASYPOST_TRACKER_UPDATED, sample.encode(), "sample")
-        self.assertEqual(lines.mapped("event_id"), ["evt_qatAiJDM:0", "evt_qatAiJDM:1"])
+        details = EASYPOST_TRACKER_UPDATED["result"]["tracking_details"]
+        self.assertEqual(
+            lines.mapped("event_id"), [derived_id("evt_qatAiJDM", detail) for detail in details]
+        )
         self.assertEqual(lines.mapped("event_id"), [event.event_id for event in bridge_events])
         self.assertEqual(lines.mapped("status_code"), ["pre_transit", "in_transit"])
         self.assertEqual(lines.mapped("outcome"), ["processed", "processed"])
