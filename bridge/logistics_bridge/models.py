@@ -9,11 +9,11 @@ covers several events, so each element's ``event_id`` is its key.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from logistics_contract.content import load_exact
 from pydantic import BaseModel, ConfigDict
 
 from .endpoints import FORMAT_JSON, FORMAT_X12_214
@@ -70,7 +70,7 @@ class StoredEvent(BaseModel):
                 "format": self.event_type,
                 "received_at": self.received_at,
                 "correlation_id": self.correlation_id,
-                "document": json.loads(self.payload_json),
+                "document": load_exact(self.payload_json),
             }
         else:
             event = {
@@ -78,7 +78,7 @@ class StoredEvent(BaseModel):
                 "event_type": self.event_type,
                 "shipment_reference": self.shipment_reference,
                 "occurred_at": self.occurred_at,
-                "payload": json.loads(self.payload_json),
+                "payload": load_exact(self.payload_json),
                 "correlation_id": self.correlation_id,
                 "schema_version": self.schema_version,
                 "received_at": self.received_at,

@@ -15,6 +15,7 @@ from http import HTTPStatus
 from typing import Any
 
 import waitress
+from logistics_contract.content import dump_exact
 from logistics_contract.envelope import ENVELOPE_LIST, TmsEventEnvelope
 from pydantic import ValidationError
 from waitress import wasyncore
@@ -334,7 +335,7 @@ class BridgeApp:
                 event_type=envelope.event_type,
                 shipment_reference=envelope.shipment_reference,
                 occurred_at=envelope.occurred_at.isoformat(),
-                payload_json=json.dumps(envelope.payload, separators=(",", ":")),
+                payload_json=dump_exact(envelope.payload),
                 correlation_id=envelope.correlation_id or header_correlation or str(uuid.uuid4()),
                 schema_version=envelope.schema_version,
                 received_at=received_at,
