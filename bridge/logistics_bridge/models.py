@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from logistics_contract.content import load_exact
+from logistics_contract.content import content_hash, event_content, load_exact
 from pydantic import BaseModel, ConfigDict
 
 from .endpoints import FORMAT_JSON, FORMAT_X12_214
@@ -60,6 +60,7 @@ class StoredEvent(BaseModel):
     result: str | None = None
     reason: str | None = None
     traceparent: str | None = None
+    conflict_of: int | None = None  # the inbox id of the event first received under this id
 
     def to_odoo(self) -> dict[str, Any]:
         """The event dict of the ``logistics.ingest.ingest_events`` contract
@@ -93,16 +94,53 @@ class AddResult:
     """Outcome of storing one event: newly accepted or a duplicate of a stored one."""
 
     event_id: str
-    status: Literal["accepted", "duplicate"]
+    status: Literal["accepted", "duplicate", "conflict"]
     correlation_id: str
 
     def as_dict(self) -> dict[str, str]:
         """JSON-ready form for the HTTP answer."""
-        return {
+        answer = {
             "event_id": self.event_id,
             "status": self.status,
             "correlation_id": self.correlation_id,
         }
+        if self.status == "conflict":
+            answer["message"] = CONFLICT_MESSAGE
+        return answer
+
+
+CONFLICT_MESSAGE = "conflicting duplicate kept for review"
+
+
+def stored_hash(
+    event_type: str, shipment_reference: str, occurred_at: str, payload_json: str, schema: str
+) -> str:
+    """The content hash (``logistics_contract.content``) of an event as the inbox keeps it."""
+    payload = load_exact(payload_json)
+    if event_type in RAW_FORMATS:
+        return content_hash(payload)
+    return content_hash(
+        event_content(
+            {
+                "event_type": event_type,
+                "shipment_reference": shipment_reference,
+                "occurred_at": occurred_at,
+                "schema_version": schema,
+                "payload": payload,
+            }
+        )
+    )
+
+
+def event_hash(event: NewEvent) -> str:
+    """The content hash of an event about to be stored."""
+    return stored_hash(
+        event.event_type,
+        event.shipment_reference,
+        event.occurred_at,
+        event.payload_json,
+        event.schema_version,
+    )
 
 
 class OdooAnswer(BaseModel):
