@@ -426,12 +426,14 @@ def test_import_says_when_the_acknowledgement_cannot_be_written(
     acks.mkdir()
     path = tmp_path / "good.edi"
     path.write_text(INTERCHANGE.replace("000000905", "000000915").replace("*905", "*915"))
-    (acks / "good.edi.997").mkdir()  # a directory where the 997 file should go
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    acknowledgement = acks / f"good.edi.{digest}.997"
+    acknowledgement.mkdir()  # a directory where the 997 file should go
     argv = ["--config", config, "import", "--endpoint", "carrier", "--ack-dir", str(acks)]
     assert main([*argv, str(path)]) == 1
     captured = capsys.readouterr()
     assert f"{path}: 2 event(s) imported" in captured.out
     assert "the acknowledgement" in captured.err and "could not be written" in captured.err
-    (acks / "good.edi.997").rmdir()
+    acknowledgement.rmdir()
     assert main([*argv, str(path)]) == 0
-    assert (acks / "good.edi.997").read_text().startswith("ISA*")
+    assert acknowledgement.read_text().startswith("ISA*")
