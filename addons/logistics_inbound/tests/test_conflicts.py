@@ -1,7 +1,12 @@
+import json
+
+from odoo.tests import HttpCase, tagged
+
 from .common import LogisticsInboundSourceCase
 
 PICKED_AT = 1772438400
 CONFLICT = "conflicting duplicate kept for review"
+JSON = {"Content-Type": "application/json"}
 
 
 class TestConflictingDuplicates(LogisticsInboundSourceCase):
@@ -91,3 +96,46 @@ class TestConflictingDuplicates(LogisticsInboundSourceCase):
         [answer] = self._ingest_into(self.carrier, self._event(amount=1234.5678901235))
         self.assertEqual(answer["result"], "conflict")
         self.assertIn("1234.5678901234 → 1234.5678901235", self._inbound().conflict_ids.difference)
+
+
+@tagged("post_install", "-at_install")
+class TestConflictsOverJsonRpc(HttpCase, LogisticsInboundSourceCase):
+    """Odoo's own JSON-RPC, the bridge bypassed: a conflicting resend is found the same way."""
+
+    def _rpc(self, document):
+        body = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 1,
+            "params": {
+                "service": "object",
+                "method": "execute_kw",
+                "args": [
+                    self.env.cr.dbname,
+                    self.bridge_user.id,
+                    self.bridge_user.login,
+                    "logistics.ingest",
+                    "ingest_events",
+                    [self.carrier.code, [self._raw(document, event_id="rpc-1")]],
+                ],
+            },
+        }
+        response = self.url_open("/jsonrpc", data=json.dumps(body), headers=JSON)
+        return response.json()["result"][0]
+
+    def test_resend_with_other_content_is_a_conflict(self):
+        self.profile = self._create_profile(event_time_format="epoch_s")
+        self._map(self.profile, "picked", "picked_up")
+        self.carrier = self._carrier_endpoint(self.profile)
+        shipment = self._create_shipment()
+        document = {"ref": shipment.name, "status": "picked", "at": PICKED_AT}
+        self.assertEqual(self._rpc(document)["result"], "processed")
+        reordered = dict(reversed(list(document.items())))
+        self.assertEqual(self._rpc(reordered)["result"], "duplicate")
+        answer = self._rpc(dict(document, status="moving"))
+        self.assertEqual(answer["result"], "conflict")
+        self.assertIn('status: "picked" → "moving"', answer["reason"])
+        inbound = self.env["logistics.inbound.event"].search(
+            [("endpoint_id", "=", self.carrier.id), ("external_event_id", "=", "rpc-1")]
+        )
+        self.assertEqual(inbound.conflict_ids.state, "open")
