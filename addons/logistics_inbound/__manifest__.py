@@ -4,7 +4,7 @@
     "summary": "Any source's events and documents become governed milestones: the inbox, "
     "ingestion for the bridge, inbound profiles and status mappings, the endpoint "
     "registry the bridges run",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
@@ -24,6 +24,7 @@
         "data/logistics_inbound_profile_aftership.xml",
         "data/logistics_inbound_profile_easyship.xml",
         "views/logistics_inbound_event_views.xml",
+        "views/logistics_inbound_conflict_views.xml",
         "views/logistics_inbound_profile_views.xml",
         "views/logistics_status_mapping_views.xml",
         "views/logistics_auth_secret_views.xml",

@@ -18,6 +18,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar
 
 from cryptography.exceptions import InvalidSignature
@@ -43,6 +44,7 @@ from .exceptions import (
     CredentialsMissing,
     HeaderInvalid,
     MalformedJson,
+    NumberOutOfRange,
     RequestRejected,
     SignatureInvalid,
     SignatureMissing,
@@ -329,13 +331,15 @@ class _Request:
             self._parsed = True
             try:
                 self._document = load_json(self.body)
-            except MalformedJson:
+            except (MalformedJson, NumberOutOfRange):
                 return None
         value = path.resolve(self._document)
         if isinstance(value, str):
             return value
         if value is None or isinstance(value, bool | int | float):
             return json.dumps(value)
+        if isinstance(value, Decimal):  # as the float JSON writes, as before numbers were exact
+            return json.dumps(float(value))
         return None  # absent (the path's MISSING marker), an object or an array
 
 

@@ -4,8 +4,10 @@ and ``export-endpoints``."""
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
+import os
 import stat
 import sys
 import uuid
@@ -33,6 +35,8 @@ from .exceptions import (
     RequestRejected,
 )
 from .formats import Decoder, RequestContext, build_decoder
+from .logsafe import log_field
+from .models import CONFLICT_MESSAGE
 from .odoo_client import OdooClient
 from .registry import (
     REGISTRY_MODEL,
@@ -46,6 +50,9 @@ from .registry import (
 from .server import run_until_signalled
 from .service import build_service
 from .store import Inbox, open_inbox
+
+# Longest path the system takes: a file name is printed whole, escaped.
+PATH_MAX = 4096
 
 _logger = logging.getLogger(__name__)
 
@@ -227,13 +234,21 @@ def _import_endpoints(settings: BridgeSettings) -> Mapping[str, EndpointSettings
 
 
 def _import_decoder(settings: BridgeSettings, args: argparse.Namespace) -> Decoder:
-    endpoint = _import_endpoints(settings).get(args.endpoint)
-    file_format = args.format or (endpoint.format if endpoint else None)
+    endpoints = _import_endpoints(settings)
+    endpoint = endpoints.get(args.endpoint)
+    if endpoint is None:
+        # Events of an endpoint the bridge does not serve could never be told apart from
+        # a typing mistake, and Odoo would refuse every one of them.
+        raise ConfigError(
+            f"unknown endpoint {log_field(args.endpoint)!r}; known: "
+            + (", ".join(sorted(endpoints)) or "none")
+        )
+    file_format = args.format or endpoint.format
     if file_format not in (FORMAT_JSON, FORMAT_X12_214):
         raise ConfigError(
             f"endpoint {args.endpoint!r} does not take json or x12-214 files; give --format"
         )
-    if endpoint is None or endpoint.format != file_format:
+    if endpoint.format != file_format:
         endpoint = EndpointSettings(format=file_format)
     return build_decoder(args.endpoint, endpoint)
 
@@ -241,41 +256,89 @@ def _import_decoder(settings: BridgeSettings, args: argparse.Namespace) -> Decod
 def _import_file(
     inbox: Inbox, decoder: Decoder, path: Path, args: argparse.Namespace, max_bytes: int
 ) -> bool:
-    """Import one file all-or-nothing; print what happened; True when it is in the inbox."""
+    """Import one file all-or-nothing; print what happened; True when it is in the inbox.
+
+    Names and messages are printed escaped (``log_field``): a file's name or content
+    cannot add a line to the report."""
+    name = _shown(path)
     try:
         body = _read_import_file(path, max_bytes)
     except OSError as exc:
-        print(f"{path}: cannot read: {exc.strerror}", file=sys.stderr)
+        print(f"{name}: cannot read: {exc.strerror}", file=sys.stderr)
         return False
     except ValueError as exc:
-        print(f"{path}: refused, nothing imported: {exc}", file=sys.stderr)
+        print(f"{name}: refused, nothing imported: {_shown(exc)}", file=sys.stderr)
         return False
     request = RequestContext(args.endpoint, datetime.now(UTC), str(uuid.uuid4()))
     try:
         decoded = decoder.decode(body, request)
         results = inbox.add(decoded.events)
     except RequestRejected as exc:
-        print(f"{path}: refused, nothing imported: {exc.message}", file=sys.stderr)
+        print(f"{name}: refused, nothing imported: {_shown(exc.message)}", file=sys.stderr)
         return False
     except InboxError as exc:
-        print(f"{path}: not stored, nothing imported: {exc}", file=sys.stderr)
+        print(f"{name}: not stored, nothing imported: {_shown(exc)}", file=sys.stderr)
         return False
-    accepted = sum(1 for result in results if result.status == "accepted")
-    print(f"{path}: {accepted} event(s) imported, {len(results) - accepted} duplicate(s)")
+    counts = dict.fromkeys(("accepted", "duplicate", "conflict"), 0)
+    for result in results:
+        counts[result.status] += 1
+    print(
+        f"{name}: {counts['accepted']} event(s) imported, {counts['duplicate']} duplicate(s)"
+        + (f", {counts['conflict']} {CONFLICT_MESSAGE}" if counts["conflict"] else "")
+    )
     if args.ack_dir is not None and decoded.acknowledgement is not None:
-        acknowledgement = args.ack_dir / f"{path.name}.997"
-        try:
-            acknowledgement.write_bytes(decoded.acknowledgement[1])
-        except OSError as exc:
-            # The events are committed; importing the file again writes the same 997.
-            print(
-                f"{path}: imported, but the acknowledgement {acknowledgement} could not be"
-                f" written ({exc.strerror}); import the file again to write it",
-                file=sys.stderr,
-            )
-            return False
-        print(f"{path}: acknowledgement written to {acknowledgement}")
+        return _write_acknowledgement(path, body, args.ack_dir, decoded.acknowledgement[1])
     return True
+
+
+def _shown(value: object) -> str:
+    """A file name or message as one printable line."""
+    return log_field(value, limit=PATH_MAX)
+
+
+def _write_acknowledgement(path: Path, body: bytes, ack_dir: Path, acknowledgement: bytes) -> bool:
+    """Write the 997 of ``path`` as ``<name>.<sha256 of its content, 12>.997`` in ``ack_dir``.
+
+    Files of the same name from different folders each get theirs; nothing is overwritten
+    and no link is followed (``O_EXCL | O_NOFOLLOW``): an acknowledgement already there is
+    the one of an earlier import of the same content, and is left as it is."""
+    name = _shown(path)
+    target = ack_dir / f"{path.name}.{hashlib.sha256(body).hexdigest()[:12]}.997"
+    shown_target = _shown(target)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(target, flags, 0o644)
+    except FileExistsError as exc:
+        if target.is_symlink():
+            print(f"{name}: imported, but {shown_target} is a link, not written", file=sys.stderr)
+            return False
+        if not target.is_file():
+            print(_unwritten(name, shown_target, exc), file=sys.stderr)
+            return False
+        print(f"{name}: acknowledgement already written to {shown_target}")
+        return True
+    except OSError as exc:
+        print(_unwritten(name, shown_target, exc), file=sys.stderr)
+        return False
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(acknowledgement)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        target.unlink(missing_ok=True)  # never leave a partial 997 that looks written
+        print(_unwritten(name, shown_target, exc), file=sys.stderr)
+        return False
+    print(f"{name}: acknowledgement written to {shown_target}")
+    return True
+
+
+def _unwritten(name: str, target: str, exc: OSError) -> str:
+    # The events are committed; importing the file again writes the 997.
+    return (
+        f"{name}: imported, but the acknowledgement {target} could not be written"
+        f" ({exc.strerror}); import the file again to write it"
+    )
 
 
 def _read_import_file(path: Path, max_bytes: int) -> bytes:

@@ -129,6 +129,13 @@ class SchemaViolation(RequestRejected):
     code = "validation_failed"
 
 
+class NumberOutOfRange(RequestRejected):
+    """A number overflows or underflows a float, or is a NaN/Infinity literal."""
+
+    status = 422
+    code = "number_out_of_range"
+
+
 class Backpressure(RequestRejected):
     """The inbox holds more pending events than its high-water mark."""
 

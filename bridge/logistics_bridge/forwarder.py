@@ -3,8 +3,8 @@
 It is the only layer that retries. A failure of the call as a whole (Odoo
 unreachable, HTTP 5xx, JSON-RPC error, malformed answer) releases the batch
 untouched and waits a capped exponential backoff with full jitter. Odoo's
-per-event answers are recorded on each row: processed/duplicate/needs_review
-end as ``forwarded``, ``rejected`` as ``rejected``; an event missing from the
+per-event answers are recorded on each row: processed/duplicate/needs_review/
+conflict end as ``forwarded``, ``rejected`` as ``rejected``; an event missing from the
 answer stays pending and is retried on its own backoff.
 """
 
@@ -29,7 +29,7 @@ from .store import Inbox, Outcome
 
 _logger = logging.getLogger(__name__)
 
-_DONE_RESULTS = frozenset({"processed", "duplicate", "needs_review"})
+_DONE_RESULTS = frozenset({"processed", "duplicate", "needs_review", "conflict"})
 
 
 def full_jitter_delay(
@@ -109,7 +109,7 @@ class Forwarder(BackgroundLoop):
             self._failures = 0
         return report
 
-    def _call(self, endpoint: str, group: list[StoredEvent]) -> dict[str, OdooAnswer]:
+    def _call(self, endpoint: str, group: list[StoredEvent]) -> dict[str, list[OdooAnswer]]:
         started = time.perf_counter()
         try:
             result = self.client.ingest_events(endpoint, [event.to_odoo() for event in group])
@@ -118,23 +118,24 @@ class Forwarder(BackgroundLoop):
                 self.metrics.forward_latency.observe(time.perf_counter() - started)
         if not isinstance(result, list):
             raise OdooProtocolError("ingest_events did not answer a list")
-        answers: dict[str, OdooAnswer] = {}
+        # In answer order per event id: a conflicting body shares its id with the first.
+        answers: dict[str, list[OdooAnswer]] = {}
         for item in result:
             try:
                 answer = OdooAnswer.model_validate(item)
             except ValidationError:
                 _logger.warning("ignoring malformed element of Odoo's answer for %s", endpoint)
                 continue
-            answers[answer.event_id] = answer
+            answers.setdefault(answer.event_id, []).append(answer)
         return answers
 
     def _record(
-        self, group: list[StoredEvent], answers: dict[str, OdooAnswer], report: BatchReport
+        self, group: list[StoredEvent], answers: dict[str, list[OdooAnswer]], report: BatchReport
     ) -> None:
         now = time.time()
         outcomes = []
         for event in group:
-            answer = answers.get(event.event_id)
+            answer = (answers.get(event.event_id) or [None]).pop(0)
             if answer is not None and answer.result in _DONE_RESULTS:
                 outcomes.append(Outcome(event.id, "forwarded", answer.result, answer.reason))
                 report.forwarded += 1

@@ -64,6 +64,12 @@ class BridgeMetrics:
             ["endpoint", "format"],
             registry=self.registry,
         )
+        self.conflicts = Counter(
+            "logistics_bridge_events_conflict",
+            "Events under an id already received, with other content (kept for review)",
+            ["endpoint", "format"],
+            registry=self.registry,
+        )
         self.forwarded = Counter(
             "logistics_bridge_events_forwarded",
             "Events answered by Odoo, by result",

@@ -9,11 +9,11 @@ covers several events, so each element's ``event_id`` is its key.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from logistics_contract.content import content_hash, event_content, load_exact
 from pydantic import BaseModel, ConfigDict
 
 from .endpoints import FORMAT_JSON, FORMAT_X12_214
@@ -60,6 +60,7 @@ class StoredEvent(BaseModel):
     result: str | None = None
     reason: str | None = None
     traceparent: str | None = None
+    conflict_of: int | None = None  # the inbox id of the event first received under this id
 
     def to_odoo(self) -> dict[str, Any]:
         """The event dict of the ``logistics.ingest.ingest_events`` contract
@@ -70,7 +71,7 @@ class StoredEvent(BaseModel):
                 "format": self.event_type,
                 "received_at": self.received_at,
                 "correlation_id": self.correlation_id,
-                "document": json.loads(self.payload_json),
+                "document": load_exact(self.payload_json),
             }
         else:
             event = {
@@ -78,7 +79,7 @@ class StoredEvent(BaseModel):
                 "event_type": self.event_type,
                 "shipment_reference": self.shipment_reference,
                 "occurred_at": self.occurred_at,
-                "payload": json.loads(self.payload_json),
+                "payload": load_exact(self.payload_json),
                 "correlation_id": self.correlation_id,
                 "schema_version": self.schema_version,
                 "received_at": self.received_at,
@@ -93,16 +94,53 @@ class AddResult:
     """Outcome of storing one event: newly accepted or a duplicate of a stored one."""
 
     event_id: str
-    status: Literal["accepted", "duplicate"]
+    status: Literal["accepted", "duplicate", "conflict"]
     correlation_id: str
 
     def as_dict(self) -> dict[str, str]:
         """JSON-ready form for the HTTP answer."""
-        return {
+        answer = {
             "event_id": self.event_id,
             "status": self.status,
             "correlation_id": self.correlation_id,
         }
+        if self.status == "conflict":
+            answer["message"] = CONFLICT_MESSAGE
+        return answer
+
+
+CONFLICT_MESSAGE = "conflicting duplicate kept for review"
+
+
+def stored_hash(
+    event_type: str, shipment_reference: str, occurred_at: str, payload_json: str, schema: str
+) -> str:
+    """The content hash (``logistics_contract.content``) of an event as the inbox keeps it."""
+    payload = load_exact(payload_json)
+    if event_type in RAW_FORMATS:
+        return content_hash(payload)
+    return content_hash(
+        event_content(
+            {
+                "event_type": event_type,
+                "shipment_reference": shipment_reference,
+                "occurred_at": occurred_at,
+                "schema_version": schema,
+                "payload": payload,
+            }
+        )
+    )
+
+
+def event_hash(event: NewEvent) -> str:
+    """The content hash of an event about to be stored."""
+    return stored_hash(
+        event.event_type,
+        event.shipment_reference,
+        event.occurred_at,
+        event.payload_json,
+        event.schema_version,
+    )
 
 
 class OdooAnswer(BaseModel):

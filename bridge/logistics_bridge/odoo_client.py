@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 import requests
+from logistics_contract.content import dump_exact
 
 from .config import OdooSettings
 from .exceptions import OdooAuthError, OdooProtocolError, OdooRpcError, OdooUnavailable
@@ -42,7 +43,13 @@ class OdooClient:
             "id": next(self._ids),
         }
         try:
-            response = self._session.post(self._url, json=body, timeout=timeout)
+            # Numbers as the sender wrote them (Decimal text), never through a float.
+            response = self._session.post(
+                self._url,
+                data=dump_exact(body).encode(),
+                headers={"Content-Type": "application/json"},
+                timeout=timeout,
+            )
         except requests.RequestException as exc:
             raise OdooUnavailable(f"cannot reach Odoo: {type(exc).__name__}") from exc
         if response.status_code >= 400:

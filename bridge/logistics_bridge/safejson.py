@@ -1,10 +1,14 @@
 """Bounded JSON parsing for bodies that come from the network.
 
 ``json.loads`` alone accepts what the bridge must not keep: UTF-16/32 bodies (it guesses
-the encoding of bytes), numbers that overflow a float (``1e400`` becomes ``Infinity``,
-which is not JSON), duplicate keys (the last one silently wins), lone surrogates, and
+the encoding of bytes), duplicate keys (the last one silently wins), lone surrogates, and
 nesting deep enough to exhaust the interpreter's recursion limit. ``load_json`` refuses
 each of them with ``MalformedJson`` and a message that names the reason.
+
+Numbers keep their text: a non-integer is the ``Decimal`` of what was written, so an amount
+is never rounded through a float on its way to Odoo. A number Odoo would read as a float
+it cannot hold, ``1e400`` (Infinity), ``1e-400`` (silently 0.0), and the ``NaN`` and
+``Infinity`` literals, is refused with ``NumberOutOfRange`` naming its field path.
 """
 
 from __future__ import annotations
@@ -12,9 +16,12 @@ from __future__ import annotations
 import json
 import math
 import re
+from decimal import Decimal
 from typing import Any
 
-from .exceptions import MalformedJson
+from logistics_contract.content import dump_exact
+
+from .exceptions import MalformedJson, NumberOutOfRange
 
 # Far deeper than any event envelope; shallow enough to stay clear of the recursion limit.
 MAX_DEPTH = 64
@@ -26,15 +33,40 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]", re.ASCII)
 _BOM = b"\xef\xbb\xbf"
 
 
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"number {text[:40]} is out of range (finite numbers only)")
+class _OutOfRange:
+    """Stands in the parsed document for a number refused once its path is known."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _exact_number(text: str) -> Decimal | _OutOfRange:
+    as_float = float(text)
+    value = Decimal(text)
+    if not math.isfinite(as_float) or (as_float == 0 and not value.is_zero()):
+        return _OutOfRange(text)
     return value
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON (finite numbers only)")
+def _field_path(parent: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{parent}[{key}]"
+    return f"{parent}.{key}" if parent else key
+
+
+def _out_of_range(value: Any, path: str = "") -> list[tuple[str, str]]:
+    """``[(field path, number text)]`` of the refused numbers in a parsed document."""
+    if isinstance(value, _OutOfRange):
+        return [(path or "(body)", value.text)]
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return []
+    return [found for key, item in items for found in _out_of_range(item, _field_path(path, key))]
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -69,8 +101,8 @@ def load_json(body: bytes, max_depth: int = MAX_DEPTH) -> Any:
     """Parse a UTF-8 JSON body; raise ``MalformedJson`` for anything the bridge cannot keep.
 
     Rules: strict UTF-8 without a byte-order mark, at most ``max_depth`` levels of
-    arrays/objects, finite numbers only (no NaN/Infinity, no float overflow), no
-    duplicate key in an object, no lone surrogate in a string.
+    arrays/objects, no duplicate key in an object, no lone surrogate in a string; numbers
+    within a float's range (``NumberOutOfRange`` otherwise), non-integers as ``Decimal``.
     """
     if body.startswith(_BOM):
         raise MalformedJson("body starts with a byte-order mark; send UTF-8 without one")
@@ -80,18 +112,37 @@ def load_json(body: bytes, max_depth: int = MAX_DEPTH) -> Any:
         raise MalformedJson(f"body is not UTF-8 (byte {exc.start}); send UTF-8 JSON") from None
     if nesting_depth(body, stop_above=max_depth) > max_depth:
         raise MalformedJson(f"body nests more than {max_depth} levels deep")
+    refused: list[_OutOfRange] = []
+
+    def number(text: str) -> Any:
+        value = _exact_number(text)
+        if isinstance(value, _OutOfRange):
+            refused.append(value)
+        return value
+
+    def constant(name: str) -> _OutOfRange:
+        refused.append(_OutOfRange(name))
+        return refused[-1]
+
     try:
         document = json.loads(
-            text,
-            parse_float=_finite_float,
-            parse_constant=_refuse_constant,
-            object_pairs_hook=_unique_keys,
+            text, parse_float=number, parse_constant=constant, object_pairs_hook=_unique_keys
         )
     except ValueError as exc:  # JSONDecodeError, our own refusals, int digit limits
         raise MalformedJson(f"body is not valid JSON: {exc}") from None
+    if refused:
+        found = _out_of_range(document)
+        raise NumberOutOfRange(
+            "; ".join(
+                f"{path}: {number[:40]} is out of range (a finite number a float holds, "
+                "not rounded to zero)"
+                for path, number in found[:50]
+            ),
+            fields=[path for path, _number in found[:50]],
+        )
     if _SURROGATE_ESCAPE.search(text):
         try:
-            json.dumps(document, ensure_ascii=False).encode("utf-8")
+            dump_exact(document).encode("utf-8")
         except UnicodeEncodeError:
             raise MalformedJson("body holds a lone surrogate escape (\\ud800-\\udfff)") from None
     return document

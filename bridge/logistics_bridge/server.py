@@ -18,6 +18,7 @@ from http import HTTPStatus
 from typing import Any
 
 import waitress
+from logistics_contract.content import dump_exact
 from logistics_contract.envelope import ENVELOPE_LIST, TmsEventEnvelope
 from pydantic import ValidationError
 from waitress import wasyncore
@@ -44,7 +45,7 @@ from .formats import MAX_EVENTS_PER_REQUEST, Decoded, RequestContext
 from .logsafe import log_field
 from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from .metrics import BridgeMetrics
-from .models import AddResult, NewEvent
+from .models import CONFLICT_MESSAGE, AddResult, NewEvent
 from .routing import EndpointRoute, RouteTable, build_routes, request_headers
 from .safejson import load_json
 from .store import Inbox
@@ -297,15 +298,34 @@ class BridgeApp:
     def stored(
         self, endpoint: str, route: EndpointRoute, decoded: Decoded, results: list[AddResult]
     ) -> tuple[str, list[tuple[str, str]], bytes]:
-        """The answer once ``decoded``'s events are committed as ``results``: 202, or 200 if
-        all were duplicates; the format's acknowledgement as its body if it has one."""
+        """The answer once ``decoded``'s events are committed as ``results``: 409 if one was a
+        conflicting duplicate (kept for review, whatever the format), else 202, or 200 if all
+        were duplicates, the format's acknowledgement as its body if it has one."""
         accepted = sum(1 for result in results if result.status == "accepted")
-        duplicates = len(results) - accepted
+        conflicts = [result for result in results if result.status == "conflict"]
+        duplicates = len(results) - accepted - len(conflicts)
         if accepted:
             self.metrics.accepted.labels(endpoint, route.format).inc(accepted)
         if duplicates:
             self.metrics.duplicates.labels(endpoint, route.format).inc(duplicates)
         _logger.debug("%s: %d accepted, %d duplicate", endpoint, accepted, duplicates)
+        listing = [result.as_dict() for result in results]
+        if conflicts:
+            self.metrics.conflicts.labels(endpoint, route.format).inc(len(conflicts))
+            _logger.warning(
+                "%s: %s kept for review",
+                endpoint,
+                ", ".join(f"event {log_field(result.event_id)}" for result in conflicts),
+            )
+            return self._json(
+                409,
+                {
+                    "error": "conflicting_duplicate",
+                    "status": "conflict",
+                    "message": CONFLICT_MESSAGE,
+                    "events": listing,
+                },
+            )
         if decoded.acknowledgement is not None:
             code = 202 if accepted else 200
             content_type, acknowledgement = decoded.acknowledgement
@@ -314,7 +334,6 @@ class BridgeApp:
                 [("Content-Type", content_type)],
                 acknowledgement,
             )
-        listing = [result.as_dict() for result in results]
         if not accepted:
             return self._json(200, {"status": "duplicate", "events": listing})
         return self._json(202, {"status": "accepted", "events": listing})
@@ -337,7 +356,7 @@ class BridgeApp:
                 event_type=envelope.event_type,
                 shipment_reference=envelope.shipment_reference,
                 occurred_at=envelope.occurred_at.isoformat(),
-                payload_json=json.dumps(envelope.payload, separators=(",", ":")),
+                payload_json=dump_exact(envelope.payload),
                 correlation_id=envelope.correlation_id or header_correlation or str(uuid.uuid4()),
                 schema_version=envelope.schema_version,
                 received_at=received_at,

@@ -31,13 +31,14 @@ from urllib.parse import urlsplit
 
 from .config import sqlite_path
 from .exceptions import InboxError, InboxSchemaTooNew, UnsupportedInboxUrl
-from .models import STATES, AddResult, InboxStatus, NewEvent, StoredEvent
+from .models import STATES, AddResult, InboxStatus, NewEvent, StoredEvent, event_hash, stored_hash
 
 _logger = logging.getLogger(__name__)
 
 _EVENT_COLUMNS = (
     "id, endpoint, event_id, event_type, shipment_reference, occurred_at, payload, "
-    "correlation_id, schema_version, received_at, state, attempts, result, reason, traceparent"
+    "correlation_id, schema_version, received_at, state, attempts, result, reason, traceparent, "
+    "conflict_of"
 )
 _FIELD_NAMES = tuple(StoredEvent.model_fields)
 _ELIGIBLE_SQL = (
@@ -53,9 +54,15 @@ _ELIGIBLE_SQL = (
 _INSERT_SQL = (
     "INSERT INTO inbox_event (endpoint, event_id, webhook_id, event_type, shipment_reference, "
     "occurred_at, payload, correlation_id, schema_version, received_at, received_ts, state, "
-    "attempts, next_attempt_ts, updated_ts, traceparent) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, ?, ?) "
+    "attempts, next_attempt_ts, updated_ts, traceparent, content_hash, conflict_of) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, ?, ?, ?, ?) "
     "ON CONFLICT DO NOTHING"
+)
+# The event an id (or webhook id) already names: the first kept, never a conflicting one.
+_KEPT_SQL = (
+    "SELECT id, correlation_id, event_type, shipment_reference, occurred_at, payload, "
+    "schema_version, content_hash FROM inbox_event WHERE endpoint = ? "
+    "AND (event_id = ? OR webhook_id = ?) AND conflict_of IS NULL ORDER BY id LIMIT 1"
 )
 
 
@@ -223,14 +230,44 @@ class Inbox(ABC):
             ticket.error = InboxError(f"cannot store events: {exc}")
 
     def _insert(self, conn: Any, event: NewEvent) -> AddResult:
+        if self._insert_row(conn, event) == 1:
+            return AddResult(event.event_id, "accepted", event.correlation_id)
+        kept = self._run(
+            conn, _KEPT_SQL, (event.endpoint, event.event_id, event.webhook_id)
+        ).fetchone()
+        if kept is None:  # only a conflicting body holds the key: cannot happen, but no loss
+            return AddResult(event.event_id, "duplicate", event.correlation_id)
+        kept_pk, kept_correlation, *kept_fields, kept_hash = kept
+        # Hashed only now, on a duplicate: the accepting path stays free of the work.
+        new_hash = event_hash(event)
+        if not kept_hash:
+            try:
+                kept_hash = stored_hash(*kept_fields)
+            except ValueError:  # not JSON, kept by an older bridge: never the same content
+                kept_hash = None
+        if new_hash == kept_hash:
+            # A duplicate answers with the correlation id of the event already kept.
+            return AddResult(event.event_id, "duplicate", kept_correlation)
+        # Kept like any accepted event (forwarded for review after the first); the same
+        # conflicting content again is already kept, so ON CONFLICT leaves it.
+        self._insert_row(conn, event, new_hash, kept_pk)
+        return AddResult(event.event_id, "conflict", event.correlation_id)
+
+    def _insert_row(
+        self,
+        conn: Any,
+        event: NewEvent,
+        content: str | None = None,
+        conflict_of: int | None = None,
+    ) -> int:
         received_ts = event.received_at.timestamp()
-        inserted = self._run(
+        return self._run(
             conn,
             _INSERT_SQL,
             (
                 event.endpoint,
                 event.event_id,
-                event.webhook_id,
+                None if conflict_of else event.webhook_id,
                 event.event_type,
                 event.shipment_reference,
                 event.occurred_at,
@@ -241,18 +278,10 @@ class Inbox(ABC):
                 received_ts,
                 received_ts,
                 event.traceparent,
+                content,
+                conflict_of,
             ),
         ).rowcount
-        if inserted == 1:
-            return AddResult(event.event_id, "accepted", event.correlation_id)
-        # A duplicate answers with the correlation id of the event already kept.
-        stored = self._run(
-            conn,
-            "SELECT correlation_id FROM inbox_event WHERE endpoint = ? "
-            "AND (event_id = ? OR webhook_id = ?) ORDER BY id LIMIT 1",
-            (event.endpoint, event.event_id, event.webhook_id),
-        ).fetchone()
-        return AddResult(event.event_id, "duplicate", stored[0] if stored else event.correlation_id)
 
     def insert_raw(self, rows: Iterable[Sequence[Any]]) -> None:
         """Bulk-load rows ``(endpoint, event_id, event_type, shipment_reference, occurred_at,
@@ -575,6 +604,68 @@ def _quarantine_non_json_payloads(inbox: Inbox, conn: Any) -> None:
 # Nullable and without default: events kept before version 3 simply have none.
 _ADD_TRACEPARENT = ("ALTER TABLE inbox_event ADD COLUMN traceparent TEXT",)
 
+# Version 4: a conflicting duplicate is an inbox row of its own (``conflict_of`` = the row
+# kept first, ``content_hash`` its content), so the ids stay unique among first rows only.
+_CONFLICT_INDEXES = (
+    "CREATE UNIQUE INDEX inbox_event_key ON inbox_event (endpoint, event_id) "
+    "WHERE conflict_of IS NULL",
+    "CREATE UNIQUE INDEX inbox_event_webhook ON inbox_event (endpoint, webhook_id) "
+    "WHERE conflict_of IS NULL",
+    "CREATE UNIQUE INDEX inbox_event_conflict ON inbox_event (conflict_of, content_hash) "
+    "WHERE conflict_of IS NOT NULL",
+)
+_V3_COLUMNS = (
+    "id, endpoint, event_id, webhook_id, event_type, shipment_reference, occurred_at, payload, "
+    "correlation_id, schema_version, received_at, received_ts, state, attempts, "
+    "next_attempt_ts, claimed_until, claimed_by, result, reason, updated_ts, traceparent"
+)
+# SQLite cannot drop a table constraint: the table is rebuilt, ids and sequence kept.
+_SQLITE_CONFLICTS = (
+    """CREATE TABLE inbox_event_v4 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        endpoint TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        webhook_id TEXT,
+        event_type TEXT NOT NULL,
+        shipment_reference TEXT NOT NULL,
+        occurred_at TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        correlation_id TEXT NOT NULL,
+        schema_version TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        received_ts REAL NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_ts REAL NOT NULL DEFAULT 0,
+        claimed_until REAL,
+        claimed_by TEXT,
+        result TEXT,
+        reason TEXT,
+        updated_ts REAL NOT NULL,
+        traceparent TEXT,
+        content_hash TEXT,
+        conflict_of INTEGER
+    )""",
+    f"INSERT INTO inbox_event_v4 ({_V3_COLUMNS}) SELECT {_V3_COLUMNS} FROM inbox_event",
+    # Purged ids stay unused: the new table continues the old one's sequence.
+    "DELETE FROM sqlite_sequence WHERE name = 'inbox_event_v4'",
+    "INSERT INTO sqlite_sequence (name, seq) SELECT 'inbox_event_v4', seq FROM sqlite_sequence "
+    "WHERE name = 'inbox_event'",
+    "DROP TABLE inbox_event",
+    "ALTER TABLE inbox_event_v4 RENAME TO inbox_event",
+    "CREATE INDEX inbox_event_pending_shipment "
+    "ON inbox_event (endpoint, shipment_reference, id) WHERE state = 'pending'",
+    "CREATE INDEX inbox_event_state ON inbox_event (state, id)",
+    *_CONFLICT_INDEXES,
+)
+_PG_CONFLICTS = (
+    "ALTER TABLE inbox_event ADD COLUMN content_hash TEXT",
+    "ALTER TABLE inbox_event ADD COLUMN conflict_of BIGINT",
+    "ALTER TABLE inbox_event DROP CONSTRAINT IF EXISTS inbox_event_endpoint_event_id_key",
+    "ALTER TABLE inbox_event DROP CONSTRAINT IF EXISTS inbox_event_endpoint_webhook_id_key",
+    *_CONFLICT_INDEXES,
+)
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -595,6 +686,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "W3C traceparent of the request that brought each event",
         sqlite=_ADD_TRACEPARENT,
         postgresql=_ADD_TRACEPARENT,
+    ),
+    Migration(
+        4,
+        "conflicting duplicates kept beside the event first received",
+        sqlite=_SQLITE_CONFLICTS,
+        postgresql=_PG_CONFLICTS,
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

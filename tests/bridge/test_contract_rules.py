@@ -176,8 +176,9 @@ def test_brackets_inside_strings_do_not_count_as_depth(app):
 @pytest.mark.parametrize("number", ["1e400", "-1e400", "NaN", "Infinity", "-Infinity"])
 def test_non_finite_numbers_refused(app, number):
     body = json.dumps(make_event()).replace('"in_transit"', number)
-    answer = signed_call(app, body)
-    assert "finite numbers only" in refused(answer, 400, "malformed_json")["message"]
+    answer = refused(signed_call(app, body), 422, "number_out_of_range")
+    assert "out of range" in answer["message"]
+    assert answer["fields"] == ["payload.status"]
     assert stored(app) == 0
 
 

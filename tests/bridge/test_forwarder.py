@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -257,3 +258,34 @@ def test_forwarder_thread_stops_after_current_batch(inbox, odoo):
     forwarder.stop(timeout=10)
     assert not thread.is_alive()
     assert states(inbox)["t1"] == ("forwarded", "processed")
+
+
+def test_conflicting_duplicate_is_forwarded_for_review_with_its_own_answer(inbox, odoo):
+    """The kept conflicting body goes to Odoo after the first; when both share a batch (the
+    new content names another shipment), each row takes the answer in its own position."""
+    first = new_event("c-1", "S1")
+    inbox.add([first])
+    inbox.add([replace(first, shipment_reference="S2", payload_json='{"k": 2}')])
+    sequence = iter([("processed", None), ("conflict", "kept for review")])
+
+    def answers(request):
+        body = json.loads(request.body)
+        if body["params"]["service"] == "common":
+            return 200, {}, json.dumps({"jsonrpc": "2.0", "id": body["id"], "result": 7})
+        events = body["params"]["args"][5][1]
+        result = [
+            {"event_id": event["event_id"], "result": r, "reason": why}
+            for event, (r, why) in zip(events, sequence, strict=False)
+        ]
+        odoo.ingest_calls.append(("acme", events))
+        return 200, {}, json.dumps({"jsonrpc": "2.0", "id": body["id"], "result": result})
+
+    with responses.RequestsMock() as mock:
+        mock.add_callback(responses.POST, f"{ODOO}/jsonrpc", callback=answers)
+        report = make_forwarder(inbox).run_once()
+    assert report.forwarded == 2
+    assert [e["payload"] for e in odoo.ingest_calls[0][1]] == [{"k": 1}, {"k": 2}]
+    assert [(e.state, e.result, e.reason) for e in inbox.list_events()] == [
+        ("forwarded", "processed", None),
+        ("forwarded", "conflict", "kept for review"),
+    ]

@@ -5,6 +5,7 @@ X12 fixtures: see test_x12.py for their source.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -52,7 +53,8 @@ def test_import_good_file_then_again(tmp_path, clean_env, capsys):
     out = capsys.readouterr().out
     assert f"{GOOD_EDI}: 2 event(s) imported, 0 duplicate(s)" in out
     assert stored(tmp_path) == ["ABCD:000000905:905:0001", "ABCD:000000905:905:0002"]
-    acknowledgement = (acks / f"{GOOD_EDI.name}.997").read_text()
+    digest = hashlib.sha256(GOOD_EDI.read_bytes()).hexdigest()[:12]
+    acknowledgement = (acks / f"{GOOD_EDI.name}.{digest}.997").read_text()
     assert acknowledgement.startswith("ISA*00*") and "AK9*A*2*2*2~" in acknowledgement
 
     assert main([*argv, str(GOOD_EDI)]) == 0
@@ -83,7 +85,7 @@ def test_import_json_with_format_flag_and_missing_file(tmp_path, clean_env, caps
     config = write_config(tmp_path, EDI_ENDPOINT)
     document = tmp_path / "status.json"
     document.write_text(json.dumps({"tracking": "T-1"}))
-    argv = ["--config", config, "import", "--endpoint", "drop", "--format", "json"]
+    argv = ["--config", config, "import", "--endpoint", "carrier", "--format", "json"]
     assert main([*argv, str(document), str(tmp_path / "absent.json")]) == 1
     captured = capsys.readouterr()
     assert f"{document}: 1 event(s) imported" in captured.out
@@ -91,9 +93,78 @@ def test_import_json_with_format_flag_and_missing_file(tmp_path, clean_env, caps
 
 
 def test_import_needs_a_file_format(tmp_path, clean_env, capsys):
-    config = write_config(tmp_path, "[endpoints]\nunknown = []\n")
-    assert main(["--config", config, "import", "--endpoint", "nowhere", str(GOOD_EDI)]) == 2
+    config = write_config(tmp_path, "[endpoints]\nplain = []\n")
+    assert main(["--config", config, "import", "--endpoint", "plain", str(GOOD_EDI)]) == 2
     assert "give --format" in capsys.readouterr().err
+
+
+def test_import_refuses_an_endpoint_the_bridge_does_not_serve(tmp_path, clean_env, capsys):
+    config = write_config(tmp_path, EDI_ENDPOINT)
+    for code in ("nowhere", "bad/../code", "carrier\nforged"):
+        argv = ["--config", config, "import", "--endpoint", code, "--format", "x12-214"]
+        assert main([*argv, str(GOOD_EDI)]) == 2
+        err = capsys.readouterr().err
+        assert "import: unknown endpoint" in err and "known: carrier" in err
+        assert "\nforged" not in err
+    assert not (tmp_path / "inbox.sqlite3").exists()
+
+
+def other_interchange(number: str) -> str:
+    """The fixture interchange under other control numbers (other event ids)."""
+    return (
+        GOOD_EDI.read_text().replace("000000905", f"000000{number}").replace("*905", f"*{number}")
+    )
+
+
+def import_argv(config: str, acks: Path) -> list[str]:
+    return ["--config", config, "import", "--endpoint", "carrier", "--ack-dir", str(acks)]
+
+
+def test_import_report_cannot_be_forged_by_a_file_name(tmp_path, clean_env, capsys):
+    config = write_config(tmp_path, EDI_ENDPOINT)
+    forged = tmp_path / "x.edi: 9 event(s) imported, 0 duplicate(s)\ny.edi"
+    forged.write_text(GOOD_EDI.read_text())
+    assert main(["--config", config, "import", "--endpoint", "carrier", str(forged)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1
+    assert "\\ny.edi: 2 event(s) imported" in lines[0]
+
+
+def test_files_of_the_same_name_get_their_own_acknowledgement(tmp_path, clean_env, capsys):
+    config = write_config(tmp_path, EDI_ENDPOINT)
+    acks = tmp_path / "acks"
+    acks.mkdir()
+    files = []
+    for folder, number in (("a", "911"), ("b", "912")):
+        (tmp_path / folder).mkdir()
+        files.append(tmp_path / folder / "status.edi")
+        files[-1].write_text(other_interchange(number))
+    assert main([*import_argv(config, acks), *map(str, files)]) == 0
+    written = sorted(acks.iterdir())
+    assert len(written) == 2
+    for path in files:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        acknowledgement = acks / f"status.edi.{digest}.997"
+        assert acknowledgement in written
+        number = path.read_text().split("*")[13]  # ISA13 of the file it acknowledges
+        assert f"AK1*QM*{int(number)}~" in acknowledgement.read_text()
+    # Imported again: the acknowledgement already there is left as it is.
+    assert main([*import_argv(config, acks), str(files[0])]) == 0
+    assert "acknowledgement already written" in capsys.readouterr().out
+    assert sorted(acks.iterdir()) == written
+
+
+def test_acknowledgement_never_follows_a_planted_link(tmp_path, clean_env, capsys):
+    config = write_config(tmp_path, EDI_ENDPOINT)
+    acks = tmp_path / "acks"
+    acks.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    digest = hashlib.sha256(GOOD_EDI.read_bytes()).hexdigest()[:12]
+    (acks / f"{GOOD_EDI.name}.{digest}.997").symlink_to(victim)
+    assert main([*import_argv(config, acks), str(GOOD_EDI)]) == 1
+    assert "is a link, not written" in capsys.readouterr().err
+    assert victim.read_text() == "precious"
 
 
 def test_import_reads_the_endpoint_of_the_cached_registry(tmp_path, clean_env, capsys):

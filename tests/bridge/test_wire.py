@@ -176,7 +176,12 @@ def test_malformed_json_400(bridge):
     assert answer.json()["error"] == "malformed_json"
     nan = '{"event_id": NaN}'
     answer = requests.post(bridge.events_url(), data=nan, headers=signed_headers(nan), timeout=10)
-    assert answer.status_code == 400
+    assert answer.status_code == 422
+    assert answer.json() | {"message": ""} == {
+        "error": "number_out_of_range",
+        "message": "",
+        "fields": ["event_id"],
+    }
 
 
 def test_schema_violations_422_name_each_field(bridge):

@@ -304,7 +304,8 @@ def test_carrier_documents_become_milestones_matched_by_tracking_number(stack: S
     )
     assert imported.returncode == 0, imported.stderr
     assert f"{dropped}: 0 event(s) imported, 1 duplicate(s)" in imported.stdout, imported.stdout
-    assert "AK9*A*1*1*1~" in (acks / f"{dropped.name}.997").read_text()
+    digest = hashlib.sha256(interchange).hexdigest()[:12]
+    assert "AK9*A*1*1*1~" in (acks / f"{dropped.name}.{digest}.997").read_text()
     time.sleep(2)  # a forwarding poll or more: anything new would have reached Odoo
     assert _timeline(admin, stack.shipments["PRO123456"]) == expected["PRO123456"]
     assert admin.call(

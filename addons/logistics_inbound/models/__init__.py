@@ -9,3 +9,4 @@ from . import logistics_milestone
 from . import logistics_shipment
 from . import logistics_ingest
 from . import res_config_settings
+from . import logistics_inbound_conflict

@@ -1,6 +1,6 @@
 import json
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from .logistics_inbound_profile import DOCUMENT_FORMATS
@@ -18,7 +18,9 @@ class LogisticsInboundEvent(models.Model):
     transaction as the business change it caused.
 
     (endpoint, external event id) is unique, so a redelivered event is
-    recognised and answered as a duplicate without changing anything. Events
+    recognised and answered as a duplicate without changing anything; one with
+    other content under the same id is kept as a conflict for a person to
+    decide on (``logistics.inbound.conflict``). Events
     that could not be applied yet (unmapped code, unknown shipment or carrier)
     wait here in "needs review" until configuration is fixed and they are
     reprocessed; rejected (malformed) events are only logged, so a corrected
@@ -85,6 +87,25 @@ class LogisticsInboundEvent(models.Model):
         "(the integration log keeps a masked copy of every event).",
     )
 
+    content = fields.Text(
+        readonly=True,
+        groups="logistics_integration.group_integration_admin",
+        help="What the event says, as JSON: the first side of a conflicting duplicate's "
+        "difference.",
+    )
+    content_hash = fields.Char(
+        readonly=True,
+        help="Hash of the event's canonical content: the same event sent again has the "
+        "same one, whatever its whitespace or key order.",
+    )
+    conflict_ids = fields.One2many(
+        comodel_name="logistics.inbound.conflict",
+        inverse_name="event_id",
+        string="Conflicting Duplicates",
+        readonly=True,
+    )
+    open_conflict_count = fields.Integer(compute="_compute_open_conflict_count")
+
     _sql_constraints = [
         (
             "external_event_unique",
@@ -92,6 +113,13 @@ class LogisticsInboundEvent(models.Model):
             "This source already reported this event.",
         ),
     ]
+
+    @api.depends("conflict_ids.state")
+    def _compute_open_conflict_count(self):
+        for event in self:
+            event.open_conflict_count = len(
+                event.conflict_ids.filtered(lambda c: c.state == "open")
+            )
 
     def action_reprocess(self):
         """Button (form and list): apply waiting events again with today's configuration."""

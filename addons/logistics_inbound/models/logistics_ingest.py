@@ -5,7 +5,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from logistics_contract import x12
+from logistics_contract.content import (
+    content_hash,
+    describe_differences,
+    dump_exact,
+    event_content,
+    load_exact,
+)
 from logistics_contract.envelope import Refusal
+from logistics_contract.paths import split_list_path
 from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
@@ -33,8 +41,9 @@ INGEST_CONTEXT = {
 }
 # When one forwarded event yields several (a split document), its answer is
 # the most severe of theirs.
-RESULT_SEVERITY = ("duplicate", "processed", "needs_review", "rejected")
+RESULT_SEVERITY = ("duplicate", "processed", "needs_review", "conflict", "rejected")
 TMS_EVENT_FORMAT = "tms-event"
+CONFLICT_REASON = "conflicting duplicate kept for review"
 X12_FORMAT = "x12-214"
 
 
@@ -44,6 +53,7 @@ class Plan:
 
     raw: dict
     event: object  # canonical.CanonicalEvent
+    content: object = None  # what the event says (logistics_contract.content)
     index: int = 0
     record: object = None  # existing logistics.inbound.event when reprocessing
     inbound: object = None  # the inbox record once applied
@@ -94,7 +104,8 @@ class LogisticsIngest(models.AbstractModel):
         envelopes or raw documents marked with ``"format"``; the answer is a
         list in the same order
         of ``{"event_id", "result", "reason"}`` with result ``processed``,
-        ``duplicate``, ``rejected`` or ``needs_review``. Problems of one event
+        ``duplicate``, ``rejected``, ``needs_review`` or ``conflict`` (an id
+        already received with other content, kept for review). Problems of one event
         are answered for that event and never raised, since the bridge treats
         an exception as a transport failure and retries the whole batch. Only
         members of the Logistics Bridge group may call this; they have no other
@@ -129,30 +140,84 @@ class LogisticsIngest(models.AbstractModel):
         plans, rejections = self._prepare(endpoint, list(enumerate(events)), logs)
         for index, answer in rejections:
             answers[index].append(answer)
-        existing = set(
-            self.env["logistics.inbound.event"]
-            .search(
+        kept = {
+            record.external_event_id: record.content_hash
+            for record in self.env["logistics.inbound.event"].search(
                 [
                     ("endpoint_id", "=", endpoint.id),
                     ("external_event_id", "in", [p.event.event_id for p in plans]),
                 ]
             )
-            .mapped("external_event_id")
-        )
-        new_plans = []
+        }
+        new_plans, conflicts = [], []
         for plan in plans:
-            if plan.event.event_id in existing:
+            event_id = plan.event.event_id
+            if event_id not in kept:
+                kept[event_id] = content_hash(plan.content)
+                new_plans.append(plan)
+            # An event kept before contents were hashed cannot be compared: a duplicate.
+            elif kept[event_id] and kept[event_id] != content_hash(plan.content):
+                conflicts.append(plan)
+            else:
                 answer, entry = self._log_entry(endpoint, plan, "duplicate")
                 answers[plan.index].append(answer)
                 logs.append(entry)
-            else:
-                existing.add(plan.event.event_id)
-                new_plans.append(plan)
         self._resolve(endpoint, new_plans)
         for plan in self._apply_isolated(endpoint, new_plans):
             answers[plan.index].append(plan.answer)
+        # After the new events: a conflict may be with an event of this same batch.
+        for plan in conflicts:
+            answer, entry = self._keep_conflict(endpoint, plan)
+            answers[plan.index].append(answer)
+            logs.append(entry)
         self.env["logistics.integration.log"]._record_exchanges(logs)
         return [_combine_answers(raw, answers[index]) for index, raw in enumerate(events)]
+
+    def _keep_conflict(self, endpoint, plan):
+        """Keep ``plan`` (other content under a kept event id) for review; its answer
+        ``conflict`` and its log entry (needs review) name the difference."""
+        inbound = self.env["logistics.inbound.event"].search(
+            [("endpoint_id", "=", endpoint.id), ("external_event_id", "=", plan.event.event_id)],
+            limit=1,
+        )
+        difference = describe_differences(load_exact(inbound.content or "null"), plan.content)
+        conflict = self.env["logistics.inbound.conflict"]._keep(
+            inbound, content_hash(plan.content), difference, plan.raw
+        )
+        plan.inbound = conflict
+        plan.review = [f"{CONFLICT_REASON}:\n{difference}"]
+        answer, entry = self._log_entry(endpoint, plan, "needs_review")
+        answer["result"] = "conflict"
+        return answer, entry
+
+    def _apply_conflict(self, endpoint, conflict):
+        """Apply a conflict's content as the authoritative version of its event: through
+        validation, resolution and application like any event, onto the event's record."""
+        logs = []
+        inbound = conflict.event_id
+        plans, rejections = self._prepare(
+            endpoint, [(inbound.id, json.loads(conflict.raw_event))], logs
+        )
+        self.env["logistics.integration.log"]._record_exchanges(logs)
+        plans = [p for p in plans if p.event.event_id == inbound.external_event_id]
+        if not plans:
+            reasons = "; ".join(answer["reason"] or "" for _index, answer in rejections)
+            raise UserError(_("The new content cannot be applied: %(why)s", why=reasons))
+        for plan in plans:
+            plan.record = inbound
+        # The first content's milestone was wrong: the new one takes its place.
+        superseded = inbound.milestone_id
+        if superseded:
+            inbound.message_post(
+                body=_(
+                    "Milestone %(milestone)s of %(time)s replaced by the applied content.",
+                    milestone=superseded.event_type_id.display_name,
+                    time=superseded.event_time,
+                )
+            )
+            superseded.unlink()
+        self._resolve(endpoint, plans)
+        self._apply_isolated(endpoint, plans)
 
     def _reprocess_inbound(self, endpoint, inbound_events):
         """Apply stored events again (after a mapping or shipment was added).
@@ -214,6 +279,7 @@ class LogisticsIngest(models.AbstractModel):
                 )
             ]
         source = raw
+        contents = None  # a document the profile splits: each element is an event's content
         if document_format == TMS_EVENT_FORMAT:
             errors = validate_envelope(raw)
             if errors:
@@ -223,8 +289,12 @@ class LogisticsIngest(models.AbstractModel):
                 source = dict(raw, document=x12.document_view(raw.get("document")))
             except Refusal as exc:
                 return [(None, [f"document: {exc}"])]
+        list_path = split_list_path(spec.scalars.values())
+        if list_path:
+            elements = list_path.resolve(source)
+            contents = elements if isinstance(elements, list) else None
         outcomes = []
-        for extracted in extract_events(source, spec):
+        for position, extracted in enumerate(extract_events(source, spec)):
             event, errors = (None, [])
             if not extracted.errors:
                 event, errors = validate_event(extracted.data, now)
@@ -236,7 +306,8 @@ class LogisticsIngest(models.AbstractModel):
             if reasons:
                 outcomes.append((item_id, reasons))
             else:
-                outcomes.append((item_id, Plan(raw=raw, event=event)))
+                content = contents[position] if contents else event_content(raw)
+                outcomes.append((item_id, Plan(raw=raw, event=event, content=content)))
         return outcomes
 
     def _resolve(self, endpoint, plans):
@@ -457,6 +528,8 @@ class LogisticsIngest(models.AbstractModel):
             "document_format": _event_format(plan.raw),
             "state": "needs_review" if plan.review else "processed",
             "review_reason": "\n".join(plan.review) or False,
+            "content": dump_exact(plan.content),
+            "content_hash": content_hash(plan.content),
             # Kept only while the event waits: it is what reprocessing reads.
             "raw_event": json.dumps(plan.raw, default=str) if plan.review else False,
         }

@@ -175,3 +175,17 @@ class TestCharges(LogisticsInboundCase):
             ),
             "nothing left to decide",
         )
+
+    def test_amount_is_rounded_to_the_currency_only_at_the_end(self):
+        """An amount the bridge forwarded as written (more decimals than the currency has,
+        a half-cent that binary floats hold just below) is rounded half-up once, when it
+        becomes the charge's monetary amount."""
+        rounding = self.env.company.currency_id.rounding
+        self.assertEqual(rounding, 0.01)
+        for reference, sent, kept in (
+            ("EXACT-1", 1234.5678901234567, 1234.57),
+            ("EXACT-2", 10.005, 10.01),
+            ("EXACT-3", 0.1 + 0.2, 0.3),
+        ):
+            _o, _s, charge = self._reconciled(100.0, sent, reference)
+            self.assertEqual(charge.actual_amount, kept, reference)

@@ -41,9 +41,12 @@ class TestIngest(LogisticsInboundCase):
             len(self.shipment.milestone_ids),
             self.env["logistics.inbound.event"].search_count([]),
         )
+        resent = dict(event, correlation_id="other-transaction", received_at=T0.isoformat())
+        self.assertEqual(self._ingest_one(resent)["result"], "duplicate")
+        # Other content under the same id is a conflict kept for review: nothing applied.
         repeat = dict(event, payload={"status_code": "D1"})
         answer = self._ingest_one(repeat)
-        self.assertEqual(answer["result"], "duplicate")
+        self.assertEqual(answer["result"], "conflict")
         after = (
             len(self.shipment.milestone_ids),
             self.env["logistics.inbound.event"].search_count([]),

@@ -3,12 +3,12 @@ and the answer to what the contract refuses."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from logistics_contract import x12
+from logistics_contract.content import dump_exact
 from logistics_contract.documents import DocumentEvent
 from logistics_contract.envelope import Refusal
 
@@ -73,7 +73,7 @@ def raw_event(
         event_type=format_name,
         shipment_reference=event.shipment_key,
         occurred_at=request.received_at.isoformat(),
-        payload_json=json.dumps(event.document, separators=(",", ":"), ensure_ascii=False),
+        payload_json=dump_exact(event.document),
         correlation_id=request.correlation_id,
         schema_version=RAW_SCHEMA_VERSION,
         received_at=request.received_at,

@@ -1,0 +1,141 @@
+import json
+
+from odoo.tests import HttpCase, tagged
+
+from .common import LogisticsInboundSourceCase
+
+PICKED_AT = 1772438400
+CONFLICT = "conflicting duplicate kept for review"
+JSON = {"Content-Type": "application/json"}
+
+
+class TestConflictingDuplicates(LogisticsInboundSourceCase):
+    """An event id received again with other content is a conflict a person decides on;
+    the same content again, however written, stays a duplicate."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.profile = cls._create_profile(event_time_format="epoch_s")
+        cls._map(cls.profile, "picked", "picked_up")
+        cls._map(cls.profile, "moving", "in_transit")
+        cls.carrier = cls._carrier_endpoint(cls.profile)
+        cls.carrier.responsible_user_id = cls.integration_admin
+        cls.shipment = cls._create_shipment()
+
+    def _event(self, status="picked", at=PICKED_AT, **extra):
+        document = {"ref": self.shipment.name, "status": status, "at": at, **extra}
+        return self._raw(document, event_id="c-1")
+
+    def _inbound(self):
+        return self.env["logistics.inbound.event"].search(
+            [("endpoint_id", "=", self.carrier.id), ("external_event_id", "=", "c-1")]
+        )
+
+    def _conflict_first(self):
+        self._ingest_into(self.carrier, self._event())
+        [answer] = self._ingest_into(self.carrier, self._event(status="moving"))
+        return answer, self._inbound().conflict_ids
+
+    def test_same_content_written_otherwise_is_a_duplicate(self):
+        self._ingest_into(self.carrier, self._event())
+        again = self._event()
+        again["document"] = dict(reversed(list(again["document"].items())))
+        again.update(received_at="2026-03-04T10:00:00+00:00", correlation_id="other")
+        [answer] = self._ingest_into(self.carrier, again)
+        self.assertEqual(answer["result"], "duplicate")
+        self.assertFalse(self._inbound().conflict_ids)
+
+    def test_other_content_is_kept_for_review_with_its_difference(self):
+        answer, conflict = self._conflict_first()
+        self.assertEqual(answer["result"], "conflict")
+        self.assertIn(CONFLICT, answer["reason"])
+        self.assertEqual(len(conflict), 1)
+        self.assertEqual(conflict.state, "open")
+        self.assertIn('status: "picked" → "moving"', conflict.difference)
+        self.assertIn('status: "picked" → "moving"', answer["reason"])
+        # Nothing applied: the shipment keeps the first event's milestone only.
+        self.assertEqual(self.shipment.milestone_ids.event_type_id.code, "picked_up")
+        self.assertEqual(conflict.activity_ids.user_id, self.integration_admin)
+        # The same conflicting content again is the same conflict, not a new one.
+        [again] = self._ingest_into(self.carrier, self._event(status="moving"))
+        self.assertEqual(again["result"], "conflict")
+        self.assertEqual(self._inbound().conflict_ids, conflict)
+
+    def test_keep_first_closes_the_review_and_changes_nothing(self):
+        _answer, conflict = self._conflict_first()
+        conflict.with_user(self.integration_admin).action_keep_first()
+        self.assertEqual(conflict.state, "kept_first")
+        self.assertFalse(conflict.activity_ids)
+        self.assertEqual(self.shipment.milestone_ids.event_type_id.code, "picked_up")
+        self.assertEqual(self._inbound().raw_code, "picked")
+
+    def test_apply_new_processes_it_as_the_authoritative_version(self):
+        _answer, conflict = self._conflict_first()
+        conflict.with_user(self.integration_admin).action_apply_new()
+        self.assertEqual(conflict.state, "applied")
+        self.assertFalse(conflict.activity_ids)
+        inbound = self._inbound()
+        self.assertEqual(inbound.raw_code, "moving")
+        self.assertEqual(inbound.milestone_id.event_type_id.code, "in_transit")
+        # The first content's milestone is replaced, not kept beside the new one.
+        self.assertEqual(self.shipment.milestone_ids, inbound.milestone_id)
+        # The new content is now the event's: it is the duplicate, the old one a conflict.
+        [same] = self._ingest_into(self.carrier, self._event(status="moving"))
+        self.assertEqual(same["result"], "duplicate")
+        [old] = self._ingest_into(self.carrier, self._event())
+        self.assertEqual(old["result"], "conflict")
+
+    def test_conflict_within_one_batch_is_found(self):
+        answers = self._ingest_into(self.carrier, self._event(), self._event(status="moving"))
+        self.assertEqual([a["result"] for a in answers], ["processed", "conflict"])
+        self.assertEqual(len(self._inbound().conflict_ids), 1)
+
+    def test_amounts_keep_their_value_in_the_difference(self):
+        self._ingest_into(self.carrier, self._event(amount=1234.5678901234))
+        [answer] = self._ingest_into(self.carrier, self._event(amount=1234.5678901235))
+        self.assertEqual(answer["result"], "conflict")
+        self.assertIn("1234.5678901234 → 1234.5678901235", self._inbound().conflict_ids.difference)
+
+
+@tagged("post_install", "-at_install")
+class TestConflictsOverJsonRpc(HttpCase, LogisticsInboundSourceCase):
+    """Odoo's own JSON-RPC, the bridge bypassed: a conflicting resend is found the same way."""
+
+    def _rpc(self, document):
+        body = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 1,
+            "params": {
+                "service": "object",
+                "method": "execute_kw",
+                "args": [
+                    self.env.cr.dbname,
+                    self.bridge_user.id,
+                    self.bridge_user.login,
+                    "logistics.ingest",
+                    "ingest_events",
+                    [self.carrier.code, [self._raw(document, event_id="rpc-1")]],
+                ],
+            },
+        }
+        response = self.url_open("/jsonrpc", data=json.dumps(body), headers=JSON)
+        return response.json()["result"][0]
+
+    def test_resend_with_other_content_is_a_conflict(self):
+        self.profile = self._create_profile(event_time_format="epoch_s")
+        self._map(self.profile, "picked", "picked_up")
+        self.carrier = self._carrier_endpoint(self.profile)
+        shipment = self._create_shipment()
+        document = {"ref": shipment.name, "status": "picked", "at": PICKED_AT}
+        self.assertEqual(self._rpc(document)["result"], "processed")
+        reordered = dict(reversed(list(document.items())))
+        self.assertEqual(self._rpc(reordered)["result"], "duplicate")
+        answer = self._rpc(dict(document, status="moving"))
+        self.assertEqual(answer["result"], "conflict")
+        self.assertIn('status: "picked" → "moving"', answer["reason"])
+        inbound = self.env["logistics.inbound.event"].search(
+            [("endpoint_id", "=", self.carrier.id), ("external_event_id", "=", "rpc-1")]
+        )
+        self.assertEqual(inbound.conflict_ids.state, "open")

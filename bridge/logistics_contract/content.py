@@ -1,0 +1,190 @@
+"""What an event *says*, independent of how it was written: canonical JSON, its hash, the
+content of an event, and the differences between two contents.
+
+The bridge and Odoo both decide with ``content_hash(event_content(event))`` whether an
+event arriving under an id already received is the same event again (a duplicate) or a
+different one (a conflicting duplicate, kept for a person to review). Whitespace and key
+order do not count, nor do numbers written differently with the same value (``1.50`` and
+``1.5``); what the bridge adds per receipt (correlation id, receipt time, trace) does not
+count either.
+
+Numbers keep their text: ``load_exact`` parses them as ``Decimal`` and ``dump_exact``
+writes a ``Decimal`` as its own text, so an amount never passes through a float.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from json.encoder import encode_basestring
+from typing import Any
+
+CONTENT_HASH_PREFIX = "sha256:"
+# The fields of a tms-event envelope that make its content; the bridge's receipt metadata
+# (received_at, correlation_id, traceparent) does not.
+ENVELOPE_CONTENT_FIELDS = (
+    "event_type",
+    "shipment_reference",
+    "occurred_at",
+    "schema_version",
+    "payload",
+)
+
+
+def _number_text(value: int | float | Decimal) -> str:
+    if isinstance(value, int):
+        value = Decimal(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{value!r} is not a JSON number")
+        value = Decimal(repr(value))
+    if not value.is_finite():
+        raise ValueError(f"{value} is not a JSON number")
+    if value.is_zero():
+        return "0"
+    # One text per value: 1.50, 1.5 and 15E-1 are the same number.
+    sign, digits, exponent = value.normalize().as_tuple()
+    return ("-" if sign else "") + "".join(map(str, digits)) + (f"e{exponent}" if exponent else "")
+
+
+# The C encoder of a JSON string (ensure_ascii off): json.dumps per string would build an
+# encoder each time, minutes for a document of a few hundred thousand strings.
+_string_text = encode_basestring
+
+
+def _write(value: Any, canonical: bool, out: list[str]) -> None:
+    if isinstance(value, str):
+        out.append(_string_text(value))
+    elif value is None or isinstance(value, bool):
+        out.append("null" if value is None else ("true" if value else "false"))
+    elif isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{value} is not a JSON number")
+        out.append(_number_text(value) if canonical else str(value))
+    elif isinstance(value, int | float):
+        out.append(_number_text(value) if canonical else json.dumps(value, allow_nan=False))
+    elif isinstance(value, Mapping):
+        items = sorted(value.items()) if canonical else value.items()
+        out.append("{")
+        for position, (key, item) in enumerate(items):
+            if not isinstance(key, str):
+                raise TypeError(f"object keys must be strings, not {type(key).__name__}")
+            out.append(("," if position else "") + _string_text(key) + ":")
+            _write(item, canonical, out)
+        out.append("}")
+    elif isinstance(value, list | tuple):
+        out.append("[")
+        for position, item in enumerate(value):
+            if position:
+                out.append(",")
+            _write(item, canonical, out)
+        out.append("]")
+    else:
+        raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _text(value: Any, canonical: bool) -> str:
+    out: list[str] = []
+    _write(value, canonical, out)
+    return "".join(out)
+
+
+def dump_exact(value: Any) -> str:
+    """Compact JSON of ``value`` in its own key order; a ``Decimal`` is written as its text."""
+    return _text(value, canonical=False)
+
+
+def load_exact(text: str | bytes) -> Any:
+    """JSON parsed with every non-integer number as the ``Decimal`` of its text."""
+    return json.loads(text, parse_float=Decimal)
+
+
+def canonical_json(value: Any) -> str:
+    """One text per content: keys sorted, no whitespace, numbers by value."""
+    return _text(value, canonical=True)
+
+
+def content_hash(value: Any) -> str:
+    """``sha256:`` + the SHA-256 of ``canonical_json(value)``."""
+    digest = hashlib.sha256(canonical_json(value).encode("utf-8", "surrogatepass"))
+    return CONTENT_HASH_PREFIX + digest.hexdigest()
+
+
+def _instant(value: Any) -> Any:
+    """An ISO 8601 time as one text per instant (``Z`` and ``+00:00`` alike)."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return datetime.fromisoformat(value).isoformat()
+    except ValueError:
+        return value
+
+
+def event_content(event: Mapping[str, Any]) -> Any:
+    """The content of an event in the form Odoo's ``ingest_events`` takes: a raw document
+    (marked with ``format``) is its ``document``; a tms-event envelope is its
+    ``ENVELOPE_CONTENT_FIELDS``, the time as an instant."""
+    if event.get("format") and "document" in event:
+        return event["document"]
+    content = {name: event[name] for name in ENVELOPE_CONTENT_FIELDS if name in event}
+    if "occurred_at" in content:
+        content["occurred_at"] = _instant(content["occurred_at"])
+    return content
+
+
+def _path(parent: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{parent}[{key}]"
+    return f"{parent}.{key}" if parent else key
+
+
+def _same(old: Any, new: Any) -> bool:
+    return canonical_json(old) == canonical_json(new)
+
+
+def content_differences(old: Any, new: Any, path: str = "") -> list[tuple[str, Any, Any]]:
+    """``[(field path, old value, new value)]`` where two contents differ, leaves first
+    found first; a value absent on one side is ``MISSING_VALUE`` there."""
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        found = []
+        for key in sorted(set(old) | set(new)):
+            found += content_differences(
+                old.get(key, MISSING_VALUE), new.get(key, MISSING_VALUE), _path(path, key)
+            )
+        return found
+    if isinstance(old, list) and isinstance(new, list):
+        found = []
+        for index in range(max(len(old), len(new))):
+            found += content_differences(
+                old[index] if index < len(old) else MISSING_VALUE,
+                new[index] if index < len(new) else MISSING_VALUE,
+                _path(path, index),
+            )
+        return found
+    if old is MISSING_VALUE or new is MISSING_VALUE or not _same(old, new):
+        return [(path or "(document)", old, new)]
+    return []
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "(absent)"
+
+
+MISSING_VALUE = _Missing()
+
+
+def describe_differences(old: Any, new: Any) -> str:
+    """The differences as lines ``field path: old → new`` (JSON values)."""
+
+    def shown(value: Any) -> str:
+        return repr(value) if value is MISSING_VALUE else dump_exact(value)
+
+    return "\n".join(
+        f"{path}: {shown(before)} → {shown(after)}"
+        for path, before, after in content_differences(old, new)
+    )
