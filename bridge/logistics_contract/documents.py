@@ -4,8 +4,9 @@ The bridge decodes every ``json`` request with ``JsonDocuments``, and Odoo's *Tr
 runs the same on a pasted document, so Try shows the events the bridge will forward.
 
 - Event id: the text at ``event_id_path`` (a number is taken as its JSON text); without one
-  there, ``sha256:`` + SHA-256 of the endpoint code and the raw body, so a redelivered body
-  is still a duplicate.
+  there, ``sha256:`` + SHA-256 of the endpoint code and the document's canonical JSON, so a
+  redelivered document is still a duplicate, whatever its whitespace, key order or the way
+  its numbers are written.
 - ``split_path`` (ending in ``[*]``): every element of that list is its own event, and the
   paths are read from the element (a ``$.`` path from the whole document); an id taken from
   the whole document (the fallback or a ``$.`` path) becomes the element's
@@ -13,7 +14,7 @@ runs the same on a pasted document, so Try shows the events the bridge will forw
   element keeps its id wherever it stands in the list.
 - Shipment key (the bridge forwards one shipment's events in order): the text at
   ``shipment_key_path``; without one, every event of a document shares the document key
-  ``document:<body hash>``, so the order still holds within the document.
+  ``document:<document hash>``, so the order still holds within the document.
 
 Ids and keys obey the envelope's key rule.
 """
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .envelope import MAX_EVENTS_PER_REQUEST, Refusal, check_key
+from .content import canonical_json
 from .ids import derived_id
 from .paths import MISSING, JsonPath, parse_path, scalar_text
 
@@ -73,13 +75,18 @@ class JsonDocuments:
             _setting("split_path", split_path, split=True),
         )
 
-    def events(self, document: Any, body: bytes, endpoint: str) -> list[DocumentEvent]:
-        """The events of ``document`` (parsed from ``body``, received on ``endpoint``), all or
-        none: a ``Refusal`` names the path or key at fault."""
+    def events(self, document: Any, endpoint: str) -> list[DocumentEvent]:
+        """The events of ``document`` (received on ``endpoint``), all or none: a ``Refusal``
+        names the path or key at fault."""
         if not isinstance(document, dict | list):
             raise Refusal("body must be a JSON object or array", fields=["(body)"])
         elements = self._elements(document)
-        digest = FALLBACK_ID_PREFIX + hashlib.sha256(endpoint.encode() + b"\n" + body).hexdigest()
+        # The document's canonical form, not its bytes: a resend written with other
+        # whitespace or key order is the same event again.
+        canonical = canonical_json(document).encode()
+        digest = (
+            FALLBACK_ID_PREFIX + hashlib.sha256(endpoint.encode() + b"\n" + canonical).hexdigest()
+        )
         split = self.split_path is not None
         events = []
         for element in elements:

@@ -13,8 +13,9 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
+
+from .content import canonical_json
 
 PART_SEPARATOR = ":"
 DERIVED_ID_DIGITS = 16
@@ -27,9 +28,10 @@ def joined_id(*parts: str) -> str:
 
 
 def element_hash(element: Any) -> str:
-    """A short, stable digest of a JSON value's canonical JSON (key order does not matter)."""
-    text = json.dumps(element, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:DERIVED_ID_DIGITS]
+    """A short, stable digest of a JSON value's canonical JSON: key order, whitespace and the
+    way a number is written (``1.50`` parsed exactly by the bridge, ``1.5`` as a float by
+    Odoo's JSON-RPC) do not matter."""
+    return hashlib.sha256(canonical_json(element).encode()).hexdigest()[:DERIVED_ID_DIGITS]
 
 
 def derived_id(document_id: str, element: Any) -> str:

@@ -101,7 +101,7 @@ def test_stored_events_are_the_contracts_events_that_try_a_sample_shows(json_bri
     settings = ENDPOINTS["details"]
     expected = JsonDocuments.from_settings(
         settings["event_id_path"], settings["shipment_key_path"], settings["split_path"]
-    ).events(json.loads(TRACKER), TRACKER, "details")
+    ).events(json.loads(TRACKER), "details")
     stored = json_bridge.service.inbox.list_events()
     assert [(e.event_id, e.shipment_reference, e.to_odoo()["document"]) for e in stored] == [
         (event.event_id, event.shipment_key, event.document) for event in expected
@@ -113,12 +113,16 @@ def test_same_event_id_on_another_endpoint_is_new(json_bridge):
     assert post_json(json_bridge, "anything", TRACKER).status_code == 202
 
 
-def test_fallback_id_is_a_hash_of_endpoint_and_body(json_bridge):
-    body = b'{"tracking": "ABC", "status": "delivered"}'
+def test_fallback_id_is_a_hash_of_endpoint_and_canonical_document(json_bridge):
+    body = b'{"tracking": "ABC", "status": "delivered", "weight": 1.50}'
     answer = post_json(json_bridge, "anything", body)
-    expected = "sha256:" + hashlib.sha256(b"anything\n" + body).hexdigest()
+    canonical = b'{"status":"delivered","tracking":"ABC","weight":15e-1}'
+    expected = "sha256:" + hashlib.sha256(b"anything\n" + canonical).hexdigest()
     assert answer.json()["events"][0]["event_id"] == expected
-    redelivered = post_json(json_bridge, "anything", body)
+    # The same document written otherwise (key order, whitespace, 1.5 for 1.50) is the
+    # same event again, not a second one.
+    rewritten = b'{ "weight": 1.5,\n  "status": "delivered", "tracking": "ABC" }'
+    redelivered = post_json(json_bridge, "anything", rewritten)
     assert redelivered.status_code == 200
     assert redelivered.json()["status"] == "duplicate"
     (event,) = json_bridge.service.inbox.list_events()

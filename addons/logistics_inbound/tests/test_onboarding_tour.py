@@ -71,7 +71,7 @@ class TestOnboardingTour(HttpCase):
             event_id_path=entry.event_id_path,
             shipment_key_path=entry.shipment_key_path,
             split_path=entry.split_path,
-        ).events(json.loads(body), body, endpoint.code)
+        ).events(json.loads(body), endpoint.code)
         events = [
             {
                 "event_id": document.event_id,

@@ -148,7 +148,7 @@ class TestSampleWizard(LogisticsInboundSourceCase):
         sample = json.dumps(EASYPOST_TRACKER_UPDATED)
         with patch.object(LogisticsInboundSample, "_get_json_documents", return_value=documents):
             lines = self._try(profile, sample)
-        bridge_events = documents.events(EASYPOST_TRACKER_UPDATED, sample.encode(), "sample")
+        bridge_events = documents.events(EASYPOST_TRACKER_UPDATED, "sample")
         details = EASYPOST_TRACKER_UPDATED["result"]["tracking_details"]
         self.assertEqual(
             lines.mapped("event_id"), [derived_id("evt_qatAiJDM", detail) for detail in details]

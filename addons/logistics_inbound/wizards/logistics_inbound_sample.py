@@ -123,9 +123,7 @@ class LogisticsInboundSample(models.TransientModel):
                 return value if isinstance(value, list) else [value]
             if document_format == JSON_FORMAT:
                 try:
-                    events = self._get_json_documents(endpoint).events(
-                        value, text.encode(), endpoint.code
-                    )
+                    events = self._get_json_documents(endpoint).events(value, endpoint.code)
                 except Refusal as exc:
                     raise UserError(
                         _("The bridge would refuse this document: %(error)s", error=exc)

@@ -26,7 +26,7 @@ class JsonDocumentDecoder:
         """One event per document, or per element of the split list."""
         document = load_json(body)
         try:
-            events = self._documents.events(document, body, request.endpoint)
+            events = self._documents.events(document, request.endpoint)
         except Refusal as exc:
             raise refused(exc) from None
         # One delivery id covers one event only; a split document has several.
