@@ -25,8 +25,8 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from .envelope import MAX_EVENTS_PER_REQUEST, Refusal, check_key
 from .content import canonical_json
+from .envelope import MAX_EVENTS_PER_REQUEST, Refusal, check_key
 from .ids import derived_id
 from .paths import MISSING, JsonPath, parse_path, scalar_text
 
