@@ -1,6 +1,7 @@
 from . import test_bridge_instance
 from . import test_metrics
 from . import test_overview
+from . import test_overview_cockpit
 from . import test_outbound_message_name
 from . import test_sla
 from . import test_tour
