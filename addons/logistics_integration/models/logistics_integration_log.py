@@ -71,11 +71,6 @@ class LogisticsIntegrationLog(models.Model):
     res_id = fields.Many2oneReference(
         string="Related Record ID", model_field="model", index=True, readonly=True
     )
-    record_name = fields.Char(
-        string="Related Record",
-        compute="_compute_record_name",
-        help="The document this exchange was about, e.g. the shipment.",
-    )
     event_type_id = fields.Many2one(
         comodel_name="logistics.event.type", string="Canonical Event", readonly=True
     )
@@ -118,17 +113,6 @@ class LogisticsIntegrationLog(models.Model):
                 log.external_identifier or log.record_name,
             ]
             log.display_name = " · ".join(part for part in parts if part) or log.identifier
-
-    @api.depends("model", "res_id")
-    def _compute_record_name(self):
-        # Named for people allowed to read the log; the record itself keeps its own rules.
-        for log in self:
-            record = (
-                self.env[log.model].sudo().browse(log.res_id).exists()
-                if log.model in self.env and log.res_id
-                else None
-            )
-            log.record_name = f"{record._description} {record.display_name}" if record else False
 
     @api.depends("payload", "response")
     def _compute_displays(self):

@@ -75,7 +75,7 @@ class LogisticsOutboundMessage(models.Model):
     )
     model = fields.Char(string="Related Model", index=True, readonly=True)
     res_id = fields.Many2oneReference(
-        string="Related Record", model_field="model", index=True, readonly=True
+        string="Related Record ID", model_field="model", index=True, readonly=True
     )
     payload = fields.Text(readonly=True, help="The exact JSON body sent, unmasked.")
     payload_version = fields.Integer(
@@ -126,6 +126,15 @@ class LogisticsOutboundMessage(models.Model):
             "A message with this idempotency key already exists for this endpoint.",
         ),
     ]
+
+    @api.depends("interface_id", "operation", "record_name", "payload_version")
+    def _compute_display_name(self):
+        # What was sent about what: the idempotency key stays a field of its own.
+        for message in self:
+            parts = [message.interface_id.name or message.operation, message.record_name]
+            if message.payload_version > 1:
+                parts.append(_("version %(version)s", version=message.payload_version))
+            message.display_name = " · ".join(part for part in parts if part)
 
     @api.depends("log_ids.error", "log_ids.http_status")
     def _compute_attempt_info(self):

@@ -17,6 +17,21 @@ class LogisticsRelatedRecordMixin(models.AbstractModel):
         compute="_compute_can_open_record",
         help="The related record exists and the current user may read it.",
     )
+    record_name = fields.Char(
+        string="Related Record Name",
+        compute="_compute_record_name",
+        help="The document this is about, e.g. the shipment.",
+    )
+    record_ref = fields.Reference(
+        string="Related Record",
+        selection="_selection_record_ref",
+        compute="_compute_can_open_record",
+        help="The document this is about, for those who may open it.",
+    )
+
+    @api.model
+    def _selection_record_ref(self):
+        return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
 
     # The reference field is the inheriting model's (the mixin itself has none).
     @api.depends(
@@ -25,7 +40,23 @@ class LogisticsRelatedRecordMixin(models.AbstractModel):
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_can_open_record(self):
         for line in self:
-            line.can_open_record = bool(line._get_readable_record())
+            record = line._get_readable_record()
+            line.can_open_record = bool(record)
+            line.record_ref = f"{record._name},{record.id}" if record else False
+
+    @api.depends(
+        lambda self: ("res_id", self._fields["res_id"].model_field) if "res_id" in self else ()
+    )
+    def _compute_record_name(self):
+        # Named for people allowed to read this line; the record itself keeps its own rules.
+        for line in self:
+            model = line[line._fields["res_id"].model_field]
+            record = (
+                self.env[model].sudo().browse(line.res_id).exists()
+                if model in self.env and line.res_id
+                else None
+            )
+            line.record_name = f"{record._description} {record.display_name}" if record else False
 
     def _get_readable_record(self):
         """The related record, as the current user, or None when it does not exist

@@ -1,3 +1,4 @@
+import json
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -5,8 +6,14 @@ from odoo import api, fields, models
 # queue_job states of a job that has not finished yet.
 JOB_OPEN_STATES = ("wait_dependencies", "pending", "enqueued", "started")
 SHIPMENT_CLOSED_STATES = ("delivered", "returned", "cancelled")
-WINDOW_HOURS = 24
 CREDENTIAL_WARNING_DAYS = 14
+# The time windows the overview offers: (key, label, hours, trend bucket hours).
+WINDOWS = {
+    "24h": (24, 1),
+    "7d": (7 * 24, 24),
+    "30d": (30 * 24, 24),
+}
+DEFAULT_WINDOW = "24h"
 
 
 class LogisticsOverview(models.AbstractModel):
@@ -21,8 +28,101 @@ class LogisticsOverview(models.AbstractModel):
     _description = "Logistics Overview"
 
     @api.model
+    def _window(self):
+        """The window the figures cover: the ``overview_window`` key of the context."""
+        window = self.env.context.get("overview_window")
+        return window if window in WINDOWS else DEFAULT_WINDOW
+
+    @api.model
     def _window_start(self, now=None):
-        return (now or fields.Datetime.now()) - timedelta(hours=WINDOW_HOURS)
+        hours = WINDOWS[self._window()][0]
+        return (now or fields.Datetime.now()) - timedelta(hours=hours)
+
+    @api.model
+    def _trend(self, endpoints, now):
+        """Per endpoint id: exchanges and failures of the window, oldest bucket first,
+        in buckets of an hour (24 h) or a day (7 d, 30 d)."""
+        hours, bucket_hours = WINDOWS[self._window()]
+        buckets = hours // bucket_hours
+        trend = {
+            endpoint.id: [{"total": 0, "failed": 0} for __ in range(buckets)]
+            for endpoint in endpoints
+        }
+        if not endpoints:
+            return trend
+        self.env["logistics.integration.log"].flush_model()
+        start = self._window_start(now)
+        self.env.cr.execute(
+            """
+            SELECT endpoint_id,
+                   floor(extract(epoch FROM create_date - %(start)s) / %(bucket)s)::int,
+                   count(*),
+                   count(*) FILTER (WHERE is_failure)
+              FROM logistics_integration_log
+             WHERE endpoint_id = ANY(%(endpoints)s) AND create_date >= %(start)s
+               AND create_date <= %(now)s
+             GROUP BY 1, 2
+            """,
+            {
+                "start": start,
+                "now": now,
+                "bucket": bucket_hours * 3600,
+                "endpoints": endpoints.ids,
+            },
+        )
+        for endpoint_id, bucket, total, failed in self.env.cr.fetchall():
+            trend[endpoint_id][min(bucket, buckets - 1)] = {"total": total, "failed": failed}
+        return trend
+
+    @api.model
+    def _sla_compliance(self, endpoints, now):
+        """Per endpoint id: ``(within, measured)``, the callbacks of the window whose
+        milestone followed the bridge's receipt within the inbound exchange type's
+        target, and the callbacks measured (endpoints without a target measure none)."""
+        compliance = {endpoint.id: (0, 0) for endpoint in endpoints}
+        targets = {}
+        interfaces = (
+            self.env["logistics.interface"]
+            .sudo()
+            .search(
+                [
+                    ("endpoint_id", "in", endpoints.ids),
+                    ("direction", "=", "inbound"),
+                    ("sla_max_milestone_minutes", ">", 0),
+                ]
+            )
+        )
+        for interface in interfaces:
+            # the strictest target when an endpoint has several inbound types
+            current = targets.get(interface.endpoint_id.id)
+            minutes = interface.sla_max_milestone_minutes
+            targets[interface.endpoint_id.id] = min(current or minutes, minutes)
+        if not targets:
+            return compliance
+        for model in ("logistics.inbound.event", "logistics.milestone"):
+            self.env[model].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT e.endpoint_id,
+                   count(*) FILTER (
+                       WHERE extract(epoch FROM ms.create_date - e.received_time) / 60
+                             <= (%(targets)s::jsonb ->> e.endpoint_id::text)::float),
+                   count(*)
+              FROM logistics_inbound_event e
+              JOIN logistics_milestone ms ON ms.id = e.milestone_id
+             WHERE e.endpoint_id = ANY(%(endpoints)s) AND ms.create_date >= %(start)s
+               AND e.received_time IS NOT NULL
+             GROUP BY e.endpoint_id
+            """,
+            {
+                "targets": json.dumps({str(key): value for key, value in targets.items()}),
+                "endpoints": list(targets),
+                "start": self._window_start(now),
+            },
+        )
+        for endpoint_id, within, measured in self.env.cr.fetchall():
+            compliance[endpoint_id] = (within, measured)
+        return compliance
 
     @api.model
     def _overview_data(self, now=None):
@@ -37,7 +137,7 @@ class LogisticsOverview(models.AbstractModel):
 
     @api.model
     def _endpoint_figures(self, endpoints, now):
-        """Per endpoint id: exchanges of the last 24 h, failures and their rate, p50/p95
+        """Per endpoint id: exchanges of the window, failures and their rate, p50/p95
         duration, open and failed queue jobs, inbound review backlog and its oldest age."""
         cr = self.env.cr
         figures = {

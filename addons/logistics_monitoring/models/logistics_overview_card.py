@@ -1,7 +1,11 @@
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .logistics_overview import BUSINESS_INDICATORS
+from .logistics_overview import BUSINESS_INDICATORS, DEFAULT_WINDOW
+
+SEVERITIES = [("ok", "All clear"), ("warning", "Warning"), ("danger", "Danger")]
 
 
 class LogisticsOverviewCard(models.Model):
@@ -29,8 +33,27 @@ class LogisticsOverviewCard(models.Model):
     )
     company_id = fields.Many2one(related="endpoint_id.company_id", store=True)
     indicator = fields.Selection(selection=[(key, key) for key in BUSINESS_INDICATORS])
-    exchange_count = fields.Integer(compute="_compute_figures", string="Exchanges (24 h)")
-    failure_count = fields.Integer(compute="_compute_figures", string="Failures (24 h)")
+    warning_threshold = fields.Float(
+        default=1.0,
+        help="From this value on the card shows a warning: the count of a business card, "
+        "the failure rate (%) of an endpoint card.",
+    )
+    danger_threshold = fields.Float(
+        default=5.0,
+        help="From this value on the card shows a problem: the count of a business card, "
+        "the failure rate (%) of an endpoint card.",
+    )
+    action_label = fields.Char(
+        compute="_compute_action_label", help="The button that opens the work behind the count."
+    )
+    severity = fields.Selection(selection=SEVERITIES, compute="_compute_figures")
+    window = fields.Selection(
+        selection=[("24h", "Last 24 hours"), ("7d", "Last 7 days"), ("30d", "Last 30 days")],
+        compute="_compute_figures",
+        help="The time window of the figures.",
+    )
+    exchange_count = fields.Integer(compute="_compute_figures", string="Exchanges")
+    failure_count = fields.Integer(compute="_compute_figures", string="Failures")
     failure_rate = fields.Float(compute="_compute_figures", string="Failure Rate (%)")
     duration_p50_ms = fields.Float(compute="_compute_figures", string="p50 (ms)")
     duration_p95_ms = fields.Float(compute="_compute_figures", string="p95 (ms)")
@@ -41,8 +64,30 @@ class LogisticsOverviewCard(models.Model):
     bridge_count = fields.Integer(compute="_compute_figures", string="Bridges")
     bridge_stale_count = fields.Integer(compute="_compute_figures", string="Stale Bridges")
     indicator_count = fields.Integer(compute="_compute_figures", string="Count")
+    sla_within_count = fields.Integer(
+        compute="_compute_figures",
+        string="Callbacks Within SLA",
+        help="Callbacks of the window turned into a milestone within the SLA target.",
+    )
+    sla_measured_count = fields.Integer(compute="_compute_figures", string="Callbacks Measured")
+    sla_compliance = fields.Float(
+        compute="_compute_figures",
+        string="SLA Compliance (%)",
+        help="Share of the window's callbacks turned into a milestone within the SLA target "
+        "of the endpoint's inbound exchange type.",
+    )
+    trend_data = fields.Json(
+        compute="_compute_figures",
+        string="Trend",
+        help="Exchanges and failures of the window, per hour (24 h) or per day.",
+    )
 
     _sql_constraints = [
+        (
+            "thresholds_ordered",
+            "CHECK(danger_threshold >= warning_threshold)",
+            "A card shows a problem from a value at least as high as its warning.",
+        ),
         (
             "kind_consistent",
             "CHECK((kind = 'endpoint' AND endpoint_id IS NOT NULL AND indicator IS NULL) "
@@ -51,12 +96,16 @@ class LogisticsOverviewCard(models.Model):
         ),
     ]
 
-    @api.depends_context("uid", "allowed_company_ids")
+    @api.depends_context("uid", "allowed_company_ids", "overview_window")
+    @api.depends("kind", "endpoint_id", "indicator", "warning_threshold", "danger_threshold")
     def _compute_figures(self):
         overview = self.env["logistics.overview"]
         now = fields.Datetime.now()
         endpoint_cards = self.filtered(lambda c: c.kind == "endpoint")
-        per_endpoint = overview._endpoint_figures(endpoint_cards.endpoint_id, now)
+        endpoints = endpoint_cards.endpoint_id
+        per_endpoint = overview._endpoint_figures(endpoints, now)
+        trend = overview._trend(endpoints, now)
+        compliance = overview._sla_compliance(endpoints, now)
         # one row per running bridge process
         bridges = self.env["logistics.bridge.instance"].search([])  # pylint: disable=no-search-all
         business = overview._business_figures(now) if self - endpoint_cards else {}
@@ -65,6 +114,7 @@ class LogisticsOverviewCard(models.Model):
                 ("exchange_count", "failure_count", "job_pending_count", "job_failed_count"), 0
             )
             values.update(
+                window=overview._window(),
                 failure_rate=0.0,
                 duration_p50_ms=0.0,
                 duration_p95_ms=0.0,
@@ -73,14 +123,81 @@ class LogisticsOverviewCard(models.Model):
                 bridge_count=0,
                 bridge_stale_count=0,
                 indicator_count=business.get(card.indicator, 0),
+                sla_within_count=0,
+                sla_measured_count=0,
+                sla_compliance=0.0,
+                trend_data=False,
             )
             if card.kind == "endpoint":
-                values.update(per_endpoint[card.endpoint_id.id])
-                serving = bridges._serves(card.endpoint_id.code)
+                endpoint = card.endpoint_id
+                values.update(per_endpoint[endpoint.id])
+                serving = bridges._serves(endpoint.code)
+                within, measured = compliance[endpoint.id]
                 values.update(
-                    bridge_count=len(serving), bridge_stale_count=len(serving.filtered("is_stale"))
+                    bridge_count=len(serving),
+                    bridge_stale_count=len(serving.filtered("is_stale")),
+                    sla_within_count=within,
+                    sla_measured_count=measured,
+                    sla_compliance=round(100.0 * within / measured, 1) if measured else 0.0,
+                    trend_data=self._trend_bars(trend[endpoint.id]),
                 )
+            values["severity"] = card._severity(values)
             card.update(values)
+
+    @api.depends("indicator")
+    def _compute_action_label(self):
+        labels = {
+            "late": _("Chase late shipments"),
+            "pod_missing": _("Request proofs of delivery"),
+            "exceptions": _("Handle exceptions"),
+            "charges_held": _("Review held charges"),
+            "invoices_held": _("Release held orders"),
+            "exports_blocked": _("Unblock exports"),
+            "exports_failed": _("Retry failed exports"),
+            "bridges_stale": _("Check stale bridges"),
+            "bridges_behind": _("Update bridges"),
+            "credentials_expiring": _("Renew expiring keys"),
+        }
+        for card in self:
+            card.action_label = labels.get(card.indicator, False)
+
+    @api.model
+    def _trend_bars(self, buckets):
+        """The trend's buckets as bars: heights in % of the busiest bucket, a tooltip."""
+        peak = max((bucket["total"] for bucket in buckets), default=0) or 1
+        return [
+            {
+                **bucket,
+                "ok_height": round(100.0 * (bucket["total"] - bucket["failed"]) / peak, 1),
+                "failed_height": round(100.0 * bucket["failed"] / peak, 1),
+                "title": _(
+                    "Exchanges: %(total)s, failed: %(failed)s",
+                    total=bucket["total"],
+                    failed=bucket["failed"],
+                ),
+            }
+            for bucket in buckets
+        ]
+
+    def _severity(self, figures):
+        """ok, warning or danger for the card's figures: its headline (the count of a
+        business card, the failure rate of an endpoint card) against the card's
+        thresholds; an endpoint with failed jobs or stale bridges is a problem, one
+        with events to review needs a look."""
+        self.ensure_one()
+        if self.kind == "business":
+            value = figures["indicator_count"]
+        else:
+            value = figures["failure_rate"]
+            if figures["job_failed_count"] or figures["bridge_stale_count"]:
+                return "danger"
+        if value >= self.danger_threshold and value > 0:
+            return "danger"
+        if value >= self.warning_threshold and value > 0:
+            return "warning"
+        if self.kind == "endpoint" and figures["review_count"]:
+            return "warning"
+        return "ok"
 
     @api.model
     def _sync_endpoint_cards(self):
@@ -104,9 +221,26 @@ class LogisticsOverviewCard(models.Model):
     def _action_open_overview(self):
         """The overview screen, with its endpoint cards brought up to date."""
         self._sync_endpoint_cards()
-        return self.env["ir.actions.act_window"]._for_xml_id(
+        return self._overview_action(DEFAULT_WINDOW)
+
+    @api.model
+    def _overview_action(self, window):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
             "logistics_monitoring.logistics_overview_card_action"
         )
+        labels = dict(self._fields["window"]._description_selection(self.env))
+        action["name"] = action["display_name"] = _(
+            "Overview: %(window)s", window=labels[window].lower()
+        )
+        action["context"] = {"overview_window": window}
+        return action
+
+    def action_overview_window(self):
+        """The overview over another time window (``overview_window`` in the context);
+        a header button, called on the selected cards (if any), which it ignores."""
+        window = self.env["logistics.overview"]._window()
+        # a new screen, not a step deeper: the breadcrumbs start over
+        return {**self._overview_action(window), "target": "main"}
 
     def action_open_figure(self):
         """Open the records behind one figure of this card (``figure`` in the context)."""
@@ -122,24 +256,33 @@ class LogisticsOverviewCard(models.Model):
             except KeyError:
                 raise UserError(_("Unknown overview figure %(figure)r.", figure=figure)) from None
             title = f"{self.name}: {self._figure_label(figure)}"
+        list_view = self.env.ref(LIST_VIEWS[model]) if model in LIST_VIEWS else None
         return {
             "type": "ir.actions.act_window",
             "name": title,
             "res_model": model,
             "domain": domain,
-            "views": [(False, "list"), (False, "form")],
+            "views": [(list_view.id if list_view else False, "list"), (False, "form")],
             "context": {"create": False},
             "target": "current",
+            "help": Markup('<p class="o_view_nocontent_smiling_face">%s</p><p>%s</p>')
+            % (_("All clear"), _("Nothing behind this figure needs attention right now.")),
         }
 
     def _figure_label(self, figure):
+        labels = dict(self._fields["window"]._description_selection(self.env))
+        window = labels[self.env["logistics.overview"]._window()].lower()
         labels = {
-            "exchanges": _("exchanges of the last 24 h"),
-            "failures": _("failures of the last 24 h"),
-            "durations": _("timed exchanges of the last 24 h"),
+            "exchanges": _("exchanges, %(window)s", window=window),
+            "failures": _("failures, %(window)s", window=window),
+            "durations": _("timed exchanges, %(window)s", window=window),
             "jobs_pending": _("jobs pending"),
             "jobs_failed": _("jobs failed"),
             "reviews": _("review backlog"),
             "bridges": _("bridges"),
         }
         return labels[figure]
+
+
+# Lists opened from a card that would otherwise show sample records when empty.
+LIST_VIEWS = {"sale.order": "logistics_monitoring.sale_order_view_list_overview"}

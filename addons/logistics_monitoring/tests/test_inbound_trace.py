@@ -42,7 +42,17 @@ class TestInboundTrace(LogisticsInboundCase):
             by_record,
             {self._inbox_record(traced).id: TRACEPARENT, self._inbox_record(untraced).id: False},
         )
-        self.assertFalse(any(entries.filtered(lambda e: e.kind != "inbound").mapped("traceparent")))
+        # the milestone the traced event made carries it too, nothing else does
+        milestones = entries.filtered(lambda entry: entry.kind == "milestone")
+        self.assertEqual(
+            {entry.res_id: entry.traceparent for entry in milestones},
+            {
+                self._inbox_record(traced).milestone_id.id: TRACEPARENT,
+                self._inbox_record(untraced).milestone_id.id: False,
+            },
+        )
+        others = entries.filtered(lambda entry: entry.kind not in ("inbound", "milestone"))
+        self.assertFalse(any(others.mapped("traceparent")))
 
     def test_no_span_while_export_is_off(self):
         self.assertFalse(self.env["ir.config_parameter"].sudo().get_param(OTEL_PARAM))

@@ -1,0 +1,241 @@
+from datetime import timedelta
+
+from lxml import etree
+from psycopg2 import IntegrityError
+
+from odoo import fields
+from odoo.tests.common import TransactionCase, new_test_user
+from odoo.tools import mute_logger
+
+from .common import LogisticsMonitoringCase
+
+ENDPOINT_FIGURES = {
+    "exchanges": "exchange_count",
+    "failures": "failure_count",
+    "jobs_pending": "job_pending_count",
+    "jobs_failed": "job_failed_count",
+    "reviews": "review_count",
+    "bridges": "bridge_count",
+}
+WINDOWS = ("24h", "7d", "30d")
+
+
+class TestFiguresCountTheirLists(TransactionCase):
+    """On the database as it is (the demo data in CI), every figure of every card
+    counts exactly the records of the list it opens, for a Logistics Manager."""
+
+    def _manager(self, login, groups):
+        return new_test_user(
+            self.env,
+            login=login,
+            groups=f"base.group_user,logistics_integration.group_logistics_manager,{groups}",
+            company_id=self.env.company.id,
+            company_ids=[(6, 0, self.env.company.ids)],
+        )
+
+    def _assert_figures_count_their_lists(self, user):
+        cards = self.env["logistics.overview.card"]
+        cards._sync_endpoint_cards()
+        checked = 0
+        for window in WINDOWS:
+            as_user = cards.with_user(user).with_context(
+                allowed_company_ids=self.env.company.ids, overview_window=window
+            )
+            shown = as_user.search([])
+            self.assertIn("business", shown.mapped("kind"))
+            for card in shown:
+                figures = (
+                    ENDPOINT_FIGURES
+                    if card.kind == "endpoint"
+                    else {card.indicator: "indicator_count"}
+                )
+                for figure, field in figures.items():
+                    action = card.with_context(figure=figure).action_open_figure()
+                    model = self.env[action["res_model"]].with_user(user)
+                    if not model.has_access("read"):
+                        continue  # shown without a link to this role
+                    with self.subTest(window=window, card=card.name, figure=figure):
+                        self.assertEqual(model.search_count(action["domain"]), card[field])
+                        checked += 1
+        return checked
+
+    def test_figures_of_a_logistics_manager(self):
+        user = self._manager("lgx_cockpit_manager", "base.group_user")
+        self.assertTrue(self._assert_figures_count_their_lists(user))
+
+    def test_figures_of_a_manager_who_also_reads_jobs_and_orders(self):
+        """The job and held-order figures link only for those who may read jobs and
+        orders: such a manager checks them too."""
+        user = self._manager(
+            "lgx_cockpit_manager_plus",
+            "queue_job.group_queue_job_manager,sales_team.group_sale_salesman_all_leads",
+        )
+        plain = self._manager("lgx_cockpit_manager_plain", "base.group_user")
+        self.assertGreater(
+            self._assert_figures_count_their_lists(user),
+            self._assert_figures_count_their_lists(plain),
+        )
+
+
+class TestOverviewCockpit(LogisticsMonitoringCase):
+    """Time window, trend, SLA compliance, severity and the cockpit's actions."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.now = fields.Datetime.now()
+        cls.Log = cls.env["logistics.integration.log"].sudo()
+        cls.cards = cls.env["logistics.overview.card"]
+        cls.cards._sync_endpoint_cards()
+        cls.card = cls.cards.search([("endpoint_id", "=", cls.ops_endpoint.id)])
+
+    def _log(self, hours_ago, state="processed"):
+        log = self.Log.create(
+            {"direction": "outbound", "endpoint_id": self.ops_endpoint.id, "state": state}
+        )
+        self._age(log, "create_date", hours_ago)
+        return log
+
+    def _in_window(self, card, window):
+        return card.with_context(overview_window=window)
+
+    def test_window_changes_the_figures_and_their_lists(self):
+        self._log(2)
+        self._log(3 * 24, state="failed")
+        self._log(20 * 24)
+        self._log(40 * 24)  # older than every window
+        for window, exchanges, failures in (("24h", 1, 0), ("7d", 2, 1), ("30d", 3, 1)):
+            with self.subTest(window=window):
+                card = self._in_window(self.card, window)
+                self.assertEqual(card.window, window)
+                self.assertEqual(card.exchange_count, exchanges)
+                self.assertEqual(card.failure_count, failures)
+                action = card.with_context(figure="exchanges").action_open_figure()
+                self.assertEqual(
+                    self.env[action["res_model"]].search_count(action["domain"]), exchanges
+                )
+        default = self.cards.search([("endpoint_id", "=", self.ops_endpoint.id)])
+        self.assertEqual(default.window, "24h")
+        self.assertEqual(default.exchange_count, 1)
+
+    def test_window_buttons_reopen_the_overview(self):
+        action = self.cards.with_context(overview_window="7d").action_overview_window()
+        self.assertEqual(action["res_model"], "logistics.overview.card")
+        self.assertEqual(action["context"], {"overview_window": "7d"})
+        self.assertEqual(action["target"], "main")
+        self.assertIn("last 7 days", action["name"])
+        # an unknown window falls back to the last 24 hours
+        fallback = self.cards.with_context(overview_window="1y").action_overview_window()
+        self.assertEqual(fallback["context"], {"overview_window": "24h"})
+
+    def test_trend_per_hour_and_per_day(self):
+        self._log(2.5)
+        self._log(2.5, state="failed")
+        self._log(2.5)
+        self._log(5 * 24 + 1)
+        hourly = self._in_window(self.card, "24h").trend_data
+        self.assertEqual(len(hourly), 24)
+        # buckets end at now: 2.5 h ago falls in the third one from the end
+        self.assertEqual((hourly[21]["total"], hourly[21]["failed"]), (3, 1))
+        self.assertEqual(sum(bar["total"] for bar in hourly), 3)
+        self.assertEqual((hourly[21]["ok_height"], hourly[21]["failed_height"]), (66.7, 33.3))
+        self.assertEqual(hourly[21]["title"], "Exchanges: 3, failed: 1")
+        daily = self._in_window(self.card, "7d").trend_data
+        self.assertEqual(len(daily), 7)
+        self.assertEqual([bar["total"] for bar in daily], [0, 1, 0, 0, 0, 0, 3])
+        self.assertEqual(daily[1]["ok_height"], 33.3)
+        self.assertEqual(len(self._in_window(self.card, "30d").trend_data), 30)
+
+    def test_sla_compliance_share_of_callbacks_within_target(self):
+        interfaces = self.env["logistics.interface"].search(
+            [("endpoint_id", "=", self.ops_endpoint.id), ("direction", "=", "inbound")]
+        )
+        self.assertTrue(interfaces)
+        self.assertFalse(self.card.sla_measured_count)  # no target: nothing measured
+        interfaces.sla_max_milestone_minutes = 10
+        shipment = self._create_shipment(company_id=self.ops_company.id)
+        for index, minutes in enumerate((2, 5, 30, 60 * 30)):
+            milestone = self._add_milestone(shipment, "picked_up", self.now)
+            self.env["logistics.inbound.event"].sudo().create(
+                {
+                    "endpoint_id": self.ops_endpoint.id,
+                    "external_event_id": f"evt-sla-{index}",
+                    "shipment_id": shipment.id,
+                    "milestone_id": milestone.id,
+                    "received_time": self.now - timedelta(minutes=minutes),
+                    "state": "processed",
+                }
+            )
+        self.card.invalidate_recordset()
+        self.assertEqual((self.card.sla_within_count, self.card.sla_measured_count), (2, 4))
+        self.assertEqual(self.card.sla_compliance, 50.0)
+
+    def test_severity_from_thresholds(self):
+        card = self.env.ref("logistics_monitoring.overview_card_exports_blocked")
+        card.write({"warning_threshold": 1, "danger_threshold": 3})
+        self.assertEqual(card.severity, "ok")
+        shipments = self._create_shipment(company_id=self.ops_company.id, export_state="blocked")
+        card.invalidate_recordset()
+        self.assertEqual(card.severity, "warning")
+        for __ in range(2):
+            shipments |= self._create_shipment(
+                company_id=self.ops_company.id, export_state="blocked"
+            )
+        card.invalidate_recordset()
+        self.assertEqual(card.indicator_count, 3)
+        self.assertEqual(card.severity, "danger")
+
+        # an endpoint card: the failure rate against its thresholds
+        self.assertEqual(self.card.severity, "ok")
+        self.card.write({"warning_threshold": 10, "danger_threshold": 50})
+        for __ in range(9):
+            self._log(1)
+        self._log(1, state="failed")
+        self.card.invalidate_recordset()
+        self.assertEqual(self.card.failure_rate, 10.0)
+        self.assertEqual(self.card.severity, "warning")
+        self._log(1, state="failed")
+        self._log(1, state="failed")
+        self.card.invalidate_recordset()
+        self.assertEqual(self.card.severity, "warning")  # 25 %
+        self.card.danger_threshold = 20
+        self.assertEqual(self.card.severity, "danger")
+
+    def test_thresholds_are_set_on_the_card(self):
+        card = self.env.ref("logistics_monitoring.overview_card_late")
+        arch = card.get_view(view_type="form")["arch"]
+        self.assertIn('name="warning_threshold"', arch)
+        self.assertIn('name="danger_threshold"', arch)
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            card.write({"warning_threshold": 10, "danger_threshold": 2})
+            card.flush_recordset()
+
+    def test_endpoint_with_work_to_review_needs_a_look(self):
+        self.env["logistics.inbound.event"].sudo().create(
+            {
+                "endpoint_id": self.ops_endpoint.id,
+                "external_event_id": "evt-review-cockpit",
+                "state": "needs_review",
+            }
+        )
+        self.assertEqual(self.card.failure_rate, 0.0)
+        self.assertEqual(self.card.severity, "warning")
+
+    def test_every_business_card_names_its_action(self):
+        for card in self.cards.search([("kind", "=", "business")]):
+            with self.subTest(indicator=card.indicator):
+                self.assertTrue(card.action_label)
+        late = self.env.ref("logistics_monitoring.overview_card_late")
+        self.assertEqual(late.action_label, "Chase late shipments")
+
+    def test_lists_opened_from_cards_explain_an_empty_list(self):
+        held = self.env.ref("logistics_monitoring.overview_card_invoices_held")
+        action = held.action_open_figure()
+        self.assertIn("o_view_nocontent_smiling_face", action["help"])
+        list_view_id = action["views"][0][0]
+        self.assertTrue(list_view_id)
+        arch = self.env["sale.order"].get_view(list_view_id, "list")["arch"]
+        self.assertEqual(etree.fromstring(arch).get("sample"), "0")
+        action = self.card.with_context(figure="failures").action_open_figure()
+        self.assertIn("All clear", action["help"])
+        self.assertEqual(action["name"], "Ops TMS: failures, last 24 hours")
