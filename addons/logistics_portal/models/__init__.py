@@ -1,3 +1,4 @@
+from . import logistics_customer_readable
 from . import logistics_customer_thread
 from . import logistics_milestone
 from . import logistics_shipment
