@@ -3,6 +3,8 @@ from datetime import datetime
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from odoo.addons.mail.tools.discuss import Store
+
 from .common import LogisticsPortalCase
 
 CUSTOMER_READABLE = "logistics.customer.readable"
@@ -124,6 +126,36 @@ class TestCustomerFields(CustomerFieldsCase):
             ],
             "Customer was rude on the phone",
         )
+
+    def test_chatter_shows_customers_changes_of_declared_fields_only(self):
+        message = self.shipment_a.message_post(
+            body="Carrier and pickup planned",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        fields_model = self.env["ir.model.fields"]
+        trackings = self.env["mail.tracking.value"].create(
+            [
+                {
+                    "mail_message_id": message.id,
+                    "field_id": fields_model._get("logistics.shipment", name).id,
+                    "new_value_char": value,
+                }
+                # the carrier is declared customer-safe, the planned pickup is not
+                for name, value in (("carrier_id", "Parcel Express"), ("planned_date", "Monday"))
+            ]
+        )
+
+        def shown_to(user):
+            shown = trackings._filter_has_field_access(self.env(user=user))
+            return set(shown.field_id.mapped("name"))
+
+        self.assertEqual(shown_to(self.portal_a), {"carrier_id"})
+        self.assertEqual(shown_to(self.logistics_user), {"carrier_id", "planned_date"})
+        # The portal chatter's data for this message, as the customer loads it.
+        store = Store(message.with_user(self.portal_a), for_current_user=True)
+        [loaded] = store.get_result()["mail.message"]
+        self.assertEqual([value["changedField"] for value in loaded["trackingValues"]], ["Carrier"])
 
     def test_internal_users_read_every_field(self):
         as_user = self.shipment_a.with_user(self.logistics_user)
