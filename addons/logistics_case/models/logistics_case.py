@@ -29,13 +29,29 @@ class LogisticsCase(models.Model):
 
     Opened once per shipment and case type while open, whatever the number of
     times the source reports the exception. Customers see its reference,
-    type, state and dates (the fields without ``groups``) on its portal page, where
+    type, state, dates and outcome (``_portal_fields``) on its portal page, where
     they reply; the owner, the resolution's reason and amounts stay internal.
     """
 
     _name = "logistics.case"
     _description = "Service Case"
     _inherit = ["mail.thread", "mail.activity.mixin", "logistics.customer.thread"]
+    _portal_fields = frozenset(
+        {
+            "name",
+            "shipment_id",
+            "sale_order_id",
+            "partner_id",
+            "commercial_partner_id",
+            "case_type_id",
+            "customer_label",
+            "state",
+            "opened_date",
+            "date_deadline",
+            "resolved_date",
+            "customer_outcome",
+        }
+    )
     _order = "id desc"
     _check_company_auto = True
 
@@ -101,6 +117,7 @@ class LogisticsCase(models.Model):
     resolution_reason = fields.Text(groups="base.group_user", copy=False)
     customer_outcome = fields.Char(
         compute="_compute_customer_outcome",
+        compute_sudo=True,
         help="What the customer reads about the resolution (portal and e-mail).",
     )
     exception_activity_ids = fields.Many2many(
@@ -191,7 +208,7 @@ class LogisticsCase(models.Model):
         }
         for case in self:
             outcome = outcomes.get(case.resolution) if case.state == "resolved" else False
-            credit_note = case.sudo().credit_note_id
+            credit_note = case.credit_note_id
             if outcome and credit_note.state == "posted":
                 outcome = _("Credit note %(number)s is issued to you.", number=credit_note.name)
             case.customer_outcome = outcome

@@ -6,7 +6,12 @@ class LogisticsCaseType(models.Model):
 
     _name = "logistics.case.type"
     _description = "Service Case Type"
+    _inherit = ["logistics.customer.readable"]
     _order = "sequence, name"
+    # Customers read a case's type by its wording; who handles it and how fast stay internal.
+    _portal_fields = frozenset(
+        {"display_name", "name", "sequence", "active", "customer_label", "status_label"}
+    )
 
     name = fields.Char(required=True, translate=True)
     code = fields.Char(required=True, help="Technical code, unique.")

@@ -3,6 +3,8 @@ from odoo import Command, _, api, fields, models
 
 class LogisticsShipment(models.Model):
     _inherit = "logistics.shipment"
+    # The shipment's customer reads its service cases (see ``logistics.customer.readable``).
+    _portal_fields = frozenset({"case_ids"})
 
     case_ids = fields.One2many(
         comodel_name="logistics.case", inverse_name="shipment_id", string="Service Cases"

@@ -1,3 +1,5 @@
+from . import logistics_customer_readable
 from . import logistics_customer_thread
 from . import logistics_milestone
 from . import logistics_shipment
+from . import mail_tracking_value

@@ -19,7 +19,8 @@ class LogisticsCustomerThread(models.AbstractModel):
 
     _name = "logistics.customer.thread"
     _description = "Logistics record discussed with the customer"
-    _inherit = ["portal.mixin"]
+    _inherit = ["portal.mixin", "logistics.customer.readable"]
+    _portal_fields = frozenset({"display_name", "access_url"})
 
     @api.model
     def _customer_thread_mode(self, mode):

@@ -2,7 +2,19 @@ from odoo import api, fields, models
 
 
 class LogisticsMilestone(models.Model):
-    _inherit = "logistics.milestone"
+    _name = "logistics.milestone"
+    _inherit = ["logistics.milestone", "logistics.customer.readable"]
+    # The timeline as the customer reads it; the canonical event only orders it.
+    _portal_fields = frozenset(
+        {
+            "shipment_id",
+            "event_type_id",
+            "event_time",
+            "location",
+            "customer_visible",
+            "customer_label",
+        }
+    )
 
     customer_notified = fields.Boolean(
         groups="base.group_user",

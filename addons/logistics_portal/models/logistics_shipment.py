@@ -15,10 +15,27 @@ FINAL_STATES = ("delivered", "returned", "cancelled")
 class LogisticsShipment(models.Model):
     _name = "logistics.shipment"
     _inherit = ["logistics.shipment", "logistics.customer.thread"]
+    # What the shipment's customer reads: the portal list and page, the order's page.
+    _portal_fields = frozenset(
+        {
+            "name",
+            "partner_id",
+            "commercial_partner_id",
+            "sale_order_id",
+            "carrier_id",
+            "tracking_number",
+            "tracking_url",
+            "state",
+            "actual_pickup_date",
+            "actual_delivery_date",
+            "customer_expected_date",
+        }
+    )
 
     customer_expected_date = fields.Datetime(
         string="Expected Delivery (customer)",
         compute="_compute_customer_expected_date",
+        compute_sudo=True,
         help="The expected delivery the customer is told (portal, e-mails, portal events): "
         "the estimated delivery until the shipment is delivered, returned or cancelled, "
         "nothing afterwards.",

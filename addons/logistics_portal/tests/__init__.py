@@ -1,3 +1,4 @@
+from . import test_customer_fields
 from . import test_portal
 from . import test_portal_controller
 from . import test_portal_exchange
