@@ -29,6 +29,9 @@
         "views/logistics_monitoring_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "logistics_monitoring/static/src/threshold_field/*.js",
+        ],
         "web.assets_tests": [
             "logistics_monitoring/static/tests/tours/*.js",
         ],
