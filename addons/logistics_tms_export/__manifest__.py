@@ -22,4 +22,5 @@
         "views/res_config_settings_views.xml",
         "wizards/logistics_tms_replay_views.xml",
     ],
+    "demo": ["demo/logistics_interface_demo.xml"],
 }

@@ -70,7 +70,11 @@ class LogisticsEndpoint(models.Model):
         default="none",
         tracking=True,
     )
-    api_key_header = fields.Char(default="X-API-Key")
+    api_key_header = fields.Char(
+        string="API Key Header",
+        default="X-API-Key",
+        help="Name of the HTTP header that carries the API key.",
+    )
     auth_username = fields.Char(
         string="Username", groups="logistics_integration.group_integration_admin"
     )
@@ -276,7 +280,8 @@ class LogisticsEndpoint(models.Model):
         Templates are exchange types without an endpoint, shipped as data by
         the addon that adds the flow. A code the endpoint already has (active
         or archived) is left alone, so an administrator's changes and
-        archivings survive upgrades.
+        archivings survive upgrades. A copy has no owner of its own: the
+        endpoint's responsible answers for it until someone is named.
         """
         exchange_types = self.env["logistics.interface"].sudo().with_context(active_test=False)
         for endpoint in self:
@@ -287,7 +292,7 @@ class LogisticsEndpoint(models.Model):
                 exchange_types.search([("endpoint_id", "=", endpoint.id)]).mapped("code")
             )
             for template in templates.filtered(lambda t, codes=existing: t.code not in codes):
-                template.copy({"endpoint_id": endpoint.id})
+                template.copy({"endpoint_id": endpoint.id, "owner_id": False})
 
     @api.model
     def _ensure_all_exchange_types(self):
