@@ -37,6 +37,7 @@
         "wizards/logistics_onboarding_wizard_views.xml",
         "views/logistics_inbound_menus.xml",
     ],
+    "demo": ["demo/logistics_interface_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "logistics_inbound/static/tests/tours/*.js",

@@ -31,6 +31,7 @@
     "assets": {
         "web.assets_backend": [
             "logistics_monitoring/static/src/views/*.js",
+            "logistics_monitoring/static/src/threshold_field/*.js",
         ],
         "web.assets_tests": [
             "logistics_monitoring/static/tests/tours/*.js",

@@ -20,6 +20,7 @@
         "data/logistics_interface_data.xml",
         "views/logistics_portal_templates.xml",
     ],
+    "demo": ["demo/logistics_interface_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "logistics_portal/static/tests/tours/*.js",

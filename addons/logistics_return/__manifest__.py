@@ -19,6 +19,7 @@
         "views/logistics_shipment_views.xml",
         "views/logistics_portal_templates.xml",
     ],
+    "demo": ["demo/logistics_interface_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "logistics_return/static/tests/tours/*.js",

@@ -13,11 +13,14 @@
     "depends": ["logistics_shipment"],
     "external_dependencies": {"python": ["pydantic", "requests"]},
     "data": [
+        "security/ir.model.access.csv",
         "data/mail_activity_type_data.xml",
         "data/logistics_interface_data.xml",
         "views/logistics_shipment_views.xml",
         "views/logistics_endpoint_views.xml",
         "views/delivery_carrier_views.xml",
         "views/res_config_settings_views.xml",
+        "wizards/logistics_tms_replay_views.xml",
     ],
+    "demo": ["demo/logistics_interface_demo.xml"],
 }

@@ -20,4 +20,5 @@
         "views/logistics_shipment_views.xml",
         "views/res_config_settings_views.xml",
     ],
+    "demo": ["demo/logistics_interface_demo.xml"],
 }

@@ -24,10 +24,10 @@ from logistics_tms_simulator.lifecycle import CALLBACKS_PER_ORDER
 from .after_delivery import AfterDelivery, FlowTimeout
 from .driver import DemoDriver
 from .odoo_instance import (
-    ADDONS_DIR,
     OdooInstance,
     OdooSetupFailed,
     OdooUnavailable,
+    demo_addons,
     odoo_version,
 )
 from .processes import ManagedProcess, ProcessFailed
@@ -185,7 +185,7 @@ class Demo:
         args = self.args
         self.odoo = OdooInstance(self.workdir, args.database, args.odoo_port)
         self.odoo.write_config(f"root:4,root.logistics:4,root.logistics.{ENDPOINT_CODE}:4")
-        modules = sorted(p.parent.name for p in ADDONS_DIR.glob("*/__manifest__.py"))
+        modules = demo_addons()
         print(f"Odoo {version}: creating database {args.database!r} with {', '.join(modules)}")
         self.odoo.drop_database()
         self.odoo.install(modules, self.workdir / "odoo-install.log")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import getpass
 import json
 import logging
@@ -17,6 +18,8 @@ _logger = logging.getLogger(__name__)
 
 ADDONS_DIR = Path(__file__).resolve().parents[2] / "addons"
 SETUP_SCRIPT = Path(__file__).with_name("odoo_setup_script.py")
+# Odoo's category of addons that only exist to run tests.
+TEST_ONLY_CATEGORY = "Hidden/Tests"
 
 
 class OdooUnavailable(Exception):
@@ -25,6 +28,16 @@ class OdooUnavailable(Exception):
 
 class OdooSetupFailed(Exception):
     """Installing or configuring the demo database failed."""
+
+
+def demo_addons(addons_dir: Path = ADDONS_DIR) -> list[str]:
+    """Names of the addons the demo installs: every addon but those for tests only."""
+    names = []
+    for manifest_path in sorted(addons_dir.glob("*/__manifest__.py")):
+        manifest = ast.literal_eval(manifest_path.read_text(encoding="utf-8"))
+        if manifest.get("category") != TEST_ONLY_CATEGORY:
+            names.append(manifest_path.parent.name)
+    return names
 
 
 def odoo_version() -> str:

@@ -209,9 +209,9 @@ class LogisticsInboundProfile(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Try a sample"),
+            "name": self.env["logistics.inbound.sample"]._dialog_title(self, self.endpoint_ids[:1]),
             "res_model": "logistics.inbound.sample",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_profile_id": self.id},
+            "context": {"default_profile_id": self.id, "dialog_size": "extra-large"},
         }

@@ -4,6 +4,7 @@ from unittest.mock import patch
 from logistics_contract.documents import JsonDocuments
 from logistics_contract.ids import derived_id
 from logistics_contract.x12 import shipment_status_events
+from lxml import etree
 
 from odoo.exceptions import UserError
 
@@ -177,3 +178,31 @@ class TestSampleWizard(LogisticsInboundSourceCase):
         )
         documents = self.env["logistics.inbound.sample"]._get_json_documents(endpoint)
         self.assertEqual(documents, JsonDocuments())
+
+    def test_dialog_is_titled_and_shows_the_reason_column(self):
+        profile = self.env.ref("logistics_inbound.inbound_profile_easypost")
+        self._carrier_endpoint(profile)
+        endpoint = profile.endpoint_ids[:1]
+        action = profile.with_user(self.integration_admin).action_try_sample()
+        self.assertEqual(action["name"], f"Try a sample: {endpoint.display_name}")
+        wizard = (
+            self.env["logistics.inbound.sample"]
+            .with_user(self.integration_admin)
+            .with_context(**action["context"])
+            .create({"sample": json.dumps(EASYPOST_TRACKER_UPDATED)})
+        )
+        self.assertEqual(wizard.endpoint_id, endpoint)
+        wizard.endpoint_id = False
+        after_try = wizard.action_try()
+        self.assertEqual(after_try["name"], f"Try a sample: {profile.display_name}")
+        self.assertEqual(after_try["context"]["dialog_size"], "extra-large")
+        arch = wizard.get_views([(False, "form")])["views"]["form"]["arch"]
+        columns = [
+            (column.get("name"), column.get("optional"))
+            for column in etree.fromstring(arch).xpath("//field[@name='line_ids']/list/field")
+        ]
+        names = [name for name, _optional in columns]
+        # Outcome and reason come before the optional details, and show by default.
+        self.assertLess(names.index("reason"), names.index("event_type"))
+        self.assertEqual(names.index("reason"), names.index("outcome") + 1)
+        self.assertIn(("reason", "show"), columns)

@@ -67,11 +67,18 @@ class LogisticsInboundSample(models.TransientModel):
         ]
         return {
             "type": "ir.actions.act_window",
+            "name": self._dialog_title(self.profile_id, self.endpoint_id),
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",
             "target": "new",
+            "context": {"dialog_size": "extra-large"},
         }
+
+    @api.model
+    def _dialog_title(self, profile, endpoint=None):
+        """Title of the dialog: the endpoint whose settings apply, else the profile."""
+        return _("Try a sample: %s", (endpoint or profile).display_name)
 
     def _get_endpoint(self):
         """The chosen endpoint, or an unsaved one using the profile in this company."""

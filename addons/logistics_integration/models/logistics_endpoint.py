@@ -3,10 +3,15 @@ import re
 from urllib.parse import urlparse
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .. import outbound
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 RETRY_PATTERN = re.compile(r"^\s*\d+\s*:\s*\d+\s*(,\s*\d+\s*:\s*\d+\s*)*$")
+# Seconds a connection test waits at most, whatever the endpoint's own timeouts.
+CONNECTION_TEST_TIMEOUT = 5.0
+CONNECTION_TEST_OPERATION = "connection_test"
 PRODUCTION_DATABASE_PARAM = "logistics_integration.production_database_uuid"
 _logger = logging.getLogger(__name__)
 ENDPOINT_KINDS = [
@@ -65,7 +70,11 @@ class LogisticsEndpoint(models.Model):
         default="none",
         tracking=True,
     )
-    api_key_header = fields.Char(default="X-API-Key")
+    api_key_header = fields.Char(
+        string="API Key Header",
+        default="X-API-Key",
+        help="Name of the HTTP header that carries the API key.",
+    )
     auth_username = fields.Char(
         string="Username", groups="logistics_integration.group_integration_admin"
     )
@@ -184,6 +193,54 @@ class LogisticsEndpoint(models.Model):
         action["domain"] = [("endpoint_id", "=", self.id)]
         return action
 
+    def action_test_connection(self):
+        """Button: one GET on the base URL, with the endpoint's authentication and the
+        same guards as real calls; the outcome is shown and kept in the integration log.
+        Nothing is queued: the person waits at most a few seconds for the answer."""
+        self.ensure_one()
+        if not self.env.user.has_group("logistics_integration.group_integration_admin"):
+            raise AccessError(_("Only Integration Administrators may test connections."))
+        endpoint = self.sudo()
+        endpoint._assert_call_allowed()
+        headers, auth = endpoint._get_request_auth()
+        headers = dict(headers, **{"User-Agent": "odoo-logistics-integration/18.0"})
+        timeout = (
+            min(endpoint.connect_timeout or CONNECTION_TEST_TIMEOUT, CONNECTION_TEST_TIMEOUT),
+            min(endpoint.read_timeout or CONNECTION_TEST_TIMEOUT, CONNECTION_TEST_TIMEOUT),
+        )
+        result = outbound.send("GET", endpoint.base_url, None, headers, auth, timeout)
+        reached = 200 <= result.status < 400
+        if reached:
+            summary = _("HTTP %(status)s in %(ms)d ms", status=result.status, ms=result.duration_ms)
+        else:
+            summary = result.error or _("HTTP %(status)s", status=result.status)
+        log_model = self.env["logistics.integration.log"]
+        log_model._record_exchange(
+            log_model._prepare_exchange_vals(
+                "outbound",
+                "processed" if reached else "rejected",
+                endpoint=endpoint,
+                record=endpoint,
+                operation=CONNECTION_TEST_OPERATION,
+                http_status=result.status or False,
+                duration_ms=result.duration_ms,
+                error=False if reached else summary,
+            ),
+            response=result.body if result.body is not None else (result.text or None),
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("%(endpoint)s reached", endpoint=self.name)
+                if reached
+                else _("%(endpoint)s not reached", endpoint=self.name),
+                "message": summary,
+                "type": "success" if reached else "danger",
+                "sticky": not reached,
+            },
+        }
+
     def _get_retry_pattern(self):
         """Return the retry pattern as queue_job expects it: {attempt: seconds}."""
         self.ensure_one()
@@ -223,7 +280,8 @@ class LogisticsEndpoint(models.Model):
         Templates are exchange types without an endpoint, shipped as data by
         the addon that adds the flow. A code the endpoint already has (active
         or archived) is left alone, so an administrator's changes and
-        archivings survive upgrades.
+        archivings survive upgrades. A copy has no owner of its own: the
+        endpoint's responsible answers for it until someone is named.
         """
         exchange_types = self.env["logistics.interface"].sudo().with_context(active_test=False)
         for endpoint in self:
@@ -234,7 +292,7 @@ class LogisticsEndpoint(models.Model):
                 exchange_types.search([("endpoint_id", "=", endpoint.id)]).mapped("code")
             )
             for template in templates.filtered(lambda t, codes=existing: t.code not in codes):
-                template.copy({"endpoint_id": endpoint.id})
+                template.copy({"endpoint_id": endpoint.id, "owner_id": False})
 
     @api.model
     def _ensure_all_exchange_types(self):

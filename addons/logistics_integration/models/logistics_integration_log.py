@@ -88,6 +88,9 @@ class LogisticsIntegrationLog(models.Model):
     payload_display = fields.Text(string="Payload (formatted)", compute="_compute_displays")
     response_display = fields.Text(string="Response (formatted)", compute="_compute_displays")
     error = fields.Text(readonly=True)
+    replay_reason = fields.Text(
+        readonly=True, help="Why a person sent this message again after its record was closed."
+    )
     job_id = fields.Many2one(comodel_name="queue.job", readonly=True, ondelete="set null")
     outbound_message_id = fields.Many2one(
         comodel_name="logistics.outbound.message",

@@ -118,6 +118,11 @@ class LogisticsOutboundMessage(models.Model):
     last_http_status = fields.Integer(string="Last HTTP Status", compute="_compute_attempt_info")
     sent_date = fields.Datetime(readonly=True, copy=False)
     failure_reason = fields.Text(readonly=True, copy=False, help="Why the message failed for good.")
+    replay_reason = fields.Text(
+        readonly=True,
+        copy=False,
+        help="Why a person sent the message again, when the record it is about was closed.",
+    )
 
     _sql_constraints = [
         (
@@ -147,11 +152,12 @@ class LogisticsOutboundMessage(models.Model):
             message.last_error = logs[-1:].error or False
             message.last_http_status = logs[-1:].http_status or 0
 
-    def action_replay(self):
-        """Send this message again in a new job, with the same idempotency key."""
+    def action_replay(self, reason=None):
+        """Send this message again in a new job, with the same idempotency key;
+        ``reason`` is kept on the message, its job and the log of its attempts."""
         self.ensure_one()
         refusal = _("A cancelled message is not sent again.")
-        return self._run_admin_action("cancelled", refusal, "_replay")
+        return self._run_admin_action("cancelled", refusal, "_replay", reason=reason)
 
     def action_cancel(self):
         """Give up a message that is still pending or failed."""
@@ -159,13 +165,13 @@ class LogisticsOutboundMessage(models.Model):
         refusal = _("A message that was delivered cannot be cancelled.")
         return self._run_admin_action("sent", refusal, "_cancel")
 
-    def _run_admin_action(self, refused_state, refusal, method_name):
+    def _run_admin_action(self, refused_state, refusal, method_name, **kwargs):
         """Run ``method_name`` as superuser for an Integration Administrator."""
         if not self.env.user.has_group("logistics_integration.group_integration_admin"):
             raise AccessError(_("Only Integration Administrators may replay or cancel messages."))
         if self.state == refused_state:
             raise UserError(refusal)
-        getattr(self.sudo(), method_name)()
+        getattr(self.sudo(), method_name)(**kwargs)
         return True
 
     # ------------------------------------------------------------------
@@ -279,10 +285,19 @@ class LogisticsOutboundMessage(models.Model):
         self.job_id = job
         return job
 
-    def _replay(self):
+    def _replay(self, reason=None):
         self.ensure_one()
-        self.write({"state": "pending", "failure_reason": False})
-        return self._delay_send()
+        self.write({"state": "pending", "failure_reason": False, "replay_reason": reason or False})
+        description = None
+        if reason:
+            description = _(
+                "Replay of %(operation)s to %(endpoint)s (%(key)s): %(reason)s",
+                operation=self.operation,
+                endpoint=self.endpoint_id.name,
+                key=self.idempotency_key,
+                reason=reason,
+            )
+        return self._delay_send(description=description)
 
     def _cancel(self):
         for message in self:
@@ -422,6 +437,7 @@ class LogisticsOutboundMessage(models.Model):
             http_status=result.status or False,
             duration_ms=result.duration_ms,
             error=result.error or False,
+            replay_reason=self.replay_reason or False,
         )
         payload = json.loads(self.payload or "null")
         response = result.body if result.body is not None else (result.text or None)

@@ -6,3 +6,6 @@ from . import test_outbound
 from . import test_security
 from . import test_tour
 from . import test_exchange_type
+from . import test_connection
+from . import test_configuration
+from . import test_job_access

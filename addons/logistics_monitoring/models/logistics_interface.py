@@ -28,30 +28,32 @@ class LogisticsInterface(models.Model):
     )
     sla_max_ack_minutes = fields.Float(
         string="Max Order-to-Acknowledgement (min)",
-        help="p95 of order confirmed to TMS acknowledged (outbound); 0: not monitored.",
+        help="p95 of order confirmed to TMS acknowledged (outbound); empty: no threshold.",
     )
     sla_max_milestone_minutes = fields.Float(
         string="Max Callback-to-Milestone (min)",
         help="p95 of the bridge's receipt of a callback to the milestone in Odoo "
-        "(inbound); 0: not monitored.",
+        "(inbound); empty: no threshold.",
     )
     sla_max_failure_rate = fields.Float(
         string="Max Failure Rate (%)",
-        help="Failed, rejected or review exchanges of this direction; 0: not monitored.",
+        help="Failed, rejected or review exchanges of this direction; empty: no threshold.",
     )
     sla_max_backlog_minutes = fields.Float(
         string="Max Backlog Age (min)",
         help="Oldest unfinished job (outbound) or oldest event pending in a bridge "
-        "(inbound); 0: not monitored.",
+        "(inbound); empty: no threshold.",
     )
     sla_max_review_hours = fields.Float(
         string="Max Review Wait (h)",
-        help="Oldest inbound event waiting for a person's review; 0: not monitored.",
+        help="Oldest inbound event waiting for a person's review; empty: no threshold.",
     )
     sla_breach_ids = fields.One2many(
         comodel_name="logistics.sla.breach", inverse_name="interface_id", string="SLA Breaches"
     )
-    sla_open_breach_count = fields.Integer(compute="_compute_sla_open_breach_count")
+    sla_open_breach_count = fields.Integer(
+        string="Open SLA Breaches", compute="_compute_sla_open_breach_count"
+    )
 
     def _compute_sla_open_breach_count(self):
         counts = dict(

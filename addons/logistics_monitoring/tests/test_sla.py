@@ -1,7 +1,10 @@
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo import fields
 
+from ..models.logistics_interface import SLA_TARGET_FIELDS
 from .common import LogisticsMonitoringCase
 
 
@@ -187,3 +190,34 @@ class TestSla(LogisticsMonitoringCase):
         self._logs(processed=0, failed=10)
         self.env["logistics.interface"]._cron_evaluate_sla()
         self.assertFalse(self._breaches())
+
+
+class TestSlaThresholdDisplay(LogisticsMonitoringCase):
+    """A threshold of 0 means none: the form shows it empty, never 0.00."""
+
+    def test_thresholds_use_the_no_threshold_widget_and_say_so(self):
+        arch = self.env["logistics.interface"].get_views([(False, "form")])["views"]["form"]["arch"]
+        form = etree.fromstring(arch)
+        for name in SLA_TARGET_FIELDS.values():
+            with self.subTest(field=name):
+                (node,) = form.xpath(f"//field[@name='{name}']")
+                self.assertEqual(node.get("widget"), "logistics_threshold")
+                help_text = self.env["logistics.interface"]._fields[name].help
+                self.assertIn("empty: no threshold", help_text)
+        paths = [
+            path for path, *_rest in self.env["ir.asset"]._get_asset_paths("web.assets_backend", {})
+        ]
+        self.assertTrue(
+            any(
+                path.endswith("logistics_monitoring/static/src/threshold_field/threshold_field.js")
+                for path in paths
+            )
+        )
+
+    def test_empty_thresholds_open_no_breach(self):
+        interface = self.env["logistics.interface"].create(
+            {"name": "Quiet", "code": "sla_quiet", "direction": "outbound", "endpoint_kind": "tms"}
+        )
+        self.assertEqual(interface._sla_targets(), {})
+        interface.sla_max_failure_rate = 5.0
+        self.assertEqual(interface._sla_targets(), {"failure_rate": 5.0})

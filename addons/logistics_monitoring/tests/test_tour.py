@@ -8,3 +8,25 @@ class TestOverviewTour(HttpCase):
             {"partner_id": self.env.ref("base.res_partner_2").id, "export_state": "blocked"}
         )
         self.start_tour("/odoo", "logistics_overview_click_through", login="admin")
+
+
+@tagged("post_install", "-at_install")
+class TestSlaThresholdTour(HttpCase):
+    def test_empty_target_means_no_threshold_in_the_form(self):
+        endpoint = self.env["logistics.endpoint"].create(
+            {"name": "Threshold TMS", "code": "threshold_tms", "kind": "tms"}
+        )
+        interface = self.env["logistics.interface"].create(
+            {
+                "name": "Orders",
+                "code": "sla_threshold_orders",
+                "endpoint_id": endpoint.id,
+                "direction": "outbound",
+            }
+        )
+        self.start_tour(
+            f"/odoo/action-logistics_integration.logistics_interface_action/{interface.id}",
+            "logistics_sla_threshold_empty",
+            login="admin",
+        )
+        self.assertEqual(interface.sla_max_failure_rate, 0.0)

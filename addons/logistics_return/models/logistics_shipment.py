@@ -53,9 +53,9 @@ class LogisticsShipment(models.Model):
             vals["return_of_id"] = original.id
         return vals
 
-    def _tms_sync(self):
+    def _tms_push(self):
         returns = self.filtered("return_of_id")
-        res = super(LogisticsShipment, self - returns)._tms_sync()
+        res = super(LogisticsShipment, self - returns)._tms_push()
         returns._tms_send_return()
         return res
 

@@ -1,4 +1,5 @@
 import hashlib
+import json
 import logging
 
 import psycopg2
@@ -22,6 +23,12 @@ EXPORT_STATES = [
 ]
 # Shipments whose order changes the TMS must hear of (or that wait for a fix).
 TRACKED_EXPORT_STATES = ("blocked", "queued", "exported")
+# Shipment states after which the TMS is not told of changes any more, unless a
+# person replays the order with a reason.
+TERMINAL_STATES = ("delivered", "returned", "cancelled")
+# Parts of the order document per data-ownership domain (logistics.data.ownership):
+# when the TMS owns the domain, a change of these parts alone sends no update.
+TMS_OWNABLE_PAYLOAD_KEYS = {"planning_reference": ("carrier_preference",)}
 # Codes of the exchange types this addon ships (data/logistics_interface_data.xml).
 ORDER_CREATE_OPERATION = "tms_order_create"
 ORDER_UPDATE_OPERATION = "tms_order_update"
@@ -101,19 +108,55 @@ class LogisticsShipment(models.Model):
         self.ensure_one()
         if self.export_state in ("cancelled",):
             raise UserError(_("A cancelled shipment is not sent to the TMS."))
+        if self._tms_is_terminal():
+            raise UserError(
+                _(
+                    "Shipment %(shipment)s is closed: use Replay to TMS and give a reason.",
+                    shipment=self.name,
+                )
+            )
         self._tms_sync()
         return True
 
-    def action_tms_replay(self):
-        """Send the last TMS message of this shipment again (same idempotency key)."""
+    def action_tms_replay(self, reason=None):
+        """Send the last TMS message of this shipment again (same idempotency key).
+
+        A closed shipment is only sent again for a reason, which the chatter,
+        the message, its job and its log keep: without one, the reason dialog opens.
+        """
         self.ensure_one()
         message = self._tms_messages().filtered(lambda m: m.state != "cancelled")[:1]
         if not message:
             raise UserError(_("This shipment has no TMS message to replay."))
-        message.action_replay()
-        if message.operation in ORDER_OPERATIONS:
+        if self._tms_is_terminal() and not (reason or "").strip():
+            return self._tms_replay_reason_action()
+        message.action_replay(reason=reason)
+        if reason:
+            self.message_post(
+                body=_(
+                    "Message %(key)s replayed to the TMS: %(reason)s",
+                    key=message.idempotency_key,
+                    reason=reason,
+                )
+            )
+        if message.operation in ORDER_OPERATIONS and not self._tms_is_terminal():
             self.sudo().export_state = "queued"
         return True
+
+    def _tms_replay_reason_action(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Replay %(shipment)s to the TMS", shipment=self.name),
+            "res_model": "logistics.tms.replay",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_shipment_id": self.id},
+        }
+
+    def _tms_is_terminal(self):
+        """Whether the shipment is closed: delivered, returned or cancelled."""
+        self.ensure_one()
+        return self.state in TERMINAL_STATES or self.export_state == "cancelled"
 
     def action_view_outbound_messages(self):
         self.ensure_one()
@@ -187,15 +230,24 @@ class LogisticsShipment(models.Model):
         return self.tms_endpoint_id or self.company_id.logistics_tms_endpoint_id
 
     def _tms_sync(self):
-        """Bring the TMS in line with the shipment, or block it with the reason.
+        """Bring the TMS in line with the shipments still under way.
+
+        Every automatic send goes through here (first export, re-validation,
+        changes of partners, orders, deliveries and moves): a closed shipment
+        (see ``_tms_is_terminal``) is left alone, whatever changed.
+        """
+        self.sudo().filtered(lambda s: not s._tms_is_terminal())._tms_push()
+
+    def _tms_push(self):
+        """Send the shipment to the TMS, or block it with the reason.
 
         First export (POST, version 1), re-validation of a blocked shipment,
         and changes after export (PUT with the next payload version, or a block
-        when the TMS does not accept updates) all go through here. A shipment
-        whose payload did not change is left alone.
+        when the TMS does not accept updates). A shipment whose payload did not
+        change, or changed only in parts the TMS owns, is left alone.
         """
         for shipment in self.sudo():
-            if shipment.export_state == "cancelled" or not shipment.picking_id:
+            if not shipment.picking_id:
                 continue
             endpoint = shipment._get_tms_endpoint()
             if not endpoint:
@@ -217,6 +269,8 @@ class LogisticsShipment(models.Model):
                         else "queued"
                     )
                 continue
+            if shipment._tms_changed_only_tms_owned(payload):
+                continue
             if shipment.export_sent_version and not endpoint.accepts_updates:
                 shipment._tms_block(
                     [
@@ -234,6 +288,30 @@ class LogisticsShipment(models.Model):
     def _tms_sync_if_tracked(self):
         """Re-validate blocked shipments and send changes of queued or exported ones."""
         self.sudo().filtered(lambda s: s.export_state in TRACKED_EXPORT_STATES)._tms_sync()
+
+    def _tms_changed_only_tms_owned(self, payload):
+        """Whether ``payload`` differs from the order the TMS holds only in parts it
+        owns itself, e.g. the carrier it assigned (the data-ownership rows say which)."""
+        self.ensure_one()
+        if not self.export_sent_version:
+            return False
+        ownership = self.env["logistics.data.ownership"].with_company(self.company_id)
+        owned_keys = {
+            key
+            for domain, keys in TMS_OWNABLE_PAYLOAD_KEYS.items()
+            if ownership._get_owner(domain).system_of_record == "tms"
+            for key in keys
+        }
+        last = self._tms_messages(ORDER_OPERATIONS)[:1]
+        if not owned_keys or not last or last.payload_version != self.export_version:
+            return False
+
+        def odoo_owned(document):
+            return {key: value for key, value in document.items() if key not in owned_keys}
+
+        return self._tms_fingerprint(odoo_owned(json.loads(last.payload))) == self._tms_fingerprint(
+            odoo_owned(payload)
+        )
 
     @api.model
     def _tms_fingerprint(self, payload):

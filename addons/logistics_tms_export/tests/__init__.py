@@ -5,3 +5,4 @@ from . import test_update_cancel
 from . import test_wire
 from . import test_exchange_types
 from . import test_migration
+from . import test_closed_shipments
