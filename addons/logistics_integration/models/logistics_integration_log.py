@@ -219,7 +219,9 @@ class LogisticsIntegrationLog(models.Model):
             "logistics_integration.logistics_integration_log_action"
         )
         action["domain"] = [("correlation_id", "=", correlation_id)]
-        action["name"] = _("Transaction %(correlation)s", correlation=correlation_id)
+        action["name"] = action["display_name"] = _(
+            "Transaction %(correlation)s", correlation=correlation_id
+        )
         action["context"] = {}
         return action
 

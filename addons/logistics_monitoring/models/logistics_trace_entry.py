@@ -287,7 +287,10 @@ class LogisticsTraceEntry(models.Model):
         )
         domain = [("correlation_id", "=", correlation_id or "-")]
         action["domain"] = domain
-        action["name"] = f"{title} · {correlation_id}" if correlation_id else title
+        # The web client titles the breadcrumb with display_name before name.
+        action["name"] = action["display_name"] = (
+            f"{title} · {correlation_id}" if correlation_id else title
+        )
         has_traceparent = bool(self.search_count([*domain, ("traceparent", "!=", False)], limit=1))
         action["context"] = {"hide_traceparent": not has_traceparent}
         return action

@@ -137,9 +137,9 @@ class TestTraceTimeline(TmsExportCase):
         event = self._picked_up(shipment, minutes_ago=3)
         self.env.invalidate_all()
         action = order.action_open_logistics_trace()
-        self.assertEqual(
-            action["name"], f"Trace of {order.name} · {order.logistics_correlation_id}"
-        )
+        title = f"Trace of {order.name} · {order.logistics_correlation_id}"
+        # The breadcrumb shows display_name when the action has one.
+        self.assertEqual((action["name"], action["display_name"]), (title, title))
         entries = self._trace(action)
         by_kind = {entry.kind: entry for entry in entries}
 
