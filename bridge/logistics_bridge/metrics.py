@@ -18,11 +18,18 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
 class _InboxDepthCollector(Collector):
-    """Reads inbox depth per state at scrape time, at most once a second."""
+    """Reads inbox depth per state (and the oldest pending event's age, when given how)
+    at scrape time, at most once a second."""
 
-    def __init__(self, counts: Callable[[], dict[str, int]]) -> None:
+    def __init__(
+        self,
+        counts: Callable[[], dict[str, int]],
+        oldest_pending_age: Callable[[], float | None] | None = None,
+    ) -> None:
         self._counts = counts
+        self._oldest_pending_age = oldest_pending_age
         self._cached: dict[str, int] = {}
+        self._cached_age: float | None = None
         self._at = -1e18
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
@@ -30,6 +37,8 @@ class _InboxDepthCollector(Collector):
         if now - self._at > 1.0:
             try:
                 self._cached = self._counts()
+                if self._oldest_pending_age is not None:
+                    self._cached_age = self._oldest_pending_age()
                 self._at = now
             except InboxError as exc:
                 _logger.warning("cannot read inbox depth for metrics: %s", exc)
@@ -39,12 +48,23 @@ class _InboxDepthCollector(Collector):
         for state, count in sorted(self._cached.items()):
             family.add_metric([state], count)
         yield family
+        if self._oldest_pending_age is not None:
+            # 0 with nothing pending, so that an alert on the age resolves once drained.
+            yield GaugeMetricFamily(
+                "logistics_bridge_inbox_oldest_pending_age_seconds",
+                "Age of the oldest pending event in the inbox (0: none pending)",
+                value=self._cached_age or 0.0,
+            )
 
 
 class BridgeMetrics:
     """The bridge's counters and histograms."""
 
-    def __init__(self, inbox_counts: Callable[[], dict[str, int]] | None = None) -> None:
+    def __init__(
+        self,
+        inbox_counts: Callable[[], dict[str, int]] | None = None,
+        oldest_pending_age: Callable[[], float | None] | None = None,
+    ) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.accepted = Counter(
             "logistics_bridge_events_accepted",
@@ -88,7 +108,7 @@ class BridgeMetrics:
             registry=self.registry,
         )
         if inbox_counts is not None:
-            self.registry.register(_InboxDepthCollector(inbox_counts))
+            self.registry.register(_InboxDepthCollector(inbox_counts, oldest_pending_age))
 
     def render(self) -> bytes:
         """Prometheus text exposition of this instance's registry."""

@@ -80,7 +80,7 @@ def build_service(settings: BridgeSettings, *, forward: bool = True) -> BridgeSe
         cache_path = settings.registry_cache_path if settings.registry_enabled else None
         if settings.registry_enabled and cache_path is None:
             raise ConfigError("registry.cache_path is required with a PostgreSQL inbox")
-        metrics = BridgeMetrics(inbox.counts)
+        metrics = BridgeMetrics(inbox.counts, lambda: inbox.status().oldest_pending_age_seconds)
         client = None
         if settings.odoo.configured:
             client = OdooClient(settings.odoo)

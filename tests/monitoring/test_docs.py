@@ -63,7 +63,7 @@ def _odoo_exposition() -> str:
 
 
 def _bridge_exposition() -> str:
-    return BridgeMetrics(lambda: {"pending": 1, "failed": 0}).render().decode()
+    return BridgeMetrics(lambda: {"pending": 1, "failed": 0}, lambda: 42.0).render().decode()
 
 
 @pytest.fixture(scope="module")

@@ -63,6 +63,17 @@ class LogisticsOverviewCard(models.Model):
     review_oldest_hours = fields.Float(compute="_compute_figures", string="Oldest Review (h)")
     bridge_count = fields.Integer(compute="_compute_figures", string="Bridges")
     bridge_stale_count = fields.Integer(compute="_compute_figures", string="Stale Bridges")
+    bridge_pending_count = fields.Integer(
+        compute="_compute_figures",
+        string="Pending in Bridges",
+        help="Events the bridges serving this endpoint hold for Odoo, as of their last heartbeat.",
+    )
+    bridge_oldest_pending_seconds = fields.Float(
+        compute="_compute_figures",
+        string="Oldest Pending in Bridges (s)",
+        help="Age of the oldest event a bridge holds for Odoo, as of its last heartbeat: "
+        "after an outage of Odoo, how far behind the callbacks are.",
+    )
     indicator_count = fields.Integer(compute="_compute_figures", string="Count")
     sla_within_count = fields.Integer(
         compute="_compute_figures",
@@ -122,6 +133,8 @@ class LogisticsOverviewCard(models.Model):
                 review_oldest_hours=0.0,
                 bridge_count=0,
                 bridge_stale_count=0,
+                bridge_pending_count=0,
+                bridge_oldest_pending_seconds=0.0,
                 indicator_count=business.get(card.indicator, 0),
                 sla_within_count=0,
                 sla_measured_count=0,
@@ -140,6 +153,10 @@ class LogisticsOverviewCard(models.Model):
                     sla_measured_count=measured,
                     sla_compliance=round(100.0 * within / measured, 1) if measured else 0.0,
                     trend_data=self._trend_bars(trend[endpoint.id]),
+                    bridge_pending_count=sum(serving.mapped("pending_count")),
+                    bridge_oldest_pending_seconds=max(
+                        serving.mapped("oldest_pending_age_seconds"), default=0.0
+                    ),
                 )
             values["severity"] = card._severity(values)
             card.update(values)

@@ -94,6 +94,21 @@ class TestOverview(LogisticsMonitoringCase):
         self.assertEqual(self.card.bridge_stale_count, 1)
         self.assertEqual(len(self._open(self.card, "bridges")), 2)
 
+    def test_endpoint_card_bridge_backlog(self):
+        self._heartbeat("bridge-a:8480", counts={"pending": 900}, oldest_pending_age_seconds=310.0)
+        self._heartbeat("bridge-b:8480", counts={"pending": 100}, oldest_pending_age_seconds=40.0)
+        self._heartbeat("bridge-c:8480", endpoints=["other"], oldest_pending_age_seconds=999.0)
+
+        self.card.invalidate_recordset()
+        self.assertEqual(self.card.bridge_pending_count, 1000)
+        self.assertEqual(self.card.bridge_oldest_pending_seconds, 310.0)
+
+        self._heartbeat("bridge-a:8480", counts={"pending": 0}, oldest_pending_age_seconds=None)
+        self._heartbeat("bridge-b:8480", counts={"pending": 0}, oldest_pending_age_seconds=None)
+        self.card.invalidate_recordset()
+        self.assertEqual(self.card.bridge_pending_count, 0)
+        self.assertEqual(self.card.bridge_oldest_pending_seconds, 0.0)
+
     def test_business_cards(self):
         past, future = self.now - timedelta(days=1), self.now + timedelta(days=1)
         late = self._shipment(estimated_date=past)
