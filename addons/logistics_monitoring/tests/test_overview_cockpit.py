@@ -337,3 +337,10 @@ class TestOverviewCockpit(LogisticsMonitoringCase):
             late.with_context(figure="overdue").action_open_figure()
         arch = card.get_view(view_type="kanban")["arch"]
         self.assertIn("'figure': 'overdue'", arch)
+
+    def test_demo_exception_has_a_person_to_act_on_it(self):
+        """The exception the Overview counts on the demo database is the admin's, the
+        demo's login, not OdooBot's."""
+        shipment = self.env.ref("logistics_shipment.shipment_demo_exception")
+        self.assertEqual(shipment.state, "exception")
+        self.assertEqual(shipment.user_id, self.env.ref("base.user_admin"))
