@@ -4,14 +4,20 @@
     "summary": "Operations overview of endpoints, bridges and business exceptions, "
     "bridge heartbeats and registry versions, expiring credentials, SLA targets that "
     "open breaches",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
     "license": "AGPL-3",
     "development_status": "Beta",
     "maintainers": ["logistics-integration"],
-    "depends": ["logistics_tms_export", "logistics_tms_inbound", "logistics_portal"],
+    "depends": [
+        "logistics_tms_export",
+        "logistics_tms_inbound",
+        "logistics_portal",
+        "logistics_settlement",
+        "logistics_case",
+    ],
     "external_dependencies": {"python": ["pydantic", "prometheus_client", "opentelemetry-sdk"]},
     "data": [
         "security/ir.model.access.csv",

@@ -15,6 +15,9 @@ from pydantic import SecretStr
 _logger = logging.getLogger(__name__)
 
 FINAL_STATES = ("delivered", "returned", "cancelled")
+# The Overview's default window, as the menu opens it.
+OVERVIEW_WINDOW = "24h"
+WINDOW_LABELS = {"24h": "24 h", "7d": "7 days", "30d": "30 days"}
 
 
 @dataclass
@@ -202,13 +205,24 @@ class DemoDriver:
         return traces
 
     def overview(self) -> list[str]:
-        """The cards of Logistics > Overview, one line each (empty without the addon)."""
+        """The cards of Logistics > Overview, one line each (empty without the addon).
+
+        Read as the screen opens: the cards' own figures, over the default window, for
+        the user's current company (the web client's default; without it every allowed
+        company would count).
+        """
         try:
+            [user] = self.call("res.users", "read", [self.client.uid()], fields=["company_id"])
             cards = self.call(
                 "logistics.overview.card",
                 "search_read",
                 [],
+                context={
+                    "overview_window": OVERVIEW_WINDOW,
+                    "allowed_company_ids": [user["company_id"][0]],
+                },
                 fields=[
+                    "window",
                     "name",
                     "kind",
                     "exchange_count",
@@ -222,6 +236,7 @@ class DemoDriver:
                     "bridge_count",
                     "bridge_stale_count",
                     "indicator_count",
+                    "indicator_overdue_count",
                 ],
             )
         except OdooRpcError as exc:
@@ -231,12 +246,18 @@ class DemoDriver:
         for card in cards:
             if card["kind"] == "endpoint":
                 lines.append(
-                    f"{card['name']}: {card['exchange_count']} exchanges (24 h), "
+                    f"{card['name']}: {card['exchange_count']} exchanges "
+                    f"({WINDOW_LABELS.get(card['window'], card['window'])}), "
                     f"{card['failure_count']} failed ({card['failure_rate']:.1f} %), "
                     f"p50 {card['duration_p50_ms']:.0f} ms, p95 {card['duration_p95_ms']:.0f} ms, "
                     f"jobs {card['job_pending_count']} pending, {card['job_failed_count']} failed, "
                     f"{card['review_count']} to review, bridges {card['bridge_count']} "
                     f"({card['bridge_stale_count']} stale)"
+                )
+            elif card["indicator_overdue_count"]:
+                lines.append(
+                    f"{card['name']}: {card['indicator_count']} "
+                    f"({card['indicator_overdue_count']} overdue)"
                 )
             else:
                 lines.append(f"{card['name']}: {card['indicator_count']}")

@@ -6,6 +6,8 @@ from odoo import api, fields, models
 # queue_job states of a job that has not finished yet.
 JOB_OPEN_STATES = ("wait_dependencies", "pending", "enqueued", "started")
 SHIPMENT_CLOSED_STATES = ("delivered", "returned", "cancelled")
+# Carrier bill settlement states a Freight Auditor decides on (logistics_settlement).
+BILL_HELD_STATES = ("held", "disputed")
 CREDENTIAL_WARNING_DAYS = 14
 # The time windows the overview offers: (key, label, hours, trend bucket hours).
 WINDOWS = {
@@ -260,7 +262,30 @@ class LogisticsOverview(models.AbstractModel):
                 "credentials_soon": self._credentials_soon(now),
             },
         )
-        return dict(zip(BUSINESS_INDICATORS, self.env.cr.fetchone(), strict=True))
+        figures = dict(zip(SQL_INDICATORS, self.env.cr.fetchone(), strict=True))
+        # Counted through their domain, so the figure is the list's count by construction;
+        # as the SQL above, regardless of whether the user may open the list.
+        for indicator in DOMAIN_INDICATORS:
+            model, domain = self._business_domain(indicator, now)
+            figures[indicator] = self.env[model].sudo().search_count(domain)
+        return figures
+
+    @api.model
+    def _business_danger_figures(self, now):
+        """Per indicator with a danger part (``_business_danger_domain``): its count."""
+        figures = {}
+        for indicator in DANGER_INDICATORS:
+            model, domain = self._business_danger_domain(indicator, now)
+            figures[indicator] = self.env[model].sudo().search_count(domain)
+        return figures
+
+    @api.model
+    def _business_danger_domain(self, indicator, now=None):
+        """(model, domain) of the records of an indicator that are overdue already."""
+        now = now or fields.Datetime.now()
+        model, domain = self._business_domain(indicator, now)
+        overdue = {"cases_open": [("date_deadline", "<", now)]}[indicator]
+        return model, [*domain, *overdue]
 
     @api.model
     def _business_domain(self, indicator, now=None):
@@ -296,6 +321,14 @@ class LogisticsOverview(models.AbstractModel):
                 "logistics.bridge.credential",
                 [("expires_at", "<=", self._credentials_soon(now))],
             ),
+            "bills_held": (
+                "account.move",
+                [
+                    ("move_type", "=", "in_invoice"),
+                    ("logistics_settlement_state", "in", BILL_HELD_STATES),
+                ],
+            ),
+            "cases_open": ("logistics.case", [("state", "=", "open")]),
         }[indicator]
         if "company_id" in self.env[model]._fields:
             domain = [*companies, *domain]
@@ -328,7 +361,8 @@ class LogisticsOverview(models.AbstractModel):
         }[figure]
 
 
-BUSINESS_INDICATORS = (
+# Counted by one SQL query in ``_business_figures``.
+SQL_INDICATORS = (
     "late",
     "pod_missing",
     "exceptions",
@@ -340,3 +374,8 @@ BUSINESS_INDICATORS = (
     "bridges_behind",
     "credentials_expiring",
 )
+# Counted with the ORM on ``_business_domain``.
+DOMAIN_INDICATORS = ("bills_held", "cases_open")
+# With a danger part: the overdue records of ``_business_danger_domain``.
+DANGER_INDICATORS = ("cases_open",)
+BUSINESS_INDICATORS = SQL_INDICATORS + DOMAIN_INDICATORS

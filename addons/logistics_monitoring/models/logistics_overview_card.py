@@ -33,6 +33,12 @@ class LogisticsOverviewCard(models.Model):
     )
     company_id = fields.Many2one(related="endpoint_id.company_id", store=True)
     indicator = fields.Selection(selection=[(key, key) for key in BUSINESS_INDICATORS])
+    group_ids = fields.Many2many(
+        comodel_name="res.groups",
+        string="Shown To",
+        help="The card is shown to members of these groups only; to every Logistics role "
+        "when empty.",
+    )
     warning_threshold = fields.Float(
         default=1.0,
         help="From this value on the card shows a warning: the count of a business card, "
@@ -75,6 +81,11 @@ class LogisticsOverviewCard(models.Model):
         "after an outage of Odoo, how far behind the callbacks are.",
     )
     indicator_count = fields.Integer(compute="_compute_figures", string="Count")
+    indicator_overdue_count = fields.Integer(
+        compute="_compute_figures",
+        string="Overdue",
+        help="Of the count, the records past their deadline: the card shows a problem.",
+    )
     sla_within_count = fields.Integer(
         compute="_compute_figures",
         string="Callbacks Within SLA",
@@ -120,6 +131,7 @@ class LogisticsOverviewCard(models.Model):
         # one row per running bridge process
         bridges = self.env["logistics.bridge.instance"].search([])  # pylint: disable=no-search-all
         business = overview._business_figures(now) if self - endpoint_cards else {}
+        overdue = overview._business_danger_figures(now) if self - endpoint_cards else {}
         for card in self:
             values = dict.fromkeys(
                 ("exchange_count", "failure_count", "job_pending_count", "job_failed_count"), 0
@@ -136,6 +148,7 @@ class LogisticsOverviewCard(models.Model):
                 bridge_pending_count=0,
                 bridge_oldest_pending_seconds=0.0,
                 indicator_count=business.get(card.indicator, 0),
+                indicator_overdue_count=overdue.get(card.indicator, 0),
                 sla_within_count=0,
                 sla_measured_count=0,
                 sla_compliance=0.0,
@@ -174,6 +187,8 @@ class LogisticsOverviewCard(models.Model):
             "bridges_stale": _("Check stale bridges"),
             "bridges_behind": _("Update bridges"),
             "credentials_expiring": _("Renew expiring keys"),
+            "bills_held": _("Decide held bills"),
+            "cases_open": _("Resolve service cases"),
         }
         for card in self:
             card.action_label = labels.get(card.indicator, False)
@@ -199,11 +214,13 @@ class LogisticsOverviewCard(models.Model):
     def _severity(self, figures):
         """ok, warning or danger for the card's figures: its headline (the count of a
         business card, the failure rate of an endpoint card) against the card's
-        thresholds; an endpoint with failed jobs or stale bridges is a problem, one
-        with events to review needs a look."""
+        thresholds; a business card with overdue records, an endpoint with failed jobs
+        or stale bridges is a problem, an endpoint with events to review needs a look."""
         self.ensure_one()
         if self.kind == "business":
             value = figures["indicator_count"]
+            if figures["indicator_overdue_count"]:
+                return "danger"
         else:
             value = figures["failure_rate"]
             if figures["job_failed_count"] or figures["bridge_stale_count"]:
@@ -264,12 +281,15 @@ class LogisticsOverviewCard(models.Model):
         self.ensure_one()
         overview = self.env["logistics.overview"]
         figure = self.env.context.get("figure")
-        if self.kind == "business":
+        if self.kind == "business" and figure != "overdue":
             model, domain = overview._business_domain(self.indicator)
             title = self.name
         else:
             try:
-                model, domain = overview._endpoint_domain(self.endpoint_id, figure)
+                if self.kind == "business":
+                    model, domain = overview._business_danger_domain(self.indicator)
+                else:
+                    model, domain = overview._endpoint_domain(self.endpoint_id, figure)
             except KeyError:
                 raise UserError(_("Unknown overview figure %(figure)r.", figure=figure)) from None
             title = f"{self.name}: {self._figure_label(figure)}"
@@ -297,9 +317,13 @@ class LogisticsOverviewCard(models.Model):
             "jobs_failed": _("jobs failed"),
             "reviews": _("review backlog"),
             "bridges": _("bridges"),
+            "overdue": _("overdue"),
         }
         return labels[figure]
 
 
 # Lists opened from a card that would otherwise show sample records when empty.
-LIST_VIEWS = {"sale.order": "logistics_monitoring.sale_order_view_list_overview"}
+LIST_VIEWS = {
+    "sale.order": "logistics_monitoring.sale_order_view_list_overview",
+    "account.move": "account.view_in_invoice_bill_tree",
+}

@@ -7,6 +7,49 @@ from odoo.tools import SQL
 from odoo.addons.logistics_shipment.tests.common import LogisticsShipmentCase
 
 
+def create_bill(env, reference, match_state=False, disputed=False):
+    """A carrier bill of one line for ``reference``, as the settlement run left it."""
+    bill = env["account.move"].create(
+        {
+            "move_type": "in_invoice",
+            "partner_id": env["res.partner"].create({"name": f"Carrier of {reference}"}).id,
+            "invoice_date": fields.Date.today(),
+            "invoice_line_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": f"Freight {reference}",
+                        "quantity": 1,
+                        "price_unit": 110.0,
+                        "tax_ids": [(6, 0, [])],
+                        "logistics_shipment_ref": reference,
+                        "logistics_charge_type": "base_freight",
+                    },
+                )
+            ],
+        }
+    )
+    bill.invoice_line_ids.logistics_match_state = match_state
+    bill.logistics_disputed = disputed
+    return bill
+
+
+def create_case(env, shipment, due, resolved=False):
+    case = env["logistics.case"].create(
+        {
+            "shipment_id": shipment.id,
+            "case_type_id": env.ref("logistics_case.case_type_damage").id,
+            "user_id": env.user.id,
+            "date_deadline": due,
+        }
+    )
+    if resolved:
+        case.write({"resolution": "no_action", "resolution_reason": "Repacked."})
+        case.action_resolve()
+    return case
+
+
 class LogisticsMonitoringCase(LogisticsShipmentCase):
     """Fixtures: a company of its own (so demo data never counts), a bridge user."""
 

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import fields
 
-from .common import LogisticsMonitoringCase
+from .common import LogisticsMonitoringCase, create_bill, create_case
 
 
 class TestOverview(LogisticsMonitoringCase):
@@ -118,6 +118,12 @@ class TestOverview(LogisticsMonitoringCase):
         delivered.sudo().pod_overdue = True
         exception = self._shipment()
         self._add_milestone(exception, "exception_raised", past)
+        case = create_case(self.env, exception, self.now + timedelta(days=2))
+        self.env["account.chart.template"].try_loading(
+            "generic_coa", company=self.ops_company, install_demo=False
+        )
+        bill = create_bill(self.env, "OPS-HELD", "mismatch")
+        create_bill(self.env, "OPS-PAYABLE", "matched")
         blocked = self._shipment(export_state="blocked")
         failed = self._shipment(export_state="export_failed")
         product = self.env["product.product"].create(
@@ -165,6 +171,8 @@ class TestOverview(LogisticsMonitoringCase):
             "credentials_expiring": self.env["logistics.bridge.credential"].search(
                 [("secret_id", "=", expiring.id)]
             ),
+            "bills_held": bill,
+            "cases_open": case,
         }
         for card in self.cards.search([("kind", "=", "business")]):
             with self.subTest(indicator=card.indicator):

@@ -4,10 +4,13 @@ from lxml import etree
 from psycopg2 import IntegrityError
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests.common import TransactionCase, new_test_user
 from odoo.tools import mute_logger
 
-from .common import LogisticsMonitoringCase
+from odoo.addons.logistics_monitoring.models.logistics_overview import DANGER_INDICATORS
+
+from .common import LogisticsMonitoringCase, create_bill, create_case
 
 ENDPOINT_FIGURES = {
     "exchanges": "exchange_count",
@@ -18,25 +21,46 @@ ENDPOINT_FIGURES = {
     "bridges": "bridge_count",
 }
 WINDOWS = ("24h", "7d", "30d")
+FREIGHT_AUDITOR = "logistics_settlement.group_freight_auditor"
 
 
 class TestFiguresCountTheirLists(TransactionCase):
     """On the database as it is (the demo data in CI), every figure of every card
-    counts exactly the records of the list it opens, for a Logistics Manager."""
+    counts exactly the records of the list it opens, for a Logistics Manager and
+    a Freight Auditor; with a held and a disputed carrier bill and open service cases,
+    one of them overdue, beside what the database holds."""
 
-    def _manager(self, login, groups):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        now = fields.Datetime.now()
+        create_bill(cls.env, "CARDS-1", "mismatch")
+        create_bill(cls.env, "CARDS-2", "mismatch", disputed=True)
+        create_bill(cls.env, "CARDS-3", "matched")
+        shipment = cls.env["logistics.shipment"].create(
+            {"partner_id": cls.env["res.partner"].create({"name": "Cards Customer"}).id}
+        )
+        create_case(cls.env, shipment, now + timedelta(days=2))
+        create_case(cls.env, shipment, now - timedelta(days=1))
+        create_case(cls.env, shipment, now - timedelta(days=1), resolved=True)
+
+    def _user(self, login, groups):
         return new_test_user(
             self.env,
             login=login,
-            groups=f"base.group_user,logistics_integration.group_logistics_manager,{groups}",
+            groups=f"base.group_user,{groups}",
             company_id=self.env.company.id,
             company_ids=[(6, 0, self.env.company.ids)],
         )
 
+    def _manager(self, login, groups):
+        return self._user(login, f"logistics_integration.group_logistics_manager,{groups}")
+
     def _assert_figures_count_their_lists(self, user):
+        """Per (indicator or endpoint card, figure) checked: its count, last window's."""
         cards = self.env["logistics.overview.card"]
         cards._sync_endpoint_cards()
-        checked = 0
+        checked = {}
         for window in WINDOWS:
             as_user = cards.with_user(user).with_context(
                 allowed_company_ids=self.env.company.ids, overview_window=window
@@ -44,11 +68,15 @@ class TestFiguresCountTheirLists(TransactionCase):
             shown = as_user.search([])
             self.assertIn("business", shown.mapped("kind"))
             for card in shown:
-                figures = (
-                    ENDPOINT_FIGURES
-                    if card.kind == "endpoint"
-                    else {card.indicator: "indicator_count"}
-                )
+                if card.kind == "endpoint":
+                    figures = ENDPOINT_FIGURES
+                elif card.indicator in DANGER_INDICATORS:
+                    figures = {
+                        card.indicator: "indicator_count",
+                        "overdue": "indicator_overdue_count",
+                    }
+                else:
+                    figures = {card.indicator: "indicator_count"}
                 for figure, field in figures.items():
                     action = card.with_context(figure=figure).action_open_figure()
                     model = self.env[action["res_model"]].with_user(user)
@@ -56,12 +84,22 @@ class TestFiguresCountTheirLists(TransactionCase):
                         continue  # shown without a link to this role
                     with self.subTest(window=window, card=card.name, figure=figure):
                         self.assertEqual(model.search_count(action["domain"]), card[field])
-                        checked += 1
+                        checked[card.indicator or card.name, figure] = card[field]
         return checked
 
     def test_figures_of_a_logistics_manager(self):
         user = self._manager("lgx_cockpit_manager", "base.group_user")
-        self.assertTrue(self._assert_figures_count_their_lists(user))
+        checked = self._assert_figures_count_their_lists(user)
+        self.assertGreaterEqual(checked["cases_open", "cases_open"], 2)
+        self.assertGreaterEqual(checked["cases_open", "overdue"], 1)
+        # deciding on carrier bills is a Freight Auditor's duty: not on this card set
+        self.assertNotIn(("bills_held", "bills_held"), checked)
+
+    def test_figures_of_a_freight_auditor(self):
+        user = self._user("lgx_cockpit_auditor", FREIGHT_AUDITOR)
+        checked = self._assert_figures_count_their_lists(user)
+        self.assertGreaterEqual(checked["bills_held", "bills_held"], 2)
+        self.assertGreaterEqual(checked["cases_open", "cases_open"], 2)
 
     def test_figures_of_a_manager_who_also_reads_jobs_and_orders(self):
         """The job and held-order figures link only for those who may read jobs and
@@ -72,8 +110,8 @@ class TestFiguresCountTheirLists(TransactionCase):
         )
         plain = self._manager("lgx_cockpit_manager_plain", "base.group_user")
         self.assertGreater(
-            self._assert_figures_count_their_lists(user),
-            self._assert_figures_count_their_lists(plain),
+            len(self._assert_figures_count_their_lists(user)),
+            len(self._assert_figures_count_their_lists(plain)),
         )
 
 
@@ -239,3 +277,70 @@ class TestOverviewCockpit(LogisticsMonitoringCase):
         action = self.card.with_context(figure="failures").action_open_figure()
         self.assertIn("All clear", action["help"])
         self.assertEqual(action["name"], "Ops TMS: failures, last 24 hours")
+
+    def test_held_carrier_bills_card_for_those_who_decide_them(self):
+        card = self.env.ref("logistics_monitoring.overview_card_bills_held")
+        self.assertEqual(card.indicator_count, 0)
+        self.env["account.chart.template"].try_loading(
+            "generic_coa", company=self.ops_company, install_demo=False
+        )
+        held = create_bill(self.env, "OPS-1", "mismatch")
+        disputed = create_bill(self.env, "OPS-2", "unmatched", disputed=True)
+        create_bill(self.env, "OPS-3", "accepted")
+        create_bill(self.env, "OPS-4")  # not matched yet
+        self.assertEqual(
+            (held | disputed).mapped("logistics_settlement_state"), ["held", "disputed"]
+        )
+        card.invalidate_recordset()
+        self.assertEqual(card.indicator_count, 2)
+        self.assertEqual(card.action_label, "Decide held bills")
+        action = card.action_open_figure()
+        self.assertEqual(self.env["account.move"].search(action["domain"]), held | disputed)
+        self.assertEqual(
+            action["views"][0][0], self.env.ref("account.view_in_invoice_bill_tree").id
+        )
+        for groups, shown in (
+            (FREIGHT_AUDITOR, True),
+            ("account.group_account_manager", True),
+            ("logistics_integration.group_logistics_manager", False),
+        ):
+            user = new_test_user(
+                self.env,
+                login=f"lgx_cards_{groups.replace('.', '_')}",
+                groups=f"base.group_user,logistics_integration.group_logistics_user,{groups}",
+                company_id=self.ops_company.id,
+                company_ids=[(6, 0, self.ops_company.ids)],
+            )
+            with self.subTest(groups=groups):
+                cards = self.cards.with_user(user).search([("kind", "=", "business")])
+                self.assertEqual(card in cards, shown)
+
+    def test_open_service_cases_overdue_ones_are_a_problem(self):
+        card = self.env.ref("logistics_monitoring.overview_card_cases_open")
+        card.write({"warning_threshold": 1, "danger_threshold": 5})
+        shipment = self._create_shipment(company_id=self.ops_company.id)
+        create_case(self.env, shipment, self.now + timedelta(days=3))
+        create_case(self.env, shipment, self.now - timedelta(days=3), resolved=True)
+        card.invalidate_recordset()
+        self.assertEqual((card.indicator_count, card.indicator_overdue_count), (1, 0))
+        self.assertEqual(card.severity, "warning")
+        self.assertEqual(card.action_label, "Resolve service cases")
+        overdue = create_case(self.env, shipment, self.now - timedelta(hours=1))
+        card.invalidate_recordset()
+        self.assertEqual((card.indicator_count, card.indicator_overdue_count), (2, 1))
+        self.assertEqual(card.severity, "danger")
+        action = card.with_context(figure="overdue").action_open_figure()
+        self.assertEqual(self.env[action["res_model"]].search(action["domain"]), overdue)
+        self.assertEqual(action["name"], "Open service cases: overdue")
+        late = self.env.ref("logistics_monitoring.overview_card_late")
+        with self.assertRaises(UserError):
+            late.with_context(figure="overdue").action_open_figure()
+        arch = card.get_view(view_type="kanban")["arch"]
+        self.assertIn("'figure': 'overdue'", arch)
+
+    def test_demo_exception_has_a_person_to_act_on_it(self):
+        """The exception the Overview counts on the demo database is the admin's, the
+        demo's login, not OdooBot's."""
+        shipment = self.env.ref("logistics_shipment.shipment_demo_exception")
+        self.assertEqual(shipment.state, "exception")
+        self.assertEqual(shipment.user_id, self.env.ref("base.user_admin"))
