@@ -70,6 +70,11 @@ class EventPayload(BaseModel):
     location: Text | None = None
     carrier: Text | None = Field(default=None, description="Carrier name as known in Odoo.")
     planning_reference: Reference | None = None
+    tracking_number: Reference | None = Field(
+        default=None,
+        description="The carrier's tracking number of the delivery, for the customer's "
+        "tracking link.",
+    )
     eta: AwareDatetime | None = None
     pod: ProofOfDelivery | None = None
     charges: list[ChargeLine] = Field(default_factory=list)
@@ -87,7 +92,7 @@ REQUIRED_BY_TYPE = {
     "status": (("payload", "status_code"),),
     "charges": (("payload", "charges"),),
 }
-PLANNING_FIELDS = ("planning_reference", "carrier", "eta")
+PLANNING_FIELDS = ("planning_reference", "carrier", "tracking_number", "eta")
 
 
 def _business_errors(event, now):
@@ -109,7 +114,7 @@ def _business_errors(event, now):
         errors.append(
             (
                 ("payload", "planning_reference"),
-                "planning events need a planning reference, a carrier or an ETA",
+                "planning events need a planning reference, a carrier, a tracking number or an ETA",
             )
         )
     if payload.event_time and payload.event_time - now > MAX_OCCURRED_AHEAD:

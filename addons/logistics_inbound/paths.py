@@ -41,6 +41,7 @@ SCALAR_FIELDS = {
     "location": ("payload", "location"),
     "carrier": ("payload", "carrier"),
     "planning_reference": ("payload", "planning_reference"),
+    "tracking_number": ("payload", "tracking_number"),
     "eta": ("payload", "eta"),
     "pod_signed_by": ("payload", "pod", "signed_by"),
     "pod_signed_at": ("payload", "pod", "signed_at"),
@@ -48,7 +49,13 @@ SCALAR_FIELDS = {
 }
 TIME_FIELDS = ("event_time", "eta", "pod_signed_at")
 # Ids and references: text, whatever the JSON type of the scalar they are read from.
-ID_FIELDS = ("event_id", "shipment_reference", "planning_reference", "pod_document_reference")
+ID_FIELDS = (
+    "event_id",
+    "shipment_reference",
+    "planning_reference",
+    "tracking_number",
+    "pod_document_reference",
+)
 CHARGE_FIELDS = ("external_id", "charge_type", "amount", "currency", "description")
 CHARGE_ID_FIELDS = ("external_id",)
 # Envelope fields of the bridge: taken from the forwarded event unless a source overrides them.

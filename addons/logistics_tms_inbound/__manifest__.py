@@ -3,7 +3,7 @@
     "name": "Logistics TMS Inbound",
     "summary": "The TMS mapping: the tms-event v1 contract and profile, planning data, "
     "proof of delivery and the TMS's freight charges for the freight audit",
-    "version": "18.0.2.0.0",
+    "version": "18.0.2.1.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",

@@ -71,9 +71,22 @@ rated_carrier = env["delivery.carrier"].create(
     }
 )
 carriers = rated_carrier
-for name in ("DHL Freight", "DSV Road", "Kuehne+Nagel Road"):
+# Each with its public tracking page: the customer follows the TMS's tracking number there.
+TRACKING_PAGES = {
+    "DHL Freight": "https://www.dhl.com/global-en/home/tracking/tracking-freight.html"
+    "?submit=1&tracking-id=<shipmenttrackingnumber>",
+    "DSV Road": "https://www.dsv.com/en/tools/track-and-trace?reference=<shipmenttrackingnumber>",
+    "Kuehne+Nagel Road": "https://mykn.kuehne-nagel.com/public-tracking/shipments"
+    "?query=<shipmenttrackingnumber>",
+}
+for name, tracking_url in TRACKING_PAGES.items():
     carriers |= env["delivery.carrier"].create(
-        {"name": name, "delivery_type": "fixed", "product_id": freight_product.id}
+        {
+            "name": name,
+            "delivery_type": "fixed",
+            "product_id": freight_product.id,
+            "tracking_url": tracking_url,
+        }
     )
 # Each carrier bills its freight as a vendor of its own: settlement matches its bills.
 for carrier in carriers:

@@ -99,6 +99,7 @@ def lifecycle_callbacks(
             {
                 "planning_reference": order.planning_reference,
                 "carrier": order.carrier["name"],
+                "tracking_number": order.tracking_number,
                 "eta": order.estimated_delivery.isoformat(),
             },
         )

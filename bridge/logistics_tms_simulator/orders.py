@@ -38,6 +38,11 @@ class TransportOrder:
     position: int = 1  # 1-based, among the orders of its kind, in the order they arrived
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
+    @property
+    def tracking_number(self) -> str:
+        """The carrier's consignment number, as the TMS learns it when it books the carrier."""
+        return self.carrier["code"] + self.planning_reference.removeprefix("TMS-")
+
 
 class IdempotencyConflict(Exception):
     """The same Idempotency-Key came with a different request body."""

@@ -16,6 +16,7 @@ import requests
 import waitress
 from conftest import SECRET_A, bridge_settings, start_bridge
 from logistics_tms_simulator.faults import Faults
+from logistics_tms_simulator.orders import CARRIERS
 from logistics_tms_simulator.sender import CallbackSender, retry_delay
 from logistics_tms_simulator.server import SimulatedTms
 
@@ -134,6 +135,11 @@ def test_lifecycle_reaches_the_bridge_signed_and_in_order(make_stack):
     assert kinds == ["planning", "status", "status", "status", "status", "pod", "charges"]
     codes = [json.loads(e.payload_json).get("status_code") for e in events[1:6]]
     assert codes == ["AF", "P1", "X4", "X6", "D1"]
+    planning = json.loads(events[0].payload_json)
+    # The carrier's consignment number, for the customer's tracking link in Odoo.
+    code = {carrier["name"]: carrier["code"] for carrier in CARRIERS}[planning["carrier"]]
+    number = planning["planning_reference"].removeprefix("TMS-")
+    assert planning["tracking_number"] == code + number
     times = [e.occurred_at for e in events]
     assert times == sorted(times)
     assert {e.shipment_reference for e in events} == {"SHP/2026/00001"}

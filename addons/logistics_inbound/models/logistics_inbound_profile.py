@@ -75,6 +75,7 @@ class LogisticsInboundProfile(models.Model):
     )
     path_carrier = fields.Char(string="Carrier", help=SOURCE_HELP)
     path_planning_reference = fields.Char(string="Planning Reference", help=SOURCE_HELP)
+    path_tracking_number = fields.Char(string="Tracking Number", help=SOURCE_HELP)
     path_eta = fields.Char(string="ETA", help=SOURCE_HELP)
     eta_format = fields.Selection(
         string="ETA Format", selection=times.FORMATS, required=True, default=times.ISO8601

@@ -64,6 +64,8 @@ class LogisticsShipment(models.Model):
     carrier_id = fields.Many2one(comodel_name="delivery.carrier", tracking=True)
     tracking_number = fields.Char(
         related="picking_id.carrier_tracking_ref",
+        # Written through to the delivery, where Odoo keeps it, when the TMS reports it.
+        readonly=False,
         help="The carrier's tracking number of the delivery.",
     )
     tracking_url = fields.Char(

@@ -15,6 +15,8 @@ class LogisticsIngest(models.AbstractModel):
             planning["tms_reference"] = payload.planning_reference
         if plan.carrier:
             planning["carrier_id"] = plan.carrier.id
+        if payload.tracking_number:
+            planning["tracking_number"] = payload.tracking_number
         if payload.eta:
             planning["estimated_date"] = utc_naive(payload.eta)
         if planning:

@@ -4,7 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 # Written by the TMS; the ownership matrix decides what an edit from Odoo does.
-TMS_PLANNING_FIELDS = ("tms_reference", "carrier_id", "estimated_date")
+TMS_PLANNING_FIELDS = ("tms_reference", "carrier_id", "tracking_number", "estimated_date")
 TMS_WRITE_CONTEXT = "logistics_tms_write"
 EXCEPTION_ACTIVITY = "logistics_tms_inbound.mail_activity_type_shipment_exception"
 
@@ -62,6 +62,7 @@ class LogisticsShipment(models.Model):
         current = {
             "tms_reference": self.tms_reference or False,
             "carrier_id": self.carrier_id.id or False,
+            "tracking_number": self.tracking_number or False,
             "estimated_date": self.estimated_date or False,
         }
         wanted = {name: vals[name] or False for name in TMS_PLANNING_FIELDS if name in vals}

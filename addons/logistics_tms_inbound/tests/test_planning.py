@@ -31,6 +31,36 @@ class TestPlanning(LogisticsInboundCase):
         self.assertEqual(fresh.state, "shipment_planned")
         self.assertFalse(fresh.planning_conflict)
 
+    def test_planning_event_gives_the_delivery_its_tracking_number_and_link(self):
+        self.carrier.tracking_url = "https://track.example.com/?ref=<shipmenttrackingnumber>"
+        fresh = self._shipment_with_tracking(False)
+        answer = self._ingest_one(
+            self._event(
+                event_type="planning",
+                reference=fresh.name,
+                planning_reference="TMS-TRK-1",
+                carrier="Planned Carrier",
+                tracking_number=40012345,
+                status_code="XB",
+            )
+        )
+        self.assertEqual(answer["result"], "processed", answer)
+        # A number is an id: taken as its text, on the delivery where Odoo keeps it.
+        self.assertEqual(fresh.picking_id.carrier_tracking_ref, "40012345")
+        self.assertEqual(fresh.tracking_url, "https://track.example.com/?ref=40012345")
+        # The TMS owns it like the rest of its planning: a person's edit is refused.
+        with self.assertRaisesRegex(UserError, "owned"):
+            fresh.with_user(self.logistics_user).write({"tracking_number": "BY-HAND"})
+        self.assertEqual(fresh.tracking_number, "40012345")
+
+    def test_planning_event_with_only_a_tracking_number_is_planning(self):
+        fresh = self._shipment_with_tracking(False, tms_reference="TMS-TRK-2")
+        answer = self._ingest_one(
+            self._event(event_type="planning", reference="TMS-TRK-2", tracking_number="JJD0001")
+        )
+        self.assertEqual(answer["result"], "processed", answer)
+        self.assertEqual(fresh.tracking_number, "JJD0001")
+
     def test_planning_event_finds_the_carrier_by_code_or_alias(self):
         self.carrier.logistics_carrier_code = "PLC"
         self.env["logistics.carrier.alias"].create(
