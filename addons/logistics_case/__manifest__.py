@@ -10,8 +10,8 @@
     "license": "AGPL-3",
     "development_status": "Beta",
     "maintainers": ["logistics-integration"],
-    # logistics_tms_inbound: its exception activity is extended, not replaced.
-    "depends": ["logistics_tms_inbound", "logistics_portal", "account"],
+    # logistics_inbound: its exception activity is extended, not replaced.
+    "depends": ["logistics_inbound", "logistics_portal", "account"],
     "data": [
         "security/ir.model.access.csv",
         "security/logistics_case_security.xml",

@@ -4,7 +4,7 @@
     "summary": "Any source's events and documents become governed milestones: the inbox, "
     "ingestion for the bridge, inbound profiles and status mappings, the endpoint "
     "registry the bridges run",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
@@ -18,6 +18,7 @@
         "security/ir.model.access.csv",
         "data/logistics_interface_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_activity_type_exception_data.xml",
         "data/logistics_inbound_profile_x12_214.xml",
         "data/logistics_inbound_profile_easypost.xml",
         "data/logistics_inbound_profile_shippo.xml",
@@ -30,6 +31,7 @@
         "views/logistics_auth_secret_views.xml",
         "views/logistics_auth_recipe_views.xml",
         "views/logistics_endpoint_views.xml",
+        "views/logistics_shipment_views.xml",
         "wizards/logistics_inbound_sample_views.xml",
         "wizards/logistics_bridge_connect_views.xml",
         "views/res_config_settings_views.xml",

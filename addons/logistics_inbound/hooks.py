@@ -1,6 +1,6 @@
-"""Install hooks. Before: take over the inbox and ingest framework from
-logistics_tms_inbound. After (and on upgrade): endpoints that already receive events get
-their inbound format. On uninstall: the registry's version table goes.
+"""Install hooks. Before: take over the inbox, the ingest framework and the exception
+lifecycle from logistics_tms_inbound. After (and on upgrade): endpoints that already
+receive events get their inbound format. On uninstall: the registry's version table goes.
 
 Databases made before this addon existed hold these models, fields, views,
 access rules and the bridge group under ``logistics_tms_inbound``. Their
@@ -28,6 +28,11 @@ MOVED_RECORDS = (
     "menu_logistics_inbound_profile",
     "menu_logistics_status_mapping",
 )
+# The exception lifecycle: its activity type keeps the activities made with it.
+MOVED_LIFECYCLE_RECORDS = (
+    "mail_activity_type_shipment_exception",
+    "logistics_shipment_view_kanban",
+)
 
 
 def _moved_name_patterns():
@@ -49,10 +54,9 @@ def _moved_name_patterns():
     return patterns
 
 
-def pre_init_hook(env):
-    """Re-home the moved records' xml ids from logistics_tms_inbound, when there are any."""
-    cr = env.cr
-    patterns = _moved_name_patterns()
+def rehome_records(cr, names, patterns=()):
+    """Give logistics_inbound the xml ids ``names`` (and those matching the LIKE
+    ``patterns``) that logistics_tms_inbound holds, unless it has them already."""
     cr.execute(
         """
         UPDATE ir_model_data old
@@ -64,10 +68,15 @@ def pre_init_hook(env):
                  WHERE new.module = 'logistics_inbound' AND new.name = old.name
            )
         """,
-        (OLD_MODULE, patterns, list(MOVED_RECORDS)),
+        (OLD_MODULE, list(patterns), list(names)),
     )
     if cr.rowcount:
         _logger.info("Re-homed %d records from %s to logistics_inbound", cr.rowcount, OLD_MODULE)
+
+
+def pre_init_hook(env):
+    """Re-home the moved records' xml ids from logistics_tms_inbound, when there are any."""
+    rehome_records(env.cr, MOVED_RECORDS + MOVED_LIFECYCLE_RECORDS, patterns=_moved_name_patterns())
 
 
 def set_inbound_formats(cr):

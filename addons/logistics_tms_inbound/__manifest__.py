@@ -14,7 +14,6 @@
     "external_dependencies": {"python": ["pydantic"]},
     "data": [
         "data/logistics_interface_data.xml",
-        "data/mail_activity_type_exception_data.xml",
         "data/logistics_inbound_profile_data.xml",
         "data/ir_cron_data.xml",
         "views/logistics_shipment_views.xml",

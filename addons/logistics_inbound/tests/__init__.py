@@ -12,3 +12,4 @@ from . import test_upgrade
 from . import test_bridge_connect
 from . import test_auth_recipe
 from . import test_registry
+from . import test_exceptions

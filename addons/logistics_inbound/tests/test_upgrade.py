@@ -1,6 +1,6 @@
 from odoo.tests.common import TransactionCase
 
-from ..hooks import OLD_MODULE, pre_init_hook
+from ..hooks import MOVED_LIFECYCLE_RECORDS, OLD_MODULE, pre_init_hook, rehome_records
 
 MOVED = [
     "model_logistics_inbound_event",
@@ -19,6 +19,8 @@ MOVED = [
     "logistics_endpoint_view_form",
     "menu_logistics_inbound_event",
     "group_logistics_bridge",
+    "mail_activity_type_shipment_exception",
+    "logistics_shipment_view_kanban",
 ]
 STAYING = [
     "model_logistics_carrier_tolerance",
@@ -46,13 +48,27 @@ class TestUpgradeFromTmsInbound(TransactionCase):
         )
         return dict(self.env.cr.fetchall())
 
-    def test_hook_rehomes_the_moved_records_only(self):
-        self.assertEqual(set(self._modules(MOVED).values()), {"logistics_inbound"})
+    def _hand_back(self, names):
+        """Give ``names`` to logistics_tms_inbound, as a database from before has them."""
         self.env.cr.execute(
             "UPDATE ir_model_data SET module = %s WHERE module = 'logistics_inbound' "
             "AND name = ANY(%s)",
-            (OLD_MODULE, MOVED),
+            (OLD_MODULE, names),
         )
+
+    def _keep_staying_records(self):
+        """The records logistics_tms_inbound keeps, whether or not it is installed."""
+        for name in STAYING:
+            self.env.cr.execute(
+                "INSERT INTO ir_model_data (module, name, model, res_id, noupdate) "
+                "VALUES (%s, %s, 'ir.ui.view', 1, false) ON CONFLICT DO NOTHING",
+                (OLD_MODULE, name),
+            )
+
+    def test_hook_rehomes_the_moved_records_only(self):
+        self.assertEqual(set(self._modules(MOVED).values()), {"logistics_inbound"})
+        self._hand_back(MOVED)
+        self._keep_staying_records()
         staying_before = self._modules(STAYING)
         pre_init_hook(self.env)
         self.assertEqual(self._modules(MOVED), dict.fromkeys(MOVED, "logistics_inbound"))
@@ -63,3 +79,21 @@ class TestUpgradeFromTmsInbound(TransactionCase):
         before = self._modules(MOVED + STAYING)
         pre_init_hook(self.env)
         self.assertEqual(self._modules(MOVED + STAYING), before)
+
+    def test_migration_rehomes_the_exception_lifecycle_only(self):
+        """The upgrade to 18.0.1.5.0 hands the lifecycle's records to this addon before
+        it loads: its activity type is updated in place, not made a second time."""
+        activity_type = self.env.ref("logistics_inbound.mail_activity_type_shipment_exception")
+        self._hand_back(list(MOVED_LIFECYCLE_RECORDS))
+        self._keep_staying_records()
+        self.assertEqual(set(self._modules(list(MOVED_LIFECYCLE_RECORDS)).values()), {OLD_MODULE})
+        rehome_records(self.env.cr, MOVED_LIFECYCLE_RECORDS)
+        self.assertEqual(
+            self._modules(list(MOVED_LIFECYCLE_RECORDS)),
+            dict.fromkeys(MOVED_LIFECYCLE_RECORDS, "logistics_inbound"),
+        )
+        self.assertEqual(set(self._modules(STAYING).values()), {OLD_MODULE})
+        self.env.registry.clear_cache()
+        self.assertEqual(
+            self.env.ref("logistics_inbound.mail_activity_type_shipment_exception"), activity_type
+        )

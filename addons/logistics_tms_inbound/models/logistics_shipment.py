@@ -6,7 +6,6 @@ from odoo.exceptions import UserError
 # Written by the TMS; the ownership matrix decides what an edit from Odoo does.
 TMS_PLANNING_FIELDS = ("tms_reference", "carrier_id", "tracking_number", "estimated_date")
 TMS_WRITE_CONTEXT = "logistics_tms_write"
-EXCEPTION_ACTIVITY = "logistics_tms_inbound.mail_activity_type_shipment_exception"
 
 
 class LogisticsShipment(models.Model):
@@ -27,18 +26,6 @@ class LogisticsShipment(models.Model):
         tracking=True,
         help="Planning data owned by the TMS was changed in Odoo and needs review.",
     )
-    action_required = fields.Boolean(
-        groups="base.group_user",
-        compute="_compute_action_required",
-        store=True,
-        help="The shipment is held by an exception somebody must act on.",
-    )
-
-    @api.depends("state", "last_milestone_id", "milestone_ids.action_required")
-    def _compute_action_required(self):
-        for shipment in self:
-            latest = shipment._get_latest_exception()
-            shipment.action_required = shipment.state == "exception" and latest.action_required
 
     def write(self, vals):
         # A person's edit is what the ownership matrix governs; integration code
@@ -143,62 +130,6 @@ class LogisticsShipment(models.Model):
         if document_reference:
             vals["pod_overdue"] = False
         self.write(vals)
-
-    def _notify_exception(self, milestone):
-        """The exception's activity, announced on the shipment with how to close it."""
-        summary, user = super()._notify_exception(milestone)
-        self.message_post(
-            body=_(
-                "%(summary)s: activity for %(user)s. %(hint)s",
-                summary=summary,
-                user=user.name,
-                hint=self._exception_handling_hint(milestone),
-            )
-        )
-        return summary, user
-
-    def _exception_handling_hint(self, milestone):
-        """How the exception's activity is closed, as the shipment stands: the Resolve
-        Exception button only shows while the exception holds the shipment for action
-        (not once it is delivered, for instance)."""
-        self.ensure_one()
-        if self.action_required:
-            return _("Click Resolve Exception once handled.")
-        return _("Mark the activity done once handled.")
-
-    def _get_exception_activity_type(self):
-        return EXCEPTION_ACTIVITY
-
-    def _get_latest_exception(self):
-        self.ensure_one()
-        exceptions = self.milestone_ids.filtered(lambda m: m.category == "exception")
-        return exceptions.sorted(lambda m: (m.event_time, m.id or 0))[-1:]
-
-    def action_resolve_exception(self):
-        """The exception was handled: it no longer holds the shipment for action."""
-        self.check_access("write")
-        for shipment in self.filtered("action_required"):
-            shipment._get_latest_exception().sudo().action_required = False
-            shipment.activity_feedback(
-                [EXCEPTION_ACTIVITY],
-                feedback=_("Resolved by %(user)s", user=self.env.user.name),
-            )
-            shipment.message_post(
-                body=_("Exception resolved by %(user)s.", user=self.env.user.name)
-            )
-        return True
-
-    def action_reopen_exception(self):
-        """The exception needs action again: flag it and ask a person once more."""
-        self.check_access("write")
-        for shipment in self.filtered(lambda s: s.state == "exception" and not s.action_required):
-            milestone = shipment._get_latest_exception()
-            milestone.sudo().action_required = True
-            shipment.message_post(
-                body=_("Exception reopened by %(user)s.", user=self.env.user.name)
-            )
-            shipment._notify_exception(milestone)
-        return True
 
     @api.model
     def _cron_flag_missing_pod(self):

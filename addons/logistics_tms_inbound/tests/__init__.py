@@ -7,5 +7,4 @@ from . import test_charges
 from . import test_security
 from . import test_contract_schema
 from . import test_ingest_properties
-from . import test_exceptions
 from . import test_review
