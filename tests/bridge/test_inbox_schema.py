@@ -8,10 +8,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import new_event
-from logistics_bridge import store
+from conftest import commit_together, new_event
 from logistics_bridge.exceptions import InboxSchemaTooNew
-from logistics_bridge.store import NOT_JSON_REASON, SCHEMA_VERSION, open_inbox
+from logistics_bridge.store import NOT_JSON_REASON, SCHEMA_VERSION, migrations, open_inbox
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _COLUMNS = (
@@ -126,11 +125,14 @@ def test_newer_schema_refused_with_clear_error(tmp_path):
 
 
 def test_failed_migration_leaves_the_old_inbox_untouched(old_sqlite, monkeypatch):
-    def broken(inbox, conn):
+    def broken(execute):
         raise RuntimeError("disk on fire")
 
-    steps = (*store.MIGRATIONS[:-1], store.Migration(SCHEMA_VERSION, "broken", data=broken))
-    monkeypatch.setattr(store, "MIGRATIONS", steps)
+    steps = (
+        *migrations.MIGRATIONS[:-1],
+        migrations.Migration(SCHEMA_VERSION, "broken", data=broken),
+    )
+    monkeypatch.setattr(migrations, "MIGRATIONS", steps)
     with pytest.raises(RuntimeError, match="disk on fire"):
         open_inbox(f"sqlite:///{old_sqlite}")
     conn = sqlite3.connect(old_sqlite)
@@ -167,16 +169,17 @@ def as_kept(event):
 
 
 def test_group_commit_on_a_migrated_inbox(old_sqlite):
-    """``add_group`` (the event-loop prototype's writer) stores into the migrated schema and
+    """A group commit stores into the migrated schema and
     finds the previous release's rows as duplicates, by event id and by webhook id."""
     inbox = open_inbox(f"sqlite:///{old_sqlite}")
     try:
-        outcomes = inbox.add_group(
+        outcomes = commit_together(
+            inbox,
             [
                 [new_event("e-5", "S1")],
                 [as_kept(new_event("e-1", "S1")), new_event("e-6", "S2")],
                 [as_kept(new_event("e-7", "S1", webhook_id="w-1"))],
-            ]
+            ],
         )
         assert [[result.status for result in outcome] for outcome in outcomes] == [
             ["accepted"],
@@ -202,8 +205,8 @@ def assert_version_2_inbox_migrates(url: str, monkeypatch) -> None:
     """An inbox written by the release before traceparents were kept gains the column, keeps
     its events (without a traceparent) and stores new events with theirs."""
     with monkeypatch.context() as previous_release:
-        previous_release.setattr(store, "MIGRATIONS", store.MIGRATIONS[:2])
-        previous_release.setattr(store, "SCHEMA_VERSION", 2)
+        previous_release.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:2])
+        previous_release.setattr(migrations, "SCHEMA_VERSION", 2)
         inbox = open_inbox(url)
         inbox._ops(lambda conn: conn.execute(V2_INSERT))
         inbox.close()
