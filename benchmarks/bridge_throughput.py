@@ -92,7 +92,8 @@ import logging
 from logistics_bridge.config import load_settings
 from logistics_bridge.metrics import BridgeMetrics
 from logistics_bridge.models import AddResult
-from logistics_bridge.server import BridgeApp, BridgeServer, run_until_signalled
+from logistics_bridge.app import BridgeApp
+from logistics_bridge.server import BridgeServer, run_until_signalled
 
 logging.basicConfig(level=logging.INFO)
 

@@ -32,11 +32,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bridge"))
 
 import uvicorn  # noqa: E402
+from logistics_bridge.app import BridgeApp, events_endpoint  # noqa: E402
 from logistics_bridge.config import load_settings  # noqa: E402
 from logistics_bridge.exceptions import InboxError, RequestRejected  # noqa: E402
 from logistics_bridge.metrics import BridgeMetrics  # noqa: E402
 from logistics_bridge.models import AddResult, NewEvent  # noqa: E402
-from logistics_bridge.server import BridgeApp, events_endpoint  # noqa: E402
 from logistics_bridge.store import Inbox, open_inbox  # noqa: E402
 
 _logger = logging.getLogger("event_loop_bridge")
@@ -149,10 +149,10 @@ class EventLoopBridge:
         app = self._app
         try:
             route = app.target(endpoint, headers.get("content-type", ""))
-            body = app._read_body(_environ(scope, headers, body))
+            body = app.read_body(_environ(scope, headers, body))
             decoded = app.events_from(endpoint, route, body, headers)
         except RequestRejected as exc:
-            return app._refusal(_environ(scope, headers, b""), exc)
+            return app.refusal(_environ(scope, headers, b""), exc)
         assert self._writer is not None
         outcome: list[AddResult] | InboxError = await self._writer.submit(decoded.events)
         if isinstance(outcome, InboxError):

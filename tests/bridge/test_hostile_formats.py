@@ -18,10 +18,10 @@ import pytest
 from conftest import bridge_settings, x12_interchange
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from logistics_bridge.app import BridgeApp
 from logistics_bridge.cli import main
 from logistics_bridge.formats import MAX_EVENTS_PER_REQUEST
 from logistics_bridge.metrics import BridgeMetrics
-from logistics_bridge.server import BridgeApp
 from logistics_bridge.store import open_inbox
 from wsgi_client import Answer, call
 
