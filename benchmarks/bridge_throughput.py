@@ -60,9 +60,10 @@ from standardwebhooks.webhooks import Webhook  # noqa: E402
 
 # The columns an inbox row needs; the others keep their defaults.
 BACKLOG_INSERT = (
-    "INSERT INTO inbox_event (endpoint, event_id, event_type, shipment_reference, occurred_at, "
-    "payload, correlation_id, schema_version, received_at, received_ts, state, updated_ts) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO inbox_event (endpoint, event_id, format, ordering_key, event_type, "
+    "shipment_reference, occurred_at, payload, correlation_id, schema_version, received_at, "
+    "received_ts, state, updated_ts) VALUES (?, ?, 'tms-event', ?, 'status', ?, ?, ?, ?, ?, ?, "
+    "?, ?, ?)"
 )
 SECRET = "whsec_" + base64.b64encode(b"benchmark-secret-0123456789").decode()
 
@@ -373,8 +374,9 @@ def fill_inbox(path: Path, rows: int) -> float:
     def generate(start: int, stop: int):
         for n in range(start, stop):
             state = "pending" if n % 20 == 0 else "forwarded"
+            shipment = f"SHP-{n % 50000}"
             yield (
-                "acme", f"row-{n}", "status", f"SHP-{n % 50000}", "2026-05-01T10:00:00+00:00",
+                "acme", f"row-{n}", shipment, shipment, "2026-05-01T10:00:00+00:00",
                 payload, f"corr-{n}", "1", received, now, state, now,
             )  # fmt: skip
 

@@ -1048,7 +1048,7 @@ def invalid_rows(inbox_url: str) -> tuple[int, list[str]]:
             )
         except ValueError as exc:
             problems.append(f"{row.event_id!r}: payload not JSON ({exc})")
-        for name in ("event_id", "shipment_reference", "correlation_id", "schema_version"):
+        for name in ("event_id", "ordering_key", "correlation_id", "schema_version"):
             value = getattr(row, name)
             if not value.strip() or not value.isprintable() or len(value) > 255:
                 problems.append(f"{row.event_id!r}: {name} {value[:40]!r}")

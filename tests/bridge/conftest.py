@@ -85,6 +85,8 @@ def new_event(
         endpoint=endpoint,
         event_id=event_id,
         webhook_id=webhook_id,
+        format="tms-event",
+        ordering_key=shipment,
         event_type="status",
         shipment_reference=shipment,
         occurred_at="2026-05-01T10:00:00+02:00",

@@ -103,7 +103,7 @@ def post(app, endpoint: str, body: bytes, headers: dict[str, str]) -> Answer:
         return answer
     for kept in app.inbox.list_events(limit=100_000)[before:]:
         json.loads(kept.payload_json, parse_constant=lambda name: pytest.fail(name))
-        for text in (kept.event_id, kept.shipment_reference):
+        for text in (kept.event_id, kept.ordering_key):
             assert text.strip() and text.isprintable() and len(text) <= 255
     if answer.status == 409:
         assert answer.json()["error"] == "conflicting_duplicate"

@@ -1,9 +1,11 @@
 """Inbound formats: each turns one authenticated body into the events to store.
 
-``tms-event`` is the bridge's own envelope, stored field by field. The raw formats (``json``,
-``x12-214``) keep the document as the payload for Odoo's inbound profiles to map, under
-their format name and the per-shipment ordering key the contract finds in them;
-``StoredEvent.to_odoo`` forwards them in the raw shape
+Every event is stored with its format and its ordering key (an endpoint's events of one key
+are forwarded in receipt order). ``tms-event`` is the bridge's own envelope, stored field by
+field, its shipment reference the ordering key. The raw formats (``json``, ``x12-214``) keep
+the document as the payload for Odoo's inbound profiles to map, with no event type or
+shipment reference of their own (the ordering key is the shipment key the contract finds in
+them); ``StoredEvent.to_odoo`` forwards them in the raw shape
 ``{event_id, format, received_at, correlation_id, document}``.
 """
 

@@ -41,6 +41,8 @@ class TmsEventDecoder:
                     event_id=envelope.event_id,
                     # One delivery id covers one event only; an array has several.
                     webhook_id=None if is_array else request.delivery_id,
+                    format=FORMAT_TMS_EVENT,
+                    ordering_key=envelope.shipment_reference,
                     event_type=envelope.event_type,
                     shipment_reference=envelope.shipment_reference,
                     occurred_at=envelope.occurred_at.isoformat(),

@@ -6,8 +6,8 @@ and what differs between the two SQL dialects, ``migrations`` the schema.
 Accepted events are written by group commit (``group_commit``), one savepoint per request so
 that a failing request spares the others of its group.
 
-Only the oldest pending event of a shipment (endpoint + shipment_reference) can be
-claimed, so events of one shipment are forwarded in receipt order and a stuck event
+Only the oldest pending event of an ordering key (endpoint + ordering_key: the shipment)
+can be claimed, so events of one shipment are forwarded in receipt order and a stuck event
 holds back only its own shipment.
 """
 
@@ -30,9 +30,9 @@ from .migrations import migrate
 _logger = logging.getLogger(__name__)
 
 _EVENT_COLUMNS = (
-    "id, endpoint, event_id, event_type, shipment_reference, occurred_at, payload, "
-    "correlation_id, schema_version, received_at, state, attempts, result, reason, traceparent, "
-    "conflict_of"
+    "id, endpoint, event_id, format, ordering_key, event_type, shipment_reference, occurred_at, "
+    "payload, correlation_id, schema_version, received_at, state, attempts, result, reason, "
+    "traceparent, conflict_of"
 )
 _FIELD_NAMES = tuple(StoredEvent.model_fields)
 _ELIGIBLE_SQL = (
@@ -41,20 +41,20 @@ _ELIGIBLE_SQL = (
     "WHERE e.state = 'pending' AND e.next_attempt_ts <= ? "
     "AND (e.claimed_until IS NULL OR e.claimed_until < ?) "
     "AND NOT EXISTS (SELECT 1 FROM inbox_event p WHERE p.state = 'pending' "
-    "AND p.endpoint = e.endpoint AND p.shipment_reference = e.shipment_reference "
+    "AND p.endpoint = e.endpoint AND p.ordering_key = e.ordering_key "
     "AND p.id < e.id) "
     "ORDER BY e.id LIMIT ?"
 )
 _INSERT_SQL = (
-    "INSERT INTO inbox_event (endpoint, event_id, webhook_id, event_type, shipment_reference, "
-    "occurred_at, payload, correlation_id, schema_version, received_at, received_ts, state, "
-    "attempts, next_attempt_ts, updated_ts, traceparent, content_hash, conflict_of) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, ?, ?, ?, ?) "
+    "INSERT INTO inbox_event (endpoint, event_id, webhook_id, format, ordering_key, event_type, "
+    "shipment_reference, occurred_at, payload, correlation_id, schema_version, received_at, "
+    "received_ts, state, attempts, next_attempt_ts, updated_ts, traceparent, content_hash, "
+    "conflict_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, ?, ?, ?, ?) "
     "ON CONFLICT DO NOTHING"
 )
 # The event an id (or webhook id) already names: the first kept, never a conflicting one.
 _KEPT_SQL = (
-    "SELECT id, correlation_id, event_type, shipment_reference, occurred_at, payload, "
+    "SELECT id, correlation_id, format, event_type, shipment_reference, occurred_at, payload, "
     "schema_version, content_hash FROM inbox_event WHERE endpoint = ? "
     "AND (event_id = ? OR webhook_id = ?) AND conflict_of IS NULL ORDER BY id LIMIT 1"
 )
@@ -228,6 +228,8 @@ class Inbox(ABC):
                 event.endpoint,
                 event.event_id,
                 None if conflict_of else event.webhook_id,
+                event.format,
+                event.ordering_key,
                 event.event_type,
                 event.shipment_reference,
                 event.occurred_at,

@@ -116,9 +116,31 @@ _V3_COLUMNS = (
     "correlation_id, schema_version, received_at, received_ts, state, attempts, "
     "next_attempt_ts, claimed_until, claimed_by, result, reason, updated_ts, traceparent"
 )
-# SQLite cannot drop a table constraint: the table is rebuilt, ids and sequence kept.
-_SQLITE_CONFLICTS = (
-    """CREATE TABLE inbox_event_v4 (
+
+
+def _sqlite_rebuilt(
+    version: int, definition: str, columns: str, select: str, indexes: Sequence[str]
+) -> tuple[str, ...]:
+    """SQLite cannot drop a table constraint: the table is rebuilt as ``definition``, its
+    ``columns`` filled from ``SELECT select`` of the old one, ids and sequence kept, then
+    given ``indexes`` (dropped with the old table)."""
+    table = f"inbox_event_v{version}"
+    return (
+        f"CREATE TABLE {table} ({definition})",
+        f"INSERT INTO {table} ({columns}) SELECT {select} FROM inbox_event",
+        # Purged ids stay unused: the new table continues the old one's sequence.
+        f"DELETE FROM sqlite_sequence WHERE name = '{table}'",
+        f"INSERT INTO sqlite_sequence (name, seq) SELECT '{table}', seq FROM sqlite_sequence "
+        "WHERE name = 'inbox_event'",
+        "DROP TABLE inbox_event",
+        f"ALTER TABLE {table} RENAME TO inbox_event",
+        *indexes,
+    )
+
+
+_SQLITE_CONFLICTS = _sqlite_rebuilt(
+    4,
+    """
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         endpoint TEXT NOT NULL,
         event_id TEXT NOT NULL,
@@ -142,18 +164,15 @@ _SQLITE_CONFLICTS = (
         traceparent TEXT,
         content_hash TEXT,
         conflict_of INTEGER
-    )""",
-    f"INSERT INTO inbox_event_v4 ({_V3_COLUMNS}) SELECT {_V3_COLUMNS} FROM inbox_event",
-    # Purged ids stay unused: the new table continues the old one's sequence.
-    "DELETE FROM sqlite_sequence WHERE name = 'inbox_event_v4'",
-    "INSERT INTO sqlite_sequence (name, seq) SELECT 'inbox_event_v4', seq FROM sqlite_sequence "
-    "WHERE name = 'inbox_event'",
-    "DROP TABLE inbox_event",
-    "ALTER TABLE inbox_event_v4 RENAME TO inbox_event",
-    "CREATE INDEX inbox_event_pending_shipment "
-    "ON inbox_event (endpoint, shipment_reference, id) WHERE state = 'pending'",
-    "CREATE INDEX inbox_event_state ON inbox_event (state, id)",
-    *_CONFLICT_INDEXES,
+    """,
+    _V3_COLUMNS,
+    _V3_COLUMNS,
+    (
+        "CREATE INDEX inbox_event_pending_shipment "
+        "ON inbox_event (endpoint, shipment_reference, id) WHERE state = 'pending'",
+        "CREATE INDEX inbox_event_state ON inbox_event (state, id)",
+        *_CONFLICT_INDEXES,
+    ),
 )
 _PG_CONFLICTS = (
     "ALTER TABLE inbox_event ADD COLUMN content_hash TEXT",
@@ -161,6 +180,78 @@ _PG_CONFLICTS = (
     "ALTER TABLE inbox_event DROP CONSTRAINT IF EXISTS inbox_event_endpoint_event_id_key",
     "ALTER TABLE inbox_event DROP CONSTRAINT IF EXISTS inbox_event_endpoint_webhook_id_key",
     *_CONFLICT_INDEXES,
+)
+
+
+# Version 5: what a row is comes from columns that mean one thing. ``format`` is the endpoint
+# format that read the event and ``ordering_key`` what its forwarding order is kept per;
+# ``event_type`` and ``shipment_reference`` are the envelope's, NULL for a raw document.
+# Until version 4 a raw document was stored with its format name as event type and its
+# shipment key as shipment reference; that is how its rows are recognised and converted.
+_WAS_RAW = "event_type IN ('json', 'x12-214')"
+_V4_FORMAT = f"CASE WHEN {_WAS_RAW} THEN event_type ELSE 'tms-event' END"
+_V4_EVENT_TYPE = f"CASE WHEN {_WAS_RAW} THEN NULL ELSE event_type END"
+_V4_SHIPMENT_REFERENCE = f"CASE WHEN {_WAS_RAW} THEN NULL ELSE shipment_reference END"
+_PENDING_BY_KEY = (
+    "CREATE INDEX inbox_event_pending_key "
+    "ON inbox_event (endpoint, ordering_key, id) WHERE state = 'pending'"
+)
+_V4_KEPT_COLUMNS = (
+    "occurred_at, payload, correlation_id, schema_version, received_at, received_ts, state, "
+    "attempts, next_attempt_ts, claimed_until, claimed_by, result, reason, updated_ts, "
+    "traceparent, content_hash, conflict_of"
+)
+_SQLITE_FORMAT_COLUMNS = _sqlite_rebuilt(
+    5,
+    """
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        endpoint TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        webhook_id TEXT,
+        format TEXT NOT NULL,
+        ordering_key TEXT NOT NULL,
+        event_type TEXT,
+        shipment_reference TEXT,
+        occurred_at TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        correlation_id TEXT NOT NULL,
+        schema_version TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        received_ts REAL NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_ts REAL NOT NULL DEFAULT 0,
+        claimed_until REAL,
+        claimed_by TEXT,
+        result TEXT,
+        reason TEXT,
+        updated_ts REAL NOT NULL,
+        traceparent TEXT,
+        content_hash TEXT,
+        conflict_of INTEGER
+    """,
+    "id, endpoint, event_id, webhook_id, format, ordering_key, event_type, shipment_reference, "
+    + _V4_KEPT_COLUMNS,
+    f"id, endpoint, event_id, webhook_id, {_V4_FORMAT}, shipment_reference, {_V4_EVENT_TYPE}, "
+    f"{_V4_SHIPMENT_REFERENCE}, {_V4_KEPT_COLUMNS}",
+    (
+        _PENDING_BY_KEY,
+        "CREATE INDEX inbox_event_state ON inbox_event (state, id)",
+        *_CONFLICT_INDEXES,
+    ),
+)
+_PG_FORMAT_COLUMNS = (
+    "ALTER TABLE inbox_event ADD COLUMN format TEXT",
+    "ALTER TABLE inbox_event ADD COLUMN ordering_key TEXT",
+    "ALTER TABLE inbox_event ALTER COLUMN event_type DROP NOT NULL",
+    "ALTER TABLE inbox_event ALTER COLUMN shipment_reference DROP NOT NULL",
+    # One statement: every right-hand side reads the row as version 4 left it.
+    f"UPDATE inbox_event SET format = {_V4_FORMAT}, ordering_key = shipment_reference, "
+    f"event_type = {_V4_EVENT_TYPE}, shipment_reference = {_V4_SHIPMENT_REFERENCE}",
+    "ALTER TABLE inbox_event ALTER COLUMN format SET NOT NULL",
+    "ALTER TABLE inbox_event ALTER COLUMN ordering_key SET NOT NULL",
+    "DROP INDEX inbox_event_pending_shipment",
+    _PENDING_BY_KEY,
 )
 
 
@@ -189,6 +280,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         "conflicting duplicates kept beside the event first received",
         sqlite=_SQLITE_CONFLICTS,
         postgresql=_PG_CONFLICTS,
+    ),
+    Migration(
+        5,
+        "format and ordering key in columns of their own; event type and shipment reference"
+        " only where the envelope gives them",
+        sqlite=_SQLITE_FORMAT_COLUMNS,
+        postgresql=_PG_FORMAT_COLUMNS,
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
