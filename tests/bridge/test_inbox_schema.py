@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -143,25 +144,53 @@ def test_failed_migration_leaves_the_old_inbox_untouched(old_sqlite, monkeypatch
     conn.close()
 
 
-def test_old_postgres_inbox_migrated_with_events_intact(pg_url):
+@pytest.fixture
+def pg_schema_url(pg_url) -> Iterator[str]:
+    """The PostgreSQL URL of a schema of its own, dropped afterwards."""
     import psycopg
 
-    schema = f"old_inbox_{uuid.uuid4().hex[:8]}"
+    schema = f"inbox_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(pg_url, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
-    url = f"{pg_url}?options=-csearch_path%3D{schema}"
     try:
-        with psycopg.connect(url) as conn:
-            for statement in old_statements("postgresql"):
-                conn.execute(statement)
-            with conn.cursor() as cursor:
-                cursor.executemany(insert_sql("%s"), OLD_ROWS)
-        assert_migrated(url)
-        with psycopg.connect(url) as conn:
-            assert stored_version(conn) == SCHEMA_VERSION
+        yield f"{pg_url}?options=-csearch_path%3D{schema}"
     finally:
         with psycopg.connect(pg_url, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def new_inbox_url(request, tmp_path) -> str:
+    """Where a new inbox is made, in each dialect."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/inbox.sqlite3"
+    return request.getfixturevalue("pg_schema_url")
+
+
+def version_at(url: str) -> int:
+    """The schema version the inbox at ``url`` records."""
+    if url.startswith("sqlite:"):
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+        try:
+            return stored_version(conn)
+        finally:
+            conn.close()
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return stored_version(conn)
+
+
+def test_old_postgres_inbox_migrated_with_events_intact(pg_schema_url):
+    import psycopg
+
+    with psycopg.connect(pg_schema_url) as conn:
+        for statement in old_statements("postgresql"):
+            conn.execute(statement)
+        with conn.cursor() as cursor:
+            cursor.executemany(insert_sql("%s"), OLD_ROWS)
+    assert_migrated(pg_schema_url)
+    assert version_at(pg_schema_url) == SCHEMA_VERSION
 
 
 def as_kept(event):
@@ -225,28 +254,9 @@ def assert_version_2_inbox_migrates(url: str, monkeypatch) -> None:
         inbox.close()
 
 
-def test_version_2_sqlite_inbox_gains_traceparent_and_keeps_its_events(tmp_path, monkeypatch):
-    path = tmp_path / "v2-inbox.sqlite3"
-    assert_version_2_inbox_migrates(f"sqlite:///{path}", monkeypatch)
-    conn = sqlite3.connect(path)
-    assert stored_version(conn) == SCHEMA_VERSION
-    conn.close()
-
-
-def test_version_2_postgres_inbox_gains_traceparent_and_keeps_its_events(pg_url, monkeypatch):
-    import psycopg
-
-    schema = f"v2_inbox_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    url = f"{pg_url}?options=-csearch_path%3D{schema}"
-    try:
-        assert_version_2_inbox_migrates(url, monkeypatch)
-        with psycopg.connect(url) as conn:
-            assert stored_version(conn) == SCHEMA_VERSION
-    finally:
-        with psycopg.connect(pg_url, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+def test_version_2_inbox_gains_traceparent_and_keeps_its_events(new_inbox_url, monkeypatch):
+    assert_version_2_inbox_migrates(new_inbox_url, monkeypatch)
+    assert version_at(new_inbox_url) == SCHEMA_VERSION
 
 
 # The previous release's insert (schema version 4): a raw document kept its format name as
@@ -344,25 +354,6 @@ def assert_version_4_inbox_migrates(url: str, monkeypatch) -> None:
         inbox.close()
 
 
-def test_version_4_sqlite_inbox_gains_format_and_ordering_key(tmp_path, monkeypatch):
-    path = tmp_path / "v4-inbox.sqlite3"
-    assert_version_4_inbox_migrates(f"sqlite:///{path}", monkeypatch)
-    conn = sqlite3.connect(path)
-    assert stored_version(conn) == SCHEMA_VERSION
-    conn.close()
-
-
-def test_version_4_postgres_inbox_gains_format_and_ordering_key(pg_url, monkeypatch):
-    import psycopg
-
-    schema = f"v4_inbox_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    url = f"{pg_url}?options=-csearch_path%3D{schema}"
-    try:
-        assert_version_4_inbox_migrates(url, monkeypatch)
-        with psycopg.connect(url) as conn:
-            assert stored_version(conn) == SCHEMA_VERSION
-    finally:
-        with psycopg.connect(pg_url, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+def test_version_4_inbox_gains_format_and_ordering_key(new_inbox_url, monkeypatch):
+    assert_version_4_inbox_migrates(new_inbox_url, monkeypatch)
+    assert version_at(new_inbox_url) == SCHEMA_VERSION
