@@ -1,3 +1,5 @@
+import json
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests.common import new_test_user
 
@@ -207,6 +209,26 @@ class TestMultiCompany(LogisticsInboundSourceCase):
             self.env["logistics.ingest"].with_user(self.bridge_b).ingest_events("carrier_b", [raw])
         )
         self.assertEqual(again["result"], "rejected")
+
+    def test_try_a_sample_shows_the_refusal(self):
+        admin_b = self._create_user(
+            "lgx_admin_b", "logistics_integration.group_integration_admin", self.company_b
+        )
+        wizard = (
+            self.env["logistics.inbound.sample"]
+            .with_user(admin_b)
+            .create(
+                {
+                    "profile_id": self.profile.id,
+                    "endpoint_id": self.endpoint_b.id,
+                    "sample": json.dumps(self._document(self.shipment_a.name)),
+                }
+            )
+        )
+        wizard.action_try()
+        self.assertEqual(wizard.line_ids.mapped("outcome"), ["rejected"])
+        self.assertIn("is a shipment of another company", wizard.line_ids.reason)
+        self.assertFalse(wizard.line_ids.shipment_id)
 
     def test_b_shipment_with_the_same_key_wins(self):
         self.shipment_a.tms_reference = "SHARED-7"
