@@ -12,6 +12,7 @@ DISPUTE_PATH = "/v1/freight-disputes"
 
 class LogisticsFreightCharge(models.Model):
     _inherit = "logistics.freight.charge"
+    _check_company_auto = True
 
     decision_user_id = fields.Many2one(comodel_name="res.users", string="Decided By", readonly=True)
     decision_date = fields.Datetime(readonly=True)
@@ -20,6 +21,7 @@ class LogisticsFreightCharge(models.Model):
         string="Reported By",
         readonly=True,
         ondelete="set null",
+        check_company=True,
         help="The system that reported the actual amount; it is told about disputes.",
     )
     manual_actual = fields.Boolean(

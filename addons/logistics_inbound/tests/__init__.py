@@ -13,3 +13,4 @@ from . import test_bridge_connect
 from . import test_auth_recipe
 from . import test_registry
 from . import test_exceptions
+from . import test_multi_company

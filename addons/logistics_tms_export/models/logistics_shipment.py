@@ -82,6 +82,7 @@ class LogisticsShipment(models.Model):
         string="TMS",
         readonly=True,
         copy=False,
+        check_company=True,
         help="The TMS this shipment was sent to.",
     )
     outbound_message_count = fields.Integer(
