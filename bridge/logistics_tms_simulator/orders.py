@@ -36,6 +36,7 @@ class TransportOrder:
     cancelled: bool = False
     kind: str = "order"  # or "return": a tms-return v1 order, collected at the customer
     position: int = 1  # 1-based, among the orders of its kind, in the order they arrived
+    quoted_freight: float | None = None  # the price quoted for the service the order asks for
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
