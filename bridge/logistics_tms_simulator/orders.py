@@ -59,6 +59,15 @@ def order_reference(payload: dict[str, Any]) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _carrier_for(payload: dict[str, Any], number: int) -> dict[str, str]:
+    """The carrier the order prefers when the TMS has it (a quoted service), else the
+    next one in turn."""
+    preference = payload.get("carrier_preference")
+    code = preference.get("carrier_code") if isinstance(preference, dict) else None
+    preferred = [carrier for carrier in CARRIERS if carrier["code"] == code]
+    return dict(preferred[0] if preferred else CARRIERS[number % len(CARRIERS)])
+
+
 class OrderBook:
     """Orders by reference and answers by idempotency key; safe across threads."""
 
@@ -103,7 +112,7 @@ class OrderBook:
             order = TransportOrder(
                 reference=reference,
                 planning_reference=f"TMS-{number:06d}",
-                carrier=dict(CARRIERS[number % len(CARRIERS)]),
+                carrier=_carrier_for(payload, number),
                 payload=payload,
                 estimated_delivery=datetime.now(UTC).replace(microsecond=0) + timedelta(days=2),
                 kind=kind,

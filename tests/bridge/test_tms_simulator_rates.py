@@ -99,7 +99,7 @@ def test_rate_calls_honour_the_fault_switches():
     assert tms.stats()["order_calls"] == {}
 
 
-def test_an_order_of_a_quoted_service_is_billed_at_the_quote():
+def test_an_order_of_a_quoted_service_goes_to_its_carrier_billed_at_the_quote():
     tms = _tms()
     express = _rate(tms, _request()).json()["services"][2]
     order = {
@@ -116,6 +116,7 @@ def test_an_order_of_a_quoted_service_is_billed_at_the_quote():
         {"X-API-Key": API_KEY, "Idempotency-Key": "key-1"},
     )
     assert answer.status == 201
+    assert answer.json()["carrier"]["code"] == "KN", "the quoted carrier, when the TMS has it"
     reference = answer.json()["planning_reference"]
     callbacks = call(tms, f"/v1/orders/{reference}/callbacks", method="GET").json()["callbacks"]
     charges = [
