@@ -11,6 +11,24 @@ from .common import RatesCase
 
 
 class TestRateShipment(RatesCase):
+    def test_every_tms_endpoint_has_the_rate_exchange_type(self):
+        exchange_type = self.endpoint.interface_ids.filtered(lambda t: t.code == "tms_rate")
+        self.assertEqual(exchange_type.direction, "outbound")
+        self.assertEqual(
+            (exchange_type.schema_name, exchange_type.schema_version), ("tms-rate", "1")
+        )
+        self.assertEqual(self.endpoint.rate_timeout, 5.0)
+
+    def test_a_production_endpoint_is_not_called_from_a_test_database(self):
+        self.endpoint.environment = "production"
+        order = self._draft_order()
+        with (
+            responses.RequestsMock(),
+            self.assertLogs("odoo.addons.logistics_delivery.models.delivery_carrier", "WARNING"),
+        ):
+            result = self.tms_carrier.rate_shipment(order)
+        self._assert_fallback(order, result, "was not called", "rejected")
+
     def test_several_services_quoted_the_cheapest_is_the_rate(self):
         order = self._draft_order()
         result, body = self._rate(
