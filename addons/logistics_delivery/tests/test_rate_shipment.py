@@ -218,3 +218,26 @@ class TestRateShipment(RatesCase):
         self.assertAlmostEqual(result["price"], 77.0)
         self.assertIn("total_weight_kg", order.logistics_rate_fallback_reason)
         self.assertFalse(self._rate_logs(order), "nothing was sent")
+
+    def test_a_salesperson_rates_without_logistics_rights(self):
+        order = self._draft_order().with_user(self.salesperson)
+        with responses.RequestsMock() as mocked:
+            self._mock_services(mocked, self._service("economy", 90.5))
+            result = self.tms_carrier.with_user(self.salesperson).rate_shipment(order)
+        self.assertAlmostEqual(result["price"], 90.5)
+        self.assertEqual(order.logistics_rate_quote_id.service_code, "economy")
+        self.assertEqual(len(self._rate_logs(order)), 1)
+
+    def test_another_companys_endpoint_is_never_asked(self):
+        foreign = self._create_endpoint(
+            name="Other TMS", code="other_tms", company_id=self.other_company.id
+        )
+        self.tms_carrier.logistics_rate_endpoint_id = foreign
+        order = self._draft_order()
+        with (
+            responses.RequestsMock(),
+            self.assertLogs("odoo.addons.logistics_delivery.models.delivery_carrier", "WARNING"),
+        ):
+            result = self.tms_carrier.rate_shipment(order)
+        self.assertAlmostEqual(result["price"], 77.0)
+        self.assertIn("belongs to Other Logistics Co", order.logistics_rate_fallback_reason)
