@@ -108,7 +108,7 @@ class DeliveryCarrier(models.Model):
         price is the chosen quote's; the tracking number is the one the TMS reported."""
         results = []
         for picking in pickings:
-            quote = picking.sale_id.logistics_rate_quote_id
+            quote = picking.sale_id._logistics_shipping_quote()
             price = (
                 self._logistics_convert(quote.price, quote.currency_id, picking.sale_id)
                 if quote

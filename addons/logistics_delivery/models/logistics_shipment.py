@@ -16,7 +16,7 @@ class LogisticsShipment(models.Model):
         a second delivery or a return of the same order expects nothing more)."""
         charges = self.env["logistics.freight.charge"].sudo()
         for shipment in self:
-            quote = shipment.sale_order_id.logistics_rate_quote_id
+            quote = shipment.sale_order_id._logistics_shipping_quote()
             if not quote or charges.search_count([("rate_quote_id", "=", quote.id)], limit=1):
                 continue
             charges.create(

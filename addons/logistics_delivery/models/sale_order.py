@@ -28,3 +28,9 @@ class SaleOrder(models.Model):
     logistics_rate_fallback_reason = fields.Char(
         string="Fallback Reason", readonly=True, copy=False
     )
+
+    def _logistics_shipping_quote(self):
+        """The chosen quote of this order (one or none), if the order still ships with the
+        delivery method that asked for it (another method chosen since makes it history)."""
+        quote = self.logistics_rate_quote_id
+        return quote if quote.delivery_carrier_id == self.carrier_id else quote.browse()

@@ -63,6 +63,18 @@ class TestExpectedFreight(RatesCase):
         self.assertAlmostEqual(charge.variance, 42.0)
         self.assertAlmostEqual(charge.variance_percent, 30.0)
 
+    def test_a_quote_of_a_method_given_up_is_not_expected(self):
+        order = self._draft_order()
+        result, _body = self._rate(order, self._service("economy", 90.5))
+        order.set_delivery_line(self.tms_carrier, result["price"])
+        order.set_delivery_line(self.carrier, 60.0)
+        with trap_jobs():
+            order.action_confirm()
+        shipment = order.logistics_shipment_ids
+        self.assertFalse(shipment.charge_ids)
+        payload = self.endpoint._get_tms_profile()._build_order_payload(shipment)
+        self.assertEqual(payload["carrier_preference"]["carrier_code"], "ROADX")
+
     def test_a_fallback_rate_leaves_the_expected_freight_to_the_order(self):
         order = self._draft_order()
         self._rate_with_outage(order)
