@@ -6,6 +6,8 @@ from pydantic import ValidationError
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError as OdooValidationError
 
+from odoo.addons.logistics_tms_export.profiles import describe_errors
+
 from .. import contract
 from .logistics_endpoint import RateUnavailable
 
@@ -206,10 +208,7 @@ class DeliveryCarrier(models.Model):
             raise RateUnavailable(
                 _(
                     "the order cannot be quoted: %(problems)s",
-                    problems="; ".join(
-                        f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
-                        for problem in err.errors()
-                    ),
+                    problems="; ".join(describe_errors(err, payload)),
                 )
             ) from err
         return payload

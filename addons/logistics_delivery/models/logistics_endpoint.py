@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError as OdooValidationError
 
 from odoo.addons.logistics_integration import outbound
+from odoo.addons.logistics_tms_export.profiles import describe_errors
 
 from .. import contract
 
@@ -97,10 +98,7 @@ class LogisticsEndpoint(models.Model):
         except ValidationError as err:
             error = _(
                 "invalid answer: %(problems)s",
-                problems="; ".join(
-                    f"{'.'.join(str(part) for part in problem['loc']) or 'body'}: {problem['msg']}"
-                    for problem in err.errors()
-                ),
+                problems="; ".join(describe_errors(err, result.body or {})),
             )
             endpoint._log_rate_exchange(
                 "rejected", payload, response=response, error=error, **exchange
