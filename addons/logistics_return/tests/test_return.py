@@ -209,6 +209,11 @@ class TestReturnFromTheTms(ReturnCase, LogisticsInboundSourceCase):
     """The return's lifecycle as the TMS simulator reports it: tms-event v1 envelopes
     under the return's own reference, through the inbox."""
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.endpoint.logistics_inbound_profile_id = cls._create_envelope_profile()
+
     def _envelope(self, shipment, event_type, occurred_at, **payload):
         return {
             "event_id": f"{shipment.name}-{event_type}-{occurred_at}",
