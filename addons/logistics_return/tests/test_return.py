@@ -91,7 +91,7 @@ class TestReturn(ReturnCase):
         # Sending it again changes nothing: same message, nothing enqueued.
         with trap_jobs() as trap:
             self.env["logistics.shipment"]._tms_export_pickings(return_picking)
-            returned._tms_send_return()
+            returned._tms_sync()
             trap.assert_jobs_count(0)
         self.assertEqual(returned._tms_messages(), message)
 

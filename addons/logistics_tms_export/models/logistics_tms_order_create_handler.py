@@ -1,8 +1,8 @@
-from odoo import api, models
+from odoo import _, api, models
 
 
 class LogisticsTmsOrderCreateHandler(models.AbstractModel):
-    """Outcomes of a new order sent to a TMS (exchange type tms_order_create).
+    """New orders sent to a TMS (exchange type tms_order_create).
 
     As for an update, except that a 409 the profile reads as "order exists"
     (a replayed create) counts as taken: its body carries the planning data.
@@ -11,6 +11,18 @@ class LogisticsTmsOrderCreateHandler(models.AbstractModel):
     _name = "logistics.tms.order.create.handler"
     _inherit = "logistics.tms.order.handler"
     _description = "TMS Order Creation Exchange Handler"
+
+    @api.model
+    def _tms_prepare(self, shipment, endpoint, payload_version, reason=None):
+        profile = endpoint._get_tms_profile()
+        return self._tms_order_document(
+            shipment,
+            endpoint,
+            payload_version,
+            path=profile._create_path(shipment),
+            http_method="POST",
+            action=_("Create"),
+        )
 
     @api.model
     def _conflict_is_success(self, message, body):
