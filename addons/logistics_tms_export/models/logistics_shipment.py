@@ -1,15 +1,9 @@
-import hashlib
-import json
 import logging
 
 import psycopg2
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-
-from odoo.addons.logistics_integration import outbound
-
-from ..profiles import ContractError
 
 _logger = logging.getLogger(__name__)
 
@@ -26,9 +20,6 @@ TRACKED_EXPORT_STATES = ("blocked", "queued", "exported")
 # Shipment states after which the TMS is not told of changes any more, unless a
 # person replays the order with a reason.
 TERMINAL_STATES = ("delivered", "returned", "cancelled")
-# Parts of the order document per data-ownership domain (logistics.data.ownership):
-# when the TMS owns the domain, a change of these parts alone sends no update.
-TMS_OWNABLE_PAYLOAD_KEYS = {"planning_reference": ("carrier_preference",)}
 # Codes of the exchange types this addon ships (data/logistics_interface_data.xml).
 ORDER_CREATE_OPERATION = "tms_order_create"
 ORDER_UPDATE_OPERATION = "tms_order_update"
@@ -221,7 +212,7 @@ class LogisticsShipment(models.Model):
         }
 
     # ------------------------------------------------------------------
-    # Validation, change detection and sending
+    # Sending (logistics.tms.export), blocking
     # ------------------------------------------------------------------
 
     def _get_tms_endpoint(self):
@@ -235,7 +226,9 @@ class LogisticsShipment(models.Model):
         changes of partners, orders, deliveries and moves): a closed shipment
         (see ``_tms_is_terminal``) is left alone, whatever changed.
         """
-        self.sudo().filtered(lambda s: not s._tms_is_terminal())._tms_push()
+        self.env["logistics.tms.export"]._push(
+            self.sudo().filtered(lambda s: not s._tms_is_terminal())
+        )
 
     def _tms_document_operation(self):
         """Code of the exchange type that carries this shipment's document to the TMS
@@ -249,122 +242,9 @@ class LogisticsShipment(models.Model):
         withdrawal): a newer document replaces a pending one."""
         return ORDER_OPERATIONS
 
-    def _tms_push(self):
-        """Send the shipment's document to the TMS, or block it with the reason.
-
-        The handler of the document's exchange type (``_tms_document_operation``)
-        prepares it and says whether the shipment sends it now. First export
-        (version 1), re-validation of a blocked shipment, and changes after
-        export (the next payload version, or a block when the TMS does not
-        accept updates). A document that did not change, or changed only in
-        parts the TMS owns, is left alone.
-        """
-        for shipment in self.sudo():
-            if not shipment.picking_id:
-                continue
-            endpoint = shipment._get_tms_endpoint()
-            if not endpoint:
-                shipment._tms_without_endpoint()
-                continue
-            operation = shipment._tms_document_operation()
-            handler = endpoint._get_exchange_type(operation)._get_handler()
-            if not handler._tms_accepts(shipment):
-                continue
-            try:
-                document = handler._tms_prepare(shipment, endpoint, shipment.export_version + 1)
-            except ContractError as err:
-                shipment._tms_block(err.problems, title=handler._tms_block_title())
-                continue
-            fingerprint = self._tms_fingerprint(document.payload)
-            if fingerprint == shipment.export_fingerprint:
-                if shipment.export_state == "blocked":
-                    shipment._tms_unblock(
-                        "exported"
-                        if shipment.export_sent_version >= shipment.export_version
-                        else "queued"
-                    )
-                continue
-            if shipment._tms_changed_only_tms_owned(document.payload):
-                continue
-            if shipment.export_sent_version and not endpoint.accepts_updates:
-                shipment._tms_block(
-                    [
-                        _(
-                            "the order changed after it was sent, and %(tms)s does not "
-                            "accept updates: change it in the TMS or revert the change",
-                            tms=endpoint.name,
-                        )
-                    ],
-                    title=_("Update refused"),
-                )
-                continue
-            shipment._tms_queue(endpoint, operation, document, fingerprint)
-
     def _tms_sync_if_tracked(self):
         """Re-validate blocked shipments and send changes of queued or exported ones."""
         self.sudo().filtered(lambda s: s.export_state in TRACKED_EXPORT_STATES)._tms_sync()
-
-    def _tms_changed_only_tms_owned(self, payload):
-        """Whether ``payload`` differs from the order the TMS holds only in parts it
-        owns itself, e.g. the carrier it assigned (the data-ownership rows say which)."""
-        self.ensure_one()
-        if not self.export_sent_version:
-            return False
-        ownership = self.env["logistics.data.ownership"].with_company(self.company_id)
-        owned_keys = {
-            key
-            for domain, keys in TMS_OWNABLE_PAYLOAD_KEYS.items()
-            if ownership._get_owner(domain).system_of_record == "tms"
-            for key in keys
-        }
-        last = self._tms_messages(ORDER_OPERATIONS)[:1]
-        if not owned_keys or not last or last.payload_version != self.export_version:
-            return False
-
-        def odoo_owned(document):
-            return {key: value for key, value in document.items() if key not in owned_keys}
-
-        return self._tms_fingerprint(odoo_owned(json.loads(last.payload))) == self._tms_fingerprint(
-            odoo_owned(payload)
-        )
-
-    @api.model
-    def _tms_fingerprint(self, payload):
-        content = {k: v for k, v in payload.items() if k != "payload_version"}
-        return hashlib.sha256(outbound.dumps(content).encode("utf-8")).hexdigest()
-
-    def _tms_queue(self, endpoint, operation, document, fingerprint):
-        """Queue ``document`` as the shipment's current one, replacing a pending one."""
-        self.ensure_one()
-        self._tms_messages(self._tms_document_operations()).filtered(
-            lambda m: m.state == "pending"
-        )._cancel()
-        message = self._tms_enqueue(endpoint, operation, document)
-        self.write(
-            {
-                "tms_endpoint_id": endpoint.id,
-                "export_version": document.payload_version,
-                "export_fingerprint": fingerprint,
-            }
-        )
-        self._tms_unblock("queued")
-        return message
-
-    def _tms_enqueue(self, endpoint, operation, document):
-        """Put ``document`` (a ``TmsDocument``) in the outbox of ``endpoint`` under the
-        exchange type ``operation``: the one way a shipment's messages reach the TMS."""
-        self.ensure_one()
-        return self.env["logistics.outbound.message"]._enqueue(
-            endpoint,
-            operation,
-            self,
-            document.payload,
-            document.path,
-            http_method=document.http_method,
-            payload_version=document.payload_version,
-            schema_version=document.schema_label,
-            description=document.description,
-        )
 
     def _tms_without_endpoint(self):
         """No TMS to send this shipment to: a person must choose the company's default
@@ -415,20 +295,5 @@ class LogisticsShipment(models.Model):
         return self.env["logistics.outbound.message"].sudo().search(domain, order="id desc")
 
     def _tms_cancel(self, reason=None):
-        """Withdraw the document from the TMS, through the outbox, if it was ever sent."""
-        for shipment in self.sudo():
-            if shipment.export_state in ("cancelled", "not_exported"):
-                continue
-            shipment._tms_messages(self._tms_document_operations()).filtered(
-                lambda m: m.state == "pending"
-            )._cancel()
-            endpoint = shipment._get_tms_endpoint()
-            if not shipment.export_sent_version or not endpoint:
-                shipment._tms_unblock("cancelled")
-                continue
-            handler = endpoint._get_exchange_type(CANCEL_OPERATION)._get_handler()
-            document = handler._tms_prepare(
-                shipment, endpoint, shipment.export_version, reason=reason
-            )
-            shipment._tms_enqueue(endpoint, CANCEL_OPERATION, document)
-            shipment._tms_unblock("cancelled")
+        """Withdraw the document from the TMS, if it was ever sent (``reason``: why)."""
+        self.env["logistics.tms.export"]._withdraw(self.sudo(), reason)
