@@ -13,16 +13,8 @@ class LogisticsTmsOrderCreateHandler(models.AbstractModel):
     _description = "TMS Order Creation Exchange Handler"
 
     @api.model
-    def _tms_prepare(self, shipment, endpoint, payload_version, reason=None):
-        profile = endpoint._get_tms_profile()
-        return self._tms_order_document(
-            shipment,
-            endpoint,
-            payload_version,
-            path=profile._create_path(shipment),
-            http_method="POST",
-            action=_("Create"),
-        )
+    def _tms_order_request(self, profile, shipment):
+        return profile._create_path(shipment), "POST", _("Create")
 
     @api.model
     def _conflict_is_success(self, message, body):

@@ -39,18 +39,7 @@ class LogisticsTmsOrderHandler(models.AbstractModel):
         """The document of ``shipment`` for the TMS ``endpoint``, in ``payload_version``
         (``reason``: why, for a withdrawal); raises ContractError listing every problem."""
         profile = endpoint._get_tms_profile()
-        return self._tms_order_document(
-            shipment,
-            endpoint,
-            payload_version,
-            path=profile._update_path(shipment),
-            http_method="PUT",
-            action=_("Update"),
-        )
-
-    @api.model
-    def _tms_order_document(self, shipment, endpoint, payload_version, path, http_method, action):
-        profile = endpoint._get_tms_profile()
+        path, http_method, action = self._tms_order_request(profile, shipment)
         return TmsDocument(
             payload=profile._build_order_payload(shipment, payload_version=payload_version),
             path=path,
@@ -65,6 +54,11 @@ class LogisticsTmsOrderHandler(models.AbstractModel):
                 tms=endpoint.name,
             ),
         )
+
+    @api.model
+    def _tms_order_request(self, profile, shipment):
+        """Path, HTTP method and the action the outbox names for this order document."""
+        return profile._update_path(shipment), "PUT", _("Update")
 
     # ------------------------------------------------------------------
     # The outcome
