@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -177,6 +178,10 @@ class LogisticsDataOwnership(models.Model):
         batches are idempotent) leaves the window where it was, so the next run covers
         it again, and the exception owner gets an activity with the details."""
         self.ensure_one()
+        if not self.batch_id:
+            raise UserError(
+                _("No active batch is registered for the domain %(domain)s.", domain=self.domain)
+            )
         try:
             with self.env.cr.savepoint():
                 summary, complete = self.batch_id._run(self._get_companies(), window)

@@ -1,7 +1,7 @@
 from datetime import timedelta
 from unittest.mock import MagicMock, patch
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .common import LogisticsIntegrationCase
 
@@ -63,6 +63,9 @@ class TestBatchScheduler(LogisticsIntegrationCase):
         self.ownership._cron_run_batches()
         self.probe.assert_not_called()
         self.assertFalse(self.line.batch_id, "Run Now is offered for running batches only")
+        with self.assertRaisesRegex(UserError, "No active batch is registered"):
+            self.line._run_batch((self.line.last_window_end, self.line.last_window_end))
+        self.probe.assert_not_called()
 
     def test_run_now_ignores_the_interval(self):
         self.line.action_run_now()
