@@ -2,6 +2,7 @@ import hashlib
 import json
 
 from odoo import _, api, models
+from odoo.exceptions import UserError
 
 from odoo.addons.logistics_integration import outbound
 
@@ -11,6 +12,8 @@ from .logistics_shipment import CANCEL_OPERATION, ORDER_OPERATIONS
 # Parts of the order document per data-ownership domain (logistics.data.ownership):
 # when the TMS owns the domain, a change of these parts alone sends no update.
 TMS_OWNABLE_PAYLOAD_KEYS = {"planning_reference": ("carrier_preference",)}
+# Every handler of a TMS document exchange type inherits it: it prepares the document.
+TMS_DOCUMENT_HANDLER = "logistics.tms.order.handler"
 
 
 class LogisticsTmsExport(models.AbstractModel):
@@ -43,7 +46,11 @@ class LogisticsTmsExport(models.AbstractModel):
                 shipment._tms_without_endpoint()
                 continue
             operation = shipment._tms_document_operation()
-            handler = endpoint._get_exchange_type(operation)._get_handler()
+            try:
+                handler = self._document_handler(endpoint, operation)
+            except ContractError as err:
+                shipment._tms_block(err.problems, title=_("Exchange type misconfigured"))
+                continue
             if not handler._tms_accepts(shipment):
                 continue
             try:
@@ -87,12 +94,36 @@ class LogisticsTmsExport(models.AbstractModel):
             if not shipment.export_sent_version or not endpoint:
                 shipment._tms_unblock("cancelled")
                 continue
-            handler = endpoint._get_exchange_type(CANCEL_OPERATION)._get_handler()
+            try:
+                handler = self._document_handler(endpoint, CANCEL_OPERATION)
+            except ContractError as err:
+                raise UserError(err.problems[0]) from err
             document = handler._tms_prepare(
                 shipment, endpoint, shipment.export_version, reason=reason
             )
             self._enqueue(shipment, endpoint, CANCEL_OPERATION, document)
             shipment._tms_unblock("cancelled")
+
+    @api.model
+    def _document_handler(self, endpoint, operation):
+        """The handler that prepares ``operation``'s documents for ``endpoint``; a
+        ContractError when its exchange type names a handler that cannot (an
+        administrator's edit, or its addon was uninstalled)."""
+        exchange_type = endpoint._get_exchange_type(operation)
+        handler = exchange_type._get_handler()
+        if not isinstance(handler, self.env.registry[TMS_DOCUMENT_HANDLER]):
+            raise ContractError(
+                [
+                    _(
+                        "exchange type %(code)s of %(endpoint)s names the handler %(handler)s, "
+                        "which does not prepare TMS documents: set a TMS handler on it",
+                        code=exchange_type.code,
+                        endpoint=endpoint.name,
+                        handler=handler._name,
+                    )
+                ]
+            )
+        return handler
 
     @api.model
     def _changed_only_tms_owned(self, shipment, payload):
