@@ -11,6 +11,8 @@ without them, Odoo would see orphans and drop the tables with their data.
 
 import logging
 
+from odoo.addons.logistics_integration.migration import rehome_xml_ids
+
 _logger = logging.getLogger(__name__)
 
 OLD_MODULE = "logistics_tms_inbound"
@@ -57,21 +59,7 @@ def _moved_name_patterns():
 def rehome_records(cr, names, patterns=()):
     """Give logistics_inbound the xml ids ``names`` (and those matching the LIKE
     ``patterns``) that logistics_tms_inbound holds, unless it has them already."""
-    cr.execute(
-        """
-        UPDATE ir_model_data old
-           SET module = 'logistics_inbound'
-         WHERE old.module = %s
-           AND (old.name LIKE ANY(%s) OR old.name = ANY(%s))
-           AND NOT EXISTS (
-                SELECT 1 FROM ir_model_data new
-                 WHERE new.module = 'logistics_inbound' AND new.name = old.name
-           )
-        """,
-        (OLD_MODULE, list(patterns), list(names)),
-    )
-    if cr.rowcount:
-        _logger.info("Re-homed %d records from %s to logistics_inbound", cr.rowcount, OLD_MODULE)
+    rehome_xml_ids(cr, OLD_MODULE, "logistics_inbound", names, patterns)
 
 
 def pre_init_hook(env):
