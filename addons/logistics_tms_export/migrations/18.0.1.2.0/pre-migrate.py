@@ -1,12 +1,18 @@
-"""The Overview's cards of this addon's records move here from logistics_monitoring
-(18.0.1.2.0): their xml ids are handed over before this addon loads, so the cards are
-updated in place and keep their thresholds."""
+"""The blocked- and failed-export cards of the Overview move here from logistics_monitoring
+(18.0.1.2.0).
+
+Their xml ids are handed over before this addon loads: updated in place, each card
+keeps its row and thresholds.
+"""
 
 from odoo.addons.logistics_integration.migration import rehome_xml_ids
-
-MOVED_RECORDS = ("overview_card_exports_blocked", "overview_card_exports_failed")
 
 
 def migrate(cr, version):
     if version:
-        rehome_xml_ids(cr, "logistics_monitoring", "logistics_tms_export", MOVED_RECORDS)
+        rehome_xml_ids(
+            cr,
+            "logistics_monitoring",
+            "logistics_tms_export",
+            ["overview_card_exports_blocked", "overview_card_exports_failed"],
+        )

@@ -1,12 +1,15 @@
-"""The Overview's cards of this addon's records move here from logistics_monitoring
-(18.0.2.2.0): their xml ids are handed over before this addon loads, so the cards are
-updated in place and keep their thresholds."""
+"""The missing-proof-of-delivery card of the Overview moves here from logistics_monitoring
+(18.0.2.2.0).
+
+Its xml id is handed over before this addon loads: updated in place, the card keeps its
+row and thresholds.
+"""
 
 from odoo.addons.logistics_integration.migration import rehome_xml_ids
-
-MOVED_RECORDS = ("overview_card_pod_missing",)
 
 
 def migrate(cr, version):
     if version:
-        rehome_xml_ids(cr, "logistics_monitoring", "logistics_tms_inbound", MOVED_RECORDS)
+        rehome_xml_ids(
+            cr, "logistics_monitoring", "logistics_tms_inbound", ["overview_card_pod_missing"]
+        )
