@@ -4,10 +4,12 @@ uvicorn with httptools runs the handlers on one asyncio loop; a handler authenti
 and validates with the bridge's own ``BridgeApp`` steps (``target``, ``events_from``,
 ``stored``: every endpoint format and auth scheme ``serve`` accepts, with the X12 997
 acknowledgement), then awaits a group commit: one writer thread stores every request
-queued since its last commit in one transaction (one fsync, ``Inbox.add_group``) and
-wakes their handlers once, after the commit. No answer leaves before its events are
-durable. Other paths go to the WSGI app on a thread. ``--noop`` answers 202 to
-everything instead, for the ratio on the same stack.
+queued since its last commit in one transaction (one fsync: one ``Inbox.add`` of all their
+events, whose results it hands back per request) and wakes their handlers once, after the
+commit. No answer leaves before its events are durable. Unlike ``serve``, whose group
+commit gives each request a savepoint, an insert that fails refuses the whole group.
+Other paths go to the WSGI app on a thread. ``--noop`` answers 202 to everything instead,
+for the ratio on the same stack.
 
 Configured like ``logistics-bridge serve --no-forward`` (LOGISTICS_BRIDGE_* variables);
 prints the same listening line. Needs ``uvicorn`` and ``httptools``.
@@ -30,11 +32,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bridge"))
 
 import uvicorn  # noqa: E402
+from logistics_bridge.app import BridgeApp, events_endpoint  # noqa: E402
 from logistics_bridge.config import load_settings  # noqa: E402
 from logistics_bridge.exceptions import InboxError, RequestRejected  # noqa: E402
 from logistics_bridge.metrics import BridgeMetrics  # noqa: E402
 from logistics_bridge.models import AddResult, NewEvent  # noqa: E402
-from logistics_bridge.server import BridgeApp, events_endpoint  # noqa: E402
 from logistics_bridge.store import Inbox, open_inbox  # noqa: E402
 
 _logger = logging.getLogger("event_loop_bridge")
@@ -83,10 +85,23 @@ class GroupCommitWriter:
                     stopping = True
                 else:
                     batch.append(more)
-            outcomes = self._inbox.add_group([events for events, _future in batch])
-            self._loop.call_soon_threadsafe(_settle, batch, outcomes)
+            self._loop.call_soon_threadsafe(_settle, batch, self._commit(batch))
             if stopping:
                 return
+
+    def _commit(
+        self, batch: list[tuple[list[NewEvent], asyncio.Future]]
+    ) -> list[list[AddResult] | InboxError]:
+        """Every request's events in one ``add``: their results, split back per request."""
+        try:
+            results = self._inbox.add([event for events, _future in batch for event in events])
+        except InboxError as exc:
+            return [exc] * len(batch)
+        outcomes: list[list[AddResult] | InboxError] = []
+        for events, _future in batch:
+            outcomes.append(results[: len(events)])
+            results = results[len(events) :]
+        return outcomes
 
 
 def _settle(batch: list[tuple[list[NewEvent], asyncio.Future]], outcomes: list[Any]) -> None:
@@ -134,10 +149,10 @@ class EventLoopBridge:
         app = self._app
         try:
             route = app.target(endpoint, headers.get("content-type", ""))
-            body = app._read_body(_environ(scope, headers, body))
+            body = app.read_body(_environ(scope, headers, body))
             decoded = app.events_from(endpoint, route, body, headers)
         except RequestRejected as exc:
-            return app._refusal(_environ(scope, headers, b""), exc)
+            return app.refusal(_environ(scope, headers, b""), exc)
         assert self._writer is not None
         outcome: list[AddResult] | InboxError = await self._writer.submit(decoded.events)
         if isinstance(outcome, InboxError):

@@ -23,7 +23,7 @@ categories json-fmt, x12 and auth.
 
 Needs only this repository's bridge package (no Odoo, no PostgreSQL).
 
-Usage: python3 benchmarks/hostile_corpus.py [--slow 1.0] [--verbose]
+Usage: python3 benchmarks/hostile_corpus.py [--slow 1.0] [--verbose] [--report-json PATH]
 """
 
 from __future__ import annotations
@@ -1048,7 +1048,7 @@ def invalid_rows(inbox_url: str) -> tuple[int, list[str]]:
             )
         except ValueError as exc:
             problems.append(f"{row.event_id!r}: payload not JSON ({exc})")
-        for name in ("event_id", "shipment_reference", "correlation_id", "schema_version"):
+        for name in ("event_id", "ordering_key", "correlation_id", "schema_version"):
             value = getattr(row, name)
             if not value.strip() or not value.isprintable() or len(value) > 255:
                 problems.append(f"{row.event_id!r}: {name} {value[:40]!r}")
@@ -1058,7 +1058,47 @@ def invalid_rows(inbox_url: str) -> tuple[int, list[str]]:
     return len(rows), problems
 
 
-def run(slow: float, verbose: bool) -> int:
+@dataclass
+class CorpusRun:
+    """What one run of the corpus found."""
+
+    verdicts: list[Verdict]
+    rows: int  # events in the inbox afterwards
+    accepted: int  # events answered as accepted (or kept as conflicts)
+    problems: list[str]  # what is wrong with rows of the inbox
+    forged: list[str]  # log lines a request managed to forge
+    exit_code: int  # serve's
+
+    @property
+    def failed(self) -> bool:
+        """Anything wrong at all."""
+        wrong = any(v.judgement == "wrong" for v in self.verdicts)
+        return bool(
+            wrong or self.problems or self.forged or self.rows != self.accepted or self.exit_code
+        )
+
+    def summary(self) -> dict[str, int | bool]:
+        """The counts ``--report-json`` writes."""
+        judgements = Counter(v.judgement for v in self.verdicts)
+        return {
+            "requests": len(self.verdicts),
+            "right": judgements["right"],
+            "questionable": judgements["questionable"],
+            "wrong": judgements["wrong"],
+            "server_errors": sum(1 for v in self.verdicts if v.status and v.status >= 500),
+            "no_answer": sum(1 for v in self.verdicts if v.status is None),
+            "rows_stored": self.rows,
+            "events_accepted": self.accepted,
+            "invalid_rows": len(self.problems),
+            "forged_log_lines": len(self.forged),
+            "serve_exit_code": self.exit_code,
+            "failed": self.failed,
+        }
+
+
+def run_corpus(slow: float) -> CorpusRun:
+    """Send the whole corpus to a fresh ``serve`` and judge the answers, the inbox and the
+    log."""
     workdir = Path(tempfile.mkdtemp(prefix="lgx-hostile-"))
     inbox_url = f"sqlite:///{workdir}/inbox.sqlite3"
     env = {
@@ -1088,7 +1128,13 @@ def run(slow: float, verbose: bool) -> int:
     forged = [
         line for line in log_text.splitlines() if "ERROR forged" in line and "refused" not in line
     ]
+    return CorpusRun(verdicts, rows, accepted, problems, forged, exit_code)
 
+
+def print_report(found: CorpusRun, verbose: bool) -> None:
+    """The table by category, then every case that was not right (all with ``verbose``)."""
+    verdicts = found.verdicts
+    summary = found.summary()
     print(
         f"hostile corpus: {len(verdicts)} requests against logistics-bridge serve "
         f"(max_body_bytes {MAX_BODY})"
@@ -1104,11 +1150,10 @@ def run(slow: float, verbose: bool) -> int:
             f"{category:<10} {len(group):>8} {counts['right']:>6} {counts['questionable']:>12} "
             f"{counts['wrong']:>6}  {max(v.seconds for v in group) * 1000:>6.1f}ms"
         )
-    totals = Counter(v.judgement for v in verdicts)
     statuses = Counter(v.status for v in verdicts)
     print(
-        f"{'total':<10} {len(verdicts):>8} {totals['right']:>6} {totals['questionable']:>12} "
-        f"{totals['wrong']:>6}"
+        f"{'total':<10} {len(verdicts):>8} {summary['right']:>6} {summary['questionable']:>12} "
+        f"{summary['wrong']:>6}"
     )
     print(
         "answers by status: "
@@ -1116,14 +1161,11 @@ def run(slow: float, verbose: bool) -> int:
     )
     worst = max(verdicts, key=lambda v: v.seconds)
     print(f"slowest request: {worst.case.category}/{worst.case.name} {worst.seconds * 1000:.1f} ms")
+    print(f"5xx answers: {summary['server_errors']}; no answer: {summary['no_answer']}")
     print(
-        f"5xx answers: {sum(1 for v in verdicts if v.status and v.status >= 500)}; "
-        f"no answer: {sum(1 for v in verdicts if v.status is None)}"
-    )
-    print(
-        f"inbox: {rows} events stored, {accepted} answered as accepted, "
-        f"{len(problems)} invalid; forged log lines: {len(forged)}; "
-        f"serve exited with {exit_code}"
+        f"inbox: {found.rows} events stored, {found.accepted} answered as accepted, "
+        f"{len(found.problems)} invalid; forged log lines: {len(found.forged)}; "
+        f"serve exited with {found.exit_code}"
     )
     for verdict in verdicts:
         if verdict.judgement != "right" or verbose:
@@ -1131,10 +1173,8 @@ def run(slow: float, verbose: bool) -> int:
                 f"  {verdict.judgement:<12} {verdict.case.category}/{verdict.case.name}: "
                 f"{verdict.status} {verdict.why}"
             )
-    for problem in problems:
+    for problem in found.problems:
         print(f"  invalid row {problem}")
-    failed = totals["wrong"] or problems or forged or rows != accepted or exit_code != 0
-    return 1 if failed else 0
 
 
 def main() -> int:
@@ -1143,8 +1183,15 @@ def main() -> int:
         "--slow", type=float, default=1.0, help="seconds above which a request is wrong"
     )
     parser.add_argument("--verbose", action="store_true", help="list every case, right ones too")
+    parser.add_argument(
+        "--report-json", type=Path, help="also write the counts of the summary to this file"
+    )
     args = parser.parse_args()
-    return run(args.slow, args.verbose)
+    found = run_corpus(args.slow)
+    print_report(found, args.verbose)
+    if args.report_json is not None:
+        args.report_json.write_text(json.dumps(found.summary(), indent=2) + "\n")
+    return 1 if found.failed else 0
 
 
 if __name__ == "__main__":

@@ -1,21 +1,20 @@
 """Install hooks. Before: take over the inbox, the ingest framework and the exception
-lifecycle from logistics_tms_inbound. After (and on upgrade): endpoints that already
+lifecycle from the TMS addon built on this one. After (and on upgrade): endpoints that already
 receive events get their inbound format. On uninstall: the registry's version table goes.
 
 Databases made before this addon existed hold these models, fields, views,
-access rules and the bridge group under ``logistics_tms_inbound``. Their
+access rules and the bridge group under the TMS addon built on this one. Their
 ir.model.data rows are re-homed to this module before it loads, so Odoo
-updates them in place; otherwise, once ``logistics_tms_inbound`` is upgraded
-without them, Odoo would see orphans and drop the tables with their data.
+updates them in place; otherwise, once that addon is upgraded without them,
+Odoo would see orphans and drop the tables with their data.
 """
 
 import logging
 
-from odoo.addons.logistics_integration.migration import rehome_xml_ids
+from odoo.addons.logistics_integration.upgrade import adopt_records
 
 _logger = logging.getLogger(__name__)
 
-OLD_MODULE = "logistics_tms_inbound"
 MOVED_MODELS = (
     "logistics_inbound_event",
     "logistics_inbound_profile",
@@ -58,12 +57,13 @@ def _moved_name_patterns():
 
 def rehome_records(cr, names, patterns=()):
     """Give logistics_inbound the xml ids ``names`` (and those matching the LIKE
-    ``patterns``) that logistics_tms_inbound holds, unless it has them already."""
-    rehome_xml_ids(cr, OLD_MODULE, "logistics_inbound", names, patterns)
+    ``patterns``) that an addon built on it holds, unless it has them already."""
+    adopt_records(cr, "logistics_inbound", names, patterns)
 
 
 def pre_init_hook(env):
-    """Re-home the moved records' xml ids from logistics_tms_inbound, when there are any."""
+    """Re-home the moved records' xml ids from the addon built on this one, when there
+    are any."""
     rehome_records(env.cr, MOVED_RECORDS + MOVED_LIFECYCLE_RECORDS, patterns=_moved_name_patterns())
 
 
@@ -91,7 +91,7 @@ def set_inbound_formats(cr):
 
 
 def post_init_hook(env):
-    """Endpoints made before the install (by logistics_tms_inbound) keep receiving."""
+    """Endpoints made before the install (by the TMS addon) keep receiving."""
     set_inbound_formats(env.cr)
 
 

@@ -146,7 +146,7 @@ class Forwarder(BackgroundLoop):
                     "Odoo rejected event %s of %s/%s (correlation %s): %s",
                     event.event_id,
                     event.endpoint,
-                    event.shipment_reference,
+                    event.ordering_key,
                     event.correlation_id,
                     answer.reason,
                 )

@@ -16,11 +16,10 @@ from typing import Any, Literal
 from logistics_contract.content import content_hash, event_content, load_exact
 from pydantic import BaseModel, ConfigDict
 
-from .endpoints import FORMAT_JSON, FORMAT_X12_214
+from .endpoints import FORMAT_TMS_EVENT
 
-# Raw formats are stored with their format name as event_type: Odoo's inbound profile maps
-# them to a canonical type, the bridge only keeps them and orders them per shipment.
-RAW_FORMATS: tuple[str, ...] = (FORMAT_JSON, FORMAT_X12_214)
+# The schema version of a raw document (json, x12-214): Odoo's inbound profile maps it to a
+# canonical event, the bridge only keeps it and orders it per shipment.
 RAW_SCHEMA_VERSION = "raw-1"
 STATES: tuple[str, ...] = ("pending", "forwarded", "rejected", "failed")
 
@@ -32,8 +31,10 @@ class NewEvent:
     endpoint: str
     event_id: str
     webhook_id: str | None
-    event_type: str
-    shipment_reference: str
+    format: str  # the endpoint format that read it: tms-event, json, x12-214
+    ordering_key: str  # an endpoint's events of one key are forwarded in receipt order
+    event_type: str | None  # the envelope's; None for a raw document (Odoo maps it)
+    shipment_reference: str | None  # the envelope's; None for a raw document
     occurred_at: str
     payload_json: str
     correlation_id: str
@@ -48,8 +49,10 @@ class StoredEvent(BaseModel):
     id: int
     endpoint: str
     event_id: str
-    event_type: str
-    shipment_reference: str
+    format: str
+    ordering_key: str
+    event_type: str | None  # None for a raw document
+    shipment_reference: str | None  # None for a raw document
     occurred_at: str
     payload_json: str
     correlation_id: str
@@ -65,10 +68,10 @@ class StoredEvent(BaseModel):
     def to_odoo(self) -> dict[str, Any]:
         """The event dict of the ``logistics.ingest.ingest_events`` contract
         (``traceparent`` only when the request carried a valid one)."""
-        if self.event_type in RAW_FORMATS:
+        if self.format != FORMAT_TMS_EVENT:
             event = {
                 "event_id": self.event_id,
-                "format": self.event_type,
+                "format": self.format,
                 "received_at": self.received_at,
                 "correlation_id": self.correlation_id,
                 "document": load_exact(self.payload_json),
@@ -113,11 +116,17 @@ CONFLICT_MESSAGE = "conflicting duplicate kept for review"
 
 
 def stored_hash(
-    event_type: str, shipment_reference: str, occurred_at: str, payload_json: str, schema: str
+    event_format: str,
+    event_type: str | None,
+    shipment_reference: str | None,
+    occurred_at: str,
+    payload_json: str,
+    schema: str,
 ) -> str:
-    """The content hash (``logistics_contract.content``) of an event as the inbox keeps it."""
+    """The content hash (``logistics_contract.content``) of an event as the inbox keeps it:
+    of the whole envelope for a tms-event, of the document for a raw format."""
     payload = load_exact(payload_json)
-    if event_type in RAW_FORMATS:
+    if event_format != FORMAT_TMS_EVENT:
         return content_hash(payload)
     return content_hash(
         event_content(
@@ -135,6 +144,7 @@ def stored_hash(
 def event_hash(event: NewEvent) -> str:
     """The content hash of an event about to be stored."""
     return stored_hash(
+        event.format,
         event.event_type,
         event.shipment_reference,
         event.occurred_at,

@@ -27,6 +27,7 @@ from typing import Any
 from logistics_contract.registry import Registry
 from pydantic import BaseModel, Field, StrictInt, ValidationError
 
+from .app import BridgeApp
 from .background import BackgroundLoop
 from .config import BridgeSettings, describe_validation_error, endpoints_problems
 from .endpoints import EndpointSettings
@@ -34,7 +35,6 @@ from .exceptions import ConfigError, InboxError, OdooError, OdooProtocolError, R
 from .logsafe import log_field
 from .odoo_client import OdooClient
 from .routing import RouteSource, RouteTable, build_routes
-from .server import BridgeApp
 from .store import Inbox
 
 _logger = logging.getLogger(__name__)

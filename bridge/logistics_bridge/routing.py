@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .auth import RequestVerifier, build_verifier
-from .endpoints import FORMAT_TMS_EVENT, EndpointSettings
+from .endpoints import EndpointSettings
 from .formats import Decoder, build_decoder
 
-ENVELOPE_CONTENT_TYPES = ("application/json",)
 RouteSource = Literal["bootstrap", "cache", "odoo"]
 
 
@@ -20,12 +19,12 @@ class EndpointRoute:
 
     format: str
     verifier: RequestVerifier
-    decoder: Decoder | None  # None: the tms-event envelope, validated by the server itself
+    decoder: Decoder
 
     @property
     def content_types(self) -> tuple[str, ...]:
         """The Content-Types this endpoint accepts (first one preferred)."""
-        return ENVELOPE_CONTENT_TYPES if self.decoder is None else self.decoder.content_types
+        return self.decoder.content_types
 
 
 def endpoint_url(public_base_url: str | None, code: str) -> str | None:
@@ -42,7 +41,7 @@ def build_route(
     public_base_url: str | None = None,
 ) -> EndpointRoute:
     """The route of one configured endpoint."""
-    decoder = None if endpoint.format == FORMAT_TMS_EVENT else build_decoder(code, endpoint)
+    decoder = build_decoder(code, endpoint)
     verifier = build_verifier(endpoint.auth, tolerance_seconds, endpoint_url(public_base_url, code))
     return EndpointRoute(endpoint.format, verifier, decoder)
 

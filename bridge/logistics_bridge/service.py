@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from .app import BridgeApp
 from .config import BridgeSettings
 from .exceptions import ConfigError
 from .forwarder import Forwarder
@@ -13,7 +14,7 @@ from .heartbeat import HeartbeatReporter, default_bridge_id
 from .metrics import BridgeMetrics
 from .odoo_client import OdooClient
 from .registry import RegistryCache, RegistryFollower
-from .server import BridgeApp, BridgeServer, ConnectionLimits
+from .server import BridgeServer, ConnectionLimits
 from .store import Inbox, SqliteInbox, open_inbox
 
 _logger = logging.getLogger(__name__)

@@ -23,8 +23,11 @@ if str(BRIDGE_SRC) not in sys.path:
     sys.path.insert(0, str(BRIDGE_SRC))
 
 from logistics_bridge.config import BridgeSettings, load_settings  # noqa: E402
-from logistics_bridge.models import NewEvent  # noqa: E402
+from logistics_bridge.exceptions import InboxError  # noqa: E402
+from logistics_bridge.models import AddResult, NewEvent  # noqa: E402
 from logistics_bridge.service import BridgeService, build_service  # noqa: E402
+from logistics_bridge.store import Inbox  # noqa: E402
+from logistics_bridge.store.group_commit import QueuedRequest  # noqa: E402
 from logistics_tms_simulator import sender  # noqa: E402
 from standardwebhooks.webhooks import Webhook  # noqa: E402
 
@@ -82,6 +85,8 @@ def new_event(
         endpoint=endpoint,
         event_id=event_id,
         webhook_id=webhook_id,
+        format="tms-event",
+        ordering_key=shipment,
         event_type="status",
         shipment_reference=shipment,
         occurred_at="2026-05-01T10:00:00+02:00",
@@ -90,6 +95,17 @@ def new_event(
         schema_version="1",
         received_at=received_at or datetime.now(UTC),
     )
+
+
+def commit_together(
+    inbox: Inbox, requests: list[list[NewEvent]]
+) -> list[list[AddResult] | InboxError | None]:
+    """Store several requests' events as one group commit does when they queue together:
+    one transaction, one savepoint per request, in this order; per request its results or
+    the ``InboxError`` that refused it."""
+    group = [QueuedRequest(events) for events in requests]
+    inbox._write_group(group)
+    return [request.error or request.result for request in group]
 
 
 def x12_interchange(sender: str, isa13: str, groups: list[tuple[str, list[str]]]) -> str:

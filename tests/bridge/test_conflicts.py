@@ -12,8 +12,7 @@ from dataclasses import replace
 import pytest
 import requests
 from conftest import make_event, new_event, signed_headers
-from logistics_bridge import store
-from logistics_bridge.store import SCHEMA_VERSION, open_inbox
+from logistics_bridge.store import SCHEMA_VERSION, Outcome, migrations, open_inbox
 
 CONFLICT_MESSAGE = "conflicting duplicate kept for review"
 
@@ -106,7 +105,7 @@ def test_conflict_is_durable_and_forwarded_after_the_first(inbox_url):
     try:
         first = inbox.claim("t", 10, 60)
         assert [(e.event_id, e.payload_json) for e in first] == [("e-1", '{"k": 1}')]
-        inbox.record("t", [store.Outcome(first[0].id, "forwarded", "processed")])
+        inbox.record("t", [Outcome(first[0].id, "forwarded", "processed")])
         (second,) = inbox.claim("t", 10, 60)
         assert (second.event_id, second.payload_json, second.conflict_of) == (
             "e-1",
@@ -132,8 +131,8 @@ V3_ROWS = [("old-1", None), ("old-2", "w-1"), ("old-3", None)]
 def test_version_3_sqlite_inbox_migrates_keeping_ids_and_uniqueness(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path}/v3.sqlite3"
     with monkeypatch.context() as previous_release:
-        previous_release.setattr(store, "MIGRATIONS", store.MIGRATIONS[:3])
-        previous_release.setattr(store, "SCHEMA_VERSION", 3)
+        previous_release.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:3])
+        previous_release.setattr(migrations, "SCHEMA_VERSION", 3)
         inbox = open_inbox(url)
         inbox._ops(lambda conn: conn.executemany(V3_INSERT, V3_ROWS))
         # A purged event: its id is never given again.

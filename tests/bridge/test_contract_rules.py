@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import SECRET_A, SECRET_B, bridge_settings, make_event, signed_headers, start_bridge
+from logistics_bridge.app import BridgeApp
 from logistics_bridge.cli import main
+from logistics_bridge.formats import MAX_EVENTS_PER_REQUEST, MAX_REPORTED_ERRORS
 from logistics_bridge.metrics import BridgeMetrics
-from logistics_bridge.server import MAX_EVENTS_PER_REQUEST, MAX_REPORTED_ERRORS, BridgeApp
 from logistics_bridge.store import open_inbox
 from standardwebhooks.webhooks import Webhook
 from wsgi_client import call, raw_exchange, signed_call
@@ -255,7 +256,7 @@ def test_occurred_at_at_most_a_day_ahead(app):
 
 def test_errors_capped_and_linear(app, caplog):
     bad = [{"event_id": ""} for _ in range(MAX_EVENTS_PER_REQUEST)]
-    with caplog.at_level(logging.INFO, logger="logistics_bridge.server"):
+    with caplog.at_level(logging.INFO, logger="logistics_bridge.app"):
         answer = signed_call(app, json.dumps(bad))
     document = refused(answer, 422, "validation_failed")
     assert len(document["fields"]) <= MAX_REPORTED_ERRORS
@@ -285,7 +286,7 @@ def test_occurred_at_numeric_string_is_not_unix_time(app):
 
 # -- logs -----------------------------------------------------------------------------------
 def test_request_values_escaped_in_logs(app, caplog):
-    with caplog.at_level(logging.INFO, logger="logistics_bridge.server"):
+    with caplog.at_level(logging.INFO, logger="logistics_bridge.app"):
         answer = call(
             app, "/v1/tms/x\r\n2026-01-01 00:00:00 ERROR forged/events", b"{}", method="POST"
         )

@@ -8,11 +8,11 @@ import json
 import pytest
 import responses
 from conftest import SECRET_A, bridge_settings, make_event
+from logistics_bridge.app import BridgeApp
 from logistics_bridge.config import ForwardSettings, OdooSettings
 from logistics_bridge.forwarder import Forwarder
 from logistics_bridge.metrics import BridgeMetrics
 from logistics_bridge.odoo_client import OdooClient
-from logistics_bridge.server import BridgeApp
 from logistics_bridge.store import open_inbox
 from wsgi_client import call, signed_call
 

@@ -76,7 +76,9 @@ def test_event_id_and_shipment_key_from_paths(json_bridge):
         }
     ]
     (event,) = json_bridge.service.inbox.list_events()
-    assert event.shipment_reference == "9400110898825022579493"
+    assert (event.format, event.ordering_key) == ("json", "9400110898825022579493")
+    # A raw document has no event type or shipment reference until Odoo's profile maps it.
+    assert (event.event_type, event.shipment_reference) == (None, None)
     forwarded = event.to_odoo()
     assert forwarded["format"] == "json"
     assert forwarded["correlation_id"] == "corr-ep-1"
@@ -91,7 +93,7 @@ def test_a_numeric_id_is_taken_as_its_json_text(json_bridge, value, text):
     assert answer.status_code == 202, answer.text
     assert answer.json()["events"][0]["event_id"] == text
     (event,) = json_bridge.service.inbox.list_events()
-    assert event.shipment_reference == text
+    assert event.ordering_key == text
 
 
 def test_stored_events_are_the_contracts_events_that_try_a_sample_shows(json_bridge):
@@ -103,7 +105,7 @@ def test_stored_events_are_the_contracts_events_that_try_a_sample_shows(json_bri
         settings["event_id_path"], settings["shipment_key_path"], settings["split_path"]
     ).events(json.loads(TRACKER), "details")
     stored = json_bridge.service.inbox.list_events()
-    assert [(e.event_id, e.shipment_reference, e.to_odoo()["document"]) for e in stored] == [
+    assert [(e.event_id, e.ordering_key, e.to_odoo()["document"]) for e in stored] == [
         (event.event_id, event.shipment_key, event.document) for event in expected
     ]
 
@@ -126,7 +128,7 @@ def test_fallback_id_is_a_hash_of_endpoint_and_canonical_document(json_bridge):
     assert redelivered.status_code == 200
     assert redelivered.json()["status"] == "duplicate"
     (event,) = json_bridge.service.inbox.list_events()
-    assert event.shipment_reference == f"document:{expected}"
+    assert event.ordering_key == f"document:{expected}"
 
 
 def test_split_makes_one_event_per_element_in_shipment_order(json_bridge):
@@ -136,7 +138,7 @@ def test_split_makes_one_event_per_element_in_shipment_order(json_bridge):
     details = json.loads(TRACKER)["result"]["tracking_details"]
     assert ids == [TRACKER_ID + "#" + element_hash(detail) for detail in details]
     stored = json_bridge.service.inbox.list_events()
-    assert {event.shipment_reference for event in stored} == {"9400110898825022579493"}
+    assert {event.ordering_key for event in stored} == {"9400110898825022579493"}
     assert [event.to_odoo()["document"] for event in stored] == details
 
 

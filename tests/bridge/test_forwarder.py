@@ -265,7 +265,7 @@ def test_conflicting_duplicate_is_forwarded_for_review_with_its_own_answer(inbox
     new content names another shipment), each row takes the answer in its own position."""
     first = new_event("c-1", "S1")
     inbox.add([first])
-    inbox.add([replace(first, shipment_reference="S2", payload_json='{"k": 2}')])
+    inbox.add([replace(first, ordering_key="S2", shipment_reference="S2", payload_json='{"k": 2}')])
     sequence = iter([("processed", None), ("conflict", "kept for review")])
 
     def answers(request):

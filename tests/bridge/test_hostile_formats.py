@@ -18,10 +18,10 @@ import pytest
 from conftest import bridge_settings, x12_interchange
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from logistics_bridge.app import BridgeApp
 from logistics_bridge.cli import main
 from logistics_bridge.formats import MAX_EVENTS_PER_REQUEST
 from logistics_bridge.metrics import BridgeMetrics
-from logistics_bridge.server import BridgeApp
 from logistics_bridge.store import open_inbox
 from wsgi_client import Answer, call
 
@@ -103,7 +103,7 @@ def post(app, endpoint: str, body: bytes, headers: dict[str, str]) -> Answer:
         return answer
     for kept in app.inbox.list_events(limit=100_000)[before:]:
         json.loads(kept.payload_json, parse_constant=lambda name: pytest.fail(name))
-        for text in (kept.event_id, kept.shipment_reference):
+        for text in (kept.event_id, kept.ordering_key):
             assert text.strip() and text.isprintable() and len(text) <= 255
     if answer.status == 409:
         assert answer.json()["error"] == "conflicting_duplicate"

@@ -17,9 +17,9 @@ from conftest import (
     signed_headers,
     start_bridge,
 )
+from logistics_bridge.app import BridgeApp
 from logistics_bridge.exceptions import InboxError
 from logistics_bridge.metrics import BridgeMetrics
-from logistics_bridge.server import BridgeApp
 from logistics_bridge.store import open_inbox
 from wsgi_client import call
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import new_event
-from logistics_bridge import store
+from conftest import commit_together, new_event
 from logistics_bridge.exceptions import InboxSchemaTooNew
-from logistics_bridge.store import NOT_JSON_REASON, SCHEMA_VERSION, open_inbox
+from logistics_bridge.models import NewEvent
+from logistics_bridge.store import NOT_JSON_REASON, SCHEMA_VERSION, migrations, open_inbox
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _COLUMNS = (
@@ -126,11 +127,14 @@ def test_newer_schema_refused_with_clear_error(tmp_path):
 
 
 def test_failed_migration_leaves_the_old_inbox_untouched(old_sqlite, monkeypatch):
-    def broken(inbox, conn):
+    def broken(execute):
         raise RuntimeError("disk on fire")
 
-    steps = (*store.MIGRATIONS[:-1], store.Migration(SCHEMA_VERSION, "broken", data=broken))
-    monkeypatch.setattr(store, "MIGRATIONS", steps)
+    steps = (
+        *migrations.MIGRATIONS[:-1],
+        migrations.Migration(SCHEMA_VERSION, "broken", data=broken),
+    )
+    monkeypatch.setattr(migrations, "MIGRATIONS", steps)
     with pytest.raises(RuntimeError, match="disk on fire"):
         open_inbox(f"sqlite:///{old_sqlite}")
     conn = sqlite3.connect(old_sqlite)
@@ -140,25 +144,53 @@ def test_failed_migration_leaves_the_old_inbox_untouched(old_sqlite, monkeypatch
     conn.close()
 
 
-def test_old_postgres_inbox_migrated_with_events_intact(pg_url):
+@pytest.fixture
+def pg_schema_url(pg_url) -> Iterator[str]:
+    """The PostgreSQL URL of a schema of its own, dropped afterwards."""
     import psycopg
 
-    schema = f"old_inbox_{uuid.uuid4().hex[:8]}"
+    schema = f"inbox_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(pg_url, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
-    url = f"{pg_url}?options=-csearch_path%3D{schema}"
     try:
-        with psycopg.connect(url) as conn:
-            for statement in old_statements("postgresql"):
-                conn.execute(statement)
-            with conn.cursor() as cursor:
-                cursor.executemany(insert_sql("%s"), OLD_ROWS)
-        assert_migrated(url)
-        with psycopg.connect(url) as conn:
-            assert stored_version(conn) == SCHEMA_VERSION
+        yield f"{pg_url}?options=-csearch_path%3D{schema}"
     finally:
         with psycopg.connect(pg_url, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def new_inbox_url(request, tmp_path) -> str:
+    """Where a new inbox is made, in each dialect."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/inbox.sqlite3"
+    return request.getfixturevalue("pg_schema_url")
+
+
+def version_at(url: str) -> int:
+    """The schema version the inbox at ``url`` records."""
+    if url.startswith("sqlite:"):
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+        try:
+            return stored_version(conn)
+        finally:
+            conn.close()
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return stored_version(conn)
+
+
+def test_old_postgres_inbox_migrated_with_events_intact(pg_schema_url):
+    import psycopg
+
+    with psycopg.connect(pg_schema_url) as conn:
+        for statement in old_statements("postgresql"):
+            conn.execute(statement)
+        with conn.cursor() as cursor:
+            cursor.executemany(insert_sql("%s"), OLD_ROWS)
+    assert_migrated(pg_schema_url)
+    assert version_at(pg_schema_url) == SCHEMA_VERSION
 
 
 def as_kept(event):
@@ -167,16 +199,17 @@ def as_kept(event):
 
 
 def test_group_commit_on_a_migrated_inbox(old_sqlite):
-    """``add_group`` (the event-loop prototype's writer) stores into the migrated schema and
+    """A group commit stores into the migrated schema and
     finds the previous release's rows as duplicates, by event id and by webhook id."""
     inbox = open_inbox(f"sqlite:///{old_sqlite}")
     try:
-        outcomes = inbox.add_group(
+        outcomes = commit_together(
+            inbox,
             [
                 [new_event("e-5", "S1")],
                 [as_kept(new_event("e-1", "S1")), new_event("e-6", "S2")],
                 [as_kept(new_event("e-7", "S1", webhook_id="w-1"))],
-            ]
+            ],
         )
         assert [[result.status for result in outcome] for outcome in outcomes] == [
             ["accepted"],
@@ -202,8 +235,8 @@ def assert_version_2_inbox_migrates(url: str, monkeypatch) -> None:
     """An inbox written by the release before traceparents were kept gains the column, keeps
     its events (without a traceparent) and stores new events with theirs."""
     with monkeypatch.context() as previous_release:
-        previous_release.setattr(store, "MIGRATIONS", store.MIGRATIONS[:2])
-        previous_release.setattr(store, "SCHEMA_VERSION", 2)
+        previous_release.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:2])
+        previous_release.setattr(migrations, "SCHEMA_VERSION", 2)
         inbox = open_inbox(url)
         inbox._ops(lambda conn: conn.execute(V2_INSERT))
         inbox.close()
@@ -221,25 +254,106 @@ def assert_version_2_inbox_migrates(url: str, monkeypatch) -> None:
         inbox.close()
 
 
-def test_version_2_sqlite_inbox_gains_traceparent_and_keeps_its_events(tmp_path, monkeypatch):
-    path = tmp_path / "v2-inbox.sqlite3"
-    assert_version_2_inbox_migrates(f"sqlite:///{path}", monkeypatch)
-    conn = sqlite3.connect(path)
-    assert stored_version(conn) == SCHEMA_VERSION
-    conn.close()
+def test_version_2_inbox_gains_traceparent_and_keeps_its_events(new_inbox_url, monkeypatch):
+    assert_version_2_inbox_migrates(new_inbox_url, monkeypatch)
+    assert version_at(new_inbox_url) == SCHEMA_VERSION
 
 
-def test_version_2_postgres_inbox_gains_traceparent_and_keeps_its_events(pg_url, monkeypatch):
-    import psycopg
+# The previous release's insert (schema version 4): a raw document kept its format name as
+# event type and its shipment key as shipment reference.
+V4_INSERT = (
+    "INSERT INTO inbox_event (endpoint, event_id, webhook_id, event_type, shipment_reference, "
+    "occurred_at, payload, correlation_id, schema_version, received_at, received_ts, state, "
+    "updated_ts, traceparent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1777622401.0, ?, "
+    "1777622401.0, ?)"
+)
+RECEIVED = "2026-05-01T08:00:01+00:00"
+V4_ROWS = [
+    ("acme", "tms-1", "w-1", "status", "S1", "2026-05-01T10:00:00+02:00", '{"k":1}', "c-1",
+     "1", RECEIVED, "pending", TRACEPARENT),
+    ("docs", "doc-1", None, "json", "KEY-1", RECEIVED, '{"tracking":"KEY-1","n":1}', "c-2",
+     "raw-1", RECEIVED, "pending", None),
+    ("docs", "doc-2", None, "json", "KEY-1", RECEIVED, '{"tracking":"KEY-1","n":2}', "c-2",
+     "raw-1", RECEIVED, "pending", None),
+    ("edi", "ABCD:1:1:0001", None, "x12-214", "SHP-0042", RECEIVED, '{"st_control":"0001"}',
+     "c-3", "raw-1", RECEIVED, "forwarded", None),
+]  # fmt: skip
+# What the previous release forwarded for each of them (``StoredEvent.to_odoo``).
+V4_FORWARDED = {
+    "tms-1": {
+        "event_id": "tms-1",
+        "event_type": "status",
+        "shipment_reference": "S1",
+        "occurred_at": "2026-05-01T10:00:00+02:00",
+        "payload": {"k": 1},
+        "correlation_id": "c-1",
+        "schema_version": "1",
+        "received_at": RECEIVED,
+        "traceparent": TRACEPARENT,
+    },
+    "doc-1": {
+        "event_id": "doc-1",
+        "format": "json",
+        "received_at": RECEIVED,
+        "correlation_id": "c-2",
+        "document": {"tracking": "KEY-1", "n": 1},
+    },
+    "ABCD:1:1:0001": {
+        "event_id": "ABCD:1:1:0001",
+        "format": "x12-214",
+        "received_at": RECEIVED,
+        "correlation_id": "c-3",
+        "document": {"st_control": "0001"},
+    },
+}
 
-    schema = f"v2_inbox_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    url = f"{pg_url}?options=-csearch_path%3D{schema}"
+
+def raw_document(event_id: str, document: str) -> NewEvent:
+    """A json document of endpoint ``docs`` under the ordering key KEY-1, as decoded now."""
+    return replace(
+        new_event(event_id, "KEY-1", endpoint="docs"),
+        format="json",
+        event_type=None,
+        shipment_reference=None,
+        payload_json=document,
+        schema_version="raw-1",
+    )
+
+
+def assert_version_4_inbox_migrates(url: str, monkeypatch) -> None:
+    """An inbox of the release that kept a raw document's format in ``event_type`` and its
+    ordering key in ``shipment_reference`` gets the columns ``format`` and ``ordering_key``:
+    every row means what it meant, is forwarded the same and keeps its place in its order."""
+    with monkeypatch.context() as previous_release:
+        previous_release.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:4])
+        previous_release.setattr(migrations, "SCHEMA_VERSION", 4)
+        inbox = open_inbox(url)
+        inbox._ops(lambda conn: [conn.execute(inbox._sql(V4_INSERT), row) for row in V4_ROWS])
+        inbox.close()
+    inbox = open_inbox(url)
     try:
-        assert_version_2_inbox_migrates(url, monkeypatch)
-        with psycopg.connect(url) as conn:
-            assert stored_version(conn) == SCHEMA_VERSION
+        kept = {event.event_id: event for event in inbox.list_events()}
+        columns = {
+            event_id: (e.format, e.ordering_key, e.event_type, e.shipment_reference)
+            for event_id, e in kept.items()
+        }
+        assert columns == {
+            "tms-1": ("tms-event", "S1", "status", "S1"),
+            "doc-1": ("json", "KEY-1", None, None),
+            "doc-2": ("json", "KEY-1", None, None),
+            "ABCD:1:1:0001": ("x12-214", "SHP-0042", None, None),
+        }
+        assert {event_id: kept[event_id].to_odoo() for event_id in V4_FORWARDED} == V4_FORWARDED
+        # doc-2 waits behind doc-1, the older pending event of its ordering key.
+        assert [event.event_id for event in inbox.claim("t", 10, 60)] == ["tms-1", "doc-1"]
+        # A redelivered document is told from a changed one by its content, as before.
+        again = raw_document("doc-1", '{"n":1,"tracking":"KEY-1"}')
+        changed = raw_document("doc-2", '{"tracking":"KEY-1","n":3}')
+        assert [r.status for r in inbox.add([again, changed])] == ["duplicate", "conflict"]
     finally:
-        with psycopg.connect(pg_url, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        inbox.close()
+
+
+def test_version_4_inbox_gains_format_and_ordering_key(new_inbox_url, monkeypatch):
+    assert_version_4_inbox_migrates(new_inbox_url, monkeypatch)
+    assert version_at(new_inbox_url) == SCHEMA_VERSION

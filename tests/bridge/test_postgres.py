@@ -7,7 +7,7 @@ import time
 from collections import Counter
 
 import pytest
-from conftest import new_event
+from conftest import commit_together, new_event
 from logistics_bridge.config import ForwardSettings, OdooSettings
 from logistics_bridge.forwarder import Forwarder
 from logistics_bridge.odoo_client import OdooClient
@@ -130,8 +130,8 @@ def test_two_forwarders_claim_disjoint_work_in_order(pg_url, pg_inbox, fake_odoo
 
 def test_group_commit_answers_each_request(pg_inbox):
     pg_inbox.add([new_event("e1", "S1")])
-    outcomes = pg_inbox.add_group(
-        [[new_event("e2", "S1"), new_event("e1", "S1")], [new_event("e3", "S2")]]
+    outcomes = commit_together(
+        pg_inbox, [[new_event("e2", "S1"), new_event("e1", "S1")], [new_event("e3", "S2")]]
     )
     assert [[result.status for result in outcome] for outcome in outcomes] == [
         ["accepted", "duplicate"],

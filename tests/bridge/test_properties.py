@@ -10,8 +10,8 @@ import pytest
 from conftest import SECRET_A, SECRET_OLD, bridge_settings, signed_headers, x12_interchange
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
+from logistics_bridge.app import BridgeApp
 from logistics_bridge.metrics import BridgeMetrics
-from logistics_bridge.server import BridgeApp
 from logistics_bridge.store import open_inbox
 from logistics_contract.content import canonical_json
 from logistics_contract.ids import derived_id, joined_id

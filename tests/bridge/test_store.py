@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import new_event
+from conftest import commit_together, new_event
 from logistics_bridge.exceptions import InboxError
-from logistics_bridge.store import SqliteInbox, _Ticket
+from logistics_bridge.store import SqliteInbox
+from logistics_bridge.store.group_commit import QueuedRequest
 
 
 @pytest.fixture
@@ -23,10 +24,10 @@ def test_lost_connection_answers_every_request_of_the_group(inbox, monkeypatch):
         raise InboxError("cannot connect to PostgreSQL inbox: connection refused")
 
     monkeypatch.setattr(inbox, "_write_conn", cannot_connect)
-    group = [_Ticket([new_event("e1")]), _Ticket([new_event("e2")])]
+    group = [QueuedRequest([new_event("e1")]), QueuedRequest([new_event("e2")])]
     inbox._write_group(group)
-    assert all(ticket.done and ticket.result is None for ticket in group)
-    assert all("connection refused" in str(ticket.error) for ticket in group)
+    assert all(request.done and request.result is None for request in group)
+    assert all("connection refused" in str(request.error) for request in group)
     with pytest.raises(InboxError, match="connection refused"):
         inbox.add([new_event("e3")])
     monkeypatch.undo()
@@ -39,7 +40,7 @@ def test_group_of_requests_is_one_commit_with_an_answer_each(inbox, monkeypatch)
     monkeypatch.setattr(inbox, "_commit", lambda conn: commits.append(commit(conn)))
     inbox.add([new_event("e1")])
     commits.clear()
-    outcomes = inbox.add_group([[new_event("e2"), new_event("e3")], [new_event("e1")]])
+    outcomes = commit_together(inbox, [[new_event("e2"), new_event("e3")], [new_event("e1")]])
     assert len(commits) == 1
     assert [[r.status for r in outcome] for outcome in outcomes] == [
         ["accepted", "accepted"],
@@ -53,5 +54,5 @@ def test_group_that_cannot_commit_gives_each_request_its_error(inbox, monkeypatc
         raise InboxError("disk gone")
 
     monkeypatch.setattr(inbox, "_write_conn", cannot_connect)
-    outcomes = inbox.add_group([[new_event("e1")], [new_event("e2")]])
+    outcomes = commit_together(inbox, [[new_event("e1")], [new_event("e2")]])
     assert [str(outcome) for outcome in outcomes] == ["cannot commit events: disk gone"] * 2

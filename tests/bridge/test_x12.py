@@ -71,7 +71,10 @@ def test_good_interchange_is_kept_and_answered_with_a_997(edi_bridge):
         "ABCD:000000905:905:0001",
         "ABCD:000000905:905:0002",
     ]
-    assert [event.shipment_reference for event in stored] == ["SHP-0042", "SHP-0043"]
+    assert [event.ordering_key for event in stored] == ["SHP-0042", "SHP-0043"]
+    assert {(event.format, event.event_type, event.shipment_reference) for event in stored} == {
+        ("x12-214", None, None)
+    }
     forwarded = stored[0].to_odoo()
     assert set(forwarded) == {"event_id", "format", "received_at", "correlation_id", "document"}
     assert forwarded["format"] == "x12-214"

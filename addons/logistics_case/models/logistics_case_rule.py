@@ -21,6 +21,7 @@ class LogisticsCaseRule(models.Model):
         ondelete="cascade",
         help="Empty: any source.",
     )
+    company_id = fields.Many2one(related="endpoint_id.company_id", store=True, index=True)
     raw_code = fields.Char(
         required=True, help="Status code exactly as the source sends it (e.g. X12 A9)."
     )

@@ -32,6 +32,7 @@ class LogisticsInboundEvent(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _rec_name = "external_event_id"
+    _check_company_auto = True
 
     endpoint_id = fields.Many2one(
         comodel_name="logistics.endpoint", required=True, index=True, ondelete="restrict"
@@ -51,7 +52,11 @@ class LogisticsInboundEvent(models.Model):
     event_type = fields.Selection(selection=EVENT_TYPES, readonly=True)
     shipment_reference = fields.Char(readonly=True, index=True)
     shipment_id = fields.Many2one(
-        comodel_name="logistics.shipment", index=True, readonly=True, ondelete="set null"
+        comodel_name="logistics.shipment",
+        index=True,
+        readonly=True,
+        ondelete="set null",
+        check_company=True,
     )
     milestone_id = fields.Many2one(
         comodel_name="logistics.milestone", readonly=True, ondelete="set null"

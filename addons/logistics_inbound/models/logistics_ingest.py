@@ -60,6 +60,7 @@ class Plan:
     shipment: object = None
     mapping: object = None
     carrier: object = None
+    refusal: str = None  # why the event may not be applied at all (another company's shipment)
     currencies: dict = field(default_factory=dict)
     review: list = field(default_factory=list)
     answer: dict = None
@@ -127,7 +128,10 @@ class LogisticsIngest(models.AbstractModel):
             )
         )
         if not endpoint:
-            reason = f"endpoint: no active endpoint with code {endpoint_code!r}"
+            reason = (
+                f"endpoint: no active endpoint with code {endpoint_code!r} "
+                "in the companies of this bridge user"
+            )
             return [_answer(_raw_event_id(raw), "rejected", reason) for raw in events]
         ingest = self.sudo().with_company(endpoint.company_id).with_context(**INGEST_CONTEXT)
         return ingest._ingest(endpoint.with_env(ingest.env), events)
@@ -140,6 +144,13 @@ class LogisticsIngest(models.AbstractModel):
         plans, rejections = self._prepare(endpoint, list(enumerate(events)), logs)
         for index, answer in rejections:
             answers[index].append(answer)
+        # Refused like an invalid event, before duplicates are told apart: never kept.
+        self._resolve(endpoint, plans)
+        for plan in [p for p in plans if p.refusal]:
+            answer, entry = self._rejection_entry(endpoint, plan.raw, [plan.refusal])
+            answers[plan.index].append(dict(answer, item=plan.event.event_id))
+            logs.append(entry)
+        plans = [plan for plan in plans if not plan.refusal]
         kept = {
             record.external_event_id: record.content_hash
             for record in self.env["logistics.inbound.event"].search(
@@ -162,7 +173,6 @@ class LogisticsIngest(models.AbstractModel):
                 answer, entry = self._log_entry(endpoint, plan, "duplicate")
                 answers[plan.index].append(answer)
                 logs.append(entry)
-        self._resolve(endpoint, new_plans)
         for plan in self._apply_isolated(endpoint, new_plans):
             answers[plan.index].append(plan.answer)
         # After the new events: a conflict may be with an event of this same batch.
@@ -313,7 +323,7 @@ class LogisticsIngest(models.AbstractModel):
     def _resolve(self, endpoint, plans):
         """Find shipment, canonical event, carrier and currencies of every plan at once."""
         events = [plan.event for plan in plans]
-        shipments, ambiguous = self._match_shipments(
+        shipments, ambiguous, foreign = self._match_shipments(
             endpoint, {event.shipment_reference for event in events}
         )
         carriers = self.env["delivery.carrier"]._logistics_resolve(
@@ -336,6 +346,14 @@ class LogisticsIngest(models.AbstractModel):
             )
             if reference in ambiguous and not plan.shipment:
                 plan.review.append(f"shipment_reference: {ambiguous[reference]}")
+            elif reference in foreign and not plan.shipment:
+                plan.refusal = (
+                    f"shipment_reference: {reference!r} is a shipment of another company; "
+                    f"endpoint {endpoint.code!r} only reaches shipments of "
+                    f"{endpoint.company_id.name}"
+                )
+                # Kept events (reprocessed) wait with the reason instead.
+                plan.review.append(plan.refusal)
             elif not plan.shipment:
                 plan.review.append(f"shipment_reference: no shipment {reference!r}")
             if payload.status_code:
@@ -364,10 +382,12 @@ class LogisticsIngest(models.AbstractModel):
         """Shipments of the endpoint's company per shipment key, by the profile's match order.
 
         Each key is looked up by the first rule of the order that finds it;
-        returns ``({key: shipment}, {key: reason})`` where the reasons name
-        keys that rule found on several shipments (never guessed).
+        returns ``({key: shipment}, {key: reason}, foreign)`` where the reasons
+        name keys that rule found on several shipments (never guessed) and
+        ``foreign`` holds the keys found on other companies' shipments only: an
+        endpoint never touches those.
         """
-        found, ambiguous = {}, {}
+        found, ambiguous, foreign = {}, {}, set()
         profile = endpoint._get_inbound_profile()
         keys = profile._get_match_keys() if profile else []
         Shipment = self.env["logistics.shipment"]
@@ -376,12 +396,13 @@ class LogisticsIngest(models.AbstractModel):
             if not pending:
                 break
             field_path, label = MATCH_KEYS[key]
-            candidates = Shipment.search(
-                [("company_id", "=", endpoint.company_id.id), (field_path, "in", list(pending))]
-            )
             by_value = defaultdict(lambda: Shipment)
-            for shipment in candidates:
-                for value in set(shipment.mapped(field_path)) & pending:
+            for shipment in Shipment.search([(field_path, "in", list(pending))]):
+                values = set(shipment.mapped(field_path)) & pending
+                if shipment.company_id != endpoint.company_id:
+                    foreign |= values
+                    continue
+                for value in values:
                     by_value[value] |= shipment
             for value, matches in by_value.items():
                 if len(matches) == 1:
@@ -391,7 +412,7 @@ class LogisticsIngest(models.AbstractModel):
                         f"{value!r} is the {label} of {len(matches)} shipments: "
                         + ", ".join(matches.mapped("name"))
                     )
-        return found, ambiguous
+        return found, ambiguous, foreign - set(found) - set(ambiguous)
 
     # Application: every event in its own savepoint.
 

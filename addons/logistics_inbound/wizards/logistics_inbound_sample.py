@@ -179,7 +179,12 @@ class LogisticsInboundSample(models.TransientModel):
         ]
         for plan in plans:
             event = plan.event
-            outcome = "needs_review" if plan.review else "processed"
+            if plan.refusal:
+                outcome = "rejected"  # even when already received, as ingest answers
+            elif event.event_id in seen:
+                outcome = "duplicate"
+            else:
+                outcome = "needs_review" if plan.review else "processed"
             lines.append(
                 {
                     "sequence": plan.index,
@@ -192,7 +197,7 @@ class LogisticsInboundSample(models.TransientModel):
                     "canonical_event_id": plan.mapping.event_type_id.id if plan.mapping else False,
                     "event_time": ingest._event_times(event)["event_time"],
                     "location": event.payload.location,
-                    "outcome": "duplicate" if event.event_id in seen else outcome,
+                    "outcome": outcome,
                     "reason": "\n".join(plan.review) or False,
                 }
             )

@@ -7,6 +7,7 @@ from . import logistics_masking_rule
 from . import logistics_integration_log
 from . import logistics_outbound_message
 from . import queue_job
+from . import logistics_batch
 from . import logistics_data_ownership
 from . import logistics_interface
 from . import logistics_overview_card

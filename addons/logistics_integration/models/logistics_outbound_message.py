@@ -216,6 +216,7 @@ class LogisticsOutboundMessage(models.Model):
         if isinstance(exchange_type, str):
             exchange_type = endpoint._get_exchange_type(exchange_type)
         exchange_type._assert_outbound_for(endpoint)
+        self._assert_same_company(endpoint, record)
         operation = exchange_type.code
         key = idempotency_key or self._default_idempotency_key(record, operation, payload_version)
         existing = self.sudo().search(
@@ -251,6 +252,23 @@ class LogisticsOutboundMessage(models.Model):
         return message
 
     @api.model
+    def _assert_same_company(self, endpoint, record):
+        """Raise UserError when ``record`` belongs to another company than ``endpoint``:
+        a company's documents only ever leave through its own endpoints."""
+        company = record.company_id if record and "company_id" in record._fields else None
+        if company and company != endpoint.company_id:
+            raise UserError(
+                _(
+                    "%(record)s belongs to %(company)s: it is only sent through endpoints of "
+                    "%(company)s, not through %(endpoint)s of %(endpoint_company)s.",
+                    record=record.display_name,
+                    company=company.name,
+                    endpoint=endpoint.display_name,
+                    endpoint_company=endpoint.company_id.name,
+                )
+            )
+
+    @api.model
     def _default_idempotency_key(self, record, operation, payload_version):
         subject = f"{record._name}-{record.id}" if record else "none"
         return f"{self._idempotency_key_prefix()}-{subject}-{operation}-v{payload_version}"
@@ -269,7 +287,9 @@ class LogisticsOutboundMessage(models.Model):
         """
         self.ensure_one()
         endpoint = self.endpoint_id
-        delayed = self.with_delay(
+        # The job belongs to the endpoint's company, whoever made the message.
+        message = self.with_company(endpoint.company_id)
+        delayed = message.with_delay(
             channel=self.interface_id.channel or endpoint._get_channel_name(),
             identity_key=identity_exact,
             max_retries=endpoint.max_retries,

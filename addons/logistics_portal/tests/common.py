@@ -27,6 +27,19 @@ class LogisticsPortalCase(LogisticsShipmentCase):
         cls.shipment_b = cls._create_shipment(partner_id=cls.customer_b.id)
 
     @classmethod
+    def _create_portal_endpoint(cls, **values):
+        """A customer portal endpoint (no authentication of outbound calls)."""
+        vals = {
+            "name": "Customer Portal",
+            "code": "customer_portal",
+            "kind": "customer_portal",
+            "base_url": "https://portal.example",
+            "auth_scheme": "none",
+        }
+        vals.update(values)
+        return cls._create_endpoint(**vals)
+
+    @classmethod
     def _create_portal_user(cls, login, partner):
         return new_test_user(
             cls.env,

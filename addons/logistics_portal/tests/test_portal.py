@@ -234,13 +234,7 @@ class TestPortal(LogisticsPortalCase):
         self.assertEqual(as_portal.read(["customer_label"])[0]["customer_label"], "On its way")
 
     def test_portal_event_is_masked_and_enqueued(self):
-        portal = self._create_endpoint(
-            name="Customer Portal",
-            code="customer_portal",
-            kind="customer_portal",
-            base_url="https://portal.example",
-            auth_scheme="none",
-        )
+        portal = self._create_portal_endpoint()
         with trap_jobs() as trap:
             milestone = self._add_milestone(
                 self.shipment_a, "out_for_delivery", EVENT_TIME, raw_code="X6", location="Amsterdam"

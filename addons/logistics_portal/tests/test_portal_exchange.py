@@ -13,13 +13,7 @@ class TestPortalExchange(LogisticsPortalCase):
 
     def setUp(self):
         super().setUp()
-        self.portal = self._create_endpoint(
-            name="Customer Portal",
-            code="customer_portal",
-            kind="customer_portal",
-            base_url="http://127.0.0.1:18301",
-            auth_scheme="none",
-        )
+        self.portal = self._create_portal_endpoint(base_url="http://127.0.0.1:18301")
         with trap_jobs():
             self._add_milestone(self.shipment_a, "in_transit", EVENT_TIME)
         self.message = self.env["logistics.outbound.message"].search(

@@ -15,6 +15,7 @@ class LogisticsMilestone(models.Model):
     _description = "Shipment Milestone"
     _order = "event_time desc, id desc"
     _rec_name = "event_type_id"
+    _check_company_auto = True
 
     shipment_id = fields.Many2one(
         comodel_name="logistics.shipment", required=True, ondelete="cascade", index=True
@@ -39,6 +40,7 @@ class LogisticsMilestone(models.Model):
         comodel_name="logistics.endpoint",
         string="Source",
         ondelete="restrict",
+        check_company=True,
         help="The system that reported this milestone; empty when recorded in Odoo.",
     )
     event_time = fields.Datetime(

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -19,5 +19,12 @@ class ResCompany(models.Model):
         comodel_name="logistics.endpoint",
         string="Default TMS",
         domain="[('kind', '=', 'tms'), ('company_id', '=', id)]",
+        check_company=True,
         help="The TMS that receives this company's transport orders.",
     )
+
+    @api.constrains("logistics_tms_endpoint_id")
+    def _check_logistics_tms_endpoint_company(self):
+        # A company is not checked on write by itself: its orders must never
+        # reach another company's TMS.
+        self._check_company(["logistics_tms_endpoint_id"])

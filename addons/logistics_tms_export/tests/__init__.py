@@ -6,3 +6,4 @@ from . import test_wire
 from . import test_exchange_types
 from . import test_migration
 from . import test_closed_shipments
+from . import test_multi_company

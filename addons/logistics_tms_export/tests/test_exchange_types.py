@@ -2,7 +2,7 @@ import responses
 
 from odoo.exceptions import UserError
 
-from ..models.logistics_shipment import FAILED_ACTIVITY
+from ..models.logistics_tms_order_handler import FAILED_ACTIVITY
 from .common import TmsExportCase, trap_jobs
 
 BASE = "http://127.0.0.1:8999"

@@ -1,9 +1,11 @@
-"""Inbound formats other than the ``tms-event`` envelope: each turns one authenticated body
-into the events to store, kept raw for Odoo's inbound profiles to map.
+"""Inbound formats: each turns one authenticated body into the events to store.
 
-A raw event is stored with ``event_type`` set to its format name (``json``, ``x12-214``),
-the document as its payload and the per-shipment ordering key as ``shipment_reference``;
-``StoredEvent.to_odoo`` forwards it in the raw shape
+Every event is stored with its format and its ordering key (an endpoint's events of one key
+are forwarded in receipt order). ``tms-event`` is the bridge's own envelope, stored field by
+field, its shipment reference the ordering key. The raw formats (``json``, ``x12-214``) keep
+the document as the payload for Odoo's inbound profiles to map, with no event type or
+shipment reference of their own (the ordering key is the shipment key the contract finds in
+them); ``StoredEvent.to_odoo`` forwards them in the raw shape
 ``{event_id, format, received_at, correlation_id, document}``.
 """
 
@@ -11,19 +13,29 @@ from __future__ import annotations
 
 from logistics_contract.envelope import MAX_EVENTS_PER_REQUEST
 
-from ..endpoints import FORMAT_JSON, FORMAT_X12_214, EndpointSettings
+from ..endpoints import FORMAT_JSON, FORMAT_TMS_EVENT, FORMAT_X12_214, EndpointSettings
 from ..exceptions import ConfigError
+from .decoder import Decoded, Decoder, RequestContext
 from .json_document import JsonDocumentDecoder
-from .raw import Decoded, Decoder, RequestContext
+from .tms_event import MAX_REPORTED_ERRORS, TmsEventDecoder
 from .x12_214 import X12ShipmentStatusDecoder
 
-__all__ = ["MAX_EVENTS_PER_REQUEST", "Decoded", "Decoder", "RequestContext", "build_decoder"]
+__all__ = [
+    "MAX_EVENTS_PER_REQUEST",
+    "MAX_REPORTED_ERRORS",
+    "Decoded",
+    "Decoder",
+    "RequestContext",
+    "build_decoder",
+]
 
 
 def build_decoder(code: str, endpoint: EndpointSettings) -> Decoder:
-    """The decoder of a ``json`` or ``x12-214`` endpoint."""
+    """The decoder of an endpoint's format."""
+    if endpoint.format == FORMAT_TMS_EVENT:
+        return TmsEventDecoder()
     if endpoint.format == FORMAT_JSON:
         return JsonDocumentDecoder(endpoint)
     if endpoint.format == FORMAT_X12_214:
         return X12ShipmentStatusDecoder()
-    raise ConfigError(f"endpoints.{code}: format {endpoint.format!r} has no raw decoder")
+    raise ConfigError(f"endpoints.{code}: format {endpoint.format!r} has no decoder")

@@ -8,7 +8,8 @@ from logistics_contract.envelope import Refusal
 
 from ..endpoints import FORMAT_JSON, EndpointSettings
 from ..safejson import load_json
-from .raw import Decoded, RequestContext, raw_event, refused
+from .decoder import Decoded, RequestContext
+from .raw import raw_event, refused
 
 
 class JsonDocumentDecoder:

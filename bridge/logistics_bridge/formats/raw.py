@@ -1,11 +1,7 @@
-"""Building blocks shared by the raw formats: request context, decoder protocol, raw events,
-and the answer to what the contract refuses."""
+"""Building blocks shared by the raw formats: raw events, and the answer to what the contract
+refuses."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
 
 from logistics_contract import x12
 from logistics_contract.content import dump_exact
@@ -20,6 +16,7 @@ from ..exceptions import (
     X12Unsupported,
 )
 from ..models import RAW_SCHEMA_VERSION, NewEvent
+from .decoder import RequestContext
 
 # The HTTP answer to each kind of refusal; any other is a 422 validation_failed.
 _ANSWERS: dict[type[Refusal], type[RequestRejected]] = {
@@ -27,35 +24,6 @@ _ANSWERS: dict[type[Refusal], type[RequestRejected]] = {
     x12.X12EnvelopeInvalid: X12EnvelopeInvalid,
     x12.X12Unsupported: X12Unsupported,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class RequestContext:
-    """What a decoder needs to know about the request besides its body."""
-
-    endpoint: str
-    received_at: datetime
-    correlation_id: str
-    delivery_id: str | None = None
-    traceparent: str | None = None
-
-
-@dataclass(slots=True)
-class Decoded:
-    """The events of one body, and the acknowledgement to answer with once they are stored."""
-
-    events: list[NewEvent]
-    acknowledgement: tuple[str, bytes] | None = None  # (Content-Type, body)
-
-
-class Decoder(Protocol):
-    """Turns one authenticated body into events (all or none: errors are ``RequestRejected``)."""
-
-    format: str
-    content_types: tuple[str, ...]
-
-    def decode(self, body: bytes, request: RequestContext) -> Decoded:
-        """Validate ``body`` and return its events; raise a ``RequestRejected`` otherwise."""
 
 
 def raw_event(
@@ -70,8 +38,10 @@ def raw_event(
         endpoint=request.endpoint,
         event_id=event.event_id,
         webhook_id=delivery_id,
-        event_type=format_name,
-        shipment_reference=event.shipment_key,
+        format=format_name,
+        ordering_key=event.shipment_key,
+        event_type=None,
+        shipment_reference=None,
         occurred_at=request.received_at.isoformat(),
         payload_json=dump_exact(event.document),
         correlation_id=request.correlation_id,

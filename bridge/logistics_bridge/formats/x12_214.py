@@ -13,7 +13,8 @@ from logistics_contract.x12 import shipment_status_events
 
 from ..endpoints import FORMAT_X12_214
 from ..x12 import functional_acknowledgement
-from .raw import Decoded, RequestContext, raw_event, refused
+from .decoder import Decoded, RequestContext
+from .raw import raw_event, refused
 
 CONTENT_TYPE = "application/edi-x12"
 

@@ -4,11 +4,11 @@ Its xml id is handed over before this addon loads: updated in place, the card ke
 row and thresholds.
 """
 
-from odoo.addons.logistics_integration.migration import rehome_xml_ids
+from odoo.addons.logistics_integration.upgrade import adopt_records
 
 
 def migrate(cr, version):
     if version:
-        rehome_xml_ids(
-            cr, "logistics_monitoring", "logistics_inbound", ["overview_card_exceptions"]
+        adopt_records(
+            cr, "logistics_inbound", ["overview_card_exceptions"], model="logistics.overview.card"
         )

@@ -5,14 +5,14 @@ Their xml ids are handed over before this addon loads: updated in place, each ca
 keeps its row and thresholds.
 """
 
-from odoo.addons.logistics_integration.migration import rehome_xml_ids
+from odoo.addons.logistics_integration.upgrade import adopt_records
 
 
 def migrate(cr, version):
     if version:
-        rehome_xml_ids(
+        adopt_records(
             cr,
-            "logistics_monitoring",
             "logistics_tms_export",
             ["overview_card_exports_blocked", "overview_card_exports_failed"],
+            model="logistics.overview.card",
         )

@@ -1,13 +1,12 @@
-"""The Overview card's definition moves here from logistics_monitoring (18.0.1.3.0).
+"""The Overview card's definition moves here from logistics_monitoring (18.0.1.4.0).
 
 Its stored fields, constraints, access rights and record rules are handed to this addon
 before it loads, so Odoo updates them in place and the cards keep their rows and their
 thresholds. The indicator becomes a free key: the values of the former fixed list go.
 """
 
-from odoo.addons.logistics_integration.migration import rehome_xml_ids
+from odoo.addons.logistics_integration.upgrade import adopt_records
 
-OLD_MODULE = "logistics_monitoring"
 MOVED_FIELDS = (
     "name",
     "sequence",
@@ -36,18 +35,17 @@ KIND_VALUES = "selection\\_\\_logistics\\_overview\\_card\\_\\_kind\\_\\_%"
 def migrate(cr, version):
     if not version:
         return
-    rehome_xml_ids(cr, OLD_MODULE, "logistics_integration", MOVED_RECORDS, [KIND_VALUES])
+    adopt_records(cr, "logistics_integration", MOVED_RECORDS, [KIND_VALUES])
     cr.execute(
         """
         UPDATE ir_model_relation
            SET module = (SELECT id FROM ir_module_module WHERE name = 'logistics_integration')
          WHERE name = 'logistics_overview_card_res_groups_rel';
         DELETE FROM ir_model_data
-         WHERE module = %s AND model = 'ir.model.fields.selection'
-           AND name LIKE 'selection\\_\\_logistics\\_overview\\_card\\_\\_indicator\\_\\_%%';
+         WHERE model = 'ir.model.fields.selection'
+           AND name LIKE 'selection\\_\\_logistics\\_overview\\_card\\_\\_indicator\\_\\_%';
         DELETE FROM ir_model_fields_selection
          WHERE field_id IN (SELECT id FROM ir_model_fields
                              WHERE model = 'logistics.overview.card' AND name = 'indicator');
-        """,
-        (OLD_MODULE,),
+        """
     )

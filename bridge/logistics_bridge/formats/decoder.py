@@ -1,0 +1,40 @@
+"""What every format shares: the request context a decoder reads, the decoder protocol and
+what it returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from ..models import NewEvent
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContext:
+    """What a decoder needs to know about the request besides its body."""
+
+    endpoint: str
+    received_at: datetime
+    correlation_id: str  # the request's X-Correlation-ID, else one made for the request
+    delivery_id: str | None = None
+    traceparent: str | None = None
+    correlation_from_header: bool = False  # correlation_id is the request's X-Correlation-ID
+
+
+@dataclass(slots=True)
+class Decoded:
+    """The events of one body, and the acknowledgement to answer with once they are stored."""
+
+    events: list[NewEvent]
+    acknowledgement: tuple[str, bytes] | None = None  # (Content-Type, body)
+
+
+class Decoder(Protocol):
+    """Turns one authenticated body into events (all or none: errors are ``RequestRejected``)."""
+
+    format: str
+    content_types: tuple[str, ...]
+
+    def decode(self, body: bytes, request: RequestContext) -> Decoded:
+        """Validate ``body`` and return its events; raise a ``RequestRejected`` otherwise."""
