@@ -14,28 +14,36 @@ import logging
 _logger = logging.getLogger(__name__)
 
 
-def adopt_records(cr, module, names=(), patterns=()):
+def adopt_records(cr, module, names=(), patterns=(), model=None):
     """Give ``module`` the xml ids ``names`` (and those matching the LIKE ``patterns``,
-    ``_`` escaped where it is literal) that an addon depending on it holds, unless
-    ``module`` has them already. Returns how many it took."""
+    ``_`` escaped where it is literal) that an addon built on it holds, directly or
+    not, unless ``module`` has them already. Records of ``model`` are taken from any
+    addon: an Overview card moves to the addon that owns the records it counts, beside
+    the addon that showed it before. Returns how many it took."""
     cr.execute(
         """
+        WITH RECURSIVE dependent(name) AS (
+            SELECT module.name
+              FROM ir_module_module module
+              JOIN ir_module_module_dependency dependency ON dependency.module_id = module.id
+             WHERE dependency.name = %(module)s
+            UNION
+            SELECT module.name
+              FROM ir_module_module module
+              JOIN ir_module_module_dependency dependency ON dependency.module_id = module.id
+              JOIN dependent ON dependent.name = dependency.name
+        )
         UPDATE ir_model_data old
            SET module = %(module)s
-         WHERE old.module IN (
-                SELECT dependent.name
-                  FROM ir_module_module dependent
-                  JOIN ir_module_module_dependency dependency
-                    ON dependency.module_id = dependent.id
-                 WHERE dependency.name = %(module)s
-           )
+         WHERE (old.module IN (SELECT name FROM dependent) OR old.model = %(model)s)
+           AND old.module != %(module)s
            AND (old.name = ANY(%(names)s) OR old.name LIKE ANY(%(patterns)s))
            AND NOT EXISTS (
                 SELECT 1 FROM ir_model_data new
                  WHERE new.module = %(module)s AND new.name = old.name
            )
         """,
-        {"module": module, "names": list(names), "patterns": list(patterns)},
+        {"module": module, "names": list(names), "patterns": list(patterns), "model": model},
     )
     if cr.rowcount:
         _logger.info("%s took over %d records from the addons built on it", module, cr.rowcount)

@@ -3,7 +3,7 @@
     "name": "Logistics Carrier Settlement",
     "summary": "Carrier bills matched against approved freight, period-end freight accruals, "
     "invoice-ready shipments pushed to finance, batch windows governed per data domain",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
@@ -25,6 +25,7 @@
         "views/delivery_carrier_views.xml",
         "views/logistics_freight_accrual_views.xml",
         "views/res_config_settings_views.xml",
+        "data/logistics_overview_card_data.xml",
         "views/logistics_settlement_menus.xml",
     ],
 }

@@ -36,3 +36,25 @@ class TestAdoptRecords(TransactionCase):
         self.assertEqual(unrelated.module, "base", "base is not built on the addon")
         self.assertEqual(wildcard.module, dependent, "an escaped _ is no wildcard")
         self.assertEqual(taken_elsewhere.module, dependent, "the addon has it already")
+
+    def test_cards_come_from_any_addon_other_records_from_addons_built_on_it(self):
+        """An Overview card moves to the addon owning its records, from wherever it was;
+        other records come from addons built on the taker, however indirectly."""
+        card = self.env["ir.model.data"].create(
+            {
+                "module": "base",
+                "name": "moved_probe_card",
+                "model": "logistics.overview.card",
+                "res_id": 1,
+            }
+        )
+        indirect = self._xmlid("logistics_monitoring", "moved_probe_indirect")
+        adopted = adopt_records(
+            self.env.cr,
+            "logistics_shipment",
+            ["moved_probe_card", "moved_probe_indirect"],
+            model="logistics.overview.card",
+        )
+        self.env["ir.model.data"].invalidate_model()
+        self.assertEqual(adopted, 2)
+        self.assertEqual((card.module, indirect.module), ("logistics_shipment",) * 2)
