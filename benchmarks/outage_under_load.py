@@ -162,7 +162,6 @@ class CallbackSenders:
         codes: Sequence[str],
         rate: float,
         threads: int,
-        run_id: str,
     ) -> None:
         self._url = url
         self._webhook = Webhook(secret)
@@ -173,7 +172,8 @@ class CallbackSenders:
             threading.Thread(target=self._send_share, args=(index, threads), daemon=True)
             for index in range(threads)
         ]
-        self._run_id = run_id
+        # Event ids start with it: Odoo's milestones of this run are found by it.
+        self.run_id = uuid.uuid4().hex[:8]
         self._base_time = datetime.now(UTC) - timedelta(days=1)
         self._lock = threading.Lock()
         self.tally = SendTally()
@@ -182,12 +182,27 @@ class CallbackSenders:
         self.finished_at = 0.0
         self.finished = threading.Event()
 
+    @classmethod
+    def to_demo_endpoint(
+        cls, base_url: str, demo: Demo, shipments: Sequence[str], args: argparse.Namespace
+    ) -> CallbackSenders:
+        """Senders of the demo TMS's callbacks to the bridge (or balancer) at ``base_url``,
+        as the run's options say."""
+        return cls(
+            f"{base_url}/v1/tms/{ENDPOINT_CODE}/events",
+            demo.signing_secret,
+            shipments,
+            lifecycle_codes(args.events_per_shipment),
+            args.rate,
+            args.sender_threads,
+        )
+
     @property
     def total(self) -> int:
         return len(self._shipments) * len(self._codes)
 
     def event_id(self, shipment_index: int, step: int) -> str:
-        return f"{self._run_id}-{shipment_index}-{step}"
+        return f"{self.run_id}-{shipment_index}-{step}"
 
     def start(self) -> None:
         self.started_at = time.monotonic()
@@ -619,16 +634,7 @@ class OutageRun:
             f"{rule.name} ({rule.metric} > {rule.threshold:g} for {rule.for_seconds:g} s)"
         )
         watch = BridgeWatch(lambda: [url], rule)
-        run_id = uuid.uuid4().hex[:8]
-        senders = CallbackSenders(
-            f"{url}/v1/tms/{ENDPOINT_CODE}/events",
-            demo.signing_secret,
-            shipments,
-            lifecycle_codes(args.events_per_shipment),
-            args.rate,
-            args.sender_threads,
-            run_id,
-        )
+        senders = CallbackSenders.to_demo_endpoint(url, demo, shipments, args)
         watch.start()
         senders.start()
         time.sleep(args.outage_after)
@@ -655,7 +661,7 @@ class OutageRun:
         report.alert_fired = watch.fired_at is not None
         report.bridge_max_backlog_age = watch.max_age
         fill_send_figures(report, senders)
-        fill_findings(report, check_odoo(driver, shipments, senders.event_ids, run_id))
+        fill_findings(report, check_odoo(driver, shipments, senders.event_ids, senders.run_id))
         return report
 
     @staticmethod

@@ -28,14 +28,12 @@ import socket
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
 from logistics_bridge.exceptions import OdooError
-from logistics_demo.cli import ENDPOINT_CODE
 from logistics_demo.driver import DemoDriver
 from logistics_demo.odoo_instance import OdooSetupFailed, odoo_version
 from logistics_demo.processes import ManagedProcess, ProcessFailed
@@ -50,7 +48,6 @@ from outage_under_load import (  # noqa: E402
     create_shipments,
     demo_for,
     finish,
-    lifecycle_codes,
     parser,
     prepare,
     publish,
@@ -262,16 +259,7 @@ class ScaleOutRun:
         live = [url for _process, url in bridges]
         rule = ThresholdRule.load(BACKLOG_ALERT)
         watch = BridgeWatch(lambda: list(live), rule)
-        run_id = uuid.uuid4().hex[:8]
-        senders = CallbackSenders(
-            f"{self.balancer.url}/v1/tms/{ENDPOINT_CODE}/events",
-            demo.signing_secret,
-            shipments,
-            lifecycle_codes(args.events_per_shipment),
-            args.rate,
-            args.sender_threads,
-            run_id,
-        )
+        senders = CallbackSenders.to_demo_endpoint(self.balancer.url, demo, shipments, args)
         print(f"{size} bridge(s) on one PostgreSQL inbox: {senders.total} callbacks")
         senders.start()
         if size > 1:
@@ -290,7 +278,7 @@ class ScaleOutRun:
         phase.callbacks = len(set(senders.event_ids))
         phase.refused = tally.refused
         phase.sender_retries = tally.retries
-        findings = check_odoo(driver, shipments, senders.event_ids, run_id)
+        findings = check_odoo(driver, shipments, senders.event_ids, senders.run_id)
         phase.stored = findings.stored
         phase.lost, phase.doubled = findings.lost, findings.doubled
         phase.out_of_order, phase.not_final = findings.out_of_order, findings.not_final

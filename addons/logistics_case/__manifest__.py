@@ -3,7 +3,7 @@
     "name": "Logistics Service Cases",
     "summary": "Exception milestones (damage, loss, delay, refusal) open service cases with an "
     "owner, a due date, customer updates and a resolution",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
@@ -25,6 +25,7 @@
         "views/logistics_shipment_views.xml",
         "views/sale_order_views.xml",
         "views/logistics_case_portal_templates.xml",
+        "data/logistics_overview_card_data.xml",
         "views/logistics_case_menus.xml",
     ],
     "assets": {

@@ -3,7 +3,7 @@
     "name": "Logistics Freight Audit",
     "summary": "Freight charges reconciled against per-carrier tolerances, manager "
     "decisions and the invoice hold",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.2.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
@@ -19,7 +19,9 @@
         "views/logistics_freight_charge_views.xml",
         "views/logistics_shipment_views.xml",
         "views/sale_order_views.xml",
+        "views/res_config_settings_views.xml",
         "wizards/logistics_freight_charge_decision_views.xml",
+        "data/logistics_overview_card_data.xml",
         "views/logistics_freight_menus.xml",
     ],
     "assets": {

@@ -1,11 +1,11 @@
-"""The freight audit and the invoice hold lived in ``logistics_tms_inbound`` up to
-its 18.0.1.0.1. On a database from then, their metadata (models, fields, views,
-access rights, rules, the activity type) is re-homed here before this addon
-installs, so the upgrade neither drops their tables and columns nor creates
+"""The freight audit and the invoice hold lived in the TMS inbound addon (built on
+this one) up to its 18.0.1.0.1. On a database from then, their metadata (models,
+fields, views, access rights, rules, the activity type) is re-homed here before this
+addon installs, so the upgrade neither drops their tables and columns nor creates
 duplicates."""
 
-FORMER_MODULE = "logistics_tms_inbound"
-MODULE = "logistics_freight"
+from odoo.addons.logistics_integration.upgrade import adopt_records
+
 # ir.model.data names of the moved records: prefixes for whole models, then single rows.
 MOVED_PREFIXES = (
     "model_logistics_carrier_tolerance",
@@ -34,10 +34,4 @@ MOVED_NAMES = (
 
 def pre_init_hook(env):
     like_any = [prefix.replace("_", r"\_") + "%" for prefix in MOVED_PREFIXES]
-    env.cr.execute(
-        """
-        UPDATE ir_model_data SET module = %s
-         WHERE module = %s AND (name = ANY(%s) OR name LIKE ANY(%s))
-        """,
-        (MODULE, FORMER_MODULE, list(MOVED_NAMES), like_any),
-    )
+    adopt_records(env.cr, "logistics_freight", MOVED_NAMES, like_any)

@@ -4,7 +4,7 @@
     "summary": "Any source's events and documents become governed milestones: the inbox, "
     "ingestion for the bridge, inbound profiles and status mappings, the endpoint "
     "registry the bridges run",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
@@ -37,6 +37,7 @@
         "views/res_config_settings_views.xml",
         "wizards/logistics_auth_secret_wizard_views.xml",
         "wizards/logistics_onboarding_wizard_views.xml",
+        "data/logistics_overview_card_data.xml",
         "views/logistics_inbound_menus.xml",
     ],
     "demo": ["demo/logistics_interface_demo.xml"],

@@ -1,19 +1,20 @@
 """Install hooks. Before: take over the inbox, the ingest framework and the exception
-lifecycle from logistics_tms_inbound. After (and on upgrade): endpoints that already
+lifecycle from the TMS addon built on this one. After (and on upgrade): endpoints that already
 receive events get their inbound format. On uninstall: the registry's version table goes.
 
 Databases made before this addon existed hold these models, fields, views,
-access rules and the bridge group under ``logistics_tms_inbound``. Their
+access rules and the bridge group under the TMS addon built on this one. Their
 ir.model.data rows are re-homed to this module before it loads, so Odoo
-updates them in place; otherwise, once ``logistics_tms_inbound`` is upgraded
-without them, Odoo would see orphans and drop the tables with their data.
+updates them in place; otherwise, once that addon is upgraded without them,
+Odoo would see orphans and drop the tables with their data.
 """
 
 import logging
 
+from odoo.addons.logistics_integration.upgrade import adopt_records
+
 _logger = logging.getLogger(__name__)
 
-OLD_MODULE = "logistics_tms_inbound"
 MOVED_MODELS = (
     "logistics_inbound_event",
     "logistics_inbound_profile",
@@ -56,26 +57,13 @@ def _moved_name_patterns():
 
 def rehome_records(cr, names, patterns=()):
     """Give logistics_inbound the xml ids ``names`` (and those matching the LIKE
-    ``patterns``) that logistics_tms_inbound holds, unless it has them already."""
-    cr.execute(
-        """
-        UPDATE ir_model_data old
-           SET module = 'logistics_inbound'
-         WHERE old.module = %s
-           AND (old.name LIKE ANY(%s) OR old.name = ANY(%s))
-           AND NOT EXISTS (
-                SELECT 1 FROM ir_model_data new
-                 WHERE new.module = 'logistics_inbound' AND new.name = old.name
-           )
-        """,
-        (OLD_MODULE, list(patterns), list(names)),
-    )
-    if cr.rowcount:
-        _logger.info("Re-homed %d records from %s to logistics_inbound", cr.rowcount, OLD_MODULE)
+    ``patterns``) that an addon built on it holds, unless it has them already."""
+    adopt_records(cr, "logistics_inbound", names, patterns)
 
 
 def pre_init_hook(env):
-    """Re-home the moved records' xml ids from logistics_tms_inbound, when there are any."""
+    """Re-home the moved records' xml ids from the addon built on this one, when there
+    are any."""
     rehome_records(env.cr, MOVED_RECORDS + MOVED_LIFECYCLE_RECORDS, patterns=_moved_name_patterns())
 
 
@@ -103,7 +91,7 @@ def set_inbound_formats(cr):
 
 
 def post_init_hook(env):
-    """Endpoints made before the install (by logistics_tms_inbound) keep receiving."""
+    """Endpoints made before the install (by the TMS addon) keep receiving."""
     set_inbound_formats(env.cr)
 
 

@@ -4,20 +4,14 @@
     "summary": "Operations overview of endpoints, bridges and business exceptions, "
     "bridge heartbeats and registry versions, expiring credentials, SLA targets that "
     "open breaches",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
     "license": "AGPL-3",
     "development_status": "Beta",
     "maintainers": ["logistics-integration"],
-    "depends": [
-        "logistics_tms_export",
-        "logistics_tms_inbound",
-        "logistics_portal",
-        "logistics_settlement",
-        "logistics_case",
-    ],
+    "depends": ["logistics_inbound"],
     "external_dependencies": {"python": ["pydantic", "prometheus_client", "opentelemetry-sdk"]},
     "data": [
         "security/ir.model.access.csv",

@@ -10,7 +10,7 @@
     "license": "AGPL-3",
     "development_status": "Beta",
     "maintainers": ["logistics-integration"],
-    "depends": ["logistics_tms_export", "logistics_tms_inbound", "logistics_portal"],
+    "depends": ["logistics_tms_export", "logistics_inbound", "logistics_portal"],
     "external_dependencies": {"python": ["pydantic"]},
     "data": [
         "data/logistics_interface_data.xml",

@@ -17,15 +17,15 @@ from odoo.addons.logistics_tms_export.contract import (
     CarrierPreference,
     Contact,
     OrderLine,
+    StrictModel,
     Text,
-    _Strict,
 )
 
 SCHEMA_NAME = "tms-return"
 SCHEMA_VERSION = 1
 
 
-class ReturnOf(_Strict):
+class ReturnOf(StrictModel):
     """The delivery the goods come back from."""
 
     order_reference: Text = Field(description="Odoo's reference of the original shipment")
@@ -34,7 +34,7 @@ class ReturnOf(_Strict):
     )
 
 
-class TmsReturnV1(_Strict):
+class TmsReturnV1(StrictModel):
     """A return transport order: collect goods at the customer, bring them back."""
 
     model_config = ConfigDict(

@@ -3,7 +3,7 @@
     "name": "Logistics Shipments",
     "summary": "Shipments with a canonical milestone timeline and freight charges, "
     "linked to sale orders and deliveries",
-    "version": "18.0.1.1.1",
+    "version": "18.0.1.3.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
@@ -23,6 +23,7 @@
         "views/delivery_carrier_views.xml",
         "views/logistics_carrier_alias_views.xml",
         "views/res_partner_views.xml",
+        "data/logistics_overview_card_data.xml",
         "views/logistics_shipment_menus.xml",
     ],
     "demo": ["demo/logistics_shipment_demo.xml"],

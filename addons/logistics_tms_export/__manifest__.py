@@ -3,7 +3,7 @@
     "name": "Logistics TMS Export",
     "summary": "Allocated orders become TMS transport jobs: validated against a versioned "
     "contract, sent through the outbox and queue_job",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
@@ -21,6 +21,7 @@
         "views/delivery_carrier_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/logistics_tms_replay_views.xml",
+        "data/logistics_overview_card_data.xml",
     ],
     "demo": ["demo/logistics_interface_demo.xml"],
 }

@@ -17,11 +17,13 @@ SCHEMA_VERSION = 1
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-class _Strict(BaseModel):
+class StrictModel(BaseModel):
+    """A contract object: a field the contract does not name is an error."""
+
     model_config = ConfigDict(extra="forbid")
 
 
-class Address(_Strict):
+class Address(StrictModel):
     """Where the goods go (or come from)."""
 
     name: Text
@@ -35,7 +37,7 @@ class Address(_Strict):
     )
 
 
-class Contact(_Strict):
+class Contact(StrictModel):
     """Who the driver calls: a name and a phone number or an e-mail address."""
 
     name: Text
@@ -49,7 +51,7 @@ class Contact(_Strict):
         return self
 
 
-class OrderLine(_Strict):
+class OrderLine(StrictModel):
     """One product to move."""
 
     line_id: str
@@ -60,14 +62,14 @@ class OrderLine(_Strict):
     weight_kg: float = Field(gt=0, description="Gross weight of the line")
 
 
-class CarrierPreference(_Strict):
+class CarrierPreference(StrictModel):
     """The carrier or service level the customer asked for, if any."""
 
     carrier_code: str | None = None
     service_level: str | None = None
 
 
-class TmsOrderV1(_Strict):
+class TmsOrderV1(StrictModel):
     """A transport order: what Odoo asks the TMS to plan."""
 
     model_config = ConfigDict(

@@ -1,5 +1,5 @@
-"""What TMS profiles share: their errors, the planning data they read back, and
-readable contract problems.
+"""What TMS profiles and exchange handlers share: their errors, the documents they
+prepare, the planning data they read back, and readable contract problems.
 
 The profiles themselves are abstract models, one per TMS format
 (``logistics.tms.profile.generic.v1`` and the models inheriting it).
@@ -29,6 +29,18 @@ class PlanningData:
     carrier_code: str | None = None
     carrier_name: str | None = None
     estimated_delivery: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TmsDocument:
+    """One message for the TMS, as the handler of its exchange type prepared it."""
+
+    payload: dict
+    path: str
+    http_method: str = "POST"
+    payload_version: int = 1
+    schema_label: str | None = None
+    description: str | None = None
 
 
 FIELD_LABELS = {

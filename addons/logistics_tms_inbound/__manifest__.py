@@ -3,7 +3,7 @@
     "name": "Logistics TMS Inbound",
     "summary": "The TMS mapping: the tms-event v1 contract and profile, planning data, "
     "proof of delivery and the TMS's freight charges for the freight audit",
-    "version": "18.0.2.1.0",
+    "version": "18.0.2.2.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
@@ -18,6 +18,7 @@
         "data/ir_cron_data.xml",
         "views/logistics_shipment_views.xml",
         "views/res_config_settings_views.xml",
+        "data/logistics_overview_card_data.xml",
     ],
     "demo": ["demo/logistics_interface_demo.xml"],
 }

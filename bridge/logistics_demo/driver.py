@@ -55,6 +55,27 @@ class DemoDriver:
         )
         return row["res_id"]
 
+    def delivery_shipment(self, customer_name: str, tracking_number: str) -> int:
+        """A new customer's outgoing delivery carrying ``tracking_number``, and its shipment
+        (the one the delivery got, or a new one); returns the shipment's id."""
+        customer = self.call("res.partner", "create", {"name": customer_name})
+        [outgoing] = self.call(
+            "stock.picking.type", "search", [("code", "=", "outgoing")], limit=1, order="id"
+        )
+        picking = self.call(
+            "stock.picking",
+            "create",
+            {
+                "picking_type_id": outgoing,
+                "partner_id": customer,
+                "carrier_tracking_ref": tracking_number,
+            },
+        )
+        [row] = self.call("stock.picking", "read", [picking], ["logistics_shipment_ids"])
+        return (row["logistics_shipment_ids"] or [None])[0] or self.call(
+            "logistics.shipment", "create", {"partner_id": customer, "picking_id": picking}
+        )
+
     def connect_bridge(self, login: str = "logistics-bridge") -> str:
         """Settings > Logistics > Connect a bridge: the bridge user and a new API key.
 

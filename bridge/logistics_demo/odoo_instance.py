@@ -20,6 +20,9 @@ ADDONS_DIR = Path(__file__).resolve().parents[2] / "addons"
 SETUP_SCRIPT = Path(__file__).with_name("odoo_setup_script.py")
 # Odoo's category of addons that only exist to run tests.
 TEST_ONLY_CATEGORY = "Hidden/Tests"
+# Names a database that already has the demo's addons and their demo data: copying it
+# replaces a three-minute install (test runs set it to the database they just tested).
+ODOO_TEMPLATE_VARIABLE = "LGX_ODOO_TEMPLATE"
 
 
 class OdooUnavailable(Exception):

@@ -2,22 +2,52 @@
 the way an administrator does.
 
 ``odoo_server`` is one Odoo (workers, HTTP) per test module on a database of its own, built
-with every addon and its demo data; LGX_ONBOARDING_TEST_TEMPLATE names a database with those
-addons already installed to copy instead (much faster). ``bridges`` starts bridges next to
-it (see ``logistics_demo.stack``) and stops them before Odoo.
+with every addon and its demo data; LGX_ODOO_TEMPLATE names a database with those addons
+already installed to copy instead (much faster; the demo stacks and benchmarks these tests
+start copy it too). ``bridges`` starts bridges next to it (see ``logistics_demo.stack``) and
+stops them before Odoo. ``demo_stack`` builds the demo's stack as ``logistics-demo`` does;
+``run_benchmark`` runs a script of ``benchmarks/`` as a user would and returns its report.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Any
 
 import pytest
+from logistics_demo.cli import Demo, demo_options
 from logistics_demo.driver import DemoDriver
-from logistics_demo.odoo_instance import ADDONS_DIR, OdooInstance
+from logistics_demo.odoo_instance import (
+    ADDONS_DIR,
+    ODOO_TEMPLATE_VARIABLE,
+    OdooInstance,
+    OdooUnavailable,
+    odoo_version,
+)
 from logistics_demo.processes import ManagedProcess, free_port
 from logistics_demo.stack import BridgeFleet, OdooServer
+from odoo_commands import drop_database
+
+HERE = Path(__file__).resolve().parent
+BENCHMARKS = HERE.parents[1] / "benchmarks"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test here runs Odoo: without an importable Odoo 18 each is reported skipped."""
+    try:
+        odoo_version()
+    except OdooUnavailable as exc:
+        skip = pytest.mark.skip(reason=f"Odoo 18 is not importable: {exc}")
+        for item in items:
+            if HERE in item.path.parents:
+                item.add_marker(skip)
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +60,7 @@ def odoo_server(
     instance.write_config("root:2")
     process = ManagedProcess("odoo", instance.server_command(), workdir / "odoo.log")
     try:
-        template = os.environ.get("LGX_ONBOARDING_TEST_TEMPLATE")
+        template = os.environ.get(ODOO_TEMPLATE_VARIABLE)
         if template:
             instance.copy_database(template)
         else:
@@ -48,6 +78,15 @@ def odoo_server(
         instance.drop_database()
 
 
+@pytest.fixture
+def database(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh database name for the test, dropped after it."""
+    name = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+    database = f"lgx_{name[:16]}_{uuid.uuid4().hex[:8]}"
+    yield database
+    drop_database(database)
+
+
 @pytest.fixture(scope="module")
 def bridges(odoo_server: OdooServer) -> Iterator[BridgeFleet]:
     fleet = BridgeFleet(odoo_server.instance.workdir)
@@ -55,3 +94,64 @@ def bridges(odoo_server: OdooServer) -> Iterator[BridgeFleet]:
         yield fleet
     finally:
         fleet.stop_all()
+
+
+@pytest.fixture(scope="module")
+def demo_stack(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[Sequence[str]], AbstractContextManager[Demo]]:
+    """Opens the demo's Odoo (configured as ``logistics-demo`` does) on a fresh database and
+    free ports, with the given demo options; stops every process and drops it on exit."""
+    name = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+
+    @contextmanager
+    def open_stack(options: Sequence[str]) -> Iterator[Demo]:
+        demo = Demo(
+            demo_options(
+                [
+                    f"--database=lgx_{name[:16]}_{uuid.uuid4().hex[:8]}",
+                    f"--odoo-port={free_port()}",
+                    f"--bridge-port={free_port()}",
+                    f"--tms-port={free_port()}",
+                    f"--workdir={tmp_path_factory.mktemp(name)}",
+                    "--exit-when-done",
+                    *options,
+                ]
+            )
+        )
+        try:
+            demo.prepare_odoo(odoo_version())
+            yield demo
+        finally:
+            demo.stop_all()
+            if demo.odoo is not None:
+                demo.odoo.drop_database()
+
+    return open_stack
+
+
+@pytest.fixture
+def run_benchmark(tmp_path: Path) -> Callable[..., tuple[dict[str, Any], str]]:
+    """Runs ``benchmarks/<script>`` with its own workdir and a JSON report, as a user would;
+    returns the report and what it printed, once it exited successfully."""
+
+    def run(script: str, *options: str, timeout: float = 900) -> tuple[dict[str, Any], str]:
+        report_path = tmp_path / f"{Path(script).stem}.json"
+        completed = subprocess.run(
+            [
+                sys.executable,
+                str(BENCHMARKS / script),
+                *options,
+                f"--workdir={tmp_path / 'work'}",
+                f"--report-json={report_path}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        assert report_path.exists(), completed.stdout + completed.stderr
+        assert completed.returncode == 0, completed.stdout
+        return json.loads(report_path.read_text()), completed.stdout
+
+    return run

@@ -7,23 +7,11 @@ Runs wherever Odoo 18 is importable.
 from __future__ import annotations
 
 import ast
-import getpass
 import json
-import os
-import subprocess
-import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
-import pytest
-from logistics_demo.odoo_instance import OdooUnavailable, odoo_version
-
-try:
-    odoo_version()
-except OdooUnavailable as exc:
-    pytest.skip(f"Odoo 18 is not importable: {exc}", allow_module_level=True)
+from odoo_commands import pg_params, run_odoo, write_config
 
 ADDONS = Path(__file__).resolve().parents[2] / "addons"
 TMS_ADDONS = {"logistics_tms_export", "logistics_tms_inbound"}
@@ -105,54 +93,6 @@ def carrier_only_addons() -> list[str]:
     return [addon for addon in addons if not _needs_tms(addon)]
 
 
-def _pg_params() -> dict[str, str]:
-    return {
-        "host": os.environ.get("PGHOST", "127.0.0.1"),
-        "port": os.environ.get("PGPORT", "5432"),
-        "user": os.environ.get("PGUSER", getpass.getuser()),
-    }
-
-
-@pytest.fixture
-def database() -> Iterator[str]:
-    name = f"lgx_carrier_only_{uuid.uuid4().hex[:8]}"
-    yield name
-    with psycopg.connect(dbname="postgres", autocommit=True, **_pg_params()) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _config(tmp_path: Path) -> Path:
-    params = _pg_params()
-    path = tmp_path / "odoo.conf"
-    path.write_text(
-        "[options]\n"
-        f"db_host = {params['host']}\ndb_port = {params['port']}\ndb_user = {params['user']}\n"
-        f"addons_path = {ADDONS}\ndata_dir = {tmp_path / 'data'}\n"
-        "server_wide_modules = web\nlog_level = warn\n"
-    )
-    return path
-
-
-def _odoo(config: Path, database: str, *args: str, script: str | None = None) -> str:
-    run = subprocess.run(
-        [sys.executable, "-m", "odoo", *args, "-c", str(config), "-d", database],
-        input=script,
-        cwd="/",
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    output = run.stdout + run.stderr
-    errors = [
-        line
-        for line in output.splitlines()
-        if " ERROR " in line or " CRITICAL " in line or line.startswith("Traceback")
-    ]
-    assert run.returncode == 0 and not errors, f"odoo {' '.join(args)} failed:\n{output[-4000:]}"
-    return output
-
-
 def test_the_addon_set_leaves_out_only_what_needs_a_tms() -> None:
     addons = carrier_only_addons()
     assert {"logistics_inbound", "logistics_case", "logistics_portal"} <= set(addons)
@@ -162,10 +102,10 @@ def test_the_addon_set_leaves_out_only_what_needs_a_tms() -> None:
 def test_carrier_only_installation_handles_an_exception_through_a_case(
     tmp_path: Path, database: str
 ) -> None:
-    config = _config(tmp_path)
+    config = write_config(tmp_path / "odoo.conf", ADDONS)
     addons = carrier_only_addons()
-    _odoo(config, database, "-i", ",".join(addons), "--without-demo=all", "--stop-after-init")
-    with psycopg.connect(dbname=database, **_pg_params()) as connection:
+    run_odoo(config, database, "-i", ",".join(addons), "--without-demo=all", "--stop-after-init")
+    with psycopg.connect(dbname=database, **pg_params()) as connection:
         installed = {
             name
             for (name,) in connection.execute(
@@ -175,7 +115,7 @@ def test_carrier_only_installation_handles_an_exception_through_a_case(
         }
     assert installed == set(addons)
 
-    output = _odoo(config, database, "shell", "--no-http", script=EXCEPTION_THROUGH_A_CASE)
+    output = run_odoo(config, database, "shell", "--no-http", script=EXCEPTION_THROUGH_A_CASE)
     [line] = [line for line in output.splitlines() if line.startswith(RESULT_PREFIX)]
     result = json.loads(line.removeprefix(RESULT_PREFIX))
     assert result == {

@@ -8,59 +8,33 @@ database name and ports on a shared machine; by default both are picked fresh.
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
-import pytest
-from logistics_demo.odoo_instance import OdooUnavailable, odoo_version
-
-try:
-    odoo_version()
-except OdooUnavailable as exc:
-    pytest.skip(f"Odoo 18 is not importable: {exc}", allow_module_level=True)
-
-CHAOS = Path(__file__).resolve().parents[2] / "benchmarks" / "chaos.py"
 ORDERS = 4
 PORT_BASE = int(os.environ.get("LGX_CHAOS_TEST_PORT_BASE") or 0)
 
 
-def test_short_chaos_run_loses_nothing_and_doubles_nothing(tmp_path: Path) -> None:
-    report_path = tmp_path / "chaos.json"
-    run = subprocess.run(
-        [
-            sys.executable,
-            str(CHAOS),
-            "--database="
-            + (os.environ.get("LGX_CHAOS_TEST_DATABASE") or f"lgx_chaos_{uuid.uuid4().hex[:8]}"),
-            *(
-                f"--{name}-port={PORT_BASE + offset if PORT_BASE else 0}"
-                for offset, name in enumerate(("odoo", "bridge", "tms"))
-            ),
-            f"--orders={ORDERS}",
-            "--order-interval=2",
-            "--pace=0.5",
-            "--odoo-outage-seconds=20",
-            "--bridge-kill-every",
-            "5",
-            "10",
-            "--drain-timeout=240",
-            f"--workdir={tmp_path / 'work'}",
-            f"--report-json={report_path}",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
+def test_short_chaos_run_loses_nothing_and_doubles_nothing(run_benchmark) -> None:
+    report, printed = run_benchmark(
+        "chaos.py",
+        "--database="
+        + (os.environ.get("LGX_CHAOS_TEST_DATABASE") or f"lgx_chaos_{uuid.uuid4().hex[:8]}"),
+        *(
+            f"--{name}-port={PORT_BASE + offset if PORT_BASE else 0}"
+            for offset, name in enumerate(("odoo", "bridge", "tms"))
+        ),
+        f"--orders={ORDERS}",
+        "--order-interval=2",
+        "--pace=0.5",
+        "--odoo-outage-seconds=20",
+        "--bridge-kill-every",
+        "5",
+        "10",
+        "--drain-timeout=240",
     )
-    assert report_path.exists(), run.stdout + run.stderr
-    report = json.loads(report_path.read_text())
-    assert run.returncode == 0, run.stdout
-    assert report["settled"], run.stdout
-    assert report["lost"] == [] and report["doubled"] == [], run.stdout
+    assert report["settled"], printed
+    assert report["lost"] == [] and report["doubled"] == [], printed
     assert report["events_produced"] == report["events_applied"] == report["events_accepted"]
     assert report["states_equal_in_order"] == report["shipments"] == ORDERS
     assert report["exported_once"] == ORDERS

@@ -9,21 +9,13 @@ delivered, reconciled and invoiced, with nothing lost and nothing doubled.
 from __future__ import annotations
 
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 
 import pytest
 import requests
-from logistics_demo.cli import Demo, demo_options
-from logistics_demo.odoo_instance import OdooUnavailable, odoo_version
-from logistics_demo.processes import free_port
+from logistics_demo.cli import Demo
 from logistics_tms_simulator.lifecycle import CALLBACKS_PER_ORDER
-
-try:
-    ODOO_VERSION = odoo_version()
-except OdooUnavailable as exc:
-    pytest.skip(f"Odoo 18 is not importable: {exc}", allow_module_level=True)
 
 ORDERS = 4
 # planning -> shipment planned; AF picked up; P1, X4 in transit; X6 out for delivery; D1 delivered
@@ -31,31 +23,18 @@ MILESTONES_PER_SHIPMENT = 6
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    args = demo_options(
+def demo(demo_stack) -> Iterator[Demo]:
+    with demo_stack(
         [
-            f"--database=lgx_e2e_{uuid.uuid4().hex[:8]}",
             f"--orders={ORDERS}",
-            f"--odoo-port={free_port()}",
-            f"--bridge-port={free_port()}",
-            f"--tms-port={free_port()}",
-            f"--workdir={tmp_path_factory.mktemp('e2e')}",
             "--timeout=300",
-            "--exit-when-done",
             "--fault=duplicate-callbacks",
             "--fault=shuffle-callbacks",
             "--pace=0.5",
             "--damaged-orders=",
         ]
-    )
-    running = Demo(args)
-    try:
-        running.prepare_odoo(ODOO_VERSION)
+    ) as running:
         yield running
-    finally:
-        running.stop_all()
-        if running.odoo is not None:
-            running.odoo.drop_database()
 
 
 def _wait(condition, timeout: float, what: str) -> None:

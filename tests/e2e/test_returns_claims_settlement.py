@@ -6,50 +6,29 @@ case, and of two carrier bills one is ready to pay and one held. Asserts over JS
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from logistics_demo.after_delivery import AfterDelivery, AfterDeliveryReport
-from logistics_demo.cli import Demo, demo_options
-from logistics_demo.odoo_instance import OdooUnavailable, odoo_version
-from logistics_demo.processes import free_port
-
-try:
-    ODOO_VERSION = odoo_version()
-except OdooUnavailable as exc:
-    pytest.skip(f"Odoo 18 is not importable: {exc}", allow_module_level=True)
+from logistics_demo.cli import Demo
 
 ORDERS = 3
 TIMEOUT = 240
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    args = demo_options(
+def demo(demo_stack) -> Iterator[Demo]:
+    with demo_stack(
         [
-            f"--database=lgx_e2e_returns_{uuid.uuid4().hex[:8]}",
             f"--orders={ORDERS}",
-            f"--odoo-port={free_port()}",
-            f"--bridge-port={free_port()}",
-            f"--tms-port={free_port()}",
-            f"--workdir={tmp_path_factory.mktemp('e2e-returns')}",
             f"--timeout={TIMEOUT}",
-            "--exit-when-done",
             "--fault=duplicate-callbacks",
             "--damaged-orders=1",
             "--pace=0.2",
         ]
-    )
-    running = Demo(args)
-    try:
-        running.prepare_odoo(ODOO_VERSION)
+    ) as running:
         running.start_stack()
         yield running
-    finally:
-        running.stop_all()
-        if running.odoo is not None:
-            running.odoo.drop_database()
 
 
 @pytest.fixture(scope="module")

@@ -6,26 +6,13 @@ Runs wherever Odoo 18 is importable and the repository's history holds the relea
 
 from __future__ import annotations
 
-import getpass
-import os
 import subprocess
-import sys
 import tarfile
-import uuid
-from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
-from typing import Any
 
-import psycopg
 import pytest
-from logistics_demo.odoo_instance import OdooUnavailable, odoo_version
-from psycopg.rows import dict_row
-
-try:
-    odoo_version()
-except OdooUnavailable as exc:
-    pytest.skip(f"Odoo 18 is not importable: {exc}", allow_module_level=True)
+from odoo_commands import query, rows_by_id, run_odoo, write_config
 
 ROOT = Path(__file__).resolve().parents[2]
 # The main that landed before the addons were split (logistics_inbound, logistics_freight)
@@ -37,6 +24,36 @@ RELEASE_ADDONS = (
     "logistics_tms_export",
     "logistics_tms_inbound",
     "logistics_portal",
+)
+# The main this tree was developed from: every addon installed with demo data there is
+# upgraded here, and every row and record xml id must still be found.
+PREVIOUS_MAIN = "df8a516163495a20fc67ee1da4ac5fd038ca2268"
+# Tables renamed since PREVIOUS_MAIN, old name -> new name.
+RENAMED_TABLES: dict[str, str] = {}
+# Models renamed since PREVIOUS_MAIN, old name -> new name.
+RENAMED_MODELS: dict[str, str] = {}
+# Records an upgrade removes on purpose since PREVIOUS_MAIN, each with what replaces it.
+RETIRED_XML_IDS = {
+    f"logistics_settlement.ir_cron_{batch}": "the core's batch scheduler "
+    "(logistics_integration.ir_cron_run_batches) runs the batch registered as "
+    f"logistics_settlement.batch_{batch}"
+    for batch in ("carrier_settlement", "freight_accruals", "finance_export")
+}
+# Records people configure or act on, beside the logistics models' own.
+XML_ID_MODELS = (
+    "res.groups",
+    "res.partner",
+    "res.users",
+    "mail.activity.type",
+    "mail.template",
+    "ir.cron",
+    "ir.sequence",
+    "ir.config_parameter",
+    "queue.job.channel",
+    "queue.job.function",
+    "product.product",
+    "sale.order",
+    "account.move",
 )
 # Tables whose rows are business data: an upgrade keeps every one of them.
 KEPT_TABLES = (
@@ -82,26 +99,6 @@ env.cr.commit()
 """
 
 
-def _pg_params() -> dict[str, str]:
-    return {
-        "host": os.environ.get("PGHOST", "127.0.0.1"),
-        "port": os.environ.get("PGPORT", "5432"),
-        "user": os.environ.get("PGUSER", getpass.getuser()),
-    }
-
-
-def _query(database: str, sql: str) -> list[tuple]:
-    with psycopg.connect(dbname=database, **_pg_params()) as connection:
-        return connection.execute(sql).fetchall()
-
-
-def _rows(database: str, table: str) -> dict[int, dict[str, Any]]:
-    """Every row of ``table`` by id, each as {column: value}."""
-    with psycopg.connect(dbname=database, row_factory=dict_row, **_pg_params()) as connection:
-        rows = connection.execute(f"SELECT * FROM {table}").fetchall()
-    return {row["id"]: row for row in rows}
-
-
 def _release_addons(release: str, target: Path) -> Path:
     archive = subprocess.run(
         ["git", "-C", str(ROOT), "archive", "--format=tar", release, "addons"],
@@ -118,80 +115,31 @@ def _release_addons(release: str, target: Path) -> Path:
     return target / "addons"
 
 
-def _config(path: Path, addons: Path) -> Path:
-    params = _pg_params()
-    path.write_text(
-        "[options]\n"
-        f"db_host = {params['host']}\ndb_port = {params['port']}\ndb_user = {params['user']}\n"
-        f"addons_path = {addons}\ndata_dir = {path.parent / 'data'}\n"
-        "server_wide_modules = web\nlog_level = warn\n"
-    )
-    return path
-
-
-def _odoo(config: Path, database: str, *args: str) -> str:
-    run = subprocess.run(
-        [sys.executable, "-m", "odoo", "-c", str(config), "--stop-after-init", "-d", database]
-        + list(args),
-        cwd="/",
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    output = run.stdout + run.stderr
-    errors = [line for line in output.splitlines() if " ERROR " in line or " CRITICAL " in line]
-    assert run.returncode == 0 and not errors, f"odoo {' '.join(args)} failed:\n{output[-4000:]}"
-    return output
-
-
-def _shell(config: Path, database: str, script: str) -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "odoo", "shell", "-c", str(config), "-d", database, "--no-http"],
-        input=script,
-        cwd="/",
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    output = run.stdout + run.stderr
-    assert run.returncode == 0 and "Traceback" not in output, output[-4000:]
-
-
-@pytest.fixture
-def database() -> Iterator[str]:
-    name = f"lgx_upgrade_{uuid.uuid4().hex[:8]}"
-    yield name
-    with psycopg.connect(dbname="postgres", autocommit=True, **_pg_params()) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-
 def _counts(database: str, tables: tuple[str, ...]) -> dict[str, int]:
-    return {table: _query(database, f"SELECT count(*) FROM {table}")[0][0] for table in tables}
+    return {table: query(database, f"SELECT count(*) FROM {table}")[0][0] for table in tables}
 
 
 def test_release_database_upgrades_with_every_record_kept(tmp_path: Path, database: str) -> None:
-    old = _config(tmp_path / "release.conf", _release_addons(RELEASE, tmp_path / "release"))
-    new = _config(tmp_path / "current.conf", ROOT / "addons")
-    _odoo(old, database, "-i", ",".join(RELEASE_ADDONS))
+    old = write_config(tmp_path / "release.conf", _release_addons(RELEASE, tmp_path / "release"))
+    new = write_config(tmp_path / "current.conf", ROOT / "addons")
+    run_odoo(old, database, "--stop-after-init", "-i", ",".join(RELEASE_ADDONS))
     before = _counts(database, KEPT_TABLES)
     configured = _counts(database, GROWN_TABLES)
     assert before["logistics_shipment"] and before["logistics_milestone"], "demo data installed"
 
-    _odoo(new, database, "-u", ",".join(RELEASE_ADDONS))
+    run_odoo(new, database, "--stop-after-init", "-u", ",".join(RELEASE_ADDONS))
 
     assert _counts(database, KEPT_TABLES) == before
     grown = _counts(database, GROWN_TABLES)
     assert all(grown[table] >= configured[table] for table in GROWN_TABLES), (configured, grown)
     states = dict(
-        _query(database, "SELECT name, state FROM ir_module_module WHERE name LIKE 'logistics_%'")
+        query(database, "SELECT name, state FROM ir_module_module WHERE name LIKE 'logistics_%'")
     )
     for addon in (*RELEASE_ADDONS, "logistics_inbound", "logistics_freight"):
         assert states[addon] == "installed", f"{addon} is {states.get(addon)!r} after the upgrade"
     # The moved models keep their tables and now belong to their new addons.
     owners = dict(
-        _query(
+        query(
             database,
             "SELECT name, module FROM ir_model_data WHERE model = 'ir.model' AND name IN "
             "('model_logistics_inbound_event', 'model_logistics_carrier_tolerance')",
@@ -202,12 +150,12 @@ def test_release_database_upgrades_with_every_record_kept(tmp_path: Path, databa
         "model_logistics_carrier_tolerance": "logistics_freight",
     }
     # Every message of the outbox names its exchange type after the upgrade.
-    assert _query(
+    assert query(
         database, "SELECT count(*) FROM logistics_outbound_message WHERE interface_id IS NULL"
     ) == [(0,)]
     # Endpoints that received events keep their inbound side (their recipes come from the
     # bridge's TOML through export-endpoints).
-    assert _query(
+    assert query(
         database,
         "SELECT count(*) FROM logistics_endpoint WHERE inbound_format IS NULL "
         "AND (kind = 'tms' OR logistics_inbound_profile_id IS NOT NULL)",
@@ -219,21 +167,21 @@ def test_endpoints_keep_every_setting_when_the_registry_arrives(
 ) -> None:
     addons = _release_addons(REGISTRY_RELEASE, tmp_path / "release")
     modules = ",".join(sorted(p.parent.name for p in addons.glob("*/__manifest__.py")))
-    old = _config(tmp_path / "release.conf", addons)
-    new = _config(tmp_path / "current.conf", ROOT / "addons")
-    _odoo(old, database, "-i", modules)
-    _shell(old, database, RELEASE_ENDPOINTS)
-    endpoints = _rows(database, "logistics_endpoint")
+    old = write_config(tmp_path / "release.conf", addons)
+    new = write_config(tmp_path / "current.conf", ROOT / "addons")
+    run_odoo(old, database, "--stop-after-init", "-i", modules)
+    run_odoo(old, database, "shell", "--no-http", script=RELEASE_ENDPOINTS, timeout=300)
+    endpoints = rows_by_id(database, "logistics_endpoint")
     before = _counts(database, REGISTRY_KEPT_TABLES)
     configured = _counts(database, GROWN_TABLES)
     assert len(endpoints) == 4 and before["logistics_milestone"], "demo data installed"
 
-    _odoo(new, database, "-u", modules)
+    run_odoo(new, database, "--stop-after-init", "-u", modules)
 
     assert _counts(database, REGISTRY_KEPT_TABLES) == before
     grown = _counts(database, GROWN_TABLES)
     assert all(grown[table] >= configured[table] for table in GROWN_TABLES), (configured, grown)
-    upgraded = _rows(database, "logistics_endpoint")
+    upgraded = rows_by_id(database, "logistics_endpoint")
     assert upgraded.keys() == endpoints.keys()
     for endpoint_id, row in endpoints.items():
         settings = {k: v for k, v in row.items() if k not in BOOKKEEPING_COLUMNS}
@@ -241,7 +189,8 @@ def test_endpoints_keep_every_setting_when_the_registry_arrives(
     # An endpoint that received events keeps receiving: a TMS its envelopes, an endpoint
     # with an inbound profile the profile's format; the others have no inbound side.
     profiles = {
-        p["id"]: p["document_format"] for p in _rows(database, "logistics_inbound_profile").values()
+        p["id"]: p["document_format"]
+        for p in rows_by_id(database, "logistics_inbound_profile").values()
     }
     for row in upgraded.values():
         received = profiles.get(row["logistics_inbound_profile_id"]) or (
@@ -260,5 +209,64 @@ def test_endpoints_keep_every_setting_when_the_registry_arrives(
         "finance": None,
     }
     assert _counts(database, REGISTRY_NEW_TABLES) == dict.fromkeys(REGISTRY_NEW_TABLES, 0)
-    [(version,)] = _query(database, "SELECT version FROM logistics_bridge_registry_state")
+    [(version,)] = query(database, "SELECT version FROM logistics_bridge_registry_state")
     assert version >= 1
+
+
+def _logistics_tables(database: str) -> tuple[str, ...]:
+    return tuple(
+        name
+        for (name,) in query(
+            database,
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+            "AND table_type = 'BASE TABLE' AND table_name LIKE 'logistics%'",
+        )
+    )
+
+
+def _record_xml_ids(database: str) -> set[tuple[str, str, str, int]]:
+    """(module, name, model, record id) of the xml ids of every logistics record and of the
+    records in XML_ID_MODELS."""
+    models = ", ".join(f"'{model}'" for model in XML_ID_MODELS)
+    return set(
+        query(
+            database,
+            "SELECT module, name, model, res_id FROM ir_model_data "
+            f"WHERE model LIKE 'logistics.%' OR model IN ({models})",
+        )
+    )
+
+
+def test_previous_main_upgrades_keeping_every_row_and_record_xml_id(
+    tmp_path: Path, database: str
+) -> None:
+    addons = _release_addons(PREVIOUS_MAIN, tmp_path / "release")
+    modules = ",".join(sorted(p.parent.name for p in addons.glob("*/__manifest__.py")))
+    old = write_config(tmp_path / "release.conf", addons)
+    new = write_config(tmp_path / "current.conf", ROOT / "addons")
+    run_odoo(old, database, "--stop-after-init", "-i", modules)
+    tables = _logistics_tables(database)
+    before = _counts(database, tables)
+    xml_ids = _record_xml_ids(database)
+    assert before["logistics_shipment"] and before["logistics_milestone"], "demo data installed"
+
+    run_odoo(new, database, "--stop-after-init", "-u", modules)
+
+    after = _counts(database, tuple(RENAMED_TABLES.get(table, table) for table in tables))
+    lost_rows = {
+        table: (count, after[RENAMED_TABLES.get(table, table)])
+        for table, count in before.items()
+        if after[RENAMED_TABLES.get(table, table)] < count
+    }
+    assert not lost_rows, f"rows lost (before, after): {lost_rows}"
+    for table in KEPT_TABLES:
+        assert after[table] == before[table], table
+    # A record may move to another addon with its xml id's name (a migration says so).
+    upgraded = {(name, model, res_id) for _module, name, model, res_id in _record_xml_ids(database)}
+    lost_xml_ids = sorted(
+        f"{module}.{name} ({model} {res_id})"
+        for module, name, model, res_id in xml_ids
+        if (name, RENAMED_MODELS.get(model, model), res_id) not in upgraded
+        and f"{module}.{name}" not in RETIRED_XML_IDS
+    )
+    assert not lost_xml_ids, "xml ids lost or pointing elsewhere:\n" + "\n".join(lost_xml_ids)

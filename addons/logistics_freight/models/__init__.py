@@ -4,3 +4,5 @@ from . import logistics_freight_charge
 from . import logistics_shipment
 from . import sale_order
 from . import account_move
+from . import res_company
+from . import res_config_settings

@@ -10,10 +10,28 @@ DISPUTE_SCHEMA = "freight-dispute/1"
 DISPUTE_PATH = "/v1/freight-disputes"
 
 
+FREIGHT_AUDIT_STATES = [
+    ("pending", "Awaiting Actual"),
+    ("approved", "Approved"),
+    ("on_hold", "On Hold"),
+    ("disputed", "Disputed"),
+]
+
+
 class LogisticsFreightCharge(models.Model):
+    """The freight audit of a charge: its reconciliation state and the decision on it."""
+
     _inherit = "logistics.freight.charge"
     _check_company_auto = True
 
+    state = fields.Selection(
+        selection=FREIGHT_AUDIT_STATES,
+        string="Reconciliation",
+        required=True,
+        default="pending",
+        index=True,
+    )
+    decision_reason = fields.Text(help="Why a manager approved or disputed the variance.")
     decision_user_id = fields.Many2one(comodel_name="res.users", string="Decided By", readonly=True)
     decision_date = fields.Datetime(readonly=True)
     endpoint_id = fields.Many2one(

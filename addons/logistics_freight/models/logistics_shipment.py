@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 
 DECISION_ACTIVITY = "logistics_freight.mail_activity_type_freight_decision"
 INVOICE_RELEASE_STATES = [
@@ -18,6 +18,18 @@ class LogisticsShipment(models.Model):
         store=True,
         help="Whether the freight of this shipment may be invoiced.",
     )
+
+    def init(self):
+        result = super().init()
+        # The Overview's held-orders card reads the few shipments on hold of a history.
+        tools.create_index(
+            self.env.cr,
+            "logistics_shipment_overview_hold_index",
+            self._table,
+            ["company_id", "sale_order_id"],
+            where="invoice_release_state = 'on_hold'",
+        )
+        return result
 
     @api.depends("charge_ids.state", "charge_ids.has_actual")
     def _compute_invoice_release_state(self):

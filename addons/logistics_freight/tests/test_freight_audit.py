@@ -31,3 +31,13 @@ class TestFreightAudit(LogisticsFreightCase):
         )
         with self.assertRaisesRegex(UserError, "on hold"):
             order._create_invoices()
+
+    def test_audit_states_are_listed_and_filtered_with_the_charges(self):
+        charges = self.env["logistics.freight.charge"]
+        views = charges.get_views([(False, "list"), (False, "search")])["views"]
+        self.assertIn('name="state"', views["list"]["arch"])
+        self.assertIn("decoration-warning", views["list"]["arch"])
+        self.assertIn('name="on_hold"', views["search"]["arch"])
+        _order, shipment = self._create_order_shipment(self.carrier, 100.0, "FA-3")
+        charge = self._add_actual_charge(shipment, 180.0)
+        self.assertEqual(charges.search([("state", "=", "on_hold")]) & charge, charge)

@@ -119,6 +119,18 @@ class LogisticsInboundEvent(models.Model):
         ),
     ]
 
+    @api.model
+    def _review_backlog(self, endpoints):
+        """Per endpoint id of ``endpoints`` with a backlog: the events waiting for a
+        person's review and when the oldest of them arrived; whoever asks sees the whole
+        backlog (the Overview, the SLA and the metrics count it alike)."""
+        groups = self.sudo()._read_group(
+            [("state", "=", "needs_review"), ("endpoint_id", "in", endpoints.ids)],
+            ["endpoint_id"],
+            ["__count", "create_date:min"],
+        )
+        return {endpoint.id: (count, oldest) for endpoint, count, oldest in groups}
+
     @api.depends("conflict_ids.state")
     def _compute_open_conflict_count(self):
         for event in self:

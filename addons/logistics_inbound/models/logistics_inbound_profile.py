@@ -3,8 +3,6 @@ from logistics_contract.paths import parse, parse_source, split_list_path
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from odoo.addons.base.models.res_partner import _tz_get
-
 from .. import times
 from ..paths import CHARGE_FIELDS, SCALAR_FIELDS, TIME_FIELDS, Spec
 
@@ -90,7 +88,7 @@ class LogisticsInboundProfile(models.Model):
     )
     path_pod_document_reference = fields.Char(string="POD Document", help=SOURCE_HELP)
     local_timezone = fields.Selection(
-        selection=_tz_get,
+        selection="_get_timezones",
         default="UTC",
         required=True,
         help="The time zone of X12 times with time code LT (local time).",
@@ -117,6 +115,11 @@ class LogisticsInboundProfile(models.Model):
     endpoint_ids = fields.One2many(
         comodel_name="logistics.endpoint", inverse_name="logistics_inbound_profile_id"
     )
+
+    @api.model
+    def _get_timezones(self):
+        """The time zones a partner may have; a time zone is its own label."""
+        return [(tz, tz) for tz in self.env["res.partner"]._fields["tz"].get_values(self.env)]
 
     @api.constrains(*[f"path_{name}" for name in SCALAR_FIELDS])
     def _check_scalar_paths(self):

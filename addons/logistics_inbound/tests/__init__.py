@@ -14,3 +14,10 @@ from . import test_auth_recipe
 from . import test_registry
 from . import test_exceptions
 from . import test_multi_company
+from . import test_ingest
+from . import test_validation
+from . import test_mapping
+from . import test_sequence
+from . import test_ingest_properties
+from . import test_review
+from . import test_security

@@ -1,5 +1,5 @@
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from logistics_contract.x12 import shipment_status_events
 
@@ -8,6 +8,29 @@ from odoo.tests.common import new_test_user
 from odoo.addons.logistics_shipment.tests.common import LogisticsShipmentCase
 
 RECEIVED_AT = "2026-03-03T09:00:00+00:00"
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+X12_PROFILE_XMLID = "logistics_inbound.inbound_profile_x12_214"
+# Where the tms-event envelope puts each canonical field (docs/tms-event-v1.md).
+ENVELOPE_PATHS = {
+    "path_event_id": "event_id",
+    "path_shipment_reference": "shipment_reference",
+    "path_status_code": "payload.status_code",
+    "path_status_detail": "payload.status_detail",
+    "path_event_time": "payload.event_time",
+    "path_location": "payload.location",
+    "path_carrier": "payload.carrier",
+    "path_planning_reference": "payload.planning_reference",
+    "path_tracking_number": "payload.tracking_number",
+    "path_eta": "payload.eta",
+    "path_pod_signed_by": "payload.pod.signed_by",
+    "path_pod_signed_at": "payload.pod.signed_at",
+    "path_pod_document_reference": "payload.pod.document_reference",
+    "path_charge_external_id": "payload.charges[*].external_id",
+    "path_charge_charge_type": "payload.charges[*].charge_type",
+    "path_charge_amount": "payload.charges[*].amount",
+    "path_charge_currency": "payload.charges[*].currency",
+    "path_charge_description": "payload.charges[*].description",
+}
 
 
 class LogisticsInboundSourceCase(LogisticsShipmentCase):
@@ -52,6 +75,19 @@ class LogisticsInboundSourceCase(LogisticsShipmentCase):
             kind="carrier",
             logistics_inbound_profile_id=profile.id,
         )
+
+    @classmethod
+    def _create_envelope_profile(cls):
+        """A profile reading tms-event envelopes whose status codes are X12 214's, mapped
+        as the shipped X12 214 profile maps them."""
+        profile = cls._create_profile(
+            document_format="tms-event",
+            path_event_type=False,
+            shipment_match_order="tms_reference, shipment",
+            **ENVELOPE_PATHS,
+        )
+        cls.env.ref(X12_PROFILE_XMLID).status_mapping_ids.copy({"profile_id": profile.id})
+        return profile
 
     @classmethod
     def _map(cls, profile, code, canonical, detail=False):
@@ -120,3 +156,40 @@ class LogisticsInboundSourceCase(LogisticsShipmentCase):
     @staticmethod
     def _utc(*args):
         return datetime(*args, tzinfo=UTC).replace(tzinfo=None)
+
+
+class LogisticsInboundCase(LogisticsInboundSourceCase):
+    """Fixtures: a carrier forwarding tms-event envelopes through a profile of its own,
+    the shipment it reports on, and helpers to build and ingest its events."""
+
+    _event_counter = itertools.count(1)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.source_endpoint = cls._carrier_endpoint(cls._create_envelope_profile())
+        cls.source_endpoint.responsible_user_id = cls.integration_admin
+        cls.shipment = cls._create_shipment(tms_reference="TMS-1000", user_id=cls.logistics_user.id)
+
+    @classmethod
+    def _event(cls, event_type="status", reference="TMS-1000", occurred_at=T0, **payload):
+        """A tms-event v1 envelope, as the bridge forwards it."""
+        when = occurred_at.isoformat() if isinstance(occurred_at, datetime) else occurred_at
+        if event_type == "status":
+            payload.setdefault("status_code", "X6")
+        return {
+            "event_id": f"evt-{next(cls._event_counter)}",
+            "event_type": event_type,
+            "shipment_reference": reference,
+            "occurred_at": when,
+            "payload": payload,
+            "correlation_id": "bridge-corr-1",
+            "schema_version": "1",
+            "received_at": (T0 + timedelta(hours=1)).isoformat(),
+        }
+
+    def _ingest(self, *events, endpoint=None):
+        return self._ingest_into(endpoint or self.source_endpoint, *events)
+
+    def _ingest_one(self, event, **kwargs):
+        return self._ingest(event, **kwargs)[0]

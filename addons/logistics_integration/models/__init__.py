@@ -7,8 +7,10 @@ from . import logistics_masking_rule
 from . import logistics_integration_log
 from . import logistics_outbound_message
 from . import queue_job
+from . import logistics_batch
 from . import logistics_data_ownership
 from . import logistics_interface
+from . import logistics_overview_card
 from . import res_company
 from . import res_config_settings
 from . import res_users

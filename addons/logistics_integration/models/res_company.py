@@ -10,16 +10,3 @@ class ResCompany(models.Model):
     logistics_log_payload_max_bytes = fields.Integer(
         default=65536, help="Payloads and responses are cut to this size in the log."
     )
-    logistics_tolerance_amount_over = fields.Float(
-        default=25.0, help="Actual freight may exceed the expected amount by this much."
-    )
-    logistics_tolerance_amount_under = fields.Float(
-        default=25.0, help="Actual freight may fall below the expected amount by this much."
-    )
-    logistics_tolerance_percent_over = fields.Float(
-        default=5.0, help="Actual freight may exceed the expected amount by this percentage."
-    )
-    logistics_tolerance_percent_under = fields.Float(
-        default=5.0,
-        help="Actual freight may fall below the expected amount by this percentage.",
-    )

@@ -12,18 +12,6 @@ class ResConfigSettings(models.TransientModel):
     logistics_log_payload_max_bytes = fields.Integer(
         related="company_id.logistics_log_payload_max_bytes", readonly=False
     )
-    logistics_tolerance_amount_over = fields.Float(
-        related="company_id.logistics_tolerance_amount_over", readonly=False
-    )
-    logistics_tolerance_amount_under = fields.Float(
-        related="company_id.logistics_tolerance_amount_under", readonly=False
-    )
-    logistics_tolerance_percent_over = fields.Float(
-        related="company_id.logistics_tolerance_percent_over", readonly=False
-    )
-    logistics_tolerance_percent_under = fields.Float(
-        related="company_id.logistics_tolerance_percent_under", readonly=False
-    )
     logistics_is_production_database = fields.Boolean(
         string="This database is production",
         compute="_compute_logistics_is_production_database",

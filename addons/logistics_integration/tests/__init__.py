@@ -9,3 +9,5 @@ from . import test_exchange_type
 from . import test_connection
 from . import test_configuration
 from . import test_job_access
+from . import test_batch
+from . import test_upgrade

@@ -14,6 +14,14 @@ class LogisticsBridgeCredential(models.Model):
     _description = "Expiring Bridge Credential"
     _auto = False
     _order = "expires_at, id"
+    # what a search reads: flushed first, so a credential just changed is listed as it is
+    _depends = {
+        "logistics.auth.secret": ["label", "recipe_id", "expires_at", "company_id", "active"],
+        "logistics.auth.recipe": ["name", "endpoint_id", "active"],
+        "logistics.endpoint": ["active"],
+        "res.users.apikeys": ["name", "user_id", "expiration_date"],
+        "res.users": ["company_id", "active", "groups_id"],
+    }
 
     kind = fields.Selection(
         selection=[("inbound_secret", "Inbound secret"), ("api_key", "Bridge API key")],

@@ -143,14 +143,11 @@ class LogisticsInterface(models.Model):
         return round(max(ages) / 60.0, 2) if ages else None
 
     def _sla_measure_review_wait(self, now, since):
-        return self._sla_fetch_value(
-            """
-            SELECT extract(epoch FROM %s - min(create_date)) / 3600
-              FROM logistics_inbound_event
-             WHERE endpoint_id = %s AND state = 'needs_review'
-            """,
-            [now, self.endpoint_id.id],
-        )
+        backlog = self.env["logistics.inbound.event"]._review_backlog(self.endpoint_id)
+        if not backlog:
+            return None
+        __, oldest = backlog[self.endpoint_id.id]
+        return round((now - oldest).total_seconds() / 3600.0, 2)
 
     # -- evaluation -------------------------------------------------------------------
     @api.model

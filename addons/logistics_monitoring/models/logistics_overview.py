@@ -5,10 +5,6 @@ from odoo import api, fields, models
 
 # queue_job states of a job that has not finished yet.
 JOB_OPEN_STATES = ("wait_dependencies", "pending", "enqueued", "started")
-SHIPMENT_CLOSED_STATES = ("delivered", "returned", "cancelled")
-# Carrier bill settlement states a Freight Auditor decides on (logistics_settlement).
-BILL_HELD_STATES = ("held", "disputed")
-CREDENTIAL_WARNING_DAYS = 14
 # The time windows the overview offers: (key, label, hours, trend bucket hours).
 WINDOWS = {
     "24h": (24, 1),
@@ -19,11 +15,12 @@ DEFAULT_WINDOW = "24h"
 
 
 class LogisticsOverview(models.AbstractModel):
-    """The figures of Logistics > Overview, computed with SQL aggregates.
+    """The figures of Logistics > Overview.
 
-    Each figure has an ORM domain (``_business_domain``, ``_endpoint_domain``)
-    that opens exactly the records it counts. The SQL goes around the ORM for
-    speed, so it filters on the user's allowed companies itself.
+    An endpoint card's figures are SQL aggregates, each with an ORM domain
+    (``_endpoint_domain``) that opens exactly the records it counts; the SQL goes
+    around the ORM for speed, so it filters on the user's allowed companies itself.
+    A business card's figures are counts of its own definition's domain.
     """
 
     _name = "logistics.overview"
@@ -128,14 +125,23 @@ class LogisticsOverview(models.AbstractModel):
 
     @api.model
     def _overview_data(self, now=None):
-        """Every figure of the overview: ``{"endpoints": {id: figures}, "business": figures}``."""
+        """Every figure of the overview: ``{"endpoints": {id: figures}, "business":
+        {indicator: count}}``, of the cards the user may see."""
         now = now or fields.Datetime.now()
         # the endpoints the user may see (record rules): a handful per company
         endpoints = self.env["logistics.endpoint"].search([])  # pylint: disable=no-search-all
         return {
             "endpoints": self._endpoint_figures(endpoints, now),
-            "business": self._business_figures(now),
+            "business": self._business_counts(
+                self.env["logistics.overview.card"].search([("kind", "=", "business")]), now
+            ),
         }
+
+    @api.model
+    def _business_counts(self, cards, now):
+        """{indicator: count} of business ``cards``."""
+        figures = self._business_figures(cards, now)
+        return {card.indicator: figures[card.id]["indicator_count"] for card in cards}
 
     @api.model
     def _endpoint_figures(self, endpoints, now):
@@ -158,7 +164,7 @@ class LogisticsOverview(models.AbstractModel):
         }
         if not endpoints:
             return figures
-        for model in ("logistics.integration.log", "queue.job", "logistics.inbound.event"):
+        for model in ("logistics.integration.log", "queue.job"):
             self.env[model].flush_model()
         cr.execute(
             """
@@ -197,16 +203,8 @@ class LogisticsOverview(models.AbstractModel):
         )
         for channel, pending, failed in cr.fetchall():
             figures[by_channel[channel]].update(job_pending_count=pending, job_failed_count=failed)
-        cr.execute(
-            """
-            SELECT endpoint_id, count(*), min(create_date)
-              FROM logistics_inbound_event
-             WHERE state = 'needs_review' AND endpoint_id = ANY(%s)
-             GROUP BY endpoint_id
-            """,
-            [endpoints.ids],
-        )
-        for endpoint_id, count, oldest in cr.fetchall():
+        backlog = self.env["logistics.inbound.event"]._review_backlog(endpoints)
+        for endpoint_id, (count, oldest) in backlog.items():
             figures[endpoint_id].update(
                 review_count=count,
                 review_oldest_hours=round((now - oldest).total_seconds() / 3600.0, 1),
@@ -214,130 +212,30 @@ class LogisticsOverview(models.AbstractModel):
         return figures
 
     @api.model
-    def _business_figures(self, now):
-        """Counts of the business exceptions, one per indicator of ``_business_domain``."""
-        for model in (
-            "logistics.shipment",
-            "logistics.freight.charge",
-            "sale.order",
-            "logistics.bridge.instance",
-            "logistics.auth.secret",
-            "logistics.auth.recipe",
-            "res.users.apikeys",
-        ):
-            self.env[model].flush_model()
-        self.env.cr.execute(
-            """
-            SELECT
-              (SELECT count(*) FROM logistics_shipment
-                WHERE company_id = ANY(%(companies)s) AND estimated_date < %(now)s
-                  AND state NOT IN %(closed)s),
-              (SELECT count(*) FROM logistics_shipment
-                WHERE company_id = ANY(%(companies)s) AND pod_overdue),
-              (SELECT count(*) FROM logistics_shipment
-                WHERE company_id = ANY(%(companies)s) AND state = 'exception'),
-              (SELECT count(*) FROM logistics_freight_charge
-                WHERE company_id = ANY(%(companies)s) AND state IN ('on_hold', 'disputed')),
-              (SELECT count(DISTINCT s.sale_order_id) FROM logistics_shipment s
-                 JOIN sale_order o ON o.id = s.sale_order_id
-                WHERE s.company_id = ANY(%(companies)s) AND s.invoice_release_state = 'on_hold'
-                  AND o.invoice_status = 'to invoice'),
-              (SELECT count(*) FROM logistics_shipment
-                WHERE company_id = ANY(%(companies)s) AND export_state = 'blocked'),
-              (SELECT count(*) FROM logistics_shipment
-                WHERE company_id = ANY(%(companies)s) AND export_state = 'export_failed'),
-              (SELECT count(*) FROM logistics_bridge_instance
-                WHERE last_heartbeat IS NULL OR last_heartbeat < %(stale)s),
-              (SELECT count(*) FROM logistics_bridge_instance
-                WHERE registry_version > 0 AND registry_version < %(registry_version)s),
-              (SELECT count(*) FROM logistics_bridge_credential
-                WHERE company_id = ANY(%(companies)s) AND expires_at <= %(credentials_soon)s)
-            """,
-            {
-                "companies": self.env.companies.ids,
-                "now": now,
-                "closed": SHIPMENT_CLOSED_STATES,
-                "stale": self.env["logistics.bridge.instance"]._stale_limit(),
-                "registry_version": self.env["logistics.bridge.registry"]._current_version(),
-                "credentials_soon": self._credentials_soon(now),
-            },
-        )
-        figures = dict(zip(SQL_INDICATORS, self.env.cr.fetchone(), strict=True))
-        # Counted through their domain, so the figure is the list's count by construction;
-        # as the SQL above, regardless of whether the user may open the list.
-        for indicator in DOMAIN_INDICATORS:
-            model, domain = self._business_domain(indicator, now)
-            figures[indicator] = self.env[model].sudo().search_count(domain)
-        return figures
-
-    @api.model
-    def _business_danger_figures(self, now):
-        """Per indicator with a danger part (``_business_danger_domain``): its count."""
+    def _business_figures(self, cards, now):
+        """Per business card id: the count of its records and of those that are a
+        problem already, counted as the current user on the card's own domain: each
+        figure is the count of the list it opens (record rules included)."""
         figures = {}
-        for indicator in DANGER_INDICATORS:
-            model, domain = self._business_danger_domain(indicator, now)
-            figures[indicator] = self.env[model].sudo().search_count(domain)
+        for card in cards:
+            model = self.env[card.res_model]
+            counts = {"indicator_count": 0, "indicator_overdue_count": 0}
+            # the Overview does not offer cards the user may not read (``_shown_domain``)
+            if model.has_access("read"):
+                counts["indicator_count"] = model.search_count(self._business_domain(card, now=now))
+                if card.danger_domain:
+                    counts["indicator_overdue_count"] = model.search_count(
+                        self._business_domain(card, danger=True, now=now)
+                    )
+            figures[card.id] = counts
         return figures
 
     @api.model
-    def _business_danger_domain(self, indicator, now=None):
-        """(model, domain) of the records of an indicator that are overdue already."""
+    def _business_domain(self, card, danger=False, now=None):
+        """The domain of the records a business card counts over the window, only
+        those that are a problem already with ``danger``."""
         now = now or fields.Datetime.now()
-        model, domain = self._business_domain(indicator, now)
-        overdue = {"cases_open": [("date_deadline", "<", now)]}[indicator]
-        return model, [*domain, *overdue]
-
-    @api.model
-    def _business_domain(self, indicator, now=None):
-        """(model, domain) of the records an indicator counts.
-
-        Bound to the user's allowed companies, as the SQL of ``_business_figures``.
-        """
-        now = now or fields.Datetime.now()
-        companies = [("company_id", "in", self.env.companies.ids)]
-        model, domain = {
-            "late": (
-                "logistics.shipment",
-                [("estimated_date", "<", now), ("state", "not in", SHIPMENT_CLOSED_STATES)],
-            ),
-            "pod_missing": ("logistics.shipment", [("pod_overdue", "=", True)]),
-            "exceptions": ("logistics.shipment", [("state", "=", "exception")]),
-            "charges_held": (
-                "logistics.freight.charge",
-                [("state", "in", ("on_hold", "disputed"))],
-            ),
-            "invoices_held": (
-                "sale.order",
-                [
-                    ("logistics_shipment_ids.invoice_release_state", "=", "on_hold"),
-                    ("invoice_status", "=", "to invoice"),
-                ],
-            ),
-            "exports_blocked": ("logistics.shipment", [("export_state", "=", "blocked")]),
-            "exports_failed": ("logistics.shipment", [("export_state", "=", "export_failed")]),
-            "bridges_stale": ("logistics.bridge.instance", [("is_stale", "=", True)]),
-            "bridges_behind": ("logistics.bridge.instance", [("is_registry_behind", "=", True)]),
-            "credentials_expiring": (
-                "logistics.bridge.credential",
-                [("expires_at", "<=", self._credentials_soon(now))],
-            ),
-            "bills_held": (
-                "account.move",
-                [
-                    ("move_type", "=", "in_invoice"),
-                    ("logistics_settlement_state", "in", BILL_HELD_STATES),
-                ],
-            ),
-            "cases_open": ("logistics.case", [("state", "=", "open")]),
-        }[indicator]
-        if "company_id" in self.env[model]._fields:
-            domain = [*companies, *domain]
-        return model, domain
-
-    @api.model
-    def _credentials_soon(self, now):
-        """Credentials expiring up to this moment need renewing (expired ones included)."""
-        return now + timedelta(days=CREDENTIAL_WARNING_DAYS)
+        return card._records_domain(now, self._window_start(now), danger=danger)
 
     @api.model
     def _endpoint_domain(self, endpoint, figure, now=None):
@@ -359,23 +257,3 @@ class LogisticsOverview(models.AbstractModel):
             ),
             "bridges": ("logistics.bridge.instance", [("id", "in", bridges.ids)]),
         }[figure]
-
-
-# Counted by one SQL query in ``_business_figures``.
-SQL_INDICATORS = (
-    "late",
-    "pod_missing",
-    "exceptions",
-    "charges_held",
-    "invoices_held",
-    "exports_blocked",
-    "exports_failed",
-    "bridges_stale",
-    "bridges_behind",
-    "credentials_expiring",
-)
-# Counted with the ORM on ``_business_domain``.
-DOMAIN_INDICATORS = ("bills_held", "cases_open")
-# With a danger part: the overdue records of ``_business_danger_domain``.
-DANGER_INDICATORS = ("cases_open",)
-BUSINESS_INDICATORS = SQL_INDICATORS + DOMAIN_INDICATORS

@@ -3,55 +3,21 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .logistics_overview import BUSINESS_INDICATORS, DEFAULT_WINDOW
+from .logistics_overview import DEFAULT_WINDOW
 
 SEVERITIES = [("ok", "All clear"), ("warning", "Warning"), ("danger", "Danger")]
 
 
 class LogisticsOverviewCard(models.Model):
-    """A card of Logistics > Overview: one endpoint, or one business indicator.
+    """The figures of an Overview card, the screen's actions and the endpoint cards.
 
-    Figures are not stored: they are computed for all cards of a screen at once
-    by ``logistics.overview`` with a handful of SQL aggregates.
+    Figures are not stored: they are computed for all cards of a screen at once by
+    ``logistics.overview``, the endpoints' with a handful of SQL aggregates, each
+    business card's with a count of its definition's domain.
     """
 
-    _name = "logistics.overview.card"
-    _description = "Overview Card"
-    # Endpoint cards first ("endpoint" > "business").
-    _order = "kind desc, sequence, id"
+    _inherit = "logistics.overview.card"
 
-    name = fields.Char(required=True, translate=True)
-    sequence = fields.Integer(default=10)
-    active = fields.Boolean(default=True)
-    kind = fields.Selection(
-        selection=[("endpoint", "Endpoint"), ("business", "Business")],
-        required=True,
-        default="business",
-    )
-    endpoint_id = fields.Many2one(
-        comodel_name="logistics.endpoint", ondelete="cascade", index="btree_not_null"
-    )
-    company_id = fields.Many2one(related="endpoint_id.company_id", store=True)
-    indicator = fields.Selection(selection=[(key, key) for key in BUSINESS_INDICATORS])
-    group_ids = fields.Many2many(
-        comodel_name="res.groups",
-        string="Shown To",
-        help="The card is shown to members of these groups only; to every Logistics role "
-        "when empty.",
-    )
-    warning_threshold = fields.Float(
-        default=1.0,
-        help="From this value on the card shows a warning: the count of a business card, "
-        "the failure rate (%) of an endpoint card.",
-    )
-    danger_threshold = fields.Float(
-        default=5.0,
-        help="From this value on the card shows a problem: the count of a business card, "
-        "the failure rate (%) of an endpoint card.",
-    )
-    action_label = fields.Char(
-        compute="_compute_action_label", help="The button that opens the work behind the count."
-    )
     severity = fields.Selection(selection=SEVERITIES, compute="_compute_figures")
     window = fields.Selection(
         selection=[("24h", "Last 24 hours"), ("7d", "Last 7 days"), ("30d", "Last 30 days")],
@@ -104,22 +70,17 @@ class LogisticsOverviewCard(models.Model):
         help="Exchanges and failures of the window, per hour (24 h) or per day.",
     )
 
-    _sql_constraints = [
-        (
-            "thresholds_ordered",
-            "CHECK(danger_threshold >= warning_threshold)",
-            "A card shows a problem from a value at least as high as its warning.",
-        ),
-        (
-            "kind_consistent",
-            "CHECK((kind = 'endpoint' AND endpoint_id IS NOT NULL AND indicator IS NULL) "
-            "OR (kind = 'business' AND endpoint_id IS NULL AND indicator IS NOT NULL))",
-            "An endpoint card names an endpoint; a business card names an indicator.",
-        ),
-    ]
-
     @api.depends_context("uid", "allowed_company_ids", "overview_window")
-    @api.depends("kind", "endpoint_id", "indicator", "warning_threshold", "danger_threshold")
+    @api.depends(
+        "kind",
+        "endpoint_id",
+        "res_model_id",
+        "domain",
+        "danger_domain",
+        "date_field",
+        "warning_threshold",
+        "danger_threshold",
+    )
     def _compute_figures(self):
         overview = self.env["logistics.overview"]
         now = fields.Datetime.now()
@@ -130,8 +91,7 @@ class LogisticsOverviewCard(models.Model):
         compliance = overview._sla_compliance(endpoints, now)
         # one row per running bridge process
         bridges = self.env["logistics.bridge.instance"].search([])  # pylint: disable=no-search-all
-        business = overview._business_figures(now) if self - endpoint_cards else {}
-        overdue = overview._business_danger_figures(now) if self - endpoint_cards else {}
+        business = overview._business_figures(self - endpoint_cards, now)
         for card in self:
             values = dict.fromkeys(
                 ("exchange_count", "failure_count", "job_pending_count", "job_failed_count"), 0
@@ -147,14 +107,16 @@ class LogisticsOverviewCard(models.Model):
                 bridge_stale_count=0,
                 bridge_pending_count=0,
                 bridge_oldest_pending_seconds=0.0,
-                indicator_count=business.get(card.indicator, 0),
-                indicator_overdue_count=overdue.get(card.indicator, 0),
+                indicator_count=0,
+                indicator_overdue_count=0,
                 sla_within_count=0,
                 sla_measured_count=0,
                 sla_compliance=0.0,
                 trend_data=False,
             )
-            if card.kind == "endpoint":
+            if card.kind == "business":
+                values.update(business[card.id])
+            else:
                 endpoint = card.endpoint_id
                 values.update(per_endpoint[endpoint.id])
                 serving = bridges._serves(endpoint.code)
@@ -173,25 +135,6 @@ class LogisticsOverviewCard(models.Model):
                 )
             values["severity"] = card._severity(values)
             card.update(values)
-
-    @api.depends("indicator")
-    def _compute_action_label(self):
-        labels = {
-            "late": _("Chase late shipments"),
-            "pod_missing": _("Request proofs of delivery"),
-            "exceptions": _("Handle exceptions"),
-            "charges_held": _("Review held charges"),
-            "invoices_held": _("Release held orders"),
-            "exports_blocked": _("Unblock exports"),
-            "exports_failed": _("Retry failed exports"),
-            "bridges_stale": _("Check stale bridges"),
-            "bridges_behind": _("Update bridges"),
-            "credentials_expiring": _("Renew expiring keys"),
-            "bills_held": _("Decide held bills"),
-            "cases_open": _("Resolve service cases"),
-        }
-        for card in self:
-            card.action_label = labels.get(card.indicator, False)
 
     @api.model
     def _trend_bars(self, buckets):
@@ -267,7 +210,16 @@ class LogisticsOverviewCard(models.Model):
             "Overview: %(window)s", window=labels[window].lower()
         )
         action["context"] = {"overview_window": window}
+        action["domain"] = self._shown_domain()
         return action
+
+    @api.model
+    def _shown_domain(self):
+        """The cards of the Overview: the endpoints', and the business cards whose
+        records the user may read, since their figures are counted as the user."""
+        counted = self.search([("kind", "=", "business")]).sudo().res_model_id
+        readable = counted.filtered(lambda model: self.env[model.model].has_access("read"))
+        return ["|", ("kind", "=", "endpoint"), ("res_model_id", "in", readable.ids)]
 
     def action_overview_window(self):
         """The overview over another time window (``overview_window`` in the context);
@@ -281,19 +233,22 @@ class LogisticsOverviewCard(models.Model):
         self.ensure_one()
         overview = self.env["logistics.overview"]
         figure = self.env.context.get("figure")
-        if self.kind == "business" and figure != "overdue":
-            model, domain = overview._business_domain(self.indicator)
+        list_view = self.list_view_id
+        if self.kind == "business" and not figure:
+            model, domain = self.res_model, overview._business_domain(self)
             title = self.name
         else:
             try:
-                if self.kind == "business":
-                    model, domain = overview._business_danger_domain(self.indicator)
-                else:
+                if self.kind == "endpoint":
                     model, domain = overview._endpoint_domain(self.endpoint_id, figure)
+                    list_view = None
+                elif figure == "overdue" and self.danger_domain:
+                    model, domain = self.res_model, overview._business_domain(self, danger=True)
+                else:
+                    raise KeyError(figure)
             except KeyError:
                 raise UserError(_("Unknown overview figure %(figure)r.", figure=figure)) from None
             title = f"{self.name}: {self._figure_label(figure)}"
-        list_view = self.env.ref(LIST_VIEWS[model]) if model in LIST_VIEWS else None
         return {
             "type": "ir.actions.act_window",
             "name": title,
@@ -320,10 +275,3 @@ class LogisticsOverviewCard(models.Model):
             "overdue": _("overdue"),
         }
         return labels[figure]
-
-
-# Lists opened from a card that would otherwise show sample records when empty.
-LIST_VIEWS = {
-    "sale.order": "logistics_monitoring.sale_order_view_list_overview",
-    "account.move": "account.view_in_invoice_bill_tree",
-}

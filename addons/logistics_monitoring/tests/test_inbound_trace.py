@@ -3,7 +3,7 @@ from unittest.mock import patch
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
-from odoo.addons.logistics_tms_inbound.tests.common import LogisticsInboundCase
+from odoo.addons.logistics_inbound.tests.common import LogisticsInboundCase
 
 from ..models.logistics_tracing import OTEL_PARAM, LogisticsTracing
 
@@ -70,7 +70,7 @@ class TestInboundTrace(LogisticsInboundCase):
             self.tracing._provider().force_flush()
 
         (span,) = exporter.get_finished_spans()
-        self.assertEqual(span.name, f"logistics.inbound {self.endpoint.code}")
+        self.assertEqual(span.name, f"logistics.inbound {self.source_endpoint.code}")
         self.assertEqual(span.kind, SpanKind.SERVER)
         self.assertEqual(f"{span.context.trace_id:032x}", SENDER_TRACE_ID)
         self.assertEqual(f"{span.parent.span_id:016x}", SENDER_SPAN_ID)

@@ -1,14 +1,14 @@
+import io
 from datetime import timedelta
 
 from lxml import etree
 from psycopg2 import IntegrityError
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests.common import TransactionCase, new_test_user
 from odoo.tools import mute_logger
-
-from odoo.addons.logistics_monitoring.models.logistics_overview import DANGER_INDICATORS
+from odoo.tools.convert import convert_xml_import
 
 from .common import LogisticsMonitoringCase, create_bill, create_case
 
@@ -22,13 +22,27 @@ ENDPOINT_FIGURES = {
 }
 WINDOWS = ("24h", "7d", "30d")
 FREIGHT_AUDITOR = "logistics_settlement.group_freight_auditor"
+# What an addon writes to put its own concept on the Overview: events dismissed in the
+# window, those of the last hour being a problem already.
+CONTRIBUTED_CARD = b"""<odoo>
+    <record id="overview_card_events_dismissed" model="logistics.overview.card">
+        <field name="name">Events dismissed</field>
+        <field name="indicator">events_dismissed</field>
+        <field name="res_model_id" ref="logistics_inbound.model_logistics_inbound_event" />
+        <field name="domain">[('state', '=', 'dismissed')]</field>
+        <field name="danger_domain">[('create_date', '&gt;=', now - timedelta(hours=1))]</field>
+        <field name="date_field">create_date</field>
+        <field name="action_label">Look at dismissed events</field>
+    </record>
+</odoo>"""
 
 
 class TestFiguresCountTheirLists(TransactionCase):
     """On the database as it is (the demo data in CI), every figure of every card
     counts exactly the records of the list it opens, for a Logistics Manager and
     a Freight Auditor; with a held and a disputed carrier bill and open service cases,
-    one of them overdue, beside what the database holds."""
+    one of them overdue, beside what the database holds. Every card the Overview
+    offers is checked, whichever addon contributed it."""
 
     @classmethod
     def setUpClass(cls):
@@ -65,18 +79,23 @@ class TestFiguresCountTheirLists(TransactionCase):
             as_user = cards.with_user(user).with_context(
                 allowed_company_ids=self.env.company.ids, overview_window=window
             )
-            shown = as_user.search([])
-            self.assertIn("business", shown.mapped("kind"))
+            shown = as_user.search(as_user._overview_action(window)["domain"])
+            business = shown.filtered(lambda c: c.kind == "business")
+            self.assertTrue(business)
+            # every business card the user may see is offered: none left unchecked
+            self.assertEqual(
+                business,
+                as_user.search([("kind", "=", "business")]).filtered(
+                    lambda c: self.env[c.res_model].with_user(user).has_access("read")
+                ),
+            )
             for card in shown:
                 if card.kind == "endpoint":
                     figures = ENDPOINT_FIGURES
-                elif card.indicator in DANGER_INDICATORS:
-                    figures = {
-                        card.indicator: "indicator_count",
-                        "overdue": "indicator_overdue_count",
-                    }
                 else:
-                    figures = {card.indicator: "indicator_count"}
+                    figures = {False: "indicator_count"}
+                    if card.danger_domain:
+                        figures["overdue"] = "indicator_overdue_count"
                 for figure, field in figures.items():
                     action = card.with_context(figure=figure).action_open_figure()
                     model = self.env[action["res_model"]].with_user(user)
@@ -84,7 +103,7 @@ class TestFiguresCountTheirLists(TransactionCase):
                         continue  # shown without a link to this role
                     with self.subTest(window=window, card=card.name, figure=figure):
                         self.assertEqual(model.search_count(action["domain"]), card[field])
-                        checked[card.indicator or card.name, figure] = card[field]
+                        checked[card.indicator or card.name, figure or card.indicator] = card[field]
         return checked
 
     def test_figures_of_a_logistics_manager(self):
@@ -209,7 +228,7 @@ class TestOverviewCockpit(LogisticsMonitoringCase):
         self.assertEqual(self.card.sla_compliance, 50.0)
 
     def test_severity_from_thresholds(self):
-        card = self.env.ref("logistics_monitoring.overview_card_exports_blocked")
+        card = self.env.ref("logistics_tms_export.overview_card_exports_blocked")
         card.write({"warning_threshold": 1, "danger_threshold": 3})
         self.assertEqual(card.severity, "ok")
         shipments = self._create_shipment(company_id=self.ops_company.id, export_state="blocked")
@@ -240,7 +259,7 @@ class TestOverviewCockpit(LogisticsMonitoringCase):
         self.assertEqual(self.card.severity, "danger")
 
     def test_thresholds_are_set_on_the_card(self):
-        card = self.env.ref("logistics_monitoring.overview_card_late")
+        card = self.env.ref("logistics_shipment.overview_card_late")
         arch = card.get_view(view_type="form")["arch"]
         self.assertIn('name="warning_threshold"', arch)
         self.assertIn('name="danger_threshold"', arch)
@@ -263,11 +282,11 @@ class TestOverviewCockpit(LogisticsMonitoringCase):
         for card in self.cards.search([("kind", "=", "business")]):
             with self.subTest(indicator=card.indicator):
                 self.assertTrue(card.action_label)
-        late = self.env.ref("logistics_monitoring.overview_card_late")
+        late = self.env.ref("logistics_shipment.overview_card_late")
         self.assertEqual(late.action_label, "Chase late shipments")
 
     def test_lists_opened_from_cards_explain_an_empty_list(self):
-        held = self.env.ref("logistics_monitoring.overview_card_invoices_held")
+        held = self.env.ref("logistics_freight.overview_card_invoices_held")
         action = held.action_open_figure()
         self.assertIn("o_view_nocontent_smiling_face", action["help"])
         list_view_id = action["views"][0][0]
@@ -279,7 +298,7 @@ class TestOverviewCockpit(LogisticsMonitoringCase):
         self.assertEqual(action["name"], "Ops TMS: failures, last 24 hours")
 
     def test_held_carrier_bills_card_for_those_who_decide_them(self):
-        card = self.env.ref("logistics_monitoring.overview_card_bills_held")
+        card = self.env.ref("logistics_settlement.overview_card_bills_held")
         self.assertEqual(card.indicator_count, 0)
         self.env["account.chart.template"].try_loading(
             "generic_coa", company=self.ops_company, install_demo=False
@@ -316,7 +335,7 @@ class TestOverviewCockpit(LogisticsMonitoringCase):
                 self.assertEqual(card in cards, shown)
 
     def test_open_service_cases_overdue_ones_are_a_problem(self):
-        card = self.env.ref("logistics_monitoring.overview_card_cases_open")
+        card = self.env.ref("logistics_case.overview_card_cases_open")
         card.write({"warning_threshold": 1, "danger_threshold": 5})
         shipment = self._create_shipment(company_id=self.ops_company.id)
         create_case(self.env, shipment, self.now + timedelta(days=3))
@@ -332,11 +351,68 @@ class TestOverviewCockpit(LogisticsMonitoringCase):
         action = card.with_context(figure="overdue").action_open_figure()
         self.assertEqual(self.env[action["res_model"]].search(action["domain"]), overdue)
         self.assertEqual(action["name"], "Open service cases: overdue")
-        late = self.env.ref("logistics_monitoring.overview_card_late")
+        late = self.env.ref("logistics_shipment.overview_card_late")
         with self.assertRaises(UserError):
             late.with_context(figure="overdue").action_open_figure()
         arch = card.get_view(view_type="kanban")["arch"]
         self.assertIn("'figure': 'overdue'", arch)
+
+    def test_a_card_added_as_data_counts_and_opens_its_records(self):
+        """An addon adds a card with an XML record only: the Overview offers it to
+        whoever may read its records, counts them in the window of its date field and
+        opens exactly them."""
+        xml_file = io.BytesIO(CONTRIBUTED_CARD)
+        xml_file.name = "logistics_overview_card_data.xml"
+        convert_xml_import(self.env, "logistics_inbound", xml_file)
+        card = self.env.ref("logistics_inbound.overview_card_events_dismissed")
+        events = self.env["logistics.inbound.event"].sudo()
+        for index, (state, hours_ago) in enumerate(
+            (("dismissed", 0), ("dismissed", 3), ("dismissed", 3 * 24), ("processed", 0))
+        ):
+            event = events.create(
+                {
+                    "endpoint_id": self.ops_endpoint.id,
+                    "external_event_id": f"evt-card-{index}",
+                    "state": state,
+                }
+            )
+            self._age(event, "create_date", hours_ago)
+            events |= event
+        manager = new_test_user(
+            self.env,
+            login="lgx_cards_contributed",
+            groups="base.group_user,logistics_integration.group_logistics_manager",
+            company_id=self.ops_company.id,
+            company_ids=[(6, 0, self.ops_company.ids)],
+        )
+        cards = self.cards.with_user(manager)
+        for window, count, listed in (("24h", 2, events[:2]), ("7d", 3, events[:3])):
+            with self.subTest(window=window):
+                shown = cards.with_context(overview_window=window)
+                shown = shown.search(shown._overview_action(window)["domain"])
+                self.assertIn(card, shown)
+                as_manager = card.with_user(manager).with_context(overview_window=window)
+                self.assertEqual(as_manager.indicator_count, count)
+                self.assertEqual(as_manager.indicator_overdue_count, 1)
+                self.assertEqual(as_manager.severity, "danger")
+                self.assertEqual(as_manager.action_label, "Look at dismissed events")
+                action = as_manager.action_open_figure()
+                self.assertEqual(self.env[action["res_model"]].search(action["domain"]), listed)
+                overdue = as_manager.with_context(figure="overdue").action_open_figure()
+                self.assertEqual(
+                    self.env[overdue["res_model"]].search(overdue["domain"]), events[0]
+                )
+
+    def test_a_card_names_a_model_and_a_domain_that_evaluates(self):
+        inbound_event = self.env.ref("logistics_inbound.model_logistics_inbound_event")
+        for values in (
+            {"res_model_id": False},
+            {"res_model_id": inbound_event.id, "domain": "[('state', '=', now.nope)]"},
+            {"res_model_id": inbound_event.id, "domain": "[('no_such_field', '=', 1)]"},
+            {"res_model_id": inbound_event.id, "date_field": "no_such_date"},
+        ):
+            with self.subTest(values=values), self.assertRaises(ValidationError):
+                self.cards.create({"name": "Broken", "indicator": "broken", **values})
 
     def test_demo_exception_has_a_person_to_act_on_it(self):
         """The exception the Overview counts on the demo database is the admin's, the

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 
@@ -5,7 +8,10 @@ from odoo.tests import HttpCase, tagged
 class TestOverviewTour(HttpCase):
     def test_overview_opens_the_list_behind_a_card(self):
         self.env["logistics.shipment"].create(
-            {"partner_id": self.env.ref("base.res_partner_2").id, "export_state": "blocked"}
+            {
+                "partner_id": self.env.ref("base.res_partner_2").id,
+                "estimated_date": fields.Datetime.now() - timedelta(days=1),
+            }
         )
         self.start_tour("/odoo", "logistics_overview_click_through", login="admin")
 

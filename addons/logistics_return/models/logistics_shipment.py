@@ -1,11 +1,5 @@
 from odoo import _, api, fields, models
 
-from odoo.addons.logistics_tms_export.models.logistics_shipment import (
-    CANCEL_OPERATION,
-    ORDER_OPERATIONS,
-)
-from odoo.addons.logistics_tms_export.profiles import ContractError
-
 # Code of the exchange type this addon ships (data/logistics_interface_data.xml).
 RETURN_OPERATION = "tms_return_create"
 
@@ -53,59 +47,15 @@ class LogisticsShipment(models.Model):
             vals["return_of_id"] = original.id
         return vals
 
-    def _tms_push(self):
-        returns = self.filtered("return_of_id")
-        res = super(LogisticsShipment, self - returns)._tms_push()
-        returns._tms_send_return()
-        return res
+    def _tms_document_operation(self):
+        """A return travels as a return transport order (logistics.tms.return.handler)."""
+        if self.return_of_id:
+            return RETURN_OPERATION
+        return super()._tms_document_operation()
 
-    def _tms_messages(self, operations=(*ORDER_OPERATIONS, CANCEL_OPERATION, RETURN_OPERATION)):
-        return super()._tms_messages(operations)
-
-    def _tms_send_return(self):
-        """Send each return to the TMS once (payload version 1), or block it with the reasons.
-
-        tms-return v1 has no update: a return already queued or sent is left as
-        it is (the TMS is told of changes by its planners), and withdrawn when
-        its picking is cancelled. A blocked return is re-validated by the same
-        changes that re-validate orders.
-        """
-        for shipment in self.sudo():
-            if shipment.export_state not in ("not_exported", "blocked"):
-                continue
-            endpoint = shipment._get_tms_endpoint()
-            if not endpoint:
-                shipment._tms_without_endpoint()
-                continue
-            profile = endpoint._get_tms_profile()
-            try:
-                payload = profile._build_return_payload(shipment)
-            except ContractError as err:
-                shipment._tms_block(err.problems, title=_("Return not sent to the TMS"))
-                continue
-            self.env["logistics.outbound.message"]._enqueue(
-                endpoint,
-                RETURN_OPERATION,
-                shipment,
-                payload,
-                profile._return_path(shipment),
-                payload_version=payload["payload_version"],
-                schema_version=profile._return_schema_label(),
-                description=_(
-                    "Return %(shipment)s of %(original)s in %(tms)s",
-                    shipment=shipment.name,
-                    original=shipment.return_of_id.name,
-                    tms=endpoint.name,
-                ),
-            )
-            shipment.write(
-                {
-                    "tms_endpoint_id": endpoint.id,
-                    "export_version": payload["payload_version"],
-                    "export_fingerprint": self._tms_fingerprint(payload),
-                }
-            )
-            shipment._tms_unblock("queued")
+    @api.model
+    def _tms_document_operations(self):
+        return (*super()._tms_document_operations(), RETURN_OPERATION)
 
     def _on_return_completed(self, milestone):
         """Tell the original shipment that its goods are back; the credit note or the

@@ -1,8 +1,4 @@
-from pydantic import ValidationError
-
 from odoo import api, models
-
-from odoo.addons.logistics_tms_export.profiles import ContractError, describe_errors
 
 from .. import contract
 
@@ -19,12 +15,9 @@ class LogisticsTmsProfileGenericV1(models.AbstractModel):
     def _build_return_payload(self, shipment, payload_version=1):
         """The validated return order of ``shipment``; raises ContractError listing every
         problem."""
-        raw = self._collect_return(shipment, payload_version)
-        try:
-            document = contract.TmsReturnV1.model_validate(raw)
-        except ValidationError as err:
-            raise ContractError(describe_errors(err, raw)) from err
-        return document.model_dump(mode="json", by_alias=True, exclude_none=True)
+        return self._validate_document(
+            contract.TmsReturnV1, self._collect_return(shipment, payload_version)
+        )
 
     @api.model
     def _return_path(self, shipment):

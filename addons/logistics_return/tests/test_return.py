@@ -91,7 +91,7 @@ class TestReturn(ReturnCase):
         # Sending it again changes nothing: same message, nothing enqueued.
         with trap_jobs() as trap:
             self.env["logistics.shipment"]._tms_export_pickings(return_picking)
-            returned._tms_send_return()
+            returned._tms_sync()
             trap.assert_jobs_count(0)
         self.assertEqual(returned._tms_messages(), message)
 
@@ -208,6 +208,11 @@ class TestReturn(ReturnCase):
 class TestReturnFromTheTms(ReturnCase, LogisticsInboundSourceCase):
     """The return's lifecycle as the TMS simulator reports it: tms-event v1 envelopes
     under the return's own reference, through the inbox."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.endpoint.logistics_inbound_profile_id = cls._create_envelope_profile()
 
     def _envelope(self, shipment, event_type, occurred_at, **payload):
         return {

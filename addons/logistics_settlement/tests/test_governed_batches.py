@@ -37,13 +37,13 @@ class TestGovernedBatches(LogisticsSettlementCase):
     def test_cron_records_last_run_and_result(self):
         self._delivered_shipment("GB-1", 100.0)
         self._create_bill([("GB-1", "base_freight", 100.0)])
-        self.env["logistics.data.ownership"]._cron_run_batch("carrier_settlement")
+        self.env["logistics.data.ownership"]._cron_run_batches(["carrier_settlement"])
         line = self._owner("carrier_settlement")
         self.assertEqual(line.last_run_state, "done")
         self.assertTrue(line.last_run_date)
         self.assertIn("1 ready to pay", line.last_run_message)
         last = line.last_run_date
-        self.env["logistics.data.ownership"]._cron_run_batch("carrier_settlement")
+        self.env["logistics.data.ownership"]._cron_run_batches(["carrier_settlement"])
         self.assertEqual(line.last_run_date, last, "daily: not due again the same day")
 
     def test_cron_matches_bills_entered_in_the_second_it_runs(self):
@@ -51,7 +51,7 @@ class TestGovernedBatches(LogisticsSettlementCase):
         bill = self._create_bill([("GB-4", "base_freight", 100.0)])
         # The wall clock is still in the second the bill was entered in.
         with freeze_time(bill.create_date.replace(microsecond=0)):
-            self.env["logistics.data.ownership"]._cron_run_batch("carrier_settlement")
+            self.env["logistics.data.ownership"]._cron_run_batches(["carrier_settlement"])
         self.assertEqual(bill.logistics_settlement_state, "ready")
         self.assertIn("1 ready to pay", self._owner("carrier_settlement").last_run_message)
 
@@ -122,3 +122,17 @@ class TestGovernedBatches(LogisticsSettlementCase):
             ),
             self.logistics_manager,
         )
+
+    def test_one_scheduled_action_runs_every_registered_batch(self):
+        batches = self.env["logistics.batch"].search(
+            [("domain", "in", ("carrier_settlement", "freight_accruals", "finance_export"))]
+        )
+        self.assertEqual(len(batches), 3, "settlement registers its own batches")
+        cron = self.env.ref("logistics_integration.ir_cron_run_batches")
+        self.assertEqual(cron.code.strip(), "model._cron_run_batches()")
+        self._delivered_shipment("GB-5", 100.0)
+        self._create_bill([("GB-5", "base_freight", 100.0)])
+        cron.method_direct_trigger()
+        for domain in ("carrier_settlement", "freight_accruals", "finance_export"):
+            self.assertTrue(self._owner(domain).last_run_date, domain)
+        self.assertIn("1 ready to pay", self._owner("carrier_settlement").last_run_message)

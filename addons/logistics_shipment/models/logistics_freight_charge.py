@@ -41,20 +41,7 @@ class LogisticsFreightCharge(models.Model):
         compute="_compute_variance_percent_label",
         help="The variance in percent of the expected amount, signed: + billed more.",
     )
-    state = fields.Selection(
-        selection=[
-            ("pending", "Awaiting Actual"),
-            ("approved", "Approved"),
-            ("on_hold", "On Hold"),
-            ("disputed", "Disputed"),
-        ],
-        string="Reconciliation",
-        required=True,
-        default="pending",
-        index=True,
-    )
     external_charge_id = fields.Char(index=True, copy=False)
-    decision_reason = fields.Text(help="Why a manager approved or disputed the variance.")
 
     _sql_constraints = [
         (

@@ -1,6 +1,7 @@
 from . import delivery_carrier
 from . import logistics_endpoint
 from . import logistics_shipment
+from . import logistics_tms_export
 from . import res_company
 from . import res_config_settings
 from . import res_partner

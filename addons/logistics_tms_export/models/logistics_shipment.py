@@ -1,15 +1,9 @@
-import hashlib
-import json
 import logging
 
 import psycopg2
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-
-from odoo.addons.logistics_integration import outbound
-
-from ..profiles import ContractError, ResponseError
 
 _logger = logging.getLogger(__name__)
 
@@ -26,16 +20,12 @@ TRACKED_EXPORT_STATES = ("blocked", "queued", "exported")
 # Shipment states after which the TMS is not told of changes any more, unless a
 # person replays the order with a reason.
 TERMINAL_STATES = ("delivered", "returned", "cancelled")
-# Parts of the order document per data-ownership domain (logistics.data.ownership):
-# when the TMS owns the domain, a change of these parts alone sends no update.
-TMS_OWNABLE_PAYLOAD_KEYS = {"planning_reference": ("carrier_preference",)}
 # Codes of the exchange types this addon ships (data/logistics_interface_data.xml).
 ORDER_CREATE_OPERATION = "tms_order_create"
 ORDER_UPDATE_OPERATION = "tms_order_update"
 ORDER_OPERATIONS = (ORDER_CREATE_OPERATION, ORDER_UPDATE_OPERATION)
 CANCEL_OPERATION = "tms_order_cancel"
 BLOCKED_ACTIVITY = "logistics_tms_export.mail_activity_type_tms_blocked"
-FAILED_ACTIVITY = "logistics_tms_export.mail_activity_type_tms_failed"
 
 
 class LogisticsShipment(models.Model):
@@ -223,7 +213,7 @@ class LogisticsShipment(models.Model):
         }
 
     # ------------------------------------------------------------------
-    # Validation, change detection and sending
+    # Sending (logistics.tms.export), blocking
     # ------------------------------------------------------------------
 
     def _get_tms_endpoint(self):
@@ -237,119 +227,25 @@ class LogisticsShipment(models.Model):
         changes of partners, orders, deliveries and moves): a closed shipment
         (see ``_tms_is_terminal``) is left alone, whatever changed.
         """
-        self.sudo().filtered(lambda s: not s._tms_is_terminal())._tms_push()
+        self.env["logistics.tms.export"]._push(
+            self.sudo().filtered(lambda s: not s._tms_is_terminal())
+        )
 
-    def _tms_push(self):
-        """Send the shipment to the TMS, or block it with the reason.
+    def _tms_document_operation(self):
+        """Code of the exchange type that carries this shipment's document to the TMS
+        now: a new order, or the next version of one the TMS has."""
+        self.ensure_one()
+        return ORDER_UPDATE_OPERATION if self.export_sent_version else ORDER_CREATE_OPERATION
 
-        First export (POST, version 1), re-validation of a blocked shipment,
-        and changes after export (PUT with the next payload version, or a block
-        when the TMS does not accept updates). A shipment whose payload did not
-        change, or changed only in parts the TMS owns, is left alone.
-        """
-        for shipment in self.sudo():
-            if not shipment.picking_id:
-                continue
-            endpoint = shipment._get_tms_endpoint()
-            if not endpoint:
-                shipment._tms_without_endpoint()
-                continue
-            profile = endpoint._get_tms_profile()
-            version = shipment.export_version + 1
-            try:
-                payload = profile._build_order_payload(shipment, payload_version=version)
-            except ContractError as err:
-                shipment._tms_block(err.problems)
-                continue
-            fingerprint = self._tms_fingerprint(payload)
-            if fingerprint == shipment.export_fingerprint:
-                if shipment.export_state == "blocked":
-                    shipment._tms_unblock(
-                        "exported"
-                        if shipment.export_sent_version >= shipment.export_version
-                        else "queued"
-                    )
-                continue
-            if shipment._tms_changed_only_tms_owned(payload):
-                continue
-            if shipment.export_sent_version and not endpoint.accepts_updates:
-                shipment._tms_block(
-                    [
-                        _(
-                            "the order changed after it was sent, and %(tms)s does not "
-                            "accept updates: change it in the TMS or revert the change",
-                            tms=endpoint.name,
-                        )
-                    ],
-                    title=_("Update refused"),
-                )
-                continue
-            shipment._tms_enqueue_order(endpoint, profile, payload, fingerprint)
+    @api.model
+    def _tms_document_operations(self):
+        """Codes of the exchange types that carry shipments' documents (not their
+        withdrawal): a newer document replaces a pending one."""
+        return ORDER_OPERATIONS
 
     def _tms_sync_if_tracked(self):
         """Re-validate blocked shipments and send changes of queued or exported ones."""
         self.sudo().filtered(lambda s: s.export_state in TRACKED_EXPORT_STATES)._tms_sync()
-
-    def _tms_changed_only_tms_owned(self, payload):
-        """Whether ``payload`` differs from the order the TMS holds only in parts it
-        owns itself, e.g. the carrier it assigned (the data-ownership rows say which)."""
-        self.ensure_one()
-        if not self.export_sent_version:
-            return False
-        ownership = self.env["logistics.data.ownership"].with_company(self.company_id)
-        owned_keys = {
-            key
-            for domain, keys in TMS_OWNABLE_PAYLOAD_KEYS.items()
-            if ownership._get_owner(domain).system_of_record == "tms"
-            for key in keys
-        }
-        last = self._tms_messages(ORDER_OPERATIONS)[:1]
-        if not owned_keys or not last or last.payload_version != self.export_version:
-            return False
-
-        def odoo_owned(document):
-            return {key: value for key, value in document.items() if key not in owned_keys}
-
-        return self._tms_fingerprint(odoo_owned(json.loads(last.payload))) == self._tms_fingerprint(
-            odoo_owned(payload)
-        )
-
-    @api.model
-    def _tms_fingerprint(self, payload):
-        content = {k: v for k, v in payload.items() if k != "payload_version"}
-        return hashlib.sha256(outbound.dumps(content).encode("utf-8")).hexdigest()
-
-    def _tms_enqueue_order(self, endpoint, profile, payload, fingerprint):
-        self.ensure_one()
-        update = bool(self.export_sent_version)
-        self._tms_messages(ORDER_OPERATIONS).filtered(lambda m: m.state == "pending")._cancel()
-        version = payload["payload_version"]
-        message = self.env["logistics.outbound.message"]._enqueue(
-            endpoint,
-            ORDER_UPDATE_OPERATION if update else ORDER_CREATE_OPERATION,
-            self,
-            payload,
-            profile._update_path(self) if update else profile._create_path(self),
-            http_method="PUT" if update else "POST",
-            payload_version=version,
-            schema_version=profile._schema_label(),
-            description=_(
-                "%(action)s %(shipment)s v%(version)s in %(tms)s",
-                action=_("Update") if update else _("Create"),
-                shipment=self.name,
-                version=version,
-                tms=endpoint.name,
-            ),
-        )
-        self.write(
-            {
-                "tms_endpoint_id": endpoint.id,
-                "export_version": version,
-                "export_fingerprint": fingerprint,
-            }
-        )
-        self._tms_unblock("queued")
-        return message
 
     def _tms_without_endpoint(self):
         """No TMS to send this shipment to: a person must choose the company's default
@@ -384,9 +280,12 @@ class LogisticsShipment(models.Model):
         self.write({"export_state": state, "export_blocked_reason": False})
         self.activity_unlink([BLOCKED_ACTIVITY])
 
-    def _tms_messages(self, operations=(*ORDER_OPERATIONS, CANCEL_OPERATION)):
+    def _tms_messages(self, operations=None):
         """TMS messages of this shipment with one of the exchange type codes
-        ``operations`` (a code or a tuple of codes), newest first."""
+        ``operations`` (a code or a tuple of codes; all its documents' and their
+        withdrawal by default), newest first."""
+        if operations is None:
+            operations = (*self._tms_document_operations(), CANCEL_OPERATION)
         if isinstance(operations, str):
             operations = (operations,)
         domain = [
@@ -397,136 +296,5 @@ class LogisticsShipment(models.Model):
         return self.env["logistics.outbound.message"].sudo().search(domain, order="id desc")
 
     def _tms_cancel(self, reason=None):
-        """Withdraw the order from the TMS, through the outbox, if it was ever sent."""
-        for shipment in self.sudo():
-            if shipment.export_state in ("cancelled", "not_exported"):
-                continue
-            shipment._tms_messages(ORDER_OPERATIONS).filtered(
-                lambda m: m.state == "pending"
-            )._cancel()
-            endpoint = shipment._get_tms_endpoint()
-            if not shipment.export_sent_version or not endpoint:
-                shipment._tms_unblock("cancelled")
-                continue
-            profile = endpoint._get_tms_profile()
-            self.env["logistics.outbound.message"]._enqueue(
-                endpoint,
-                CANCEL_OPERATION,
-                shipment,
-                profile._build_cancel_payload(shipment, reason),
-                profile._cancel_path(shipment),
-                payload_version=shipment.export_version,
-                schema_version=profile._schema_label(),
-                description=_(
-                    "Cancel %(shipment)s in %(tms)s", shipment=shipment.name, tms=endpoint.name
-                ),
-            )
-            shipment._tms_unblock("cancelled")
-
-    # ------------------------------------------------------------------
-    # Outcomes, told by the TMS exchange handlers
-    # ------------------------------------------------------------------
-
-    def _tms_on_cancel_accepted(self, message):
-        """The TMS withdrew the order."""
-        self.ensure_one()
-        self.with_context(tracking_disable=True)._tms_record_milestone(
-            message, "cancelled", f"odoo-cancel:{self.name}"
-        )
-
-    def _tms_on_order_accepted(self, message, response_json):
-        """The TMS took the order or its update: record what it planned.
-
-        Runs in the export job for every shipment, so field tracking is off:
-        the outbound message, its attempt log and the milestone timeline are the
-        history.
-        """
-        self.ensure_one()
-        self = self.with_context(tracking_disable=True)  # pylint: disable=self-cls-assignment
-        profile = message.endpoint_id._get_tms_profile()
-        try:
-            planning = profile._parse_order_response(response_json)
-        except ResponseError as err:
-            self._tms_on_failure(
-                message, _("The TMS accepted the order but its answer is unreadable: %s", err)
-            )
-            return
-        vals = {
-            "tms_reference": planning.reference,
-            "export_sent_version": max(self.export_sent_version, message.payload_version),
-        }
-        if planning.estimated_delivery:
-            vals["estimated_date"] = planning.estimated_delivery
-        if message.payload_version >= self.export_version and self.export_state != "cancelled":
-            vals["export_state"] = "exported"
-        carrier_note = self._tms_map_carrier(planning, vals)
-        recovered = self.export_state == "export_failed"
-        self.write(vals)
-        if recovered:
-            self.activity_unlink([FAILED_ACTIVITY])
-        if carrier_note:
-            self.message_post(body=carrier_note)
-        self._tms_record_milestone(message, "shipment_planned", f"tms-order:{planning.reference}")
-        # Recompute the derived transport state here, without tracking, rather
-        # than in queue_job's final flush (which would track it in the chatter).
-        self.env.flush_all()
-
-    def _tms_map_carrier(self, planning, vals):
-        """Put the carrier the TMS assigned into ``vals``; return a note if none matches."""
-        names = [name for name in (planning.carrier_code, planning.carrier_name) if name]
-        if not names:
-            return None
-        resolved = self.env["delivery.carrier"]._logistics_resolve(names, self._get_tms_endpoint())
-        carrier = next((resolved[name] for name in names if name in resolved), None)
-        if carrier:
-            vals["carrier_id"] = carrier.id
-            return None
-        return _(
-            "The TMS assigned carrier %(name)s (code %(code)s), which matches no delivery method.",
-            name=planning.carrier_name or "-",
-            code=planning.carrier_code or "-",
-        )
-
-    def _tms_record_milestone(self, message, code, external_event_id):
-        """Record a milestone reported by the TMS exchange, once."""
-        milestone_model = self.env["logistics.milestone"].sudo()
-        domain = [
-            ("endpoint_id", "=", message.endpoint_id.id),
-            ("external_event_id", "=", external_event_id),
-        ]
-        if milestone_model.search_count(domain, limit=1):
-            return
-        event_type = self.env.ref(f"logistics_integration.event_type_{code}")
-        milestone_model.create(
-            {
-                "shipment_id": self.id,
-                "event_type_id": event_type.id,
-                "event_time": fields.Datetime.now(),
-                "endpoint_id": message.endpoint_id.id,
-                "external_event_id": external_event_id,
-                "raw_code": message.operation,
-                "note": _("Acknowledged by %s", message.endpoint_id.name),
-            }
-        )
-
-    def _tms_on_failure(self, message, error):
-        """The TMS refused the order for good, or never answered: a person must act."""
-        self.ensure_one()
-        if message.operation in ORDER_OPERATIONS and message.payload_version < self.export_version:
-            return  # a newer version is on its way; this one no longer matters
-        self.write({"export_state": "export_failed"})
-        endpoint = message.endpoint_id
-        self.activity_unlink([FAILED_ACTIVITY])
-        self.activity_schedule(
-            FAILED_ACTIVITY,
-            summary=_(
-                "%(tms)s: %(operation)s failed", tms=endpoint.name, operation=message.operation
-            ),
-            note=_(
-                "Message %(key)s (payload version %(version)s) failed: %(error)s",
-                key=message.idempotency_key,
-                version=message.payload_version,
-                error=error,
-            ),
-            user_id=endpoint._get_failure_assignee(self).id,
-        )
+        """Withdraw the document from the TMS, if it was ever sent (``reason``: why)."""
+        self.env["logistics.tms.export"]._withdraw(self.sudo(), reason)

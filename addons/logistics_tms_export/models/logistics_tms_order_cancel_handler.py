@@ -1,8 +1,10 @@
-from odoo import api, models
+from odoo import _, api, models
+
+from ..profiles import TmsDocument
 
 
 class LogisticsTmsOrderCancelHandler(models.AbstractModel):
-    """Outcomes of an order cancellation sent to a TMS (exchange type tms_order_cancel).
+    """Withdrawals of an order sent to a TMS (exchange type tms_order_cancel).
 
     A withdrawn order becomes a *cancelled* milestone; a refused cancellation
     fails the export like a refused order.
@@ -13,9 +15,27 @@ class LogisticsTmsOrderCancelHandler(models.AbstractModel):
     _description = "TMS Order Cancellation Exchange Handler"
 
     @api.model
+    def _tms_prepare(self, shipment, endpoint, payload_version, reason=None):
+        profile = endpoint._get_tms_profile()
+        return TmsDocument(
+            payload=profile._build_cancel_payload(shipment, reason),
+            path=profile._cancel_path(shipment),
+            payload_version=payload_version,
+            schema_label=profile._schema_label(),
+            description=_(
+                "Cancel %(shipment)s in %(tms)s", shipment=shipment.name, tms=endpoint.name
+            ),
+        )
+
+    @api.model
     def _on_success(self, message, response_json):
         shipment = self._get_shipment(message)
         if not shipment:
             return super()._on_success(message, response_json)
-        shipment._tms_on_cancel_accepted(message)
+        self._tms_record_milestone(
+            shipment.with_context(tracking_disable=True),
+            message,
+            "cancelled",
+            f"odoo-cancel:{shipment.name}",
+        )
         return True

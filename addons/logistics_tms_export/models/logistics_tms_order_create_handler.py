@@ -1,8 +1,8 @@
-from odoo import api, models
+from odoo import _, api, models
 
 
 class LogisticsTmsOrderCreateHandler(models.AbstractModel):
-    """Outcomes of a new order sent to a TMS (exchange type tms_order_create).
+    """New orders sent to a TMS (exchange type tms_order_create).
 
     As for an update, except that a 409 the profile reads as "order exists"
     (a replayed create) counts as taken: its body carries the planning data.
@@ -11,6 +11,10 @@ class LogisticsTmsOrderCreateHandler(models.AbstractModel):
     _name = "logistics.tms.order.create.handler"
     _inherit = "logistics.tms.order.handler"
     _description = "TMS Order Creation Exchange Handler"
+
+    @api.model
+    def _tms_order_request(self, profile, shipment):
+        return profile._create_path(shipment), "POST", _("Create")
 
     @api.model
     def _conflict_is_success(self, message, body):

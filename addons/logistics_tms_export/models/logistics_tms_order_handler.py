@@ -1,16 +1,68 @@
-from odoo import api, models
+from odoo import _, api, fields, models
+
+from ..profiles import ResponseError, TmsDocument
+from .logistics_shipment import ORDER_OPERATIONS
+
+FAILED_ACTIVITY = "logistics_tms_export.mail_activity_type_tms_failed"
 
 
 class LogisticsTmsOrderHandler(models.AbstractModel):
-    """Outcomes of an order update sent to a TMS (exchange type tms_order_update).
+    """Order updates sent to a TMS (exchange type tms_order_update), and what every
+    TMS document handler shares.
 
-    The shipment the message is about records what the TMS planned, or becomes
-    *export failed* with an activity. A 409 on an update is a real conflict.
+    A TMS handler prepares the document its exchange type carries (the shipment
+    decides when, see ``logistics.shipment._tms_push``) and reads the outcome:
+    the shipment records what the TMS planned, or becomes *export failed* with
+    an activity. A 409 on an update is a real conflict.
     """
 
     _name = "logistics.tms.order.handler"
     _inherit = "logistics.exchange.handler"
     _description = "TMS Order Exchange Handler"
+
+    # ------------------------------------------------------------------
+    # The document
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _tms_accepts(self, shipment):
+        """Whether ``shipment`` sends this document now: an order follows every change."""
+        return True
+
+    @api.model
+    def _tms_block_title(self):
+        """The title of the activity asking to fix a shipment this document refuses."""
+        return _("Not sent to the TMS")
+
+    @api.model
+    def _tms_prepare(self, shipment, endpoint, payload_version, reason=None):
+        """The document of ``shipment`` for the TMS ``endpoint``, in ``payload_version``
+        (``reason``: why, for a withdrawal); raises ContractError listing every problem."""
+        profile = endpoint._get_tms_profile()
+        path, http_method, action = self._tms_order_request(profile, shipment)
+        return TmsDocument(
+            payload=profile._build_order_payload(shipment, payload_version=payload_version),
+            path=path,
+            http_method=http_method,
+            payload_version=payload_version,
+            schema_label=profile._schema_label(),
+            description=_(
+                "%(action)s %(shipment)s v%(version)s in %(tms)s",
+                action=action,
+                shipment=shipment.name,
+                version=payload_version,
+                tms=endpoint.name,
+            ),
+        )
+
+    @api.model
+    def _tms_order_request(self, profile, shipment):
+        """Path, HTTP method and the action the outbox names for this order document."""
+        return profile._update_path(shipment), "PUT", _("Update")
+
+    # ------------------------------------------------------------------
+    # The outcome
+    # ------------------------------------------------------------------
 
     @api.model
     def _get_shipment(self, message):
@@ -23,17 +75,122 @@ class LogisticsTmsOrderHandler(models.AbstractModel):
         shipment = self._get_shipment(message)
         if not shipment:
             return super()._on_success(message, response_json)
-        shipment._tms_on_order_accepted(message, response_json)
+        self._tms_record_planning(shipment, message, response_json)
         return True
 
     @api.model
     def _on_failure(self, message, error):
+        """The TMS refused the document for good, or never answered: a person must act."""
         shipment = self._get_shipment(message)
         if not shipment:
             return super()._on_failure(message, error)
-        shipment._tms_on_failure(message, error)
+        if (
+            message.operation in ORDER_OPERATIONS
+            and message.payload_version < shipment.export_version
+        ):
+            return True  # a newer version is on its way; this one no longer matters
+        shipment.write({"export_state": "export_failed"})
+        endpoint = message.endpoint_id
+        shipment.activity_unlink([FAILED_ACTIVITY])
+        shipment.activity_schedule(
+            FAILED_ACTIVITY,
+            summary=_(
+                "%(tms)s: %(operation)s failed", tms=endpoint.name, operation=message.operation
+            ),
+            note=_(
+                "Message %(key)s (payload version %(version)s) failed: %(error)s",
+                key=message.idempotency_key,
+                version=message.payload_version,
+                error=error,
+            ),
+            user_id=endpoint._get_failure_assignee(shipment).id,
+        )
         return True
 
     @api.model
     def _conflict_is_success(self, message, body):
         return False
+
+    @api.model
+    def _tms_record_planning(self, shipment, message, response_json):
+        """The TMS took the document: record on ``shipment`` what it planned.
+
+        Runs in the export job for every shipment, so field tracking is off:
+        the outbound message, its attempt log and the milestone timeline are the
+        history.
+        """
+        shipment = shipment.with_context(tracking_disable=True)
+        profile = message.endpoint_id._get_tms_profile()
+        try:
+            planning = profile._parse_order_response(response_json)
+        except ResponseError as err:
+            self._on_failure(
+                message, _("The TMS accepted the order but its answer is unreadable: %s", err)
+            )
+            return
+        vals = {
+            "tms_reference": planning.reference,
+            "export_sent_version": max(shipment.export_sent_version, message.payload_version),
+        }
+        if planning.estimated_delivery:
+            vals["estimated_date"] = planning.estimated_delivery
+        if (
+            message.payload_version >= shipment.export_version
+            and shipment.export_state != "cancelled"
+        ):
+            vals["export_state"] = "exported"
+        carrier_note = self._tms_map_carrier(shipment, planning, vals)
+        recovered = shipment.export_state == "export_failed"
+        shipment.write(vals)
+        if recovered:
+            shipment.activity_unlink([FAILED_ACTIVITY])
+        if carrier_note:
+            shipment.message_post(body=carrier_note)
+        self._tms_record_milestone(
+            shipment, message, "shipment_planned", f"tms-order:{planning.reference}"
+        )
+        # Recompute the derived transport state here, without tracking, rather
+        # than in queue_job's final flush (which would track it in the chatter).
+        self.env.flush_all()
+
+    @api.model
+    def _tms_map_carrier(self, shipment, planning, vals):
+        """Put the carrier the TMS assigned into ``vals``; return a note if none matches."""
+        names = [name for name in (planning.carrier_code, planning.carrier_name) if name]
+        if not names:
+            return None
+        resolved = shipment.env["delivery.carrier"]._logistics_resolve(
+            names, shipment._get_tms_endpoint()
+        )
+        carrier = next((resolved[name] for name in names if name in resolved), None)
+        if carrier:
+            vals["carrier_id"] = carrier.id
+            return None
+        return _(
+            "The TMS assigned carrier %(name)s (code %(code)s), which matches no delivery method.",
+            name=planning.carrier_name or "-",
+            code=planning.carrier_code or "-",
+        )
+
+    @api.model
+    def _tms_record_milestone(self, shipment, message, code, external_event_id):
+        """Record on ``shipment`` a milestone reported by the TMS exchange, once."""
+        milestone_model = shipment.env["logistics.milestone"].sudo()
+        domain = [
+            ("endpoint_id", "=", message.endpoint_id.id),
+            ("external_event_id", "=", external_event_id),
+        ]
+        if milestone_model.search_count(domain, limit=1):
+            return
+        event_type = self.env.ref(f"logistics_integration.event_type_{code}")
+        milestone_model.create(
+            {
+                "shipment_id": shipment.id,
+                "event_type_id": event_type.id,
+                "event_time": fields.Datetime.now(),
+                "endpoint_id": message.endpoint_id.id,
+                "external_event_id": external_event_id,
+                "raw_code": message.operation,
+                "note": _("Acknowledged by %s", message.endpoint_id.name),
+            }
+        )

@@ -56,12 +56,17 @@ class LogisticsTmsProfileGenericV1(models.AbstractModel):
     @api.model
     def _build_order_payload(self, shipment, payload_version=1):
         """The validated payload for ``shipment``; raises ContractError listing every problem."""
-        raw = self._collect(shipment, payload_version)
+        return self._validate_document(self._schema, self._collect(shipment, payload_version))
+
+    @api.model
+    def _validate_document(self, schema, raw):
+        """``raw`` validated against the contract model ``schema``, as the JSON to send;
+        raises ContractError listing every problem."""
         try:
-            order = self._schema.model_validate(raw)
+            document = schema.model_validate(raw)
         except ValidationError as err:
             raise ContractError(describe_errors(err, raw)) from err
-        return order.model_dump(mode="json", by_alias=True, exclude_none=True)
+        return document.model_dump(mode="json", by_alias=True, exclude_none=True)
 
     @api.model
     def _parse_order_response(self, body):

@@ -2,7 +2,7 @@ import responses
 
 from odoo.exceptions import UserError
 
-from ..models.logistics_shipment import FAILED_ACTIVITY
+from ..models.logistics_tms_order_handler import FAILED_ACTIVITY
 from .common import TmsExportCase, trap_jobs
 
 BASE = "http://127.0.0.1:8999"
@@ -104,3 +104,15 @@ class TestTmsExchangeTypes(TmsExportCase):
         self.assertFalse(
             self.env["logistics.endpoint"]._tms_changes_document("res.partner", {"zip": "1"})
         )
+
+    def test_exchange_type_with_a_handler_that_cannot_prepare_documents(self):
+        update_type = self.endpoint.interface_ids.filtered(lambda t: t.code == "tms_order_update")
+        update_type.handler_model = "logistics.exchange.handler"
+        with trap_jobs():
+            self.ship_to.street = "Boulevard Anspach 1"
+        self.assertEqual(self.shipment.export_state, "blocked")
+        self.assertIn("does not prepare TMS documents", self.shipment.export_blocked_reason)
+        cancel_type = self.endpoint.interface_ids.filtered(lambda t: t.code == "tms_order_cancel")
+        cancel_type.handler_model = "logistics.exchange.handler"
+        with self.assertRaisesRegex(UserError, "tms_order_cancel .* does not prepare TMS"):
+            self.order._action_cancel()

@@ -1,45 +1,17 @@
-import itertools
-from datetime import UTC, datetime, timedelta
-
 from odoo.addons.logistics_freight.tests.common import LogisticsFreightCase
-from odoo.addons.logistics_inbound.tests.common import LogisticsInboundSourceCase
+from odoo.addons.logistics_inbound.tests.common import T0, LogisticsInboundCase
 
-T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+__all__ = ["T0", "LogisticsTmsInboundCase"]
 
 
-class LogisticsInboundCase(LogisticsInboundSourceCase, LogisticsFreightCase):
-    """Fixtures: the bridge user, a TMS endpoint using the generic profile, a shipment,
-    and the freight audit's carriers and orders."""
-
-    _event_counter = itertools.count(1)
+class LogisticsTmsInboundCase(LogisticsInboundCase, LogisticsFreightCase):
+    """The generic ingest fixtures with the TMS as the source: its endpoint reads the
+    generic tms-event v1 profile, and the freight audit's carriers and orders."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.shipment = cls._create_shipment(tms_reference="TMS-1000", user_id=cls.logistics_user.id)
-
-    @classmethod
-    def _event(cls, event_type="status", reference="TMS-1000", occurred_at=T0, **payload):
-        """A generic TMS event v1, as the bridge forwards it."""
-        when = occurred_at.isoformat() if isinstance(occurred_at, datetime) else occurred_at
-        if event_type == "status":
-            payload.setdefault("status_code", "X6")
-        return {
-            "event_id": f"evt-{next(cls._event_counter)}",
-            "event_type": event_type,
-            "shipment_reference": reference,
-            "occurred_at": when,
-            "payload": payload,
-            "correlation_id": "bridge-corr-1",
-            "schema_version": "1",
-            "received_at": (T0 + timedelta(hours=1)).isoformat(),
-        }
-
-    def _ingest(self, *events, endpoint=None):
-        return self._ingest_into(endpoint or self.endpoint, *events)
-
-    def _ingest_one(self, event, **kwargs):
-        return self._ingest(event, **kwargs)[0]
+        cls.source_endpoint = cls.endpoint
 
     def _charges_event(self, reference, *amounts, charge_type="base_freight"):
         lines = [

@@ -1,9 +1,9 @@
 from odoo.exceptions import UserError
 
-from .common import LogisticsInboundCase
+from .common import LogisticsTmsInboundCase
 
 
-class TestCharges(LogisticsInboundCase):
+class TestCharges(LogisticsTmsInboundCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -2,10 +2,10 @@ from datetime import timedelta
 
 from odoo.exceptions import UserError
 
-from .common import T0, LogisticsInboundCase
+from .common import T0, LogisticsTmsInboundCase
 
 
-class TestPlanning(LogisticsInboundCase):
+class TestPlanning(LogisticsTmsInboundCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -10,7 +10,7 @@ registry.category("web_tour.tours").add("logistics_overview_click_through", {
         {
             content: "A card with nothing to do says so",
             trigger:
-                ".o_kanban_record:has(.o_overview_indicator_exports_failed) .o_overview_all_clear",
+                ".o_kanban_record:has(.o_overview_indicator_bridges_behind) .o_overview_all_clear",
         },
         {
             content: "Switch to the last 7 days",
@@ -26,18 +26,18 @@ registry.category("web_tour.tours").add("logistics_overview_click_through", {
             trigger: ".o_kanban_record .o_overview_trend .o_overview_trend_bar",
         },
         {
-            content: "The blocked exports card is coloured and offers its action",
+            content: "The late shipments card is coloured and offers its action",
             trigger:
-                ".o_kanban_record:has(.o_overview_indicator_exports_blocked.text-warning) .o_overview_do_indicator",
+                ".o_kanban_record:has(.o_overview_indicator_late.text-warning) .o_overview_do_indicator",
             run: "click",
         },
         {
-            content: "The list behind it shows the blocked shipment",
+            content: "The list behind it shows the late shipment",
             trigger: ".o_list_view .o_data_row",
         },
         {
             content: "It is titled after the card",
-            trigger: ".o_breadcrumb:contains(Exports blocked)",
+            trigger: ".o_breadcrumb:contains(Shipments past ETA)",
         },
         {
             content: "Back to the overview: still the last 7 days",

@@ -21,7 +21,7 @@ class TestMapping(LogisticsInboundCase):
 
         mapping = self.env["logistics.status.mapping"].create(
             {
-                "endpoint_id": self.endpoint.id,
+                "endpoint_id": self.source_endpoint.id,
                 "raw_code": "ZZ",
                 "event_type_id": self.event_types["in_transit"].id,
             }
@@ -49,7 +49,7 @@ class TestMapping(LogisticsInboundCase):
         self.assertEqual(waiting.state, "needs_review", "still unmapped")
         self.env["logistics.status.mapping"].create(
             {
-                "endpoint_id": self.endpoint.id,
+                "endpoint_id": self.source_endpoint.id,
                 "raw_code": "QQ",
                 "event_type_id": self.event_types["delivered"].id,
             }
@@ -63,7 +63,7 @@ class TestMapping(LogisticsInboundCase):
     def test_detail_specific_mapping_wins_and_sets_flags(self):
         self.env["logistics.status.mapping"].create(
             {
-                "endpoint_id": self.endpoint.id,
+                "endpoint_id": self.source_endpoint.id,
                 "raw_code": "SD",
                 "raw_detail": "A2",
                 "event_type_id": self.event_types["exception_raised"].id,

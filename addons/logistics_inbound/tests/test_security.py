@@ -14,7 +14,6 @@ class TestBridgeSecurity(LogisticsInboundCase):
         for model in (
             "logistics.shipment",
             "logistics.milestone",
-            "logistics.freight.charge",
             "logistics.inbound.event",
             "logistics.endpoint",
             "logistics.integration.log",
@@ -38,7 +37,9 @@ class TestBridgeSecurity(LogisticsInboundCase):
     def test_other_users_cannot_ingest(self):
         for user in (self.logistics_user, self.integration_admin):
             with self.subTest(user.login), self.assertRaises(AccessError):
-                self.env["logistics.ingest"].with_user(user).ingest_events(self.endpoint.code, [])
+                self.env["logistics.ingest"].with_user(user).ingest_events(
+                    self.source_endpoint.code, []
+                )
 
     def test_only_the_entry_point_is_callable_over_rpc(self):
         public = [

@@ -17,10 +17,12 @@ class TestIngest(LogisticsInboundCase):
         self.assertEqual(milestone.raw_code, "AF")
         self.assertEqual(milestone.event_time, T0.replace(tzinfo=None))
         self.assertEqual(milestone.location, "Rotterdam NL")
-        self.assertEqual(milestone.endpoint_id, self.endpoint)
+        self.assertEqual(milestone.endpoint_id, self.source_endpoint)
         self.assertEqual(self.shipment.state, "picked_up")
         inbox = self.env["logistics.inbound.event"].search([("milestone_id", "=", milestone.id)])
-        self.assertEqual(inbox.interface_id.code, "tms_event")
+        exchange_type = inbox.interface_id
+        self.assertEqual(exchange_type.endpoint_id, self.source_endpoint)
+        self.assertEqual(exchange_type.direction, "inbound")
 
     def test_traceparent_kept_on_the_inbox_record(self):
         traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
@@ -85,7 +87,7 @@ class TestIngest(LogisticsInboundCase):
             other,
             "picked_up",
             T0.replace(tzinfo=None),
-            endpoint_id=self.endpoint.id,
+            endpoint_id=self.source_endpoint.id,
             external_event_id=clash["event_id"],
         )
         good = self._event(status_code="X6")
@@ -121,22 +123,6 @@ class TestIngest(LogisticsInboundCase):
         self.assertEqual(set(logs.mapped("direction")), {"inbound"})
         self.assertEqual(set(logs.mapped("state")), {"processed"})
         self.assertEqual(set(logs.mapped("model")), {"logistics.inbound.event"})
-
-    def test_pod_event_records_proof_of_delivery(self):
-        self._ingest(self._event(status_code="D1"))
-        answer = self._ingest_one(
-            self._event(
-                event_type="pod",
-                pod={
-                    "signed_by": "J. Doe",
-                    "signed_at": T0.isoformat(),
-                    "document_reference": "POD-77",
-                },
-            )
-        )
-        self.assertEqual(answer["result"], "processed")
-        self.assertEqual(self.shipment.pod_signed_by, "J. Doe")
-        self.assertEqual(self.shipment.pod_document_reference, "POD-77")
 
     def test_unknown_endpoint_is_answered_per_event(self):
         event = self._event()

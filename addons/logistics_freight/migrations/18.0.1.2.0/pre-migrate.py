@@ -1,0 +1,18 @@
+"""The held-charges and held-orders cards of the Overview move
+here from logistics_monitoring (18.0.1.2.0).
+
+Their xml ids are handed over before this addon loads: updated in place, each card
+keeps its row and thresholds.
+"""
+
+from odoo.addons.logistics_integration.upgrade import adopt_records
+
+
+def migrate(cr, version):
+    if version:
+        adopt_records(
+            cr,
+            "logistics_freight",
+            ["overview_card_charges_held", "overview_card_invoices_held"],
+            model="logistics.overview.card",
+        )

@@ -1,0 +1,14 @@
+"""The late-shipments card of the Overview moves here from logistics_monitoring (18.0.1.3.0).
+
+Its xml id is handed over before this addon loads: updated in place, the card keeps its
+row and thresholds.
+"""
+
+from odoo.addons.logistics_integration.upgrade import adopt_records
+
+
+def migrate(cr, version):
+    if version:
+        adopt_records(
+            cr, "logistics_shipment", ["overview_card_late"], model="logistics.overview.card"
+        )
