@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from odoo.addons.logistics_tms_export.contract import StrictModel
+
 SCHEMA_NAME = "tms-rate"
 SCHEMA_VERSION = 1
 
@@ -22,25 +24,21 @@ CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Place(_Strict):
+class Place(StrictModel):
     """Where the goods leave from or go to, as precisely as a rate needs."""
 
     country_code: CountryCode = Field(description="ISO 3166-1 alpha-2")
     zip: str | None = None
 
 
-class Parcel(_Strict):
+class Parcel(StrictModel):
     """One handling unit to move (an order line's goods)."""
 
     reference: str | None = None
     weight_kg: float = Field(gt=0, description="Gross weight")
 
 
-class TmsRateRequestV1(_Strict):
+class TmsRateRequestV1(StrictModel):
     """What Odoo asks the TMS to quote: one order's transport."""
 
     model_config = ConfigDict(
