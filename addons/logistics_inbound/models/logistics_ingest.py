@@ -520,6 +520,7 @@ class LogisticsIngest(models.AbstractModel):
         event = plan.event
         return {
             "endpoint_id": endpoint.id,
+            "company_id": endpoint.company_id.id,
             "external_event_id": event.event_id,
             "event_type": event.event_type,
             "shipment_reference": event.shipment_reference,
