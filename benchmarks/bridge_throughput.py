@@ -1,29 +1,35 @@
-"""Throughput benchmark of the logistics bridge on loopback.
+"""Throughput benchmark of the logistics bridge on loopback, beside Odoo's own webhook route.
 
-Measures, in one run:
+Measures, in one run, for each number of concurrent senders (``--clients``, 4 and 64 by
+default):
   1. accepted/s of signed callbacks with durable (fsync'd, group-committed) writes, through
      ``logistics-bridge serve --no-forward`` in its own process;
   2. the same waitress stack with a no-op WSGI handler, for the ratio, and the bridge's own
      handler with storage left out (authenticated and validated, nothing kept), which
      separates what durability costs from what the request handling costs;
-     these phases and those of 5. run in turn, ``--rounds`` times, so that a shared
+     these phases and those of 3. run in turn, ``--rounds`` times, so that a shared
      machine's drift hits them alike; medians are reported, with each phase's server CPU
-     and context switches per request (read from /proc);
-  3. p50/p99 accept latency;
-  4. forwarded events/s from the inbox into a stub Odoo on loopback;
-  5. the same durable and no-op phases on an event-loop design (``event_loop_bridge.py``:
-     uvicorn with httptools, handlers awaiting a group commit done in one writer thread),
-     so that both designs' durable events/s, p99 accept latency and durable/no-op ratio
-     come from the same run;
+     and context switches per request (read from /proc), and p50/p99 accept latency;
+  3. the same durable and no-op phases on an event-loop design (``event_loop_bridge.py``:
+     uvicorn with httptools, handlers awaiting a group commit done in one writer thread);
+  4. the same callbacks sent to Odoo 18's own webhook route (``odoo_webhook.py``: an
+     automation rule with the *On webhook* trigger storing each callback as one record,
+     Odoo in prefork with ``--odoo-workers`` workers on a database of its own), with
+     p50/p99, failures and the ratio bridge durable accept / Odoo; skipped, with a line
+     saying why, when Odoo is not importable;
+then, once:
+  5. forwarded events/s from the inbox into a stub Odoo on loopback;
   6. RSS of a bridge process (``status`` and ``serve`` with its forwarder) over an inbox of
      ``--inbox-rows`` events.
 
-Needs this repository's bridge package, uvicorn and httptools (no Odoo, no PostgreSQL) and
-about a gigabyte of free space in the temporary directory for ``--inbox-rows``; with the
-defaults it runs for several minutes.
+Needs this repository's bridge package, uvicorn and httptools, PostgreSQL for the Odoo phase
+(``PGHOST``, ``PGPORT``, ``PGUSER``) and about a gigabyte of free space in the temporary
+directory for ``--inbox-rows``; with the defaults it runs for about twenty minutes
+(creating the Odoo database takes two of them; ``--odoo-template`` copies one instead).
+``--short`` is a small configuration for a quick check.
 
-Usage: python3 benchmarks/bridge_throughput.py [--events N] [--clients N] [--rounds N]
-       [--inbox-rows N]
+Usage: python3 benchmarks/bridge_throughput.py [--clients 4,64] [--events N] [--rounds N]
+       [--odoo-events N] [--odoo-template DB] [--inbox-rows N] [--short]
 """
 
 from __future__ import annotations
@@ -48,13 +54,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bridge"))
 
-from logistics_bridge.config import ForwardSettings, OdooSettings  # noqa: E402
+from logistics_bridge.config import BridgeSettings, ForwardSettings, OdooSettings  # noqa: E402
 from logistics_bridge.forwarder import Forwarder  # noqa: E402
 from logistics_bridge.odoo_client import OdooClient  # noqa: E402
 from logistics_bridge.server import LISTENING_LINE  # noqa: E402
 from logistics_bridge.store import SqliteInbox  # noqa: E402
 from logistics_demo.processes import ManagedProcess, ProcessFailed  # noqa: E402
 from logistics_tms_simulator.sender import signed_headers  # noqa: E402
+from odoo_webhook import OdooUnusable, OdooWebhook, odoo_importable  # noqa: E402
 from procstat import context_switches, cpu_seconds  # noqa: E402
 from standardwebhooks.webhooks import Webhook  # noqa: E402
 
@@ -65,6 +72,7 @@ BACKLOG_INSERT = (
     "received_ts, state, updated_ts) VALUES (?, ?, 'tms-event', ?, 'status', ?, ?, ?, ?, ?, ?, "
     "?, ?, ?)"
 )
+EVENTS_PATH = "/v1/tms/acme/events"
 SECRET = "whsec_" + base64.b64encode(b"benchmark-secret-0123456789").decode()
 
 NOOP_SERVER = """
@@ -170,30 +178,43 @@ def prepare_requests(
     return prepared
 
 
-def drive(port: int, prepared: list, clients: int, deadline_s: float) -> tuple[int, float, list]:
-    """Send ``prepared`` requests over ``clients`` keep-alive connections; returns
-    (2xx count, elapsed seconds, latencies)."""
+def drive(
+    port: int, prepared: list, clients: int, deadline_s: float, path: str = EVENTS_PATH
+) -> tuple[int, float, list, int]:
+    """Send ``prepared`` requests to ``path`` over ``clients`` keep-alive connections;
+    returns (2xx count, elapsed seconds, latencies of the 2xx, failures). A failure (an
+    answer other than 2xx, or a connection error) counts, and the client goes on with a new
+    connection."""
     latencies: list[float] = []
-    ok = [0]
+    counts = [0, 0]  # 2xx, failures
     lock = threading.Lock()
     stop_at = time.monotonic() + deadline_s
 
     def client(part: list) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        local_lat, local_ok = [], 0
+        local_lat, local_ok, local_failed = [], 0, 0
         for body, headers in part:
             if time.monotonic() > stop_at:
                 break
             started = time.perf_counter()
-            conn.request("POST", "/v1/tms/acme/events", body, headers)
-            response = conn.getresponse()
-            response.read()
-            local_lat.append(time.perf_counter() - started)
-            local_ok += 200 <= response.status < 300
+            try:
+                conn.request("POST", path, body, headers)
+                response = conn.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                local_failed += 1
+                conn.close()
+                continue
+            if 200 <= response.status < 300:
+                local_lat.append(time.perf_counter() - started)
+                local_ok += 1
+            else:
+                local_failed += 1
         conn.close()
         with lock:
             latencies.extend(local_lat)
-            ok[0] += local_ok
+            counts[0] += local_ok
+            counts[1] += local_failed
 
     threads = [
         threading.Thread(target=client, args=(prepared[i::clients],)) for i in range(clients)
@@ -203,7 +224,7 @@ def drive(port: int, prepared: list, clients: int, deadline_s: float) -> tuple[i
         thread.start()
     for thread in threads:
         thread.join(deadline_s + 60)
-    return ok[0], time.perf_counter() - started, latencies
+    return counts[0], time.perf_counter() - started, latencies, counts[1]
 
 
 class StubOdoo:
@@ -264,15 +285,27 @@ class PhaseResult:
         return self.ok / self.elapsed
 
 
+def warmup_count(args: argparse.Namespace) -> int:
+    """Requests that warm a server up before it is measured."""
+    return min(200, args.events)
+
+
 def run_phase(
-    command: list[str], env: dict[str, str], log: Path, args: argparse.Namespace, prepared: list
+    command: list[str],
+    env: dict[str, str],
+    log: Path,
+    clients: int,
+    args: argparse.Namespace,
+    prepared: list,
 ) -> PhaseResult:
-    """Start one server, warm it up, drive ``prepared`` at it, stop it."""
+    """Start one server, warm it up, drive ``prepared`` at it with ``clients`` senders, stop
+    it."""
     process, port = start_process(command, env, log)
     try:
-        drive(port, prepare_requests(200, 10, prefix=f"warmup-{log.stem}"), args.clients, 30)
+        warmup = prepare_requests(warmup_count(args), 10, prefix=f"warmup-{log.stem}")
+        drive(port, warmup, clients, 30)
         cpu, switches = cpu_seconds(process.pid), context_switches(process.pid)
-        ok, elapsed, latencies = drive(port, prepared, args.clients, args.seconds)
+        ok, elapsed, latencies, _failed = drive(port, prepared, clients, args.seconds)
         cpu = cpu_seconds(process.pid) - cpu
         switches = context_switches(process.pid) - switches
     finally:
@@ -292,14 +325,17 @@ PHASE_NAMES = {
 EVENT_LOOP_SERVER = Path(__file__).with_name("event_loop_bridge.py")
 
 
-def bench_accept(args: argparse.Namespace, workdir: Path) -> tuple[Path, dict[str, list]]:
+def bench_accept(
+    args: argparse.Namespace, workdir: Path, clients: int
+) -> tuple[Path, dict[str, list]]:
     src = str(ROOT / "bridge")
     results: dict[str, list[PhaseResult]] = {phase: [] for phase in PHASES}
-    inbox = workdir / "accept-0.sqlite3"
+    inbox = workdir / f"accept-{clients}-0.sqlite3"
     for round_no in range(args.rounds):
         # Signed just before use: every round stays well inside the 5-minute window.
-        prepared = prepare_requests(args.events, args.shipments, prefix=f"bench{round_no}")
-        inbox = workdir / f"accept-{round_no}.sqlite3"
+        prefix = f"bench{clients}x{round_no}"
+        prepared = prepare_requests(args.events, args.shipments, prefix=prefix)
+        inbox = workdir / f"accept-{clients}-{round_no}.sqlite3"
         commands = {
             # A no-op handler on the same waitress stack.
             "noop": (
@@ -322,15 +358,15 @@ def bench_accept(args: argparse.Namespace, workdir: Path) -> tuple[Path, dict[st
             ),
             "loop_durable": (
                 [sys.executable, str(EVENT_LOOP_SERVER)],
-                bridge_env(workdir / f"loop-{round_no}.sqlite3", args.threads),
+                bridge_env(workdir / f"loop-{clients}-{round_no}.sqlite3", args.threads),
             ),
         }
         for phase, (command, env) in commands.items():
-            log = workdir / f"{phase}-{round_no}.log"
-            results[phase].append(run_phase(command, env, log, args, prepared))
+            log = workdir / f"{phase}-{clients}-{round_no}.log"
+            results[phase].append(run_phase(command, env, log, clients, args, prepared))
         last = {phase: results[phase][-1] for phase in PHASES}
         print(
-            f"round {round_no + 1}: "
+            f"{clients} senders, round {round_no + 1}: "
             + "; ".join(
                 f"{PHASE_NAMES[phase]} {result.rate:.0f}/s ({result.cpu_us:.0f} us CPU, "
                 f"{result.switches:.1f} switches per request)"
@@ -341,6 +377,59 @@ def bench_accept(args: argparse.Namespace, workdir: Path) -> tuple[Path, dict[st
             flush=True,
         )
     return inbox, results
+
+
+@dataclass
+class OdooResult:
+    """Odoo's webhook route under the same callbacks."""
+
+    ok: int
+    failed: int
+    elapsed: float
+    latencies: list[float]
+    stored: int
+
+    @property
+    def rate(self) -> float:
+        return self.ok / self.elapsed
+
+
+def bench_odoo_webhook(
+    args: argparse.Namespace, workdir: Path, client_counts: list[int]
+) -> dict[int, OdooResult] | str:
+    """The same callbacks through Odoo's own webhook route, per number of senders; or why
+    the phase was skipped."""
+    if args.odoo_events <= 0:
+        return "skipped (--odoo-events 0)"
+    if not odoo_importable():
+        return "skipped: Odoo is not importable by this interpreter (import odoo failed)"
+    template = args.odoo_template or os.environ.get("LGX_ODOO_TEMPLATE") or None
+    source = f"a copy of {template}" if template else "base_automation, no demo data"
+    print(
+        f"Odoo webhook phase: database with {source}, {args.odoo_workers} prefork workers...",
+        flush=True,
+    )
+    results: dict[int, OdooResult] = {}
+    try:
+        with OdooWebhook(workdir, args.odoo_workers, template) as odoo:
+            for clients in client_counts:
+                drive(odoo.port, prepare_requests(50, 10, f"odoo-warmup-{clients}"), clients, 60,
+                      odoo.url)  # fmt: skip
+                stored_before = odoo.stored()
+                prepared = prepare_requests(args.odoo_events, args.shipments, f"odoo-{clients}")
+                ok, elapsed, latencies, failed = drive(
+                    odoo.port, prepared, clients, args.seconds, odoo.url
+                )
+                stored = odoo.stored() - stored_before
+                results[clients] = OdooResult(ok, failed, elapsed, latencies, stored)
+                print(
+                    f"{clients} senders, Odoo webhook: {ok / elapsed:.1f} callbacks/s "
+                    f"({ok} answered 2xx, {failed} failed, {stored} stored)",
+                    flush=True,
+                )
+    except OdooUnusable as exc:
+        return f"skipped: {exc}"
+    return results
 
 
 def bench_forward(inbox_path: Path, expected: int) -> tuple[int, float]:
@@ -425,85 +514,178 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
 
 
-def main() -> int:
+def client_counts(text: str) -> list[int]:
+    counts = [int(part) for part in text.split(",") if part.strip()]
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError("a comma-separated list of positive numbers")
+    return counts
+
+
+# --short: a configuration small enough for a quick check; options given still win.
+SHORT = {
+    "events": 400,
+    "rounds": 1,
+    "seconds": 30,
+    "inbox_rows": 5000,
+    "serve_seconds": 1,
+    "odoo_events": 200,
+}
+
+
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10000, help="callbacks per phase")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of all phases")
-    parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
-    parser.add_argument("--threads", type=int, default=8, help="waitress threads")
+    parser.add_argument(
+        "--clients",
+        type=client_counts,
+        default=[4, 64],
+        help="concurrent senders, one run of every phase per number (default 4,64)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=BridgeSettings.model_fields["threads"].default,
+        help="waitress threads (default: the bridge's own default)",
+    )
     parser.add_argument("--shipments", type=int, default=2000)
     parser.add_argument("--seconds", type=float, default=60, help="time cap per phase")
     parser.add_argument("--inbox-rows", type=int, default=1_000_000)
     parser.add_argument("--serve-seconds", type=float, default=8)
+    parser.add_argument(
+        "--odoo-events",
+        type=int,
+        default=2000,
+        help="callbacks to Odoo's webhook route per number of senders; 0 skips that phase",
+    )
+    parser.add_argument("--odoo-workers", type=int, default=2, help="Odoo prefork workers")
+    parser.add_argument(
+        "--odoo-template",
+        help="copy this database (base_automation installed) instead of creating one; "
+        "default $LGX_ODOO_TEMPLATE",
+    )
+    parser.add_argument("--short", action="store_true", help="a small configuration: " + str(SHORT))
     args = parser.parse_args()
+    if args.short:
+        parser.set_defaults(**SHORT)
+        args = parser.parse_args()
+    return args
 
+
+def ms(latencies: list[float], fraction: float) -> str:
+    return f"{percentile(latencies, fraction) * 1000:.1f}"
+
+
+def report_accept(clients: int, rounds: int, results: dict[str, list[PhaseResult]]) -> None:
+    """One number of senders: every phase's median, the ratios, CPU and latency."""
+
+    def median(phase: str, attribute: str) -> float:
+        return statistics.median(getattr(result, attribute) for result in results[phase])
+
+    noop_rate, kept_rate, rate, loop_noop_rate, loop_rate = (
+        median(phase, "rate") for phase in PHASES
+    )
+    ratios = [d.rate / n.rate for d, n in zip(results["durable"], results["noop"], strict=True)]
+    median_of = f"median of {rounds} round(s)"
+    print(f"-- {clients} senders ({median_of}) --")
+    print(f"no-op handler:        {noop_rate:9.0f} req/s")
+    print(f"durable accept:       {rate:9.0f} events/s (WAL + synchronous=FULL, group commit)")
+    print(
+        f"ratio durable/no-op:  {rate / noop_rate:9.2f} (target >= 0.8; rounds "
+        f"{min(ratios):.2f}-{max(ratios):.2f})"
+    )
+    print(
+        f"handler, not stored:  {kept_rate:9.0f} req/s (authenticated and validated, nothing "
+        f"kept; {kept_rate / noop_rate:.2f} of no-op, durable is {rate / kept_rate:.2f} of it)"
+    )
+    print(
+        "server per request:   "
+        + ", ".join(
+            f"{name} {median(phase, 'cpu_us'):.0f} us CPU / "
+            f"{median(phase, 'switches'):.1f} switches"
+            for phase, name in PHASE_NAMES.items()
+        )
+    )
+    latencies = [value for result in results["durable"] for value in result.latencies]
+    noop_lat = [value for result in results["noop"] for value in result.latencies]
+    print(
+        f"accept latency:       p50 {ms(latencies, 0.5)} ms, p99 {ms(latencies, 0.99)} ms "
+        f"(no-op p50 {ms(noop_lat, 0.5)} ms, p99 {ms(noop_lat, 0.99)} ms)"
+    )
+    loop_lat = [value for result in results["loop_durable"] for value in result.latencies]
+    loop_ratios = [
+        d.rate / n.rate for d, n in zip(results["loop_durable"], results["loop_noop"], strict=True)
+    ]
+    print("designs compared (same clients, fsync before every 2xx):")
+    print(
+        f"  waitress threads:           durable {rate:7.0f} events/s, "
+        f"p99 {ms(latencies, 0.99):>6} ms, durable/no-op {rate / noop_rate:.2f}"
+        f" (rounds {min(ratios):.2f}-{max(ratios):.2f})"
+    )
+    print(
+        f"  event loop + group writer:  durable {loop_rate:7.0f} events/s, "
+        f"p99 {ms(loop_lat, 0.99):>6} ms, durable/no-op {loop_rate / loop_noop_rate:.2f}"
+        f" (rounds {min(loop_ratios):.2f}-{max(loop_ratios):.2f}; "
+        f"no-op {loop_noop_rate:.0f} req/s)"
+    )
+
+
+def report_side_by_side(
+    accepted: dict[int, dict[str, list[PhaseResult]]], odoo: dict[int, OdooResult] | str
+) -> None:
+    """Every number of senders on one line each: the bridge's durable accept against its
+    no-op and against Odoo's webhook route."""
+    print(
+        "side by side (bridge: `serve`, median rate; latencies of every round; "
+        "fsync before every 2xx):"
+    )
+    print(
+        "  senders | no-op req/s | durable events/s | durable/no-op | durable p50/p99 ms "
+        "| Odoo webhook/s | Odoo p50/p99 ms | Odoo failed | bridge/Odoo"
+    )
+    for clients, results in accepted.items():
+        noop = statistics.median(result.rate for result in results["noop"])
+        durable = statistics.median(result.rate for result in results["durable"])
+        latencies = [value for result in results["durable"] for value in result.latencies]
+        line = (
+            f"  {clients:7d} | {noop:11.0f} | {durable:16.0f} | {durable / noop:13.2f} | "
+            f"{ms(latencies, 0.5) + ' / ' + ms(latencies, 0.99):>18} | "
+        )
+        peer = odoo.get(clients) if isinstance(odoo, dict) else None
+        if peer is None or not peer.ok:
+            line += f"{'-':>14} | {'-':>15} | {'-':>11} | -"
+        else:
+            line += (
+                f"{peer.rate:14.1f} | "
+                f"{ms(peer.latencies, 0.5) + ' / ' + ms(peer.latencies, 0.99):>15} | "
+                f"{peer.failed:>11} | {durable / peer.rate:.1f}"
+            )
+        print(line)
+    if isinstance(odoo, str):
+        print(f"  Odoo webhook route: {odoo}")
+
+
+def main() -> int:
+    args = parse_args()
     with tempfile.TemporaryDirectory(prefix="bridge-bench-") as tmp:
         workdir = Path(tmp)
         print(
-            f"bridge throughput benchmark: {os.cpu_count()} CPU(s), {args.clients} clients, "
-            f"{args.threads} waitress threads, up to {args.events} events per phase, "
-            f"{args.rounds} round(s)"
+            f"bridge throughput benchmark: {os.cpu_count()} CPU(s), senders "
+            f"{', '.join(map(str, args.clients))}, {args.threads} waitress threads, up to "
+            f"{args.events} events per phase, {args.rounds} round(s)",
+            flush=True,
         )
-        inbox, results = bench_accept(args, workdir)
-
-        def median(phase: str, attribute: str) -> float:
-            return statistics.median(getattr(result, attribute) for result in results[phase])
-
-        noop_rate, kept_rate, rate, loop_noop_rate, loop_rate = (
-            median(phase, "rate") for phase in PHASES
-        )
-        ratios = [d.rate / n.rate for d, n in zip(results["durable"], results["noop"], strict=True)]
-        rounds = f"median of {args.rounds} round(s)"
-        print(f"no-op handler:        {noop_rate:9.0f} req/s ({rounds})")
-        print(
-            f"durable accept:       {rate:9.0f} events/s ({rounds}, WAL + synchronous=FULL, "
-            "group commit)"
-        )
-        print(
-            f"ratio durable/no-op:  {rate / noop_rate:9.2f} (target >= 0.8; rounds "
-            f"{min(ratios):.2f}-{max(ratios):.2f})"
-        )
-        print(
-            f"handler, not stored:  {kept_rate:9.0f} req/s (authenticated and validated, nothing "
-            f"kept; {kept_rate / noop_rate:.2f} of no-op, durable is {rate / kept_rate:.2f} of it)"
-        )
-        print(
-            "server per request:   "
-            + ", ".join(
-                f"{name} {median(phase, 'cpu_us'):.0f} us CPU / "
-                f"{median(phase, 'switches'):.1f} switches"
-                for phase, name in PHASE_NAMES.items()
-            )
-        )
-        latencies = [value for result in results["durable"] for value in result.latencies]
-        noop_lat = [value for result in results["noop"] for value in result.latencies]
-        print(
-            f"accept latency:       p50 {percentile(latencies, 0.5) * 1000:.2f} ms, "
-            f"p99 {percentile(latencies, 0.99) * 1000:.2f} ms "
-            f"(no-op p50 {percentile(noop_lat, 0.5) * 1000:.2f} ms, "
-            f"p99 {percentile(noop_lat, 0.99) * 1000:.2f} ms)"
-        )
-        loop_lat = [value for result in results["loop_durable"] for value in result.latencies]
-        loop_ratios = [
-            d.rate / n.rate
-            for d, n in zip(results["loop_durable"], results["loop_noop"], strict=True)
-        ]
-        print(f"designs compared ({rounds}, same clients, fsync before every 2xx):")
-        print(
-            f"  waitress threads:           durable {rate:7.0f} events/s, "
-            f"p99 {percentile(latencies, 0.99) * 1000:6.2f} ms, "
-            f"durable/no-op {rate / noop_rate:.2f}"
-            f" (rounds {min(ratios):.2f}-{max(ratios):.2f})"
-        )
-        print(
-            f"  event loop + group writer:  durable {loop_rate:7.0f} events/s, "
-            f"p99 {percentile(loop_lat, 0.99) * 1000:6.2f} ms, "
-            f"durable/no-op {loop_rate / loop_noop_rate:.2f}"
-            f" (rounds {min(loop_ratios):.2f}-{max(loop_ratios):.2f}; "
-            f"no-op {loop_noop_rate:.0f} req/s)"
-        )
-        # The last round's inbox: its durable events plus the warm-up's.
-        forwarded, fwd_elapsed = bench_forward(inbox, results["durable"][-1].ok + 200)
+        accepted: dict[int, dict[str, list[PhaseResult]]] = {}
+        inbox = workdir / "accept.sqlite3"
+        for clients in args.clients:
+            inbox, accepted[clients] = bench_accept(args, workdir, clients)
+        odoo = bench_odoo_webhook(args, workdir, args.clients)
+        for clients, results in accepted.items():
+            report_accept(clients, args.rounds, results)
+        report_side_by_side(accepted, odoo)
+        # The last durable round's inbox: its events plus the warm-up's.
+        last = accepted[args.clients[-1]]["durable"][-1]
+        forwarded, fwd_elapsed = bench_forward(inbox, last.ok + warmup_count(args))
         print(
             f"forwarded to stub:    {forwarded / fwd_elapsed:9.0f} events/s "
             f"({forwarded} in {fwd_elapsed:.1f}s, batch 200, one event per shipment per batch)"

@@ -45,21 +45,43 @@ def _mask_value(value, method):
     return MASK
 
 
-@lru_cache(maxsize=4096)
-def _rule_for(key, rules):
-    # Payloads repeat the same few keys: match each key against the rules once.
-    return next((r for r in rules if r.matches(key)), None)
+RULE_INDEX_SIZE = 4096
+
+
+class _RuleIndex(dict):
+    """The first rule matching each key name (None if none), looked up once per key;
+    bounded, as key names come from the senders."""
+
+    def __init__(self, rules):
+        super().__init__()
+        self.rules = rules
+
+    def __missing__(self, key):
+        rule = next((r for r in self.rules if r.matches(key)), None)
+        if len(self) < RULE_INDEX_SIZE:
+            self[key] = rule
+        return rule
+
+
+@lru_cache(maxsize=64)
+def _rule_index(rules):
+    # Payloads repeat the same few keys: each key is matched against a rule set once,
+    # and the set is hashed once per payload, not once per key.
+    return _RuleIndex(rules)
 
 
 def mask_payload(data, rules):
     """Return a masked deep copy of ``data``; ``data`` itself is left untouched."""
-    rules = tuple(rules)
+    return _mask(data, _rule_index(tuple(rules)))
+
+
+def _mask(data, index):
     if isinstance(data, dict):
         masked = {}
         for key, value in data.items():
-            rule = _rule_for(key, rules)
+            rule = index[key]
             if rule is None:
-                masked[key] = mask_payload(value, rules)
+                masked[key] = _mask(value, index)
             elif rule.method != "drop":
                 if isinstance(value, dict | list):
                     masked[key] = mask_payload(value, [MaskingRule("*", rule.method)])
@@ -67,7 +89,7 @@ def mask_payload(data, rules):
                     masked[key] = _mask_value(value, rule.method)
         return masked
     if isinstance(data, list):
-        return [mask_payload(item, rules) for item in data]
+        return [_mask(item, index) for item in data]
     return data
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -29,7 +28,7 @@ from .exceptions import (
     RequestRejected,
     UnsupportedMediaType,
 )
-from .formats import Decoded, RequestContext
+from .formats import Decoded, RequestContext, new_correlation_id
 from .logsafe import log_field
 from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from .metrics import BridgeMetrics
@@ -220,7 +219,7 @@ class BridgeApp:
         request = RequestContext(
             endpoint,
             datetime.now(UTC),
-            header_correlation or str(uuid.uuid4()),
+            header_correlation or new_correlation_id(),
             delivery_id,
             traceparent,
             correlation_from_header=header_correlation is not None,

@@ -90,7 +90,12 @@ class BridgeSettings(BaseSettings):
 
     listen_host: str = "127.0.0.1"
     listen_port: int = Field(default=8480, ge=0, le=65535)
-    threads: int = Field(default=8, ge=1, le=256)
+    threads: int = Field(
+        default=64,
+        ge=1,
+        le=256,
+        description="Requests handled at once; the most that wait for one commit together.",
+    )
     max_connections: int = Field(
         default=1000,
         ge=1,

@@ -2,7 +2,9 @@
 
 It is the only layer that retries. A failure of the call as a whole (Odoo
 unreachable, HTTP 5xx, JSON-RPC error, malformed answer) releases the batch
-untouched and waits a capped exponential backoff with full jitter. Odoo's
+untouched, halves the next batch (an Odoo too busy to answer a batch within the
+timeout gets smaller ones, instead of the same one again; a successful round doubles
+it back up to ``batch_size``) and waits a capped exponential backoff with full jitter. Odoo's
 per-event answers are recorded on each row: processed/duplicate/needs_review/
 conflict end as ``forwarded``, ``rejected`` as ``rejected``; an event missing from the
 answer stays pending and is retried on its own backoff.
@@ -72,13 +74,14 @@ class Forwarder(BackgroundLoop):
         self.owner = owner or f"forwarder-{uuid.uuid4()}"
         self._rand = rand
         self._failures = 0
+        self.batch_size = settings.batch_size
         super().__init__()
 
     # -- one round ----------------------------------------------------------------------
     def run_once(self) -> BatchReport:
         """Claim one batch, forward it endpoint by endpoint, record the answers."""
         report = BatchReport()
-        events = self.inbox.claim(self.owner, self.settings.batch_size, self.settings.lease_seconds)
+        events = self.inbox.claim(self.owner, self.batch_size, self.settings.lease_seconds)
         report.claimed = len(events)
         if not events:
             return report
@@ -95,18 +98,21 @@ class Forwarder(BackgroundLoop):
             self._record(group, answers, report)
         if report.transport_error:
             self._failures += 1
+            self.batch_size = max(1, self.batch_size // 2)
             self.inbox.set_meta("last_odoo_error", report.transport_error)
             if self.metrics:
                 self.metrics.forward_failures.inc()
             _logger.warning(
-                "forwarding failed (%d in a row), events stay pending: %s",
+                "forwarding failed (%d in a row), events stay pending, next batch %d: %s",
                 self._failures,
+                self.batch_size,
                 report.transport_error,
             )
         else:
             if self._failures:
                 _logger.info("Odoo reachable again after %d failed round(s)", self._failures)
             self._failures = 0
+            self.batch_size = min(self.settings.batch_size, self.batch_size * 2)
         return report
 
     def _call(self, endpoint: str, group: list[StoredEvent]) -> dict[str, list[OdooAnswer]]:

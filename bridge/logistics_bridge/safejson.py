@@ -110,7 +110,10 @@ def load_json(body: bytes, max_depth: int = MAX_DEPTH) -> Any:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise MalformedJson(f"body is not UTF-8 (byte {exc.start}); send UTF-8 JSON") from None
-    if nesting_depth(body, stop_above=max_depth) > max_depth:
+    # A body with no more opening brackets than the limit cannot nest deeper: the common
+    # case skips the scan, a loop in Python on every request.
+    openings = body.count(b"[") + body.count(b"{")
+    if openings > max_depth and nesting_depth(body, stop_above=max_depth) > max_depth:
         raise MalformedJson(f"body nests more than {max_depth} levels deep")
     refused: list[_OutOfRange] = []
 

@@ -11,8 +11,10 @@ import pytest
 from conftest import SECRET_A, SECRET_B, bridge_settings, make_event, signed_headers, start_bridge
 from logistics_bridge.app import BridgeApp
 from logistics_bridge.cli import main
+from logistics_bridge.exceptions import MalformedJson
 from logistics_bridge.formats import MAX_EVENTS_PER_REQUEST, MAX_REPORTED_ERRORS
 from logistics_bridge.metrics import BridgeMetrics
+from logistics_bridge.safejson import MAX_DEPTH, load_json
 from logistics_bridge.store import open_inbox
 from standardwebhooks.webhooks import Webhook
 from wsgi_client import call, raw_exchange, signed_call
@@ -167,6 +169,18 @@ def test_deep_nesting_refused_without_recursion_error(app):
     answer = signed_call(app, body)
     assert "levels deep" in refused(answer, 400, "malformed_json")["message"]
     assert stored(app) == 1
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1])
+def test_nesting_limit_holds_at_its_edge(depth):
+    """At the limit exactly, where a body has as many brackets as the limit and the depth scan
+    is skipped, and one beyond it."""
+    body = b"[" * depth + b"]" * depth
+    if depth > MAX_DEPTH:
+        with pytest.raises(MalformedJson, match="levels deep"):
+            load_json(body)
+    else:
+        assert load_json(body) is not None
 
 
 def test_brackets_inside_strings_do_not_count_as_depth(app):

@@ -166,6 +166,25 @@ def test_http_5xx_backs_off_and_keeps_events_pending(inbox, odoo):
     assert forwarder.backoff_delay() == 0.0
 
 
+def test_failed_rounds_halve_the_batch_and_successful_ones_double_it_back(inbox, odoo):
+    for number in range(20):
+        add(inbox, f"e{number}", shipment=f"S{number}")
+    forwarder = make_forwarder(inbox, batch_size=8)
+    odoo.http_status = 504
+    sizes = []
+    for _ in range(5):
+        report = forwarder.run_once()
+        sizes.append((report.claimed, forwarder.batch_size))
+    # An Odoo too busy for a batch gets smaller ones, down to one event.
+    assert sizes == [(8, 4), (4, 2), (2, 1), (1, 1), (1, 1)]
+    odoo.http_status = 200
+    claimed = [forwarder.run_once().claimed for _ in range(4)]
+    assert claimed == [1, 2, 4, 8]
+    assert forwarder.batch_size == 8, "never beyond the configured batch size"
+    assert forwarder.run_once().claimed == 5
+    assert len(odoo.forwarded_ids()) == len(set(odoo.forwarded_ids())) == 20
+
+
 def test_jsonrpc_error_is_transport_failure_not_rejection(inbox, odoo):
     add(inbox, "e1")
     odoo.rpc_error = True

@@ -1,6 +1,11 @@
-"""Inbox behaviour that needs no HTTP: failures while storing a group of requests."""
+"""Inbox behaviour that needs no HTTP: group commit, and failures while storing a group of
+requests."""
 
 from __future__ import annotations
+
+import sqlite3
+import threading
+import time
 
 import pytest
 from conftest import commit_together, new_event
@@ -56,3 +61,79 @@ def test_group_that_cannot_commit_gives_each_request_its_error(inbox, monkeypatc
     monkeypatch.setattr(inbox, "_write_conn", cannot_connect)
     outcomes = commit_together(inbox, [[new_event("e1")], [new_event("e2")]])
     assert [str(outcome) for outcome in outcomes] == ["cannot commit events: disk gone"] * 2
+
+
+def test_requests_waiting_during_a_commit_share_the_next_one(inbox, monkeypatch):
+    """Every request that queued while a commit was under way goes into the next commit,
+    however many there are, and none is answered before its own commit."""
+    commits: list[int] = []  # events written by each commit
+    written: list[int] = []
+    commit = inbox._commit
+    insert_new = inbox._insert_new
+
+    def counting_insert(conn, events):
+        written.append(len(events))
+        return insert_new(conn, events)
+
+    first_commit_started = threading.Event()
+    release_first_commit = threading.Event()
+
+    def slow_commit(conn):
+        if not commits:
+            first_commit_started.set()
+            release_first_commit.wait(10)
+        commit(conn)
+        commits.append(written[-1])
+
+    monkeypatch.setattr(inbox, "_insert_new", counting_insert)
+    monkeypatch.setattr(inbox, "_commit", slow_commit)
+    answers: dict[str, tuple[str, int]] = {}
+
+    def send(event_id: str) -> None:
+        [result] = inbox.add([new_event(event_id)])
+        answers[event_id] = (result.status, len(commits))
+
+    first = threading.Thread(target=send, args=("first",))
+    first.start()
+    assert first_commit_started.wait(10)
+    others = [threading.Thread(target=send, args=(f"e{n}",)) for n in range(40)]
+    for thread in others:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while len(inbox._group_commit._queue) < 40 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    release_first_commit.set()
+    for thread in [first, *others]:
+        thread.join(10)
+    assert commits == [1, 40]  # two commits: the first request's, then the 40 queued meanwhile
+    assert answers["first"] == ("accepted", 1)
+    assert all(answers[f"e{n}"] == ("accepted", 2) for n in range(40))
+
+
+def test_a_failing_request_spares_the_rest_of_its_group(inbox, monkeypatch):
+    """The group's one-statement insert fails: written again request by request, only the
+    failing request is refused."""
+    insert_row = inbox._insert_row
+
+    def refuse_poison(conn, event, *args):
+        if event.event_id == "poison":
+            raise sqlite3.IntegrityError("refused")
+        return insert_row(conn, event, *args)
+
+    monkeypatch.setattr(inbox, "_insert_row", refuse_poison)
+    monkeypatch.setattr(inbox, "_insert_new", lambda conn, events: False)
+    outcomes = commit_together(
+        inbox, [[new_event("e1")], [new_event("e2"), new_event("poison")], [new_event("e3")]]
+    )
+    assert [r.status for r in outcomes[0]] == ["accepted"]
+    assert "refused" in str(outcomes[1])
+    assert [r.status for r in outcomes[2]] == ["accepted"]
+    assert inbox.counts()["pending"] == 2
+
+
+def test_a_closed_inbox_refuses_new_events(tmp_path):
+    store = SqliteInbox(tmp_path / "inbox.sqlite3")
+    assert [r.status for r in store.add([new_event("e1")])] == ["accepted"]
+    store.close()
+    with pytest.raises(InboxError, match="closed"):
+        store.add([new_event("e2")])

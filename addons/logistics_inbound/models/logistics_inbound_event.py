@@ -37,7 +37,17 @@ class LogisticsInboundEvent(models.Model):
     endpoint_id = fields.Many2one(
         comodel_name="logistics.endpoint", required=True, index=True, ondelete="restrict"
     )
-    company_id = fields.Many2one(related="endpoint_id.company_id", store=True, index=True)
+    # The endpoint's company, given by the ingest with the row (precompute, not readonly,
+    # so the given value is kept): computed after the INSERT, it cost an UPDATE of every
+    # ingested batch.
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        compute="_compute_company_id",
+        store=True,
+        precompute=True,
+        readonly=False,
+        index=True,
+    )
     interface_id = fields.Many2one(
         comodel_name="logistics.interface",
         string="Exchange",
@@ -130,6 +140,11 @@ class LogisticsInboundEvent(models.Model):
             ["__count", "create_date:min"],
         )
         return {endpoint.id: (count, oldest) for endpoint, count, oldest in groups}
+
+    @api.depends("endpoint_id.company_id")
+    def _compute_company_id(self):
+        for event in self:
+            event.company_id = event.endpoint_id.company_id
 
     @api.depends("conflict_ids.state")
     def _compute_open_conflict_count(self):

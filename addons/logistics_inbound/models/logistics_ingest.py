@@ -3,6 +3,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 
 from logistics_contract import x12
 from logistics_contract.content import (
@@ -64,6 +65,11 @@ class Plan:
     currencies: dict = field(default_factory=dict)
     review: list = field(default_factory=list)
     answer: dict = None
+
+    @cached_property
+    def content_hash(self):
+        """The hash of ``content``: compared with the kept event's and stored with it."""
+        return content_hash(self.content)
 
 
 def _answer(event_id, result, reason=None):
@@ -164,10 +170,10 @@ class LogisticsIngest(models.AbstractModel):
         for plan in plans:
             event_id = plan.event.event_id
             if event_id not in kept:
-                kept[event_id] = content_hash(plan.content)
+                kept[event_id] = plan.content_hash
                 new_plans.append(plan)
             # An event kept before contents were hashed cannot be compared: a duplicate.
-            elif kept[event_id] and kept[event_id] != content_hash(plan.content):
+            elif kept[event_id] and kept[event_id] != plan.content_hash:
                 conflicts.append(plan)
             else:
                 answer, entry = self._log_entry(endpoint, plan, "duplicate")
@@ -192,7 +198,7 @@ class LogisticsIngest(models.AbstractModel):
         )
         difference = describe_differences(load_exact(inbound.content or "null"), plan.content)
         conflict = self.env["logistics.inbound.conflict"]._keep(
-            inbound, content_hash(plan.content), difference, plan.raw
+            inbound, plan.content_hash, difference, plan.raw
         )
         plan.inbound = conflict
         plan.review = [f"{CONFLICT_REASON}:\n{difference}"]
@@ -535,6 +541,7 @@ class LogisticsIngest(models.AbstractModel):
         event = plan.event
         return {
             "endpoint_id": endpoint.id,
+            "company_id": endpoint.company_id.id,
             "external_event_id": event.event_id,
             "event_type": event.event_type,
             "shipment_reference": event.shipment_reference,
@@ -550,7 +557,7 @@ class LogisticsIngest(models.AbstractModel):
             "state": "needs_review" if plan.review else "processed",
             "review_reason": "\n".join(plan.review) or False,
             "content": dump_exact(plan.content),
-            "content_hash": content_hash(plan.content),
+            "content_hash": plan.content_hash,
             # Kept only while the event waits: it is what reprocessing reads.
             "raw_event": json.dumps(plan.raw, default=str) if plan.review else False,
         }

@@ -15,6 +15,8 @@ LOG_STATES = [
     ("duplicate", "Duplicate"),
     ("needs_review", "Needs Review"),
 ]
+# Counted in failure rates.
+FAILURE_STATES = ("failed", "rejected", "needs_review")
 
 
 def _pretty_json(text):
@@ -99,9 +101,13 @@ class LogisticsIntegrationLog(models.Model):
         ondelete="set null",
         help="The outbox message this attempt delivered.",
     )
+    # Set by _record_exchanges with the row (precompute, not readonly, so the given value
+    # is kept): computed after the INSERT, it cost an UPDATE of every logged batch.
     is_failure = fields.Boolean(
         compute="_compute_is_failure",
         store=True,
+        precompute=True,
+        readonly=False,
         help="Failed, rejected or waiting for review: counted in failure rates.",
     )
 
@@ -126,7 +132,7 @@ class LogisticsIntegrationLog(models.Model):
     @api.depends("state")
     def _compute_is_failure(self):
         for log in self:
-            log.is_failure = log.state in ("failed", "rejected", "needs_review")
+            log.is_failure = log.state in FAILURE_STATES
 
     @api.model
     def _prepare_exchange_vals(
@@ -190,7 +196,9 @@ class LogisticsIntegrationLog(models.Model):
                     company.logistics_log_payload_max_bytes,
                 )
             rules, max_bytes = settings[company]
-            values = dict(vals, company_id=company.id)
+            values = dict(
+                vals, company_id=company.id, is_failure=vals.get("state") in FAILURE_STATES
+            )
             if payload is not None:
                 values["payload"] = render_payload(payload, rules, max_bytes)
             if response is not None:

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 from ..masking import MaskingRule
 
@@ -38,14 +38,41 @@ class LogisticsMaskingRule(models.Model):
     company_id = fields.Many2one(comodel_name="res.company", index=True)
     active = fields.Boolean(default=True)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        rules = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return rules
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
+
     @api.model
     def _get_rules(self, scope="log"):
         """Rules in force for the current company, as plain MaskingRule objects."""
+        return self._get_company_rules(self.env.company.id, scope)
+
+    # Read for every log record and portal event written: kept per worker until a rule
+    # changes, instead of a query per exchange.
+    @api.model
+    @tools.ormcache("company_id", "scope")
+    def _get_company_rules(self, company_id, scope):
         field_name = "apply_to_customer" if scope == "customer" else "apply_to_log"
-        records = self.sudo().search(
-            [
-                (field_name, "=", True),
-                ("company_id", "in", [False, self.env.company.id]),
-            ]
+        records = (
+            self.sudo()
+            .with_context(active_test=True)
+            .search(
+                [
+                    (field_name, "=", True),
+                    ("company_id", "in", [False, company_id]),
+                ]
+            )
         )
-        return [MaskingRule(r.key_pattern, r.method) for r in records]
+        return tuple(MaskingRule(r.key_pattern, r.method) for r in records)

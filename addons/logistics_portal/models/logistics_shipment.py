@@ -1,7 +1,9 @@
+from types import SimpleNamespace
+
 from odoo import _, api, fields, models
 
 from odoo.addons.logistics_integration.masking import mask_payload
-from odoo.addons.queue_job.job import identity_exact
+from odoo.addons.queue_job.job import ENQUEUED, PENDING, WAIT_DEPENDENCIES, identity_exact
 
 PORTAL_EVENT_OPERATION = "portal_event"
 PORTAL_EVENT_PATH = "/v1/shipment-events"
@@ -85,17 +87,46 @@ class LogisticsShipment(models.Model):
         """
         new_by_shipment = milestones.grouped("shipment_id")
         portals_by_company = {}
+        identities = {shipment: shipment._customer_update_identity() for shipment in self}
+        # One query for the whole batch: while a shipment's e-mail is pending (the usual
+        # case when a source reports often), nothing is delayed for it.
+        pending = set(
+            self.env["queue.job"]
+            .sudo()
+            .search(
+                [
+                    ("identity_key", "in", list(identities.values())),
+                    ("state", "in", [WAIT_DEPENDENCIES, PENDING, ENQUEUED]),
+                ]
+            )
+            .mapped("identity_key")
+        )
         for shipment in self:
             new = new_by_shipment[shipment]
-            shipment.with_delay(
-                identity_key=identity_exact,
-                eta=CUSTOMER_UPDATE_DELAY_SECONDS,
-                description=_("Customer update for %(ref)s", ref=shipment.name),
-            )._send_customer_update()
+            if identities[shipment] not in pending:
+                shipment.with_delay(
+                    identity_key=identities[shipment],
+                    eta=CUSTOMER_UPDATE_DELAY_SECONDS,
+                    description=_("Customer update for %(ref)s", ref=shipment.name),
+                )._send_customer_update()
             company = shipment.company_id
             if company not in portals_by_company:
                 portals_by_company[company] = self._get_portal_targets(company)
             shipment._send_portal_events(new, *portals_by_company[company])
+
+    def _customer_update_identity(self):
+        """The identity key of this shipment's customer-update job: queue_job's
+        ``identity_exact`` of ``_send_customer_update`` on it, computed without a job."""
+        self.ensure_one()
+        return identity_exact(
+            SimpleNamespace(
+                model_name=self._name,
+                method_name="_send_customer_update",
+                recordset=self,
+                args=(),
+                kwargs={},
+            )
+        )
 
     def _get_portal_targets(self, company):
         """(customer-portal endpoints, "customer" masking rules) of ``company``."""

@@ -84,6 +84,29 @@ class TestPortal(LogisticsPortalCase):
         self.assertEqual(len(messages), 1)
         self.assertIn("On its way", messages.body)
 
+    def test_pending_customer_update_is_not_delayed_again(self):
+        """Jobs stored as in production: a shipment whose e-mail is pending gets no
+        second job, and the key looked up for a whole batch is queue_job's own."""
+        jobs = self.env["queue.job"]
+        self._add_milestone(self.shipment_a, "picked_up", datetime(2026, 3, 1, 9, 0))
+        job = jobs.search([("method_name", "=", "_send_customer_update")])
+        self.assertEqual(len(job), 1)
+        self.assertEqual(job.identity_key, self.shipment_a._customer_update_identity())
+        milestones = self.env["logistics.milestone"].create(
+            [
+                {
+                    "shipment_id": shipment.id,
+                    "event_type_id": self.event_types["in_transit"].id,
+                    "event_time": EVENT_TIME,
+                }
+                for shipment in (self.shipment_a, self.shipment_b)
+            ]
+        )
+        updates = jobs.search([("method_name", "=", "_send_customer_update")])
+        self.assertEqual(len(updates), 2, "one pending e-mail per shipment")
+        self.assertEqual((updates - job).identity_key, self.shipment_b._customer_update_identity())
+        self.assertEqual(len(milestones), 2)
+
     def _shipment_with_tracking(self):
         product = self.env["product.product"].create({"name": "Crate", "is_storable": True})
         order = self.env["sale.order"].create(

@@ -8,4 +8,11 @@ class LogisticsEndpoint(models.Model):
 
     def _get_inbound_profile(self):
         """A TMS without a profile of its own speaks the generic tms-event v1 contract."""
-        return super()._get_inbound_profile() or self.env.ref(GENERIC_PROFILE_XMLID)
+        profile = super()._get_inbound_profile()
+        if profile:
+            return profile
+        # Asked several times per ingested batch: the id from ir.model.data's cache,
+        # without env.ref's existence query each time.
+        return self.env["logistics.inbound.profile"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id(GENERIC_PROFILE_XMLID)
+        )

@@ -15,7 +15,7 @@ from logistics_contract.envelope import MAX_EVENTS_PER_REQUEST
 
 from ..endpoints import FORMAT_JSON, FORMAT_TMS_EVENT, FORMAT_X12_214, EndpointSettings
 from ..exceptions import ConfigError
-from .decoder import Decoded, Decoder, RequestContext
+from .decoder import Decoded, Decoder, RequestContext, new_correlation_id
 from .json_document import JsonDocumentDecoder
 from .tms_event import MAX_REPORTED_ERRORS, TmsEventDecoder
 from .x12_214 import X12ShipmentStatusDecoder
@@ -27,6 +27,7 @@ __all__ = [
     "Decoder",
     "RequestContext",
     "build_decoder",
+    "new_correlation_id",
 ]
 
 

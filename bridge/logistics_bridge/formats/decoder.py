@@ -3,11 +3,23 @@ what it returns."""
 
 from __future__ import annotations
 
+import random
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from ..models import NewEvent
+
+
+def new_correlation_id() -> str:
+    """A random (version 4) UUID for events that come without a correlation id.
+
+    From ``random``'s generator (seeded by the system once), not ``uuid.uuid4``'s
+    ``os.urandom``: a correlation id is a label, not a secret, and a system call on a
+    request's path makes its thread give up the interpreter lock and queue behind the busy
+    ones to take it back, context switches that a loaded bridge pays on every request."""
+    return str(uuid.UUID(int=random.getrandbits(128), version=4))
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,6 @@ that is wrong (the first ``MAX_REPORTED_ERRORS``)."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from logistics_contract.content import dump_exact
@@ -19,7 +18,7 @@ from ..endpoints import FORMAT_TMS_EVENT
 from ..exceptions import SchemaViolation
 from ..models import NewEvent
 from ..safejson import load_json
-from .decoder import Decoded, RequestContext
+from .decoder import Decoded, RequestContext, new_correlation_id
 
 # Problems listed in a 422 answer (and its log line); the rest are counted, not listed.
 MAX_REPORTED_ERRORS = 50
@@ -60,7 +59,7 @@ class TmsEventDecoder:
 def _correlation_id(request: RequestContext) -> str:
     """The correlation id of an envelope without its own: the request's X-Correlation-ID,
     else one of its own (each envelope is a business event in its own right)."""
-    return request.correlation_id if request.correlation_from_header else str(uuid.uuid4())
+    return request.correlation_id if request.correlation_from_header else new_correlation_id()
 
 
 def _parse(body: bytes) -> tuple[list[TmsEventEnvelope], bool]:

@@ -1,21 +1,37 @@
 """Group commit: concurrent requests share one transaction, so one fsync serves them all.
 
-Each request queues its events; whichever request takes the write lock first (the leader)
-writes everything queued so far in one transaction and commits; the others, finding their
-events already written, return at once. No request returns before its events are durable.
+Each request queues its events and waits; one writer thread takes every request queued
+since its last commit, writes them in one transaction (``write_group``), commits, and wakes
+each of them. No request returns before its events are durable.
+
+The writer is a thread of its own, not one of the waiting requests: a leader elected among
+them had its followers pass the write lock one by one to learn that their events were
+written, each pass waiting for the interpreter lock behind busy request threads, and the
+next group could not start until the last of them had passed. The more senders, the longer
+that queue, the smaller the groups: throughput fell as concurrency rose. Here a commit is
+followed at once by the next, which takes everything that arrived meanwhile.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..exceptions import InboxError
 from ..models import AddResult, NewEvent
 
+_logger = logging.getLogger(__name__)
 
-@dataclass
+
+def _held_lock() -> threading.Lock:
+    lock = threading.Lock()
+    lock.acquire()
+    return lock
+
+
+@dataclass(eq=False)
 class QueuedRequest:
     """One request's events waiting for a commit, and what the commit gave them."""
 
@@ -23,30 +39,69 @@ class QueuedRequest:
     result: list[AddResult] | None = None
     error: InboxError | None = None
     done: bool = False
+    # Held from the start, released once the commit answered the request: a waiting request
+    # is woken by one release, not by an Event's condition and its second lock hand-off.
+    answered: threading.Lock = field(default_factory=_held_lock, repr=False)
 
 
 class GroupCommit:
-    """Queues requests and has one leader write each group through ``write_group``, which
-    stores the group in one transaction and sets every request's ``result`` or ``error``."""
+    """Queues requests; a writer thread, started with the first, has ``write_group`` store
+    every request queued since its last commit in one transaction and set each request's
+    ``result`` or ``error``."""
 
     def __init__(self, write_group: Callable[[list[QueuedRequest]], None]) -> None:
         self._write_group = write_group
-        self.write_lock = threading.Lock()  # held by the leader while its group is written
-        self._queue_lock = threading.Lock()
+        self.write_lock = threading.Lock()  # held by the writer while a group is written
+        self._queue_changed = threading.Condition()
         self._queue: list[QueuedRequest] = []
+        self._writer: threading.Thread | None = None
+        self._closed = False
 
     def submit(self, events: Sequence[NewEvent]) -> list[AddResult]:
         """Store ``events`` all-or-nothing with whatever else is queued; returns once they
         are committed, raises the ``InboxError`` that refused them otherwise."""
         request = QueuedRequest(events)
-        with self._queue_lock:
+        with self._queue_changed:
+            if self._closed:
+                raise InboxError("the inbox is closed")
+            if self._writer is None:
+                self._writer = threading.Thread(
+                    target=self._write_queued, name="inbox-group-commit", daemon=True
+                )
+                self._writer.start()
             self._queue.append(request)
-        with self.write_lock:
-            if not request.done:
-                with self._queue_lock:
-                    group, self._queue = self._queue, []
-                self._write_group(group)
+            self._queue_changed.notify()
+        request.answered.acquire()
         if request.error is not None:
             raise request.error
         assert request.result is not None
         return request.result
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Commit what is queued, then stop the writer; later submissions are refused."""
+        with self._queue_changed:
+            self._closed = True
+            self._queue_changed.notify()
+            writer = self._writer
+        if writer is not None:
+            writer.join(timeout)
+
+    def _write_queued(self) -> None:
+        while True:
+            with self._queue_changed:
+                while not self._queue and not self._closed:
+                    self._queue_changed.wait()
+                group, self._queue = self._queue, []
+            if not group:  # closed, and nothing left to write
+                return
+            try:
+                with self.write_lock:
+                    self._write_group(group)
+            except Exception as exc:  # every request must get an answer, none a false one
+                _logger.exception("group commit failed for %d request(s)", len(group))
+                for request in group:
+                    request.result = None
+                    request.error = InboxError(f"cannot commit events: {exc}")
+            finally:
+                for request in group:
+                    request.answered.release()

@@ -3,8 +3,9 @@
 ``Inbox`` holds every query; its subclasses (``sqlite``, ``postgres``) hold the connections
 and what differs between the two SQL dialects, ``migrations`` the schema.
 
-Accepted events are written by group commit (``group_commit``), one savepoint per request so
-that a failing request spares the others of its group.
+Accepted events are written by group commit (``group_commit``), a group's new events in one
+statement; with a duplicate, a conflict or a failure among them, event by event with one
+savepoint per request, so that a failing request spares the others of its group.
 
 Only the oldest pending event of an ordering key (endpoint + ordering_key: the shipment)
 can be claimed, so events of one shipment are forwarded in receipt order and a stuck event
@@ -45,13 +46,17 @@ _ELIGIBLE_SQL = (
     "AND p.id < e.id) "
     "ORDER BY e.id LIMIT ?"
 )
-_INSERT_SQL = (
+_INSERT_HEAD = (
     "INSERT INTO inbox_event (endpoint, event_id, webhook_id, format, ordering_key, event_type, "
     "shipment_reference, occurred_at, payload, correlation_id, schema_version, received_at, "
     "received_ts, state, attempts, next_attempt_ts, updated_ts, traceparent, content_hash, "
-    "conflict_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, ?, ?, ?, ?) "
-    "ON CONFLICT DO NOTHING"
+    "conflict_of) VALUES "
 )
+_INSERT_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, ?, ?, ?, ?)"
+_INSERT_TAIL = " ON CONFLICT DO NOTHING"
+_INSERT_SQL = _INSERT_HEAD + _INSERT_ROW + _INSERT_TAIL
+# Rows per multi-row INSERT: 17 parameters each stays under either dialect's bound limit.
+_ROWS_PER_INSERT = 500
 # The event an id (or webhook id) already names: the first kept, never a conflicting one.
 _KEPT_SQL = (
     "SELECT id, correlation_id, format, event_type, shipment_reference, occurred_at, payload, "
@@ -117,7 +122,9 @@ class Inbox(ABC):
     def _lock_clause(self) -> str: ...
 
     def close(self) -> None:
-        """Close every connection; the inbox is unusable afterwards."""
+        """Commit what is queued, then close every connection; the inbox is unusable
+        afterwards."""
+        self._group_commit.close()
         with self._group_commit.write_lock, self._ops_lock:
             self._writer.close()
             self._operator.close()
@@ -160,9 +167,17 @@ class Inbox(ABC):
         try:
             conn = self._write_conn()
             self._begin(conn, write=True)
-            if len(group) == 1:  # no neighbour to protect: skip the savepoint round-trips
-                group[0].result = [self._insert(conn, event) for event in group[0].events]
+            if self._insert_new(conn, [event for request in group for event in request.events]):
+                for request in group:
+                    request.result = [
+                        AddResult(event.event_id, "accepted", event.correlation_id)
+                        for event in request.events
+                    ]
             else:
+                # A duplicate, a conflict or a failing request in the group: again, event by
+                # event, one savepoint per request so that a failing one spares the others.
+                self._rollback(conn)
+                self._begin(conn, write=True)
                 for request in group:
                     self._insert_request(conn, request)
             self._commit(conn)
@@ -176,6 +191,25 @@ class Inbox(ABC):
         finally:
             for request in group:
                 request.done = True
+
+    def _insert_new(self, conn: Any, events: list[NewEvent]) -> bool:
+        """Insert ``events`` in a few statements; True if every one was new (the usual case),
+        False if one was not or failed, the transaction then to be rolled back.
+
+        A few statements rather than one per event: the interpreter lock is let go and taken
+        again around each statement, and a writer that waits for it behind busy request
+        threads at every event makes small groups of slow commits."""
+        try:
+            for start in range(0, len(events), _ROWS_PER_INSERT):
+                chunk = events[start : start + _ROWS_PER_INSERT]
+                statement = _INSERT_HEAD + ", ".join([_INSERT_ROW] * len(chunk)) + _INSERT_TAIL
+                params = [value for event in chunk for value in self._row(event)]
+                if self._run(conn, statement, params).rowcount != len(chunk):
+                    return False
+        except self._db_errors as exc:
+            _logger.debug("group insert failed, retrying request by request: %s", exc)
+            return False
+        return True
 
     def _insert_request(self, conn: Any, request: QueuedRequest) -> None:
         """Insert one request's events under a savepoint so a failure spares its neighbours."""
@@ -220,30 +254,33 @@ class Inbox(ABC):
         content: str | None = None,
         conflict_of: int | None = None,
     ) -> int:
+        return self._run(conn, _INSERT_SQL, self._row(event, content, conflict_of)).rowcount
+
+    @staticmethod
+    def _row(
+        event: NewEvent, content: str | None = None, conflict_of: int | None = None
+    ) -> tuple[Any, ...]:
+        """An event's values for ``_INSERT_ROW``."""
         received_ts = event.received_at.timestamp()
-        return self._run(
-            conn,
-            _INSERT_SQL,
-            (
-                event.endpoint,
-                event.event_id,
-                None if conflict_of else event.webhook_id,
-                event.format,
-                event.ordering_key,
-                event.event_type,
-                event.shipment_reference,
-                event.occurred_at,
-                event.payload_json,
-                event.correlation_id,
-                event.schema_version,
-                _utc_iso(event.received_at),
-                received_ts,
-                received_ts,
-                event.traceparent,
-                content,
-                conflict_of,
-            ),
-        ).rowcount
+        return (
+            event.endpoint,
+            event.event_id,
+            None if conflict_of else event.webhook_id,
+            event.format,
+            event.ordering_key,
+            event.event_type,
+            event.shipment_reference,
+            event.occurred_at,
+            event.payload_json,
+            event.correlation_id,
+            event.schema_version,
+            _utc_iso(event.received_at),
+            received_ts,
+            received_ts,
+            event.traceparent,
+            content,
+            conflict_of,
+        )
 
     # -- forwarding -----------------------------------------------------------------------
     def claim(self, owner: str, limit: int, lease_seconds: float) -> list[StoredEvent]:
