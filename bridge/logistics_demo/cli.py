@@ -249,7 +249,10 @@ class Demo:
             self.setup["carrier_id"],
             self.setup["partner_ids"],
             args.orders,
+            quote_carrier_id=self.setup.get("quote_carrier_id"),
         )
+        if self.setup.get("quote_carrier_id") and order_ids:
+            print(f"Rate quote: {driver.rate_quote(order_ids[0])}")
         print(f"{len(order_ids)} demo orders confirmed; following them (up to {args.timeout:.0f}s)")
         finished = driver.wait_until_settled(order_ids, args.timeout)
         invoices = driver.invoice(order_ids)

@@ -104,13 +104,17 @@ class DemoDriver:
         partner_ids: list[int],
         count: int,
         first_index: int = 0,
+        quote_carrier_id: int | None = None,
     ) -> list[int]:
         """Create ``count`` orders over the demo customers, rate their freight, confirm them.
 
-        ``first_index`` numbers them on from orders confirmed earlier in the same run.
+        ``first_index`` numbers them on from orders confirmed earlier in the same run. With
+        ``quote_carrier_id`` the run's first order is rated by that delivery method (the
+        TMS's quotes) instead of ``carrier_id``.
         """
         order_ids = []
         for index in range(first_index, first_index + count):
+            rated_by = quote_carrier_id if quote_carrier_id and index == 0 else carrier_id
             order_id = self.call(
                 "sale.order",
                 "create",
@@ -125,13 +129,43 @@ class DemoDriver:
             wizard = self.call(
                 "choose.delivery.carrier",
                 "create",
-                {"order_id": order_id, "carrier_id": carrier_id},
+                {"order_id": order_id, "carrier_id": rated_by},
             )
             self.call("choose.delivery.carrier", "update_price", [wizard])
             self.call("choose.delivery.carrier", "button_confirm", [wizard])
             self.call("sale.order", "action_confirm", [order_id])
             order_ids.append(order_id)
         return order_ids
+
+    def rate_quote(self, order_id: int) -> str:
+        """What the TMS quoted for the order and which service it ships with, in one line."""
+        [order] = self.call(
+            "sale.order",
+            "read",
+            [order_id],
+            fields=["name", "logistics_rate_fallback_reason", "logistics_rate_quote_id"],
+        )
+        if order["logistics_rate_fallback_reason"]:
+            return (
+                f"{order['name']}: rate from fallback price rules "
+                f"({order['logistics_rate_fallback_reason']})"
+            )
+        quotes = self.call(
+            "logistics.rate.quote",
+            "search_read",
+            [("sale_order_id", "=", order_id)],
+            fields=["service_code", "carrier_code", "price", "currency_id", "transit_days"],
+        )
+        chosen = next(q for q in quotes if q["id"] == order["logistics_rate_quote_id"][0])
+        offered = ", ".join(
+            f"{q['carrier_code']} {q['service_code']} {q['price']:.2f} ({q['transit_days']} d)"
+            for q in quotes
+        )
+        return (
+            f"{order['name']}: {len(quotes)} services quoted by the TMS ({offered}); chosen "
+            f"{chosen['carrier_code']} {chosen['service_code']} at {chosen['price']:.2f} "
+            f"{chosen['currency_id'][1]}, the shipment's expected freight"
+        )
 
     def shipments(self, order_ids: list[int]) -> list[dict[str, Any]]:
         return self.call(

@@ -149,6 +149,11 @@ customers = env["res.partner"].create(
     ]
 )
 
+# Rated by the TMS's quotes (logistics_delivery's demo delivery method), when installed.
+quote_carrier = env.ref(
+    "logistics_delivery.delivery_carrier_logistics_tms", raise_if_not_found=False
+)
+
 env.cr.commit()
 print(
     "LGX_DEMO_RESULT "
@@ -160,6 +165,7 @@ print(
             "product_id": product.id,
             "partner_ids": customers.ids,
             "carrier_id": rated_carrier.id,
+            "quote_carrier_id": quote_carrier.id if quote_carrier else None,
             "currency": company.currency_id.name,
         }
     )

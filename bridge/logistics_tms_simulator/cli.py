@@ -23,7 +23,8 @@ _logger = logging.getLogger(__name__)
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="logistics-tms-simulator",
-        description="A TMS speaking the tms-order and tms-event contracts, for demos and tests.",
+        description="A TMS speaking the tms-rate, tms-order and tms-event contracts, for demos "
+        "and tests.",
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8070)

@@ -33,11 +33,11 @@ class Faults(BaseModel):
         default=False, description="Bill 30% more than the order's expected freight."
     )
     order_error_rate: float = Field(
-        default=0.0, ge=0.0, le=1.0, description="Share of order calls that fail."
+        default=0.0, ge=0.0, le=1.0, description="Share of order (and rate) calls that fail."
     )
     order_failure_modes: str = Field(
         default="5xx",
-        description="How failing order calls fail, comma-separated among "
+        description="How failing order (and rate) calls fail, comma-separated among "
         + ", ".join(ORDER_FAILURE_MODES)
         + " (one picked at random per call).",
     )
@@ -47,7 +47,7 @@ class Faults(BaseModel):
         description="How long a 'timeout' failure holds its answer (the order is taken).",
     )
     order_delay_seconds: float = Field(
-        default=0.0, ge=0.0, description="Delay before answering an order call."
+        default=0.0, ge=0.0, description="Delay before answering an order (or rate) call."
     )
     damaged_orders: str = Field(
         default="",

@@ -54,10 +54,13 @@ class Callback:
 
 
 def expected_freight(order: TransportOrder) -> float:
-    """The freight the order announced, or a simple weight-based rate."""
+    """The freight the order announced, else the price quoted for its service, else a
+    simple weight-based rate."""
     freight = order.payload.get("expected_freight")
     if isinstance(freight, int | float):
         return float(freight)
+    if order.quoted_freight is not None:
+        return order.quoted_freight
     lines = order.payload.get("lines") or []
     weight = sum(float(line.get("weight_kg") or 0) for line in lines if isinstance(line, dict))
     return round(50.0 + 0.25 * weight, 2)

@@ -36,6 +36,7 @@ class TransportOrder:
     cancelled: bool = False
     kind: str = "order"  # or "return": a tms-return v1 order, collected at the customer
     position: int = 1  # 1-based, among the orders of its kind, in the order they arrived
+    quoted_freight: float | None = None  # the price quoted for the service the order asks for
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
@@ -56,6 +57,15 @@ def order_reference(payload: dict[str, Any]) -> str | None:
     """Odoo's shipment reference in a ``tms-order`` v1 payload."""
     value = payload.get("order_reference")
     return value if isinstance(value, str) and value else None
+
+
+def _carrier_for(payload: dict[str, Any], number: int) -> dict[str, str]:
+    """The carrier the order prefers when the TMS has it (a quoted service), else the
+    next one in turn."""
+    preference = payload.get("carrier_preference")
+    code = preference.get("carrier_code") if isinstance(preference, dict) else None
+    preferred = [carrier for carrier in CARRIERS if carrier["code"] == code]
+    return dict(preferred[0] if preferred else CARRIERS[number % len(CARRIERS)])
 
 
 class OrderBook:
@@ -102,7 +112,7 @@ class OrderBook:
             order = TransportOrder(
                 reference=reference,
                 planning_reference=f"TMS-{number:06d}",
-                carrier=dict(CARRIERS[number % len(CARRIERS)]),
+                carrier=_carrier_for(payload, number),
                 payload=payload,
                 estimated_delivery=datetime.now(UTC).replace(microsecond=0) + timedelta(days=2),
                 kind=kind,

@@ -1,5 +1,5 @@
-"""The simulated TMS's HTTP side: the ``tms-order`` and ``tms-return`` v1 contracts, served by
-waitress."""
+"""The simulated TMS's HTTP side: the ``tms-order``, ``tms-return`` and ``tms-rate`` v1
+contracts, served by waitress."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from .lifecycle import (
     lifecycle_callbacks,
 )
 from .orders import IdempotencyConflict, OrderBook, UnknownOrder, order_reference
+from .rates import InvalidRateRequest, RateBook
 from .sender import CallbackSender
 
 _logger = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ class SimulatedTms:
         currency: str = "EUR",
     ) -> None:
         self.orders = OrderBook()
+        self.rates = RateBook(currency)
         self.faults = faults
         self._sender = sender
         self._api_key = api_key
@@ -66,6 +68,7 @@ class SimulatedTms:
         # Each order's callbacks in the order they happened, before any fault.
         self._lifecycles: dict[str, list[Callback]] = {}
         self._order_calls: Counter[str] = Counter()
+        self._rate_calls: Counter[str] = Counter()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
@@ -97,6 +100,8 @@ class SimulatedTms:
             return self._create(environ)
         if path in ("/v1/returns", "/v1/returns/") and method == "POST":
             return self._create(environ, kind="return")
+        if path in ("/v1/rates", "/v1/rates/") and method == "POST":
+            return self._with_failure(lambda: self._quote(environ), self._rate_calls)
         if match and match["action"] == "cancel" and method == "POST":
             return self._cancel(match["reference"])
         if match and not match["action"] and method == "PUT":
@@ -104,29 +109,34 @@ class SimulatedTms:
         return 404, {"error": "not_found", "message": f"no route for {method} {path}"}
 
     def stats(self) -> dict[str, Any]:
-        """Callbacks delivered by the sender and order calls answered, by outcome."""
+        """Callbacks delivered by the sender, order and rate calls answered, by outcome."""
         with self._rng_lock:
             order_calls = dict(self._order_calls)
+            rate_calls = dict(self._rate_calls)
         return {
             "callbacks": asdict(self._sender.stats),
             "callbacks_pending": self._sender.pending(),
             "order_calls": order_calls,
+            "rate_calls": rate_calls,
         }
 
-    def _draw_failure(self) -> str | None:
-        """The failure mode this order call suffers, if any (counted per outcome)."""
+    def _draw_failure(self, calls: Counter[str]) -> str | None:
+        """The failure mode this call suffers, if any (counted per outcome in ``calls``)."""
         if self.faults.order_delay_seconds:
             time.sleep(self.faults.order_delay_seconds)
         with self._rng_lock:
             failure = None
             if self._rng.random() < self.faults.order_error_rate:
                 failure = self._rng.choice(self.faults.failure_modes)
-            self._order_calls[failure or "answered"] += 1
+            calls[failure or "answered"] += 1
         return failure
 
-    def _with_failure(self, handle: Callable[[], tuple[int, dict]]) -> tuple[int, dict]:
-        """Run an order call under the fault switches: refused, or done and answered late."""
-        failure = self._draw_failure()
+    def _with_failure(
+        self, handle: Callable[[], tuple[int, dict]], calls: Counter[str] | None = None
+    ) -> tuple[int, dict]:
+        """Run an order (or rate) call under the fault switches: refused, or done and
+        answered late."""
+        failure = self._draw_failure(self._order_calls if calls is None else calls)
         if failure == "5xx":
             return 503, {"error": "unavailable", "message": "simulated outage"}
         if failure == "429":
@@ -162,8 +172,24 @@ class SimulatedTms:
                 "message": "this Idempotency-Key was used for a different order",
             }
         if created:
-            self._report_lifecycle(order_reference(payload) or "")
+            order = self.orders.get(order_reference(payload) or "")
+            order.quoted_freight = self.rates.quoted_price(payload)
+            self._report_lifecycle(order.reference)
         return answer.status, answer.body
+
+    def _quote(self, environ: dict[str, Any]) -> tuple[int, dict]:
+        try:
+            request = json.loads(_read(environ))
+        except ValueError:
+            return 400, {"error": "malformed_json", "message": "body is not JSON"}
+        try:
+            return 200, self.rates.quote(request)
+        except InvalidRateRequest as err:
+            return 422, {
+                "error": "invalid_rate_request",
+                "message": f"missing or invalid: {err}",
+                "fields": err.fields,
+            }
 
     def _update(self, reference: str, environ: dict[str, Any]) -> tuple[int, dict]:
         return self._with_failure(lambda: self._update_order(reference, environ))

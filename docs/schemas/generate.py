@@ -19,6 +19,8 @@ CONTRACTS = (
     ("logistics_tms_export", "TmsOrderV1", "tms-order.v1.schema.json"),
     ("logistics_return", "TmsReturnV1", "tms-return.v1.schema.json"),
     ("logistics_settlement", "FinanceShipmentV1", "finance-shipment.v1.schema.json"),
+    ("logistics_delivery", "TmsRateRequestV1", "tms-rate.v1.schema.json"),
+    ("logistics_delivery", "TmsRateResponseV1", "tms-rate-response.v1.schema.json"),
 )
 
 

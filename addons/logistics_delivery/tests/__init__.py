@@ -1,0 +1,4 @@
+from . import test_contract
+from . import test_expected_freight
+from . import test_provider
+from . import test_rate_shipment
