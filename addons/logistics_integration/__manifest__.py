@@ -3,7 +3,7 @@
     "name": "Logistics Integration",
     "summary": "Governed integration with TMS, carriers, customer portals and finance: "
     "endpoints, canonical events, data ownership, integration log",
-    "version": "18.0.1.4.0",
+    "version": "18.0.2.0.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",

@@ -3,7 +3,7 @@
     "name": "Logistics TMS Export",
     "summary": "Allocated orders become TMS transport jobs: validated against a versioned "
     "contract, sent through the outbox and queue_job",
-    "version": "18.0.1.2.0",
+    "version": "18.0.2.0.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
