@@ -16,7 +16,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/logistics_delivery_security.xml",
-        "data/logistics_interface_data.xml",
+        "data/logistics_exchange_type_data.xml",
         "views/logistics_rate_quote_views.xml",
         "views/delivery_carrier_views.xml",
         "views/logistics_endpoint_views.xml",

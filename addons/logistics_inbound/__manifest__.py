@@ -16,7 +16,7 @@
     "data": [
         "security/logistics_inbound_security.xml",
         "security/ir.model.access.csv",
-        "data/logistics_interface_data.xml",
+        "data/logistics_exchange_type_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_activity_type_exception_data.xml",
         "data/logistics_inbound_profile_x12_214.xml",
@@ -40,7 +40,7 @@
         "data/logistics_overview_card_data.xml",
         "views/logistics_inbound_menus.xml",
     ],
-    "demo": ["demo/logistics_interface_demo.xml"],
+    "demo": ["demo/logistics_exchange_type_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "logistics_inbound/static/tests/tours/*.js",

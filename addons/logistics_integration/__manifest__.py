@@ -25,7 +25,7 @@
         "views/logistics_outbound_message_views.xml",
         "views/logistics_event_type_views.xml",
         "views/logistics_data_ownership_views.xml",
-        "views/logistics_interface_views.xml",
+        "views/logistics_exchange_type_views.xml",
         "views/logistics_masking_rule_views.xml",
         "views/res_config_settings_views.xml",
         "views/logistics_integration_menus.xml",

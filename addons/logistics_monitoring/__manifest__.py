@@ -23,7 +23,7 @@
         "views/logistics_bridge_credential_views.xml",
         "views/logistics_overview_card_views.xml",
         "views/logistics_sla_breach_views.xml",
-        "views/logistics_interface_views.xml",
+        "views/logistics_exchange_type_views.xml",
         "views/logistics_trace_entry_views.xml",
         "views/res_config_settings_views.xml",
         "views/logistics_monitoring_menus.xml",

@@ -23,7 +23,7 @@ FAMILIES = {
     "logistics_odoo_queue_jobs": "Unfinished and failed queue jobs by channel and state",
     "logistics_odoo_review_backlog": "Inbound events waiting for a person's review",
     "logistics_odoo_review_oldest_age_seconds": "Age of the oldest inbound event under review",
-    "logistics_odoo_sla_breaches_open": "Open SLA breaches by interface and target",
+    "logistics_odoo_sla_breaches_open": "Open SLA breaches by exchange type and target",
     "logistics_odoo_business_exceptions": "Business exceptions of the overview by indicator",
     "logistics_odoo_bridge_heartbeat_age_seconds": "Seconds since each bridge's last heartbeat",
     "logistics_odoo_bridge_pending_events": "Events pending in each bridge's inbox",
@@ -39,7 +39,7 @@ class MetricFigures:
     durations: list = field(default_factory=list)
     jobs: list = field(default_factory=list)  # (channel, state, count)
     reviews: list = field(default_factory=list)  # (endpoint, count, oldest age seconds)
-    breaches: list = field(default_factory=list)  # (interface, target, count)
+    breaches: list = field(default_factory=list)  # (exchange_type, target, count)
     business: list = field(default_factory=list)  # (indicator, count)
     bridges: list = field(default_factory=list)  # (bridge, heartbeat age seconds, pending)
 
@@ -84,9 +84,9 @@ class _OdooCollector(Collector):
         yield backlog
         yield oldest
 
-        breaches = _gauge("logistics_odoo_sla_breaches_open", ["interface", "target"])
-        for interface, target, count in figures.breaches:
-            breaches.add_metric([interface, target], count)
+        breaches = _gauge("logistics_odoo_sla_breaches_open", ["exchange_type", "target"])
+        for exchange_type, target, count in figures.breaches:
+            breaches.add_metric([exchange_type, target], count)
         yield breaches
 
         business = _gauge("logistics_odoo_business_exceptions", ["indicator"])

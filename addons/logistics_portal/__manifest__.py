@@ -17,10 +17,10 @@
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/queue_job_data.xml",
-        "data/logistics_interface_data.xml",
+        "data/logistics_exchange_type_data.xml",
         "views/logistics_portal_templates.xml",
     ],
-    "demo": ["demo/logistics_interface_demo.xml"],
+    "demo": ["demo/logistics_exchange_type_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "logistics_portal/static/tests/tours/*.js",

@@ -13,13 +13,13 @@
     "depends": ["logistics_tms_export", "logistics_inbound", "logistics_portal"],
     "external_dependencies": {"python": ["pydantic"]},
     "data": [
-        "data/logistics_interface_data.xml",
+        "data/logistics_exchange_type_data.xml",
         "data/logistics_event_type_data.xml",
         "views/logistics_event_type_views.xml",
         "views/logistics_shipment_views.xml",
         "views/logistics_portal_templates.xml",
     ],
-    "demo": ["demo/logistics_interface_demo.xml"],
+    "demo": ["demo/logistics_exchange_type_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "logistics_return/static/tests/tours/*.js",

@@ -15,7 +15,7 @@
     "data": [
         "security/ir.model.access.csv",
         "data/mail_activity_type_data.xml",
-        "data/logistics_interface_data.xml",
+        "data/logistics_exchange_type_data.xml",
         "views/logistics_shipment_views.xml",
         "views/logistics_endpoint_views.xml",
         "views/delivery_carrier_views.xml",
@@ -23,5 +23,5 @@
         "wizards/logistics_tms_replay_views.xml",
         "data/logistics_overview_card_data.xml",
     ],
-    "demo": ["demo/logistics_interface_demo.xml"],
+    "demo": ["demo/logistics_exchange_type_demo.xml"],
 }

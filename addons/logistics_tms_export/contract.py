@@ -2,7 +2,7 @@
 
 These models are the published contract: ``docs/schemas/tms-order.v1.schema.json``
 is generated from ``TmsOrderV1.model_json_schema()`` and a test keeps the two
-equal. A TMS with another format gets its own profile (see ``profiles.py``);
+equal. A TMS with another format gets its own adapter (see ``adapters.py``);
 the validation rules here still decide whether a shipment may leave Odoo.
 """
 

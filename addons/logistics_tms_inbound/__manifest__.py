@@ -13,12 +13,12 @@
     "depends": ["logistics_inbound", "logistics_freight"],
     "external_dependencies": {"python": ["pydantic"]},
     "data": [
-        "data/logistics_interface_data.xml",
+        "data/logistics_exchange_type_data.xml",
         "data/logistics_inbound_profile_data.xml",
         "data/ir_cron_data.xml",
         "views/logistics_shipment_views.xml",
         "views/res_config_settings_views.xml",
         "data/logistics_overview_card_data.xml",
     ],
-    "demo": ["demo/logistics_interface_demo.xml"],
+    "demo": ["demo/logistics_exchange_type_demo.xml"],
 }

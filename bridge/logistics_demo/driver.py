@@ -248,13 +248,13 @@ class DemoDriver:
                 "logistics.integration.log",
                 "search_read",
                 [("correlation_id", "=", trace.correlation_id)],
-                fields=["create_date", "direction", "operation", "state", "http_status"],
+                fields=["create_date", "direction", "summary", "state", "http_status"],
                 order="create_date asc, id asc",
             ):
                 status = f" HTTP {log['http_status']}" if log["http_status"] else ""
                 trace.exchanges.append(
                     f"{log['create_date']}  {log['direction']:<8} "
-                    f"{log['operation'] or '':<24} {log['state']}{status}"
+                    f"{log['summary'] or '':<24} {log['state']}{status}"
                 )
             traces.append(trace)
         return traces

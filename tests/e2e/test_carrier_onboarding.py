@@ -265,12 +265,14 @@ def test_carrier_documents_become_milestones_matched_by_tracking_number(stack: S
         "logistics.inbound.event",
         "search_read",
         [("endpoint_id", "in", [easypost, edi])],
-        fields=["endpoint_id", "interface_id", "document_format", "shipment_id", "state"],
+        fields=["endpoint_id", "exchange_type_id", "document_format", "shipment_id", "state"],
     )
     assert {row["state"] for row in inbox} == {"processed"}, inbox
-    interfaces = _codes(admin, "logistics.interface", [row["interface_id"][0] for row in inbox])
+    exchange_types = _codes(
+        admin, "logistics.exchange.type", [row["exchange_type_id"][0] for row in inbox]
+    )
     named = {
-        (row["endpoint_id"][0], row["document_format"], interfaces[row["interface_id"][0]])
+        (row["endpoint_id"][0], row["document_format"], exchange_types[row["exchange_type_id"][0]])
         for row in inbox
     }
     assert named == {

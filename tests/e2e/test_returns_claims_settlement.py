@@ -42,11 +42,11 @@ def flows(demo: Demo) -> tuple[AfterDeliveryReport, list[int]]:
     return AfterDelivery(driver).run(order_ids, TIMEOUT), order_ids
 
 
-def _logged(demo: Demo, correlation_id: str, operation: str) -> list[dict]:
+def _logged(demo: Demo, correlation_id: str, summary: str) -> list[dict]:
     return demo.driver().call(
         "logistics.integration.log",
         "search_read",
-        [("correlation_id", "=", correlation_id), ("operation", "=", operation)],
+        [("correlation_id", "=", correlation_id), ("summary", "=", summary)],
         fields=["state", "error", "res_id", "model"],
     )
 

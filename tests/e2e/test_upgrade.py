@@ -151,7 +151,7 @@ def test_release_database_upgrades_with_every_record_kept(tmp_path: Path, databa
     }
     # Every message of the outbox names its exchange type after the upgrade.
     assert query(
-        database, "SELECT count(*) FROM logistics_outbound_message WHERE interface_id IS NULL"
+        database, "SELECT count(*) FROM logistics_outbound_message WHERE exchange_type_id IS NULL"
     ) == [(0,)]
     # Endpoints that received events keep their inbound side (their recipes come from the
     # bridge's TOML through export-endpoints).

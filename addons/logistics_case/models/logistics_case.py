@@ -19,7 +19,7 @@ CLAIM_STATES = [
 #: A claim in these states is over: its follow-up activity is done.
 CLAIM_CLOSED_STATES = ("refunded", "rejected")
 CLAIM_ACTIVITY = "logistics_case.mail_activity_type_carrier_claim"
-CASE_OPENED_OPERATION = "service_case_opened"
+CASE_OPENED_SUMMARY = "service_case_opened"
 OPENED_TEMPLATE = "logistics_case.mail_template_case_opened"
 RESOLVED_TEMPLATE = "logistics_case.mail_template_case_resolved"
 
@@ -374,7 +374,7 @@ class LogisticsCase(models.Model):
                 "model": self._name,
                 "res_id": self.id,
                 "event_type_id": milestone.event_type_id.id,
-                "operation": CASE_OPENED_OPERATION,
+                "summary": CASE_OPENED_SUMMARY,
                 "state": "processed",
             },
             payload={

@@ -5,7 +5,7 @@ from odoo.tests.common import new_test_user
 
 from odoo.addons.logistics_inbound.tests.common import LogisticsInboundSourceCase
 
-from ..models.logistics_case import CASE_OPENED_OPERATION
+from ..models.logistics_case import CASE_OPENED_SUMMARY
 
 
 class TestServiceCase(LogisticsInboundSourceCase):
@@ -61,7 +61,7 @@ class TestServiceCase(LogisticsInboundSourceCase):
         log = self.env["logistics.integration.log"].search(
             [("model", "=", "logistics.case"), ("res_id", "=", case.id)]
         )
-        self.assertEqual(log.operation, CASE_OPENED_OPERATION)
+        self.assertEqual(log.summary, CASE_OPENED_SUMMARY)
         self.assertEqual(log.correlation_id, self.shipment.correlation_id)
         self.assertEqual(log.endpoint_id, self.carrier)
         self.assertEqual(self.order.logistics_case_count, 1)

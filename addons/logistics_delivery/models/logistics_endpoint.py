@@ -13,7 +13,7 @@ from .. import contract
 
 _logger = logging.getLogger(__name__)
 
-RATE_OPERATION = "tms_rate"
+RATE_EXCHANGE_TYPE = "tms_rate"
 RATE_PATH = "/v1/rates"
 RATE_SCHEMA_LABEL = f"{contract.SCHEMA_NAME}/{contract.SCHEMA_VERSION}"
 
@@ -54,12 +54,12 @@ class LogisticsEndpoint(models.Model):
         endpoint = self.sudo()
         log_vals = {
             "record": record,
-            "operation": RATE_OPERATION,
+            "summary": RATE_EXCHANGE_TYPE,
             "schema_version": RATE_SCHEMA_LABEL,
             "correlation_id": payload.get("correlation_id"),
         }
         try:
-            endpoint._get_exchange_type(RATE_OPERATION)._assert_outbound_for(endpoint)
+            endpoint._get_exchange_type(RATE_EXCHANGE_TYPE)._assert_outbound_for(endpoint)
             endpoint._assert_call_allowed()
         except UserError as err:
             endpoint._log_rate_exchange("rejected", payload, error=str(err), **log_vals)

@@ -67,6 +67,6 @@ class RatesCase(TmsExportCase):
             [
                 ("model", "=", "sale.order"),
                 ("res_id", "=", order.id),
-                ("operation", "=", "tms_rate"),
+                ("summary", "=", "tms_rate"),
             ]
         )

@@ -45,7 +45,7 @@ class TestExpectedFreight(RatesCase):
 
     def test_transport_order_asks_for_the_chosen_service(self):
         _order, shipment = self._quoted_shipment(chosen="economy")
-        payload = self.endpoint._get_tms_profile()._build_order_payload(shipment)
+        payload = self.endpoint._get_tms_adapter()._build_order_payload(shipment)
         self.assertEqual(
             payload["carrier_preference"], {"carrier_code": "DHLF", "service_level": "economy"}
         )
@@ -72,7 +72,7 @@ class TestExpectedFreight(RatesCase):
             order.action_confirm()
         shipment = order.logistics_shipment_ids
         self.assertFalse(shipment.charge_ids)
-        payload = self.endpoint._get_tms_profile()._build_order_payload(shipment)
+        payload = self.endpoint._get_tms_adapter()._build_order_payload(shipment)
         self.assertEqual(payload["carrier_preference"]["carrier_code"], "ROADX")
 
     def test_a_fallback_rate_leaves_the_expected_freight_to_the_order(self):

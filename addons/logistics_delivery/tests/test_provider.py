@@ -44,6 +44,8 @@ class TestProvider(RatesCase):
         self.assertEqual(shipment.export_state, "cancelled")
         trap.assert_jobs_count(1)
         self.assertEqual(
-            shipment._tms_messages().filtered(lambda m: m.operation == "tms_order_cancel").state,
+            shipment._tms_messages()
+            .filtered(lambda m: m.exchange_type_code == "tms_order_cancel")
+            .state,
             "pending",
         )

@@ -12,7 +12,7 @@ from .common import RatesCase
 
 class TestRateShipment(RatesCase):
     def test_every_tms_endpoint_has_the_rate_exchange_type(self):
-        exchange_type = self.endpoint.interface_ids.filtered(lambda t: t.code == "tms_rate")
+        exchange_type = self.endpoint.exchange_type_ids.filtered(lambda t: t.code == "tms_rate")
         self.assertEqual(exchange_type.direction, "outbound")
         self.assertEqual(
             (exchange_type.schema_name, exchange_type.schema_version), ("tms-rate", "1")
@@ -192,7 +192,7 @@ class TestRateShipment(RatesCase):
         self.assertFalse(order.logistics_rate_fallback_reason)
 
     def test_archived_exchange_type_is_not_called(self):
-        self.endpoint.interface_ids.filtered(lambda t: t.code == "tms_rate").active = False
+        self.endpoint.exchange_type_ids.filtered(lambda t: t.code == "tms_rate").active = False
         order = self._draft_order()
         with (
             responses.RequestsMock(),

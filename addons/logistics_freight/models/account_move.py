@@ -29,7 +29,7 @@ class AccountMove(models.Model):
                         "processed",
                         record=self,
                         event_type=event_type,
-                        operation="invoice posted",
+                        summary="invoice posted",
                         external_identifier=self.name,
                         correlation_id=shipment.correlation_id,
                     ),

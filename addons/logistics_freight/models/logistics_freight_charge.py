@@ -5,7 +5,7 @@ from odoo.tools import float_compare, float_is_zero
 # Writes by the freight audit itself (reconciliation, decisions, credits) or by a
 # source reporting the actual amount are not a person's edit of the amount.
 AUDIT_WRITE_CONTEXT = "logistics_freight_audit_write"
-DISPUTE_OPERATION = "freight_dispute"
+DISPUTE_EXCHANGE_TYPE = "freight_dispute"
 DISPUTE_SCHEMA = "freight-dispute/1"
 DISPUTE_PATH = "/v1/freight-disputes"
 
@@ -206,7 +206,7 @@ class LogisticsFreightCharge(models.Model):
         for charge in self.filtered("endpoint_id"):
             outbox._enqueue(
                 charge.endpoint_id,
-                DISPUTE_OPERATION,
+                DISPUTE_EXCHANGE_TYPE,
                 charge,
                 charge._prepare_dispute(reason),
                 DISPUTE_PATH,

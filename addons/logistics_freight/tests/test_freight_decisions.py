@@ -87,7 +87,7 @@ class TestFreightDecisions(LogisticsFreightCase):
         self.assertEqual(charge.state, "disputed")
         self.assertEqual(shipment.invoice_release_state, "on_hold")
         message = self.env["logistics.outbound.message"].search(
-            [("endpoint_id", "=", self.endpoint.id), ("operation", "=", "freight_dispute")]
+            [("endpoint_id", "=", self.endpoint.id), ("exchange_type_code", "=", "freight_dispute")]
         )
         self.assertEqual(len(message), 1)
         payload = json.loads(message.payload)

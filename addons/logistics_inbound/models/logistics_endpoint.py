@@ -122,18 +122,18 @@ class LogisticsEndpoint(models.Model):
             table[(mapping.raw_code, mapping.raw_detail or "")] = mapping
         return table
 
-    def _get_inbound_interface(self, document_format):
+    def _get_inbound_exchange_type(self, document_format):
         """The catalogue entry of this endpoint's inbound exchange, if one is recorded.
 
-        An inbound interface whose contract is the document format wins over
-        any other inbound interface of the endpoint.
+        An inbound exchange type whose contract is the document format wins over
+        any other inbound exchange type of the endpoint.
         """
         self.ensure_one()
-        interfaces = self.env["logistics.interface"].search(
+        exchange_types = self.env["logistics.exchange.type"].search(
             [("endpoint_id", "=", self.id), ("direction", "=", "inbound")]
         )
-        exact = interfaces.filtered(lambda i: i.schema_name == document_format)
-        return (exact or interfaces)[:1]
+        exact = exchange_types.filtered(lambda i: i.schema_name == document_format)
+        return (exact or exchange_types)[:1]
 
     # Registry
 

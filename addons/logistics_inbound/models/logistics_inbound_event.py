@@ -48,12 +48,11 @@ class LogisticsInboundEvent(models.Model):
         readonly=False,
         index=True,
     )
-    interface_id = fields.Many2one(
-        comodel_name="logistics.interface",
-        string="Exchange",
+    exchange_type_id = fields.Many2one(
+        comodel_name="logistics.exchange.type",
         readonly=True,
         ondelete="set null",
-        help="The interface catalogue entry of this inbound exchange, when one is recorded.",
+        help="The exchange type of this inbound exchange, when one is recorded.",
     )
     document_format = fields.Selection(
         selection=DOCUMENT_FORMATS, default="tms-event", readonly=True

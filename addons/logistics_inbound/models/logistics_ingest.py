@@ -481,13 +481,13 @@ class LogisticsIngest(models.AbstractModel):
         )
         milestone_of = dict(zip([id(p) for p in with_milestone], milestones, strict=True))
         new_vals = []
-        interface_of = {
-            document_format: endpoint._get_inbound_interface(document_format).id
+        exchange_type_of = {
+            document_format: endpoint._get_inbound_exchange_type(document_format).id
             for document_format in {_event_format(plan.raw) for plan in plans}
         }
         for plan in plans:
             vals = self._prepare_inbound_vals(endpoint, plan, milestone_of.get(id(plan)))
-            vals["interface_id"] = interface_of[vals["document_format"]]
+            vals["exchange_type_id"] = exchange_type_of[vals["document_format"]]
             if plan.record:
                 plan.record.write(vals)
             else:
@@ -582,7 +582,7 @@ class LogisticsIngest(models.AbstractModel):
             endpoint=endpoint,
             record=plan.inbound if result != "duplicate" else None,
             event_type=plan.mapping.event_type_id if plan.mapping else None,
-            operation=f"inbound {plan.event.event_type}",
+            summary=f"inbound {plan.event.event_type}",
             external_identifier=plan.event.event_id,
             idempotency_key=f"{endpoint.code}:{plan.event.event_id}",
             correlation_id=self._correlation_of(plan),
@@ -600,7 +600,7 @@ class LogisticsIngest(models.AbstractModel):
             "inbound",
             "rejected",
             endpoint=endpoint,
-            operation=f"inbound {raw.get('event_type') or _event_format(raw)}"
+            summary=f"inbound {raw.get('event_type') or _event_format(raw)}"
             if is_dict
             else "inbound",
             external_identifier=_raw_event_id(raw) or False,

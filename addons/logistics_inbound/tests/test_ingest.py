@@ -20,7 +20,7 @@ class TestIngest(LogisticsInboundCase):
         self.assertEqual(milestone.endpoint_id, self.source_endpoint)
         self.assertEqual(self.shipment.state, "picked_up")
         inbox = self.env["logistics.inbound.event"].search([("milestone_id", "=", milestone.id)])
-        exchange_type = inbox.interface_id
+        exchange_type = inbox.exchange_type_id
         self.assertEqual(exchange_type.endpoint_id, self.source_endpoint)
         self.assertEqual(exchange_type.direction, "inbound")
 

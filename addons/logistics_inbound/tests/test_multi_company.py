@@ -71,7 +71,7 @@ class TestMultiCompany(LogisticsInboundSourceCase):
         cls.env["logistics.freight.charge"].create(
             {"shipment_id": cls.shipment_b.id, "expected_amount": 120.0}
         )
-        cls.notice = cls.env["logistics.interface"].create(
+        cls.notice = cls.env["logistics.exchange.type"].create(
             {
                 "name": "Shipment notice",
                 "code": "shipment_notice",
@@ -139,7 +139,7 @@ class TestMultiCompany(LogisticsInboundSourceCase):
                             records_of_b.with_user(user).check_access(operation)
         for name in (
             "logistics.endpoint",
-            "logistics.interface",
+            "logistics.exchange.type",
             "logistics.shipment",
             "logistics.milestone",
             "logistics.freight.charge",

@@ -130,15 +130,15 @@ class TestRawIngest(LogisticsInboundSourceCase):
         self.assertEqual(reasons, [f"endpoint: {self.carrier.code!r} has no inbound profile"])
 
     def test_inbox_names_the_exchange_when_the_catalogue_has_it(self):
-        interface = self.env["logistics.interface"].search(
+        exchange_type = self.env["logistics.exchange.type"].search(
             [("endpoint_id", "=", self.carrier.id), ("code", "=", "carrier_tracking_json")]
         )
-        self.assertTrue(interface, "every carrier endpoint has the raw JSON exchange type")
+        self.assertTrue(exchange_type, "every carrier endpoint has the raw JSON exchange type")
         self._ingest_into(
             self.carrier, self._raw(self._document({"code": "picked", "at": 1772438400}))
         )
         inbox = self.env["logistics.inbound.event"].search([("endpoint_id", "=", self.carrier.id)])
-        self.assertEqual(inbox.interface_id, interface)
+        self.assertEqual(inbox.exchange_type_id, exchange_type)
 
     @mute_logger("odoo.addons.logistics_inbound.models.logistics_ingest")
     def test_profile_paths_are_checked(self):

@@ -9,7 +9,7 @@ from . import logistics_outbound_message
 from . import queue_job
 from . import logistics_batch
 from . import logistics_data_ownership
-from . import logistics_interface
+from . import logistics_exchange_type
 from . import logistics_overview_card
 from . import res_company
 from . import res_config_settings

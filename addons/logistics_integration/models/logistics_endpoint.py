@@ -11,7 +11,7 @@ CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 RETRY_PATTERN = re.compile(r"^\s*\d+\s*:\s*\d+\s*(,\s*\d+\s*:\s*\d+\s*)*$")
 # Seconds a connection test waits at most, whatever the endpoint's own timeouts.
 CONNECTION_TEST_TIMEOUT = 5.0
-CONNECTION_TEST_OPERATION = "connection_test"
+CONNECTION_TEST_SUMMARY = "connection_test"
 PRODUCTION_DATABASE_PARAM = "logistics_integration.production_database_uuid"
 _logger = logging.getLogger(__name__)
 ENDPOINT_KINDS = [
@@ -99,8 +99,8 @@ class LogisticsEndpoint(models.Model):
         tracking=True,
         help="Named owner of failed exchanges with this system.",
     )
-    interface_ids = fields.One2many(
-        comodel_name="logistics.interface",
+    exchange_type_ids = fields.One2many(
+        comodel_name="logistics.exchange.type",
         inverse_name="endpoint_id",
         string="Exchange Types",
     )
@@ -221,7 +221,7 @@ class LogisticsEndpoint(models.Model):
                 "processed" if reached else "rejected",
                 endpoint=endpoint,
                 record=endpoint,
-                operation=CONNECTION_TEST_OPERATION,
+                summary=CONNECTION_TEST_SUMMARY,
                 http_status=result.status or False,
                 duration_ms=result.duration_ms,
                 error=False if reached else summary,
@@ -283,7 +283,7 @@ class LogisticsEndpoint(models.Model):
         archivings survive upgrades. A copy has no owner of its own: the
         endpoint's responsible answers for it until someone is named.
         """
-        exchange_types = self.env["logistics.interface"].sudo().with_context(active_test=False)
+        exchange_types = self.env["logistics.exchange.type"].sudo().with_context(active_test=False)
         for endpoint in self:
             templates = exchange_types.search(
                 [("endpoint_id", "=", False), ("endpoint_kind", "=", endpoint.kind)]
@@ -311,7 +311,7 @@ class LogisticsEndpoint(models.Model):
         archived is refused with a UserError.
         """
         self.ensure_one()
-        exchange_types = self.env["logistics.interface"].sudo().with_context(active_test=False)
+        exchange_types = self.env["logistics.exchange.type"].sudo().with_context(active_test=False)
         exchange_type = exchange_types.search(
             [("endpoint_id", "=", self.id), ("code", "=", code)], limit=1
         )

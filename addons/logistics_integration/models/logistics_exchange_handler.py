@@ -23,13 +23,13 @@ class LogisticsExchangeHandler(models.AbstractModel):
     @api.model
     def _on_failure(self, message, error):
         """``message`` failed for good with ``error``: a person must act."""
-        assignee = message.interface_id._get_failure_assignee(message)
+        assignee = message.exchange_type_id._get_failure_assignee(message)
         message.sudo().activity_schedule(
             "mail.mail_activity_data_todo",
             summary=_(
-                "%(endpoint)s refused %(operation)s",
+                "%(endpoint)s refused %(exchange_type)s",
                 endpoint=message.endpoint_id.name,
-                operation=message.operation,
+                exchange_type=message.exchange_type_code,
             ),
             note=_(
                 "Message %(key)s failed: %(error)s",

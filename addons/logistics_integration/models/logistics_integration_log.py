@@ -76,7 +76,11 @@ class LogisticsIntegrationLog(models.Model):
     event_type_id = fields.Many2one(
         comodel_name="logistics.event.type", string="Canonical Event", readonly=True
     )
-    operation = fields.Char(readonly=True, help="What was exchanged, e.g. order export.")
+    summary = fields.Char(
+        readonly=True,
+        help="What was exchanged, in a few words: an outbound message's exchange type code, "
+        "an inbound event, or e.g. invoice posted.",
+    )
     schema_version = fields.Char(readonly=True)
     state = fields.Selection(
         selection=LOG_STATES, required=True, default="received", index=True, readonly=True
@@ -111,14 +115,14 @@ class LogisticsIntegrationLog(models.Model):
         help="Failed, rejected or waiting for review: counted in failure rates.",
     )
 
-    @api.depends("direction", "endpoint_id", "operation", "external_identifier", "record_name")
+    @api.depends("direction", "endpoint_id", "summary", "external_identifier", "record_name")
     def _compute_display_name(self):
         directions = dict(self._fields["direction"]._description_selection(self.env))
         for log in self:
             parts = [
                 directions.get(log.direction),
                 log.endpoint_id.name,
-                log.operation,
+                log.summary,
                 log.external_identifier or log.record_name,
             ]
             log.display_name = " · ".join(part for part in parts if part) or log.identifier
@@ -150,7 +154,7 @@ class LogisticsIntegrationLog(models.Model):
 
         ``endpoint``, ``record`` (what the exchange is about), ``event_type``
         and ``job`` are records or None. ``values`` are further fields of the
-        log (``operation``, ``correlation_id``, ``idempotency_key``,
+        log (``summary``, ``correlation_id``, ``idempotency_key``,
         ``external_identifier``, ``error``, ...), or ``model`` and ``res_id``
         when only a reference to the record is known. Pass the result with the
         payload and response to ``_record_exchange(s)``.

@@ -26,7 +26,7 @@ class LogisticsOutboundMessage(models.Model):
     exact body, ``_enqueue`` stores it in the same transaction as the business
     change, and the job ``_send`` delivers it with the endpoint's timeouts,
     authentication, retry policy and environment guard, logging each attempt.
-    Each message names its exchange type (``interface_id``); the type's handler
+    Each message names its exchange type (``exchange_type_id``); the type's handler
     model hears of the outcome and decides what a 409 means, whatever record
     the message is about.
     """
@@ -47,16 +47,15 @@ class LogisticsOutboundMessage(models.Model):
     company_id = fields.Many2one(
         related="endpoint_id.company_id", store=True, index=True, readonly=True
     )
-    interface_id = fields.Many2one(
-        comodel_name="logistics.interface",
-        string="Exchange Type",
+    exchange_type_id = fields.Many2one(
+        comodel_name="logistics.exchange.type",
         required=True,
         index=True,
         readonly=True,
         ondelete="restrict",
         help="What is sent; its handler is told of the outcome.",
     )
-    operation = fields.Char(
+    exchange_type_code = fields.Char(
         required=True,
         readonly=True,
         index=True,
@@ -132,11 +131,14 @@ class LogisticsOutboundMessage(models.Model):
         ),
     ]
 
-    @api.depends("interface_id", "operation", "record_name", "payload_version")
+    @api.depends("exchange_type_id", "exchange_type_code", "record_name", "payload_version")
     def _compute_display_name(self):
         # What was sent about what: the idempotency key stays a field of its own.
         for message in self:
-            parts = [message.interface_id.name or message.operation, message.record_name]
+            parts = [
+                message.exchange_type_id.name or message.exchange_type_code,
+                message.record_name,
+            ]
             if message.payload_version > 1:
                 parts.append(_("version %(version)s", version=message.payload_version))
             message.display_name = " · ".join(part for part in parts if part)
@@ -196,7 +198,7 @@ class LogisticsOutboundMessage(models.Model):
         """Store an outbound message and delay the job that delivers it.
 
         :param endpoint: ``logistics.endpoint`` record to call
-        :param exchange_type: outbound ``logistics.interface`` of the endpoint,
+        :param exchange_type: outbound ``logistics.exchange.type`` of the endpoint,
             or its code, e.g. ``tms_order_create`` or ``portal_event``
         :param record: the record the message is about, or an empty recordset
         :param payload: JSON-serializable dict, the exact body to send
@@ -217,8 +219,8 @@ class LogisticsOutboundMessage(models.Model):
             exchange_type = endpoint._get_exchange_type(exchange_type)
         exchange_type._assert_outbound_for(endpoint)
         self._assert_same_company(endpoint, record)
-        operation = exchange_type.code
-        key = idempotency_key or self._default_idempotency_key(record, operation, payload_version)
+        code = exchange_type.code
+        key = idempotency_key or self._default_idempotency_key(record, code, payload_version)
         existing = self.sudo().search(
             [("endpoint_id", "=", endpoint.id), ("idempotency_key", "=", key)], limit=1
         )
@@ -234,8 +236,8 @@ class LogisticsOutboundMessage(models.Model):
             .create(
                 {
                     "endpoint_id": endpoint.id,
-                    "interface_id": exchange_type.id,
-                    "operation": operation,
+                    "exchange_type_id": exchange_type.id,
+                    "exchange_type_code": code,
                     "http_method": http_method,
                     "path": path,
                     "model": record._name if record else False,
@@ -269,9 +271,9 @@ class LogisticsOutboundMessage(models.Model):
             )
 
     @api.model
-    def _default_idempotency_key(self, record, operation, payload_version):
+    def _default_idempotency_key(self, record, code, payload_version):
         subject = f"{record._name}-{record.id}" if record else "none"
-        return f"{self._idempotency_key_prefix()}-{subject}-{operation}-v{payload_version}"
+        return f"{self._idempotency_key_prefix()}-{subject}-{code}-v{payload_version}"
 
     @api.model
     def _idempotency_key_prefix(self):
@@ -290,13 +292,13 @@ class LogisticsOutboundMessage(models.Model):
         # The job belongs to the endpoint's company, whoever made the message.
         message = self.with_company(endpoint.company_id)
         delayed = message.with_delay(
-            channel=self.interface_id.channel or endpoint._get_channel_name(),
+            channel=self.exchange_type_id.channel or endpoint._get_channel_name(),
             identity_key=identity_exact,
             max_retries=endpoint.max_retries,
             description=description
             or _(
-                "%(operation)s to %(endpoint)s (%(key)s)",
-                operation=self.operation,
+                "%(exchange_type)s to %(endpoint)s (%(key)s)",
+                exchange_type=self.exchange_type_code,
                 endpoint=endpoint.name,
                 key=self.idempotency_key,
             ),
@@ -311,8 +313,8 @@ class LogisticsOutboundMessage(models.Model):
         description = None
         if reason:
             description = _(
-                "Replay of %(operation)s to %(endpoint)s (%(key)s): %(reason)s",
-                operation=self.operation,
+                "Replay of %(exchange_type)s to %(endpoint)s (%(key)s): %(reason)s",
+                exchange_type=self.exchange_type_code,
                 endpoint=self.endpoint_id.name,
                 key=self.idempotency_key,
                 reason=reason,
@@ -423,7 +425,7 @@ class LogisticsOutboundMessage(models.Model):
 
     def _conflict_is_success(self, body):
         """Whether a 409 body says the other side already holds this document."""
-        return self.interface_id._get_handler()._conflict_is_success(self, body)
+        return self.exchange_type_id._get_handler()._conflict_is_success(self, body)
 
     def _record_attempt(self, attempt, job, result):
         """Log one attempt, masked and bounded, in the integration log.
@@ -451,7 +453,7 @@ class LogisticsOutboundMessage(models.Model):
             idempotency_key=self.idempotency_key,
             model=self.model,
             res_id=self.res_id,
-            operation=self.operation,
+            summary=self.exchange_type_code,
             schema_version=self.schema_version,
             attempt=attempt,
             http_status=result.status or False,
@@ -481,12 +483,12 @@ class LogisticsOutboundMessage(models.Model):
 
     def _succeed(self, response_json):
         self.write({"state": "sent", "sent_date": fields.Datetime.now(), "failure_reason": False})
-        self.interface_id._get_handler()._on_success(self, response_json)
+        self.exchange_type_id._get_handler()._on_success(self, response_json)
 
     def _fail(self, error):
         """Fail for good and tell the exchange type's handler (a person must act)."""
         self.write({"state": "failed", "failure_reason": error})
-        self.interface_id._get_handler()._on_failure(self, error)
+        self.exchange_type_id._get_handler()._on_failure(self, error)
 
     def _on_job_failed(self, exc_info=None, exc_name=None, exc_message=None):
         """queue_job ``on_fail_method``: a job ended in an unexpected error.

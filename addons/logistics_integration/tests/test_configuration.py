@@ -44,7 +44,7 @@ class TestConfiguration(LogisticsIntegrationCase):
             {"search_default_group_kind", "search_default_group_direction"},
         )
         # A template (no endpoint) belongs to a group like any other exchange type.
-        self.env["logistics.interface"].create(
+        self.env["logistics.exchange.type"].create(
             {
                 "name": "Proof of delivery",
                 "code": "pod_template",
@@ -52,7 +52,7 @@ class TestConfiguration(LogisticsIntegrationCase):
                 "direction": "inbound",
             }
         )
-        groups = self.env["logistics.interface"].read_group(
+        groups = self.env["logistics.exchange.type"].read_group(
             [], ["endpoint_kind", "direction"], ["endpoint_kind", "direction"], lazy=False
         )
         self.assertTrue(groups)
@@ -60,7 +60,7 @@ class TestConfiguration(LogisticsIntegrationCase):
             self.assertTrue(group["endpoint_kind"] and group["direction"], group)
 
     def test_copies_of_templates_answer_to_the_endpoint_responsible(self):
-        self.env["logistics.interface"].create(
+        self.env["logistics.exchange.type"].create(
             {
                 "name": "Proof of delivery",
                 "code": "pod_template",
@@ -72,14 +72,14 @@ class TestConfiguration(LogisticsIntegrationCase):
         endpoint = self._create_endpoint(
             code="parcels", kind="carrier", responsible_user_id=self.logistics_manager.id
         )
-        copy = endpoint.interface_ids.filtered(lambda t: t.code == "pod_template")
+        copy = endpoint.exchange_type_ids.filtered(lambda t: t.code == "pod_template")
         self.assertFalse(copy.owner_id)
         self.assertEqual(copy._get_failure_assignee(), self.logistics_manager)
 
     def test_every_exchange_type_has_an_owner(self):
         """Those of the data and demo data: the fixture endpoint has no responsible."""
         exchange_types = (
-            self.env["logistics.interface"]
+            self.env["logistics.exchange.type"]
             .with_context(active_test=False)
             .search([("endpoint_id", "!=", self.endpoint.id)])
         )

@@ -56,7 +56,7 @@ class TestConnection(LogisticsIntegrationCase):
 
     def _logs(self):
         return self.env["logistics.integration.log"].search(
-            [("endpoint_id", "=", self.endpoint.id), ("operation", "=", "connection_test")]
+            [("endpoint_id", "=", self.endpoint.id), ("summary", "=", "connection_test")]
         )
 
     def test_success_is_notified_and_logged(self):

@@ -15,7 +15,7 @@ class TestExchangeType(LogisticsIntegrationCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.template = cls.env["logistics.interface"].create(
+        cls.template = cls.env["logistics.exchange.type"].create(
             {
                 "name": "Invoice release",
                 "code": "invoice_release",
@@ -54,14 +54,14 @@ class TestExchangeType(LogisticsIntegrationCase):
             (self.exchange_type.schema_name, self.exchange_type.schema_version),
             ("invoice-release", "2"),
         )
-        self.assertNotIn("invoice_release", self.endpoint.interface_ids.mapped("code"))
+        self.assertNotIn("invoice_release", self.endpoint.exchange_type_ids.mapped("code"))
         self.endpoint.kind = "finance"
-        self.assertIn("invoice_release", self.endpoint.interface_ids.mapped("code"))
+        self.assertIn("invoice_release", self.endpoint.exchange_type_ids.mapped("code"))
 
     def test_archived_exchange_type_is_not_recreated(self):
         self.exchange_type.active = False
         self.env["logistics.endpoint"]._ensure_all_exchange_types()
-        all_types = self.finance.with_context(active_test=False).interface_ids
+        all_types = self.finance.with_context(active_test=False).exchange_type_ids
         self.assertEqual(all_types.mapped("code").count("invoice_release"), 1)
         with self.assertRaisesRegex(UserError, "invoice_release of Finance is archived"):
             self._enqueue()
@@ -72,8 +72,8 @@ class TestExchangeType(LogisticsIntegrationCase):
             message = self.env["logistics.outbound.message"]._enqueue(
                 self.finance, self.exchange_type, self.finance, {"invoice": "INV/2"}, "/v1/x"
             )
-        self.assertEqual(message.interface_id, self.exchange_type)
-        self.assertEqual(message.operation, "invoice_release")
+        self.assertEqual(message.exchange_type_id, self.exchange_type)
+        self.assertEqual(message.exchange_type_code, "invoice_release")
         self.assertEqual(message.schema_version, "invoice-release/2")
         self.assertEqual(trap.enqueued_jobs[0].channel, "root.logistics.finance_slow")
 
@@ -83,16 +83,18 @@ class TestExchangeType(LogisticsIntegrationCase):
         ) as logged:
             message = self._enqueue("credit_note")
         self.assertIn("no exchange type 'credit_note'", logged.output[0])
-        registered = message.interface_id
+        registered = message.exchange_type_id
         self.assertEqual(
             (registered.code, registered.endpoint_id, registered.direction),
             ("credit_note", self.finance, "outbound"),
         )
         self.assertEqual(registered.handler_model, "logistics.exchange.handler")
-        self.assertEqual(self._enqueue("credit_note", payload_version=2).interface_id, registered)
+        self.assertEqual(
+            self._enqueue("credit_note", payload_version=2).exchange_type_id, registered
+        )
         with self.assertRaisesRegex(ValidationError, "lower-case"):
             self._enqueue("Credit Note")
-        foreign = self.env["logistics.interface"].create(
+        foreign = self.env["logistics.exchange.type"].create(
             {
                 "name": "Other",
                 "code": "other",
@@ -155,13 +157,14 @@ class TestExchangeType(LogisticsIntegrationCase):
     def test_missing_handler_falls_back_to_the_base_handler(self):
         message = self._enqueue()
         self.env.cr.execute(
-            "UPDATE logistics_interface SET handler_model = 'uninstalled.handler' WHERE id = %s",
+            "UPDATE logistics_exchange_type SET handler_model = 'uninstalled.handler' "
+            "WHERE id = %s",
             [self.exchange_type.id],
         )
         self.env.invalidate_all()
         responses.post(f"{FINANCE_URL}/v1/releases", status=422, json={"message": "refused"})
         with self.assertLogs(
-            "odoo.addons.logistics_integration.models.logistics_interface", "WARNING"
+            "odoo.addons.logistics_integration.models.logistics_exchange_type", "WARNING"
         ):
             message._send()
         self.assertEqual(message.state, "failed")

@@ -109,7 +109,7 @@ class TestIntegrationLog(LogisticsIntegrationCase):
         inbound exchange, payloads indented for reading."""
         log = self._record(
             direction="inbound",
-            operation="inbound status",
+            summary="inbound status",
             external_identifier="evt-42",
             model="logistics.endpoint",
             res_id=self.endpoint.id,
@@ -128,18 +128,18 @@ class TestIntegrationLog(LogisticsIntegrationCase):
         """Grouping adds up no status codes or attempt numbers; text typed in the search
         finds an operation as well as a correlation id; payload editors ask for a mode
         Odoo's code editor ships (an unknown one is a 404 in the browser)."""
-        self._record(operation="order export", correlation_id="corr-1", http_status=200)
-        self._record(operation="order export", correlation_id="corr-2", http_status=500)
+        self._record(summary="order export", correlation_id="corr-1", http_status=200)
+        self._record(summary="order export", correlation_id="corr-2", http_status=500)
         logs = self.env["logistics.integration.log"]
         [group] = logs.read_group(
-            [("operation", "=", "order export")], ["http_status", "attempt"], ["operation"]
+            [("summary", "=", "order export")], ["http_status", "attempt"], ["summary"]
         )
         self.assertNotIn("http_status", group)
         self.assertNotIn("attempt", group)
         search = etree.fromstring(logs.get_view(view_type="search")["arch"])
         first = search.xpath("//field")[0]
         domain = first.get("filter_domain")
-        self.assertEqual(first.get("name"), "operation")
+        self.assertEqual(first.get("name"), "summary")
         self.assertIn("correlation_id", domain)
         self.assertEqual(
             logs.search(safe_eval(domain, {"self": "order exp"})).mapped("correlation_id"),

@@ -3,7 +3,7 @@ from . import logistics_bridge_credential
 from . import logistics_endpoint
 from . import logistics_ingest
 from . import logistics_integration_log
-from . import logistics_interface
+from . import logistics_exchange_type
 from . import logistics_metrics
 from . import logistics_outbound_message
 from . import logistics_overview

@@ -98,9 +98,9 @@ class LogisticsMetrics(models.AbstractModel):
 
         breaches = self.env["logistics.sla.breach"].sudo()
         figures.breaches = [
-            (interface.display_name, metric, count)
-            for interface, metric, count in breaches._read_group(
-                [("state", "=", "open")], ["interface_id", "metric"], ["__count"]
+            (exchange_type.display_name, metric, count)
+            for exchange_type, metric, count in breaches._read_group(
+                [("state", "=", "open")], ["exchange_type_id", "metric"], ["__count"]
             )
         ]
         cards = self.env["logistics.overview.card"].sudo().search([("kind", "=", "business")])

@@ -17,7 +17,7 @@ class LogisticsOutboundMessage(models.Model):
         self.ensure_one()
         attributes = {
             "logistics.endpoint": self.endpoint_id.code,
-            "logistics.operation": self.operation or "",
+            "logistics.exchange_type": self.exchange_type_code or "",
             "logistics.correlation_id": self.correlation_id or "",
             "logistics.idempotency_key": self.idempotency_key or "",
             "logistics.payload_version": self.payload_version,
@@ -26,7 +26,7 @@ class LogisticsOutboundMessage(models.Model):
         with outbound_span(
             provider,
             outbound.trace_id(self.correlation_id),
-            f"logistics.outbound {self.operation}",
+            f"logistics.outbound {self.exchange_type_code}",
             attributes,
         ) as span:
             traced = self.with_context(**{TRACEPARENT_CONTEXT: traceparent_of(span)})

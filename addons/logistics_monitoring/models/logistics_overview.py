@@ -80,8 +80,8 @@ class LogisticsOverview(models.AbstractModel):
         target, and the callbacks measured (endpoints without a target measure none)."""
         compliance = {endpoint.id: (0, 0) for endpoint in endpoints}
         targets = {}
-        interfaces = (
-            self.env["logistics.interface"]
+        exchange_types = (
+            self.env["logistics.exchange.type"]
             .sudo()
             .search(
                 [
@@ -91,11 +91,11 @@ class LogisticsOverview(models.AbstractModel):
                 ]
             )
         )
-        for interface in interfaces:
+        for exchange_type in exchange_types:
             # the strictest target when an endpoint has several inbound types
-            current = targets.get(interface.endpoint_id.id)
-            minutes = interface.sla_max_milestone_minutes
-            targets[interface.endpoint_id.id] = min(current or minutes, minutes)
+            current = targets.get(exchange_type.endpoint_id.id)
+            minutes = exchange_type.sla_max_milestone_minutes
+            targets[exchange_type.endpoint_id.id] = min(current or minutes, minutes)
         if not targets:
             return compliance
         for model in ("logistics.inbound.event", "logistics.milestone"):

@@ -14,7 +14,7 @@ SLA_METRICS = [
 
 
 class LogisticsSlaBreach(models.Model):
-    """A period during which an interface missed one of its SLA targets.
+    """A period during which an exchange type missed one of its SLA targets.
 
     Opened and closed by the scheduled SLA evaluation; the owner acts on it
     through its activity.
@@ -25,11 +25,11 @@ class LogisticsSlaBreach(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "start desc, id desc"
 
-    interface_id = fields.Many2one(
-        comodel_name="logistics.interface", required=True, ondelete="cascade", index=True
+    exchange_type_id = fields.Many2one(
+        comodel_name="logistics.exchange.type", required=True, ondelete="cascade", index=True
     )
-    endpoint_id = fields.Many2one(related="interface_id.endpoint_id", store=True, index=True)
-    company_id = fields.Many2one(related="interface_id.company_id", store=True, index=True)
+    endpoint_id = fields.Many2one(related="exchange_type_id.endpoint_id", store=True, index=True)
+    company_id = fields.Many2one(related="exchange_type_id.company_id", store=True, index=True)
     metric = fields.Selection(selection=SLA_METRICS, required=True, readonly=True)
     state = fields.Selection(
         selection=[("open", "Open"), ("closed", "Closed")],
@@ -62,13 +62,13 @@ class LogisticsSlaBreach(models.Model):
             else:
                 breach.duration_hours = 0.0
 
-    @api.depends("interface_id", "metric", "start")
+    @api.depends("exchange_type_id", "metric", "start")
     def _compute_display_name(self):
         labels = dict(SLA_METRICS)
         for breach in self:
             breach.display_name = _(
-                "%(interface)s: %(metric)s",
-                interface=breach.interface_id.display_name,
+                "%(exchange_type)s: %(metric)s",
+                exchange_type=breach.exchange_type_id.display_name,
                 metric=labels.get(breach.metric, breach.metric),
             )
 
@@ -77,8 +77,8 @@ class LogisticsSlaBreach(models.Model):
         for breach in self:
             breach.write({"state": "closed", "end": now})
             text = _(
-                "SLA recovered on %(interface)s: %(metric)s is %(value)s, target %(target)s",
-                interface=breach.interface_id.display_name,
+                "SLA recovered on %(exchange_type)s: %(metric)s is %(value)s, target %(target)s",
+                exchange_type=breach.exchange_type_id.display_name,
                 metric=dict(SLA_METRICS)[breach.metric],
                 value=value if value is not None else _("not measured"),
                 target=breach.target_value,

@@ -86,7 +86,7 @@ class LogisticsTraceEntry(models.Model):
              WHERE so.logistics_correlation_id IS NOT NULL AND so.state = 'sale'
             UNION ALL
             SELECT m.id::bigint * {KIND_SLOTS} + {slot["outbound"]}, m.correlation_id,
-                   m.create_date, 'outbound', m.operation || ' v' || m.payload_version,
+                   m.create_date, 'outbound', m.exchange_type_code || ' v' || m.payload_version,
                    m.state, NULL, NULL, 'logistics.outbound.message', m.id, m.company_id
               FROM logistics_outbound_message m
              WHERE m.correlation_id IS NOT NULL
@@ -102,7 +102,7 @@ class LogisticsTraceEntry(models.Model):
                               THEN {slot["exchange"]} ELSE {slot["attempt"]} END,
                    l.correlation_id, l.create_date,
                    CASE WHEN l.outbound_message_id IS NULL THEN 'exchange' ELSE 'attempt' END,
-                   concat_ws(' ', coalesce(l.operation, l.direction), '#' || l.attempt,
+                   concat_ws(' ', coalesce(l.summary, l.direction), '#' || l.attempt,
                              'HTTP ' || nullif(l.http_status, 0)),
                    l.state, NULL, NULL, 'logistics.integration.log', l.id, l.company_id
               FROM logistics_integration_log l
@@ -248,7 +248,7 @@ class LogisticsTraceEntry(models.Model):
     def _describe_call(self, log):
         parts = [
             self._selection_label(log, "direction", log.direction),
-            log.operation,
+            log.summary,
             _("attempt %(attempt)s", attempt=log.attempt) if log.attempt > 1 else None,
             f"HTTP {log.http_status}" if log.http_status else None,
         ]

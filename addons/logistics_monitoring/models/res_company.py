@@ -11,9 +11,9 @@ class ResCompany(models.Model):
     logistics_sla_channel_id = fields.Many2one(
         comodel_name="discuss.channel",
         string="SLA Channel",
-        help="Discuss channel told when an interface misses or meets its SLA again.",
+        help="Discuss channel told when an exchange type misses or meets its SLA again.",
     )
     logistics_sla_email = fields.Char(
         string="SLA E-mail",
-        help="Address e-mailed when an interface misses or meets its SLA again.",
+        help="Address e-mailed when an exchange type misses or meets its SLA again.",
     )

@@ -7,7 +7,7 @@ class TestOutboundMessageNames(TmsExportCase):
         message = self._last_message(shipment)
         self.assertEqual(
             message.display_name,
-            f"{message.interface_id.name} · {shipment._description} {shipment.display_name}",
+            f"{message.exchange_type_id.name} · {shipment._description} {shipment.display_name}",
         )
         self.assertNotIn(message.idempotency_key, message.display_name)
         # the related record is a link (a reference), named, not "Related Model"

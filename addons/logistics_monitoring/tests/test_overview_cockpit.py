@@ -204,12 +204,12 @@ class TestOverviewCockpit(LogisticsMonitoringCase):
         self.assertEqual(len(self._in_window(self.card, "30d").trend_data), 30)
 
     def test_sla_compliance_share_of_callbacks_within_target(self):
-        interfaces = self.env["logistics.interface"].search(
+        exchange_types = self.env["logistics.exchange.type"].search(
             [("endpoint_id", "=", self.ops_endpoint.id), ("direction", "=", "inbound")]
         )
-        self.assertTrue(interfaces)
+        self.assertTrue(exchange_types)
         self.assertFalse(self.card.sla_measured_count)  # no target: nothing measured
-        interfaces.sla_max_milestone_minutes = 10
+        exchange_types.sla_max_milestone_minutes = 10
         shipment = self._create_shipment(company_id=self.ops_company.id)
         for index, minutes in enumerate((2, 5, 30, 60 * 30)):
             milestone = self._add_milestone(shipment, "picked_up", self.now)

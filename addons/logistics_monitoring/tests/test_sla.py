@@ -4,7 +4,7 @@ from lxml import etree
 
 from odoo import fields
 
-from ..models.logistics_interface import SLA_TARGET_FIELDS
+from ..models.logistics_exchange_type import SLA_TARGET_FIELDS
 from .common import LogisticsMonitoringCase
 
 
@@ -21,7 +21,7 @@ class TestSla(LogisticsMonitoringCase):
         cls.ops_company.write(
             {"logistics_sla_channel_id": cls.channel.id, "logistics_sla_email": "ops@example.com"}
         )
-        cls.interface = cls.env["logistics.interface"].create(
+        cls.exchange_type = cls.env["logistics.exchange.type"].create(
             {
                 "name": "TMS callbacks",
                 "code": "sla_tms_callbacks",
@@ -44,13 +44,13 @@ class TestSla(LogisticsMonitoringCase):
 
     def _breaches(self, **domain):
         return self.env["logistics.sla.breach"].search(
-            [("interface_id", "=", self.interface.id)]
+            [("exchange_type_id", "=", self.exchange_type.id)]
             + [(key, "=", value) for key, value in domain.items()]
         )
 
     def test_breach_opened_notified_updated_and_closed(self):
         self._logs(processed=8, failed=2)
-        self.env["logistics.interface"]._cron_evaluate_sla()
+        self.env["logistics.exchange.type"]._cron_evaluate_sla()
 
         breach = self._breaches()
         self.assertEqual(len(breach), 1)
@@ -78,7 +78,7 @@ class TestSla(LogisticsMonitoringCase):
 
         # Still failing, worse: the same breach, updated.
         self._logs(processed=0, failed=5)
-        self.env["logistics.interface"]._cron_evaluate_sla()
+        self.env["logistics.exchange.type"]._cron_evaluate_sla()
         self.assertEqual(self._breaches(), breach)
         self.assertEqual(breach.measured_value, 46.67)
         self.assertEqual(breach.worst_value, 46.67)
@@ -86,7 +86,7 @@ class TestSla(LogisticsMonitoringCase):
         # Recovered: the window has moved past the failures.
         self._age(self.Log.search([("endpoint_id", "=", self.ops_endpoint.id)]), "create_date", 30)
         self._logs(processed=20, failed=1)
-        self.env["logistics.interface"]._cron_evaluate_sla()
+        self.env["logistics.exchange.type"]._cron_evaluate_sla()
         self.assertEqual(breach.state, "closed")
         self.assertTrue(breach.end)
         self.assertFalse(breach.activity_ids)
@@ -108,13 +108,13 @@ class TestSla(LogisticsMonitoringCase):
             )
         )
         self._age(event, "create_date", 6)
-        self.env["logistics.interface"]._cron_evaluate_sla()
+        self.env["logistics.exchange.type"]._cron_evaluate_sla()
         breach = self._breaches(metric="review_wait")
         self.assertAlmostEqual(breach.measured_value, 6.0, delta=0.05)
         self.assertEqual(breach.target_value, 4.0)
 
     def test_latency_from_bridge_receipt_to_milestone(self):
-        self.interface.sla_max_milestone_minutes = 5
+        self.exchange_type.sla_max_milestone_minutes = 5
         shipment = self._create_shipment(company_id=self.ops_company.id)
         # the clock of create_date: latencies do not drift with the time tests take
         now = self.env.cr.now()
@@ -129,14 +129,14 @@ class TestSla(LogisticsMonitoringCase):
                     "received_time": now - timedelta(minutes=delay),
                 }
             )
-        value = self.interface._sla_measure("milestone_latency", now)
+        value = self.exchange_type._sla_measure("milestone_latency", now)
         # p95 of 1, 2 and 30 minutes, interpolated: 2 + 0.9 * 28
         self.assertAlmostEqual(value, 27.2, delta=0.1)
-        self.env["logistics.interface"]._cron_evaluate_sla()
+        self.env["logistics.exchange.type"]._cron_evaluate_sla()
         self.assertEqual(self._breaches(metric="milestone_latency").state, "open")
 
     def test_order_to_acknowledgement_latency_and_job_backlog(self):
-        outbound = self.env["logistics.interface"].create(
+        outbound = self.env["logistics.exchange.type"].create(
             {
                 "name": "TMS orders",
                 "code": "sla_tms_orders",
@@ -161,8 +161,8 @@ class TestSla(LogisticsMonitoringCase):
         self.env["logistics.outbound.message"].sudo().create(
             {
                 "endpoint_id": self.ops_endpoint.id,
-                "operation": "sla_tms_orders",
-                "interface_id": outbound.id,
+                "exchange_type_code": "sla_tms_orders",
+                "exchange_type_id": outbound.id,
                 "http_method": "POST",
                 "path": "/v1/orders",
                 "payload": "{}",
@@ -181,14 +181,14 @@ class TestSla(LogisticsMonitoringCase):
         now = fields.Datetime.now()
         self.assertAlmostEqual(outbound._sla_measure("ack_latency", now), 12.0, delta=0.01)
         self.assertAlmostEqual(outbound._sla_measure("backlog_age", now), 30.0, delta=0.5)
-        self.env["logistics.interface"]._cron_evaluate_sla()
-        breaches = self.env["logistics.sla.breach"].search([("interface_id", "=", outbound.id)])
+        self.env["logistics.exchange.type"]._cron_evaluate_sla()
+        breaches = self.env["logistics.sla.breach"].search([("exchange_type_id", "=", outbound.id)])
         self.assertEqual(set(breaches.mapped("metric")), {"ack_latency", "backlog_age"})
 
     def test_unmonitored_targets_open_nothing(self):
-        self.interface.write({"sla_max_failure_rate": 0, "sla_max_review_hours": 0})
+        self.exchange_type.write({"sla_max_failure_rate": 0, "sla_max_review_hours": 0})
         self._logs(processed=0, failed=10)
-        self.env["logistics.interface"]._cron_evaluate_sla()
+        self.env["logistics.exchange.type"]._cron_evaluate_sla()
         self.assertFalse(self._breaches())
 
 
@@ -196,13 +196,15 @@ class TestSlaThresholdDisplay(LogisticsMonitoringCase):
     """A threshold of 0 means none: the form shows it empty, never 0.00."""
 
     def test_thresholds_use_the_no_threshold_widget_and_say_so(self):
-        arch = self.env["logistics.interface"].get_views([(False, "form")])["views"]["form"]["arch"]
+        arch = self.env["logistics.exchange.type"].get_views([(False, "form")])["views"]["form"][
+            "arch"
+        ]
         form = etree.fromstring(arch)
         for name in SLA_TARGET_FIELDS.values():
             with self.subTest(field=name):
                 (node,) = form.xpath(f"//field[@name='{name}']")
                 self.assertEqual(node.get("widget"), "logistics_threshold")
-                help_text = self.env["logistics.interface"]._fields[name].help
+                help_text = self.env["logistics.exchange.type"]._fields[name].help
                 self.assertIn("empty: no threshold", help_text)
         paths = [
             path for path, *_rest in self.env["ir.asset"]._get_asset_paths("web.assets_backend", {})
@@ -215,9 +217,9 @@ class TestSlaThresholdDisplay(LogisticsMonitoringCase):
         )
 
     def test_empty_thresholds_open_no_breach(self):
-        interface = self.env["logistics.interface"].create(
+        exchange_type = self.env["logistics.exchange.type"].create(
             {"name": "Quiet", "code": "sla_quiet", "direction": "outbound", "endpoint_kind": "tms"}
         )
-        self.assertEqual(interface._sla_targets(), {})
-        interface.sla_max_failure_rate = 5.0
-        self.assertEqual(interface._sla_targets(), {"failure_rate": 5.0})
+        self.assertEqual(exchange_type._sla_targets(), {})
+        exchange_type.sla_max_failure_rate = 5.0
+        self.assertEqual(exchange_type._sla_targets(), {"failure_rate": 5.0})

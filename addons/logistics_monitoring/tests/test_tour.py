@@ -22,7 +22,7 @@ class TestSlaThresholdTour(HttpCase):
         endpoint = self.env["logistics.endpoint"].create(
             {"name": "Threshold TMS", "code": "threshold_tms", "kind": "tms"}
         )
-        interface = self.env["logistics.interface"].create(
+        exchange_type = self.env["logistics.exchange.type"].create(
             {
                 "name": "Orders",
                 "code": "sla_threshold_orders",
@@ -31,8 +31,8 @@ class TestSlaThresholdTour(HttpCase):
             }
         )
         self.start_tour(
-            f"/odoo/action-logistics_integration.logistics_interface_action/{interface.id}",
+            f"/odoo/action-logistics_integration.logistics_interface_action/{exchange_type.id}",
             "logistics_sla_threshold_empty",
             login="admin",
         )
-        self.assertEqual(interface.sla_max_failure_rate, 0.0)
+        self.assertEqual(exchange_type.sla_max_failure_rate, 0.0)

@@ -5,7 +5,7 @@ from odoo import _, api, fields, models
 from odoo.addons.logistics_integration.masking import mask_payload
 from odoo.addons.queue_job.job import ENQUEUED, PENDING, WAIT_DEPENDENCIES, identity_exact
 
-PORTAL_EVENT_OPERATION = "portal_event"
+PORTAL_EVENT_EXCHANGE_TYPE = "portal_event"
 PORTAL_EVENT_PATH = "/v1/shipment-events"
 # Updates of one shipment arriving within this window become one e-mail about
 # the newest, so a TMS catching up on a backlog never floods a customer.
@@ -200,11 +200,11 @@ class LogisticsShipment(models.Model):
             for endpoint in endpoints:
                 outbox._enqueue(
                     endpoint,
-                    PORTAL_EVENT_OPERATION,
+                    PORTAL_EVENT_EXCHANGE_TYPE,
                     self,
                     payload,
                     PORTAL_EVENT_PATH,
-                    idempotency_key=f"{prefix}-milestone-{milestone.id}-{PORTAL_EVENT_OPERATION}",
+                    idempotency_key=f"{prefix}-milestone-{milestone.id}-{PORTAL_EVENT_EXCHANGE_TYPE}",
                     description=_(
                         "Shipment update %(ref)s to %(portal)s", ref=self.name, portal=endpoint.name
                     ),

@@ -267,7 +267,7 @@ class TestPortal(LogisticsPortalCase):
         trap.assert_jobs_count(1, only=self.shipment_a._send_customer_update)
         message = self.env["logistics.outbound.message"].search([("endpoint_id", "=", portal.id)])
         self.assertEqual(len(message), 1)
-        self.assertEqual(message.operation, "portal_event")
+        self.assertEqual(message.exchange_type_code, "portal_event")
         self.assertIn(f"milestone-{milestone.id}", message.idempotency_key)
         self.assertEqual(message.correlation_id, self.shipment_a.correlation_id)
         payload = json.loads(message.payload)

@@ -50,7 +50,7 @@ class TestPortalExchange(LogisticsPortalCase):
 
     @responses.activate
     def test_accepted_portal_event(self):
-        self.assertEqual(self.message.interface_id.code, "portal_event")
+        self.assertEqual(self.message.exchange_type_id.code, "portal_event")
         self.assertEqual(self.message.schema_version, "portal-event/1")
         responses.post(PORTAL_EVENTS_URL, status=202, json={})
         self.message._send()

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 
-# Code of the exchange type this addon ships (data/logistics_interface_data.xml).
-RETURN_OPERATION = "tms_return_create"
+# Code of the exchange type this addon ships (data/logistics_exchange_type_data.xml).
+RETURN_EXCHANGE_TYPE = "tms_return_create"
 
 
 class LogisticsShipment(models.Model):
@@ -47,15 +47,15 @@ class LogisticsShipment(models.Model):
             vals["return_of_id"] = original.id
         return vals
 
-    def _tms_document_operation(self):
+    def _tms_document_exchange_type(self):
         """A return travels as a return transport order (logistics.tms.return.handler)."""
         if self.return_of_id:
-            return RETURN_OPERATION
-        return super()._tms_document_operation()
+            return RETURN_EXCHANGE_TYPE
+        return super()._tms_document_exchange_type()
 
     @api.model
-    def _tms_document_operations(self):
-        return (*super()._tms_document_operations(), RETURN_OPERATION)
+    def _tms_document_exchange_types(self):
+        return (*super()._tms_document_exchange_types(), RETURN_EXCHANGE_TYPE)
 
     def _on_return_completed(self, milestone):
         """Tell the original shipment that its goods are back; the credit note or the

@@ -1,6 +1,6 @@
 from odoo import _, api, models
 
-from odoo.addons.logistics_tms_export.profiles import TmsDocument
+from odoo.addons.logistics_tms_export.adapters import TmsDocument
 
 
 class LogisticsTmsReturnHandler(models.AbstractModel):
@@ -11,7 +11,7 @@ class LogisticsTmsReturnHandler(models.AbstractModel):
     changes by its planners), and withdrawn when its picking is cancelled. A
     blocked return is re-validated by the same changes that re-validate orders.
     Its outcomes are those of a new order: the TMS answer gives the return
-    shipment its planning reference and *planned* milestone, a 409 the profile
+    shipment its planning reference and *planned* milestone, a 409 the adapter
     reads as "order exists" (a replayed create) counts as taken, and a failure
     makes the return shipment *export failed* with an activity for the
     endpoint's owner.
@@ -31,13 +31,13 @@ class LogisticsTmsReturnHandler(models.AbstractModel):
 
     @api.model
     def _tms_prepare(self, shipment, endpoint, payload_version, reason=None):
-        profile = endpoint._get_tms_profile()
-        payload = profile._build_return_payload(shipment, payload_version=payload_version)
+        adapter = endpoint._get_tms_adapter()
+        payload = adapter._build_return_payload(shipment, payload_version=payload_version)
         return TmsDocument(
             payload=payload,
-            path=profile._return_path(shipment),
+            path=adapter._return_path(shipment),
             payload_version=payload["payload_version"],
-            schema_label=profile._return_schema_label(),
+            schema_label=adapter._return_schema_label(),
             description=_(
                 "Return %(shipment)s of %(original)s in %(tms)s",
                 shipment=shipment.name,

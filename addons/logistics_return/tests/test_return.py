@@ -10,7 +10,7 @@ from odoo.addons.logistics_inbound.tests.common import LogisticsInboundSourceCas
 from odoo.addons.logistics_tms_export.tests.common import TmsExportCase, trap_jobs
 
 from ..contract import TmsReturnV1
-from ..models.logistics_shipment import RETURN_OPERATION
+from ..models.logistics_shipment import RETURN_EXCHANGE_TYPE
 
 BASE = "http://127.0.0.1:8999"
 SCHEMA_FILE = Path(__file__).resolve().parents[3] / "docs" / "schemas" / "tms-return.v1.schema.json"
@@ -75,7 +75,7 @@ class TestReturn(ReturnCase):
         self.assertEqual(self.shipment.return_ids, returned)
         self.assertEqual(returned.correlation_id, self.shipment.correlation_id)
         self.assertEqual(returned.export_state, "queued")
-        message = returned._tms_messages(RETURN_OPERATION)
+        message = returned._tms_messages(RETURN_EXCHANGE_TYPE)
         self.assertEqual((message.http_method, message.path), ("POST", "/v1/returns"))
         self.assertEqual(message.schema_version, "tms-return/1")
         payload = json.loads(message.payload)
@@ -97,7 +97,7 @@ class TestReturn(ReturnCase):
 
     def test_return_lifecycle_ends_in_returned(self):
         _picking, returned = self._return(self.shipment.picking_id)
-        message = returned._tms_messages(RETURN_OPERATION)
+        message = returned._tms_messages(RETURN_EXCHANGE_TYPE)
         self._accept(message)
         self.assertEqual(returned.export_state, "exported")
         self.assertEqual(returned.tms_reference, "TMS-R-1")
@@ -106,7 +106,7 @@ class TestReturn(ReturnCase):
             [("outbound_message_id", "=", message.id)]
         )
         self.assertEqual(log.correlation_id, self.shipment.correlation_id)
-        self.assertEqual(log.operation, RETURN_OPERATION)
+        self.assertEqual(log.summary, RETURN_EXCHANGE_TYPE)
         self._add_milestone(returned, "picked_up", datetime(2026, 12, 3, 9))
         self._add_milestone(returned, "returned", datetime(2026, 12, 4, 15))
         self.assertEqual(returned.state, "returned")
@@ -114,7 +114,7 @@ class TestReturn(ReturnCase):
 
     def test_failed_return_asks_the_owner_and_replays_with_the_same_key(self):
         _picking, returned = self._return(self.shipment.picking_id)
-        message = returned._tms_messages(RETURN_OPERATION)
+        message = returned._tms_messages(RETURN_EXCHANGE_TYPE)
         self._accept(message, status=422, body={"error": "invalid_order", "message": "no dock"})
         self.assertEqual(message.state, "failed")
         self.assertEqual(returned.export_state, "export_failed")
@@ -151,7 +151,7 @@ class TestReturn(ReturnCase):
 
     def test_cancelling_the_return_picking_withdraws_the_return(self):
         return_picking, returned = self._return(self.shipment.picking_id)
-        self._accept(returned._tms_messages(RETURN_OPERATION))
+        self._accept(returned._tms_messages(RETURN_EXCHANGE_TYPE))
         with trap_jobs() as trap:
             return_picking.action_cancel()
             trap.assert_jobs_count(1)
@@ -228,7 +228,7 @@ class TestReturnFromTheTms(ReturnCase, LogisticsInboundSourceCase):
 
     def test_tms_callbacks_take_the_return_to_returned_and_tell_the_customer(self):
         _picking, returned = self._return(self.shipment.picking_id)
-        self._accept(returned._tms_messages(RETURN_OPERATION))
+        self._accept(returned._tms_messages(RETURN_EXCHANGE_TYPE))
         # After the planning the TMS acknowledged just now, a minute apart.
         start = datetime.now(UTC)
         events = [

@@ -4,7 +4,7 @@ import responses
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from odoo.addons.logistics_tms_export.models.logistics_shipment import ORDER_OPERATIONS
+from odoo.addons.logistics_tms_export.models.logistics_shipment import ORDER_EXCHANGE_TYPES
 from odoo.addons.logistics_tms_export.tests.common import TmsExportCase, trap_jobs
 
 FREIGHT_AUDITOR = "logistics_settlement.group_freight_auditor"
@@ -73,7 +73,7 @@ class TestRoleTours(TmsExportCase, HttpCase):
                 status=201,
                 json={"planning_reference": REFERENCE},
             )
-            shipment._tms_messages(ORDER_OPERATIONS)[:1]._send()
+            shipment._tms_messages(ORDER_EXCHANGE_TYPES)[:1]._send()
         picking = shipment.picking_id
         picking.move_ids.quantity = 2.0
         picking.move_ids.picked = True

@@ -346,7 +346,7 @@ class AccountMove(models.Model):
                 (
                     {
                         "direction": "inbound",
-                        "operation": "carrier bill settlement",
+                        "summary": "carrier bill settlement",
                         "external_identifier": self.ref or self.name,
                         "correlation_id": line.logistics_shipment_id.correlation_id or False,
                         "model": self._name,

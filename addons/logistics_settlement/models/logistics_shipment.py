@@ -10,7 +10,7 @@ from ..contract import SCHEMA_NAME, SCHEMA_VERSION, FinanceShipmentV1
 
 _logger = logging.getLogger(__name__)
 
-FINANCE_OPERATION = "finance_shipment"
+FINANCE_EXCHANGE_TYPE = "finance_shipment"
 FINANCE_PATH = "/v1/finance/shipments"
 
 
@@ -83,7 +83,7 @@ class LogisticsShipment(models.Model):
         last = outbox.search(
             [
                 ("endpoint_id", "=", endpoint.id),
-                ("operation", "=", FINANCE_OPERATION),
+                ("exchange_type_code", "=", FINANCE_EXCHANGE_TYPE),
                 ("model", "=", self._name),
                 ("res_id", "=", self.id),
             ],
@@ -100,7 +100,7 @@ class LogisticsShipment(models.Model):
         FinanceShipmentV1.model_validate(payload)
         return outbox._enqueue(
             endpoint,
-            FINANCE_OPERATION,
+            FINANCE_EXCHANGE_TYPE,
             self,
             payload,
             FINANCE_PATH,

@@ -8,7 +8,7 @@ from . import res_partner
 from . import sale_order
 from . import stock_move
 from . import stock_picking
-from . import logistics_tms_profile_generic_v1
+from . import logistics_tms_adapter_generic_v1
 from . import logistics_tms_order_handler
 from . import logistics_tms_order_create_handler
 from . import logistics_tms_order_cancel_handler

@@ -20,11 +20,11 @@ TRACKED_EXPORT_STATES = ("blocked", "queued", "exported")
 # Shipment states after which the TMS is not told of changes any more, unless a
 # person replays the order with a reason.
 TERMINAL_STATES = ("delivered", "returned", "cancelled")
-# Codes of the exchange types this addon ships (data/logistics_interface_data.xml).
-ORDER_CREATE_OPERATION = "tms_order_create"
-ORDER_UPDATE_OPERATION = "tms_order_update"
-ORDER_OPERATIONS = (ORDER_CREATE_OPERATION, ORDER_UPDATE_OPERATION)
-CANCEL_OPERATION = "tms_order_cancel"
+# Codes of the exchange types this addon ships (data/logistics_exchange_type_data.xml).
+ORDER_CREATE_EXCHANGE_TYPE = "tms_order_create"
+ORDER_UPDATE_EXCHANGE_TYPE = "tms_order_update"
+ORDER_EXCHANGE_TYPES = (ORDER_CREATE_EXCHANGE_TYPE, ORDER_UPDATE_EXCHANGE_TYPE)
+CANCEL_EXCHANGE_TYPE = "tms_order_cancel"
 BLOCKED_ACTIVITY = "logistics_tms_export.mail_activity_type_tms_blocked"
 
 
@@ -130,7 +130,7 @@ class LogisticsShipment(models.Model):
                     reason=reason,
                 )
             )
-        if message.operation in ORDER_OPERATIONS and not self._tms_is_terminal():
+        if message.exchange_type_code in ORDER_EXCHANGE_TYPES and not self._tms_is_terminal():
             self.sudo().export_state = "queued"
         return True
 
@@ -231,17 +231,19 @@ class LogisticsShipment(models.Model):
             self.sudo().filtered(lambda s: not s._tms_is_terminal())
         )
 
-    def _tms_document_operation(self):
+    def _tms_document_exchange_type(self):
         """Code of the exchange type that carries this shipment's document to the TMS
         now: a new order, or the next version of one the TMS has."""
         self.ensure_one()
-        return ORDER_UPDATE_OPERATION if self.export_sent_version else ORDER_CREATE_OPERATION
+        return (
+            ORDER_UPDATE_EXCHANGE_TYPE if self.export_sent_version else ORDER_CREATE_EXCHANGE_TYPE
+        )
 
     @api.model
-    def _tms_document_operations(self):
+    def _tms_document_exchange_types(self):
         """Codes of the exchange types that carry shipments' documents (not their
         withdrawal): a newer document replaces a pending one."""
-        return ORDER_OPERATIONS
+        return ORDER_EXCHANGE_TYPES
 
     def _tms_sync_if_tracked(self):
         """Re-validate blocked shipments and send changes of queued or exported ones."""
@@ -280,18 +282,18 @@ class LogisticsShipment(models.Model):
         self.write({"export_state": state, "export_blocked_reason": False})
         self.activity_unlink([BLOCKED_ACTIVITY])
 
-    def _tms_messages(self, operations=None):
+    def _tms_messages(self, codes=None):
         """TMS messages of this shipment with one of the exchange type codes
-        ``operations`` (a code or a tuple of codes; all its documents' and their
+        ``codes`` (a code or a tuple of codes; all its documents' and their
         withdrawal by default), newest first."""
-        if operations is None:
-            operations = (*self._tms_document_operations(), CANCEL_OPERATION)
-        if isinstance(operations, str):
-            operations = (operations,)
+        if codes is None:
+            codes = (*self._tms_document_exchange_types(), CANCEL_EXCHANGE_TYPE)
+        if isinstance(codes, str):
+            codes = (codes,)
         domain = [
             ("model", "=", self._name),
             ("res_id", "=", self.id),
-            ("operation", "in", operations),
+            ("exchange_type_code", "in", codes),
         ]
         return self.env["logistics.outbound.message"].sudo().search(domain, order="id desc")
 

@@ -6,8 +6,8 @@ from odoo.exceptions import UserError
 
 from odoo.addons.logistics_integration import outbound
 
-from ..profiles import ContractError
-from .logistics_shipment import CANCEL_OPERATION, ORDER_OPERATIONS
+from ..adapters import ContractError
+from .logistics_shipment import CANCEL_EXCHANGE_TYPE, ORDER_EXCHANGE_TYPES
 
 # Parts of the order document per data-ownership domain (logistics.data.ownership):
 # when the TMS owns the domain, a change of these parts alone sends no update.
@@ -20,7 +20,7 @@ class LogisticsTmsExport(models.AbstractModel):
     """Sends shipments' documents to their TMS: preparation by the handler of the
     document's exchange type, validation, change detection, and the outbox.
 
-    The shipment says which document it has now (``_tms_document_operation``)
+    The shipment says which document it has now (``_tms_document_exchange_type``)
     and keeps the export state; this service decides whether and what to send,
     and every message of a shipment reaches the outbox through ``_enqueue``.
     """
@@ -45,9 +45,9 @@ class LogisticsTmsExport(models.AbstractModel):
             if not endpoint:
                 shipment._tms_without_endpoint()
                 continue
-            operation = shipment._tms_document_operation()
+            code = shipment._tms_document_exchange_type()
             try:
-                handler = self._document_handler(endpoint, operation)
+                handler = self._document_handler(endpoint, code)
             except ContractError as err:
                 shipment._tms_block(err.problems, title=_("Exchange type misconfigured"))
                 continue
@@ -81,7 +81,7 @@ class LogisticsTmsExport(models.AbstractModel):
                     title=_("Update refused"),
                 )
                 continue
-            self._queue(shipment, endpoint, operation, document, fingerprint)
+            self._queue(shipment, endpoint, code, document, fingerprint)
 
     @api.model
     def _withdraw(self, shipments, reason=None):
@@ -95,21 +95,21 @@ class LogisticsTmsExport(models.AbstractModel):
                 shipment._tms_unblock("cancelled")
                 continue
             try:
-                handler = self._document_handler(endpoint, CANCEL_OPERATION)
+                handler = self._document_handler(endpoint, CANCEL_EXCHANGE_TYPE)
             except ContractError as err:
                 raise UserError(err.problems[0]) from err
             document = handler._tms_prepare(
                 shipment, endpoint, shipment.export_version, reason=reason
             )
-            self._enqueue(shipment, endpoint, CANCEL_OPERATION, document)
+            self._enqueue(shipment, endpoint, CANCEL_EXCHANGE_TYPE, document)
             shipment._tms_unblock("cancelled")
 
     @api.model
-    def _document_handler(self, endpoint, operation):
-        """The handler that prepares ``operation``'s documents for ``endpoint``; a
+    def _document_handler(self, endpoint, code):
+        """The handler that prepares ``code``'s documents for ``endpoint``; a
         ContractError when its exchange type names a handler that cannot (an
         administrator's edit, or its addon was uninstalled)."""
-        exchange_type = endpoint._get_exchange_type(operation)
+        exchange_type = endpoint._get_exchange_type(code)
         handler = exchange_type._get_handler()
         if not isinstance(handler, self.env.registry[TMS_DOCUMENT_HANDLER]):
             raise ContractError(
@@ -138,7 +138,7 @@ class LogisticsTmsExport(models.AbstractModel):
             if ownership._get_owner(domain).system_of_record == "tms"
             for key in keys
         }
-        last = shipment._tms_messages(ORDER_OPERATIONS)[:1]
+        last = shipment._tms_messages(ORDER_EXCHANGE_TYPES)[:1]
         if not owned_keys or not last or last.payload_version != shipment.export_version:
             return False
 
@@ -156,10 +156,10 @@ class LogisticsTmsExport(models.AbstractModel):
         return hashlib.sha256(outbound.dumps(content).encode("utf-8")).hexdigest()
 
     @api.model
-    def _queue(self, shipment, endpoint, operation, document, fingerprint):
+    def _queue(self, shipment, endpoint, code, document, fingerprint):
         """Queue ``document`` as the shipment's current one, replacing a pending one."""
         self._cancel_pending(shipment)
-        message = self._enqueue(shipment, endpoint, operation, document)
+        message = self._enqueue(shipment, endpoint, code, document)
         shipment.write(
             {
                 "tms_endpoint_id": endpoint.id,
@@ -173,19 +173,19 @@ class LogisticsTmsExport(models.AbstractModel):
     @api.model
     def _cancel_pending(self, shipment):
         """Cancel the shipment's documents still waiting in the outbox."""
-        shipment._tms_messages(shipment._tms_document_operations()).filtered(
+        shipment._tms_messages(shipment._tms_document_exchange_types()).filtered(
             lambda m: m.state == "pending"
         )._cancel()
 
     @api.model
-    def _enqueue(self, shipment, endpoint, operation, document):
+    def _enqueue(self, shipment, endpoint, code, document):
         """Put ``document`` (a ``TmsDocument``) of ``shipment`` in the outbox of
-        ``endpoint`` under the exchange type ``operation``: the one way a shipment's
+        ``endpoint`` under the exchange type ``code``: the one way a shipment's
         messages reach the TMS."""
         shipment.ensure_one()
         return self.env["logistics.outbound.message"]._enqueue(
             endpoint,
-            operation,
+            code,
             shipment,
             document.payload,
             document.path,

@@ -1,6 +1,6 @@
 from odoo import _, api, models
 
-from ..profiles import TmsDocument
+from ..adapters import TmsDocument
 
 
 class LogisticsTmsOrderCancelHandler(models.AbstractModel):
@@ -16,12 +16,12 @@ class LogisticsTmsOrderCancelHandler(models.AbstractModel):
 
     @api.model
     def _tms_prepare(self, shipment, endpoint, payload_version, reason=None):
-        profile = endpoint._get_tms_profile()
+        adapter = endpoint._get_tms_adapter()
         return TmsDocument(
-            payload=profile._build_cancel_payload(shipment, reason),
-            path=profile._cancel_path(shipment),
+            payload=adapter._build_cancel_payload(shipment, reason),
+            path=adapter._cancel_path(shipment),
             payload_version=payload_version,
-            schema_label=profile._schema_label(),
+            schema_label=adapter._schema_label(),
             description=_(
                 "Cancel %(shipment)s in %(tms)s", shipment=shipment.name, tms=endpoint.name
             ),

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 
-from ..profiles import ResponseError, TmsDocument
-from .logistics_shipment import ORDER_OPERATIONS
+from ..adapters import ResponseError, TmsDocument
+from .logistics_shipment import ORDER_EXCHANGE_TYPES
 
 FAILED_ACTIVITY = "logistics_tms_export.mail_activity_type_tms_failed"
 
@@ -38,14 +38,14 @@ class LogisticsTmsOrderHandler(models.AbstractModel):
     def _tms_prepare(self, shipment, endpoint, payload_version, reason=None):
         """The document of ``shipment`` for the TMS ``endpoint``, in ``payload_version``
         (``reason``: why, for a withdrawal); raises ContractError listing every problem."""
-        profile = endpoint._get_tms_profile()
-        path, http_method, action = self._tms_order_request(profile, shipment)
+        adapter = endpoint._get_tms_adapter()
+        path, http_method, action = self._tms_order_request(adapter, shipment)
         return TmsDocument(
-            payload=profile._build_order_payload(shipment, payload_version=payload_version),
+            payload=adapter._build_order_payload(shipment, payload_version=payload_version),
             path=path,
             http_method=http_method,
             payload_version=payload_version,
-            schema_label=profile._schema_label(),
+            schema_label=adapter._schema_label(),
             description=_(
                 "%(action)s %(shipment)s v%(version)s in %(tms)s",
                 action=action,
@@ -56,9 +56,9 @@ class LogisticsTmsOrderHandler(models.AbstractModel):
         )
 
     @api.model
-    def _tms_order_request(self, profile, shipment):
+    def _tms_order_request(self, adapter, shipment):
         """Path, HTTP method and the action the outbox names for this order document."""
-        return profile._update_path(shipment), "PUT", _("Update")
+        return adapter._update_path(shipment), "PUT", _("Update")
 
     # ------------------------------------------------------------------
     # The outcome
@@ -85,7 +85,7 @@ class LogisticsTmsOrderHandler(models.AbstractModel):
         if not shipment:
             return super()._on_failure(message, error)
         if (
-            message.operation in ORDER_OPERATIONS
+            message.exchange_type_code in ORDER_EXCHANGE_TYPES
             and message.payload_version < shipment.export_version
         ):
             return True  # a newer version is on its way; this one no longer matters
@@ -95,7 +95,9 @@ class LogisticsTmsOrderHandler(models.AbstractModel):
         shipment.activity_schedule(
             FAILED_ACTIVITY,
             summary=_(
-                "%(tms)s: %(operation)s failed", tms=endpoint.name, operation=message.operation
+                "%(tms)s: %(exchange_type)s failed",
+                tms=endpoint.name,
+                exchange_type=message.exchange_type_code,
             ),
             note=_(
                 "Message %(key)s (payload version %(version)s) failed: %(error)s",
@@ -120,9 +122,9 @@ class LogisticsTmsOrderHandler(models.AbstractModel):
         history.
         """
         shipment = shipment.with_context(tracking_disable=True)
-        profile = message.endpoint_id._get_tms_profile()
+        adapter = message.endpoint_id._get_tms_adapter()
         try:
-            planning = profile._parse_order_response(response_json)
+            planning = adapter._parse_order_response(response_json)
         except ResponseError as err:
             self._on_failure(
                 message, _("The TMS accepted the order but its answer is unreadable: %s", err)
@@ -190,7 +192,7 @@ class LogisticsTmsOrderHandler(models.AbstractModel):
                 "event_time": fields.Datetime.now(),
                 "endpoint_id": message.endpoint_id.id,
                 "external_event_id": external_event_id,
-                "raw_code": message.operation,
+                "raw_code": message.exchange_type_code,
                 "note": _("Acknowledged by %s", message.endpoint_id.name),
             }
         )

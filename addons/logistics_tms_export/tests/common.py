@@ -3,7 +3,7 @@ import responses
 from odoo.addons.logistics_integration.tests.common import trap_jobs
 from odoo.addons.logistics_shipment.tests.common import LogisticsShipmentCase
 
-from ..models.logistics_shipment import ORDER_OPERATIONS
+from ..models.logistics_shipment import ORDER_EXCHANGE_TYPES
 
 __all__ = ["TmsExportCase", "trap_jobs"]
 
@@ -121,5 +121,5 @@ class TmsExportCase(LogisticsShipmentCase):
             self._last_message(shipment)._send()
         return order, shipment
 
-    def _last_message(self, shipment, operation=ORDER_OPERATIONS):
-        return shipment._tms_messages(operation)[:1]
+    def _last_message(self, shipment, code=ORDER_EXCHANGE_TYPES):
+        return shipment._tms_messages(code)[:1]

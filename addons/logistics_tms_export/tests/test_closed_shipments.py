@@ -49,7 +49,9 @@ class TestClosedShipments(TmsExportCase):
             self.ship_to.street = "Boulevard Anspach 1"
             trap.assert_jobs_count(1)
         update = self._last_message(self.shipment)
-        self.assertEqual((update.operation, update.payload_version), ("tms_order_update", 2))
+        self.assertEqual(
+            (update.exchange_type_code, update.payload_version), ("tms_order_update", 2)
+        )
         payload = json.loads(update.payload)
         self.assertEqual(payload["ship_to"]["street"], "Boulevard Anspach 1")
         self.assertEqual(payload["carrier_preference"]["carrier_code"], "ROADX")

@@ -2,8 +2,8 @@ from odoo.tests.common import TransactionCase
 
 from odoo.addons.logistics_integration.tests.common import published_schema
 
+from ..adapters import PlanningData, ResponseError
 from ..contract import TmsOrderV1
-from ..profiles import PlanningData, ResponseError
 
 
 class TestContract(TransactionCase):
@@ -18,8 +18,8 @@ class TestContract(TransactionCase):
         )
 
     def test_response_parsing(self):
-        profile = self.env["logistics.tms.profile.generic.v1"]
-        planning = profile._parse_order_response(
+        adapter = self.env["logistics.tms.adapter.generic.v1"]
+        planning = adapter._parse_order_response(
             {
                 "planning_reference": "P-1",
                 "carrier": {"code": "DHL"},
@@ -31,6 +31,6 @@ class TestContract(TransactionCase):
         self.assertEqual(planning.estimated_delivery.day, 1)
         self.assertIsInstance(planning, PlanningData)
         with self.assertRaises(ResponseError):
-            profile._parse_order_response({"carrier": {"code": "DHL"}})
-        self.assertTrue(profile._order_exists({"error": "order_exists", "planning_reference": "P"}))
-        self.assertFalse(profile._order_exists({"error": "locked"}))
+            adapter._parse_order_response({"carrier": {"code": "DHL"}})
+        self.assertTrue(adapter._order_exists({"error": "order_exists", "planning_reference": "P"}))
+        self.assertFalse(adapter._order_exists({"error": "locked"}))

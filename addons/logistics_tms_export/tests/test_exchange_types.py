@@ -33,7 +33,7 @@ class TestTmsExchangeTypes(TmsExportCase):
 
     def test_every_tms_endpoint_has_the_three_order_types(self):
         # Other addons add their own types to TMS endpoints (e.g. returns).
-        types = self.endpoint.interface_ids.filtered(lambda t: t.code.startswith("tms_order_"))
+        types = self.endpoint.exchange_type_ids.filtered(lambda t: t.code.startswith("tms_order_"))
         self.assertEqual(
             {t.code: t.handler_model for t in types},
             {
@@ -45,7 +45,7 @@ class TestTmsExchangeTypes(TmsExportCase):
         self.assertEqual(set(types.mapped("channel")), {"root.logistics.test_tms"})
         self.assertEqual(set(types.mapped("schema_name")), {"tms-order"})
         first = self.shipment._tms_messages()[-1]
-        self.assertEqual(first.interface_id.code, "tms_order_create")
+        self.assertEqual(first.exchange_type_id.code, "tms_order_create")
 
     def test_update_success_failure_and_conflict(self):
         update = self._update()
@@ -83,7 +83,7 @@ class TestTmsExchangeTypes(TmsExportCase):
         self.assertEqual(message.activity_ids.user_id, self.integration_admin)
         self.assertEqual(self.shipment.export_state, "exported")
 
-    def test_profiles_in_use_decide_which_fields_change_the_document(self):
+    def test_adapters_in_use_decide_which_fields_change_the_document(self):
         endpoints = self.env["logistics.endpoint"]
         self.assertTrue(endpoints._tms_changes_document("res.partner", {"zip": "1050"}))
         self.assertTrue(endpoints._tms_changes_document("stock.move", {"product_uom_qty": 2}))
@@ -94,25 +94,29 @@ class TestTmsExchangeTypes(TmsExportCase):
         self._create_endpoint(code="second_tms")
         self.assertTrue(endpoints._tms_changes_document("res.partner", {"zip": "1050"}))
 
-    def test_profile_without_its_model_is_a_clear_error(self):
-        # every TMS endpoint of the database (demo data included) on a missing profile
-        self.env.cr.execute("UPDATE logistics_endpoint SET tms_profile = 'acme_v2'")
+    def test_adapter_without_its_model_is_a_clear_error(self):
+        # every TMS endpoint of the database (demo data included) on a missing adapter
+        self.env.cr.execute("UPDATE logistics_endpoint SET tms_adapter = 'acme_v2'")
         self.env.invalidate_all()
         self.env.registry.clear_cache()
-        with self.assertRaisesRegex(UserError, "logistics.tms.profile.acme.v2"):
-            self.endpoint._get_tms_profile()
+        with self.assertRaisesRegex(UserError, "logistics.tms.adapter.acme.v2"):
+            self.endpoint._get_tms_adapter()
         self.assertFalse(
             self.env["logistics.endpoint"]._tms_changes_document("res.partner", {"zip": "1"})
         )
 
     def test_exchange_type_with_a_handler_that_cannot_prepare_documents(self):
-        update_type = self.endpoint.interface_ids.filtered(lambda t: t.code == "tms_order_update")
+        update_type = self.endpoint.exchange_type_ids.filtered(
+            lambda t: t.code == "tms_order_update"
+        )
         update_type.handler_model = "logistics.exchange.handler"
         with trap_jobs():
             self.ship_to.street = "Boulevard Anspach 1"
         self.assertEqual(self.shipment.export_state, "blocked")
         self.assertIn("does not prepare TMS documents", self.shipment.export_blocked_reason)
-        cancel_type = self.endpoint.interface_ids.filtered(lambda t: t.code == "tms_order_cancel")
+        cancel_type = self.endpoint.exchange_type_ids.filtered(
+            lambda t: t.code == "tms_order_cancel"
+        )
         cancel_type.handler_model = "logistics.exchange.handler"
         with self.assertRaisesRegex(UserError, "tms_order_cancel .* does not prepare TMS"):
             self.order._action_cancel()

@@ -39,7 +39,7 @@ class TestMigration(TmsExportCase):
             cancel = outbox._enqueue(
                 self.endpoint, "tms_order_cancel", shipment, {"c": 1}, "/v1/orders/X/cancel"
             )
-            self.env["logistics.interface"].create(
+            self.env["logistics.exchange.type"].create(
                 {
                     "name": "Release",
                     "code": "invoice_release",
@@ -79,7 +79,7 @@ class TestMigration(TmsExportCase):
                RETURNING id""",
             {"tms": self.endpoint.id, "finance": finance.id},
         )
-        described = self.env["logistics.interface"].browse(row[0] for row in cr.fetchall())
+        described = self.env["logistics.exchange.type"].browse(row[0] for row in cr.fetchall())
         self.env.invalidate_all()
 
         _migration("logistics_integration", "18.0.1.2.0", "pre")(cr, "18.0.1.1.0")
@@ -92,7 +92,10 @@ class TestMigration(TmsExportCase):
             "nothing a message carried is lost",
         )
         self.assertEqual(
-            [(m.operation, m.interface_id.code, m.interface_id.handler_model) for m in messages],
+            [
+                (m.exchange_type_code, m.exchange_type_id.code, m.exchange_type_id.handler_model)
+                for m in messages
+            ],
             [
                 ("tms_order_create", "tms_order_create", "logistics.tms.order.create.handler"),
                 ("tms_order_update", "tms_order_update", "logistics.tms.order.handler"),
@@ -100,12 +103,12 @@ class TestMigration(TmsExportCase):
                 ("invoice_release", "invoice_release", "logistics.exchange.handler"),
             ],
         )
-        self.assertEqual(messages.interface_id.endpoint_id, self.endpoint | finance)
+        self.assertEqual(messages.exchange_type_id.endpoint_id, self.endpoint | finance)
         self.assertEqual(
             # other addons add their own types to TMS endpoints (callbacks, returns)
             sorted(
                 code
-                for code in self.endpoint.interface_ids.mapped("code")
+                for code in self.endpoint.exchange_type_ids.mapped("code")
                 if code.startswith("tms_order") or code == "tracking_callbacks_v1"
             ),
             ["tms_order_cancel", "tms_order_create", "tms_order_update", "tracking_callbacks_v1"],
@@ -123,6 +126,6 @@ class TestMigration(TmsExportCase):
         self.assertEqual(described.mapped("endpoint_kind"), ["tms", "finance", "finance"])
         self.assertEqual(set(described.mapped("handler_model")), {"logistics.exchange.handler"})
         self.assertEqual(
-            self.endpoint.interface_ids.filtered(lambda t: t.code == "tms_order_cancel").name,
+            self.endpoint.exchange_type_ids.filtered(lambda t: t.code == "tms_order_cancel").name,
             "Transport order: cancel",
         )

@@ -125,7 +125,7 @@ class TestCharges(LogisticsTmsInboundCase):
             [("correlation_id", "=", shipment.correlation_id)]
         )
         self.assertEqual(
-            set(trail.mapped("operation")),
+            set(trail.mapped("summary")),
             {"inbound charges", "invoice posted"},
             "callbacks and invoice",
         )

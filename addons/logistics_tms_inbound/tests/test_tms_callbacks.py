@@ -13,7 +13,7 @@ class TestTmsCallbacks(LogisticsTmsInboundCase):
         inbox = self.env["logistics.inbound.event"].search(
             [("milestone_id", "=", self.shipment.milestone_ids.id)]
         )
-        self.assertEqual(inbox.interface_id.code, "tms_event")
+        self.assertEqual(inbox.exchange_type_id.code, "tms_event")
 
     def test_pod_event_records_proof_of_delivery(self):
         self._ingest(self._event(status_code="D1"))

@@ -8,7 +8,7 @@ from .logistics_sla_breach import SLA_ACTIVITY, SLA_METRICS
 
 _logger = logging.getLogger(__name__)
 
-# metric -> the interface field holding its target
+# metric -> the exchange type field holding its target
 SLA_TARGET_FIELDS = {
     "ack_latency": "sla_max_ack_minutes",
     "milestone_latency": "sla_max_milestone_minutes",
@@ -18,8 +18,8 @@ SLA_TARGET_FIELDS = {
 }
 
 
-class LogisticsInterface(models.Model):
-    _inherit = "logistics.interface"
+class LogisticsExchangeType(models.Model):
+    _inherit = "logistics.exchange.type"
 
     sla_window_hours = fields.Integer(
         string="SLA Window (h)",
@@ -49,7 +49,7 @@ class LogisticsInterface(models.Model):
         help="Oldest inbound event waiting for a person's review; empty: no threshold.",
     )
     sla_breach_ids = fields.One2many(
-        comodel_name="logistics.sla.breach", inverse_name="interface_id", string="SLA Breaches"
+        comodel_name="logistics.sla.breach", inverse_name="exchange_type_id", string="SLA Breaches"
     )
     sla_open_breach_count = fields.Integer(
         string="Open SLA Breaches", compute="_compute_sla_open_breach_count"
@@ -58,20 +58,20 @@ class LogisticsInterface(models.Model):
     def _compute_sla_open_breach_count(self):
         counts = dict(
             self.env["logistics.sla.breach"]._read_group(
-                [("interface_id", "in", self.ids), ("state", "=", "open")],
-                ["interface_id"],
+                [("exchange_type_id", "in", self.ids), ("state", "=", "open")],
+                ["exchange_type_id"],
                 ["__count"],
             )
         )
-        for interface in self:
-            interface.sla_open_breach_count = counts.get(interface, 0)
+        for exchange_type in self:
+            exchange_type.sla_open_breach_count = counts.get(exchange_type, 0)
 
     def action_open_sla_breaches(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "logistics_monitoring.logistics_sla_breach_action"
         )
-        action["domain"] = [("interface_id", "=", self.id)]
+        action["domain"] = [("exchange_type_id", "=", self.id)]
         action["context"] = {}
         return action
 
@@ -152,12 +152,12 @@ class LogisticsInterface(models.Model):
     # -- evaluation -------------------------------------------------------------------
     @api.model
     def _cron_evaluate_sla(self):
-        """Open a breach for each target missed, close those whose interface recovered."""
+        """Open a breach for each target missed, close those whose exchange type recovered."""
         # templates (no endpoint) carry no traffic to measure
-        interfaces = self.sudo().search([("endpoint_id", "!=", False)])
+        exchange_types = self.sudo().search([("endpoint_id", "!=", False)])
         now = fields.Datetime.now()
-        for interface in interfaces:
-            interface._evaluate_sla(now)
+        for exchange_type in exchange_types:
+            exchange_type._evaluate_sla(now)
 
     def _evaluate_sla(self, now):
         self.ensure_one()
@@ -190,7 +190,7 @@ class LogisticsInterface(models.Model):
             .sudo()
             .create(
                 {
-                    "interface_id": self.id,
+                    "exchange_type_id": self.id,
                     "metric": metric,
                     "start": now,
                     "measured_value": value,
@@ -202,8 +202,8 @@ class LogisticsInterface(models.Model):
         )
         label = dict(SLA_METRICS)[metric]
         summary = _(
-            "SLA missed on %(interface)s: %(metric)s is %(value)s, target %(target)s",
-            interface=self.display_name,
+            "SLA missed on %(exchange_type)s: %(metric)s is %(value)s, target %(target)s",
+            exchange_type=self.display_name,
             metric=label,
             value=value,
             target=target,

@@ -5,11 +5,11 @@ from .. import contract
 RETURN_PATH = "/v1/returns"
 
 
-class LogisticsTmsProfileGenericV1(models.AbstractModel):
+class LogisticsTmsAdapterGenericV1(models.AbstractModel):
     """Return transport orders in the generic contract ``tms-return`` v1
-    (docs/tms-return-v1.md); profiles inheriting the generic one inherit this."""
+    (docs/tms-return-v1.md); adapters inheriting the generic one inherit this."""
 
-    _inherit = "logistics.tms.profile.generic.v1"
+    _inherit = "logistics.tms.adapter.generic.v1"
 
     @api.model
     def _build_return_payload(self, shipment, payload_version=1):

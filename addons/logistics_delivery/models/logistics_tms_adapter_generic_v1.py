@@ -1,8 +1,8 @@
 from odoo import models
 
 
-class LogisticsTmsProfileGenericV1(models.AbstractModel):
-    _inherit = "logistics.tms.profile.generic.v1"
+class LogisticsTmsAdapterGenericV1(models.AbstractModel):
+    _inherit = "logistics.tms.adapter.generic.v1"
 
     def _carrier_preference(self, shipment):
         """The carrier and service chosen among the TMS's quotes, when there was one."""

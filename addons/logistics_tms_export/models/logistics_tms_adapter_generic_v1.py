@@ -5,27 +5,27 @@ from pydantic import ValidationError
 from odoo import api, models
 
 from .. import contract
-from ..profiles import ContractError, PlanningData, ResponseError, describe_errors
+from ..adapters import ContractError, PlanningData, ResponseError, describe_errors
 
 
-class LogisticsTmsProfileGenericV1(models.AbstractModel):
+class LogisticsTmsAdapterGenericV1(models.AbstractModel):
     """The documented generic JSON contract ``tms-order`` v1 (docs/tms-order-v1.md).
 
-    An endpoint selects its profile in ``tms_profile``; the value ``<name>``
-    stands for the model ``logistics.tms.profile.<name with dots>``, e.g.
+    An endpoint selects its adapter in ``tms_adapter``; the value ``<name>``
+    stands for the model ``logistics.tms.adapter.<name with dots>``, e.g.
     ``generic_v1`` for this one. Another TMS format is another abstract model
     inheriting this one under its own ``_name``, plus a ``selection_add`` on
-    ``logistics.endpoint.tms_profile``.
+    ``logistics.endpoint.tms_adapter``.
     """
 
-    _name = "logistics.tms.profile.generic.v1"
-    _description = "TMS Profile: Generic JSON (tms-order v1)"
+    _name = "logistics.tms.adapter.generic.v1"
+    _description = "TMS Adapter: Generic JSON (tms-order v1)"
 
     _schema = contract.TmsOrderV1
 
     @api.model
     def _tms_trigger_fields(self):
-        """{model: field names} whose change makes this profile's order document change.
+        """{model: field names} whose change makes this adapter's order document change.
 
         A write of one of these fields on a record behind a tracked shipment
         re-validates it and, when the payload changed, sends the next version.

@@ -10,7 +10,7 @@ _logger = logging.getLogger(__name__)
 BASE_HANDLER = "logistics.exchange.handler"
 
 
-class LogisticsInterface(models.Model):
+class LogisticsExchangeType(models.Model):
     """An exchange type: one kind of document that flows to or from an endpoint.
 
     The catalogue is the registry the outbox dispatches by: every outbound
@@ -21,7 +21,7 @@ class LogisticsInterface(models.Model):
     they add as data.
     """
 
-    _name = "logistics.interface"
+    _name = "logistics.exchange.type"
     _description = "Exchange Type"
     _order = "endpoint_id, direction, code, id"
 

@@ -1,8 +1,8 @@
-"""What TMS profiles and exchange handlers share: their errors, the documents they
+"""What TMS adapters and exchange handlers share: their errors, the documents they
 prepare, the planning data they read back, and readable contract problems.
 
-The profiles themselves are abstract models, one per TMS format
-(``logistics.tms.profile.generic.v1`` and the models inheriting it).
+The adapters themselves are abstract models, one per TMS format
+(``logistics.tms.adapter.generic.v1`` and the models inheriting it).
 """
 
 from dataclasses import dataclass
