@@ -50,9 +50,16 @@ class TestMigration(TmsExportCase):
             release = outbox._enqueue(finance, "invoice_release", order, {"i": 1}, "/v1/r")
         messages = create | update | cancel | release
         before = messages.read(["idempotency_key", "payload", "state", "endpoint_id", "res_id"])
+        self.env.flush_all()
         # The outbox as the previous version left it: one operation for creates
-        # and updates, no exchange type on any message, no catalogue entries.
-        cr.execute("ALTER TABLE logistics_outbound_message ALTER COLUMN interface_id DROP NOT NULL")
+        # and updates, no exchange type on any message, no catalogue entries, and
+        # the names from before 18.0.2.0.0 (interface catalogue, operation).
+        cr.execute(
+            """ALTER TABLE logistics_exchange_type RENAME TO logistics_interface;
+               ALTER TABLE logistics_outbound_message RENAME exchange_type_id TO interface_id;
+               ALTER TABLE logistics_outbound_message RENAME exchange_type_code TO operation;
+               ALTER TABLE logistics_outbound_message ALTER COLUMN interface_id DROP NOT NULL"""
+        )
         cr.execute(
             """UPDATE logistics_outbound_message
                   SET interface_id = NULL,
@@ -83,6 +90,7 @@ class TestMigration(TmsExportCase):
         self.env.invalidate_all()
 
         _migration("logistics_integration", "18.0.1.2.0", "pre")(cr, "18.0.1.1.0")
+        _migration("logistics_integration", "18.0.2.0.0", "pre")(cr, "18.0.1.2.0")
         _migration("logistics_tms_export", "18.0.1.1.0", "post")(cr, "18.0.1.0.0")
         self.env.invalidate_all()
 
