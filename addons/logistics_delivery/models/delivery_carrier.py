@@ -6,7 +6,7 @@ from pydantic import ValidationError
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError as OdooValidationError
 
-from odoo.addons.logistics_tms_export.profiles import describe_errors
+from odoo.addons.logistics_tms_export.adapters import describe_errors
 
 from .. import contract
 from .logistics_endpoint import RateUnavailable

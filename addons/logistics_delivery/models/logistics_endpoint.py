@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError as OdooValidationError
 
 from odoo.addons.logistics_integration import outbound
-from odoo.addons.logistics_tms_export.profiles import describe_errors
+from odoo.addons.logistics_tms_export.adapters import describe_errors
 
 from .. import contract
 
