@@ -102,3 +102,16 @@ class LogisticsMonitoringCase(LogisticsShipmentCase):
             )
         )
         records.invalidate_recordset()
+
+
+class LogisticsOverviewCase(LogisticsMonitoringCase):
+    """The Overview's cards, with the card of the operations endpoint at hand."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.now = fields.Datetime.now()
+        cls.Log = cls.env["logistics.integration.log"].sudo()
+        cls.cards = cls.env["logistics.overview.card"]
+        cls.cards._sync_endpoint_cards()
+        cls.card = cls.cards.search([("endpoint_id", "=", cls.ops_endpoint.id)])

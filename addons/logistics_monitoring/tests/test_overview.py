@@ -1,21 +1,10 @@
 from datetime import timedelta
 
-from odoo import fields
-
-from .common import LogisticsMonitoringCase, create_bill, create_case
+from .common import LogisticsOverviewCase, create_bill, create_case
 
 
-class TestOverview(LogisticsMonitoringCase):
+class TestOverview(LogisticsOverviewCase):
     """Every card's figure against hand-made data, and the list each figure opens."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.now = fields.Datetime.now()
-        cls.Log = cls.env["logistics.integration.log"].sudo()
-        cls.cards = cls.env["logistics.overview.card"]
-        cls.cards._sync_endpoint_cards()
-        cls.card = cls.cards.search([("endpoint_id", "=", cls.ops_endpoint.id)])
 
     def _log(self, state="processed", duration=None, hours_ago=0):
         log = self.Log.create(

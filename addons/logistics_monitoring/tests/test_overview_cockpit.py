@@ -10,7 +10,7 @@ from odoo.tests.common import TransactionCase, new_test_user
 from odoo.tools import mute_logger
 from odoo.tools.convert import convert_xml_import
 
-from .common import LogisticsMonitoringCase, create_bill, create_case
+from .common import LogisticsOverviewCase, create_bill, create_case
 
 ENDPOINT_FIGURES = {
     "exchanges": "exchange_count",
@@ -134,17 +134,8 @@ class TestFiguresCountTheirLists(TransactionCase):
         )
 
 
-class TestOverviewCockpit(LogisticsMonitoringCase):
+class TestOverviewCockpit(LogisticsOverviewCase):
     """Time window, trend, SLA compliance, severity and the cockpit's actions."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.now = fields.Datetime.now()
-        cls.Log = cls.env["logistics.integration.log"].sudo()
-        cls.cards = cls.env["logistics.overview.card"]
-        cls.cards._sync_endpoint_cards()
-        cls.card = cls.cards.search([("endpoint_id", "=", cls.ops_endpoint.id)])
 
     def _log(self, hours_ago, state="processed"):
         log = self.Log.create(

@@ -1,5 +1,6 @@
 import json
 from datetime import datetime
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError
 
@@ -83,6 +84,28 @@ class TestPortal(LogisticsPortalCase):
         messages = self._customer_messages()
         self.assertEqual(len(messages), 1)
         self.assertIn("On its way", messages.body)
+
+    def test_customer_updates_leave_the_customer_record_alone(self):
+        """Each e-mail carries the customer's signup link; the customer is written once,
+        not on every update (concurrent updates of one customer would collide)."""
+        self.env["ir.config_parameter"].sudo().set_param("auth_signup.invitation_scope", "b2c")
+        with trap_jobs() as trap:
+            self._add_milestone(self.shipment_a, "picked_up", datetime(2026, 3, 1, 9, 0))
+            trap.perform_enqueued_jobs()
+        self.assertEqual(self.customer.signup_type, "signup")
+        partner_class = type(self.env["res.partner"])
+        write = partner_class.write
+        written = []
+
+        def recording_write(partners, vals):
+            written.extend(partners.ids)
+            return write(partners, vals)
+
+        with patch.object(partner_class, "write", recording_write), trap_jobs() as trap:
+            self._add_milestone(self.shipment_a, "in_transit", EVENT_TIME)
+            trap.perform_enqueued_jobs()
+        self.assertEqual(len(self._customer_messages()), 2)
+        self.assertNotIn(self.customer.id, written)
 
     def test_pending_customer_update_is_not_delayed_again(self):
         """Jobs stored as in production: a shipment whose e-mail is pending gets no
