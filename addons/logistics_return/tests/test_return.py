@@ -242,8 +242,19 @@ class TestReturnFromTheTms(ReturnCase, LogisticsInboundSourceCase):
         self.assertEqual({a["result"] for a in answers}, {"processed"})
         self.assertEqual(returned.state, "returned")
         self.assertEqual(self.shipment.state, "shipment_planned")
-        updates = [j for j in trap.enqueued_jobs if j.method_name == "_send_customer_update"]
-        self.assertEqual({j.recordset for j in updates}, {returned})
+        # The return's customer update is pending (queued by this batch, or already by the
+        # planning before it: one pending e-mail per shipment), the original's is not asked.
+        trapped = {
+            j.recordset for j in trap.enqueued_jobs if j.method_name == "_send_customer_update"
+        }
+        self.assertLessEqual(trapped, {returned})
+        stored = self.env["queue.job"].search_count(
+            [
+                ("identity_key", "=", returned._customer_update_identity()),
+                ("state", "in", ("wait_dependencies", "pending", "enqueued")),
+            ]
+        )
+        self.assertTrue(trapped or stored, "the customer is told about the return")
         returned._send_customer_update()
         told = returned.message_ids.filtered(lambda m: self.ship_to in m.partner_ids)
         self.assertEqual(len(told), 1)
