@@ -1,0 +1,2 @@
+from . import test_bundle
+from . import test_approval
