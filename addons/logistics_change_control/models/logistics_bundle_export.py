@@ -36,7 +36,7 @@ class LogisticsBundleExport(models.TransientModel):
 
     def action_export(self):
         self.ensure_one()
-        document = self.env["logistics.change.request"]._export_bundle(self.company_id)
+        document = self.env["logistics.change.request"].export_bundle(self.company_id.id)
         self.write(self._document_vals(document))
         return {
             "type": "ir.actions.act_window",

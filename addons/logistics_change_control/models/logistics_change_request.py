@@ -143,11 +143,11 @@ class LogisticsChangeRequest(models.Model):
     # -- export --------------------------------------------------------------
 
     @api.model
-    def _export_bundle(self, company=None):
-        """The configuration bundle of ``company`` (default: the current one) as a dict:
-        the records of every installed bundled model, without secrets."""
+    def export_bundle(self, company_id=None):
+        """The configuration bundle of company ``company_id`` (default: the current
+        one) as a dict: the records of every installed bundled model, without secrets."""
         self._assert_admin()
-        company = company or self.env.company
+        company = self.env["res.company"].browse(company_id) if company_id else self.env.company
         change_models = self.env["logistics.change.model"].sudo()
         specs = change_models._get_specs()
         codec = BundleCodec(self.env, specs, company)
@@ -187,14 +187,17 @@ class LogisticsChangeRequest(models.Model):
     # -- import and preview --------------------------------------------------
 
     @api.model
-    def _import_bundle(self, document, company=None, url_mapping=None):
-        """A change request for ``document`` (a dict or JSON text), previewed."""
+    @api.returns("self", lambda request: request.id)
+    def import_bundle(self, document, company_id=None, url_mapping=None):
+        """A change request for ``document`` (a dict or JSON text) into company
+        ``company_id`` (default: the current one), previewed and waiting for approval."""
+        self._assert_admin()
         if not isinstance(document, str):
             document = json.dumps(document, ensure_ascii=False)
         request = self.create(
             {
                 "kind": "bundle",
-                "company_id": (company or self.env.company).id,
+                "company_id": company_id or self.env.company.id,
                 "bundle_file": base64.b64encode(document.encode()),
                 "bundle_filename": "bundle.json",
                 "url_mapping": url_mapping,

@@ -31,11 +31,11 @@ class ChangeControlCase(LogisticsIntegrationCase):
         )
 
     def _export(self, company=None):
-        return self.requests.with_user(self.requester)._export_bundle(company)
+        return self.requests.with_user(self.requester).export_bundle(company and company.id)
 
     def _import(self, document, company=None, url_mapping=None):
-        return self.requests.with_user(self.requester)._import_bundle(
-            json.dumps(document), company=company, url_mapping=url_mapping
+        return self.requests.with_user(self.requester).import_bundle(
+            json.dumps(document), company_id=company and company.id, url_mapping=url_mapping
         )
 
     @staticmethod

@@ -1,3 +1,4 @@
+import base64
 import json
 
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -169,7 +170,7 @@ class TestBundle(ChangeControlCase):
         with self.assertRaisesRegex(ValidationError, "format"):
             self._import(dict(self._rehash(document), format="something-else"))
         with self.assertRaisesRegex(ValidationError, "not a JSON document"):
-            self.requests.with_user(self.requester)._import_bundle("{not json")
+            self.requests.with_user(self.requester).import_bundle("{not json")
         with self.assertRaisesRegex(ValidationError, "Endpoint URL Mapping, line 1"):
             self._import(self._rehash(document), url_mapping="test_tms ftp://x")
 
@@ -178,7 +179,7 @@ class TestBundle(ChangeControlCase):
         with self.assertRaises(AccessError):
             self.requests.with_user(manager).search([])
         with self.assertRaises(AccessError):
-            self.requests.with_user(manager)._export_bundle()
+            self.requests.with_user(manager).export_bundle()
         with self.assertRaises(AccessError):
             self.env["logistics.change.model"].with_user(manager).search([])
         menus = self.env["ir.ui.menu"].with_user(manager)._visible_menu_ids()
@@ -204,3 +205,14 @@ class TestBundle(ChangeControlCase):
         self.assertFalse(
             [entry for entry in document["records"] if entry["model"] == "logistics.not.installed"]
         )
+
+    def test_export_wizard_gives_the_file(self):
+        wizard = self.env["logistics.bundle.export"].with_user(self.requester).create({})
+        wizard.action_export()
+        document = json.loads(base64.b64decode(wizard.bundle_file))
+        self.assertEqual(wizard.record_count, len(document["records"]))
+        self.assertEqual(wizard.environment, "test")
+        self.assertTrue(wizard.bundle_filename.startswith(f"config-bundle-{self.env.cr.dbname}-"))
+        request = self._import(document)
+        self.assertEqual((request.new_count, request.changed_count), (0, 0))
+        self.assertEqual(request.source_created_by, "lgx_cc_requester")
