@@ -23,6 +23,7 @@ from logistics_bridge.store import open_inbox
 from logistics_tms_simulator.lifecycle import CALLBACKS_PER_ORDER
 
 from .after_delivery import AfterDelivery, FlowTimeout
+from .change_control import demo_round
 from .driver import DemoDriver
 from .odoo_instance import (
     ODOO_TEMPLATE_VARIABLE,
@@ -269,6 +270,7 @@ class Demo:
                 print(f"  {exchange}")
         if finished:
             finished = self.print_after_delivery(driver, order_ids)
+        self.print_change_control(driver)
         print("\nLogistics > Overview:")
         for line in driver.overview():
             print(f"  {line}")
@@ -295,6 +297,14 @@ class Demo:
         for line in report.lines():
             print(f"  {line}")
         return True
+
+    def print_change_control(self, driver: DemoDriver) -> None:
+        """The configuration bundle promoted after a second administrator's approval."""
+        try:
+            line = demo_round(driver, self.odoo.url, self.args.database, ENDPOINT_CODE).line()
+        except OdooRpcError as exc:
+            line = f"Change control: not done: {exc}"
+        print(f"\n{line}")
 
     def run_without_odoo(self) -> int:
         self.start_bridge(None)
