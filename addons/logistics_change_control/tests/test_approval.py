@@ -107,3 +107,15 @@ class TestApproval(ChangeControlCase):
         profile.active = False
         profile.with_user(self.requester).write({"path_event_id": "document.other"})
         self.assertEqual(profile.path_event_id, "document.other")
+
+    def test_requests_of_another_company_are_not_seen(self):
+        request = self._import(self._export())
+        outsider = self._create_user(
+            "lgx_cc_outsider",
+            "logistics_integration.group_integration_admin",
+            company=self.other_company,
+        )
+        requests = self.requests.with_user(outsider)
+        self.assertFalse(requests.search([("id", "=", request.id)]))
+        with self.assertRaises(AccessError):
+            request.with_user(outsider).action_approve()
