@@ -119,3 +119,17 @@ class TestApproval(ChangeControlCase):
         self.assertFalse(requests.search([("id", "=", request.id)]))
         with self.assertRaises(AccessError):
             request.with_user(outsider).action_approve()
+
+    def test_switching_an_approval_off_waits_for_approval_too(self):
+        row = self.env.ref("logistics_change_control.change_model_exchange_type")
+        row.with_user(self.requester).write({"approval_fields": False})
+        self.assertEqual(row.approval_fields, "schema_name,schema_version")
+        self.exchange_type.with_user(self.requester).write({"schema_version": "4"})
+        self.assertEqual(self.exchange_type.schema_version, "1")
+        switch = self.requests.search(
+            [("kind", "=", "record"), ("res_model", "=", "logistics.change.model")]
+        )
+        switch.with_user(self.approver).action_approve()
+        self.assertFalse(row.approval_fields)
+        self.exchange_type.with_user(self.requester).write({"schema_version": "5"})
+        self.assertEqual(self.exchange_type.schema_version, "5")
