@@ -24,6 +24,7 @@ from logistics_tms_simulator.lifecycle import CALLBACKS_PER_ORDER
 
 from .after_delivery import AfterDelivery, FlowTimeout
 from .driver import DemoDriver
+from .master_data import MasterDataRound, MasterDataTimeout
 from .odoo_instance import (
     ODOO_TEMPLATE_VARIABLE,
     OdooInstance,
@@ -269,6 +270,8 @@ class Demo:
                 print(f"  {exchange}")
         if finished:
             finished = self.print_after_delivery(driver, order_ids)
+        if finished:
+            finished = self.print_master_data(driver)
         print("\nLogistics > Overview:")
         for line in driver.overview():
             print(f"  {line}")
@@ -295,6 +298,18 @@ class Demo:
         for line in report.lines():
             print(f"  {line}")
         return True
+
+    def print_master_data(self, driver: DemoDriver) -> bool:
+        """Master data sent once, then a changed weight as a delta; False if it failed."""
+        try:
+            outcome = MasterDataRound(driver, self.tms_url, self.tms_api_key).run(
+                self.setup["product_id"], self.args.timeout
+            )
+        except (MasterDataTimeout, OdooRpcError, requests.RequestException) as exc:
+            print(f"\nMaster data: not done: {exc}")
+            return False
+        print(f"\n{outcome.line()}")
+        return outcome.sent_once and outcome.delta_records == 1
 
     def run_without_odoo(self) -> int:
         self.start_bridge(None)
