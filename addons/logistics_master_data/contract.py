@@ -13,12 +13,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
 
-from odoo.addons.logistics_tms_export.contract import StrictModel
+from odoo.addons.logistics_tms_export.contract import StrictModel, Text
 
 SCHEMA_NAME = "tms-master-data"
 SCHEMA_VERSION = 1
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 UnNumber = Annotated[str, StringConstraints(pattern=r"^UN[0-9]{4}$")]
 
