@@ -11,7 +11,7 @@
     "license": "AGPL-3",
     "development_status": "Beta",
     "maintainers": ["logistics-integration"],
-    "depends": ["logistics_tms_export"],
+    "depends": ["logistics_tms_export", "logistics_inbound"],
     "external_dependencies": {"python": ["pydantic"]},
     "data": [
         "security/ir.model.access.csv",
