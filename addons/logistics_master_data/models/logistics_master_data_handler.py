@@ -50,7 +50,7 @@ class LogisticsMasterDataHandler(models.AbstractModel):
             else:
                 sync._acknowledge(state, result)
         self._send_follow_ups(states.filtered("resend_after_answer"))
-        self._release_waiting_shipments(message.company_id)
+        sync._release_waiting_shipments(message.company_id)
         return True
 
     @api.model
@@ -70,13 +70,3 @@ class LogisticsMasterDataHandler(models.AbstractModel):
             record = state._get_related_record()
             if record and state.state == "sent":
                 sync._send(state.kind, state.endpoint_id, record)
-
-    @api.model
-    def _release_waiting_shipments(self, company):
-        """Shipments of ``company`` that waited for master data try their export again."""
-        waiting = (
-            self.env["logistics.shipment"]
-            .sudo()
-            .search([("master_data_waiting", "=", True), ("company_id", "=", company.id)])
-        )
-        waiting._tms_sync()

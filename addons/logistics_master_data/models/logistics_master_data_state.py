@@ -111,9 +111,9 @@ class LogisticsMasterDataState(models.Model):
                     version=state.tms_version,
                 )
             )
-            self.env["logistics.master.data.sync"].sudo()._send(
-                state.kind, state.endpoint_id, record, resolve=True
-            )
+            sync = self.env["logistics.master.data.sync"].sudo()
+            sync._send(state.kind, state.endpoint_id, record, resolve=True)
+            sync._release_waiting_shipments(state.company_id)
         return True
 
     def _set_invalid(self, digest, data, error):

@@ -440,3 +440,14 @@ class LogisticsMasterDataSync(models.AbstractModel):
                 ["logistics_master_data.mail_activity_type_master_data_conflict"],
                 feedback=_("The TMS took Odoo's version (version %s).", result.version),
             )
+
+    @api.model
+    def _release_waiting_shipments(self, company):
+        """Shipments of ``company`` waiting for master data try their export again:
+        each leaves once nothing it names is missing."""
+        waiting = (
+            self.env["logistics.shipment"]
+            .sudo()
+            .search([("master_data_waiting", "=", True), ("company_id", "=", company.id)])
+        )
+        waiting._tms_sync()

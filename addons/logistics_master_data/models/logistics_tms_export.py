@@ -1,5 +1,7 @@
 from odoo import _, api, models
 
+from odoo.addons.logistics_tms_export.models.logistics_shipment import BLOCKED_ACTIVITY
+
 KIND_LABELS = {
     "partners": "ship-to address",
     "products": "product",
@@ -65,4 +67,6 @@ class LogisticsTmsExport(models.AbstractModel):
             + [f"- {line}" for line in waiting]
         )
         shipment.write({"export_state": "blocked", "export_blocked_reason": reason})
+        # A wait is nobody's work: a refusal's activity, solved since, goes.
+        shipment.activity_unlink([BLOCKED_ACTIVITY])
         return True

@@ -54,6 +54,15 @@ class TestOrderWaitsForMasterData(MasterDataCase):
         self.assertIn("product WID-1: Conflict", shipment.export_blocked_reason)
         self.assertTrue(shipment.activity_ids, "the salesperson hears why the order waits")
 
+        # Odoo's version goes over the TMS's: the order waits again, as nobody's work.
+        state = self._state(self.product)
+        self.tms_versions[("products", "WID-1")] = state.tms_version
+        state.action_send_odoo_version()
+        self.assertIn("product WID-1: Pending", shipment.export_blocked_reason)
+        self.assertFalse(shipment.activity_ids)
+        self._deliver(self._messages("products")[-1:])
+        self.assertEqual(shipment.export_state, "queued")
+
     def test_without_the_option_orders_leave_at_once(self):
         self.endpoint.master_data_hold_orders = False
         order, shipment = self._export_order()
