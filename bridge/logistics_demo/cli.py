@@ -25,6 +25,7 @@ from logistics_tms_simulator.lifecycle import CALLBACKS_PER_ORDER
 from .after_delivery import AfterDelivery, FlowTimeout
 from .change_control import demo_round
 from .driver import DemoDriver
+from .master_data import MasterDataRound, MasterDataTimeout
 from .odoo_instance import (
     ODOO_TEMPLATE_VARIABLE,
     OdooInstance,
@@ -270,6 +271,8 @@ class Demo:
                 print(f"  {exchange}")
         if finished:
             finished = self.print_after_delivery(driver, order_ids)
+        if finished:
+            finished = self.print_master_data(driver)
         self.print_change_control(driver)
         print("\nLogistics > Overview:")
         for line in driver.overview():
@@ -305,6 +308,18 @@ class Demo:
         except OdooRpcError as exc:
             line = f"Change control: not done: {exc}"
         print(f"\n{line}")
+
+    def print_master_data(self, driver: DemoDriver) -> bool:
+        """Master data sent once, then a changed weight as a delta; False if it failed."""
+        try:
+            outcome = MasterDataRound(driver, self.tms_url, self.tms_api_key).run(
+                self.setup["product_id"], self.args.timeout
+            )
+        except (MasterDataTimeout, OdooRpcError, requests.RequestException) as exc:
+            print(f"\nMaster data: not done: {exc}")
+            return False
+        print(f"\n{outcome.line()}")
+        return outcome.sent_once and outcome.delta_records == 1
 
     def run_without_odoo(self) -> int:
         self.start_bridge(None)

@@ -1,5 +1,5 @@
-"""The simulated TMS's HTTP side: the ``tms-order``, ``tms-return`` and ``tms-rate`` v1
-contracts, served by waitress."""
+"""The simulated TMS's HTTP side: the ``tms-order``, ``tms-return``, ``tms-rate`` and
+``tms-master-data`` v1 contracts, served by waitress."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from .lifecycle import (
     cancellation_callback,
     lifecycle_callbacks,
 )
+from .masterdata import InvalidMasterData, MasterDataBook
 from .orders import IdempotencyConflict, OrderBook, UnknownOrder, order_reference
 from .rates import InvalidRateRequest, RateBook
 from .sender import CallbackSender
@@ -31,6 +32,7 @@ _logger = logging.getLogger(__name__)
 _ORDER_PATH = re.compile(
     r"^/v1/(?:orders|returns)/(?P<reference>[^/]+)(?:/(?P<action>cancel|callbacks))?/?$"
 )
+_MASTER_DATA_PATH = re.compile(r"^/v1/master-data(?:/(?P<kind>[a-z_]+)(?:/(?P<key>[^/]+))?)?/?$")
 RETRY_AFTER_SECONDS = 1
 StartResponse = Callable[..., Any]
 
@@ -58,6 +60,7 @@ class SimulatedTms:
     ) -> None:
         self.orders = OrderBook()
         self.rates = RateBook(currency)
+        self.master_data = MasterDataBook()
         self.faults = faults
         self._sender = sender
         self._api_key = api_key
@@ -96,6 +99,9 @@ class SimulatedTms:
             return self._lifecycle(match["reference"])
         if self._api_key and environ.get("HTTP_X_API_KEY") != self._api_key:
             return 401, {"error": "unauthorized", "message": "missing or wrong X-API-Key"}
+        master = _MASTER_DATA_PATH.match(path)
+        if master:
+            return self._master_data(method, master["kind"], master["key"], environ)
         if path in ("/v1/orders", "/v1/orders/") and method == "POST":
             return self._create(environ)
         if path in ("/v1/returns", "/v1/returns/") and method == "POST":
@@ -190,6 +196,40 @@ class SimulatedTms:
                 "message": f"missing or invalid: {err}",
                 "fields": err.fields,
             }
+
+    def _master_data(
+        self, method: str, kind: str | None, key: str | None, environ: dict[str, Any]
+    ) -> tuple[int, dict]:
+        """``GET /v1/master-data``: what the TMS holds per kind; ``GET …/<kind>``: its
+        records; ``POST …/<kind>``: a ``tms-master-data`` v1 batch; ``PUT …/<kind>/<key>``:
+        a change made in the TMS itself (the record's next version)."""
+        if kind is None and method == "GET":
+            return 200, self.master_data.summary()
+        if kind is not None and key is None and method == "GET":
+            if kind not in self.master_data.summary():
+                return 404, {"error": "unknown_kind", "message": f"no master data {kind}"}
+            return 200, {"records": self.master_data.records(kind)}
+        try:
+            body = json.loads(_read(environ))
+        except ValueError:
+            return 400, {"error": "malformed_json", "message": "body is not JSON"}
+        if kind is not None and key is None and method == "POST":
+            try:
+                answer = self.master_data.receive(kind, body, environ.get("HTTP_IDEMPOTENCY_KEY"))
+            except InvalidMasterData as err:
+                return 422, {
+                    "error": "invalid_master_data",
+                    "message": f"missing or invalid: {err}",
+                    "fields": err.fields,
+                }
+            return 200, answer
+        if kind is not None and key is not None and method == "PUT" and isinstance(body, dict):
+            try:
+                held = self.master_data.edit(kind, key, body)
+            except KeyError:
+                return 404, {"error": "unknown_record", "message": f"no {kind} {key}"}
+            return 200, {"key": key, "version": held.version, "data": held.data}
+        return 404, {"error": "not_found", "message": f"no route for {method} master data"}
 
     def _update(self, reference: str, environ: dict[str, Any]) -> tuple[int, dict]:
         return self._with_failure(lambda: self._update_order(reference, environ))

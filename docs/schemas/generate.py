@@ -21,6 +21,12 @@ CONTRACTS = (
     ("logistics_settlement", "FinanceShipmentV1", "finance-shipment.v1.schema.json"),
     ("logistics_delivery", "TmsRateRequestV1", "tms-rate.v1.schema.json"),
     ("logistics_delivery", "TmsRateResponseV1", "tms-rate-response.v1.schema.json"),
+    ("logistics_master_data", "TmsMasterDataV1", "tms-master-data.v1.schema.json"),
+    (
+        "logistics_master_data",
+        "TmsMasterDataResponseV1",
+        "tms-master-data-response.v1.schema.json",
+    ),
 )
 
 

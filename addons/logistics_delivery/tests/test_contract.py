@@ -2,25 +2,20 @@ from pydantic import ValidationError
 
 from odoo.tests.common import BaseCase
 
-from odoo.addons.logistics_integration.tests.common import published_schema
+from odoo.addons.logistics_integration.tests.common import assert_schemas_published
 
 from ..contract import TmsRateRequestV1, TmsRateResponseV1
 
 
 class TestRateContract(BaseCase):
     def test_published_schemas_match_the_models(self):
-        for filename, model in (
-            ("tms-rate.v1.schema.json", TmsRateRequestV1),
-            ("tms-rate-response.v1.schema.json", TmsRateResponseV1),
-        ):
-            published = published_schema(filename)
-            if published is None:
-                self.skipTest("addon installed outside its repository")
-            self.assertEqual(
-                published,
-                model.model_json_schema(),
-                f"{filename}: regenerate with: python3 docs/schemas/generate.py",
-            )
+        assert_schemas_published(
+            self,
+            (
+                ("tms-rate.v1.schema.json", TmsRateRequestV1),
+                ("tms-rate-response.v1.schema.json", TmsRateResponseV1),
+            ),
+        )
 
     def test_an_answer_without_services_is_refused(self):
         with self.assertRaises(ValidationError) as caught:

@@ -14,7 +14,13 @@ if not hasattr(odoo_test_common, "SETATTR_SOURCES"):
 
 from odoo.addons.queue_job.tests.common import trap_jobs  # noqa: E402
 
-__all__ = ["DISABLED_MAIL_CONTEXT", "LogisticsIntegrationCase", "published_schema", "trap_jobs"]
+__all__ = [
+    "DISABLED_MAIL_CONTEXT",
+    "LogisticsIntegrationCase",
+    "assert_schemas_published",
+    "published_schema",
+    "trap_jobs",
+]
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
 SCHEMAS_DIR = Path(__file__).resolve().parents[3] / "docs" / "schemas"
@@ -25,6 +31,20 @@ def published_schema(filename):
     addon is installed outside its repository."""
     path = SCHEMAS_DIR / filename
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def assert_schemas_published(case, schemas):
+    """Fail ``case`` unless each pydantic model of ``schemas`` (``(filename, model)``
+    pairs) is published as ``docs/schemas/<filename>``; skip it outside the repository."""
+    for filename, model in schemas:
+        published = published_schema(filename)
+        if published is None:
+            case.skipTest("addon installed outside its repository")
+        case.assertEqual(
+            published,
+            model.model_json_schema(),
+            f"{filename}: regenerate with: python3 docs/schemas/generate.py",
+        )
 
 
 class LogisticsIntegrationCase(TransactionCase):

@@ -1,0 +1,122 @@
+import json
+
+from odoo import _, api, models
+from odoo.exceptions import AccessError, UserError
+
+from .logistics_master_data_sync import DOMAINS
+
+BRIDGE_GROUP = "logistics_inbound.group_logistics_bridge"
+ADMIN_GROUP = "logistics_integration.group_integration_admin"
+
+
+class LogisticsMasterDataPush(models.AbstractModel):
+    """Master data changes the TMS reports for domains Odoo owns.
+
+    Odoo is the system of record of the master data domains it sends: a change made in
+    the TMS is never applied to Odoo's records. What the data-ownership matrix says for
+    the domain decides: *Accept and flag for review* makes the record a conflict with
+    the difference and an activity for the domain's exception owner; *Refuse the edit*
+    refuses it. Either way the report is in the integration log.
+    """
+
+    _name = "logistics.master.data.push"
+    _description = "Master Data Changes Reported by the TMS"
+
+    @api.model
+    def tms_master_data_changed(self, endpoint_code, kind, records):
+        """The TMS ``endpoint_code`` reports ``records`` of ``kind`` changed on its side:
+        a list of ``{"key", "version", "data"}``; answers, in order, one
+        ``{"key", "result", "reason"}`` per record with result ``needs_review`` or
+        ``rejected``. Logistics Bridge users and Integration Administrators only."""
+        user = self.env.user
+        if not (user.has_group(BRIDGE_GROUP) or user.has_group(ADMIN_GROUP)):
+            raise AccessError(_("Only the Logistics Bridge may report TMS master data changes."))
+        if kind not in DOMAINS:
+            raise UserError(
+                _(
+                    "kind: %(kind)r is not one of %(kinds)s.",
+                    kind=kind,
+                    kinds=", ".join(DOMAINS),
+                )
+            )
+        if not isinstance(records, list):
+            raise UserError(_("records: a list of master data records is expected."))
+        endpoint = (
+            self.env["logistics.endpoint"]
+            .sudo()
+            .search(
+                [
+                    ("code", "=", endpoint_code),
+                    ("kind", "=", "tms"),
+                    ("company_id", "in", user.company_ids.ids),
+                ],
+                limit=1,
+            )
+        )
+        if not endpoint:
+            raise UserError(
+                _(
+                    "endpoint: no active TMS endpoint with code %(code)r in your companies.",
+                    code=endpoint_code,
+                )
+            )
+        push = self.sudo().with_company(endpoint.company_id)
+        return [push._receive(endpoint.with_env(push.env), kind, record) for record in records]
+
+    @api.model
+    def _receive(self, endpoint, kind, record):
+        key = record.get("key") if isinstance(record, dict) else None
+        problem = self._problem(record)
+        state = None
+        if not problem:
+            state = self.env["logistics.master.data.state"].search(
+                [("endpoint_id", "=", endpoint.id), ("kind", "=", kind), ("key", "=", key)],
+                limit=1,
+            )
+            odoo_record = state._get_related_record() if state else None
+            if not odoo_record:
+                problem = _("key: Odoo never sent %(key)r to this TMS", key=key)
+        ownership = self.env["logistics.data.ownership"]._get_owner(DOMAINS[kind])
+        if not problem and ownership.conflicting_edit_policy != "flag":
+            problem = _(
+                "Odoo owns %(domain)s: edits from the TMS are refused (Data Ownership)",
+                domain=ownership._domain_label(),
+            )
+        if problem:
+            self._log(endpoint, kind, record, state, "rejected", problem)
+            return {"key": key, "result": "rejected", "reason": problem}
+        sync = self.env["logistics.master.data.sync"]
+        _key, data = sync._prepare(kind, odoo_record)
+        state.pending_data = json.dumps(data, sort_keys=True)
+        owner = ownership._get_exception_owner(DOMAINS[kind], endpoint.company_id, ADMIN_GROUP)
+        state._set_conflict({"version": record["version"], "held": record["data"]}, owner)
+        self._log(endpoint, kind, record, state, "needs_review", state.conflict_detail)
+        return {"key": key, "result": "needs_review", "reason": None}
+
+    @api.model
+    def _problem(self, record):
+        """What is wrong with a reported ``record``, naming the field, or None."""
+        if not isinstance(record, dict):
+            return _("record: must be a JSON object")
+        if not isinstance(record.get("key"), str) or not record["key"]:
+            return _("key: a non-empty string is required")
+        version = record.get("version")
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            return _("version: a whole number of at least 1 is required")
+        if not isinstance(record.get("data"), dict):
+            return _("data: an object is required")
+        return None
+
+    @api.model
+    def _log(self, endpoint, kind, record, state, log_state, reason):
+        log = self.env["logistics.integration.log"]
+        vals = log._prepare_exchange_vals(
+            "inbound",
+            log_state,
+            endpoint=endpoint,
+            record=state,
+            summary=f"tms master data {kind}",
+            external_identifier=record.get("key") if isinstance(record, dict) else None,
+            error=reason,
+        )
+        log._record_exchange(vals, payload=record)
