@@ -1,30 +1,21 @@
-"""The event-loop prototype (benchmarks/event_loop_bridge.py) accepts with the bridge's own
-steps: a Standard Webhooks tms-event and an HMAC-signed X12 214 get the answers ``serve``
-gives (202 then 200 duplicate, the 997), a bad signature its 401, and all is committed."""
+"""The HTTP front of ``serve`` (logistics_bridge.server: one event loop, httptools): callbacks
+answered on the loop once committed (a tms-event 202 then 200 duplicate, an X12 214 its
+997, a bad signature its 401), other routes by the WSGI call, and HTTP/1.1 as clients use
+it: keep-alive, pipelining, HEAD, ``Expect: 100-continue``, HTTP/1.0."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
-import os
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
+import socket
 from pathlib import Path
 
 import pytest
 import requests
-from conftest import BRIDGE_SRC, SECRET_A, make_event, signed_headers
-from logistics_bridge.server import LISTENING_LINE
-from logistics_bridge.store import SqliteInbox
+from conftest import SECRET_A, bridge_settings, make_event, signed_headers, start_bridge
 from logistics_contract.x12 import parse_interchange
 
-pytest.importorskip("uvicorn", reason="the prototype needs uvicorn")
-pytest.importorskip("httptools", reason="the prototype needs httptools")
-
-PROTOTYPE = BRIDGE_SRC.parent / "benchmarks" / "event_loop_bridge.py"
 EDI = (Path(__file__).parent / "fixtures" / "x12_214_two_shipments.edi").read_text()
 EDI_SECRET = "edi-partner-secret"
 ENDPOINTS = {
@@ -37,63 +28,113 @@ ENDPOINTS = {
 
 
 @pytest.fixture
-def prototype(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    inbox = tmp_path / "inbox.sqlite3"
-    log = tmp_path / "prototype.log"
-    env = dict(
-        os.environ,
-        PYTHONPATH=str(BRIDGE_SRC),
-        LOGISTICS_BRIDGE_INBOX_URL=f"sqlite:///{inbox}",
-        LOGISTICS_BRIDGE_LISTEN_HOST="127.0.0.1",
-        LOGISTICS_BRIDGE_LISTEN_PORT="0",
-        LOGISTICS_BRIDGE_ENDPOINTS=json.dumps(ENDPOINTS),
-    )
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, str(PROTOTYPE)], env=env, stdout=output, stderr=subprocess.STDOUT
-        )
-    try:
-        deadline = time.monotonic() + 30
-        while not (match := LISTENING_LINE.search(log.read_text())):
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{match.group(1)}/v1/tms", inbox
-    finally:
-        process.terminate()
-        process.wait(30)
+def front(tmp_path):
+    running = start_bridge(bridge_settings(tmp_path, endpoints=ENDPOINTS))
+    yield running
+    running.service.shutdown()
 
 
-def test_tms_event_is_committed_then_a_duplicate(prototype):
-    base, inbox = prototype
+def test_tms_event_is_committed_then_a_duplicate(front):
     body = json.dumps(make_event("evt-1"))
     headers = {**signed_headers(body), "Content-Type": "application/json"}
-    first = requests.post(f"{base}/acme/events", data=body, headers=headers, timeout=10)
-    again = requests.post(f"{base}/acme/events", data=body, headers=headers, timeout=10)
+    with requests.Session() as session:  # one keep-alive connection for all three
+        first = session.post(front.events_url(), data=body, headers=headers, timeout=10)
+        again = session.post(front.events_url(), data=body, headers=headers, timeout=10)
+        forged = {**headers, "webhook-signature": "v1,AAAA"}
+        refused = session.post(front.events_url(), data=body, headers=forged, timeout=10)
     assert (first.status_code, first.json()["status"]) == (202, "accepted")
     assert (again.status_code, again.json()["status"]) == (200, "duplicate")
-    forged = {**headers, "webhook-signature": "v1,AAAA"}
-    refused = requests.post(f"{base}/acme/events", data=body, headers=forged, timeout=10)
-    assert refused.status_code == 401 and "error" in refused.json()
-    store = SqliteInbox(inbox)
-    try:
-        assert [event.event_id for event in store.list_events()] == ["evt-1"]
-    finally:
-        store.close()
+    assert refused.status_code == 401 and refused.json()["error"] == "invalid_signature"
+    assert [event.event_id for event in front.service.inbox.list_events()] == ["evt-1"]
 
 
-def test_x12_214_is_committed_and_answered_with_a_997(prototype):
-    base, inbox = prototype
+def test_x12_214_is_committed_and_answered_with_a_997(front):
     body = EDI.encode()
     signature = hmac.new(EDI_SECRET.encode(), body, hashlib.sha256).hexdigest()
     headers = {"Content-Type": "application/edi-x12", "X-Signature": signature}
-    answer = requests.post(f"{base}/carrier/events", data=body, headers=headers, timeout=10)
+    answer = requests.post(front.events_url("carrier"), data=body, headers=headers, timeout=10)
     assert answer.status_code == 202, answer.text
     assert answer.headers["Content-Type"] == "application/edi-x12"
     (group,) = parse_interchange(answer.content).groups
     assert group.functional_id == "FA"
-    store = SqliteInbox(inbox)
-    try:
-        assert store.counts()["pending"] == 2
-    finally:
-        store.close()
+    assert front.service.inbox.counts()["pending"] == 2
+
+
+def _exchange(port: int, request: bytes, answers: int) -> list[bytes]:
+    """Send ``request`` on one connection; the first ``answers`` answers, each whole."""
+    received = b""
+    found: list[bytes] = []
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(request)
+        while len(found) < answers:
+            chunk = sock.recv(65536)
+            assert chunk, f"closed after {len(found)} answer(s): {received!r}"
+            received += chunk
+            while b"\r\n\r\n" in received and len(found) < answers:
+                head, rest = received.split(b"\r\n\r\n", 1)
+                length = next(
+                    int(line.split(b":", 1)[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length:")
+                )
+                if b" 100 " in head.split(b"\r\n", 1)[0] or len(rest) >= length:
+                    body_length = 0 if b" 100 " in head.split(b"\r\n", 1)[0] else length
+                    found.append(head + b"\r\n\r\n" + rest[:body_length])
+                    received = rest[body_length:]
+                else:
+                    break
+    return found
+
+
+def test_pipelined_requests_are_answered_in_order(front):
+    body = json.dumps(make_event("pipe-1")).encode()
+    signed = signed_headers(body.decode())
+    post = (
+        b"POST /v1/in/acme HTTP/1.1\r\nHost: x\r\n"  # signed_headers name the Content-Type
+        + b"".join(f"{name}: {value}\r\n".encode() for name, value in signed.items())
+        + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
+    healthz = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+    answers = _exchange(front.service.server.port, healthz + post + healthz, 3)
+    assert [answer.split(b" ", 2)[1] for answer in answers] == [b"200", b"202", b"200"]
+    assert b'"status":"accepted"' in answers[1]
+
+
+def test_head_has_the_length_but_no_body(front):
+    request = b"HEAD /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", front.service.server.port), timeout=5) as sock:
+        sock.sendall(request)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    head, _, rest = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200") and b"Content-Length: 15" in head
+    assert rest == b""
+
+
+def test_expect_100_continue_gets_its_interim_answer(front):
+    body = json.dumps(make_event("expect-1")).encode()
+    signed = signed_headers(body.decode())
+    head = (
+        b"POST /v1/in/acme HTTP/1.1\r\nHost: x\r\n"
+        + b"".join(f"{name}: {value}\r\n".encode() for name, value in signed.items())
+        + f"Content-Length: {len(body)}\r\nExpect: 100-continue\r\n\r\n".encode()
+    )
+    with socket.create_connection(("127.0.0.1", front.service.server.port), timeout=5) as sock:
+        sock.sendall(head)
+        assert sock.recv(65536).startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
+        sock.sendall(body)
+        assert sock.recv(65536).startswith(b"HTTP/1.1 202 ")
+
+
+def test_http_10_is_answered_and_closed(front):
+    request = b"GET /metrics HTTP/1.0\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", front.service.server.port), timeout=5) as sock:
+        sock.sendall(request)
+        received = b""
+        while chunk := sock.recv(65536):  # the server closes: HTTP/1.0 without keep-alive
+            received += chunk
+    assert received.startswith(b"HTTP/1.1 200 ")
+    assert b"Connection: close" in received
+    assert b"logistics_bridge_" in received
