@@ -48,6 +48,8 @@ _EVENTS_PATH = re.compile(r"^/v1/(?:in/(?P<endpoint>[^/]+)|tms/(?P<alias>[^/]+)/
 _JSON = [("Content-Type", "application/json")]
 StartResponse = Callable[..., Any]
 _PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*", re.ASCII)
+# json.dumps with separators builds an encoder per call; answers share this one.
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
 
 
 def events_endpoint(path: str) -> str | None:
@@ -133,7 +135,7 @@ class BridgeApp:
         return (
             f"{code} {HTTPStatus(code).phrase}",
             list(_JSON),
-            json.dumps(document, separators=(",", ":")).encode(),
+            _COMPACT.encode(document).encode(),
         )
 
     def _error_answer(
@@ -215,10 +217,7 @@ class BridgeApp:
                 )
             reply(answer)
 
-        try:
-            self.inbox.add_soon(decoded.events, asyncio.get_running_loop(), committed)
-        except InboxError as exc:
-            reply(self.inbox_unavailable(endpoint, decoded.events, exc))
+        self.inbox.add_soon(decoded.events, asyncio.get_running_loop(), committed)
         return True
 
     # -- accepting callbacks ----------------------------------------------------------------

@@ -12,8 +12,9 @@ that queue, the smaller the groups: throughput fell as concurrency rose. Here a 
 followed at once by the next, which takes everything that arrived meanwhile.
 
 Requests of the HTTP front's event loop do not wait in a thread: ``submit_soon`` queues
-them with a callback, and once their group is committed the writer hands the loop every
-such answer of the group in one wake-up (``call_soon_threadsafe``), not one per request.
+them with a callback. The requests one pass of the loop submits reach the writer together,
+with one wake-up, and once their group is committed the writer hands the loop every answer
+of the group in one wake-up (``call_soon_threadsafe``), not one per request.
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ class GroupCommit:
         self._queue: list[QueuedRequest] = []
         self._writer: threading.Thread | None = None
         self._closed = False
+        # Requests of each event loop's current pass, queued together at its end.
+        self._passes: dict[asyncio.AbstractEventLoop, list[QueuedRequest]] = {}
 
     def submit(self, events: Sequence[NewEvent]) -> list[AddResult]:
         """Store ``events`` all-or-nothing with whatever else is queued; returns once they
@@ -90,10 +93,25 @@ class GroupCommit:
     ) -> None:
         """Queue ``events`` like ``submit`` without waiting: once they are committed (or
         refused), ``callback(request)`` runs on ``loop``; ``request.outcome()`` tells which.
-        Raises ``InboxError`` at once if the inbox is closed."""
-        self._enqueue(QueuedRequest(events, loop=loop, callback=callback))
+        Called on ``loop``; the requests of one pass of the loop are queued at its end,
+        together."""
+        request = QueuedRequest(events, loop=loop, callback=callback)
+        this_pass = self._passes.get(loop)
+        if this_pass is None:
+            this_pass = self._passes[loop] = []
+            loop.call_soon(self._queue_pass, loop)
+        this_pass.append(request)
 
-    def _enqueue(self, request: QueuedRequest) -> None:
+    def _queue_pass(self, loop: asyncio.AbstractEventLoop) -> None:
+        requests = self._passes.pop(loop)
+        try:
+            self._enqueue(*requests)
+        except InboxError as exc:
+            for request in requests:
+                request.error = exc
+            _call_back(requests)
+
+    def _enqueue(self, *requests: QueuedRequest) -> None:
         with self._queue_changed:
             if self._closed:
                 raise InboxError("the inbox is closed")
@@ -102,7 +120,7 @@ class GroupCommit:
                     target=self._write_queued, name="inbox-group-commit", daemon=True
                 )
                 self._writer.start()
-            self._queue.append(request)
+            self._queue.extend(requests)
             self._queue_changed.notify()
 
     def close(self, timeout: float = 30.0) -> None:

@@ -169,9 +169,9 @@ class Inbox(ABC):
         loop: asyncio.AbstractEventLoop,
         callback: Callable[[QueuedRequest], None],
     ) -> None:
-        """``add`` for an event loop: returns at once; ``callback(request)`` runs on ``loop``
-        once the events are committed, ``request.outcome()`` then gives ``add``'s results
-        or raises its ``InboxError``."""
+        """``add`` for an event loop, called on ``loop``: returns at once; ``callback(request)``
+        runs on ``loop`` once the events are committed (or refused), ``request.outcome()``
+        then gives ``add``'s results or raises its ``InboxError``."""
         self._group_commit.submit_soon(events, loop, callback)
 
     def _write_group(self, group: list[QueuedRequest]) -> None:
