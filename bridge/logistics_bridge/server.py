@@ -143,6 +143,14 @@ def _json_answer(status: int, code: str, message: str, *extra: tuple[str, str]) 
     return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
 
 
+def _header_too_large() -> _Refused:
+    return _Refused(
+        431,
+        "request_header_fields_too_large",
+        f"Request Header Fields Too Large: exceeds max_header of {HEADER_LIMIT}",
+    )
+
+
 def _parser_refusal(exc: httptools.HttpParserError) -> _Refused:
     """llhttp's refusal of a request, with the rule it broke."""
     reason = str(exc)
@@ -172,6 +180,7 @@ class _Connection(asyncio.Protocol):
         self._remote = ""
         self._pending: deque[tuple[HttpRequest, bool]] = deque()
         self.busy = False  # a request is being answered
+        self.receiving = False  # a request has begun and is not complete yet
         self.overflowing = False  # beyond max_connections: answered 503, read no further
         self.discarding = False  # answered and half-closed: what comes is dropped
         self._eof = False  # the client sent all it will
@@ -225,11 +234,7 @@ class _Connection(asyncio.Protocol):
         try:
             self._parser.feed_data(data)
             if self._in_head and self._head_bytes >= HEADER_LIMIT:
-                raise _Refused(
-                    431,
-                    "request_header_fields_too_large",
-                    f"Request Header Fields Too Large: exceeds max_header of {HEADER_LIMIT}",
-                )
+                raise _header_too_large()
         except _Refused as refused:
             self._refuse(refused)
         except httptools.HttpParserUpgrade:
@@ -248,6 +253,7 @@ class _Connection(asyncio.Protocol):
 
     # -- httptools callbacks ----------------------------------------------------------------
     def on_message_begin(self) -> None:
+        self.receiving = True
         self.header_started = self._front.loop.time()
         self._url = b""
         self._header_list = []
@@ -263,6 +269,10 @@ class _Connection(asyncio.Protocol):
     def on_headers_complete(self) -> None:
         self.header_started = None
         self._in_head = False
+        # A head completed in the chunk that took it over the limit: its own size counts.
+        size = len(self._url) + sum(len(name) + len(value) + 4 for name, value in self._header_list)
+        if size >= HEADER_LIMIT:
+            raise _header_too_large()
         for name, value in self._header_list:
             lowered = name.lower()
             if lowered == b"transfer-encoding" and value.strip().lower() != b"chunked":
@@ -297,6 +307,7 @@ class _Connection(asyncio.Protocol):
             self._body.append(chunk)
 
     def on_message_complete(self) -> None:
+        self.receiving = False
         parsed = httptools.parse_url(self._url)
         headers: dict[str, str] = {}
         for raw_name, raw_value in self._header_list:
@@ -383,6 +394,10 @@ class _Connection(asyncio.Protocol):
         else:
             transport.close()
 
+    def in_flight(self) -> bool:
+        """A request of this connection is being received, waits or is being answered."""
+        return not self.discarding and (self.busy or self.receiving or bool(self._pending))
+
     def expire(self, now: float) -> None:
         """Close the connection if a header is late or it has been silent too long."""
         if self.busy:
@@ -468,7 +483,8 @@ class _Front:
         self.loop.call_later(_SWEEP_SECONDS, self.sweep)
 
     def idle(self) -> bool:
-        return not any(connection.busy for connection in list(self.connections))
+        """No request being received, waiting or answered (what a graceful stop waits for)."""
+        return not any(connection.in_flight() for connection in list(self.connections))
 
 
 def _internal_error() -> Answer:
@@ -523,18 +539,19 @@ class BridgeServer:
     ) -> None:
         self._front = _Front(app, threads, max_body_bytes, limits)
         self._socket = _listening_socket(host, port)
+        self._address = self._socket.getsockname()
         self._server: asyncio.base_events.Server | None = None
         self._thread: threading.Thread | None = None
 
     @property
     def port(self) -> int:
         """The port actually bound (useful with port 0)."""
-        return int(self._socket.getsockname()[1])
+        return int(self._address[1])
 
     @property
     def host(self) -> str:
         """The address actually bound."""
-        return str(self._socket.getsockname()[0])
+        return str(self._address[0])
 
     def start(self) -> None:
         """Serve in a background thread."""

@@ -138,3 +138,22 @@ def test_http_10_is_answered_and_closed(front):
     assert received.startswith(b"HTTP/1.1 200 ")
     assert b"Connection: close" in received
     assert b"logistics_bridge_" in received
+
+
+def test_headers_over_the_limit_are_refused_whatever_the_chunks(front):
+    """Headers of 300 KB that end, then a body: the head is complete only in a later read of
+    the socket than the one that took it over the limit, and is still 431."""
+    request = (
+        b"POST /v1/in/acme HTTP/1.1\r\nHost: x\r\nX-Big: "
+        + b"A" * 300_000
+        + b"\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+    )
+    with socket.create_connection(("127.0.0.1", front.service.server.port), timeout=5) as sock:
+        sock.sendall(request)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    assert received.startswith(b"HTTP/1.1 431 ")
+    assert json.loads(received.split(b"\r\n\r\n", 1)[1])["error"] == (
+        "request_header_fields_too_large"
+    )
