@@ -184,6 +184,7 @@ class _Connection(asyncio.Protocol):
         self.overflowing = False  # beyond max_connections: answered 503, read no further
         self.discarding = False  # answered and half-closed: what comes is dropped
         self._eof = False  # the client sent all it will
+        self._last_answer: bytes | None = None  # a refusal waiting for earlier answers
         self.last_activity = front.loop.time()
         self.header_started: float | None = None  # the first byte of a request's header
         self._url = b""
@@ -364,6 +365,8 @@ class _Connection(asyncio.Protocol):
         self.last_activity = self._front.loop.time()
         if self._pending and keep_alive:
             self._next()
+        elif self._last_answer is not None and keep_alive:
+            self._close_with(self._last_answer)
         elif not keep_alive or self._eof:
             transport.close()
         else:
@@ -377,14 +380,21 @@ class _Connection(asyncio.Protocol):
             refused.code,
             log_field(refused.message),
         )
-        self._pending.clear()
-        self._close_with(_json_answer(refused.status, refused.code, refused.message))
+        answer = _json_answer(refused.status, refused.code, refused.message)
+        self.receiving = False
+        self.discarding = True  # nothing after the refused request is read
+        if self.busy or self._pending:
+            # Requests read before it are answered first, in order; then the refusal.
+            self._last_answer = answer
+        else:
+            self._close_with(answer)
 
     def _close_with(self, answer: bytes) -> None:
         """Answer, then close our side and drop what the client still sends until it closes
         (closing with its request unread would reset the connection, and the client could
         lose the answer)."""
         self.discarding = True
+        self._last_answer = None
         transport = self._transport
         if transport is None or transport.is_closing():
             return
@@ -396,7 +406,7 @@ class _Connection(asyncio.Protocol):
 
     def in_flight(self) -> bool:
         """A request of this connection is being received, waits or is being answered."""
-        return not self.discarding and (self.busy or self.receiving or bool(self._pending))
+        return self.busy or self.receiving or bool(self._pending)
 
     def expire(self, now: float) -> None:
         """Close the connection if a header is late or it has been silent too long."""
@@ -412,7 +422,7 @@ class _Connection(asyncio.Protocol):
             late or now - self.last_activity > limits.idle_timeout_seconds
         ):
             return
-        if self.discarding:  # answered and half-closed already: nothing left to send
+        if self.discarding and self._last_answer is None:  # answered and half-closed
             transport.abort()
         else:
             transport.close()

@@ -157,3 +157,25 @@ def test_headers_over_the_limit_are_refused_whatever_the_chunks(front):
     assert json.loads(received.split(b"\r\n\r\n", 1)[1])["error"] == (
         "request_header_fields_too_large"
     )
+
+
+def test_a_refused_request_is_answered_after_the_requests_read_before_it(front):
+    """A callback waiting for its commit, then a request the HTTP layer refuses, on one
+    connection: the callback's 202 first, then the 400, then the connection ends."""
+    body = json.dumps(make_event("before-refusal")).encode()
+    signed = signed_headers(body.decode())
+    post = (
+        b"POST /v1/in/acme HTTP/1.1\r\nHost: x\r\n"
+        + b"".join(f"{name}: {value}\r\n".encode() for name, value in signed.items())
+        + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
+    with socket.create_connection(("127.0.0.1", front.service.server.port), timeout=5) as sock:
+        sock.sendall(post + b"G@T / HTTP/1.1\r\n\r\n")
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    assert received.startswith(b"HTTP/1.1 202 ")
+    second = received.split(b"HTTP/1.1 ")[2]
+    assert second.startswith(b"400 ") and b'"error":"bad_request"' in second
+    assert [event.event_id for event in front.service.inbox.list_events()] == ["before-refusal"]
