@@ -86,15 +86,17 @@ def _exchange(port: int, request: bytes, answers: int) -> list[bytes]:
     return found
 
 
+def _signed_post(event_id: str, *extra_headers: str) -> tuple[bytes, bytes]:
+    """The head and the body of a signed callback carrying event ``event_id``."""
+    body = json.dumps(make_event(event_id)).encode()
+    headers = [f"{name}: {value}" for name, value in signed_headers(body.decode()).items()]
+    headers += [f"Content-Length: {len(body)}", *extra_headers]  # with the Content-Type
+    head = "POST /v1/in/acme HTTP/1.1\r\nHost: x\r\n" + "".join(f"{h}\r\n" for h in headers)
+    return (head + "\r\n").encode(), body
+
+
 def test_pipelined_requests_are_answered_in_order(front):
-    body = json.dumps(make_event("pipe-1")).encode()
-    signed = signed_headers(body.decode())
-    post = (
-        b"POST /v1/in/acme HTTP/1.1\r\nHost: x\r\n"  # signed_headers name the Content-Type
-        + b"".join(f"{name}: {value}\r\n".encode() for name, value in signed.items())
-        + f"Content-Length: {len(body)}\r\n\r\n".encode()
-        + body
-    )
+    post = b"".join(_signed_post("pipe-1"))
     healthz = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
     answers = _exchange(front.service.server.port, healthz + post + healthz, 3)
     assert [answer.split(b" ", 2)[1] for answer in answers] == [b"200", b"202", b"200"]
@@ -114,13 +116,7 @@ def test_head_has_the_length_but_no_body(front):
 
 
 def test_expect_100_continue_gets_its_interim_answer(front):
-    body = json.dumps(make_event("expect-1")).encode()
-    signed = signed_headers(body.decode())
-    head = (
-        b"POST /v1/in/acme HTTP/1.1\r\nHost: x\r\n"
-        + b"".join(f"{name}: {value}\r\n".encode() for name, value in signed.items())
-        + f"Content-Length: {len(body)}\r\nExpect: 100-continue\r\n\r\n".encode()
-    )
+    head, body = _signed_post("expect-1", "Expect: 100-continue")
     with socket.create_connection(("127.0.0.1", front.service.server.port), timeout=5) as sock:
         sock.sendall(head)
         assert sock.recv(65536).startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
@@ -162,14 +158,7 @@ def test_headers_over_the_limit_are_refused_whatever_the_chunks(front):
 def test_a_refused_request_is_answered_after_the_requests_read_before_it(front):
     """A callback waiting for its commit, then a request the HTTP layer refuses, on one
     connection: the callback's 202 first, then the 400, then the connection ends."""
-    body = json.dumps(make_event("before-refusal")).encode()
-    signed = signed_headers(body.decode())
-    post = (
-        b"POST /v1/in/acme HTTP/1.1\r\nHost: x\r\n"
-        + b"".join(f"{name}: {value}\r\n".encode() for name, value in signed.items())
-        + f"Content-Length: {len(body)}\r\n\r\n".encode()
-        + body
-    )
+    post = b"".join(_signed_post("before-refusal"))
     with socket.create_connection(("127.0.0.1", front.service.server.port), timeout=5) as sock:
         sock.sendall(post + b"G@T / HTTP/1.1\r\n\r\n")
         received = b""
