@@ -26,6 +26,7 @@ setup(
         "pydantic>=2.6,<3",
         "pydantic-settings>=2.3,<3",
         "waitress>=3.0,<4",
+        "httptools>=0.6",
         "standardwebhooks>=1.1,<2",
         "cryptography>=41",
         "prometheus-client>=0.20",

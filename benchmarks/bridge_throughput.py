@@ -4,32 +4,32 @@ Measures, in one run, for each number of concurrent senders (``--clients``, 4 an
 default):
   1. accepted/s of signed callbacks with durable (fsync'd, group-committed) writes, through
      ``logistics-bridge serve --no-forward`` in its own process;
-  2. the same waitress stack with a no-op WSGI handler, for the ratio, and the bridge's own
-     handler with storage left out (authenticated and validated, nothing kept), which
-     separates what durability costs from what the request handling costs;
-     these phases and those of 3. run in turn, ``--rounds`` times, so that a shared
-     machine's drift hits them alike; medians are reported, with each phase's server CPU
-     and context switches per request (read from /proc), and p50/p99 accept latency;
-  3. the same durable and no-op phases on an event-loop design (``event_loop_bridge.py``:
-     uvicorn with httptools, handlers awaiting a group commit done in one writer thread);
-  4. the same callbacks sent to Odoo 18's own webhook route (``odoo_webhook.py``: an
+  2. the same HTTP front (``logistics_bridge.server``: one event loop, httptools) with a
+     no-op handler answering on the loop, for the ratio, and the bridge's own handler with
+     storage left out (authenticated and validated, nothing kept), which separates what
+     durability costs from what the request handling costs; these phases run in turn,
+     ``--rounds`` times, so that a shared machine's drift hits them alike; medians are
+     reported, with each phase's server CPU and context switches per request (read from
+     /proc), and p50/p99 accept latency;
+  3. the same callbacks sent to Odoo 18's own webhook route (``odoo_webhook.py``: an
      automation rule with the *On webhook* trigger storing each callback as one record,
      Odoo in prefork with ``--odoo-workers`` workers on a database of its own), with
      p50/p99, failures and the ratio bridge durable accept / Odoo; skipped, with a line
      saying why, when Odoo is not importable;
 then, once:
-  5. forwarded events/s from the inbox into a stub Odoo on loopback;
-  6. RSS of a bridge process (``status`` and ``serve`` with its forwarder) over an inbox of
+  4. forwarded events/s from the inbox into a stub Odoo on loopback;
+  5. RSS of a bridge process (``status`` and ``serve`` with its forwarder) over an inbox of
      ``--inbox-rows`` events.
 
-Needs this repository's bridge package, uvicorn and httptools, PostgreSQL for the Odoo phase
+Needs this repository's bridge package, PostgreSQL for the Odoo phase
 (``PGHOST``, ``PGPORT``, ``PGUSER``) and about a gigabyte of free space in the temporary
 directory for ``--inbox-rows``; with the defaults it runs for about twenty minutes
 (creating the Odoo database takes two of them; ``--odoo-template`` copies one instead).
-``--short`` is a small configuration for a quick check.
+``--short`` is a small configuration for a quick check; ``--report-json PATH`` also writes
+the figures as JSON.
 
 Usage: python3 benchmarks/bridge_throughput.py [--clients 4,64] [--events N] [--rounds N]
-       [--odoo-events N] [--odoo-template DB] [--inbox-rows N] [--short]
+       [--odoo-events N] [--odoo-template DB] [--inbox-rows N] [--short] [--report-json PATH]
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bridge"))
@@ -82,15 +83,21 @@ import logging
 from logistics_bridge.server import BridgeServer, run_until_signalled
 
 logging.basicConfig(level=logging.INFO)
+ANSWER = ("202 Accepted", [("Content-Type", "application/json")], b'{{"status":"accepted"}}')
 
-def app(environ, start_response):
-    environ["wsgi.input"].read()
-    body = b'{{"status":"accepted"}}'
-    start_response("202 Accepted", [("Content-Type", "application/json"),
-                                    ("Content-Length", str(len(body)))])
-    return [body]
 
-run_until_signalled(BridgeServer(app, "127.0.0.1", 0, {threads}, 1048576), lambda: None)
+class NoOp:
+    # Answers every request on the event loop, as the bridge answers its callbacks.
+    def front_answer(self, request, reply):
+        reply(ANSWER)
+        return True
+
+    def __call__(self, environ, start_response):
+        start_response(ANSWER[0], ANSWER[1])
+        return [ANSWER[2]]
+
+
+run_until_signalled(BridgeServer(NoOp(), "127.0.0.1", 0, {threads}, 1048576), lambda: None)
 """
 
 
@@ -103,6 +110,7 @@ from logistics_bridge.metrics import BridgeMetrics
 from logistics_bridge.models import AddResult
 from logistics_bridge.app import BridgeApp
 from logistics_bridge.server import BridgeServer, run_until_signalled
+from logistics_bridge.store.group_commit import QueuedRequest
 
 logging.basicConfig(level=logging.INFO)
 
@@ -111,8 +119,10 @@ class NothingKept:
     def pending_count(self):
         return 0
 
-    def add(self, events):
-        return [AddResult(e.event_id, "accepted", e.correlation_id) for e in events]
+    def add_soon(self, events, loop, callback):
+        request = QueuedRequest(events)
+        request.result = [AddResult(e.event_id, "accepted", e.correlation_id) for e in events]
+        callback(request)
 
 
 settings = load_settings(None)
@@ -314,15 +324,8 @@ def run_phase(
     return PhaseResult(ok, elapsed, latencies, cpu * 1e6 / answered, switches / answered)
 
 
-PHASES = ("noop", "not_stored", "durable", "loop_noop", "loop_durable")
-PHASE_NAMES = {
-    "noop": "no-op",
-    "not_stored": "not stored",
-    "durable": "durable",
-    "loop_noop": "loop no-op",
-    "loop_durable": "loop durable",
-}
-EVENT_LOOP_SERVER = Path(__file__).with_name("event_loop_bridge.py")
+PHASES = ("noop", "not_stored", "durable")
+PHASE_NAMES = {"noop": "no-op", "not_stored": "not stored", "durable": "durable"}
 
 
 def bench_accept(
@@ -337,7 +340,7 @@ def bench_accept(
         prepared = prepare_requests(args.events, args.shipments, prefix=prefix)
         inbox = workdir / f"accept-{clients}-{round_no}.sqlite3"
         commands = {
-            # A no-op handler on the same waitress stack.
+            # A no-op handler on the same front.
             "noop": (
                 [sys.executable, "-c", NOOP_SERVER.format(src=src, threads=args.threads)],
                 dict(os.environ),
@@ -351,15 +354,6 @@ def bench_accept(
                 [sys.executable, "-m", "logistics_bridge", "serve", "--no-forward"],
                 bridge_env(inbox, args.threads),
             ),
-            # The event-loop design: a no-op answer, then the bridge's handler, durable.
-            "loop_noop": (
-                [sys.executable, str(EVENT_LOOP_SERVER), "--noop"],
-                bridge_env(workdir / "unused-loop.sqlite3", args.threads),
-            ),
-            "loop_durable": (
-                [sys.executable, str(EVENT_LOOP_SERVER)],
-                bridge_env(workdir / f"loop-{clients}-{round_no}.sqlite3", args.threads),
-            ),
         }
         for phase, (command, env) in commands.items():
             log = workdir / f"{phase}-{clients}-{round_no}.log"
@@ -372,8 +366,7 @@ def bench_accept(
                 f"{result.switches:.1f} switches per request)"
                 for phase, result in last.items()
             )
-            + f"; ratio {last['durable'].rate / last['noop'].rate:.2f}"
-            + f", loop {last['loop_durable'].rate / last['loop_noop'].rate:.2f}",
+            + f"; ratio {last['durable'].rate / last['noop'].rate:.2f}",
             flush=True,
         )
     return inbox, results
@@ -546,7 +539,7 @@ def parse_args() -> argparse.Namespace:
         "--threads",
         type=int,
         default=BridgeSettings.model_fields["threads"].default,
-        help="waitress threads (default: the bridge's own default)",
+        help="worker threads (default: the bridge's own default)",
     )
     parser.add_argument("--shipments", type=int, default=2000)
     parser.add_argument("--seconds", type=float, default=60, help="time cap per phase")
@@ -565,6 +558,7 @@ def parse_args() -> argparse.Namespace:
         "default $LGX_ODOO_TEMPLATE",
     )
     parser.add_argument("--short", action="store_true", help="a small configuration: " + str(SHORT))
+    parser.add_argument("--report-json", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args()
     if args.short:
         parser.set_defaults(**SHORT)
@@ -582,9 +576,7 @@ def report_accept(clients: int, rounds: int, results: dict[str, list[PhaseResult
     def median(phase: str, attribute: str) -> float:
         return statistics.median(getattr(result, attribute) for result in results[phase])
 
-    noop_rate, kept_rate, rate, loop_noop_rate, loop_rate = (
-        median(phase, "rate") for phase in PHASES
-    )
+    noop_rate, kept_rate, rate = (median(phase, "rate") for phase in PHASES)
     ratios = [d.rate / n.rate for d, n in zip(results["durable"], results["noop"], strict=True)]
     median_of = f"median of {rounds} round(s)"
     print(f"-- {clients} senders ({median_of}) --")
@@ -612,27 +604,48 @@ def report_accept(clients: int, rounds: int, results: dict[str, list[PhaseResult
         f"accept latency:       p50 {ms(latencies, 0.5)} ms, p99 {ms(latencies, 0.99)} ms "
         f"(no-op p50 {ms(noop_lat, 0.5)} ms, p99 {ms(noop_lat, 0.99)} ms)"
     )
-    loop_lat = [value for result in results["loop_durable"] for value in result.latencies]
-    loop_ratios = [
-        d.rate / n.rate for d, n in zip(results["loop_durable"], results["loop_noop"], strict=True)
-    ]
-    print("designs compared (same clients, fsync before every 2xx):")
-    print(
-        f"  waitress threads:           durable {rate:7.0f} events/s, "
-        f"p99 {ms(latencies, 0.99):>6} ms, durable/no-op {rate / noop_rate:.2f}"
-        f" (rounds {min(ratios):.2f}-{max(ratios):.2f})"
-    )
-    print(
-        f"  event loop + group writer:  durable {loop_rate:7.0f} events/s, "
-        f"p99 {ms(loop_lat, 0.99):>6} ms, durable/no-op {loop_rate / loop_noop_rate:.2f}"
-        f" (rounds {min(loop_ratios):.2f}-{max(loop_ratios):.2f}; "
-        f"no-op {loop_noop_rate:.0f} req/s)"
-    )
 
 
-def report_side_by_side(
+def side_by_side(
     accepted: dict[int, dict[str, list[PhaseResult]]], odoo: dict[int, OdooResult] | str
-) -> None:
+) -> dict[str, dict[str, Any]]:
+    """Per number of senders: the bridge's median rates (latencies of every round), its
+    ratio to its no-op, and Odoo's webhook route under the same callbacks (None if skipped)."""
+    figures: dict[str, dict[str, Any]] = {}
+    for clients, results in accepted.items():
+        noop, not_stored, durable = (
+            statistics.median(result.rate for result in results[phase]) for phase in PHASES
+        )
+        latencies = [value for result in results["durable"] for value in result.latencies]
+        row: dict[str, Any] = {
+            "noop_per_second": round(noop, 1),
+            "not_stored_per_second": round(not_stored, 1),
+            "durable_per_second": round(durable, 1),
+            "durable_over_noop": round(durable / noop, 3),
+            "durable_over_noop_rounds": [
+                round(d.rate / n.rate, 3)
+                for d, n in zip(results["durable"], results["noop"], strict=True)
+            ],
+            "durable_p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
+            "durable_p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
+            "odoo": None,
+            "bridge_over_odoo": None,
+        }
+        peer = odoo.get(clients) if isinstance(odoo, dict) else None
+        if peer is not None and peer.ok:
+            row["odoo"] = {
+                "per_second": round(peer.rate, 1),
+                "p50_ms": round(percentile(peer.latencies, 0.5) * 1000, 1),
+                "p99_ms": round(percentile(peer.latencies, 0.99) * 1000, 1),
+                "failed": peer.failed,
+                "stored": peer.stored,
+            }
+            row["bridge_over_odoo"] = round(durable / peer.rate, 2)
+        figures[str(clients)] = row
+    return figures
+
+
+def report_side_by_side(figures: dict[str, dict[str, Any]], odoo: dict | str) -> None:
     """Every number of senders on one line each: the bridge's durable accept against its
     no-op and against Odoo's webhook route."""
     print(
@@ -643,22 +656,20 @@ def report_side_by_side(
         "  senders | no-op req/s | durable events/s | durable/no-op | durable p50/p99 ms "
         "| Odoo webhook/s | Odoo p50/p99 ms | Odoo failed | bridge/Odoo"
     )
-    for clients, results in accepted.items():
-        noop = statistics.median(result.rate for result in results["noop"])
-        durable = statistics.median(result.rate for result in results["durable"])
-        latencies = [value for result in results["durable"] for value in result.latencies]
+    for clients, row in figures.items():
         line = (
-            f"  {clients:7d} | {noop:11.0f} | {durable:16.0f} | {durable / noop:13.2f} | "
-            f"{ms(latencies, 0.5) + ' / ' + ms(latencies, 0.99):>18} | "
+            f"  {int(clients):7d} | {row['noop_per_second']:11.0f} | "
+            f"{row['durable_per_second']:16.0f} | {row['durable_over_noop']:13.2f} | "
+            f"{str(row['durable_p50_ms']) + ' / ' + str(row['durable_p99_ms']):>18} | "
         )
-        peer = odoo.get(clients) if isinstance(odoo, dict) else None
-        if peer is None or not peer.ok:
+        peer = row["odoo"]
+        if peer is None:
             line += f"{'-':>14} | {'-':>15} | {'-':>11} | -"
         else:
             line += (
-                f"{peer.rate:14.1f} | "
-                f"{ms(peer.latencies, 0.5) + ' / ' + ms(peer.latencies, 0.99):>15} | "
-                f"{peer.failed:>11} | {durable / peer.rate:.1f}"
+                f"{peer['per_second']:14.1f} | "
+                f"{str(peer['p50_ms']) + ' / ' + str(peer['p99_ms']):>15} | "
+                f"{peer['failed']:>11} | {row['bridge_over_odoo']:.1f}"
             )
         print(line)
     if isinstance(odoo, str):
@@ -671,7 +682,7 @@ def main() -> int:
         workdir = Path(tmp)
         print(
             f"bridge throughput benchmark: {os.cpu_count()} CPU(s), senders "
-            f"{', '.join(map(str, args.clients))}, {args.threads} waitress threads, up to "
+            f"{', '.join(map(str, args.clients))}, {args.threads} worker threads, up to "
             f"{args.events} events per phase, {args.rounds} round(s)",
             flush=True,
         )
@@ -682,7 +693,8 @@ def main() -> int:
         odoo = bench_odoo_webhook(args, workdir, args.clients)
         for clients, results in accepted.items():
             report_accept(clients, args.rounds, results)
-        report_side_by_side(accepted, odoo)
+        figures = side_by_side(accepted, odoo)
+        report_side_by_side(figures, odoo)
         # The last durable round's inbox: its events plus the warm-up's.
         last = accepted[args.clients[-1]]["durable"][-1]
         forwarded, fwd_elapsed = bench_forward(inbox, last.ok + warmup_count(args))
@@ -696,14 +708,25 @@ def main() -> int:
             f"inbox of {args.inbox_rows} rows generated in {fill_seconds:.1f}s "
             f"({os.path.getsize(big) / 2**20:.0f} MiB file)"
         )
-        print(
-            f"peak RSS `status` over it:            {peak_rss_status(big):6.1f} MB (target <= 80)"
-        )
+        rss_status = peak_rss_status(big)
+        print(f"peak RSS `status` over it:            {rss_status:6.1f} MB (target <= 80)")
         rss, sent = peak_rss_serve(big, args.serve_seconds, workdir)
         print(
             f"peak RSS `serve` (forwarding) over it: {rss:6.1f} MB (target <= 80; "
             f"forwarded {sent} events in {args.serve_seconds:.0f}s)"
         )
+    if args.report_json:
+        report = {
+            "cpus": os.cpu_count(),
+            "events": args.events,
+            "rounds": args.rounds,
+            "senders": figures,
+            "odoo_skipped": odoo if isinstance(odoo, str) else None,
+            "forwarded_per_second": round(forwarded / fwd_elapsed, 1),
+            "peak_rss_status_mb": round(rss_status, 1),
+            "peak_rss_serve_mb": round(rss, 1),
+        }
+        args.report_json.write_text(json.dumps(report, indent=2) + "\n")
     return 0
 
 

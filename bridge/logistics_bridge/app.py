@@ -1,12 +1,14 @@
-"""The bridge's WSGI application: route, authenticate, decode, keep, answer.
+"""The bridge's application: route, authenticate, decode, keep, answer.
 
 Nothing else happens on a request's path: the events a body carries are committed to the
 inbox before the answer, and forwarded to Odoo later. How requests reach it (framing,
-limits, connections) is ``server``'s.
+limits, connections) is ``server``'s: it hands callbacks to ``front_answer`` on its event
+loop, every other request to the WSGI call (which also takes callbacks, for in-process use).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -34,7 +36,9 @@ from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from .metrics import BridgeMetrics
 from .models import CONFLICT_MESSAGE, AddResult, NewEvent
 from .routing import EndpointRoute, RouteTable, build_routes, request_headers
+from .server import HttpRequest, Reply
 from .store import Inbox
+from .store.group_commit import QueuedRequest
 from .tracecontext import incoming_traceparent
 
 _logger = logging.getLogger(__name__)
@@ -44,6 +48,8 @@ _EVENTS_PATH = re.compile(r"^/v1/(?:in/(?P<endpoint>[^/]+)|tms/(?P<alias>[^/]+)/
 _JSON = [("Content-Type", "application/json")]
 StartResponse = Callable[..., Any]
 _PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*", re.ASCII)
+# json.dumps with separators builds an encoder per call; answers share this one.
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
 
 
 def events_endpoint(path: str) -> str | None:
@@ -87,7 +93,7 @@ class BridgeApp:
         try:
             status, headers, body = self._dispatch(environ, path, method)
         except RequestRejected as exc:
-            status, headers, body = self.refusal(environ, exc)
+            status, headers, body = self.refusal(method, path, environ.get("REMOTE_ADDR", ""), exc)
         except Exception:  # last resort: log it, answer 500, keep serving
             _logger.exception("unexpected error on %s %s", log_field(method), log_field(path))
             status, headers, body = self._error_answer(
@@ -129,7 +135,7 @@ class BridgeApp:
         return (
             f"{code} {HTTPStatus(code).phrase}",
             list(_JSON),
-            json.dumps(document, separators=(",", ":")).encode(),
+            _COMPACT.encode(document).encode(),
         )
 
     def _error_answer(
@@ -147,15 +153,15 @@ class BridgeApp:
         return status, base + headers, body
 
     def refusal(
-        self, environ: dict[str, Any], exc: RequestRejected
+        self, method: str, path: str, remote_addr: str, exc: RequestRejected
     ) -> tuple[str, list[tuple[str, str]], bytes]:
         level = logging.WARNING if exc.status in (401, 503) else logging.INFO
         _logger.log(
             level,
             "refused %s %s from %s: %d %s: %s",
-            log_field(environ.get("REQUEST_METHOD")),
-            log_field(environ.get("PATH_INFO")),
-            log_field(environ.get("REMOTE_ADDR")),
+            log_field(method),
+            log_field(path),
+            log_field(remote_addr),
             exc.status,
             exc.code,
             log_field(exc.message, limit=8000),
@@ -177,6 +183,42 @@ class BridgeApp:
             _logger.warning("not ready: Odoo unreachable: %s", exc)
             return self._error_answer(503, "not_ready", f"Odoo unreachable: {exc}", None, [])
         return self._json(200, {"status": "ready"})
+
+    # -- accepting callbacks on the HTTP front's event loop -----------------------------------
+    def front_answer(self, request: HttpRequest, reply: Reply) -> bool:
+        """Take a callback (``POST`` to an events path) on the front's event loop: checked,
+        authenticated and decoded there, its events queued for the group commit, ``reply``
+        called once they are durable (or refused). Any other request is left to the WSGI
+        call (False)."""
+        endpoint = events_endpoint(request.path)
+        if endpoint is None or request.method != "POST":
+            return False
+        headers = request.headers
+        try:
+            route = self.target(endpoint, headers.get("content-type", ""))
+            body = self.checked_body(request.body, headers.get("content-length", ""))
+            decoded = self.events_from(endpoint, route, body, headers)
+        except RequestRejected as exc:
+            reply(self.refusal(request.method, request.path, request.remote_addr, exc))
+            return True
+
+        def committed(queued: QueuedRequest) -> None:
+            try:
+                results = queued.outcome()
+            except InboxError as exc:
+                reply(self.inbox_unavailable(endpoint, decoded.events, exc))
+                return
+            try:
+                answer = self.stored(endpoint, route, decoded, results)
+            except Exception:  # committed: the sender must still hear of it
+                _logger.exception("unexpected error answering %s", log_field(request.path))
+                answer = self._error_answer(
+                    500, "internal_error", "unexpected error, see the bridge log", None, []
+                )
+            reply(answer)
+
+        self.inbox.add_soon(decoded.events, asyncio.get_running_loop(), committed)
+        return True
 
     # -- accepting callbacks ----------------------------------------------------------------
     def _accept(
@@ -293,8 +335,14 @@ class BridgeApp:
         return value[:255] or None
 
     def read_body(self, environ: dict[str, Any]) -> bytes:
+        """The body of a WSGI request, read up to one byte past the limit."""
+        # Cap the read: a missing or lying Content-Length must not defeat the limit.
+        body = environ["wsgi.input"].read(self.settings.max_body_bytes + 1)
+        return self.checked_body(body, environ.get("CONTENT_LENGTH") or "")
+
+    def checked_body(self, body: bytes, declared: str) -> bytes:
+        """``body`` if neither it nor its declared ``Content-Length`` exceeds the limit."""
         limit = self.settings.max_body_bytes
-        declared = environ.get("CONTENT_LENGTH") or ""
         if declared:
             try:
                 length = int(declared)
@@ -302,8 +350,6 @@ class BridgeApp:
                 raise MalformedJson("Content-Length is not a number") from None
             if length > limit:
                 raise PayloadTooLarge(f"body of {length} bytes exceeds the {limit}-byte limit")
-        # Cap the read as well: a missing or lying Content-Length must not defeat the limit.
-        body = environ["wsgi.input"].read(limit + 1)
         if len(body) > limit:
             raise PayloadTooLarge(f"body exceeds the {limit}-byte limit")
         return body

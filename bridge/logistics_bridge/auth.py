@@ -35,7 +35,7 @@ from logistics_contract.recipes import (
     decode_key,
     load_public_key,
 )
-from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+from standardwebhooks.webhooks import Webhook
 
 from .endpoints import AuthSettings, BasicAuth, HmacAuth, StandardWebhooksAuth, TokenAuth
 from .exceptions import (
@@ -111,15 +111,27 @@ def _utf8(value: str) -> bytes:
     return value.encode("utf-8")
 
 
+def _webhook_key(secret: str) -> bytes:
+    """A ``whsec_`` secret's key: the base64 after the prefix, padding optional, as the
+    ``standardwebhooks`` library reads it (which refuses an empty or undecodable one)."""
+    Webhook(secret)
+    return base64.b64decode(secret.removeprefix("whsec_") + "==")
+
+
 class SignatureVerifier:
     """Verifies Standard Webhooks callbacks of one endpoint against every active secret.
 
     The timestamp window is checked here first so that a stale request gets its own
-    answer; the HMAC comparison itself is the ``standardwebhooks`` library's.
+    answer. The signature is the specification's (HMAC-SHA256 of ``<webhook-id>.<unix
+    seconds>.<body>``, base64, ``v1,`` first), computed in one call per secret and compared
+    in constant time with each ``v1`` entry: the ``standardwebhooks`` library's ``verify``
+    does the same with a second timestamp check and a copy of every header, work each
+    callback would pay on the bridge's hot path (tests/bridge/test_auth_schemes.py checks
+    that both accept and refuse alike).
     """
 
     def __init__(self, secrets: Sequence[Secret], tolerance_seconds: int = 300) -> None:
-        self._webhooks = _Keyring(secrets, Webhook)
+        self._keys = _Keyring(secrets, _webhook_key)
         self._tolerance = tolerance_seconds
 
     def verify(self, body: bytes, headers: Mapping[str, str], now: float | None = None) -> str:
@@ -148,22 +160,18 @@ class SignatureVerifier:
                 f"webhook-timestamp is outside the {self._tolerance}s tolerance window"
             )
         try:
-            text = body.decode("utf-8")
+            body.decode("utf-8")
         except UnicodeDecodeError:
             raise SignatureInvalid("body is not UTF-8, signature cannot match") from None
-        lowered = {
-            HEADER_ID: webhook_id,
-            HEADER_TIMESTAMP: timestamp,
-            HEADER_SIGNATURE: _v1_signatures(signature),
-        }
-        for webhook in self._webhooks.at(current):
-            try:
-                webhook.verify(text, lowered, json_parse=False)
-                return webhook_id
-            except WebhookVerificationError:
-                continue
-            except ValueError:  # base64 with impossible padding (binascii.Error)
-                raise SignatureInvalid("webhook-signature is malformed") from None
+        entries = [entry.encode("ascii") for entry in _v1_signatures(signature).split(" ")]
+        signed = f"{webhook_id}.{sent_at}.".encode() + body
+        found = False
+        for key in self._keys.at(current):
+            expected = b"v1," + base64.b64encode(hmac.digest(key, signed, "sha256"))
+            for entry in entries:  # every pair compared: the time says nothing of a match
+                found |= hmac.compare_digest(expected, entry)
+        if found:
+            return webhook_id
         raise SignatureInvalid("no configured secret matches webhook-signature")
 
 

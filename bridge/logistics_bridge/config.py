@@ -94,7 +94,9 @@ class BridgeSettings(BaseSettings):
         default=64,
         ge=1,
         le=256,
-        description="Requests handled at once; the most that wait for one commit together.",
+        description="Worker threads of the routes other than callbacks (/healthz, /readyz,"
+        " /metrics, 404/405 answers); callbacks are answered on the event loop and wait"
+        " for the group commit without a thread.",
     )
     max_connections: int = Field(
         default=1000,

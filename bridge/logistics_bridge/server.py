@@ -1,14 +1,20 @@
-"""The bridge's HTTP front: waitress, stricter on framing and on floods of connections, run
-in a thread with an orderly shutdown.
+"""The bridge's HTTP front: one asyncio event loop that reads every connection with
+httptools (llhttp), strict on framing and on floods of connections, run in a thread with an
+orderly shutdown.
 
-Requests are framed here (Content-Length or chunked, never both; CRLF line ends), the
-number of connections and how long a slow one may hold on are bounded, and waitress's own
-refusals are answered in the bridge's JSON error shape. What a request means is the WSGI
-application's (``app``).
+Requests are framed here (Content-Length or chunked, never both; CRLF line ends; at most
+``HEADER_LIMIT`` bytes of request line and headers), the number of connections and how long
+a slow one may hold on are bounded, and the refusals of this layer are answered in the
+bridge's JSON error shape. What a request means is the application's: an application with
+``front_answer`` (``app.BridgeApp``) answers the callbacks it accepts on the loop itself —
+it authenticates and decodes there, and its answer leaves once the group commit made the
+events durable, with no thread hand-off per request — and every other request is a WSGI
+call on one of ``threads`` worker threads.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -16,18 +22,15 @@ import signal
 import socket
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import partial
 from http import HTTPStatus
-from typing import Any
+from io import BytesIO
+from typing import Any, Protocol
 
-import waitress
-from waitress import wasyncore
-from waitress.channel import HTTPChannel
-from waitress.parser import HTTPRequestParser, ParsingError
-from waitress.task import ErrorTask
-from waitress.utilities import BadRequest
+import httptools
 
 from .logsafe import log_field
 
@@ -35,70 +38,82 @@ _logger = logging.getLogger(__name__)
 
 # What ``serve`` logs once it accepts connections; whoever started it reads the port here.
 LISTENING_LINE = re.compile(r"listening on http://\S+:(\d+)")
-_JSON = [("Content-Type", "application/json")]
+# Request line and headers of one request, at most.
+HEADER_LIMIT = 262_144
+# Requests read ahead on one connection (pipelined) before reading pauses.
+_PIPELINED = 8
+# Connections accepted per readiness of the listening socket, and the kernel's backlog.
+_BACKLOG = 2048
+# Seconds between two sweeps for connections past their header or idle timeout.
+_SWEEP_SECONDS = 0.5
+
+Headers = list[tuple[str, str]]
+Answer = tuple[str, Headers, bytes]  # status line text ("202 Accepted"), headers, body
+Reply = Callable[[Answer], None]
 
 
-class _JsonErrorTask(ErrorTask):
-    """Waitress's own refusals (413 above its limit, 431, unparseable requests) in the
-    bridge's JSON error shape instead of waitress's plain text."""
+@dataclass(slots=True)
+class HttpRequest:
+    """One complete request as read from the wire.
 
-    def execute(self) -> None:
-        error = self.request.error
-        status, code = error.code, error.reason.lower().replace(" ", "_")
-        if status >= 500:  # 501 for a transfer coding waitress lacks: still the client's input
-            status, code = 400, "unsupported_transfer_coding"
-        _logger.info(
-            "refused by the HTTP layer from %s: %d %s: %s",
-            log_field(self.channel.addr[0] if self.channel.addr else None),
-            status,
-            code,
-            log_field(error.body),
-        )
-        body = json.dumps(
-            {"error": code, "message": f"{error.reason}: {error.body}"}, separators=(",", ":")
-        ).encode()
-        self.status = f"{status} {HTTPStatus(status).phrase}"
-        self.response_headers.extend(_JSON)
-        self.set_close_on_finish()
-        self.content_length = len(body)
-        self.write(body)
+    ``headers`` are by lower-case name, each value the bytes received as Latin-1 text (one
+    character per byte, as a WSGI server gives them), a repeated header joined with ", ";
+    a name with an underscore is dropped, so that it cannot pass for one with a dash."""
+
+    method: str
+    path: str
+    query: str
+    http_version: str
+    headers: dict[str, str]
+    body: bytes
+    remote_addr: str
+
+    def environ(self) -> dict[str, Any]:
+        """The request as a WSGI environ (PEP 3333)."""
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": self.method,
+            "SCRIPT_NAME": "",
+            "PATH_INFO": self.path,
+            "QUERY_STRING": self.query,
+            "SERVER_PROTOCOL": f"HTTP/{self.http_version}",
+            "REMOTE_ADDR": self.remote_addr,
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": BytesIO(self.body),
+            "wsgi.errors": _LogStream(),
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+        }
+        for name, value in self.headers.items():
+            key = name.upper().replace("-", "_")
+            if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                environ[key] = value
+            else:
+                environ["HTTP_" + key] = value
+        return environ
 
 
-class _StrictParser(HTTPRequestParser):
-    """Waitress's parser, stricter on framing:
+class _LogStream:
+    """``wsgi.errors``: what an application writes there goes to the log."""
 
-    - a request whose header ends in bare LFs is answered 400 at once instead of waiting
-      for the CRLF CRLF that never comes;
-    - a request with both Content-Length and Transfer-Encoding is answered 400 and its
-      connection closed (RFC 9112 section 6.3: the framing is ambiguous, a way to smuggle
-      a second request past an intermediary that reads the other header).
+    def write(self, text: str) -> None:
+        _logger.error("%s", log_field(text, limit=8000))
 
-    A parser is made on a request's first byte: ``started`` is when its header deadline
-    begins."""
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
 
-    def __init__(self, adj: Any) -> None:
-        super().__init__(adj)
-        self.started = time.time()  # waitress's clock (channel.last_activity) is time.time
+    def flush(self) -> None:
+        return None
 
-    def parse_header(self, header_plus: bytes) -> None:
-        super().parse_header(header_plus)
-        if self.chunked and "CONTENT_LENGTH" in self.headers:
-            raise ParsingError(
-                "a request with both Content-Length and Transfer-Encoding is refused"
-                " (RFC 9112 section 6.3)"
-            )
 
-    def received(self, data: bytes) -> int:
-        consumed = super().received(data)
-        if (
-            not self.completed
-            and self.body_rcv is None
-            and b"\n\n" in self.header_plus.lstrip().replace(b"\r\n", b"\n")
-        ):
-            self.parse_header(b"GET / HTTP/1.0\r\n")
-            self.error = BadRequest("request lines must end in CRLF, not a bare LF")
-            self.completed = True
-        return consumed
+class FrontApplication(Protocol):
+    """An application that answers some requests on the event loop itself."""
+
+    def front_answer(self, request: HttpRequest, reply: Reply) -> bool:
+        """False to leave ``request`` to the WSGI call on a worker thread; True once it is
+        taken, ``reply`` then being called with the answer on the loop, now or later."""
 
 
 @dataclass(frozen=True)
@@ -110,105 +125,418 @@ class ConnectionLimits:
     idle_timeout_seconds: int = 10
 
 
-def _overflow_answer(max_connections: int) -> bytes:
-    body = json.dumps(
-        {
-            "error": "too_many_connections",
-            "message": f"the bridge serves {max_connections} connections at once; retry later",
-        },
-        separators=(",", ":"),
-    ).encode()
-    head = (
-        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(body)}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
+class _Refused(Exception):
+    """A request this layer answers itself, then closes its connection."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def _json_answer(status: int, code: str, message: str, *extra: tuple[str, str]) -> bytes:
+    body = json.dumps({"error": code, "message": message}, separators=(",", ":")).encode()
+    head = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}", "Content-Type: application/json"]
+    head += [f"{name}: {value}" for name, value in extra]
+    head += [f"Content-Length: {len(body)}", "Connection: close"]
+    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
+
+
+def _header_too_large() -> _Refused:
+    return _Refused(
+        431,
+        "request_header_fields_too_large",
+        f"Request Header Fields Too Large: exceeds max_header of {HEADER_LIMIT}",
     )
-    return head.encode() + body
 
 
-class _BridgeChannel(HTTPChannel):
-    """A connection. One beyond ``max_connections`` is answered 503 at once, then drained
-    until the client closes (closing with its request unread would reset the connection,
-    and the client could lose the answer); it reads no request."""
+def _parser_refusal(exc: httptools.HttpParserError) -> _Refused:
+    """llhttp's refusal of a request, with the rule it broke."""
+    reason = str(exc)
+    if "Content-Length" in reason and "Transfer-Encoding" in reason:
+        return _Refused(
+            400,
+            "bad_request",
+            "Bad Request: a request with both Content-Length and Transfer-Encoding is refused"
+            " (RFC 9112 section 6.3)",
+        )
+    if "Transfer-Encoding" in reason:
+        return _Refused(
+            400, "unsupported_transfer_coding", "Only the chunked transfer coding is supported"
+        )
+    if "CRLF" in reason or "LF" in reason:
+        reason = f"request lines must end in CRLF, not a bare LF ({reason})"
+    return _Refused(400, "bad_request", f"Bad Request: {reason}")
 
-    error_task_class = _JsonErrorTask
-    parser_class = _StrictParser
-    overflowing = False
+
+class _Connection(asyncio.Protocol):
+    """One client connection: parses its requests in order and writes their answers."""
+
+    def __init__(self, front: _Front) -> None:
+        self._front = front
+        self._transport: asyncio.Transport | None = None
+        self._parser = httptools.HttpRequestParser(self)
+        self._remote = ""
+        self._pending: deque[tuple[HttpRequest, bool]] = deque()
+        self.busy = False  # a request is being answered
+        self.receiving = False  # a request has begun and is not complete yet
+        self.overflowing = False  # beyond max_connections: answered 503, read no further
+        self.discarding = False  # answered and half-closed: what comes is dropped
+        self._eof = False  # the client sent all it will
+        self._last_answer: bytes | None = None  # a refusal waiting for earlier answers
+        self.last_activity = front.loop.time()
+        self.header_started: float | None = None  # the first byte of a request's header
+        self._url = b""
+        self._header_list: list[tuple[bytes, bytes]] = []
+        self._in_head = True  # the next bytes are a request line or headers
+        self._head_bytes = 0
+        self._body: list[bytes] = []
+        self._body_size = 0
+
+    # -- asyncio.Protocol -------------------------------------------------------------------
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+        peer = transport.get_extra_info("peername")
+        self._remote = str(peer[0]) if peer else ""
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        front = self._front
+        front.connections.add(self)
+        if front.served() > front.limits.max_connections:
+            self.overflowing = True
+            front.served_count -= 1
+            self._close_with(
+                _json_answer(
+                    503,
+                    "too_many_connections",
+                    f"the bridge serves {front.limits.max_connections} connections at once;"
+                    " retry later",
+                    ("Retry-After", "1"),
+                )
+            )
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        front = self._front
+        if self in front.connections:
+            front.connections.discard(self)
+            if not self.overflowing:
+                front.served_count -= 1
+        self._pending.clear()
+
+    def data_received(self, data: bytes) -> None:
+        self.last_activity = self._front.loop.time()
+        if self.overflowing or self.discarding:
+            return
+        if self._in_head:
+            self._head_bytes += len(data)
+        try:
+            self._parser.feed_data(data)
+            if self._in_head and self._head_bytes >= HEADER_LIMIT:
+                raise _header_too_large()
+        except _Refused as refused:
+            self._refuse(refused)
+        except httptools.HttpParserUpgrade:
+            self._refuse(_Refused(400, "bad_request", "Bad Request: protocol upgrades are refused"))
+        except httptools.HttpParserCallbackError as exc:
+            cause = exc.__context__
+            self._refuse(cause if isinstance(cause, _Refused) else _parser_refusal(exc))
+        except httptools.HttpParserError as exc:
+            self._refuse(_parser_refusal(exc))
+
+    def eof_received(self) -> bool:
+        # The client sent all it will: answer what was read, then close (False closes now
+        # when nothing is left to answer).
+        self._eof = True
+        return self.busy or bool(self._pending)
+
+    # -- httptools callbacks ----------------------------------------------------------------
+    def on_message_begin(self) -> None:
+        self.receiving = True
+        self.header_started = self._front.loop.time()
+        self._url = b""
+        self._header_list = []
+        self._body = []
+        self._body_size = 0
+
+    def on_url(self, url: bytes) -> None:
+        self._url += url
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._header_list.append((name, value))
+
+    def on_headers_complete(self) -> None:
+        self.header_started = None
+        self._in_head = False
+        # A head completed in the chunk that took it over the limit: its own size counts.
+        size = len(self._url) + sum(len(name) + len(value) + 4 for name, value in self._header_list)
+        if size >= HEADER_LIMIT:
+            raise _header_too_large()
+        for name, value in self._header_list:
+            lowered = name.lower()
+            if lowered == b"transfer-encoding" and value.strip().lower() != b"chunked":
+                raise _Refused(
+                    400,
+                    "unsupported_transfer_coding",
+                    "Only the chunked transfer coding is supported",
+                )
+            if lowered == b"content-length" and value.isdigit():
+                limit = self._front.body_limit * 4
+                if int(value) >= limit:
+                    raise _Refused(
+                        413,
+                        "request_entity_too_large",
+                        f"Request Entity Too Large: exceeds the {limit}-byte limit of this server",
+                    )
+            elif lowered == b"expect" and value.strip().lower() == b"100-continue":
+                assert self._transport is not None
+                self._transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+
+    def on_body(self, chunk: bytes) -> None:
+        limit = self._front.body_limit
+        kept = self._body_size
+        self._body_size += len(chunk)
+        if self._body_size >= limit * 4:
+            raise _Refused(
+                413,
+                "request_entity_too_large",
+                f"Request Entity Too Large: exceeds the {limit * 4}-byte limit of this server",
+            )
+        if kept <= limit:  # one byte past the application's limit is enough to refuse it
+            self._body.append(chunk)
+
+    def on_message_complete(self) -> None:
+        self.receiving = False
+        parsed = httptools.parse_url(self._url)
+        headers: dict[str, str] = {}
+        for raw_name, raw_value in self._header_list:
+            name = raw_name.decode("latin-1").lower()
+            if "_" in name:
+                continue
+            value = raw_value.decode("latin-1").strip()
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        request = HttpRequest(
+            method=self._parser.get_method().decode("ascii"),
+            path=(parsed.path or b"/").decode("latin-1"),
+            query=(parsed.query or b"").decode("latin-1"),
+            http_version=self._parser.get_http_version(),
+            headers=headers,
+            body=b"".join(self._body),
+            remote_addr=self._remote,
+        )
+        self._body = []
+        self._in_head = True
+        self._head_bytes = 0
+        self._pending.append((request, self._parser.should_keep_alive()))
+        if not self.busy:
+            self._next()
+        elif len(self._pending) >= _PIPELINED and self._transport is not None:
+            self._transport.pause_reading()
+
+    # -- answering ----------------------------------------------------------------------------
+    def _next(self) -> None:
+        request, keep_alive = self._pending.popleft()
+        self.busy = True
+
+        def reply(answer: Answer) -> None:
+            self._write(request, answer, keep_alive)
+
+        self._front.dispatch(request, reply)
+
+    def _write(self, request: HttpRequest, answer: Answer, keep_alive: bool) -> None:
+        transport = self._transport
+        if transport is None or transport.is_closing():
+            return
+        status, headers, body = answer
+        lines = [f"HTTP/1.1 {status}"]
+        has_length = False
+        for name, value in headers:
+            lines.append(f"{name}: {value}")
+            has_length = has_length or name.lower() == "content-length"
+        if not has_length:
+            lines.append(f"Content-Length: {len(body)}")
+        if not keep_alive:
+            lines.append("Connection: close")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        transport.write(head + body if request.method != "HEAD" else head)
+        self.busy = False
+        self.last_activity = self._front.loop.time()
+        if self._pending and keep_alive:
+            self._next()
+        elif self._last_answer is not None and keep_alive:
+            self._close_with(self._last_answer)
+        elif not keep_alive or self._eof:
+            transport.close()
+        else:
+            transport.resume_reading()
+
+    def _refuse(self, refused: _Refused) -> None:
+        _logger.info(
+            "refused by the HTTP layer from %s: %d %s: %s",
+            log_field(self._remote),
+            refused.status,
+            refused.code,
+            log_field(refused.message),
+        )
+        answer = _json_answer(refused.status, refused.code, refused.message)
+        self.receiving = False
+        self.discarding = True  # nothing after the refused request is read
+        if self.busy or self._pending:
+            # Requests read before it are answered first, in order; then the refusal.
+            self._last_answer = answer
+        else:
+            self._close_with(answer)
+
+    def _close_with(self, answer: bytes) -> None:
+        """Answer, then close our side and drop what the client still sends until it closes
+        (closing with its request unread would reset the connection, and the client could
+        lose the answer)."""
+        self.discarding = True
+        self._last_answer = None
+        transport = self._transport
+        if transport is None or transport.is_closing():
+            return
+        transport.write(answer)
+        if transport.can_write_eof():
+            transport.write_eof()
+        else:
+            transport.close()
+
+    def in_flight(self) -> bool:
+        """A request of this connection is being received, waits or is being answered."""
+        return self.busy or self.receiving or bool(self._pending)
+
+    def expire(self, now: float) -> None:
+        """Close the connection if a header is late or it has been silent too long."""
+        if self.busy:
+            return
+        limits = self._front.limits
+        late = (
+            self.header_started is not None
+            and now - self.header_started > limits.header_timeout_seconds
+        )
+        transport = self._transport
+        if transport is None or not (
+            late or now - self.last_activity > limits.idle_timeout_seconds
+        ):
+            return
+        if self.discarding and self._last_answer is None:  # answered and half-closed
+            transport.abort()
+        else:
+            transport.close()
+
+
+class _Front:
+    """What the connections of one server share: the loop, the limits, the applications."""
 
     def __init__(
-        self, server: Any, sock: Any, addr: Any, adj: Any, map: Any = None, *, max_connections: int
+        self,
+        app: Callable[..., Iterable[bytes]],
+        threads: int,
+        body_limit: int,
+        limits: ConnectionLimits,
     ) -> None:
-        super().__init__(server, sock, addr, adj, map)
-        served = sum(1 for channel in server.active_channels.values() if not channel.overflowing)
-        if served > max_connections:
-            self.overflowing = True
-            answer = _overflow_answer(max_connections)
-            with self.outbuf_lock:
-                self.outbufs[-1].append(answer)
-                self.current_outbuf_count += len(answer)
-                self.total_outbufs_len += len(answer)
+        self.app = app
+        self.front_answer: Callable[[HttpRequest, Reply], bool] | None = getattr(
+            app, "front_answer", None
+        )
+        self.workers = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="bridge-worker")
+        self.body_limit = body_limit
+        self.limits = limits
+        self.loop = asyncio.new_event_loop()
+        self.connections: set[_Connection] = set()
+        self.served_count = 0
 
-    def readable(self) -> bool:
-        return self.overflowing or super().readable()
+    def served(self) -> int:
+        """Connections open and served (counting the one being accepted)."""
+        self.served_count += 1
+        return self.served_count
 
-    def handle_read(self) -> None:
-        if not self.overflowing:
-            super().handle_read()
-            return
+    def dispatch(self, request: HttpRequest, reply: Reply) -> None:
+        """Answer ``request`` on the loop if the application takes it there, else by a WSGI
+        call on a worker thread."""
         try:
-            self.recv(self.adj.recv_bytes)  # discarded; an empty read closes the channel
-        except OSError:
-            self.handle_close()
-
-    def handle_write(self) -> None:
-        super().handle_write()
-        if self.overflowing and not self.total_outbufs_len and self.connected:
-            try:
-                self.socket.shutdown(socket.SHUT_WR)
-            except OSError:
-                self.handle_close()
-
-
-# Connections accepted per pass of the event loop. Waitress accepts one per pass, and a pass
-# over a thousand open connections takes milliseconds: a burst of new connections would
-# wait seconds in the backlog.
-_ACCEPTS_PER_PASS = 64
-
-
-def _guard_connections(server: Any, header_timeout_seconds: int) -> None:
-    """Adapt a waitress server to floods of connections:
-
-    - accept the connections waiting, up to ``_ACCEPTS_PER_PASS``, on each pass;
-    - make its periodic maintenance (which closes idle connections) also close a
-      connection whose request header is not complete ``header_timeout_seconds`` after its
-      first byte: a header sent a byte at a time is never idle long enough."""
-    accept_one = server.handle_accept
-    close_idle = server.maintenance
-
-    def handle_accept() -> None:
-        for _attempt in range(_ACCEPTS_PER_PASS):
-            open_before = len(server.active_channels)
-            accept_one()
-            if len(server.active_channels) == open_before:  # none waiting, or it failed
+            if self.front_answer is not None and self.front_answer(request, reply):
                 return
+        except Exception:  # last resort: log it, answer 500, keep serving
+            _logger.exception(
+                "unexpected error on %s %s", log_field(request.method), log_field(request.path)
+            )
+            reply(_internal_error())
+            return
+        future = self.loop.run_in_executor(self.workers, self._call_wsgi, request)
+        future.add_done_callback(lambda done: reply(_wsgi_answer(done)))
 
-    def maintenance(now: float) -> None:
-        close_idle(now)
-        cutoff = now - header_timeout_seconds
-        for channel in list(server.active_channels.values()):
-            request = channel.request
-            if request is not None and not request.headers_finished and request.started < cutoff:
-                channel.will_close = True
+    def _call_wsgi(self, request: HttpRequest) -> Answer:
+        started: list[Any] = []
 
-    server.handle_accept = handle_accept
-    server.maintenance = maintenance
+        def start_response(status: str, headers: Headers, exc_info: Any = None) -> None:
+            started[:] = [status, headers]
+
+        result = self.app(request.environ(), start_response)
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        status, headers = started
+        return status, list(headers), body
+
+    def sweep(self) -> None:
+        """Close the connections past their header or idle timeout, every ``_SWEEP_SECONDS``."""
+        now = self.loop.time()
+        for connection in list(self.connections):
+            connection.expire(now)
+        self.loop.call_later(_SWEEP_SECONDS, self.sweep)
+
+    def idle(self) -> bool:
+        """No request being received, waiting or answered (what a graceful stop waits for)."""
+        return not any(connection.in_flight() for connection in list(self.connections))
+
+
+def _internal_error() -> Answer:
+    body = json.dumps(
+        {"error": "internal_error", "message": "unexpected error, see the bridge log"},
+        separators=(",", ":"),
+    ).encode()
+    return "500 Internal Server Error", [("Content-Type", "application/json")], body
+
+
+def _wsgi_answer(done: asyncio.Future[Answer]) -> Answer:
+    try:
+        return done.result()
+    except Exception:
+        _logger.exception("the WSGI application failed")
+        return _internal_error()
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """A bound TCP socket (protocol IPPROTO_TCP: asyncio then also sets TCP_NODELAY)."""
+    family, kind, proto, _name, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
+    )[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(_BACKLOG)
+        sock.setblocking(False)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 class BridgeServer:
-    """Waitress around a WSGI app, run in a thread, with an orderly shutdown.
+    """The HTTP front around an application, run in a thread, with an orderly shutdown.
 
-    One thread reads every connection (poll, no descriptor limit) and hands complete
-    requests to ``threads`` workers, so idle or half-sent connections hold no worker;
-    ``limits`` bounds how many connections are held and for how long."""
+    One event loop reads every connection and parses its requests, so idle or half-sent
+    connections hold no thread; ``limits`` bounds how many connections are held and for
+    how long, ``threads`` how many WSGI calls run at once (requests the application does
+    not answer on the loop)."""
 
     def __init__(
         self,
@@ -219,82 +547,87 @@ class BridgeServer:
         max_body_bytes: int,
         limits: ConnectionLimits = ConnectionLimits(),
     ) -> None:
-        self._server = waitress.create_server(
-            app,
-            host=host,
-            port=port,
-            threads=threads,
-            # waitress refuses (plain-text 413) far above our limit; our JSON 413 covers the rest.
-            max_request_body_size=max_body_bytes * 4,
-            ident="logistics-bridge",
-            expose_tracebacks=False,
-            clear_untrusted_proxy_headers=True,
-            # Waitress stops accepting at its limit, and every new client then waits in the
-            # backlog: room above ours, where a connection gets its 503 and goes.
-            connection_limit=limits.max_connections * 2 + 16,
-            channel_timeout=limits.idle_timeout_seconds,
-            cleanup_interval=1,
-            asyncore_use_poll=True,
-        )
-        self._server.channel_class = partial(_BridgeChannel, max_connections=limits.max_connections)
-        _guard_connections(self._server, limits.header_timeout_seconds)
+        self._front = _Front(app, threads, max_body_bytes, limits)
+        self._socket = _listening_socket(host, port)
+        self._address = self._socket.getsockname()
+        self._server: asyncio.base_events.Server | None = None
         self._thread: threading.Thread | None = None
 
     @property
     def port(self) -> int:
         """The port actually bound (useful with port 0)."""
-        return int(self._server.effective_port)
+        return int(self._address[1])
 
     @property
     def host(self) -> str:
         """The address actually bound."""
-        return str(self._server.effective_host)
+        return str(self._address[0])
 
     def start(self) -> None:
         """Serve in a background thread."""
-        self._thread = threading.Thread(target=self._loop, name="waitress-loop", daemon=True)
-        self._thread.start()
-
-    def _loop(self) -> None:
-        try:
-            self._server.run()
-        except (OSError, ValueError) as exc:  # sockets closed under the loop at shutdown
-            _logger.debug("server loop ended: %s", exc)
-
-    def _idle(self) -> bool:
-        dispatcher = self._server.task_dispatcher
-        if dispatcher.queue or dispatcher.active_count > 0:
-            return False
-        # channel.request is a request still being received; channel.requests await service.
-        return all(
-            channel.request is None and not channel.requests and not channel.total_outbufs_len
-            for channel in list(self._server.active_channels.values())
+        started = threading.Event()
+        self._thread = threading.Thread(
+            target=self._loop, args=(started,), name="http-front", daemon=True
         )
+        self._thread.start()
+        started.wait(10)
+
+    def _loop(self, started: threading.Event) -> None:
+        loop = self._front.loop
+        asyncio.set_event_loop(loop)
+        try:
+            self._server = loop.run_until_complete(
+                loop.create_server(
+                    lambda: _Connection(self._front), sock=self._socket, backlog=_BACKLOG
+                )
+            )
+            loop.call_later(_SWEEP_SECONDS, self._front.sweep)
+            started.set()
+            loop.run_forever()
+        finally:
+            started.set()
+            loop.close()
+
+    def _call(self, function: Callable[[], Any], timeout: float = 5.0) -> Any:
+        """Run ``function`` on the loop and return its value (None if the loop is gone)."""
+        loop = self._front.loop
+        if loop.is_closed() or not loop.is_running():
+            return None
+        done = threading.Event()
+        value: list[Any] = [None]
+
+        def run() -> None:
+            try:
+                value[0] = function()
+            finally:
+                done.set()
+
+        loop.call_soon_threadsafe(run)
+        done.wait(timeout)
+        return value[0]
 
     def shutdown(
         self, timeout: float = 30.0, before_close: Callable[[], None] | None = None
     ) -> None:
         """Stop accepting, let in-flight requests finish (up to ``timeout``), then close."""
-        server = self._server
-        stopped_accepting = threading.Event()
-
-        def stop_accepting() -> None:
-            wasyncore.dispatcher.close(server)  # the listening socket only
-            stopped_accepting.set()
-
-        server.trigger.pull_trigger(stop_accepting)
-        stopped_accepting.wait(5.0)
+        front = self._front
+        if self._server is not None:
+            self._call(self._server.close)
+        else:
+            self._socket.close()
         deadline = time.monotonic() + timeout
-        while not self._idle() and time.monotonic() < deadline:
+        while self._call(front.idle) is False and time.monotonic() < deadline:
             time.sleep(0.02)
-        if not self._idle():
+        if self._call(front.idle) is False:
             _logger.warning("shutting down with requests still in flight")
         if before_close is not None:
             before_close()
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
-        server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+        self._call(lambda: [connection.expire(float("inf")) for connection in front.connections])
+        if front.loop.is_running():
+            front.loop.call_soon_threadsafe(front.loop.stop)
         if self._thread is not None:
             self._thread.join(5.0)
+        front.workers.shutdown(wait=True, cancel_futures=True)
 
 
 def run_until_signalled(server: BridgeServer, on_stop: Callable[[], None]) -> None:

@@ -98,6 +98,31 @@ def dump_exact(value: Any) -> str:
     return _text(value, canonical=False)
 
 
+class _NotPlain(Exception):
+    """A value the C encoder cannot write as ``dump_exact`` does."""
+
+
+def _not_plain(_value: Any) -> Any:
+    raise _NotPlain
+
+
+# Writes plain JSON (strings, integers, floats, booleans, null, dicts, lists) as ``_write``
+# does, at C speed; a Decimal (or any other value) makes it stop.
+_PLAIN = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=_not_plain
+)
+
+
+def dump_parsed(value: Any) -> str:
+    """``dump_exact`` of a value parsed from JSON text (every key a string, which is all
+    that ``dump_exact`` checks beyond the encoder), at C speed unless it holds a Decimal:
+    the common payload without a decimal number is written by the C encoder alone."""
+    try:
+        return _PLAIN.encode(value)
+    except _NotPlain:
+        return dump_exact(value)
+
+
 def load_exact(text: str | bytes) -> Any:
     """JSON parsed with every non-integer number as the ``Decimal`` of its text."""
     return json.loads(text, parse_float=Decimal)

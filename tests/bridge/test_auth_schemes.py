@@ -14,6 +14,7 @@ import hmac
 import json
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 
 import pytest
 import requests
@@ -25,10 +26,14 @@ from conftest import (
     signed_headers,
     start_bridge,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from logistics_bridge import auth
 from logistics_bridge.config import load_settings
 from logistics_bridge.endpoints import HmacAuth
 from logistics_bridge.exceptions import ConfigError
+from logistics_contract.recipes import Secret
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 BODY = json.dumps({"id": "evt_auth_1", "result": {"tracking_code": "TRK-1"}}).encode()
 JSON = {"Content-Type": "application/json"}
@@ -235,3 +240,47 @@ def test_hmac_hostile_timestamp_401_not_500(sources, stamp):
     headers = stamped_headers("st-new") | {"X-Signature-Timestamp": stamp}
     answer = send(sources, "stamped", headers)
     assert answer.status_code == 401
+
+
+# -- Standard Webhooks: the bridge's verification against the library's ------------------
+@settings(max_examples=150, deadline=None)
+@given(
+    msg_id=st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=40),
+    body=st.text(max_size=200),
+    skew=st.integers(min_value=-290, max_value=290),
+    signer=st.sampled_from([SECRET_A, SECRET_B]),
+    tamper=st.sampled_from(["none", "body", "id", "timestamp", "signature", "version"]),
+    padded_timestamp=st.booleans(),
+)
+def test_signature_verifier_agrees_with_the_standardwebhooks_library(
+    msg_id, body, skew, signer, tamper, padded_timestamp
+):
+    """The bridge computes the Standard Webhooks signature itself (one HMAC per secret on
+    the hot path); whatever is sent, it accepts exactly what the library accepts."""
+    now = time.time()
+    sent_at = int(now) + skew
+    signature = Webhook(signer).sign(msg_id, datetime.fromtimestamp(sent_at, UTC), body)
+    timestamp = ("00" if padded_timestamp else "") + str(sent_at)
+    headers = {"webhook-id": msg_id, "webhook-timestamp": timestamp}
+    headers["webhook-signature"] = {
+        "signature": signature[:-4] + ("AAA=" if signature[-4:] != "AAA=" else "BBB="),
+        "version": "v2" + signature[2:],
+    }.get(tamper, signature)
+    sent_body = body + "x" if tamper == "body" else body
+    if tamper == "id":
+        headers["webhook-id"] = msg_id + "x"
+    if tamper == "timestamp":
+        headers["webhook-timestamp"] = str(sent_at + 1)
+    verifier = auth.SignatureVerifier([Secret(value=SECRET_A)], tolerance_seconds=300)
+    try:
+        verifier.verify(sent_body.encode(), headers, now=now)
+        bridge_accepts = True
+    except auth.SignatureInvalid:
+        bridge_accepts = False
+    try:
+        Webhook(SECRET_A).verify(sent_body, headers, json_parse=False)
+        library_accepts = True
+    except WebhookVerificationError:
+        library_accepts = False
+    assert bridge_accepts == library_accepts
+    assert bridge_accepts == (signer == SECRET_A and tamper == "none")

@@ -328,7 +328,7 @@ def test_check_config_refuses_unreachable_endpoint_codes(tmp_path, monkeypatch, 
     assert "not reachable as /v1/in/<code>" in capsys.readouterr().out
 
 
-# -- the HTTP layer (waitress) --------------------------------------------------------------
+# -- the HTTP layer ------------------------------------------------------------------------------
 @pytest.fixture
 def live(tmp_path):
     running = start_bridge(bridge_settings(tmp_path, max_body_bytes=2048))
@@ -343,7 +343,7 @@ def json_answer(raw: bytes) -> tuple[int, dict]:
     return status, json.loads(body)
 
 
-def test_waitress_413_is_json(live):
+def test_http_layer_413_is_json(live):
     port = live.service.server.port
     request = (
         b"POST /v1/tms/acme/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
@@ -354,10 +354,10 @@ def test_waitress_413_is_json(live):
     assert document["error"] == "request_entity_too_large"
 
 
-def test_waitress_431_is_json(live):
+def test_http_layer_431_is_json(live):
     port = live.service.server.port
     start = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: "
-    # Exactly waitress's header limit and no more: a byte left unread would reset the socket.
+    # Exactly the header limit and no more: a byte left unread would reset the socket.
     request = start + b"a" * (262_144 - len(start))
     status, document = json_answer(raw_exchange(port, request))
     assert status == 431
@@ -367,14 +367,14 @@ def test_waitress_431_is_json(live):
 @pytest.mark.parametrize(
     "head", [b"G@T /healthz HTTP/1.1", b"GET", b"GET /healthz HTTP/1.1\r\nno colon here"]
 )
-def test_waitress_bad_request_is_json(live, head):
+def test_http_layer_bad_request_is_json(live, head):
     status, document = json_answer(raw_exchange(live.service.server.port, head + b"\r\n\r\n"))
     assert status == 400
     assert document["error"] == "bad_request"
 
 
 def test_unknown_transfer_coding_is_400_not_501(live):
-    """Waitress says 501; the request is the client's fault, and a 5xx would be retried."""
+    """Not a 501: the request is the client's fault, and a 5xx would be retried."""
     request = (
         b"POST /v1/tms/acme/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
         b"Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"

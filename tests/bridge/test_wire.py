@@ -1,4 +1,4 @@
-"""Wire-level tests against the real waitress server on 127.0.0.1."""
+"""Wire-level tests against the real HTTP front of `serve` on 127.0.0.1."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ refuses."""
 from __future__ import annotations
 
 from logistics_contract import x12
-from logistics_contract.content import dump_exact
+from logistics_contract.content import dump_parsed
 from logistics_contract.documents import DocumentEvent
 from logistics_contract.envelope import Refusal
 
@@ -43,7 +43,7 @@ def raw_event(
         event_type=None,
         shipment_reference=None,
         occurred_at=request.received_at.isoformat(),
-        payload_json=dump_exact(event.document),
+        payload_json=dump_parsed(event.document),
         correlation_id=request.correlation_id,
         schema_version=RAW_SCHEMA_VERSION,
         received_at=request.received_at,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from logistics_contract.content import dump_exact
+from logistics_contract.content import dump_parsed
 from logistics_contract.envelope import (
     ENVELOPE_LIST,
     MAX_EVENTS_PER_REQUEST,
@@ -45,8 +45,8 @@ class TmsEventDecoder:
                     event_type=envelope.event_type,
                     shipment_reference=envelope.shipment_reference,
                     occurred_at=envelope.occurred_at.isoformat(),
-                    payload_json=dump_exact(envelope.payload),
-                    correlation_id=envelope.correlation_id or _correlation_id(request),
+                    payload_json=dump_parsed(envelope.payload),
+                    correlation_id=envelope.correlation_id or _correlation_id(request, is_array),
                     schema_version=envelope.schema_version,
                     received_at=request.received_at,
                     traceparent=request.traceparent,
@@ -56,10 +56,13 @@ class TmsEventDecoder:
         )
 
 
-def _correlation_id(request: RequestContext) -> str:
+def _correlation_id(request: RequestContext, in_array: bool) -> str:
     """The correlation id of an envelope without its own: the request's X-Correlation-ID,
-    else one of its own (each envelope is a business event in its own right)."""
-    return request.correlation_id if request.correlation_from_header else new_correlation_id()
+    else one of its own (each envelope of an array is a business event in its own right;
+    a single envelope has the one made for its request)."""
+    if request.correlation_from_header or not in_array:
+        return request.correlation_id
+    return new_correlation_id()
 
 
 def _parse(body: bytes) -> tuple[list[TmsEventEnvelope], bool]:

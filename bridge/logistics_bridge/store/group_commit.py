@@ -10,10 +10,16 @@ written, each pass waiting for the interpreter lock behind busy request threads,
 next group could not start until the last of them had passed. The more senders, the longer
 that queue, the smaller the groups: throughput fell as concurrency rose. Here a commit is
 followed at once by the next, which takes everything that arrived meanwhile.
+
+Requests of the HTTP front's event loop do not wait in a thread: ``submit_soon`` queues
+them with a callback. The requests one pass of the loop submits reach the writer together,
+with one wake-up, and once their group is committed the writer hands the loop every answer
+of the group in one wake-up (``call_soon_threadsafe``), not one per request.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -42,6 +48,18 @@ class QueuedRequest:
     # Held from the start, released once the commit answered the request: a waiting request
     # is woken by one release, not by an Event's condition and its second lock hand-off.
     answered: threading.Lock = field(default_factory=_held_lock, repr=False)
+    # A request of an event loop: called on ``loop`` with the request once committed,
+    # instead of ``answered`` being released.
+    loop: asyncio.AbstractEventLoop | None = None
+    callback: Callable[[QueuedRequest], None] | None = None
+
+    def outcome(self) -> list[AddResult]:
+        """The commit's results for these events; the ``InboxError`` that refused them
+        raised otherwise."""
+        if self.error is not None:
+            raise self.error
+        assert self.result is not None
+        return self.result
 
 
 class GroupCommit:
@@ -56,11 +74,44 @@ class GroupCommit:
         self._queue: list[QueuedRequest] = []
         self._writer: threading.Thread | None = None
         self._closed = False
+        # Requests of each event loop's current pass, queued together at its end.
+        self._passes: dict[asyncio.AbstractEventLoop, list[QueuedRequest]] = {}
 
     def submit(self, events: Sequence[NewEvent]) -> list[AddResult]:
         """Store ``events`` all-or-nothing with whatever else is queued; returns once they
         are committed, raises the ``InboxError`` that refused them otherwise."""
         request = QueuedRequest(events)
+        self._enqueue(request)
+        request.answered.acquire()
+        return request.outcome()
+
+    def submit_soon(
+        self,
+        events: Sequence[NewEvent],
+        loop: asyncio.AbstractEventLoop,
+        callback: Callable[[QueuedRequest], None],
+    ) -> None:
+        """Queue ``events`` like ``submit`` without waiting: once they are committed (or
+        refused), ``callback(request)`` runs on ``loop``; ``request.outcome()`` tells which.
+        Called on ``loop``; the requests of one pass of the loop are queued at its end,
+        together."""
+        request = QueuedRequest(events, loop=loop, callback=callback)
+        this_pass = self._passes.get(loop)
+        if this_pass is None:
+            this_pass = self._passes[loop] = []
+            loop.call_soon(self._queue_pass, loop)
+        this_pass.append(request)
+
+    def _queue_pass(self, loop: asyncio.AbstractEventLoop) -> None:
+        requests = self._passes.pop(loop)
+        try:
+            self._enqueue(*requests)
+        except InboxError as exc:
+            for request in requests:
+                request.error = exc
+            _call_back(requests)
+
+    def _enqueue(self, *requests: QueuedRequest) -> None:
         with self._queue_changed:
             if self._closed:
                 raise InboxError("the inbox is closed")
@@ -69,13 +120,8 @@ class GroupCommit:
                     target=self._write_queued, name="inbox-group-commit", daemon=True
                 )
                 self._writer.start()
-            self._queue.append(request)
+            self._queue.extend(requests)
             self._queue_changed.notify()
-        request.answered.acquire()
-        if request.error is not None:
-            raise request.error
-        assert request.result is not None
-        return request.result
 
     def close(self, timeout: float = 30.0) -> None:
         """Commit what is queued, then stop the writer; later submissions are refused."""
@@ -103,5 +149,26 @@ class GroupCommit:
                     request.result = None
                     request.error = InboxError(f"cannot commit events: {exc}")
             finally:
-                for request in group:
-                    request.answered.release()
+                _answer(group)
+
+
+def _answer(group: list[QueuedRequest]) -> None:
+    """Wake every request of a committed group: a thread by its lock, the requests of an
+    event loop by one call on that loop for all of them."""
+    on_loop: dict[asyncio.AbstractEventLoop, list[QueuedRequest]] = {}
+    for request in group:
+        if request.loop is None:
+            request.answered.release()
+        else:
+            on_loop.setdefault(request.loop, []).append(request)
+    for loop, requests in on_loop.items():
+        try:
+            loop.call_soon_threadsafe(_call_back, requests)
+        except RuntimeError:  # the loop is closed: nobody waits for these answers any more
+            _logger.warning("%d answer(s) for a stopped event loop dropped", len(requests))
+
+
+def _call_back(requests: list[QueuedRequest]) -> None:
+    for request in requests:
+        assert request.callback is not None
+        request.callback(request)

@@ -14,11 +14,12 @@ holds back only its own shipment.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -161,6 +162,17 @@ class Inbox(ABC):
     def add(self, events: Sequence[NewEvent]) -> list[AddResult]:
         """Store events all-or-nothing; returns once they are committed (durable)."""
         return self._group_commit.submit(events)
+
+    def add_soon(
+        self,
+        events: Sequence[NewEvent],
+        loop: asyncio.AbstractEventLoop,
+        callback: Callable[[QueuedRequest], None],
+    ) -> None:
+        """``add`` for an event loop, called on ``loop``: returns at once; ``callback(request)``
+        runs on ``loop`` once the events are committed (or refused), ``request.outcome()``
+        then gives ``add``'s results or raises its ``InboxError``."""
+        self._group_commit.submit_soon(events, loop, callback)
 
     def _write_group(self, group: list[QueuedRequest]) -> None:
         conn = None
