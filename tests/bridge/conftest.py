@@ -21,6 +21,10 @@ import pytest
 BRIDGE_SRC = Path(__file__).resolve().parents[2] / "bridge"
 if str(BRIDGE_SRC) not in sys.path:
     sys.path.insert(0, str(BRIDGE_SRC))
+# The benchmarks' helpers the tests share (raw_http); last, so they shadow nothing.
+BENCHMARKS = BRIDGE_SRC.parent / "benchmarks"
+if str(BENCHMARKS) not in sys.path:
+    sys.path.append(str(BENCHMARKS))
 
 from logistics_bridge.config import BridgeSettings, load_settings  # noqa: E402
 from logistics_bridge.exceptions import InboxError  # noqa: E402
