@@ -140,7 +140,11 @@ class LogisticsExchangeType(models.Model):
                 """,
                 [now, self.endpoint_id._get_channel_name(), JOB_OPEN_STATES],
             )
-        bridges = self.env["logistics.bridge.instance"].sudo().search([("is_stale", "=", False)])
+        bridges = (
+            self.env["logistics.bridge.instance"]
+            .sudo()
+            .search([("is_stale", "=", False), ("company_id", "=", self.company_id.id)])
+        )
         ages = bridges._serves(self.endpoint_id.code).mapped("oldest_pending_age_seconds")
         return round(max(ages) / 60.0, 2) if ages else None
 
