@@ -237,6 +237,16 @@ class FakeOdoo:
         return answers
 
 
+def send_json(handler: BaseHTTPRequestHandler, status: int, document: Any) -> None:
+    """Answer the request ``handler`` serves with ``status`` and ``document`` as JSON."""
+    body = json.dumps(document).encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
 def _start_fake_odoo() -> FakeOdoo:
     fake = FakeOdoo()
 
@@ -246,13 +256,7 @@ def _start_fake_odoo() -> FakeOdoo:
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
-            status, document = fake.answer(json.loads(self.rfile.read(length)))
-            body = json.dumps(document).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            send_json(self, *fake.answer(json.loads(self.rfile.read(length))))
 
         def log_message(self, *args: Any) -> None:
             return None
