@@ -1,6 +1,8 @@
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from odoo.addons.logistics_integration.tests.common import LogisticsIntegrationCase
+
+from .common import new_role_user
 
 LOGISTICS_MANAGER = "logistics_integration.group_logistics_manager"
 
@@ -23,14 +25,9 @@ class TestCaseRuleWalk(LogisticsIntegrationCase, HttpCase):
             )
             rules.create({"endpoint_id": endpoint.id, "raw_code": code, "case_type_id": damage.id})
         rules.create({"raw_code": "WALK-ANY", "case_type_id": damage.id})
-        cls.manager = new_test_user(
-            cls.env,
-            login="walk_rules_manager",
-            groups=f"base.group_user,{LOGISTICS_MANAGER}",
-            company_id=cls.company_a.id,
-            company_ids=[(6, 0, (cls.company_a | cls.company_b).ids)],
+        cls.manager = new_role_user(
+            cls.env, "walk_rules_manager", LOGISTICS_MANAGER, cls.company_a | cls.company_b
         )
-        cls.manager.tour_enabled = False
 
     def test_manager_of_two_companies_reads_each_rules_company(self):
         companies = self.company_a | self.company_b

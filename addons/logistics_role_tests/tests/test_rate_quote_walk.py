@@ -3,9 +3,11 @@ import re
 
 import responses
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from odoo.addons.logistics_delivery.tests.common import RatesCase
+
+from .common import new_role_user
 
 SALESPERSON = "sales_team.group_sale_salesman"
 LOGISTICS_USER = "logistics_integration.group_logistics_user"
@@ -29,14 +31,7 @@ class TestRateQuoteWalk(RatesCase, HttpCase):
 
     def _quotation_of(self, login, groups):
         """A new user with ``groups`` and a quotation of theirs to ship."""
-        user = new_test_user(
-            self.env,
-            login=login,
-            groups=f"base.group_user,{groups}",
-            company_id=self.company.id,
-            company_ids=[(6, 0, [self.company.id])],
-        )
-        user.tour_enabled = False
+        user = new_role_user(self.env, login, groups, self.company)
         return self._draft_order(user_id=user.id)
 
     def _walk(self, tour, order, login, *, status=200):
