@@ -90,20 +90,6 @@ class LogisticsInboundSourceCase(LogisticsShipmentCase):
         return profile
 
     @classmethod
-    def _create_envelope_profile(cls):
-        """A profile reading ``tms-event`` envelopes, its code AF mapped to picked up."""
-        profile = cls._create_profile(
-            name="Envelope profile",
-            document_format="tms-event",
-            path_event_type=False,
-            path_shipment_reference="shipment_reference",
-            path_status_code="payload.status_code",
-            path_event_time="payload.event_time",
-        )
-        cls._map(profile, "AF", "picked_up")
-        return profile
-
-    @classmethod
     def _map(cls, profile, code, canonical, detail=False):
         return cls.env["logistics.status.mapping"].create(
             {
