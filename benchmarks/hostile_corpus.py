@@ -30,10 +30,8 @@ from __future__ import annotations
 
 import argparse
 import base64
-import contextlib
 import hmac
 import json
-import socket
 import sys
 import tempfile
 import time
@@ -48,6 +46,7 @@ sys.path.insert(0, str(ROOT / "bridge"))
 from logistics_bridge.server import LISTENING_LINE  # noqa: E402
 from logistics_bridge.store import open_inbox  # noqa: E402
 from logistics_demo.processes import ManagedProcess  # noqa: E402
+from raw_http import raw_exchange  # noqa: E402
 from standardwebhooks.webhooks import Webhook  # noqa: E402
 
 SECRET = "whsec_" + base64.b64encode(b"hostile-corpus-secret-0123").decode()
@@ -984,23 +983,6 @@ def add_scheme_cases(corpus: Corpus) -> None:
 
 
 # -- sending and judging --------------------------------------------------------------------
-def exchange(port: int, raw: bytes, timeout: float) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as conn:
-        # The server may answer and close before reading everything.
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            conn.sendall(raw)
-        received = b""
-        while True:
-            try:
-                chunk = conn.recv(65536)
-            except (TimeoutError, ConnectionResetError):
-                break
-            if not chunk:
-                break
-            received += chunk
-    return received
-
-
 def judge(case: Case, answer: bytes, seconds: float, slow: float) -> Verdict:
     if not answer:
         return Verdict(case, None, seconds, "wrong", "no answer")
@@ -1117,7 +1099,7 @@ def run_corpus(slow: float) -> CorpusRun:
         port = int(process.wait_output(LISTENING_LINE, 30).group(1))
         for case in build_corpus():
             started = time.perf_counter()
-            answer = exchange(port, case.raw, timeout=max(5.0, slow * 3))
+            answer = raw_exchange(port, case.raw, timeout=max(5.0, slow * 3))
             verdicts.append(judge(case, answer, time.perf_counter() - started, slow))
     finally:
         exit_code = process.stop(30)

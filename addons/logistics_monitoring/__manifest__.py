@@ -4,7 +4,7 @@
     "summary": "Operations overview of endpoints, bridges and business exceptions, "
     "bridge heartbeats and registry versions, expiring credentials, SLA targets that "
     "open breaches",
-    "version": "18.0.2.0.0",
+    "version": "18.0.2.1.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",

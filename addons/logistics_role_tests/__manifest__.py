@@ -3,7 +3,7 @@
     "name": "Logistics Role Tests",
     "summary": "Browser smoke tests: every Logistics role and the portal customer walk "
     "every menu, view, Overview card and portal page they are shown",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Hidden/Tests",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
@@ -12,6 +12,7 @@
     "maintainers": ["logistics-integration"],
     "depends": [
         "logistics_case",
+        "logistics_delivery",
         "logistics_monitoring",
         "logistics_return",
         "logistics_settlement",

@@ -21,6 +21,10 @@ import pytest
 BRIDGE_SRC = Path(__file__).resolve().parents[2] / "bridge"
 if str(BRIDGE_SRC) not in sys.path:
     sys.path.insert(0, str(BRIDGE_SRC))
+# The benchmarks' helpers the tests share (raw_http); last, so they shadow nothing.
+BENCHMARKS = BRIDGE_SRC.parent / "benchmarks"
+if str(BENCHMARKS) not in sys.path:
+    sys.path.append(str(BENCHMARKS))
 
 from logistics_bridge.config import BridgeSettings, load_settings  # noqa: E402
 from logistics_bridge.exceptions import InboxError  # noqa: E402
@@ -233,6 +237,16 @@ class FakeOdoo:
         return answers
 
 
+def send_json(handler: BaseHTTPRequestHandler, status: int, document: Any) -> None:
+    """Answer the request ``handler`` serves with ``status`` and ``document`` as JSON."""
+    body = json.dumps(document).encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
 def _start_fake_odoo() -> FakeOdoo:
     fake = FakeOdoo()
 
@@ -242,13 +256,7 @@ def _start_fake_odoo() -> FakeOdoo:
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
-            status, document = fake.answer(json.loads(self.rfile.read(length)))
-            body = json.dumps(document).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            send_json(self, *fake.answer(json.loads(self.rfile.read(length))))
 
         def log_message(self, *args: Any) -> None:
             return None

@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import SECRET_A, RunningBridge, bridge_settings, start_bridge
+from conftest import SECRET_A, RunningBridge, bridge_settings, send_json, start_bridge
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
@@ -82,12 +82,7 @@ class Jwks:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 jwks.fetches += 1
-                body = json.dumps({"keys": jwks.keys}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                send_json(self, 200, {"keys": jwks.keys})
 
             def log_message(self, *args: Any) -> None:
                 return None

@@ -16,8 +16,9 @@ from logistics_bridge.formats import MAX_EVENTS_PER_REQUEST, MAX_REPORTED_ERRORS
 from logistics_bridge.metrics import BridgeMetrics
 from logistics_bridge.safejson import MAX_DEPTH, load_json
 from logistics_bridge.store import open_inbox
+from raw_http import raw_exchange
 from standardwebhooks.webhooks import Webhook
-from wsgi_client import call, raw_exchange, signed_call
+from wsgi_client import call, signed_call
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from logistics_bridge.app import BridgeApp
 from logistics_bridge.exceptions import InboxError
 from logistics_bridge.metrics import BridgeMetrics
 from logistics_bridge.store import open_inbox
+from raw_http import raw_exchange
 from wsgi_client import call
 
 TOKEN = "t\u00f6k-\u20ac1"  # non-ASCII: UTF-8 on the wire
@@ -41,20 +42,6 @@ def hardened(tmp_path):
     running.service.shutdown()
 
 
-def raw_request(port: int, request: bytes, timeout: float = 5.0) -> bytes:
-    """Send ``request`` as is on a new connection; everything read until the server closes
-    (or ``timeout``)."""
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
-        sock.sendall(request)
-        received = b""
-        try:
-            while chunk := sock.recv(65536):
-                received += chunk
-        except TimeoutError:
-            pass
-    return received
-
-
 def post_bytes(path: str, headers: list[tuple[bytes, bytes]], body: bytes) -> bytes:
     lines = [b"POST " + path.encode() + b" HTTP/1.1", b"Host: 127.0.0.1", b"Connection: close"]
     lines += [name + b": " + value for name, value in headers]
@@ -73,7 +60,7 @@ def test_a_non_ascii_token_matches_its_utf8_bytes(hardened):
         (b"Content-Type", b"application/json"),
         (b"Authorization", b"Bearer " + TOKEN.encode("utf-8")),
     ]
-    answer = raw_request(hardened.service.server.port, post_bytes("/v1/in/doc", headers, body))
+    answer = raw_exchange(hardened.service.server.port, post_bytes("/v1/in/doc", headers, body))
     assert status_of(answer) == 202, answer
 
 
@@ -83,7 +70,7 @@ def test_a_token_in_another_encoding_does_not_match(hardened):
         (b"Content-Type", b"application/json"),
         (b"Authorization", b"Bearer " + TOKEN.replace("\u20ac", "E").encode("latin-1")),
     ]
-    answer = raw_request(hardened.service.server.port, post_bytes("/v1/in/doc", headers, body))
+    answer = raw_exchange(hardened.service.server.port, post_bytes("/v1/in/doc", headers, body))
     assert status_of(answer) == 401, answer
 
 
@@ -94,7 +81,7 @@ def test_non_ascii_basic_credentials_match_their_utf8_bytes(hardened):
         (b"Authorization", b"Basic " + credentials.encode()),
     ]
     body = b"ISA*00*"  # authenticated, then refused as X12: the credentials matched
-    answer = raw_request(hardened.service.server.port, post_bytes("/v1/in/edi", headers, body))
+    answer = raw_exchange(hardened.service.server.port, post_bytes("/v1/in/edi", headers, body))
     assert status_of(answer) == 400, answer
     assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["error"] == "malformed_x12"
 
@@ -220,7 +207,7 @@ def test_content_length_with_transfer_encoding_is_refused_and_closed(hardened):
         b"Transfer-Encoding: chunked\r\n\r\n" + body + smuggled
     )
     started = time.monotonic()
-    answer = raw_request(hardened.service.server.port, request)
+    answer = raw_exchange(hardened.service.server.port, request)
     assert time.monotonic() - started < 2, "the connection was kept open"
     assert status_of(answer) == 400, answer
     assert answer.count(b"HTTP/1.1 ") == 1, "the request after it was served"
@@ -265,7 +252,7 @@ def _signed_post(port: int, event_id: str) -> tuple[int, float]:
         (b"Authorization", b"Bearer " + TOKEN.encode()),
     ]
     started = time.monotonic()
-    answer = raw_request(port, post_bytes("/v1/in/doc", headers, body))
+    answer = raw_exchange(port, post_bytes("/v1/in/doc", headers, body))
     return status_of(answer), time.monotonic() - started
 
 
@@ -291,7 +278,7 @@ def test_connections_beyond_the_limit_get_a_fast_503(tmp_path):
     try:
         time.sleep(0.2)  # every one accepted
         started = time.monotonic()
-        answer = raw_request(port, post_bytes("/v1/in/doc", [], b"{}"))
+        answer = raw_exchange(port, post_bytes("/v1/in/doc", [], b"{}"))
         assert time.monotonic() - started < 1.0
         assert status_of(answer) == 503, answer
         assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["error"] == "too_many_connections"

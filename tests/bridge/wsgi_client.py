@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import socket
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,19 +67,3 @@ def signed_call(
     headers = signed_headers(raw.decode("utf-8"), secret)
     headers.update({name.replace("_", "-"): value for name, value in overrides.items()})
     return call(app, f"/v1/tms/{endpoint}/events", raw, headers)
-
-
-def raw_exchange(port: int, request: bytes, timeout: float = 5.0) -> bytes:
-    """Send raw bytes to 127.0.0.1:``port`` and read the answer until the peer closes."""
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as conn:
-        conn.sendall(request)
-        received = b""
-        while True:
-            try:
-                chunk = conn.recv(65536)
-            except (TimeoutError, ConnectionResetError):
-                break
-            if not chunk:
-                break
-            received += chunk
-    return received

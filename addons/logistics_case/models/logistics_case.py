@@ -35,7 +35,8 @@ class LogisticsCase(models.Model):
 
     _name = "logistics.case"
     _description = "Service Case"
-    _inherit = ["mail.thread", "mail.activity.mixin", "logistics.customer.thread"]
+    # The customer thread (a mail.thread) first: its hooks run before mail.thread's.
+    _inherit = ["logistics.customer.thread", "mail.activity.mixin"]
     _portal_fields = frozenset(
         {
             "name",
@@ -217,17 +218,6 @@ class LogisticsCase(models.Model):
         res = super()._compute_access_url()
         for case in self:
             case.access_url = f"/my/cases/{case.id}"
-        return res
-
-    @api.model
-    def _get_thread_with_access(self, thread_id, mode="read", **kwargs):
-        return super()._get_thread_with_access(
-            thread_id, self._customer_thread_mode(mode), **kwargs
-        )
-
-    def _message_post_after_hook(self, message, msg_vals):
-        res = super()._message_post_after_hook(message, msg_vals)
-        self._on_customer_reply(message)
         return res
 
     def _resolution_problems(self):

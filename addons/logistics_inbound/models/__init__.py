@@ -1,5 +1,6 @@
 from . import logistics_inbound_profile
 from . import logistics_status_mapping
+from . import logistics_registry_source
 from . import logistics_endpoint
 from . import logistics_auth_recipe
 from . import logistics_auth_secret

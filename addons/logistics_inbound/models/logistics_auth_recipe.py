@@ -92,7 +92,7 @@ class LogisticsAuthRecipe(models.Model):
 
     _name = "logistics.auth.recipe"
     _description = "Inbound Authentication Recipe"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "logistics.registry.source"]
     _order = "endpoint_id, sequence, id"
 
     name = fields.Char(required=True, tracking=True)
@@ -256,26 +256,8 @@ class LogisticsAuthRecipe(models.Model):
             if problems:
                 raise ValidationError(recipe._problems_text(problems, secrets_live))
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        recipes = super().create(vals_list)
-        self.env["logistics.bridge.registry"]._bump_version()
-        return recipes
-
-    def write(self, vals):
-        res = super().write(vals)
-        if self._registry_fields().intersection(vals):
-            self.env["logistics.bridge.registry"]._bump_version()
-        return res
-
-    def unlink(self):
-        res = super().unlink()
-        self.env["logistics.bridge.registry"]._bump_version()
-        return res
-
     @api.model
     def _registry_fields(self):
-        """The fields whose change changes the registry."""
         return {*KEY_FIELD_NAMES, "scheme", "active", "endpoint_id", "sequence"}
 
     @api.model

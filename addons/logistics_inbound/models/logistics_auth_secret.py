@@ -29,6 +29,7 @@ class LogisticsAuthSecret(models.Model):
     _description = "Inbound Authentication Secret"
     _order = "recipe_id, expires_at desc, id desc"
     _rec_name = "label"
+    _inherit = ["logistics.registry.source"]
 
     recipe_id = fields.Many2one(
         comodel_name="logistics.auth.recipe", required=True, ondelete="cascade", index=True
@@ -87,19 +88,6 @@ class LogisticsAuthSecret(models.Model):
                 )
         self.recipe_id._check_contract()
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        secrets = super().create(vals_list)
-        self.env["logistics.bridge.registry"]._bump_version()
-        return secrets
-
-    def write(self, vals):
-        res = super().write(vals)
-        if {"value", "expires_at", "active", "recipe_id"}.intersection(vals):
-            self.env["logistics.bridge.registry"]._bump_version()
-        return res
-
-    def unlink(self):
-        res = super().unlink()
-        self.env["logistics.bridge.registry"]._bump_version()
-        return res
+    @api.model
+    def _registry_fields(self):
+        return {"value", "expires_at", "active", "recipe_id"}

@@ -19,7 +19,8 @@ PATH_HELP = "json only. A dotted path into the document (id, data[0].id, events[
 
 
 class LogisticsEndpoint(models.Model):
-    _inherit = "logistics.endpoint"
+    _name = "logistics.endpoint"
+    _inherit = ["logistics.endpoint", "logistics.registry.source"]
 
     logistics_inbound_profile_id = fields.Many2one(
         comodel_name="logistics.inbound.profile",
@@ -84,28 +85,13 @@ class LogisticsEndpoint(models.Model):
                     endpoint._inbound_problems_text(contract.error_lines(exc))
                 ) from None
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        endpoints = super().create(vals_list)
-        if endpoints.filtered("inbound_format"):
-            self.env["logistics.bridge.registry"]._bump_version()
-        return endpoints
+    @api.model
+    def _registry_fields(self):
+        return REGISTRY_FIELDS
 
-    def write(self, vals):
-        served_before = bool(self.filtered("inbound_format"))
-        res = super().write(vals)
-        if REGISTRY_FIELDS.intersection(vals) and (
-            served_before or self.filtered("inbound_format")
-        ):
-            self.env["logistics.bridge.registry"]._bump_version()
-        return res
-
-    def unlink(self):
-        served = bool(self.filtered("inbound_format"))
-        res = super().unlink()
-        if served:
-            self.env["logistics.bridge.registry"]._bump_version()
-        return res
+    def _in_registry(self):
+        """Endpoints served by the bridges: those with an inbound format."""
+        return self.filtered("inbound_format")
 
     def _get_inbound_profile(self):
         """The profile that reads this endpoint's events (empty if none is configured)."""

@@ -20,15 +20,7 @@ class BridgeConnectCase(LogisticsInboundSourceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        profile = cls._create_profile(
-            name="Envelope profile",
-            document_format="tms-event",
-            path_event_type=False,
-            path_shipment_reference="shipment_reference",
-            path_status_code="payload.status_code",
-            path_event_time="payload.event_time",
-        )
-        cls._map(profile, "AF", "picked_up")
+        profile = cls._create_envelope_profile()
         cls.carrier = cls._carrier_endpoint(profile)
         cls.shipment = cls._create_shipment()
         cls.bridge_group = cls.env.ref(BRIDGE_GROUP)

@@ -86,15 +86,7 @@ class TestSampleWizard(LogisticsInboundSourceCase):
             self._try("inbound_profile_x12_214", X12_214_INTERCHANGE.replace("SE*11*", "SE*12*"))
 
     def test_tms_event_envelopes_and_x12_segment_json(self):
-        profile = self._create_profile(
-            name="Envelope profile",
-            document_format="tms-event",
-            path_event_type=False,
-            path_shipment_reference="shipment_reference",
-            path_status_code="payload.status_code",
-            path_event_time="payload.event_time",
-        )
-        self._map(profile, "AF", "picked_up")
+        profile = self._create_envelope_profile()
         shipment = self._create_shipment()
         envelope = {
             "event_id": "env-1",

@@ -12,7 +12,9 @@ class LogisticsBridgeInstance(models.Model):
     """One running bridge, as its last heartbeat described it.
 
     Rows are keyed by the bridge's id (by default its host and port), so several
-    bridges sharing a PostgreSQL inbox show as several rows.
+    bridges sharing a PostgreSQL inbox show as several rows. A bridge belongs to the
+    company of the Logistics Bridge user it reports as: other companies' users do not
+    see it, nor count it on their Overview.
     """
 
     _name = "logistics.bridge.instance"
@@ -21,6 +23,14 @@ class LogisticsBridgeInstance(models.Model):
     _rec_name = "bridge_id"
 
     bridge_id = fields.Char(required=True, readonly=True, index=True)
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        readonly=True,
+        index=True,
+        default=lambda self: self.env.company,
+        help="The company of the Logistics Bridge user the bridge reports as.",
+    )
     host = fields.Char(readonly=True)
     version = fields.Char(readonly=True)
     endpoint_codes = fields.Char(
@@ -125,6 +135,7 @@ class LogisticsBridgeInstance(models.Model):
             "last_odoo_error": report.last_odoo_error or False,
             "last_odoo_error_at": report.error_time_naive_utc(),
             "registry_version": report.registry_version,
+            "company_id": self.env.company.id,
         }
         bridges = self.sudo()
         bridge = bridges.search([("bridge_id", "=", report.bridge_id)], limit=1)

@@ -18,6 +18,12 @@ SLA_TARGET_FIELDS = {
 }
 
 
+def _sla_target(string, measures):
+    """The field of one SLA target: a threshold on what ``measures`` says, empty (0)
+    for none."""
+    return fields.Float(string=string, help=f"{measures}; empty: no threshold.")
+
+
 class LogisticsExchangeType(models.Model):
     _inherit = "logistics.exchange.type"
 
@@ -26,27 +32,23 @@ class LogisticsExchangeType(models.Model):
         default=24,
         help="Latencies and the failure rate are measured over this many past hours.",
     )
-    sla_max_ack_minutes = fields.Float(
-        string="Max Order-to-Acknowledgement (min)",
-        help="p95 of order confirmed to TMS acknowledged (outbound); empty: no threshold.",
+    sla_max_ack_minutes = _sla_target(
+        "Max Order-to-Acknowledgement (min)",
+        "p95 of order confirmed to TMS acknowledged (outbound)",
     )
-    sla_max_milestone_minutes = fields.Float(
-        string="Max Callback-to-Milestone (min)",
-        help="p95 of the bridge's receipt of a callback to the milestone in Odoo "
-        "(inbound); empty: no threshold.",
+    sla_max_milestone_minutes = _sla_target(
+        "Max Callback-to-Milestone (min)",
+        "p95 of the bridge's receipt of a callback to the milestone in Odoo (inbound)",
     )
-    sla_max_failure_rate = fields.Float(
-        string="Max Failure Rate (%)",
-        help="Failed, rejected or review exchanges of this direction; empty: no threshold.",
+    sla_max_failure_rate = _sla_target(
+        "Max Failure Rate (%)", "Failed, rejected or review exchanges of this direction"
     )
-    sla_max_backlog_minutes = fields.Float(
-        string="Max Backlog Age (min)",
-        help="Oldest unfinished job (outbound) or oldest event pending in a bridge "
-        "(inbound); empty: no threshold.",
+    sla_max_backlog_minutes = _sla_target(
+        "Max Backlog Age (min)",
+        "Oldest unfinished job (outbound) or oldest event pending in a bridge (inbound)",
     )
-    sla_max_review_hours = fields.Float(
-        string="Max Review Wait (h)",
-        help="Oldest inbound event waiting for a person's review; empty: no threshold.",
+    sla_max_review_hours = _sla_target(
+        "Max Review Wait (h)", "Oldest inbound event waiting for a person's review"
     )
     sla_breach_ids = fields.One2many(
         comodel_name="logistics.sla.breach", inverse_name="exchange_type_id", string="SLA Breaches"
@@ -138,7 +140,11 @@ class LogisticsExchangeType(models.Model):
                 """,
                 [now, self.endpoint_id._get_channel_name(), JOB_OPEN_STATES],
             )
-        bridges = self.env["logistics.bridge.instance"].sudo().search([("is_stale", "=", False)])
+        bridges = (
+            self.env["logistics.bridge.instance"]
+            .sudo()
+            .search([("is_stale", "=", False), ("company_id", "=", self.company_id.id)])
+        )
         ages = bridges._serves(self.endpoint_id.code).mapped("oldest_pending_age_seconds")
         return round(max(ages) / 60.0, 2) if ages else None
 

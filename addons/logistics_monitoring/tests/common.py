@@ -70,7 +70,10 @@ class LogisticsMonitoringCase(LogisticsShipmentCase):
         )
 
     @classmethod
-    def _heartbeat(cls, bridge_id="bridge-a:8480", **values):
+    def _heartbeat(cls, bridge_id="bridge-a:8480", bridge_user=None, **values):
+        """``bridge_id``'s heartbeat as the bridge reports it, as ``bridge_user`` (the
+        operations company's bridge user by default)."""
+        bridge_user = bridge_user or cls.bridge_user
         report = {
             "bridge_id": bridge_id,
             "host": "bridge-a",
@@ -83,9 +86,10 @@ class LogisticsMonitoringCase(LogisticsShipmentCase):
             "interval_seconds": 30,
         }
         report.update(values)
-        return (
-            cls.env["logistics.bridge.instance"].with_user(cls.bridge_user).report_heartbeat(report)
-        )
+        bridges = cls.env["logistics.bridge.instance"].with_user(bridge_user)
+        return bridges.with_context(
+            allowed_company_ids=bridge_user.company_id.ids
+        ).report_heartbeat(report)
 
     @classmethod
     def _age(cls, records, column, hours):

@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 
 from .common import LogisticsMonitoringCase
@@ -76,3 +77,54 @@ class TestBridgeInstance(LogisticsMonitoringCase):
         message = str(caught.exception)
         for field in ("host", "interval_seconds", "surprise"):
             self.assertIn(field, message)
+
+    def test_another_companys_users_see_neither_the_bridge_nor_its_figures(self):
+        """A bridge belongs to the company of the bridge user it reports as: another
+        company's users see neither the bridge nor its figures on their Overview, not
+        even on the card of their own endpoint of the same code."""
+        self._heartbeat()
+        bridge = self.env["logistics.bridge.instance"].search([("bridge_id", "=", "bridge-a:8480")])
+        self.assertEqual(bridge.company_id, self.ops_company)
+        self._age(bridge, "last_heartbeat", 1)
+        other_endpoint = self._create_endpoint(
+            name="Other TMS", code="ops_tms", company_id=self.other_company.id
+        )
+        cards = self.env["logistics.overview.card"]
+        cards._sync_endpoint_cards()
+        stale_card = self.env.ref("logistics_monitoring.overview_card_bridges_stale")
+        for company, seen in ((self.ops_company, bridge), (self.other_company, bridge.browse())):
+            with self.subTest(company=company.name):
+                manager = self._create_user(
+                    f"lgx_bridges_{company.id}",
+                    "logistics_integration.group_logistics_manager",
+                    company=company,
+                )
+                env = self.env(user=manager, context={"allowed_company_ids": company.ids})
+                self.assertEqual(env["logistics.bridge.instance"].search([]), seen)
+                counts = env["logistics.overview"]._business_counts(
+                    stale_card.with_env(env), fields.Datetime.now()
+                )
+                self.assertEqual(counts, {"bridges_stale": len(seen)})
+                endpoint = self.ops_endpoint if seen else other_endpoint
+                card = env["logistics.overview.card"].search([("endpoint_id", "=", endpoint.id)])
+                self.assertEqual((card.bridge_count, card.bridge_stale_count), (len(seen),) * 2)
+
+    def test_backlog_age_counts_the_exchange_types_company_bridges_only(self):
+        self._heartbeat(oldest_pending_age_seconds=600.0)
+        other_bridge_user = self._create_user(
+            "lgx_other_bridge", "logistics_inbound.group_logistics_bridge", self.other_company
+        )
+        other_endpoint = self._create_endpoint(
+            name="Other TMS", code="ops_tms", company_id=self.other_company.id
+        )
+        self._heartbeat(
+            "bridge-other:8480",
+            other_bridge_user,
+            host="bridge-other",
+            oldest_pending_age_seconds=60.0,
+        )
+        inbound = self.env["logistics.exchange.type"].search(
+            [("endpoint_id", "=", other_endpoint.id), ("direction", "=", "inbound")], limit=1
+        )
+        self.assertTrue(inbound)
+        self.assertEqual(inbound._sla_measure("backlog_age", fields.Datetime.now()), 1.0)

@@ -11,27 +11,30 @@ class LogisticsCustomerThread(models.AbstractModel):
     of whoever handles the record, and its author follows the discussion so the
     answer reaches them.
 
-    mail.thread comes before this mixin in the model's bases and its methods do not
-    call further, so the model itself calls ``_on_customer_reply`` from
-    ``_message_post_after_hook`` and ``_customer_thread_mode`` from
-    ``_get_thread_with_access``.
+    The mixin is a mail.thread itself and comes first in the model's ``_inherit``, so its
+    hooks run before mail.thread's (which call no further) without any code in the model.
     """
 
     _name = "logistics.customer.thread"
     _description = "Logistics record discussed with the customer"
-    _inherit = ["portal.mixin", "logistics.customer.readable"]
+    _inherit = ["mail.thread", "portal.mixin", "logistics.customer.readable"]
     _portal_fields = frozenset({"display_name", "access_url"})
 
     @api.model
-    def _customer_thread_mode(self, mode):
-        """The access a user needs on the record for ``mode``: customers (portal users)
-        post on what they may read (their own records, by the record rules), the
-        company's users still need write access, as for any record."""
-        return "read" if mode == "write" and self.env.user.share else mode
+    def _get_thread_with_access(self, thread_id, mode="read", **kwargs):
+        """Customers (portal users) post on what they may read (their own records, by
+        the record rules); the company's users still need write access, as for any
+        record."""
+        if mode == "write" and self.env.user.share:
+            mode = "read"
+        return super()._get_thread_with_access(thread_id, mode, **kwargs)
+
+    def _message_post_after_hook(self, message, msg_vals):
+        res = super()._message_post_after_hook(message, msg_vals)
+        self._on_customer_reply(message)
+        return res
 
     def _on_customer_reply(self, message):
-        """Call from the model's ``_message_post_after_hook`` (mail.thread's, earlier in
-        the model's bases than this mixin, does not call further)."""
         if not self._is_customer_reply(message):
             return
         record = self.sudo()

@@ -16,7 +16,8 @@ FINAL_STATES = ("delivered", "returned", "cancelled")
 
 class LogisticsShipment(models.Model):
     _name = "logistics.shipment"
-    _inherit = ["logistics.shipment", "logistics.customer.thread"]
+    # The customer thread first: its mail.thread hooks run before mail.thread's.
+    _inherit = ["logistics.customer.thread", "logistics.shipment"]
     # What the shipment's customer reads: the portal list and page, the order's page.
     _portal_fields = frozenset(
         {
@@ -53,17 +54,6 @@ class LogisticsShipment(models.Model):
         res = super()._compute_access_url()
         for shipment in self:
             shipment.access_url = f"/my/shipments/{shipment.id}"
-        return res
-
-    @api.model
-    def _get_thread_with_access(self, thread_id, mode="read", **kwargs):
-        return super()._get_thread_with_access(
-            thread_id, self._customer_thread_mode(mode), **kwargs
-        )
-
-    def _message_post_after_hook(self, message, msg_vals):
-        res = super()._message_post_after_hook(message, msg_vals)
-        self._on_customer_reply(message)
         return res
 
     def _get_customer_timeline(self):

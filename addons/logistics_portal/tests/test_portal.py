@@ -4,6 +4,9 @@ from unittest.mock import patch
 
 from odoo.exceptions import AccessError
 
+from odoo.addons.mail.models.mail_thread import MailThread
+
+from ..models.logistics_customer_thread import LogisticsCustomerThread
 from .common import LogisticsPortalCase, trap_jobs
 
 EVENT_TIME = datetime(2026, 3, 2, 9, 30)
@@ -227,6 +230,18 @@ class TestPortal(LogisticsPortalCase):
             subtype_xmlid="mail.mt_comment",
         )
         self.assertFalse(replies())
+
+    def test_customer_threads_hook_in_before_mail_thread(self):
+        """Every record discussed with the customer (shipments, cases and whatever
+        inherits the mixin later) runs the mixin's reply and access hooks: they come
+        before mail.thread's, which call no further, without code in the model."""
+        names = self.env.registry.descendants(["logistics.customer.thread"], "_inherit")
+        names.discard("logistics.customer.thread")
+        self.assertIn("logistics.shipment", names)
+        for name in names:
+            with self.subTest(model=name):
+                mro = type(self.env[name]).__mro__
+                self.assertLess(mro.index(LogisticsCustomerThread), mro.index(MailThread))
 
     def test_invisible_milestone_sends_nothing(self):
         with trap_jobs() as trap:

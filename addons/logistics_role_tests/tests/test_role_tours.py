@@ -7,6 +7,8 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.addons.logistics_tms_export.models.logistics_shipment import ORDER_EXCHANGE_TYPES
 from odoo.addons.logistics_tms_export.tests.common import TmsExportCase, trap_jobs
 
+from .common import new_role_user
+
 FREIGHT_AUDITOR = "logistics_settlement.group_freight_auditor"
 LOGISTICS_USER = "logistics_integration.group_logistics_user"
 LOGISTICS_MANAGER = "logistics_integration.group_logistics_manager"
@@ -153,14 +155,7 @@ class TestRoleTours(TmsExportCase, HttpCase):
         """A new user with ``groups`` opens every Logistics menu it is shown (each view
         of its action, its newest record), then every figure of every Overview card;
         a failed request or an error dialog fails the tour with where it was."""
-        user = new_test_user(
-            self.env,
-            login=login,
-            groups=f"base.group_user,{groups}",
-            company_id=self.company.id,
-            company_ids=[(6, 0, [self.company.id])],
-        )
-        user.tour_enabled = False  # no onboarding tips over the screens
+        new_role_user(self.env, login, groups, self.company)
         self.start_tour("/odoo", "logistics_role_menus", login=login, timeout=600)
         self.start_tour("/odoo", "logistics_overview_figures", login=login, timeout=600)
 
