@@ -35,6 +35,11 @@ class OdooUnavailable(OdooError):
     """Odoo could not be reached, timed out or answered with an HTTP error."""
 
 
+class OdooUnreachable(OdooUnavailable):
+    """No connection to Odoo could be made: the request never reached it (Odoo stopped,
+    restarting, or the network down), so nothing about the batch's size is learnt."""
+
+
 class OdooRpcError(OdooError):
     """Odoo answered with a JSON-RPC ``error`` object."""
 

@@ -2,9 +2,18 @@
 
 It is the only layer that retries. A failure of the call as a whole (Odoo
 unreachable, HTTP 5xx, JSON-RPC error, malformed answer) releases the batch
-untouched, halves the next batch (an Odoo too busy to answer a batch within the
-timeout gets smaller ones, instead of the same one again; a successful round doubles
-it back up to ``batch_size``) and waits a capped exponential backoff with full jitter. Odoo's
+untouched and waits a capped exponential backoff with full jitter; when the call
+reached Odoo (timeout, HTTP error, JSON-RPC error), the next batch is halved too (an
+Odoo too busy to answer a batch within the timeout gets smaller ones, instead of the
+same one again; a successful round doubles it back up to ``batch_size``), while a
+refused connection (Odoo stopped) keeps it whole, so a backlog drains in full batches
+once Odoo is back.
+
+A bridge runs ``forward.lanes`` forwarders on its inbox, each with a batch in flight:
+Odoo's workers ingest them side by side. They never hold two events of one shipment,
+since only the oldest pending event of a shipment can be claimed (``store.inbox``).
+An idle forwarder sleeps until the inbox accepts new events (or ``max_wait_seconds``,
+for events another bridge process accepted into a shared inbox). Odoo's
 per-event answers are recorded on each row: processed/duplicate/needs_review/
 conflict end as ``forwarded``, ``rejected`` as ``rejected``; an event missing from the
 answer stays pending and is retried on its own backoff.
@@ -23,7 +32,7 @@ from pydantic import ValidationError
 
 from .background import BackgroundLoop
 from .config import ForwardSettings
-from .exceptions import InboxError, OdooError, OdooProtocolError
+from .exceptions import InboxError, OdooError, OdooProtocolError, OdooUnreachable
 from .metrics import BridgeMetrics
 from .models import OdooAnswer, StoredEvent
 from .odoo_client import OdooClient
@@ -51,6 +60,8 @@ class BatchReport:
     retried: int = 0
     failed: int = 0
     transport_error: str | None = None
+    # False when Odoo refused the connection: the batch never reached it.
+    reached_odoo: bool = True
 
 
 class Forwarder(BackgroundLoop):
@@ -93,12 +104,14 @@ class Forwarder(BackgroundLoop):
                 answers = self._call(endpoint, group)
             except OdooError as exc:
                 report.transport_error = str(exc)
+                report.reached_odoo = not isinstance(exc, OdooUnreachable)
                 self.inbox.release(self.owner, [event.id for event in group])
                 continue
             self._record(group, answers, report)
         if report.transport_error:
             self._failures += 1
-            self.batch_size = max(1, self.batch_size // 2)
+            if report.reached_odoo:
+                self.batch_size = max(1, self.batch_size // 2)
             self.inbox.set_meta("last_odoo_error", report.transport_error)
             if self.metrics:
                 self.metrics.forward_failures.inc()
@@ -202,6 +215,8 @@ class Forwarder(BackgroundLoop):
         """Loop until ``stop()``; a stop request takes effect after the current batch."""
         _logger.info("forwarder %s started", self.owner)
         while not self._stop.is_set():
+            # Read before claiming: an event accepted while the claim runs wakes the wait.
+            accepted = self.inbox.accepted_count()
             try:
                 report = self.run_once()
             except InboxError as exc:
@@ -211,7 +226,8 @@ class Forwarder(BackgroundLoop):
             if report.transport_error:
                 self._stop.wait(self.backoff_delay())
             elif report.claimed == 0:
-                # Idle: poll again after max_wait; while there is work, go on at once so
-                # that the next event of each shipment (now eligible) follows quickly.
-                self._stop.wait(self.settings.max_wait_seconds)
+                # Idle: wait for the inbox to accept events, at most max_wait; while there
+                # is work, go on at once so that the next event of each shipment (now
+                # eligible) follows quickly.
+                self.inbox.wait_accepted(accepted, self.settings.max_wait_seconds)
         _logger.info("forwarder %s stopped", self.owner)
