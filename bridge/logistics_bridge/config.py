@@ -75,6 +75,13 @@ class ForwardSettings(BaseModel):
         description="Batches in flight to Odoo at once, each from a forwarder of its own; "
         "at most Odoo's HTTP workers less those its job runner may occupy.",
     )
+    batch_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="Time one batch should take Odoo: after each round the next batch is "
+        "sized to it from the last round's time per event (never beyond batch_size), so "
+        "that a loaded Odoo answers well within odoo.timeout_seconds.",
+    )
     max_wait_seconds: float = Field(default=0.5, gt=0)
     backoff_base_seconds: float = Field(default=1.0, gt=0)
     backoff_cap_seconds: float = Field(default=60.0, gt=0)

@@ -40,6 +40,11 @@ class OdooUnreachable(OdooUnavailable):
     restarting, or the network down), so nothing about the batch's size is learnt."""
 
 
+class OdooTimeout(OdooUnavailable):
+    """Odoo got the request but did not answer within the timeout: it may still be
+    applying the batch."""
+
+
 class OdooRpcError(OdooError):
     """Odoo answered with a JSON-RPC ``error`` object."""
 

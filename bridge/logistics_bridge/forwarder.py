@@ -2,12 +2,16 @@
 
 It is the only layer that retries. A failure of the call as a whole (Odoo
 unreachable, HTTP 5xx, JSON-RPC error, malformed answer) releases the batch
-untouched and waits a capped exponential backoff with full jitter; when the call
+untouched and waits a capped exponential backoff with full jitter; after a timeout
+the batch stays leased until its lease ends instead, since Odoo may still be applying
+it: sent again at once, beside itself, it would only collide with itself. When the call
 reached Odoo (timeout, HTTP error, JSON-RPC error), the next batch is halved too (an
 Odoo too busy to answer a batch within the timeout gets smaller ones, instead of the
 same one again; a successful round doubles it back up to ``batch_size``), while a
 refused connection (Odoo stopped) keeps it whole, so a backlog drains in full batches
-once Odoo is back.
+once Odoo is back. After a good round the next batch is sized to take Odoo about
+``batch_seconds`` at the round's time per event: a loaded Odoo gets smaller batches
+before any of them times out.
 
 A bridge runs ``forward.lanes`` forwarders on its inbox, each with a batch in flight:
 Odoo's workers ingest them side by side. They never hold two events of one shipment,
@@ -32,7 +36,13 @@ from pydantic import ValidationError
 
 from .background import BackgroundLoop
 from .config import ForwardSettings
-from .exceptions import InboxError, OdooError, OdooProtocolError, OdooUnreachable
+from .exceptions import (
+    InboxError,
+    OdooError,
+    OdooProtocolError,
+    OdooTimeout,
+    OdooUnreachable,
+)
 from .metrics import BridgeMetrics
 from .models import OdooAnswer, StoredEvent
 from .odoo_client import OdooClient
@@ -99,9 +109,15 @@ class Forwarder(BackgroundLoop):
         by_endpoint: dict[str, list[StoredEvent]] = {}
         for event in events:
             by_endpoint.setdefault(event.endpoint, []).append(event)
+        started = time.perf_counter()
         for endpoint, group in by_endpoint.items():
             try:
                 answers = self._call(endpoint, group)
+            except OdooTimeout as exc:
+                # Left leased: claimed again once the lease ends, answered then as
+                # duplicates for what Odoo committed meanwhile.
+                report.transport_error = str(exc)
+                continue
             except OdooError as exc:
                 report.transport_error = str(exc)
                 report.reached_odoo = not isinstance(exc, OdooUnreachable)
@@ -125,7 +141,9 @@ class Forwarder(BackgroundLoop):
             if self._failures:
                 _logger.info("Odoo reachable again after %d failed round(s)", self._failures)
             self._failures = 0
-            self.batch_size = min(self.settings.batch_size, self.batch_size * 2)
+            per_event = (time.perf_counter() - started) / report.claimed
+            fitting = max(1, int(self.settings.batch_seconds / max(per_event, 1e-6)))
+            self.batch_size = min(self.settings.batch_size, self.batch_size * 2, fitting)
         return report
 
     def _call(self, endpoint: str, group: list[StoredEvent]) -> dict[str, list[OdooAnswer]]:

@@ -19,6 +19,7 @@ from .exceptions import (
     OdooAuthError,
     OdooProtocolError,
     OdooRpcError,
+    OdooTimeout,
     OdooUnavailable,
     OdooUnreachable,
 )
@@ -71,6 +72,8 @@ class OdooClient:
         except requests.RequestException as exc:
             if _never_sent(exc):
                 raise OdooUnreachable(f"cannot reach Odoo: {type(exc).__name__}") from exc
+            if isinstance(exc, requests.Timeout):
+                raise OdooTimeout(f"no answer from Odoo within {timeout:g} s") from exc
             raise OdooUnavailable(f"cannot reach Odoo: {type(exc).__name__}") from exc
         if response.status_code >= 400:
             raise OdooUnavailable(f"Odoo answered HTTP {response.status_code}")

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 
 import pytest
+import requests
 import responses
 from conftest import new_event
 from logistics_bridge.config import BridgeSettings, ForwardSettings, OdooSettings
@@ -380,3 +381,41 @@ def test_service_runs_one_forwarder_per_lane_each_with_its_own_client(tmp_path):
         assert len({id(forwarder.client) for forwarder in service.forwarders}) == 3
     finally:
         service.close()
+
+
+def test_timed_out_batch_stays_leased_so_it_is_not_sent_beside_itself(inbox, odoo):
+    """Odoo may still be applying a batch it did not answer in time: another lane sending
+    it again at once would collide with it; it is claimed again once its lease ends."""
+    for number in range(4):
+        add(inbox, f"e{number}", shipment=f"S{number}")
+    timing_out = make_forwarder(inbox, batch_size=4, lease_seconds=0.5)
+    with responses.RequestsMock() as mock:
+        mock.add(responses.POST, f"{ODOO}/jsonrpc", json={"jsonrpc": "2.0", "id": 1, "result": 7})
+        mock.add(responses.POST, f"{ODOO}/jsonrpc", body=requests.ReadTimeout("read timed out"))
+        report = timing_out.run_once()
+    assert "no answer from Odoo within" in report.transport_error
+    assert report.reached_odoo and timing_out.batch_size == 2
+    other_lane = make_forwarder(inbox)
+    assert other_lane.run_once().claimed == 0, "still leased to the lane that timed out"
+    time.sleep(0.6)
+    assert other_lane.run_once().forwarded == 4
+    assert sorted(odoo.forwarded_ids()) == ["e0", "e1", "e2", "e3"]
+
+
+def test_slow_rounds_size_the_next_batch_to_batch_seconds(inbox, odoo, monkeypatch):
+    """A loaded Odoo gets batches it answers in about batch_seconds, before any times out."""
+    for number in range(40):
+        add(inbox, f"e{number}", shipment=f"S{number}")
+    forwarder = make_forwarder(inbox, batch_size=16, batch_seconds=0.2)
+    call = forwarder._call
+
+    def slow_call(endpoint, group):
+        time.sleep(0.05 * len(group))  # 50 ms per event
+        return call(endpoint, group)
+
+    monkeypatch.setattr(forwarder, "_call", slow_call)
+    assert forwarder.run_once().claimed == 16
+    assert forwarder.batch_size in (2, 3)  # 0.2 s at 50 ms per event and a little more
+    forwarder.run_once()
+    assert forwarder.batch_size in (2, 3)
+    assert len(set(odoo.forwarded_ids())) == len(odoo.forwarded_ids())
