@@ -78,9 +78,9 @@ class ForwardSettings(BaseModel):
     batch_seconds: float = Field(
         default=5.0,
         gt=0,
-        description="Time one batch should take Odoo: after each round the next batch is "
-        "sized to it from the last round's time per event (never beyond batch_size), so "
-        "that a loaded Odoo answers well within odoo.timeout_seconds.",
+        description="Time one batch should take Odoo at most: a round that took longer sizes "
+        "the next batch to take about this long at its pace, so that a loaded Odoo answers "
+        "well within odoo.timeout_seconds.",
     )
     max_wait_seconds: float = Field(default=0.5, gt=0)
     backoff_base_seconds: float = Field(default=1.0, gt=0)

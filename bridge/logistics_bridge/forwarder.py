@@ -9,9 +9,9 @@ reached Odoo (timeout, HTTP error, JSON-RPC error), the next batch is halved too
 Odoo too busy to answer a batch within the timeout gets smaller ones, instead of the
 same one again; a successful round doubles it back up to ``batch_size``), while a
 refused connection (Odoo stopped) keeps it whole, so a backlog drains in full batches
-once Odoo is back. After a good round the next batch is sized to take Odoo about
-``batch_seconds`` at the round's time per event: a loaded Odoo gets smaller batches
-before any of them times out.
+once Odoo is back. A good round that took Odoo longer than ``batch_seconds`` sizes
+the next batch to take about that long at the round's pace: a loaded Odoo gets
+smaller batches before any of them times out.
 
 A bridge runs ``forward.lanes`` forwarders on its inbox, each with a batch in flight:
 Odoo's workers ingest them side by side. They never hold two events of one shipment,
@@ -141,9 +141,14 @@ class Forwarder(BackgroundLoop):
             if self._failures:
                 _logger.info("Odoo reachable again after %d failed round(s)", self._failures)
             self._failures = 0
-            per_event = (time.perf_counter() - started) / report.claimed
-            fitting = max(1, int(self.settings.batch_seconds / max(per_event, 1e-6)))
-            self.batch_size = min(self.settings.batch_size, self.batch_size * 2, fitting)
+            elapsed = time.perf_counter() - started
+            if elapsed > self.settings.batch_seconds:
+                # Too slow: the size Odoo answers in batch_seconds at this pace. A quick
+                # round says nothing of a bigger batch's pace (each call has a fixed cost).
+                fitting = int(report.claimed * self.settings.batch_seconds / elapsed)
+                self.batch_size = max(1, min(self.batch_size, fitting))
+            else:
+                self.batch_size = min(self.settings.batch_size, self.batch_size * 2)
         return report
 
     def _call(self, endpoint: str, group: list[StoredEvent]) -> dict[str, list[OdooAnswer]]:
