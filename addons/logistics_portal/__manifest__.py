@@ -3,7 +3,7 @@
     "name": "Logistics Customer Portal",
     "summary": "Customer-safe shipment updates: e-mails, My Shipments portal page and "
     "masked events for a customer portal",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",

@@ -3,7 +3,7 @@
     "name": "Logistics Shipments",
     "summary": "Shipments with a canonical milestone timeline and freight charges, "
     "linked to sale orders and deliveries",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",

@@ -67,7 +67,21 @@ class RegistrySettings(BaseModel):
 class ForwardSettings(BaseModel):
     """How the forwarder batches, leases and backs off."""
 
-    batch_size: int = Field(default=100, ge=1, le=10_000)
+    batch_size: int = Field(default=200, ge=1, le=10_000)
+    lanes: int = Field(
+        default=2,
+        ge=1,
+        le=32,
+        description="Batches in flight to Odoo at once, each from a forwarder of its own; "
+        "at most Odoo's HTTP workers less those its job runner may occupy.",
+    )
+    batch_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="Time one batch should take Odoo at most: a round that took longer sizes "
+        "the next batch to take about this long at its pace, so that a loaded Odoo answers "
+        "well within odoo.timeout_seconds.",
+    )
     max_wait_seconds: float = Field(default=0.5, gt=0)
     backoff_base_seconds: float = Field(default=1.0, gt=0)
     backoff_cap_seconds: float = Field(default=60.0, gt=0)

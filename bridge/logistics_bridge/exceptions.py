@@ -35,6 +35,16 @@ class OdooUnavailable(OdooError):
     """Odoo could not be reached, timed out or answered with an HTTP error."""
 
 
+class OdooUnreachable(OdooUnavailable):
+    """No connection to Odoo could be made: the request never reached it (Odoo stopped,
+    restarting, or the network down), so nothing about the batch's size is learnt."""
+
+
+class OdooTimeout(OdooUnavailable):
+    """Odoo got the request but did not answer within the timeout: it may still be
+    applying the batch."""
+
+
 class OdooRpcError(OdooError):
     """Odoo answered with a JSON-RPC ``error`` object."""
 

@@ -2,9 +2,22 @@
 
 It is the only layer that retries. A failure of the call as a whole (Odoo
 unreachable, HTTP 5xx, JSON-RPC error, malformed answer) releases the batch
-untouched, halves the next batch (an Odoo too busy to answer a batch within the
-timeout gets smaller ones, instead of the same one again; a successful round doubles
-it back up to ``batch_size``) and waits a capped exponential backoff with full jitter. Odoo's
+untouched and waits a capped exponential backoff with full jitter; after a timeout
+the batch stays leased until its lease ends instead, since Odoo may still be applying
+it: sent again at once, beside itself, it would only collide with itself. When the call
+reached Odoo (timeout, HTTP error, JSON-RPC error), the next batch is halved too (an
+Odoo too busy to answer a batch within the timeout gets smaller ones, instead of the
+same one again; a successful round doubles it back up to ``batch_size``), while a
+refused connection (Odoo stopped) keeps it whole, so a backlog drains in full batches
+once Odoo is back. A good round that took Odoo longer than ``batch_seconds`` sizes
+the next batch to take about that long at the round's pace: a loaded Odoo gets
+smaller batches before any of them times out.
+
+A bridge runs ``forward.lanes`` forwarders on its inbox, each with a batch in flight:
+Odoo's workers ingest them side by side. They never hold two events of one shipment,
+since only the oldest pending event of a shipment can be claimed (``store.inbox``).
+An idle forwarder sleeps until the inbox accepts new events (or ``max_wait_seconds``,
+for events another bridge process accepted into a shared inbox). Odoo's
 per-event answers are recorded on each row: processed/duplicate/needs_review/
 conflict end as ``forwarded``, ``rejected`` as ``rejected``; an event missing from the
 answer stays pending and is retried on its own backoff.
@@ -23,7 +36,13 @@ from pydantic import ValidationError
 
 from .background import BackgroundLoop
 from .config import ForwardSettings
-from .exceptions import InboxError, OdooError, OdooProtocolError
+from .exceptions import (
+    InboxError,
+    OdooError,
+    OdooProtocolError,
+    OdooTimeout,
+    OdooUnreachable,
+)
 from .metrics import BridgeMetrics
 from .models import OdooAnswer, StoredEvent
 from .odoo_client import OdooClient
@@ -51,6 +70,8 @@ class BatchReport:
     retried: int = 0
     failed: int = 0
     transport_error: str | None = None
+    # False when Odoo refused the connection: the batch never reached it.
+    reached_odoo: bool = True
 
 
 class Forwarder(BackgroundLoop):
@@ -88,17 +109,25 @@ class Forwarder(BackgroundLoop):
         by_endpoint: dict[str, list[StoredEvent]] = {}
         for event in events:
             by_endpoint.setdefault(event.endpoint, []).append(event)
+        started = time.perf_counter()
         for endpoint, group in by_endpoint.items():
             try:
                 answers = self._call(endpoint, group)
+            except OdooTimeout as exc:
+                # Left leased: claimed again once the lease ends, answered then as
+                # duplicates for what Odoo committed meanwhile.
+                report.transport_error = str(exc)
+                continue
             except OdooError as exc:
                 report.transport_error = str(exc)
+                report.reached_odoo = not isinstance(exc, OdooUnreachable)
                 self.inbox.release(self.owner, [event.id for event in group])
                 continue
             self._record(group, answers, report)
         if report.transport_error:
             self._failures += 1
-            self.batch_size = max(1, self.batch_size // 2)
+            if report.reached_odoo:
+                self.batch_size = max(1, self.batch_size // 2)
             self.inbox.set_meta("last_odoo_error", report.transport_error)
             if self.metrics:
                 self.metrics.forward_failures.inc()
@@ -112,7 +141,14 @@ class Forwarder(BackgroundLoop):
             if self._failures:
                 _logger.info("Odoo reachable again after %d failed round(s)", self._failures)
             self._failures = 0
-            self.batch_size = min(self.settings.batch_size, self.batch_size * 2)
+            elapsed = time.perf_counter() - started
+            if elapsed > self.settings.batch_seconds:
+                # Too slow: the size Odoo answers in batch_seconds at this pace. A quick
+                # round says nothing of a bigger batch's pace (each call has a fixed cost).
+                fitting = int(report.claimed * self.settings.batch_seconds / elapsed)
+                self.batch_size = max(1, min(self.batch_size, fitting))
+            else:
+                self.batch_size = min(self.settings.batch_size, self.batch_size * 2)
         return report
 
     def _call(self, endpoint: str, group: list[StoredEvent]) -> dict[str, list[OdooAnswer]]:
@@ -202,6 +238,8 @@ class Forwarder(BackgroundLoop):
         """Loop until ``stop()``; a stop request takes effect after the current batch."""
         _logger.info("forwarder %s started", self.owner)
         while not self._stop.is_set():
+            # Read before claiming: an event accepted while the claim runs wakes the wait.
+            accepted = self.inbox.accepted_count()
             try:
                 report = self.run_once()
             except InboxError as exc:
@@ -211,7 +249,8 @@ class Forwarder(BackgroundLoop):
             if report.transport_error:
                 self._stop.wait(self.backoff_delay())
             elif report.claimed == 0:
-                # Idle: poll again after max_wait; while there is work, go on at once so
-                # that the next event of each shipment (now eligible) follows quickly.
-                self._stop.wait(self.settings.max_wait_seconds)
+                # Idle: wait for the inbox to accept events, at most max_wait; while there
+                # is work, go on at once so that the next event of each shipment (now
+                # eligible) follows quickly.
+                self.inbox.wait_accepted(accepted, self.settings.max_wait_seconds)
         _logger.info("forwarder %s stopped", self.owner)

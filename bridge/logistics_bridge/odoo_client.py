@@ -11,12 +11,31 @@ import logging
 from typing import Any
 
 import requests
+import urllib3
 from logistics_contract.content import dump_exact
 
 from .config import OdooSettings
-from .exceptions import OdooAuthError, OdooProtocolError, OdooRpcError, OdooUnavailable
+from .exceptions import (
+    OdooAuthError,
+    OdooProtocolError,
+    OdooRpcError,
+    OdooTimeout,
+    OdooUnavailable,
+    OdooUnreachable,
+)
 
 _logger = logging.getLogger(__name__)
+
+
+def _never_sent(exc: requests.RequestException) -> bool:
+    """Whether no connection was made, so Odoo never saw the request (refused, no route,
+    connect timeout), unlike a connection lost or a read timed out once it was sent."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(exc, requests.ConnectionError) and isinstance(
+        reason, urllib3.exceptions.NewConnectionError
+    )
 
 
 class OdooClient:
@@ -51,6 +70,10 @@ class OdooClient:
                 timeout=timeout,
             )
         except requests.RequestException as exc:
+            if _never_sent(exc):
+                raise OdooUnreachable(f"cannot reach Odoo: {type(exc).__name__}") from exc
+            if isinstance(exc, requests.Timeout):
+                raise OdooTimeout(f"no answer from Odoo within {timeout:g} s") from exc
             raise OdooUnavailable(f"cannot reach Odoo: {type(exc).__name__}") from exc
         if response.status_code >= 400:
             raise OdooUnavailable(f"Odoo answered HTTP {response.status_code}")

@@ -30,7 +30,7 @@ class BridgeService:
     app: BridgeApp
     server: BridgeServer
     client: OdooClient | None
-    forwarder: Forwarder | None
+    forwarders: list[Forwarder]
     heartbeat: HeartbeatReporter | None = None
     registry: RegistryFollower | None = None
 
@@ -43,15 +43,15 @@ class BridgeService:
         """Start the registry follower, the forwarder and the heartbeat, those configured."""
         if self.registry is not None:
             self.registry.start()
-        if self.forwarder is not None:
-            self.forwarder.start()
+        for forwarder in self.forwarders:
+            forwarder.start()
         if self.heartbeat is not None:
             self.heartbeat.start()
 
     def stop_background(self) -> None:
-        """Stop the forwarder after its current batch (the HTTP server is already quiet)."""
-        if self.forwarder is not None:
-            self.forwarder.stop(timeout=self.settings.odoo.timeout_seconds + 10)
+        """Stop the forwarders after their current batch (the HTTP server is already quiet)."""
+        for forwarder in self.forwarders:
+            forwarder.stop(timeout=self.settings.odoo.timeout_seconds + 10)
         if self.heartbeat is not None:
             self.heartbeat.stop(timeout=self.settings.odoo.timeout_seconds + 5)
         if self.registry is not None:
@@ -60,6 +60,8 @@ class BridgeService:
     def close(self) -> None:
         """Stop everything still running and close the inbox."""
         self.stop_background()
+        for forwarder in self.forwarders:
+            forwarder.client.close()
         if self.client is not None:
             self.client.close()
         if self.heartbeat is not None:
@@ -87,14 +89,18 @@ def build_service(settings: BridgeSettings, *, forward: bool = True) -> BridgeSe
             client = OdooClient(settings.odoo)
         elif forward:
             raise ConfigError("forwarding needs odoo.url, odoo.db, odoo.login and odoo.api_key")
-        forwarder = None
+        forwarders = []
         if forward and client is not None:
             if isinstance(inbox, SqliteInbox):
                 # A SQLite inbox belongs to one process: leases left by a killed run are void.
                 released = inbox.release_all_claims()
                 if released:
                     _logger.info("released %d lease(s) left by a previous run", released)
-            forwarder = Forwarder(inbox, client, settings.forward, metrics)
+            # One client per lane: requests sessions are not shared between threads.
+            forwarders = [
+                Forwarder(inbox, OdooClient(settings.odoo), settings.forward, metrics)
+                for _lane in range(settings.forward.lanes)
+            ]
         app = BridgeApp(settings, inbox, metrics, client.probe if client else None)
         server = BridgeServer(
             app,
@@ -135,5 +141,5 @@ def build_service(settings: BridgeSettings, *, forward: bool = True) -> BridgeSe
         inbox.close()
         raise
     return BridgeService(
-        settings, inbox, metrics, app, server, client, forwarder, heartbeat, registry
+        settings, inbox, metrics, app, server, client, forwarders, heartbeat, registry
     )

@@ -196,7 +196,12 @@ class Demo:
         """Create the demo database with every addon and demo data, then configure it."""
         args = self.args
         self.odoo = OdooInstance(self.workdir, args.database, args.odoo_port)
-        self.odoo.write_config(f"root:4,root.logistics:4,root.logistics.{ENDPOINT_CODE}:4")
+        # Customer e-mails coalesce per shipment while they wait: one at a time leaves
+        # Odoo to the ingestion of a backlog.
+        self.odoo.write_config(
+            f"root:4,root.logistics:4,root.logistics.{ENDPOINT_CODE}:4,"
+            "root.logistics.customer_updates:1"
+        )
         self.odoo.drop_database()
         if args.odoo_template:
             print(

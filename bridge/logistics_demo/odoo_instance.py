@@ -18,6 +18,10 @@ _logger = logging.getLogger(__name__)
 
 ADDONS_DIR = Path(__file__).resolve().parents[2] / "addons"
 SETUP_SCRIPT = Path(__file__).with_name("odoo_setup_script.py")
+ODOO_MAIN = Path(__file__).with_name("odoo_main.py")
+# HTTP workers: the bridge's forwarding lanes ingest side by side while the job
+# runner's jobs (its root channel's capacity) run on the others.
+HTTP_WORKERS = 6
 # Odoo's category of addons that only exist to run tests.
 TEST_ONLY_CATEGORY = "Hidden/Tests"
 # Names a database that already has the demo's addons and their demo data: copying it
@@ -94,7 +98,7 @@ class OdooInstance:
                     f"data_dir = {self.workdir / 'filestore'}",
                     f"dbfilter = ^{self.database}$",
                     "server_wide_modules = web,queue_job",
-                    "workers = 2",
+                    f"workers = {HTTP_WORKERS}",
                     "max_cron_threads = 1",
                     "http_interface = 127.0.0.1",
                     f"http_port = {self.http_port}",
@@ -109,7 +113,7 @@ class OdooInstance:
         )
 
     def server_command(self) -> list[str]:
-        return [self.python, "-m", "odoo", "-c", str(self.config_path), "-d", self.database]
+        return [self.python, str(ODOO_MAIN), "-c", str(self.config_path), "-d", self.database]
 
     def drop_database(self) -> None:
         self._maintenance(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')

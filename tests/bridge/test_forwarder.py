@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import replace
 from datetime import datetime
 
 import pytest
+import requests
 import responses
 from conftest import new_event
-from logistics_bridge.config import ForwardSettings, OdooSettings
+from logistics_bridge.config import BridgeSettings, ForwardSettings, OdooSettings
 from logistics_bridge.forwarder import Forwarder, full_jitter_delay
 from logistics_bridge.odoo_client import OdooClient
+from logistics_bridge.service import build_service
 from logistics_bridge.store import SqliteInbox
 
 ODOO = "http://odoo.test"
@@ -308,3 +311,114 @@ def test_conflicting_duplicate_is_forwarded_for_review_with_its_own_answer(inbox
         ("forwarded", "processed", None),
         ("forwarded", "conflict", "kept for review"),
     ]
+
+
+def test_refused_connection_keeps_the_batch_whole(inbox, odoo):
+    """Odoo stopped: the batch never reached it, so a backlog drains in full batches on
+    its return instead of climbing back from one event."""
+    for number in range(10):
+        add(inbox, f"e{number}", shipment=f"S{number}")
+    client = OdooClient(
+        OdooSettings(url="http://127.0.0.1:1", db="db", login="bridge", api_key="k")
+    )
+    forwarder = Forwarder(inbox, client, ForwardSettings(batch_size=8), rand=lambda: 1.0)
+    with responses.RequestsMock() as mock:
+        mock.add_passthru("http://127.0.0.1:1")
+        reports = [forwarder.run_once() for _ in range(3)]
+    assert all("cannot reach Odoo" in report.transport_error for report in reports)
+    assert not any(report.reached_odoo for report in reports)
+    assert forwarder.batch_size == 8
+    assert forwarder.backoff_delay() > 0
+    assert {event.state for event in inbox.list_events()} == {"pending"}
+
+
+def test_idle_forwarder_wakes_when_an_event_is_accepted(inbox, odoo):
+    """No poll interval between a callback's commit and its forwarding."""
+    forwarder = make_forwarder(inbox, max_wait_seconds=30)
+    thread = forwarder.start()
+    try:
+        thread.join(0.3)  # idle, waiting
+        accepted_at = time.monotonic()
+        add(inbox, "w1")
+        while states(inbox)["w1"][0] != "forwarded" and time.monotonic() - accepted_at < 10:
+            thread.join(0.01)
+        assert states(inbox)["w1"] == ("forwarded", "processed")
+        assert time.monotonic() - accepted_at < 5, "woken by the commit, not the 30 s poll"
+    finally:
+        add(inbox, "w2")  # wakes the idle wait so that stop() returns at once
+        forwarder.stop(timeout=10)
+    assert not thread.is_alive()
+
+
+def test_lanes_forward_a_backlog_side_by_side_in_shipment_order(inbox, odoo):
+    """Two forwarders on one inbox: every event once, each shipment's in receipt order."""
+    for step in range(5):
+        for shipment in range(6):
+            add(inbox, f"s{shipment}-{step}", shipment=f"S{shipment}")
+    lanes = [make_forwarder(inbox, batch_size=4) for _ in range(2)]
+    for _ in range(20):
+        for lane in lanes:
+            lane.run_once()
+    forwarded = odoo.forwarded_ids()
+    assert sorted(forwarded) == sorted(f"s{n}-{s}" for n in range(6) for s in range(5))
+    for shipment in range(6):
+        steps = [int(e.split("-")[1]) for e in forwarded if e.startswith(f"s{shipment}-")]
+        assert steps == sorted(steps)
+    assert len({lane.owner for lane in lanes}) == 2
+
+
+def test_service_runs_one_forwarder_per_lane_each_with_its_own_client(tmp_path):
+    settings = BridgeSettings(
+        inbox_url=f"sqlite:///{tmp_path / 'inbox.sqlite3'}",
+        listen_port=0,
+        odoo=OdooSettings(url=ODOO, db="db", login="bridge", api_key="secret-key"),
+        forward=ForwardSettings(lanes=3),
+        registry={"enabled": False},
+    )
+    service = build_service(settings)
+    try:
+        assert len(service.forwarders) == 3
+        assert len({id(forwarder.client) for forwarder in service.forwarders}) == 3
+    finally:
+        service.close()
+
+
+def test_timed_out_batch_stays_leased_so_it_is_not_sent_beside_itself(inbox, odoo):
+    """Odoo may still be applying a batch it did not answer in time: another lane sending
+    it again at once would collide with it; it is claimed again once its lease ends."""
+    for number in range(4):
+        add(inbox, f"e{number}", shipment=f"S{number}")
+    timing_out = make_forwarder(inbox, batch_size=4, lease_seconds=0.5)
+    with responses.RequestsMock() as mock:
+        mock.add(responses.POST, f"{ODOO}/jsonrpc", json={"jsonrpc": "2.0", "id": 1, "result": 7})
+        mock.add(responses.POST, f"{ODOO}/jsonrpc", body=requests.ReadTimeout("read timed out"))
+        report = timing_out.run_once()
+    assert "no answer from Odoo within" in report.transport_error
+    assert report.reached_odoo and timing_out.batch_size == 2
+    other_lane = make_forwarder(inbox)
+    assert other_lane.run_once().claimed == 0, "still leased to the lane that timed out"
+    time.sleep(0.6)
+    assert other_lane.run_once().forwarded == 4
+    assert sorted(odoo.forwarded_ids()) == ["e0", "e1", "e2", "e3"]
+
+
+def test_slow_rounds_size_the_next_batch_to_batch_seconds(inbox, odoo, monkeypatch):
+    """A loaded Odoo gets batches it answers in about batch_seconds, before any times out."""
+    for number in range(40):
+        add(inbox, f"e{number}", shipment=f"S{number}")
+    forwarder = make_forwarder(inbox, batch_size=16, batch_seconds=0.2)
+    call = forwarder._call
+
+    def slow_call(endpoint, group):
+        time.sleep(0.05 * len(group))  # 50 ms per event
+        return call(endpoint, group)
+
+    monkeypatch.setattr(forwarder, "_call", slow_call)
+    assert forwarder.run_once().claimed == 16
+    assert forwarder.batch_size in (3, 4)  # 0.2 s at 50 ms per event and a little more
+    assert forwarder.run_once().claimed in (3, 4)
+    before = forwarder.batch_size
+    monkeypatch.setattr(forwarder, "_call", call)
+    forwarder.run_once()  # quick: doubled back, whatever its time per event
+    assert forwarder.batch_size == min(16, 2 * before)
+    assert len(set(odoo.forwarded_ids())) == len(odoo.forwarded_ids())

@@ -16,8 +16,10 @@ class LogisticsShipment(models.Model):
     @api.depends("state", "last_milestone_id", "milestone_ids.action_required")
     def _compute_action_required(self):
         for shipment in self:
-            latest = shipment._get_latest_exception()
-            shipment.action_required = shipment.state == "exception" and latest.action_required
+            # Only an exception holds a shipment: the others skip reading their timeline.
+            shipment.action_required = (
+                shipment.state == "exception" and shipment._get_latest_exception().action_required
+            )
 
     def _notify_exception(self, milestone):
         """Ask a person to handle an exception, with its reason, and announce it on the

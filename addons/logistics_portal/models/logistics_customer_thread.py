@@ -1,4 +1,6 @@
-from odoo import _, api, models
+import uuid
+
+from odoo import _, api, fields, models
 
 CUSTOMER_REPLY_ACTIVITY = "logistics_portal.mail_activity_type_customer_reply"
 
@@ -19,6 +21,10 @@ class LogisticsCustomerThread(models.AbstractModel):
     _description = "Logistics record discussed with the customer"
     _inherit = ["mail.thread", "portal.mixin", "logistics.customer.readable"]
     _portal_fields = frozenset({"display_name", "access_url"})
+
+    # Given at creation, not by the first e-mail's portal link: a customer update job
+    # writing it would collide with the ingestion of the record's next milestones.
+    access_token = fields.Char(default=lambda self: str(uuid.uuid4()))
 
     @api.model
     def _get_thread_with_access(self, thread_id, mode="read", **kwargs):

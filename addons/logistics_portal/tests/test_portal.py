@@ -110,6 +110,30 @@ class TestPortal(LogisticsPortalCase):
         self.assertEqual(len(self._customer_messages()), 2)
         self.assertNotIn(self.customer.id, written)
 
+    def test_customer_updates_leave_the_shipment_row_alone(self):
+        """The e-mail's portal link needs the shipment's access token: it is given at
+        creation, so the job never writes the shipment, which ingestion writes with each
+        milestone (two writers of one row: a serialization failure)."""
+        shipment = self._create_shipment()
+        self.assertTrue(shipment.access_token)
+        shipment_class = type(self.env["logistics.shipment"])
+        write = shipment_class.write
+        written = []
+
+        def recording_write(shipments, vals):
+            written.extend((shipment.id, name) for shipment in shipments for name in vals)
+            return write(shipments, vals)
+
+        with trap_jobs() as trap:
+            self._add_milestone(shipment, "picked_up", datetime(2026, 3, 1, 9, 0))
+            self.env.flush_all()
+            with patch.object(shipment_class, "write", recording_write):
+                trap.perform_enqueued_jobs()
+                self.env.flush_all()
+        told = shipment.message_ids.filtered(lambda m: self.customer in m.partner_ids)
+        self.assertEqual(len(told), 1, "the customer update was sent")
+        self.assertFalse([entry for entry in written if entry[0] == shipment.id])
+
     def test_pending_customer_update_is_not_delayed_again(self):
         """Jobs stored as in production: a shipment whose e-mail is pending gets no
         second job, and the key looked up for a whole batch is queue_job's own."""

@@ -108,15 +108,17 @@ class LogisticsMilestone(models.Model):
     def _timeline_events(self):
         # The canonical catalogue is internal configuration: customers may not read it,
         # but the milestones they may see are ordered by it.
+        # One sudo environment for all (not three per milestone): shipment states are
+        # recomputed from these for every ingested batch.
         return [
             TimelineEvent(
-                code=m.event_type_id.sudo().code,
-                category=m.event_type_id.sudo().category,
-                rank=m.event_type_id.sudo().rank,
+                code=m.event_type_id.code,
+                category=m.event_type_id.category,
+                rank=m.event_type_id.rank,
                 event_time=m.event_time,
                 sequence=m.id or 0,
             )
-            for m in self
+            for m in self.sudo()
         ]
 
     def _current_milestone(self):

@@ -30,7 +30,10 @@ class LogisticsShipment(models.Model):
         required=True,
         copy=False,
         readonly=True,
-        index="trigram",
+        # B-tree: sources name shipments by reference, a batch of them at a time (``in``);
+        # a trigram index served those lookups from its whole pending list, which every
+        # state change of a shipment grew.
+        index=True,
         default=lambda self: _("New"),
     )
     company_id = fields.Many2one(

@@ -258,3 +258,15 @@ class TestShipment(LogisticsShipmentCase):
         self.assertIn(shipment.id, action["domain"][0][2])
         arch = self.env["res.partner"].get_view(view_type="form")["arch"]
         self.assertIn("action_view_logistics_shipments", arch)
+
+    def test_reference_lookups_use_a_btree_index(self):
+        """Sources name shipments by reference, a batch at a time: a b-tree serves ``in``
+        lookups; a trigram index answered them from a pending list every state change grew."""
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'logistics_shipment__name_index'"
+        )
+        (definition,) = self.env.cr.fetchone()
+        self.assertIn("USING btree", definition)
+        shipments = self._create_shipment() | self._create_shipment()
+        found = self.env["logistics.shipment"].search([("name", "in", shipments.mapped("name"))])
+        self.assertEqual(found, shipments)

@@ -79,6 +79,25 @@ class LogisticsShipment(models.Model):
         groups="base.group_user", compute="_compute_outbound_message_count"
     )
 
+    def write(self, vals):
+        # The TMS's planning reference arriving before Odoo read its answer to the order
+        # (its own answer writes the export state with it): see _tms_acknowledge_by_planning.
+        unanswered = self.browse()
+        if vals.get("tms_reference") and not {"export_state", "export_sent_version"} & set(vals):
+            unanswered = self.filtered(
+                lambda s: (
+                    not s.tms_reference
+                    and not s.export_sent_version
+                    and s.export_state in ("queued", "export_failed")
+                )
+            )
+        result = super().write(vals)
+        if unanswered:
+            self.env["logistics.tms.order.handler"].sudo()._tms_acknowledge_by_planning(
+                unanswered.sudo()
+            )
+        return result
+
     def _compute_outbound_message_count(self):
         counts = dict(
             self.env["logistics.outbound.message"]

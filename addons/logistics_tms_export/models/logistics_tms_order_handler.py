@@ -156,6 +156,40 @@ class LogisticsTmsOrderHandler(models.AbstractModel):
         self.env.flush_all()
 
     @api.model
+    def _tms_acknowledge_by_planning(self, shipments):
+        """The TMS reported the planning reference of ``shipments`` in a callback, but
+        Odoo never read its answer to their order (timed out, or failed for good after
+        the TMS took it): the planning callback is the acknowledgement.
+
+        The shipment becomes exported and the planned milestone is recorded under the
+        answer's own event id (``tms-order:<reference>``), so an answer read later (a
+        retry, a replay) adds nothing."""
+        for shipment in shipments.with_context(tracking_disable=True):
+            message = shipment._tms_messages(shipment._tms_document_exchange_types()).filtered(
+                lambda m: m.state != "cancelled"
+            )[:1]
+            if not message:
+                continue
+            vals = {
+                "export_sent_version": max(shipment.export_sent_version, message.payload_version)
+            }
+            if message.payload_version >= shipment.export_version:
+                vals["export_state"] = "exported"
+            shipment.write(vals)
+            shipment.activity_unlink([FAILED_ACTIVITY])
+            self._tms_record_milestone(
+                shipment, message, "shipment_planned", f"tms-order:{shipment.tms_reference}"
+            )
+            shipment.message_post(
+                body=_(
+                    "The TMS reported planning reference %(reference)s: taken as its "
+                    "acknowledgement of %(key)s, whose answer was lost.",
+                    reference=shipment.tms_reference,
+                    key=message.idempotency_key,
+                )
+            )
+
+    @api.model
     def _tms_map_carrier(self, shipment, planning, vals):
         """Put the carrier the TMS assigned into ``vals``; return a note if none matches."""
         names = [name for name in (planning.carrier_code, planning.carrier_name) if name]

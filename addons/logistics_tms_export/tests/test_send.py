@@ -185,6 +185,56 @@ class TestSend(TmsExportCase):
         self.assertEqual(self._logs().job_id, job_record)
         self.assertTrue(self.shipment.activity_ids)
 
+    def _acknowledgements(self):
+        return self.env["logistics.milestone"].search(
+            [("shipment_id", "=", self.shipment.id), ("external_event_id", "=like", "tms-order:%")]
+        )
+
+    @responses.activate
+    def test_planning_callback_acknowledges_an_export_whose_answer_was_lost(self):
+        """The TMS took the order but Odoo never read the answer (it timed out): the
+        TMS's planning callback counts as the acknowledgement, and the answer read on a
+        later attempt adds nothing."""
+        responses.post(ORDERS_URL, body=requests.ReadTimeout("read timed out"))
+        self._send_expecting_retry()
+        self.assertEqual(self.shipment.export_state, "queued")
+        self.shipment.sudo().write({"tms_reference": "TMS-77"})  # the planning callback
+        self.assertEqual(self.shipment.export_state, "exported")
+        self.assertEqual(self.shipment.export_sent_version, self.message.payload_version)
+        acknowledgement = self._acknowledgements()
+        self.assertEqual(acknowledgement.external_event_id, "tms-order:TMS-77")
+        self.assertEqual(acknowledgement.event_type_id.code, "shipment_planned")
+        responses.replace(
+            responses.POST, ORDERS_URL, status=201, json={"planning_reference": "TMS-77"}
+        )
+        self.message._send()
+        self.assertEqual(self.message.state, "sent")
+        self.assertEqual(self._acknowledgements(), acknowledgement)
+
+    @responses.activate
+    def test_planning_callback_after_a_failed_export_ends_the_failure(self):
+        with trap_jobs():
+            pass
+        job_record = self.message._delay_send()
+        job_record.retry = job_record.max_retries - 1
+        responses.post(ORDERS_URL, status=504, json={"message": "gateway timeout"})
+        Job.load(self.env, job_record.uuid).perform()
+        self.assertEqual(self.shipment.export_state, "export_failed")
+        self.assertTrue(self.shipment.activity_ids)
+        self.shipment.sudo().write({"tms_reference": "TMS-78"})
+        self.assertEqual(self.shipment.export_state, "exported")
+        self.assertFalse(self.shipment.activity_ids)
+        self.assertEqual(self._acknowledgements().external_event_id, "tms-order:TMS-78")
+        self.assertIn("TMS-78", self.shipment.message_ids[0].body)
+
+    def test_planning_reference_without_an_export_acknowledges_nothing(self):
+        shipment = self.shipment.copy({"picking_id": False})
+        shipment.sudo().write({"tms_reference": "TMS-79"})
+        self.assertEqual(shipment.export_state, "not_exported")
+        self.assertFalse(
+            self.env["logistics.milestone"].search([("shipment_id", "=", shipment.id)])
+        )
+
     def test_unexpected_job_failure_hook_fails_the_message(self):
         self.env.flush_all()  # in production the export was committed long before
         self.message._on_job_failed(exc_name="KeyError", exc_message="boom")

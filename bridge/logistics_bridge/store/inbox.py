@@ -98,6 +98,9 @@ class Inbox(ABC):
         self._group_commit = GroupCommit(self._write_group)
         self._ops_lock = threading.RLock()
         self._pending_cache = _Cached()
+        # Events this process committed so far: idle forwarders wait for it to move.
+        self._accepted = threading.Condition()
+        self._accepted_total = 0
 
     # -- connection handling (per backend) -------------------------------------------------
     @abstractmethod
@@ -193,6 +196,7 @@ class Inbox(ABC):
                 for request in group:
                     self._insert_request(conn, request)
             self._commit(conn)
+            self._announce(group)
         except (*self._db_errors, InboxError) as exc:  # InboxError: reconnecting failed
             _logger.error("inbox commit failed for %d request(s): %s", len(group), exc)
             if conn is not None:
@@ -203,6 +207,31 @@ class Inbox(ABC):
         finally:
             for request in group:
                 request.done = True
+
+    def _announce(self, group: list[QueuedRequest]) -> None:
+        """Wake the forwarders waiting for new events, if ``group`` committed any."""
+        stored = sum(
+            1
+            for request in group
+            for result in request.result or ()
+            if result.status in ("accepted", "conflict")
+        )
+        if stored:
+            with self._accepted:
+                self._accepted_total += stored
+                self._accepted.notify_all()
+
+    def accepted_count(self) -> int:
+        """Events this process has committed to the inbox so far (a counter to wait on)."""
+        with self._accepted:
+            return self._accepted_total
+
+    def wait_accepted(self, seen: int, timeout: float) -> bool:
+        """Wait until this process commits events beyond ``seen`` (``accepted_count``), at
+        most ``timeout`` seconds; True if it did. Another process sharing the inbox does
+        not wake it: the timeout is the poll interval for its events."""
+        with self._accepted:
+            return self._accepted.wait_for(lambda: self._accepted_total != seen, timeout)
 
     def _insert_new(self, conn: Any, events: list[NewEvent]) -> bool:
         """Insert ``events`` in a few statements; True if every one was new (the usual case),
