@@ -21,6 +21,9 @@ CONTRACTS = (
     ("logistics_settlement", "FinanceShipmentV1", "finance-shipment.v1.schema.json"),
     ("logistics_delivery", "TmsRateRequestV1", "tms-rate.v1.schema.json"),
     ("logistics_delivery", "TmsRateResponseV1", "tms-rate-response.v1.schema.json"),
+    ("logistics_appointment", "TmsSlotRequestV1", "tms-appointment.v1.schema.json"),
+    ("logistics_appointment", "TmsSlotResponseV1", "tms-appointment-slots.v1.schema.json"),
+    ("logistics_appointment", "TmsAppointmentBookingV1", "tms-appointment-booking.v1.schema.json"),
 )
 
 
