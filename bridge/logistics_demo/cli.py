@@ -23,6 +23,7 @@ from logistics_bridge.store import open_inbox
 from logistics_tms_simulator.lifecycle import CALLBACKS_PER_ORDER
 
 from .after_delivery import AfterDelivery, FlowTimeout
+from .appointment import AppointmentFlow, PortalRefused
 from .driver import DemoDriver
 from .odoo_instance import (
     ODOO_TEMPLATE_VARIABLE,
@@ -269,6 +270,8 @@ class Demo:
                 print(f"  {exchange}")
         if finished:
             finished = self.print_after_delivery(driver, order_ids)
+        if finished and self.setup.get("appointment_carrier_id"):
+            finished = self.print_appointment(driver)
         print("\nLogistics > Overview:")
         for line in driver.overview():
             print(f"  {line}")
@@ -294,6 +297,18 @@ class Demo:
             return False
         for line in report.lines():
             print(f"  {line}")
+        return True
+
+    def print_appointment(self, driver: DemoDriver) -> bool:
+        """An order delivered by appointment, rescheduled from the portal; False if not."""
+        try:
+            line = AppointmentFlow(driver, self.odoo.url).run(
+                self.setup, self.args.orders, self.args.timeout
+            )
+        except (FlowTimeout, OdooRpcError, PortalRefused) as exc:
+            print(f"Appointment: not done: {exc}")
+            return False
+        print(f"Appointment: {line}")
         return True
 
     def run_without_odoo(self) -> int:

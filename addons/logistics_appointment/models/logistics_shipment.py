@@ -1,7 +1,7 @@
 from pydantic import ValidationError
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.logistics_inbound.canonical import utc_naive
 from odoo.addons.logistics_tms_export.adapters import describe_errors
@@ -297,6 +297,35 @@ class LogisticsShipment(models.Model):
                 }
             )
         return applied
+
+    def action_appointment_windows(self):
+        """The windows the TMS offers the shipment now, for staff (and the demo over
+        JSON-RPC): ``[{"slot_id", "window_start", "window_end"}]`` in UTC."""
+        self._check_appointment_staff()
+        try:
+            slots = self._fetch_appointment_slots()
+        except SynchronousCallFailed as err:
+            raise UserError(_("The TMS offers no window now: %s", err.reason)) from err
+        return [
+            {
+                "slot_id": slot.slot_reference,
+                "window_start": fields.Datetime.to_string(slot.window_start),
+                "window_end": fields.Datetime.to_string(slot.window_end),
+            }
+            for slot in slots
+        ]
+
+    def action_book_appointment(self, slot_id, reason=None):
+        """Book an offered window on the consignee's behalf (staff)."""
+        self._check_appointment_staff()
+        self._request_appointment(slot_id, reason=reason, origin="staff")
+        return True
+
+    def _check_appointment_staff(self):
+        self.ensure_one()
+        if not self.env.user.has_group("logistics_integration.group_logistics_user"):
+            raise AccessError(_("Only Logistics users book delivery windows for customers."))
+        self.check_access("write")
 
     # ------------------------------------------------------------------
     # Customer-safe reading

@@ -4,6 +4,8 @@ from datetime import timedelta
 import requests
 import responses
 
+from odoo.exceptions import AccessError
+
 from odoo.addons.logistics_tms_export.models.logistics_endpoint import SynchronousCallFailed
 
 from ..models.logistics_shipment import AppointmentRefused
@@ -119,3 +121,17 @@ class TestAppointmentBooking(AppointmentCase):
         self._ingest(self._event(status_code="D1", reference="TMS-A1", occurred_at=T0))
         with self.assertRaisesRegex(AppointmentRefused, "no longer"):
             self.shipment_a._request_appointment("S-1")
+
+    def test_logistics_users_book_for_the_customer_and_salespeople_cannot(self):
+        shipment = self.shipment_a.with_user(self.logistics_user)
+        with responses.RequestsMock() as mocked:
+            mocked.post(self.slots_url, json={"slots": [self._slot("S-7", 3)]})
+            windows = shipment.action_appointment_windows()
+        self.assertEqual([w["slot_id"] for w in windows], ["S-7"])
+        with trap_jobs():
+            shipment.action_book_appointment("S-7", reason="By phone")
+        change = self.shipment_a.appointment_change_ids
+        self.assertEqual((change.origin, change.user_id), ("staff", self.logistics_user))
+        salesperson = self._create_user("lgx_appt_sales", "sales_team.group_sale_salesman")
+        with self.assertRaises(AccessError):
+            self.shipment_a.with_user(salesperson).action_book_appointment("S-7")
