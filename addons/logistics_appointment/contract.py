@@ -30,7 +30,17 @@ class Destination(StrictModel):
     city: str | None = None
 
 
-class TmsSlotRequestV1(StrictModel):
+class ShipmentDocument(StrictModel):
+    """What every ``tms-appointment`` request names: the contract and the shipment."""
+
+    schema_name: Literal["tms-appointment"] = Field(default=SCHEMA_NAME, alias="schema")
+    schema_version: Literal[1] = SCHEMA_VERSION
+    order_reference: Text = Field(description="Odoo's shipment reference")
+    planning_reference: Text | None = Field(default=None, description="The TMS's reference")
+    correlation_id: Text
+
+
+class TmsSlotRequestV1(ShipmentDocument):
     """Which delivery windows can the TMS offer this shipment?"""
 
     model_config = ConfigDict(
@@ -41,11 +51,6 @@ class TmsSlotRequestV1(StrictModel):
         },
     )
 
-    schema_name: Literal["tms-appointment"] = Field(default=SCHEMA_NAME, alias="schema")
-    schema_version: Literal[1] = SCHEMA_VERSION
-    order_reference: Text = Field(description="Odoo's shipment reference")
-    planning_reference: Text | None = Field(default=None, description="The TMS's reference")
-    correlation_id: Text
     ship_to: Destination
     earliest: datetime = Field(description="No window may end before this moment")
 
@@ -80,7 +85,7 @@ class TmsSlotResponseV1(BaseModel):
     slots: list[Slot] = Field(default_factory=list)
 
 
-class TmsAppointmentBookingV1(StrictModel):
+class TmsAppointmentBookingV1(ShipmentDocument):
     """The window the consignee chose (or changed to); the TMS confirms it by callback."""
 
     model_config = ConfigDict(
@@ -91,11 +96,6 @@ class TmsAppointmentBookingV1(StrictModel):
         },
     )
 
-    schema_name: Literal["tms-appointment"] = Field(default=SCHEMA_NAME, alias="schema")
-    schema_version: Literal[1] = SCHEMA_VERSION
-    order_reference: Text = Field(description="Odoo's shipment reference")
-    planning_reference: Text | None = None
-    correlation_id: Text
     booking_version: int = Field(
         ge=1, description="1 for the first choice, then one more per change"
     )

@@ -39,13 +39,16 @@ class LogisticsAppointmentPortal(LogisticsCustomerPortal):
         "/my/shipments/<int:shipment_id>/appointment",
         type="http",
         auth="user",
-        methods=["GET"],
+        methods=["GET", "POST"],
         website=True,
     )
-    def portal_shipment_appointment(self, shipment_id, **kw):
+    def portal_shipment_appointment(self, shipment_id, slot_id=None, reason=None, **kw):
+        """GET: the windows the TMS offers now; POST: book ``slot_id`` among them."""
         shipment = self._customer_shipment(shipment_id)
         if not shipment:
             return request.not_found()
+        if request.httprequest.method == "POST":
+            return self._book_window(shipment, slot_id, reason)
         error = False
         slots = shipment.appointment_slot_ids.browse()
         if shipment._appointment_open():
@@ -58,17 +61,7 @@ class LogisticsAppointmentPortal(LogisticsCustomerPortal):
             error = _("This shipment can no longer get a delivery appointment.")
         return self._render_appointment_page(shipment, slots, error)
 
-    @http.route(
-        "/my/shipments/<int:shipment_id>/appointment",
-        type="http",
-        auth="user",
-        methods=["POST"],
-        website=True,
-    )
-    def portal_shipment_appointment_book(self, shipment_id, slot_id=None, reason=None, **kw):
-        shipment = self._customer_shipment(shipment_id)
-        if not shipment:
-            return request.not_found()
+    def _book_window(self, shipment, slot_id, reason):
         try:
             shipment.with_user(request.env.user).sudo()._request_appointment(
                 (slot_id or "").strip(), reason=(reason or "").strip()[:255] or None

@@ -138,11 +138,7 @@ class LogisticsShipment(models.Model):
             raise SynchronousCallFailed(_("no TMS for %s", shipment.company_id.name))
         ship_to = shipment.partner_id
         payload = {
-            "schema": contract.SCHEMA_NAME,
-            "schema_version": contract.SCHEMA_VERSION,
-            "order_reference": shipment.name,
-            "planning_reference": shipment.tms_reference or None,
-            "correlation_id": shipment.correlation_id or shipment.name,
+            **shipment._appointment_document(),
             "ship_to": {
                 "country_code": ship_to.country_id.code or None,
                 "zip": ship_to.zip or None,
@@ -188,6 +184,17 @@ class LogisticsShipment(models.Model):
             )
         )
 
+    def _appointment_document(self):
+        """The part every ``tms-appointment`` request shares: contract and shipment."""
+        self.ensure_one()
+        return {
+            "schema": contract.SCHEMA_NAME,
+            "schema_version": contract.SCHEMA_VERSION,
+            "order_reference": self.name,
+            "planning_reference": self.tms_reference or None,
+            "correlation_id": self.correlation_id or self.name,
+        }
+
     def _request_appointment(self, slot_reference, reason=None, origin="customer"):
         """Book the offered window ``slot_reference`` (its TMS id): sent to the TMS through
         the outbox, the appointment *requested* until the TMS confirms it.
@@ -210,11 +217,7 @@ class LogisticsShipment(models.Model):
             raise AppointmentRefused(_("This delivery window has passed: choose a later one."))
         version = shipment.appointment_version + 1
         payload = {
-            "schema": contract.SCHEMA_NAME,
-            "schema_version": contract.SCHEMA_VERSION,
-            "order_reference": shipment.name,
-            "planning_reference": shipment.tms_reference or None,
-            "correlation_id": shipment.correlation_id or shipment.name,
+            **shipment._appointment_document(),
             "booking_version": version,
             "slot_id": slot.slot_reference,
             "window_start": slot.window_start.isoformat() + "Z",

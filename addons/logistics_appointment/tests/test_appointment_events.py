@@ -59,25 +59,20 @@ class TestAppointmentEvents(AppointmentCase):
         self.assertIn("appointment_end is required", answer["reason"])
         self.assertFalse(self.shipment_a.appointment_state)
 
+    def _stop_report(self, hours, eta_hours, stops_before, stop=4, stops_total=7):
+        return self._event(
+            event_type="planning",
+            reference="TMS-A1",
+            occurred_at=T0 + timedelta(hours=hours),
+            eta=self._iso(T0 + timedelta(hours=eta_hours)),
+            stop_sequence=stop,
+            stops_total=stops_total,
+            stops_before=stops_before,
+        )
+
     def test_every_eta_and_stop_is_kept_and_the_newest_counts(self):
-        later = self._event(
-            event_type="planning",
-            reference="TMS-A1",
-            occurred_at=T0 + timedelta(hours=2),
-            eta=self._iso(T0 + timedelta(hours=4)),
-            stop_sequence=4,
-            stops_total=7,
-            stops_before=1,
-        )
-        earlier = self._event(
-            event_type="planning",
-            reference="TMS-A1",
-            occurred_at=T0 + timedelta(hours=1),
-            eta=self._iso(T0 + timedelta(hours=3)),
-            stop_sequence=4,
-            stops_total=7,
-            stops_before=3,
-        )
+        later = self._stop_report(hours=2, eta_hours=4, stops_before=1)
+        earlier = self._stop_report(hours=1, eta_hours=3, stops_before=3)
         self._ingest(later)
         self._ingest(earlier)
         shipment = self.shipment_a
@@ -92,15 +87,7 @@ class TestAppointmentEvents(AppointmentCase):
         )
 
     def test_a_stop_beyond_the_route_is_rejected(self):
-        answer = self._ingest_one(
-            self._event(
-                event_type="planning",
-                reference="TMS-A1",
-                eta=self._iso(T0 + timedelta(hours=3)),
-                stop_sequence=9,
-                stops_total=7,
-            )
-        )
+        answer = self._ingest_one(self._stop_report(0, 3, 0, stop=9, stops_total=7))
         self.assertEqual(answer["result"], "rejected")
         self.assertIn("stop_sequence cannot be greater than stops_total", answer["reason"])
         self.assertFalse(self.shipment_a.route_update_ids)
