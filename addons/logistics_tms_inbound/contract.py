@@ -3,14 +3,67 @@
 The generic TMS profile reads every field from where the canonical event
 (``logistics_inbound.canonical``) puts it, so for a TMS the wire format *is*
 the canonical event, published as JSON Schema in
-``docs/schemas/tms-event.v1.schema.json``.
+``docs/schemas/tms-event.v1.schema.json``, with the route and appointment fields
+of ``RouteFields`` that a TMS may add to any event's payload.
 """
 
-from pydantic import ConfigDict
+from typing import Annotated
 
-from odoo.addons.logistics_inbound.canonical import CanonicalEvent
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from odoo.addons.logistics_inbound.canonical import CanonicalEvent, EventPayload
 
 SCHEMA_ID = "https://logistics-integration.example/schemas/tms-event.v1.schema.json"
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+
+
+class RouteFields(BaseModel):
+    """Where the shipment is on its delivery route and the delivery appointment: optional
+    payload fields of any TMS event (applied when delivery appointments are installed)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    appointment_start: AwareDatetime | None = Field(
+        default=None, description="Start of the delivery window the event confirms or sets."
+    )
+    appointment_end: AwareDatetime | None = Field(
+        default=None, description="End of the delivery window; with appointment_start."
+    )
+    appointment_reason: Reason | None = Field(
+        default=None, description="Why the window was set, moved or missed."
+    )
+    stop_sequence: int | None = Field(
+        default=None, ge=1, description="The shipment's stop on the vehicle's route (1 = first)."
+    )
+    stops_total: int | None = Field(default=None, ge=1, description="How many stops the route has.")
+    stops_before: int | None = Field(
+        default=None, ge=0, description="Stops still to be served before the shipment's."
+    )
+
+    @model_validator(mode="after")
+    def _check_consistent(self):
+        if (self.appointment_start is None) != (self.appointment_end is None):
+            missing = "appointment_end" if self.appointment_end is None else "appointment_start"
+            raise ValueError(f"{missing} is required with the other end of the window")
+        if self.appointment_start and self.appointment_end <= self.appointment_start:
+            raise ValueError("appointment_end must be after appointment_start")
+        if self.stop_sequence and self.stops_total and self.stop_sequence > self.stops_total:
+            raise ValueError("stop_sequence cannot be greater than stops_total")
+        return self
+
+    def has_route(self):
+        """Whether these fields say anything about the route (stop or stops)."""
+        return self.stop_sequence is not None or self.stops_before is not None
+
+    def has_window(self):
+        return self.appointment_start is not None
+
+
+class TmsEventPayloadV1(EventPayload, RouteFields):
+    """A TMS event's payload: the canonical fields and the route and appointment fields."""
+
+    model_config = ConfigDict(extra="allow")
 
 
 class TmsEventV1(CanonicalEvent):
@@ -21,6 +74,8 @@ class TmsEventV1(CanonicalEvent):
         title="TMS event v1",
         json_schema_extra={"$id": SCHEMA_ID},
     )
+
+    payload: TmsEventPayloadV1 = Field(default_factory=TmsEventPayloadV1)
 
 
 def json_schema():

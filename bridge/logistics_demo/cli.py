@@ -23,6 +23,7 @@ from logistics_bridge.store import open_inbox
 from logistics_tms_simulator.lifecycle import CALLBACKS_PER_ORDER
 
 from .after_delivery import AfterDelivery, FlowTimeout
+from .appointment import AppointmentFlow, PortalRefused
 from .change_control import demo_round
 from .driver import DemoDriver
 from .master_data import MasterDataRound, MasterDataTimeout
@@ -278,6 +279,8 @@ class Demo:
             finished = self.print_after_delivery(driver, order_ids)
         if finished:
             finished = self.print_master_data(driver)
+        if finished and self.setup.get("appointment_carrier_id"):
+            finished = self.print_appointment(driver)
         self.print_change_control(driver)
         print("\nLogistics > Overview:")
         for line in driver.overview():
@@ -325,6 +328,18 @@ class Demo:
             return False
         print(f"\n{outcome.line()}")
         return outcome.sent_once and outcome.delta_records == 1
+
+    def print_appointment(self, driver: DemoDriver) -> bool:
+        """An order delivered by appointment, rescheduled from the portal; False if not."""
+        try:
+            line = AppointmentFlow(driver, self.odoo.url).run(
+                self.setup, self.args.orders, self.args.timeout
+            )
+        except (FlowTimeout, OdooRpcError, PortalRefused) as exc:
+            print(f"Appointment: not done: {exc}")
+            return False
+        print(f"Appointment: {line}")
+        return True
 
     def run_without_odoo(self) -> int:
         self.start_bridge(None)

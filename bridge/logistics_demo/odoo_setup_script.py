@@ -154,6 +154,24 @@ quote_carrier = env.ref(
     "logistics_delivery.delivery_carrier_logistics_tms", raise_if_not_found=False
 )
 
+# Delivered by appointment (logistics_appointment), when installed: the same road rates,
+# the TMS service "appointment", and a portal login for the customer who picks the window.
+appointment_carrier = appointment_portal = None
+if "appointment_state" in env["logistics.shipment"]._fields:
+    appointment_carrier = rated_carrier.copy(
+        {"name": "Demo Road by Appointment", "logistics_service_level": "appointment"}
+    )
+    appointment_carrier.logistics_partner_id = rated_carrier.logistics_partner_id
+    appointment_portal = {"login": "gent-portal", "password": "gent-portal-demo"}
+    env["res.users"].with_context(no_reset_password=True).create(
+        {
+            "name": customers[1].name,
+            "partner_id": customers[1].id,
+            "groups_id": [(6, 0, [env.ref("base.group_portal").id])],
+            **appointment_portal,
+        }
+    )
+
 env.cr.commit()
 print(
     "LGX_DEMO_RESULT "
@@ -166,6 +184,9 @@ print(
             "partner_ids": customers.ids,
             "carrier_id": rated_carrier.id,
             "quote_carrier_id": quote_carrier.id if quote_carrier else None,
+            "appointment_carrier_id": appointment_carrier.id if appointment_carrier else None,
+            "appointment_customer_id": customers[1].id,
+            "appointment_portal": appointment_portal,
             "currency": company.currency_id.name,
         }
     )

@@ -43,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--pace", type=float, default=0.5, help="seconds between callbacks")
     parser.add_argument("--seed", type=int, help="random seed for repeatable runs")
     parser.add_argument("--currency", default="EUR", help="ISO code freight is billed in")
+    parser.add_argument(
+        "--slot-minutes",
+        type=int,
+        default=120,
+        help="length of the delivery windows offered (appointments)",
+    )
     add_log_level_option(parser)
     for name, field in Faults.model_fields.items():
         flag = "--" + name.replace("_", "-")
@@ -76,6 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         pace_seconds=args.pace,
         seed=args.seed,
         currency=args.currency.upper(),
+        slot_minutes=args.slot_minutes,
     )
     # Threads beyond the job runner's channel: answers held by the timeout fault
     # must not starve health checks and the other calls.

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from .appointments import Booking, by_appointment, confirmation_payload, final_leg_payloads
 from .faults import Faults
 from .orders import TransportOrder
 
@@ -36,6 +37,8 @@ RETURN_MILESTONES = (
 # Reported before delivery by a damaged order: X12 214 A9 "shipment damaged", reason
 # AK "damaged, rewrapped in hub".
 DAMAGE_STATUS = ("A9", "AK")
+# An order delivered by appointment stops after these milestones (at the hub).
+APPOINTMENT_HUB_STOP = 3
 # planning, the transport milestones (the last with proof of delivery), charges
 CALLBACKS_PER_ORDER = len(MILESTONES) + 2
 
@@ -108,6 +111,9 @@ def lifecycle_callbacks(
         )
     ]
     milestones = RETURN_MILESTONES if order.kind == "return" else MILESTONES
+    if order.kind == "order" and by_appointment(order.payload):
+        # Delivered by appointment: the order waits at the hub for its booked window.
+        milestones = MILESTONES[:APPOINTMENT_HUB_STOP]
     unmapped_at = rng.randrange(len(milestones) - 1) if faults.unknown_status_codes else None
     for index, (code, detail, location) in enumerate(milestones):
         moment += step
@@ -156,27 +162,54 @@ def lifecycle_callbacks(
             )
         else:
             callbacks.append(_envelope(order, "status", moment, payload))
-    moment += step
+    if milestones[-1][0] in ("D1", "A3"):
+        callbacks.append(charges_callback(order, moment + step, faults, currency))
+    return callbacks
+
+
+def charges_callback(
+    order: TransportOrder, moment: datetime, faults: Faults, currency: str = "EUR"
+) -> Callback:
+    """The TMS's freight bill of a delivered (or returned) order."""
     amount = expected_freight(order)
     if faults.charges_out_of_tolerance:
         amount = round(amount * 1.3, 2)
-    callbacks.append(
-        _envelope(
-            order,
-            "charges",
-            moment,
-            {
-                "charges": [
-                    {
-                        "external_id": f"{order.planning_reference}-BASE",
-                        "charge_type": "base_freight",
-                        "amount": amount,
-                        "currency": currency,
-                    }
-                ]
-            },
-        )
+    return _envelope(
+        order,
+        "charges",
+        moment,
+        {
+            "charges": [
+                {
+                    "external_id": f"{order.planning_reference}-BASE",
+                    "charge_type": "base_freight",
+                    "amount": amount,
+                    "currency": currency,
+                }
+            ]
+        },
     )
+
+
+def appointment_confirmation(order: TransportOrder, booking: Booking, moment: datetime) -> Callback:
+    """The callback confirming (or rescheduling to) the window ``booking`` holds."""
+    return _envelope(order, "status", moment, confirmation_payload(booking))
+
+
+def appointment_delivery(
+    order: TransportOrder,
+    booking: Booking,
+    start: datetime,
+    step: timedelta,
+    faults: Faults,
+    currency: str = "EUR",
+) -> list[Callback]:
+    """The delivery round of an order delivered by appointment, then its freight bill."""
+    callbacks = [
+        _envelope(order, event_type, moment, payload)
+        for event_type, moment, payload in final_leg_payloads(booking, start, step)
+    ]
+    callbacks.append(charges_callback(order, start + len(callbacks) * step, faults, currency))
     return callbacks
 
 

@@ -15,9 +15,12 @@ from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .appointments import AppointmentDesk, Booking, InvalidAppointmentRequest
 from .faults import Faults
 from .lifecycle import (
     Callback,
+    appointment_confirmation,
+    appointment_delivery,
     as_sent,
     cancellation_callback,
     lifecycle_callbacks,
@@ -57,10 +60,12 @@ class SimulatedTms:
         pace_seconds: float = 0.5,
         seed: int | None = None,
         currency: str = "EUR",
+        slot_minutes: int = 120,
     ) -> None:
         self.orders = OrderBook()
         self.rates = RateBook(currency)
         self.master_data = MasterDataBook()
+        self.appointments = AppointmentDesk(slot_minutes)
         self.faults = faults
         self._sender = sender
         self._api_key = api_key
@@ -108,6 +113,8 @@ class SimulatedTms:
             return self._create(environ, kind="return")
         if path in ("/v1/rates", "/v1/rates/") and method == "POST":
             return self._with_failure(lambda: self._quote(environ), self._rate_calls)
+        if path in ("/v1/appointments/slots", "/v1/appointments") and method == "POST":
+            return self._with_failure(lambda: self._appointment(path, environ), self._rate_calls)
         if match and match["action"] == "cancel" and method == "POST":
             return self._cancel(match["reference"])
         if match and not match["action"] and method == "PUT":
@@ -230,6 +237,43 @@ class SimulatedTms:
                 return 404, {"error": "unknown_record", "message": f"no {kind} {key}"}
             return 200, {"key": key, "version": held.version, "data": held.data}
         return 404, {"error": "not_found", "message": f"no route for {method} master data"}
+
+    def _appointment(self, path: str, environ: dict[str, Any]) -> tuple[int, dict]:
+        """Windows offered (``/v1/appointments/slots``) or one booked (``/v1/appointments``)."""
+        try:
+            request = json.loads(_read(environ))
+        except ValueError:
+            return 400, {"error": "malformed_json", "message": "body is not JSON"}
+        try:
+            if path.endswith("/slots"):
+                return 200, self.appointments.slots(request)
+            booking = self.appointments.book(request)
+            order = self.orders.get(booking.reference)
+        except (InvalidAppointmentRequest, UnknownOrder) as err:
+            fields = getattr(err, "fields", ["order_reference"])
+            return 422, {"error": "invalid_appointment", "message": str(err), "fields": fields}
+        self._sender.schedule(
+            appointment_confirmation(order, booking, datetime.now(UTC)),
+            time.monotonic() + self._pace,
+        )
+        wait = (booking.window.start - datetime.now(UTC)).total_seconds()
+        timer = threading.Timer(max(wait, 0.0) + self._pace, self._deliver, (booking,))
+        timer.daemon = True
+        timer.start()
+        return 202, {"status": "accepted", "booking_version": booking.version}
+
+    def _deliver(self, booking: Booking) -> None:
+        """The delivery round of ``booking``'s order, unless another booking replaced it."""
+        order = self.orders.get(booking.reference)
+        if order.cancelled or not self.appointments.in_force(booking):
+            return
+        step = timedelta(seconds=self._pace)
+        callbacks = appointment_delivery(
+            order, booking, datetime.now(UTC), step, self.faults, self._currency
+        )
+        now = time.monotonic()
+        for position, callback in enumerate(callbacks, start=1):
+            self._sender.schedule(callback, now + position * self._pace)
 
     def _update(self, reference: str, environ: dict[str, Any]) -> tuple[int, dict]:
         return self._with_failure(lambda: self._update_order(reference, environ))

@@ -27,6 +27,9 @@ CONTRACTS = (
         "TmsMasterDataResponseV1",
         "tms-master-data-response.v1.schema.json",
     ),
+    ("logistics_appointment", "TmsSlotRequestV1", "tms-appointment.v1.schema.json"),
+    ("logistics_appointment", "TmsSlotResponseV1", "tms-appointment-slots.v1.schema.json"),
+    ("logistics_appointment", "TmsAppointmentBookingV1", "tms-appointment-booking.v1.schema.json"),
 )
 
 

@@ -1,7 +1,25 @@
+import logging
+
+from pydantic import ValidationError
+
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
+from odoo.addons.logistics_integration import outbound
+
+from ..adapters import describe_errors
+
+_logger = logging.getLogger(__name__)
+
 ADAPTER_MODEL_PREFIX = "logistics.tms.adapter."
+
+
+class SynchronousCallFailed(Exception):
+    """A synchronous exchange gave no usable answer; ``reason`` says why."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
 
 
 class LogisticsEndpoint(models.Model):
@@ -88,3 +106,96 @@ class LogisticsEndpoint(models.Model):
         for name in adapter_names & set(self.env.registry):
             fields_in_use |= self.env[name]._tms_trigger_fields().get(model_name, set())
         return frozenset(fields_in_use)
+
+    # ------------------------------------------------------------------
+    # Synchronous exchanges (a person waits for the answer)
+    # ------------------------------------------------------------------
+
+    def _call_synchronous(self, exchange_type_code, path, payload, record, timeout, answer_model):
+        """POST ``payload`` (a contract's request, as a dict) about ``record`` to this
+        endpoint as its exchange type ``exchange_type_code``, and wait at most
+        ``timeout`` seconds for the answer.
+
+        Returns the answer validated by the pydantic ``answer_model``. Raises
+        SynchronousCallFailed with the reason when the request cannot be sent
+        (archived exchange type, environment guard) or the answer is late, an error,
+        or not valid. Every attempt is logged in the integration log, masked, under
+        the payload's correlation id.
+        """
+        self.ensure_one()
+        endpoint = self.sudo()
+        log_vals = {
+            "record": record,
+            "summary": exchange_type_code,
+            "correlation_id": payload.get("correlation_id"),
+        }
+        try:
+            exchange_type = endpoint._get_exchange_type(exchange_type_code)
+            exchange_type._assert_outbound_for(endpoint)
+            endpoint._assert_call_allowed()
+        except UserError as err:
+            endpoint._log_synchronous_call("rejected", payload, error=str(err), **log_vals)
+            raise SynchronousCallFailed(str(err)) from err
+        log_vals["schema_version"] = f"{exchange_type.schema_name}/{exchange_type.schema_version}"
+        headers, auth = endpoint._get_request_auth()
+        headers = dict(
+            headers,
+            **{
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+                "X-Correlation-ID": payload.get("correlation_id") or "",
+                "traceparent": outbound.traceparent(payload.get("correlation_id")),
+                "User-Agent": "odoo-logistics-integration/18.0",
+            },
+        )
+        result = outbound.send(
+            "POST",
+            endpoint.base_url.rstrip("/") + path,
+            outbound.dumps(payload).encode("utf-8"),
+            headers,
+            auth,
+            (min(endpoint.connect_timeout, timeout), timeout),
+        )
+        response = result.body if result.body is not None else (result.text or None)
+        exchange = dict(
+            log_vals, http_status=result.status or False, duration_ms=result.duration_ms
+        )
+        if result.kind != outbound.SUCCESS:
+            endpoint._log_synchronous_call(
+                "failed", payload, response=response, error=result.error, **exchange
+            )
+            raise SynchronousCallFailed(result.error)
+        try:
+            answer = answer_model.model_validate(result.body or {})
+        except ValidationError as err:
+            error = _(
+                "invalid answer: %(problems)s",
+                problems="; ".join(describe_errors(err, result.body or {})),
+            )
+            endpoint._log_synchronous_call(
+                "rejected", payload, response=response, error=error, **exchange
+            )
+            raise SynchronousCallFailed(error) from err
+        endpoint._log_synchronous_call("processed", payload, response=response, **exchange)
+        return answer
+
+    def _log_synchronous_call(self, state, payload, response=None, record=None, **values):
+        """Log one synchronous exchange; a failure is also told to the server log."""
+        self.ensure_one()
+        if state != "processed":
+            _logger.warning(
+                "%s of %s by %s %s: %s",
+                values.get("summary"),
+                record.display_name if record else "-",
+                self.code,
+                state,
+                values.get("error"),
+            )
+        log_model = self.env["logistics.integration.log"].sudo()
+        log_model._record_exchange(
+            log_model._prepare_exchange_vals(
+                "outbound", state, endpoint=self, record=record, **values
+            ),
+            payload=payload,
+            response=response,
+        )

@@ -1,0 +1,4 @@
+from . import test_appointment_events
+from . import test_appointment_booking
+from . import test_contract
+from . import test_portal_appointment
