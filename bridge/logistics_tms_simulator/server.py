@@ -1,5 +1,5 @@
-"""The simulated TMS's HTTP side: the ``tms-order``, ``tms-return``, ``tms-rate`` and
-``tms-master-data`` v1 contracts, served by waitress."""
+"""The simulated TMS's HTTP side: the ``tms-order``, ``tms-return``, ``tms-rate``,
+``tms-appointment`` and ``tms-master-data`` v1 contracts, served by waitress."""
 
 from __future__ import annotations
 
