@@ -2,6 +2,10 @@ from odoo import api, models
 
 from .logistics_change_request import APPLY_CONTEXT
 
+#: Context key of the creation of a governed record: the lines created with it
+#: (its one2many values, a copy's lines) are part of that creation, not held.
+CREATING_CONTEXT = "logistics_change_creating"
+
 
 class Base(models.AbstractModel):
     """Writes of governed fields by people wait for approval (see
@@ -18,6 +22,7 @@ class Base(models.AbstractModel):
             self.env.su
             or self.pool._init
             or self.env.context.get(APPLY_CONTEXT)
+            or self.env.context.get(CREATING_CONTEXT)
             or "logistics.change.model" not in self.env
         ):
             return None
@@ -31,22 +36,29 @@ class Base(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         rule = self._logistics_approval_rule()
-        if not rule or not rule[2]:
+        if not rule:
             return super().create(vals_list)
-        field_names, domain, _create_unlink = rule
-        requests = self.env["logistics.change.request"]
-        free = [
-            vals
-            for vals in vals_list
-            if not requests._hold_creation(self, vals, field_names, domain)
-        ]
-        return super().create(free) if free else self.browse()
+        field_names, domain, create_unlink = rule
+        if create_unlink:
+            # a request is only for those who may create: others get the AccessError
+            self.check_access("create")
+            requests = self.env["logistics.change.request"]
+            vals_list = [
+                vals
+                for vals in vals_list
+                if not requests._hold_creation(self, vals, field_names, domain)
+            ]
+        if not vals_list:
+            return self.browse()
+        creating = self.with_context(**{CREATING_CONTEXT: True})
+        return super(Base, creating).create(vals_list).with_env(self.env)
 
     def write(self, vals):
         rule = self._logistics_approval_rule() if self else None
         if not rule:
             return super().write(vals)
         field_names, domain, _create_unlink = rule
+        self.check_access("write")
         held, rest = self.env["logistics.change.request"]._hold_for_approval(
             self, vals, field_names, domain
         )
@@ -64,6 +76,7 @@ class Base(models.AbstractModel):
         if not rule or not rule[2]:
             return super().unlink()
         field_names, domain, _create_unlink = rule
+        self.check_access("unlink")
         held = self.env["logistics.change.request"]._hold_deletion(self, field_names, domain)
         free = self - held
         return super(Base, free).unlink() if free else True

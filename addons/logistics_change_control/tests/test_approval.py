@@ -231,3 +231,43 @@ class TestApproval(ChangeControlCase):
         self.assertEqual(request.line_ids.action, "deleted")
         request.with_user(self.approver).action_approve()
         self.assertFalse(row.exists())
+
+    def test_a_new_profile_comes_with_its_mappings(self):
+        """Lines created with their profile are part of its creation; adding one to
+        the profile afterwards waits."""
+        event = self.env.ref("logistics_integration.event_type_exception_raised")
+        profile = (
+            self.env["logistics.inbound.profile"]
+            .with_user(self.requester)
+            .create(
+                {
+                    "name": "CC new source",
+                    "document_format": "json",
+                    "path_event_id": "document.id",
+                    "path_shipment_reference": "document.ref",
+                    "path_event_type": "=status",
+                    "status_mapping_ids": [(0, 0, {"raw_code": "EX", "event_type_id": event.id})],
+                }
+            )
+        )
+        self.assertEqual(profile.status_mapping_ids.mapped("raw_code"), ["EX"])
+        self.assertFalse(self._record_requests())
+        # the profile is returned without the creation's context: its changes wait
+        profile.write(
+            {"status_mapping_ids": [(0, 0, {"raw_code": "RT", "event_type_id": event.id})]}
+        )
+        self.assertEqual(profile.status_mapping_ids.mapped("raw_code"), ["EX"])
+        self.assertEqual(self._record_requests().line_ids.action, "new")
+
+    def test_who_may_not_change_mappings_gets_no_request(self):
+        profile = self._active_profile()
+        event = self.env.ref("logistics_integration.event_type_exception_raised")
+        mappings = self.env["logistics.status.mapping"].with_user(self.logistics_manager)
+        with self.assertRaises(AccessError):
+            mappings.create({"profile_id": profile.id, "raw_code": "EX", "event_type_id": event.id})
+        with self.assertRaises(AccessError):
+            profile.status_mapping_ids.with_user(self.logistics_manager).unlink()
+        with self.assertRaises(AccessError):
+            profile.status_mapping_ids.with_user(self.logistics_manager).write({"raw_code": "X"})
+        self.assertFalse(self._record_requests())
+        self.assertEqual(profile.status_mapping_ids.mapped("raw_code"), ["DL"])
