@@ -4,7 +4,7 @@
     "summary": "Rate shopping through the TMS: a Logistics TMS delivery method whose "
     "quotes are a governed exchange, with a documented fallback and the chosen quote as "
     "the shipment's expected freight",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.0.1",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",

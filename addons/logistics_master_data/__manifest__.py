@@ -4,7 +4,7 @@
     "summary": "Ship-to addresses, products and carrier services sent to the TMS as their "
     "own flow: only what changed, on each domain's batch window or on demand, with "
     "conflicts kept for review",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
@@ -20,6 +20,7 @@
         "data/logistics_exchange_type_data.xml",
         "data/logistics_data_ownership_data.xml",
         "data/logistics_batch_data.xml",
+        "data/logistics_overview_card_data.xml",
         "views/logistics_master_data_state_views.xml",
         "views/logistics_data_ownership_views.xml",
         "views/logistics_endpoint_views.xml",

@@ -50,6 +50,12 @@ class LogisticsChangeModel(models.Model):
         default="[]",
         help="Only records matching this domain wait for approval, e.g. active profiles.",
     )
+    approval_create_unlink = fields.Boolean(
+        string="Additions and Deletions Wait",
+        help="Creating or deleting a record that matches the approval domain waits for "
+        "a second Integration Administrator's approval too, e.g. a status mapping "
+        "added to or deleted from an active profile.",
+    )
 
     _sql_constraints = [
         ("model_unique", "unique(model)", "A model is under change control once."),
@@ -161,9 +167,14 @@ class LogisticsChangeModel(models.Model):
     @api.model
     @tools.ormcache("model_name")
     def _get_approval_rule(self, model_name):
-        """(field names, domain) of the fields of ``model_name`` whose changes wait
-        for approval, or None; cached per registry, cleared when a row changes."""
+        """(field names, domain, additions and deletions held) of ``model_name``: the
+        fields whose changes wait for approval, or None; cached per registry,
+        cleared when a row changes."""
         row = self.sudo().search([("model", "=", model_name)], limit=1)
         if not row or not row.approval_fields:
             return None
-        return tuple(row._get_approval_field_names()), row.approval_domain or "[]"
+        return (
+            tuple(row._get_approval_field_names()),
+            row.approval_domain or "[]",
+            row.approval_create_unlink,
+        )

@@ -502,12 +502,19 @@ class LogisticsChangeRequest(models.Model):
 
     def _apply_record_change(self):
         self.ensure_one()
+        model_env = self.with_context(**{APPLY_CONTEXT: True}).env
         for line in self.line_ids:
-            record = self.env[line.model_name].browse(line.res_id).exists()
+            model = model_env[line.model_name]
+            if line.action == "new":
+                line.res_id = model.create(line.entry["values"]).id
+                continue
+            record = model.browse(line.res_id).exists()
             if not record:
                 line.note = _("The record was deleted before the change was approved.")
-                continue
-            record.with_context(**{APPLY_CONTEXT: True}).write(line.entry["values"])
+            elif line.action == "deleted":
+                record.unlink()
+            else:
+                record.write(line.entry["values"])
 
     # -- held record changes -------------------------------------------------
 
@@ -531,9 +538,41 @@ class LogisticsChangeRequest(models.Model):
                     changes[name] = [old, new]
             if changes:
                 held |= record
-                self._request_record_change(record, governed, changes)
+                self._request_record_change(record, "changed", governed, changes)
         rest = {name: value for name, value in vals.items() if name not in governed}
         return held, rest
+
+    @api.model
+    def _hold_creation(self, model, vals, field_names, domain):
+        """A change request creating a record of ``model`` with ``vals`` when the
+        new record would match ``domain`` and set a governed field; True if held
+        (nothing is created now)."""
+        record = model.new(model._add_missing_default_values(vals))
+        changes = {
+            name: ["", self._display_field(record, name, record[name])]
+            for name in field_names
+            if name in vals
+        }
+        changes = {name: change for name, change in changes.items() if change[1] != "-"}
+        if not changes or not record.filtered_domain(domain):
+            return False
+        self._request_record_change(record, "new", vals, changes)
+        return True
+
+    @api.model
+    def _hold_deletion(self, records, field_names, domain):
+        """A change request deleting each of ``records`` that matches ``domain``;
+        returns the records held (they stay until approved)."""
+        held = records.filtered_domain(domain)
+        for record in held:
+            changes = {
+                name: [self._display_field(record, name, record[name]), "-"]
+                for name in field_names
+                if name in record._fields
+            }
+            changes = {name: change for name, change in changes.items() if change[0] != "-"}
+            self._request_record_change(record, "deleted", {}, changes)
+        return held
 
     @api.model
     def _display_field(self, record, name, value):
@@ -567,8 +606,12 @@ class LogisticsChangeRequest(models.Model):
         return sorted(set(result))
 
     @api.model
-    def _request_record_change(self, record, values, changes):
+    def _request_record_change(self, record, action, values, changes):
+        """A change request of ``record``: ``action`` is changed (``values`` are
+        written), new (``record`` is a new record, created with ``values``) or
+        deleted; the person is told it waits."""
         company = record.company_id if "company_id" in record._fields else False
+        stored = isinstance(record.id, int)
         request = self.sudo().create(
             {
                 "kind": "record",
@@ -579,9 +622,9 @@ class LogisticsChangeRequest(models.Model):
                     fields.Command.create(
                         {
                             "model_name": record._name,
-                            "res_id": record.id,
+                            "res_id": record.id if stored else 0,
                             "record_label": record.display_name,
-                            "action": "changed",
+                            "action": action,
                             "changes": changes,
                             "entry": {"values": values},
                         }
@@ -590,17 +633,25 @@ class LogisticsChangeRequest(models.Model):
             }
         )
         request._submit()
+        messages = {
+            "changed": _(
+                "%(record)s keeps its current values until a second Integration "
+                "Administrator approves %(name)s."
+            ),
+            "new": _(
+                "%(record)s is created once a second Integration Administrator approves %(name)s."
+            ),
+            "deleted": _(
+                "%(record)s stays until a second Integration Administrator approves "
+                "its deletion, %(name)s."
+            ),
+        }
         self.env.user._bus_send(
             "simple_notification",
             {
                 "type": "warning",
                 "title": _("Change waits for approval"),
-                "message": _(
-                    "%(record)s keeps its current values until a second Integration "
-                    "Administrator approves %(name)s.",
-                    record=record.display_name,
-                    name=request.name,
-                ),
+                "message": messages[action] % {"record": record.display_name, "name": request.name},
                 "sticky": True,
             },
         )

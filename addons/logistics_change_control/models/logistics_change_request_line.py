@@ -22,6 +22,7 @@ class LogisticsChangeRequestLine(models.Model):
         selection=[
             ("new", "New"),
             ("changed", "Changed"),
+            ("deleted", "Deleted"),
             ("unchanged", "Unchanged"),
             ("absent", "Only Here"),
             ("skipped", "Skipped"),

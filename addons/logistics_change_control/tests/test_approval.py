@@ -133,3 +133,141 @@ class TestApproval(ChangeControlCase):
         self.assertFalse(row.approval_fields)
         self.exchange_type.with_user(self.requester).write({"schema_version": "5"})
         self.assertEqual(self.exchange_type.schema_version, "5")
+
+    def _active_profile(self):
+        event = self.env.ref("logistics_integration.event_type_delivered")
+        return self.env["logistics.inbound.profile"].create(
+            {
+                "name": "CC held lines",
+                "document_format": "json",
+                "path_event_id": "document.id",
+                "path_shipment_reference": "document.ref",
+                "path_event_type": "=status",
+                "status_mapping_ids": [(0, 0, {"raw_code": "DL", "event_type_id": event.id})],
+            }
+        )
+
+    def _record_requests(self, model="logistics.status.mapping"):
+        return self.requests.search([("kind", "=", "record"), ("res_model", "=", model)])
+
+    def test_adding_a_mapping_to_an_active_profile_waits_for_approval(self):
+        profile = self._active_profile()
+        event = self.env.ref("logistics_integration.event_type_exception_raised")
+        mappings = self.env["logistics.status.mapping"].with_user(self.requester)
+        created = mappings.create(
+            {"profile_id": profile.id, "raw_code": "EX", "event_type_id": event.id}
+        )
+        # a line added in the profile's form is held the same way
+        profile.with_user(self.requester).write(
+            {"status_mapping_ids": [(0, 0, {"raw_code": "RT", "event_type_id": event.id})]}
+        )
+        self.assertFalse(created)
+        self.assertEqual(profile.status_mapping_ids.mapped("raw_code"), ["DL"])
+        requests = self._record_requests()
+        self.assertEqual(len(requests), 2)
+        self.assertEqual(requests.line_ids.mapped("action"), ["new", "new"])
+        self.assertEqual(
+            sorted(line.changes["raw_code"][1] for line in requests.line_ids), ["EX", "RT"]
+        )
+        with self.assertRaisesRegex(AccessError, "second Integration Administrator"):
+            requests[0].with_user(self.requester).action_approve()
+        self.assertEqual(profile.status_mapping_ids.mapped("raw_code"), ["DL"])
+        requests.with_user(self.approver).action_approve()
+        self.assertEqual(sorted(profile.status_mapping_ids.mapped("raw_code")), ["DL", "EX", "RT"])
+        self.assertEqual(set(requests.mapped("state")), {"applied"})
+        self.assertEqual(
+            set(requests.line_ids.mapped("res_id")),
+            set(profile.status_mapping_ids.filtered(lambda m: m.raw_code != "DL").ids),
+        )
+
+    def test_deleting_a_mapping_of_an_active_profile_waits_for_approval(self):
+        profile = self._active_profile()
+        mapping = profile.status_mapping_ids
+        mapping.with_user(self.requester).unlink()
+        self.assertTrue(mapping.exists())
+        request = self._record_requests()
+        self.assertEqual(request.line_ids.action, "deleted")
+        self.assertEqual(request.line_ids.res_id, mapping.id)
+        self.assertEqual(request.line_ids.changes["raw_code"], ["DL", "-"])
+        self.assertEqual(request.line_ids.record_label, "CC held lines: DL → Delivered")
+        with self.assertRaises(AccessError):
+            request.with_user(self.requester).action_approve()
+        self.assertTrue(mapping.exists())
+        request.with_user(self.approver).action_approve()
+        self.assertFalse(mapping.exists())
+        self.assertEqual(request.state, "applied")
+
+    def test_mappings_of_archived_profiles_and_endpoints_change_at_once(self):
+        profile = self._active_profile()
+        profile.active = False
+        event = self.env.ref("logistics_integration.event_type_exception_raised")
+        mappings = self.env["logistics.status.mapping"].with_user(self.requester)
+        on_archived = mappings.create(
+            {"profile_id": profile.id, "raw_code": "EX", "event_type_id": event.id}
+        )
+        on_endpoint = mappings.create(
+            {"endpoint_id": self.endpoint.id, "raw_code": "EX", "event_type_id": event.id}
+        )
+        self.assertTrue(on_archived.exists() and on_endpoint.exists())
+        (on_archived | on_endpoint | profile.status_mapping_ids).unlink()
+        self.assertFalse(profile.status_mapping_ids)
+        self.assertFalse(self._record_requests())
+
+    def test_a_refused_addition_creates_nothing(self):
+        profile = self._active_profile()
+        event = self.env.ref("logistics_integration.event_type_exception_raised")
+        self.env["logistics.status.mapping"].with_user(self.requester).create(
+            {"profile_id": profile.id, "raw_code": "EX", "event_type_id": event.id}
+        )
+        request = self._record_requests()
+        request.with_user(self.approver).action_refuse("not mapped like that")
+        self.assertEqual(profile.status_mapping_ids.mapped("raw_code"), ["DL"])
+
+    def test_deleting_a_change_control_row_waits_for_approval(self):
+        row = self.env.ref("logistics_change_control.change_model_status_mapping")
+        row.with_user(self.requester).unlink()
+        self.assertTrue(row.exists())
+        request = self._record_requests("logistics.change.model")
+        self.assertEqual(request.line_ids.action, "deleted")
+        request.with_user(self.approver).action_approve()
+        self.assertFalse(row.exists())
+
+    def test_a_new_profile_comes_with_its_mappings(self):
+        """Lines created with their profile are part of its creation; adding one to
+        the profile afterwards waits."""
+        event = self.env.ref("logistics_integration.event_type_exception_raised")
+        profile = (
+            self.env["logistics.inbound.profile"]
+            .with_user(self.requester)
+            .create(
+                {
+                    "name": "CC new source",
+                    "document_format": "json",
+                    "path_event_id": "document.id",
+                    "path_shipment_reference": "document.ref",
+                    "path_event_type": "=status",
+                    "status_mapping_ids": [(0, 0, {"raw_code": "EX", "event_type_id": event.id})],
+                }
+            )
+        )
+        self.assertEqual(profile.status_mapping_ids.mapped("raw_code"), ["EX"])
+        self.assertFalse(self._record_requests())
+        # the profile is returned without the creation's context: its changes wait
+        profile.write(
+            {"status_mapping_ids": [(0, 0, {"raw_code": "RT", "event_type_id": event.id})]}
+        )
+        self.assertEqual(profile.status_mapping_ids.mapped("raw_code"), ["EX"])
+        self.assertEqual(self._record_requests().line_ids.action, "new")
+
+    def test_who_may_not_change_mappings_gets_no_request(self):
+        profile = self._active_profile()
+        event = self.env.ref("logistics_integration.event_type_exception_raised")
+        mappings = self.env["logistics.status.mapping"].with_user(self.logistics_manager)
+        with self.assertRaises(AccessError):
+            mappings.create({"profile_id": profile.id, "raw_code": "EX", "event_type_id": event.id})
+        with self.assertRaises(AccessError):
+            profile.status_mapping_ids.with_user(self.logistics_manager).unlink()
+        with self.assertRaises(AccessError):
+            profile.status_mapping_ids.with_user(self.logistics_manager).write({"raw_code": "X"})
+        self.assertFalse(self._record_requests())
+        self.assertEqual(profile.status_mapping_ids.mapped("raw_code"), ["DL"])

@@ -39,8 +39,8 @@ class DeliveryCarrier(models.Model):
     logistics_rate_endpoint_id = fields.Many2one(
         comodel_name="logistics.endpoint",
         string="Rates From",
-        domain="[('kind', 'in', ('tms', 'carrier'))]",
-        help="The system that quotes this delivery method's services (its exchange type "
+        domain="[('kind', '=', 'tms')]",
+        help="The TMS that quotes this delivery method's services (its exchange type "
         "tms_rate); empty: the order company's default TMS.",
     )
     logistics_fallback_carrier_id = fields.Many2one(
@@ -51,6 +51,19 @@ class DeliveryCarrier(models.Model):
         "system quoting rates is slow, down or answers something unusable. The order "
         "then says the rate came from these price rules, and why.",
     )
+
+    @api.constrains("logistics_rate_endpoint_id")
+    def _check_logistics_rate_endpoint(self):
+        for carrier in self.filtered("logistics_rate_endpoint_id"):
+            if carrier.logistics_rate_endpoint_id.kind != "tms":
+                raise OdooValidationError(
+                    _(
+                        "Rates From of %(carrier)s: %(endpoint)s is not a TMS; only a TMS "
+                        "quotes rates.",
+                        carrier=carrier.name,
+                        endpoint=carrier.logistics_rate_endpoint_id.name,
+                    )
+                )
 
     @api.constrains("logistics_fallback_carrier_id")
     def _check_logistics_fallback_carrier(self):

@@ -2,3 +2,4 @@ from . import test_contract
 from . import test_expected_freight
 from . import test_provider
 from . import test_rate_shipment
+from . import test_rate_endpoint_kind

@@ -55,6 +55,15 @@ class LogisticsStatusMapping(models.Model):
         ),
     ]
 
+    @api.depends("raw_code", "raw_detail", "event_type_id", "profile_id", "endpoint_id")
+    def _compute_display_name(self):
+        for mapping in self:
+            owner = mapping.profile_id or mapping.endpoint_id
+            code = " / ".join(filter(None, [mapping.raw_code, mapping.raw_detail]))
+            mapping.display_name = (
+                f"{owner.display_name}: {code} → {mapping.event_type_id.display_name}"
+            )
+
     def _compute_waiting_count(self):
         for mapping in self:
             mapping.waiting_count = len(mapping._get_waiting_events())

@@ -118,7 +118,7 @@ class LogisticsEndpoint(models.Model):
 
         Returns the answer validated by the pydantic ``answer_model``. Raises
         SynchronousCallFailed with the reason when the request cannot be sent
-        (archived exchange type, environment guard) or the answer is late, an error,
+        (not a TMS, archived exchange type, environment guard) or the answer is late, an error,
         or not valid. Every attempt is logged in the integration log, masked, under
         the payload's correlation id.
         """
@@ -130,6 +130,15 @@ class LogisticsEndpoint(models.Model):
             "correlation_id": payload.get("correlation_id"),
         }
         try:
+            if endpoint.kind != "tms":
+                # checked first: asking for the exchange type would register it here
+                raise UserError(
+                    _(
+                        "%(endpoint)s is not a TMS: only a TMS answers %(code)s.",
+                        endpoint=endpoint.name,
+                        code=exchange_type_code,
+                    )
+                )
             exchange_type = endpoint._get_exchange_type(exchange_type_code)
             exchange_type._assert_outbound_for(endpoint)
             endpoint._assert_call_allowed()
