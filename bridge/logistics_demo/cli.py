@@ -35,7 +35,7 @@ from .odoo_instance import (
     demo_addons,
     odoo_version,
 )
-from .partner_isolation import IsolationTimeout, PartnerEndpoint, PartnerIsolationRound
+from .partner_isolation import IsolationNotShown, PartnerEndpoint, PartnerIsolationRound
 from .processes import ManagedProcess, ProcessFailed
 
 _logger = logging.getLogger(__name__)
@@ -351,7 +351,7 @@ class Demo:
             outcome = PartnerIsolationRound(driver, self.bridge_url, endpoint).run(
                 self.args.timeout
             )
-        except (IsolationTimeout, OdooRpcError, requests.RequestException) as exc:
+        except (IsolationNotShown, OdooRpcError, requests.RequestException) as exc:
             print(f"Partner isolation: not done: {exc}")
             return False
         print(outcome.line())

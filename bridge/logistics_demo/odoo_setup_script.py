@@ -178,7 +178,7 @@ if "appointment_state" in env["logistics.shipment"]._fields:
 second_company = env["res.company"].create(
     {"name": "Second Company", "currency_id": company.currency_id.id}
 )
-env.user.company_ids = [(4, second_company.id)]
+env.ref("base.user_admin").company_ids = [(4, second_company.id)]
 bridge_user.company_ids = [(4, second_company.id)]
 partner_endpoint = env["logistics.endpoint"].create(
     {

@@ -27,8 +27,8 @@ LOG_MODEL = "logistics.integration.log"
 POLL_SECONDS = 0.5
 
 
-class IsolationTimeout(Exception):
-    """Odoo did not answer the second company's callback in time."""
+class IsolationNotShown(Exception):
+    """No delivered shipment to name, or Odoo did not answer the callback in time."""
 
 
 class PartnerEndpoint(BaseModel):
@@ -105,7 +105,7 @@ class PartnerIsolationRound:
 
     def delivered_shipment(self) -> dict[str, Any]:
         """The first delivered shipment of the admin's (first) company."""
-        [shipment] = self.driver.call(
+        shipments = self.driver.call(
             "logistics.shipment",
             "search_read",
             [("state", "=", "delivered")],
@@ -113,7 +113,9 @@ class PartnerIsolationRound:
             order="name",
             limit=1,
         )
-        return shipment
+        if not shipments:
+            raise IsolationNotShown("no delivered shipment of the first company to name")
+        return shipments[0]
 
     def shipment_state(self, shipment_id: int) -> str:
         """The shipment's state as the screen labels it."""
@@ -152,5 +154,5 @@ class PartnerIsolationRound:
             if logs:
                 return logs[0]
             if time.monotonic() > deadline:
-                raise IsolationTimeout(f"callback {event_id} not answered within {timeout:.0f}s")
+                raise IsolationNotShown(f"callback {event_id} not answered within {timeout:.0f}s")
             time.sleep(POLL_SECONDS)

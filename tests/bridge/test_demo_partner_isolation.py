@@ -5,10 +5,11 @@ import base64
 import json
 from typing import Any
 
+import pytest
 import responses
 from logistics_demo.driver import DemoDriver
 from logistics_demo.partner_isolation import (
-    IsolationOutcome,
+    IsolationNotShown,
     PartnerEndpoint,
     PartnerIsolationRound,
 )
@@ -25,14 +26,18 @@ REASON = (
 class OdooTable(DemoDriver):
     """A driver answering the round's JSON-RPC calls from a small table."""
 
-    def __init__(self, log_state: str, state_after: str = "delivered") -> None:
+    def __init__(
+        self, log_state: str, state_after: str = "delivered", delivered: bool = True
+    ) -> None:
         self.log_state = log_state
+        self.delivered = delivered
         self.states = ["delivered", state_after]
         self.log_contexts: list[dict] = []
 
     def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
         if (model, method) == ("logistics.shipment", "search_read"):
-            return [{"id": 7, "name": "SHP/2026/00003", "company_id": [1, "YourCompany"]}]
+            shipment = {"id": 7, "name": "SHP/2026/00003", "company_id": [1, "YourCompany"]}
+            return [shipment] if self.delivered else []
         if (model, method) == ("logistics.shipment", "read"):
             return [{"id": 7, "state": self.states.pop(0)}]
         if (model, method) == ("logistics.shipment", "fields_get"):
@@ -87,15 +92,18 @@ def test_an_applied_callback_is_reported_as_not_refused() -> None:
     assert outcome.line().endswith("the shipment now In Transit")
 
 
+@responses.activate
 def test_refused_needs_the_shipment_left_as_it_was() -> None:
-    outcome = IsolationOutcome(
-        endpoint="second_carrier",
-        company="Second Company",
-        shipment="SHP/2026/00003",
-        shipment_company="YourCompany",
-        result="rejected",
-        reason=REASON,
-        shipment_state_before="Delivered",
-        shipment_state_after="In Transit",
-    )
+    responses.post(f"{BRIDGE_URL}/v1/in/second_carrier", status=202, json={"stored": 1})
+
+    outcome = _round(OdooTable("rejected", state_after="in_transit")).run(timeout=5)
+
     assert not outcome.refused
+    assert outcome.line().endswith("the shipment now In Transit")
+
+
+@responses.activate
+def test_nothing_sent_without_a_delivered_shipment() -> None:
+    with pytest.raises(IsolationNotShown, match="no delivered shipment"):
+        _round(OdooTable("rejected", delivered=False)).run(timeout=5)
+    assert not responses.calls
