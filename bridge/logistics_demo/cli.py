@@ -35,6 +35,7 @@ from .odoo_instance import (
     demo_addons,
     odoo_version,
 )
+from .partner_isolation import IsolationNotShown, PartnerEndpoint, PartnerIsolationRound
 from .processes import ManagedProcess, ProcessFailed
 
 _logger = logging.getLogger(__name__)
@@ -281,6 +282,8 @@ class Demo:
             finished = self.print_master_data(driver)
         if finished and self.setup.get("appointment_carrier_id"):
             finished = self.print_appointment(driver)
+        if finished and self.setup.get("partner_endpoint"):
+            finished = self.print_partner_isolation(driver)
         self.print_change_control(driver)
         print("\nLogistics > Overview:")
         for line in driver.overview():
@@ -340,6 +343,19 @@ class Demo:
             return False
         print(f"Appointment: {line}")
         return True
+
+    def print_partner_isolation(self, driver: DemoDriver) -> bool:
+        """A second company's callback refused for a first company's shipment; False if not."""
+        endpoint = PartnerEndpoint(**self.setup["partner_endpoint"])
+        try:
+            outcome = PartnerIsolationRound(driver, self.bridge_url, endpoint).run(
+                self.args.timeout
+            )
+        except (IsolationNotShown, OdooRpcError, requests.RequestException) as exc:
+            print(f"Partner isolation: not done: {exc}")
+            return False
+        print(outcome.line())
+        return outcome.refused
 
     def run_without_odoo(self) -> int:
         self.start_bridge(None)

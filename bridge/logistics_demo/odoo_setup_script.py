@@ -172,6 +172,34 @@ if "appointment_state" in env["logistics.shipment"]._fields:
         }
     )
 
+# Partner isolation: a second company with a carrier endpoint of its own, served by the
+# same bridge (its user works for both companies) and signing with a secret the demo holds.
+# Its callbacks may only touch the second company's shipments.
+second_company = env["res.company"].create(
+    {"name": "Second Company", "currency_id": company.currency_id.id}
+)
+env.ref("base.user_admin").company_ids = [(4, second_company.id)]
+bridge_user.company_ids = [(4, second_company.id)]
+partner_endpoint = env["logistics.endpoint"].create(
+    {
+        "name": "Second Company Carrier",
+        "code": "second_carrier",
+        "kind": "carrier",
+        "company_id": second_company.id,
+        "environment": "test",
+        "base_url": settings["tms_url"],
+        "auth_scheme": "api_key",
+        "api_key_header": "X-API-Key",
+        "auth_secret": settings["tms_api_key"],
+        "inbound_format": "tms-event",
+        "auth_recipe_ids": [(0, 0, {"name": "Carrier callbacks", "scheme": "standard-webhooks"})],
+    }
+)
+partner_wizard = env["logistics.auth.secret.wizard"].create(
+    {"recipe_id": partner_endpoint.auth_recipe_ids.id, "source": "generate", "label": "Demo"}
+)
+partner_wizard.action_confirm()
+
 env.cr.commit()
 print(
     "LGX_DEMO_RESULT "
@@ -188,6 +216,11 @@ print(
             "appointment_customer_id": customers[1].id,
             "appointment_portal": appointment_portal,
             "currency": company.currency_id.name,
+            "partner_endpoint": {
+                "code": partner_endpoint.code,
+                "company": second_company.name,
+                "signing_secret": partner_wizard.value,
+            },
         }
     )
 )

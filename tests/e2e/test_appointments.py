@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from logistics_demo.appointment import AppointmentFlow
 from logistics_demo.cli import Demo
+from logistics_demo.partner_isolation import PartnerEndpoint, PartnerIsolationRound
 
 TIMEOUT = 180
 
@@ -115,3 +116,26 @@ def test_stop_and_eta_history_kept(demo, delivered) -> None:
     )
     assert {(u["stop_sequence"], u["stops_before"]) for u in updates} >= {(3, 2), (3, 0)}
     assert all(u["eta"] for u in updates)
+
+
+def test_a_second_companys_callback_is_refused(demo, delivered) -> None:
+    """The demo's partner-isolation line: the second company's endpoint names the
+    delivered shipment of the first company, through the bridge, and is refused."""
+    _line, shipment = delivered
+    endpoint = PartnerEndpoint(**demo.setup["partner_endpoint"])
+    outcome = PartnerIsolationRound(demo.driver(), demo.bridge_url, endpoint).run(TIMEOUT)
+    line = outcome.line()
+    print(line)
+
+    assert outcome.refused, line
+    assert line.startswith(
+        f"Partner isolation: {endpoint.company}'s endpoint {endpoint.code} sent a status "
+        f"for {shipment['name']} of "
+    ), line
+    assert (
+        f"is a shipment of another company; endpoint {endpoint.code!r} only reaches "
+        f"shipments of {endpoint.company}"
+    ) in outcome.reason, line
+    assert line.endswith("the shipment still Delivered"), line
+    [after] = demo.driver().call("logistics.shipment", "read", [shipment["id"]], fields=["state"])
+    assert after["state"] == "delivered"
