@@ -23,4 +23,5 @@
         "views/logistics_endpoint_views.xml",
         "views/logistics_portal_templates.xml",
     ],
+    "demo": ["demo/logistics_exchange_type_demo.xml"],
 }

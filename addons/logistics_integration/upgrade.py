@@ -298,7 +298,9 @@ def adopt_records(cr, module, names=(), patterns=(), model=None):
     ``_`` escaped where it is literal) that an addon built on it holds, directly or
     not, unless ``module`` has them already. Records of ``model`` are taken from any
     addon: an Overview card moves to the addon that owns the records it counts, beside
-    the addon that showed it before. Returns how many it took."""
+    the addon that showed it before. Where several addons hold a name (an addon's view
+    extending another is often named like it), the oldest record is the one that moved
+    out of ``module``'s place. Returns how many it took."""
     cr.execute(
         """
         WITH RECURSIVE dependent(name) AS (
@@ -312,15 +314,21 @@ def adopt_records(cr, module, names=(), patterns=(), model=None):
               JOIN ir_module_module_dependency dependency ON dependency.module_id = module.id
               JOIN dependent ON dependent.name = dependency.name
         )
-        UPDATE ir_model_data old
+        , candidate AS (
+            SELECT DISTINCT ON (old.name) old.id
+              FROM ir_model_data old
+             WHERE (old.module IN (SELECT name FROM dependent) OR old.model = %(model)s)
+               AND old.module != %(module)s
+               AND (old.name = ANY(%(names)s) OR old.name LIKE ANY(%(patterns)s))
+               AND NOT EXISTS (
+                    SELECT 1 FROM ir_model_data new
+                     WHERE new.module = %(module)s AND new.name = old.name
+               )
+             ORDER BY old.name, old.id
+        )
+        UPDATE ir_model_data
            SET module = %(module)s
-         WHERE (old.module IN (SELECT name FROM dependent) OR old.model = %(model)s)
-           AND old.module != %(module)s
-           AND (old.name = ANY(%(names)s) OR old.name LIKE ANY(%(patterns)s))
-           AND NOT EXISTS (
-                SELECT 1 FROM ir_model_data new
-                 WHERE new.module = %(module)s AND new.name = old.name
-           )
+         WHERE id IN (SELECT id FROM candidate)
         """,
         {"module": module, "names": list(names), "patterns": list(patterns), "model": model},
     )
