@@ -119,8 +119,12 @@ class Demo:
         return f"http://127.0.0.1:{self.args.bridge_port}"
 
     @property
+    def inbox_path(self) -> Path:
+        return self.workdir / "bridge-inbox.sqlite3"
+
+    @property
     def inbox_url(self) -> str:
-        return f"sqlite:///{self.workdir / 'bridge-inbox.sqlite3'}"
+        return f"sqlite:///{self.inbox_path}"
 
     @property
     def tms_url(self) -> str:
@@ -194,6 +198,14 @@ class Demo:
             f"{self.tms_url}/healthz",
         )
 
+    def forget_bridge_state(self) -> None:
+        """A new demo database starts a new bridge: the inbox and the registry copy a
+        previous run left in the workdir belong to the database just dropped (its callbacks
+        and secrets), and a copy of the template may carry a lower registry version."""
+        inbox = self.inbox_path
+        for path in (inbox, *inbox.parent.glob(f"{inbox.name}-*"), self.workdir / "registry.json"):
+            path.unlink(missing_ok=True)
+
     def prepare_odoo(self, version: str) -> None:
         """Create the demo database with every addon and demo data, then configure it."""
         args = self.args
@@ -205,6 +217,7 @@ class Demo:
             "root.logistics.customer_updates:1"
         )
         self.odoo.drop_database()
+        self.forget_bridge_state()
         if args.odoo_template:
             print(
                 f"Odoo {version}: creating database {args.database!r} as a copy of "
