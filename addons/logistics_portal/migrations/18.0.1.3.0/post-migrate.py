@@ -11,9 +11,15 @@ def migrate(cr, version):
     if not version:
         return
     for table in TABLES:
-        cr.execute("SELECT to_regclass(%s)", (table,))
-        if cr.fetchone()[0] is None:
-            continue  # logistics_case may not be installed
+        cr.execute(
+            "SELECT 1 FROM information_schema.columns "
+            "WHERE table_name = %s AND column_name = 'access_token'",
+            (table,),
+        )
+        if not cr.fetchone():
+            # logistics_case may not be installed, or be older than its portal page: its
+            # column is made after this script, and its records get a token when first shown
+            continue
         cr.execute(
             sql.SQL(
                 "UPDATE {} SET access_token = gen_random_uuid()::text WHERE access_token IS NULL"
