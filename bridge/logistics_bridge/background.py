@@ -8,12 +8,14 @@ import threading
 
 class BackgroundLoop:
     """Subclasses implement ``run()``, looping until ``self._stop`` is set and waiting on
-    it between iterations, so that ``stop()`` wakes them at once."""
+    it between iterations, so that ``stop()`` wakes them at once; a loop that pauses with
+    ``_pause()`` is also woken early by ``wake()``."""
 
     thread_name = "background"
 
     def __init__(self) -> None:
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
     def run(self) -> None:
@@ -26,8 +28,17 @@ class BackgroundLoop:
         self._thread.start()
         return self._thread
 
+    def wake(self) -> None:
+        """End the pause in progress, or the next one, at once."""
+        self._wake.set()
+
+    def _pause(self, seconds: float) -> None:
+        self._wake.wait(seconds)
+        self._wake.clear()
+
     def stop(self, timeout: float | None = None) -> None:
         """Ask the loop to stop and wait for the iteration in flight."""
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)

@@ -52,7 +52,8 @@ def default_bridge_id(port: int) -> str:
 
 
 class HeartbeatReporter(BackgroundLoop):
-    """Sends a heartbeat at start, then every ``interval_seconds``, until ``stop()``."""
+    """Sends a heartbeat at start, then every ``interval_seconds`` and whenever ``wake()``
+    is called (a new registry in force), until ``stop()``."""
 
     thread_name = "heartbeat"
 
@@ -111,4 +112,4 @@ class HeartbeatReporter(BackgroundLoop):
         _logger.info("heartbeat of bridge %s every %.0fs", self.bridge_id, self.interval_seconds)
         while not self._stop.is_set():
             self.send_once()
-            self._stop.wait(self.interval_seconds)
+            self._pause(self.interval_seconds)

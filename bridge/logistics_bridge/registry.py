@@ -20,7 +20,7 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +151,7 @@ class RegistryFollower(BackgroundLoop):
         poll_seconds: float,
         inbox: Inbox,
         bridge_id: str,
+        on_install: Callable[[], None] | None = None,
     ) -> None:
         self.app = app
         self.client = client
@@ -158,6 +159,9 @@ class RegistryFollower(BackgroundLoop):
         self.poll_seconds = poll_seconds
         self.inbox = inbox
         self.bridge_id = bridge_id
+        # Odoo learns the version in force from the heartbeat: told at once, it does not show
+        # this bridge as behind its registry for a whole heartbeat interval.
+        self.on_install = on_install
         super().__init__()
         self._failing = False
         # A version already refused or already warned about is not read again: the next
@@ -255,6 +259,8 @@ class RegistryFollower(BackgroundLoop):
         self.app.install(table)
         _log_change(running, table)
         self._record(table)
+        if self.on_install is not None:
+            self.on_install()
         return True
 
     def _record(self, table: RouteTable) -> None:

@@ -135,6 +135,7 @@ def build_service(settings: BridgeSettings, *, forward: bool = True) -> BridgeSe
                 poll_seconds=settings.registry.poll_seconds,
                 inbox=inbox,
                 bridge_id=bridge_id,
+                on_install=heartbeat.wake if heartbeat is not None else None,
             )
             registry.load_cache()
     except BaseException:

@@ -292,6 +292,22 @@ def test_two_bridges_converge_and_report_the_version(tmp_path, fake_odoo) -> Non
             running.service.shutdown()
 
 
+def test_a_new_registry_is_reported_at_once_not_at_the_next_beat(tmp_path, fake_odoo) -> None:
+    fake_odoo.registry = document(1, acme=tms_endpoint(SECRET_A))
+    running = following(tmp_path, fake_odoo, heartbeat_seconds=600, bridge_id="bridge-slow")
+
+    def last_reported() -> int | None:
+        with fake_odoo.lock:
+            return fake_odoo.heartbeats[-1]["registry_version"] if fake_odoo.heartbeats else None
+
+    try:
+        wait_for(lambda: last_reported() == 1, timeout=POLL_SECONDS + 2)
+        fake_odoo.registry = document(2, acme=tms_endpoint(SECRET_B))
+        wait_for(lambda: last_reported() == 2, timeout=POLL_SECONDS + 2)
+    finally:
+        running.service.shutdown()
+
+
 # -- commands ------------------------------------------------------------------------------
 def write_config(tmp_path: Path, odoo_url: str, endpoints: str = "", extra: str = "") -> str:
     path = tmp_path / "bridge.toml"
