@@ -23,5 +23,4 @@
         "views/logistics_endpoint_views.xml",
         "views/logistics_portal_templates.xml",
     ],
-    "demo": ["demo/logistics_exchange_type_demo.xml"],
 }

@@ -40,7 +40,6 @@
         "data/logistics_overview_card_data.xml",
         "views/logistics_inbound_menus.xml",
     ],
-    "demo": ["demo/logistics_exchange_type_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "logistics_inbound/static/tests/tours/*.js",

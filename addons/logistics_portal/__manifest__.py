@@ -20,7 +20,6 @@
         "data/logistics_exchange_type_data.xml",
         "views/logistics_portal_templates.xml",
     ],
-    "demo": ["demo/logistics_exchange_type_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "logistics_portal/static/tests/tours/*.js",

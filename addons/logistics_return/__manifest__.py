@@ -19,7 +19,6 @@
         "views/logistics_shipment_views.xml",
         "views/logistics_portal_templates.xml",
     ],
-    "demo": ["demo/logistics_exchange_type_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "logistics_return/static/tests/tours/*.js",

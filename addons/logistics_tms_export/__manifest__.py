@@ -23,5 +23,4 @@
         "wizards/logistics_tms_replay_views.xml",
         "data/logistics_overview_card_data.xml",
     ],
-    "demo": ["demo/logistics_exchange_type_demo.xml"],
 }

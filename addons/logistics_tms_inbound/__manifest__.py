@@ -20,5 +20,4 @@
         "views/res_config_settings_views.xml",
         "data/logistics_overview_card_data.xml",
     ],
-    "demo": ["demo/logistics_exchange_type_demo.xml"],
 }

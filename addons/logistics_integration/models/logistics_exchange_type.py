@@ -71,6 +71,13 @@ class LogisticsExchangeType(models.Model):
         help="Person asked to act when a message of this type fails; by default the "
         "endpoint's responsible.",
     )
+    failure_owner_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Failures Go To",
+        compute="_compute_failure_owner_id",
+        help="Who is asked to act when a message of this type fails: the owner, else the "
+        "endpoint's responsible, else an Integration Administrator of its company.",
+    )
     event_type_ids = fields.Many2many(
         comodel_name="logistics.event.type", string="Canonical Events"
     )
@@ -92,6 +99,16 @@ class LogisticsExchangeType(models.Model):
         for exchange_type in self:
             exchange_type.endpoint_kind = (
                 exchange_type.endpoint_id.kind or exchange_type.endpoint_kind
+            )
+
+    @api.depends("owner_id", "endpoint_id.responsible_user_id")
+    def _compute_failure_owner_id(self):
+        for exchange_type in self:
+            # A record being edited has no access rules to test yet: its owner stands.
+            exchange_type.failure_owner_id = (
+                exchange_type._get_failure_assignee()
+                if exchange_type.id
+                else exchange_type.owner_id or exchange_type.endpoint_id.responsible_user_id
             )
 
     @api.depends("endpoint_id.code")

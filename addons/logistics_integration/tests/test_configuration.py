@@ -76,12 +76,28 @@ class TestConfiguration(LogisticsIntegrationCase):
         self.assertFalse(copy.owner_id)
         self.assertEqual(copy._get_failure_assignee(), self.logistics_manager)
 
-    def test_every_exchange_type_has_an_owner(self):
-        """Those of the data and demo data: the fixture endpoint has no responsible."""
+    def test_every_exchange_type_says_who_answers_its_failures(self):
+        """Those of the data and demo data, and a new template nobody was named for."""
         exchange_types = (
             self.env["logistics.exchange.type"]
             .with_context(active_test=False)
             .search([("endpoint_id", "!=", self.endpoint.id)])
         )
         self.assertTrue(exchange_types)
-        self.assertFalse(exchange_types.filtered(lambda t: not t.owner_id).mapped("code"))
+        self.assertFalse(
+            exchange_types.filtered(
+                lambda t: not t.failure_owner_id or t.failure_owner_id.share
+            ).mapped("code")
+        )
+        template = self.env["logistics.exchange.type"].create(
+            {
+                "name": "Proof of delivery",
+                "code": "pod_unowned",
+                "endpoint_kind": "carrier",
+                "direction": "inbound",
+            }
+        )
+        admins = self.env.ref("logistics_integration.group_integration_admin").users
+        self.assertIn(template.failure_owner_id, admins)
+        template.owner_id = self.logistics_manager
+        self.assertEqual(template.failure_owner_id, self.logistics_manager)
