@@ -1,6 +1,8 @@
-"""The demo's delivery by appointment: an order shipped with the TMS service
-``appointment`` waits at the hub; staff book a window among those the TMS offers, the
-customer moves it from the portal to the window under way, and the TMS delivers within it."""
+"""The demo's delivery by appointment, as one order chain: the TMS quotes the order's
+services and the one that delivers by appointment is chosen; the order is confirmed and
+exported, waits at the hub, staff book a window among those the TMS offers, the customer
+moves it from the portal to the window under way, the TMS delivers within it and bills the
+quoted price, which the freight audit reconciles against the chosen quote."""
 
 from __future__ import annotations
 
@@ -8,10 +10,12 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import requests
+from logistics_tms_simulator.appointments import APPOINTMENT_SERVICE
 
 from .after_delivery import FlowTimeout
 from .driver import DemoDriver
@@ -25,6 +29,7 @@ ERROR = re.compile(r'o_logistics_appointment_error"[^>]*>([^<]*)<')
 SHIPMENT_FIELDS = [
     "name",
     "state",
+    "export_state",
     "tms_reference",
     "appointment_state",
     "appointment_start",
@@ -40,9 +45,57 @@ class PortalRefused(Exception):
     """The customer portal did not take a step of the flow."""
 
 
+OUTCOMES = {
+    "kept": "delivered within the window",
+    "late": "delivered outside the window",
+    "missed": "missed",
+}
+
+
 def _window(start: str, end: str) -> str:
     first, last = datetime.fromisoformat(start), datetime.fromisoformat(end)
     return f"{first:%m/%d %H:%M}–{last:%H:%M} UTC"
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """An order delivered by appointment: the shipment as delivered and how its window
+    came about."""
+
+    shipment: dict[str, Any]
+    booked: str  # the window staff booked first
+    moved_by_customer: bool
+    change_count: int
+
+    @property
+    def rescheduled(self) -> str:
+        return "rescheduled from the portal" if self.moved_by_customer else "not rescheduled"
+
+    @property
+    def window(self) -> str:
+        """The window in force at the delivery."""
+        return _window(self.shipment["appointment_start"], self.shipment["appointment_end"])
+
+    @property
+    def outcome(self) -> str:
+        return OUTCOMES[self.shipment["appointment_result"]]
+
+    def line(self) -> str:
+        delivered_at = datetime.fromisoformat(self.shipment["actual_delivery_date"])
+        return (
+            f"{self.shipment['name']} booked {self.booked}, {self.rescheduled} to "
+            f"{self.window}, {self.outcome} at {delivered_at:%H:%M:%S} "
+            f"(stop {self.shipment['stop_sequence']} of {self.shipment['stops_total']}); "
+            f"{self.change_count} appointment changes"
+        )
+
+
+@dataclass(frozen=True)
+class AppointmentOutcome:
+    """The demo's lines: the appointment itself, then the whole order chain."""
+
+    appointment: str
+    chain: str
 
 
 class CustomerPortal:
@@ -108,27 +161,53 @@ class AppointmentFlow:
         )
         return found[0] if found else None
 
-    def _until(self, order_id: int, ready: Callable[[dict], bool], what: str, timeout: float):
+    def _until(
+        self,
+        fetch: Callable[[], dict[str, Any] | None],
+        ready: Callable[[dict], bool],
+        what: str,
+        timeout: float,
+    ) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            shipment = self._shipment(order_id)
-            if shipment and ready(shipment):
-                return shipment
+            record = fetch()
+            if record and ready(record):
+                return record
             _logger.info("waiting for %s", what)
             time.sleep(self.poll_seconds)
         raise FlowTimeout(f"timed out after {timeout:.0f}s waiting for {what}")
 
-    def run(self, setup: dict[str, Any], first_index: int, timeout: float) -> str:
-        """Ship, book, reschedule from the portal and deliver; the demo's line."""
-        [order_id] = self.driver.confirm_orders(
-            setup["product_id"],
-            setup["appointment_carrier_id"],
-            [setup["appointment_customer_id"]],
-            1,
-            first_index=first_index,
+    def _quoted_charge(self, shipment_id: int, quote_id: int) -> dict[str, Any] | None:
+        """The shipment's freight charge expected at the chosen quote's price."""
+        found = self.driver.call(
+            "logistics.freight.charge",
+            "search_read",
+            [("shipment_id", "=", shipment_id), ("rate_quote_id", "=", quote_id)],
+            fields=["expected_amount", "actual_amount", "has_actual", "state", "currency_id"],
         )
+        return found[0] if found else None
+
+    def run(self, setup: dict[str, Any], first_index: int, timeout: float) -> AppointmentOutcome:
+        """Quote and choose the service, ship, book, reschedule from the portal, deliver,
+        reconcile the freight; the demo's lines."""
+        order_id = self.driver.confirm_with_service(
+            setup["product_id"],
+            setup["appointment_customer_id"],
+            first_index,
+            setup["quote_carrier_id"],
+            APPOINTMENT_SERVICE,
+        )
+        delivered = self._deliver(order_id, setup["appointment_portal"], timeout)
+        return AppointmentOutcome(delivered.line(), self._chain(order_id, delivered, timeout))
+
+    def _deliver(self, order_id: int, portal: dict[str, str], timeout: float) -> Delivered:
+        """Book a window as staff once the order is at the hub, move it as the customer on
+        the portal, and wait for the delivery."""
         shipment = self._until(
-            order_id, lambda s: s["state"] == "in_transit", "the order at the hub", timeout
+            lambda: self._shipment(order_id),
+            lambda s: s["state"] == "in_transit",
+            "the order at the hub",
+            timeout,
         )
         self.shipment_id = shipment["id"]
         windows = self.driver.call(
@@ -143,17 +222,16 @@ class AppointmentFlow:
             reason="Booked by phone",
         )
         self._until(
-            order_id,
+            lambda: self._shipment(order_id),
             lambda s: s["appointment_state"] == "confirmed",
             "the TMS's confirmation",
             timeout,
         )
-        portal = setup["appointment_portal"]
         CustomerPortal(self.odoo_url, portal["login"], portal["password"]).choose_window(
             shipment["id"], lambda slot_ids: slot_ids[0]
         )
         done = self._until(
-            order_id,
+            lambda: self._shipment(order_id),
             lambda s: s["state"] == "delivered" and s["appointment_result"],
             "the delivery",
             timeout,
@@ -162,20 +240,53 @@ class AppointmentFlow:
             "logistics.appointment.change",
             "search_read",
             [("shipment_id", "=", shipment["id"]), ("applied", "=", True)],
-            fields=["origin", "state"],
-            order="event_time, id",
+            fields=["origin"],
         )
-        moved_by_customer = any(c["origin"] == "customer" for c in changes)
-        outcome = {
-            "kept": "delivered within the window",
-            "late": "delivered outside the window",
-            "missed": "missed",
-        }[done["appointment_result"]]
+        return Delivered(
+            done,
+            _window(booked["window_start"], booked["window_end"]),
+            any(change["origin"] == "customer" for change in changes),
+            len(changes),
+        )
+
+    def _chain(self, order_id: int, delivered: Delivered, timeout: float) -> str:
+        """The order from its quotes to its freight audit, once the quoted charge is
+        reconciled (or held)."""
+        [order] = self.driver.call(
+            "sale.order",
+            "read",
+            [order_id],
+            fields=["name", "logistics_rate_quote_ids", "logistics_rate_quote_id"],
+        )
+        [quote] = self.driver.call(
+            "logistics.rate.quote",
+            "read",
+            [order["logistics_rate_quote_id"][0]],
+            fields=["carrier_code", "service_code", "price", "currency_id"],
+        )
+        shipment = delivered.shipment
+        charge = self._until(
+            lambda: self._quoted_charge(shipment["id"], quote["id"]),
+            lambda c: c["has_actual"] and c["state"] != "pending",
+            "the freight audit of the quoted charge",
+            timeout,
+        )
+        freight = f"freight {charge['actual_amount']:.2f} {charge['currency_id'][1]} billed"
+        audit = (
+            f"{freight}, reconciled against the quote's {charge['expected_amount']:.2f}"
+            if charge["state"] == "approved"
+            else f"{freight} against the quote's {charge['expected_amount']:.2f}: "
+            f"{charge['state'].replace('_', ' ')}"
+        )
+        exported = (
+            f"exported to the TMS as {shipment['name']} ({shipment['tms_reference']})"
+            if shipment["export_state"] == "exported"
+            else f"export {shipment['export_state'].replace('_', ' ')}"
+        )
         return (
-            f"{done['name']} booked {_window(booked['window_start'], booked['window_end'])}, "
-            f"{'rescheduled from the portal' if moved_by_customer else 'not rescheduled'} to "
-            f"{_window(done['appointment_start'], done['appointment_end'])}, {outcome} "
-            f"at {datetime.fromisoformat(done['actual_delivery_date']):%H:%M:%S} "
-            f"(stop {done['stop_sequence']} of {done['stops_total']}); "
-            f"{len(changes)} appointment changes"
+            f"{order['name']} quoted {len(order['logistics_rate_quote_ids'])} services, chose "
+            f"{quote['carrier_code']} {quote['service_code']} at {quote['price']:.2f} "
+            f"{quote['currency_id'][1]}, confirmed and {exported}, window {delivered.booked} "
+            f"booked by staff, {delivered.rescheduled} to {delivered.window}, "
+            f"{delivered.outcome}, {audit}"
         )

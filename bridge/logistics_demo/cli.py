@@ -25,7 +25,7 @@ from logistics_tms_simulator.lifecycle import CALLBACKS_PER_ORDER
 from .after_delivery import AfterDelivery, FlowTimeout
 from .appointment import AppointmentFlow, PortalRefused
 from .change_control import demo_round
-from .driver import DemoDriver
+from .driver import DemoDriver, ServiceNotQuoted
 from .master_data import MasterDataRound, MasterDataTimeout
 from .odoo_instance import (
     ODOO_TEMPLATE_VARIABLE,
@@ -293,7 +293,7 @@ class Demo:
             finished = self.print_after_delivery(driver, order_ids)
         if finished:
             finished = self.print_master_data(driver)
-        if finished and self.setup.get("appointment_carrier_id"):
+        if finished and self.setup.get("appointment_portal") and self.setup.get("quote_carrier_id"):
             finished = self.print_appointment(driver)
         if finished and self.setup.get("partner_endpoint"):
             finished = self.print_partner_isolation(driver)
@@ -346,15 +346,17 @@ class Demo:
         return outcome.sent_once and outcome.delta_records == 1
 
     def print_appointment(self, driver: DemoDriver) -> bool:
-        """An order delivered by appointment, rescheduled from the portal; False if not."""
+        """An order quoted, shipped with the service chosen, delivered by appointment
+        (rescheduled from the portal) and its freight reconciled; False if not."""
         try:
-            line = AppointmentFlow(driver, self.odoo.url).run(
+            outcome = AppointmentFlow(driver, self.odoo.url).run(
                 self.setup, self.args.orders, self.args.timeout
             )
-        except (FlowTimeout, OdooRpcError, PortalRefused) as exc:
+        except (FlowTimeout, OdooRpcError, PortalRefused, ServiceNotQuoted) as exc:
             print(f"Appointment: not done: {exc}")
             return False
-        print(f"Appointment: {line}")
+        print(f"Appointment: {outcome.appointment}")
+        print(f"Order chain: {outcome.chain}")
         return True
 
     def print_partner_isolation(self, driver: DemoDriver) -> bool:

@@ -20,6 +20,10 @@ OVERVIEW_WINDOW = "24h"
 WINDOW_LABELS = {"24h": "24 h", "7d": "7 days", "30d": "30 days"}
 
 
+class ServiceNotQuoted(Exception):
+    """The TMS's quotes for an order hold no service of the code asked for."""
+
+
 @dataclass
 class OrderTrace:
     """One demo order and every exchange of its transaction."""
@@ -115,27 +119,62 @@ class DemoDriver:
         order_ids = []
         for index in range(first_index, first_index + count):
             rated_by = quote_carrier_id if quote_carrier_id and index == 0 else carrier_id
-            order_id = self.call(
-                "sale.order",
-                "create",
-                {
-                    "partner_id": partner_ids[index % len(partner_ids)],
-                    "client_order_ref": f"DEMO-{index + 1}",
-                    "order_line": [
-                        (0, 0, {"product_id": product_id, "product_uom_qty": 1 + index % 3})
-                    ],
-                },
+            order_id = self._rated_order(
+                product_id, partner_ids[index % len(partner_ids)], index, rated_by
             )
-            wizard = self.call(
-                "choose.delivery.carrier",
-                "create",
-                {"order_id": order_id, "carrier_id": rated_by},
-            )
-            self.call("choose.delivery.carrier", "update_price", [wizard])
-            self.call("choose.delivery.carrier", "button_confirm", [wizard])
             self.call("sale.order", "action_confirm", [order_id])
             order_ids.append(order_id)
         return order_ids
+
+    def confirm_with_service(
+        self, product_id: int, partner_id: int, index: int, quote_carrier_id: int, service: str
+    ) -> int:
+        """An order rated by the TMS's quotes (``quote_carrier_id``), shipped with the quoted
+        service ``service`` as a salesperson picks it (*Use this service*), then confirmed."""
+        order_id = self._rated_order(product_id, partner_id, index, quote_carrier_id)
+        quotes = self.call(
+            "logistics.rate.quote",
+            "search",
+            [("sale_order_id", "=", order_id), ("service_code", "=", service)],
+            limit=1,
+        )
+        if not quotes:
+            [order] = self.call(
+                "sale.order", "read", [order_id], fields=["name", "logistics_rate_fallback_reason"]
+            )
+            raise ServiceNotQuoted(
+                f"the TMS quoted no {service!r} service for {order['name']}"
+                + (
+                    f" (rated by the fallback price rules: "
+                    f"{order['logistics_rate_fallback_reason']})"
+                    if order["logistics_rate_fallback_reason"]
+                    else ""
+                )
+            )
+        self.call("logistics.rate.quote", "action_use_service", quotes)
+        self.call("sale.order", "action_confirm", [order_id])
+        return order_id
+
+    def _rated_order(self, product_id: int, partner_id: int, index: int, carrier_id: int) -> int:
+        """A draft order of the ``index``-th demo order's quantity, its shipping rated by
+        ``carrier_id`` (Add shipping)."""
+        order_id = self.call(
+            "sale.order",
+            "create",
+            {
+                "partner_id": partner_id,
+                "client_order_ref": f"DEMO-{index + 1}",
+                "order_line": [
+                    (0, 0, {"product_id": product_id, "product_uom_qty": 1 + index % 3})
+                ],
+            },
+        )
+        wizard = self.call(
+            "choose.delivery.carrier", "create", {"order_id": order_id, "carrier_id": carrier_id}
+        )
+        self.call("choose.delivery.carrier", "update_price", [wizard])
+        self.call("choose.delivery.carrier", "button_confirm", [wizard])
+        return order_id
 
     def rate_quote(self, order_id: int) -> str:
         """What the TMS quoted for the order and which service it ships with, in one line."""

@@ -154,14 +154,10 @@ quote_carrier = env.ref(
     "logistics_delivery.delivery_carrier_logistics_tms", raise_if_not_found=False
 )
 
-# Delivered by appointment (logistics_appointment), when installed: the same road rates,
-# the TMS service "appointment", and a portal login for the customer who picks the window.
-appointment_carrier = appointment_portal = None
+# Delivered by appointment (logistics_appointment), when installed: the customer who picks
+# the window on the portal has a login there.
+appointment_portal = None
 if "appointment_state" in env["logistics.shipment"]._fields:
-    appointment_carrier = rated_carrier.copy(
-        {"name": "Demo Road by Appointment", "logistics_service_level": "appointment"}
-    )
-    appointment_carrier.logistics_partner_id = rated_carrier.logistics_partner_id
     appointment_portal = {"login": "gent-portal", "password": "gent-portal-demo"}
     env["res.users"].with_context(no_reset_password=True).create(
         {
@@ -212,7 +208,6 @@ print(
             "partner_ids": customers.ids,
             "carrier_id": rated_carrier.id,
             "quote_carrier_id": quote_carrier.id if quote_carrier else None,
-            "appointment_carrier_id": appointment_carrier.id if appointment_carrier else None,
             "appointment_customer_id": customers[1].id,
             "appointment_portal": appointment_portal,
             "currency": company.currency_id.name,

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .appointments import APPOINTMENT_SERVICE
+
 QUOTE_VALIDITY = timedelta(minutes=30)
 #: Heavier consignments than this are not offered the express service.
 EXPRESS_MAX_WEIGHT_KG = 500.0
@@ -31,6 +33,8 @@ SERVICES = (
     Service("DHLF", "economy", "DHL Freight Economy", 1.0, 4),
     Service("DSV", "standard", "DSV Road Standard", 1.2, 2),
     Service("KN", "express", "Kuehne+Nagel Road Express", 1.6, 1),
+    # Waits at the last hub for a delivery window the consignee books.
+    Service("DSV", APPOINTMENT_SERVICE, "DSV Road by Appointment", 1.3, 3),
 )
 
 
@@ -65,7 +69,7 @@ class RateBook:
         self._prices: dict[tuple[str, str], float] = {}
 
     def quote(self, request: Any, now: datetime | None = None) -> dict[str, Any]:
-        """The ``tms-rate`` v1 answer to ``request``: two or three services."""
+        """The ``tms-rate`` v1 answer to ``request``: three or four services."""
         if not isinstance(request, dict):
             raise InvalidRateRequest(["body"])
         weight = _number(request.get("total_weight_kg"))

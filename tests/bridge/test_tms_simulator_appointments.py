@@ -42,11 +42,12 @@ def _post(tms: SimulatedTms, path: str, body: dict[str, Any], **headers: str):
     return call(tms, path, json.dumps(body).encode(), dict(HEADERS, **headers))
 
 
-def _order(tms: SimulatedTms, reference: str = "SHP/0001") -> None:
+def _order(tms: SimulatedTms, reference: str = "SHP/0001", sale_order: str = "S00001") -> None:
     order = {
         "schema": "tms-order",
         "schema_version": 1,
         "order_reference": reference,
+        "sale_order": sale_order,
         "correlation_id": "corr-1",
         "carrier_preference": {"carrier_code": "DSV", "service_level": "appointment"},
         "lines": [{"weight_kg": 10}],
@@ -134,3 +135,29 @@ def test_a_booking_of_a_window_not_offered_is_refused():
     assert answer.status == 422
     assert answer.json()["fields"] == ["slot_id"]
     assert _post(tms, "/v1/appointments/slots", {}).status == 422
+
+
+def test_the_quoted_appointment_service_is_billed_at_its_quote():
+    sender = RecordingSender()
+    tms = _tms(sender)
+    rate_request = {
+        "order_reference": "S00042",
+        "ship_from": {"country_code": "BE"},
+        "ship_to": {"country_code": "BE"},
+        "total_weight_kg": 10,
+    }
+    services = _post(tms, "/v1/rates", rate_request).json()["services"]
+    [quoted] = [s for s in services if s["service_code"] == "appointment"]
+    assert (quoted["carrier_code"], quoted["price"]) == ("DSV", 68.25)
+    _order(tms, sale_order="S00042")
+    [current, *_later] = _post(
+        tms, "/v1/appointments/slots", {"order_reference": "SHP/0001"}
+    ).json()["slots"]
+    _post(tms, "/v1/appointments", {"order_reference": "SHP/0001", **current})
+    _wait_for(sender, "D1")
+    charges = [
+        charge
+        for envelope in sender.envelopes()
+        for charge in envelope["payload"].get("charges", [])
+    ]
+    assert [charge["amount"] for charge in charges] == [quoted["price"]]

@@ -46,14 +46,19 @@ def _rate(tms: SimulatedTms, request: Any, api_key: str = API_KEY):
     )
 
 
-def test_three_services_from_weight_and_destination_the_same_every_time():
+def test_four_services_from_weight_and_destination_the_same_every_time():
     tms = _tms()
     first = _rate(tms, _request())
     assert first.status == 200
     services = first.json()["services"]
-    assert [s["service_code"] for s in services] == ["economy", "standard", "express"]
-    assert [s["price"] for s in services] == [56.25, 67.5, 90.0]
-    assert [s["transit_days"] for s in services] == [4, 2, 1]
+    assert [s["service_code"] for s in services] == [
+        "economy",
+        "standard",
+        "express",
+        "appointment",
+    ]
+    assert [s["price"] for s in services] == [56.25, 67.5, 90.0, 73.12]
+    assert [s["transit_days"] for s in services] == [4, 2, 1, 3]
     assert {s["currency"] for s in services} == {"EUR"}
     assert all(s["quote_id"].startswith("Q-") and s["valid_until"] for s in services)
     again = _rate(tms, _request()).json()["services"]
@@ -65,12 +70,12 @@ def test_three_services_from_weight_and_destination_the_same_every_time():
 def test_abroad_costs_more_and_takes_a_day_longer():
     services = _rate(_tms(), _request(country="NL")).json()["services"]
     assert services[0]["price"] == base_freight(25.0, domestic=False) == 78.75
-    assert [s["transit_days"] for s in services] == [5, 3, 2]
+    assert [s["transit_days"] for s in services] == [5, 3, 2, 4]
 
 
-def test_heavy_consignments_get_two_services():
+def test_heavy_consignments_get_no_express():
     services = _rate(_tms(), _request(weight=800.0)).json()["services"]
-    assert [s["service_code"] for s in services] == ["economy", "standard"]
+    assert [s["service_code"] for s in services] == ["economy", "standard", "appointment"]
 
 
 def test_requested_services_narrow_the_quote():
