@@ -3,7 +3,7 @@
     "name": "Logistics Change Control",
     "summary": "Configuration bundles promoted between databases with a diff preview, and "
     "changes of governed fields approved by a second Integration Administrator",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
