@@ -23,4 +23,12 @@
         "views/logistics_bundle_export_views.xml",
         "views/logistics_change_control_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "logistics_change_control/static/src/**/*.js",
+        ],
+        "web.assets_tests": [
+            "logistics_change_control/static/tests/tours/**/*.js",
+        ],
+    },
 }

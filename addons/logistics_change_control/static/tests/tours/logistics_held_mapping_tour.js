@@ -1,0 +1,46 @@
+import {registry} from "@web/core/registry";
+
+// An Integration Administrator adds a status mapping to an active profile in the
+// editable Status Mapping list: the addition waits for approval, and says so.
+registry.category("web_tour.tours").add("logistics_held_mapping", {
+    steps: () => [
+        {
+            trigger: ".o_list_view .o_list_button_add",
+            run: "click",
+        },
+        {
+            trigger: ".o_selected_row .o_data_cell[name=profile_id] input",
+            run: "edit CC web profile",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item:contains(CC web profile)",
+            run: "click",
+        },
+        {
+            trigger: ".o_selected_row .o_data_cell[name=raw_code] input",
+            run: "edit WEB-HELD",
+        },
+        {
+            trigger: ".o_selected_row .o_data_cell[name=event_type_id] input",
+            run: "edit Exception Raised",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item:contains(Exception Raised)",
+            run: "click",
+        },
+        {
+            trigger: ".o_list_button_save",
+            run: "click",
+        },
+        {
+            content: "The person is told the addition waits for approval",
+            trigger: ".o_notification:contains(Addition waits for approval)",
+        },
+        {
+            content: "No unreadable record and no unsaved row are left behind",
+            trigger:
+                "body:not(:has(.o_notification:contains(cannot be found))) " +
+                ".o_list_view:not(:has(.o_selected_row)):not(:has(.o_data_row:contains(WEB-HELD)))",
+        },
+    ],
+});
