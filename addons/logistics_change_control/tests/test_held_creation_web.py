@@ -86,3 +86,18 @@ class TestHeldCreationTour(HeldCreationWebCase, HttpCase):
         self.assertEqual(request.line_ids.changes["raw_code"], ["", "WEB-HELD"])
         self.assertEqual(request.requested_by_id, self.requester)
         self.assertFalse(self.profile.status_mapping_ids)
+
+    def test_the_profile_form_says_a_new_profile_waits(self):
+        self.start_tour(
+            "/odoo/action-logistics_inbound.logistics_inbound_profile_action/new",
+            "logistics_held_profile",
+            login=self.requester.login,
+            timeout=300,
+        )
+        request = self.requests.search(
+            [("kind", "=", "record"), ("res_model", "=", "logistics.inbound.profile")]
+        )
+        self.assertEqual(request.line_ids.action, "new")
+        self.assertEqual(request.line_ids.changes["path_event_id"], ["", "payload.id"])
+        profiles = self.env["logistics.inbound.profile"].with_context(active_test=False)
+        self.assertFalse(profiles.search([("name", "=", "CC web new source")]))

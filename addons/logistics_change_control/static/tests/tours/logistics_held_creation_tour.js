@@ -44,3 +44,36 @@ registry.category("web_tour.tours").add("logistics_held_mapping", {
         },
     ],
 });
+
+// The same for a new active inbound profile saved in its form.
+registry.category("web_tour.tours").add("logistics_held_profile", {
+    steps: () => [
+        {
+            trigger: ".o_form_view .o_field_widget[name=name] input",
+            run: "edit CC web new source",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name=path_event_id] input",
+            run: "edit payload.id",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name=path_shipment_reference] input",
+            run: "edit payload.ref",
+        },
+        {
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "The person is told the profile waits for approval",
+            trigger: ".o_notification:contains(Addition waits for approval)",
+        },
+        {
+            content: "The form is left as a blank new record, without an error",
+            trigger:
+                "body:not(:has(.o_notification:contains(cannot be found))) " +
+                ".o_form_view:has(.o_form_status_indicator_new_record) " +
+                ".o_field_widget[name=name] input:value(/^$/)",
+        },
+    ],
+});
