@@ -11,6 +11,7 @@ from them and a test keeps them equal.
 from datetime import datetime
 from typing import Annotated, Literal
 
+from logistics_contract.published import contract_config
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from odoo.addons.logistics_tms_export.contract import StrictModel
@@ -43,12 +44,8 @@ class ShipmentDocument(StrictModel):
 class TmsSlotRequestV1(ShipmentDocument):
     """Which delivery windows can the TMS offer this shipment?"""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        title="tms-appointment v1 slot request",
-        json_schema_extra={
-            "$id": "https://logistics-integration.example/schemas/tms-appointment.v1"
-        },
+    model_config = contract_config(
+        "tms-appointment v1 slot request", "tms-appointment.v1", extra="forbid"
     )
 
     ship_to: Destination
@@ -74,12 +71,8 @@ class Slot(BaseModel):
 class TmsSlotResponseV1(BaseModel):
     """What the TMS answers (200): the windows it offers, possibly none."""
 
-    model_config = ConfigDict(
-        extra="allow",
-        title="tms-appointment v1 slot response",
-        json_schema_extra={
-            "$id": "https://logistics-integration.example/schemas/tms-appointment-slots.v1"
-        },
+    model_config = contract_config(
+        "tms-appointment v1 slot response", "tms-appointment-slots.v1", extra="allow"
     )
 
     slots: list[Slot] = Field(default_factory=list)
@@ -88,12 +81,8 @@ class TmsSlotResponseV1(BaseModel):
 class TmsAppointmentBookingV1(ShipmentDocument):
     """The window the consignee chose (or changed to); the TMS confirms it by callback."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        title="tms-appointment v1 booking",
-        json_schema_extra={
-            "$id": "https://logistics-integration.example/schemas/tms-appointment-booking.v1"
-        },
+    model_config = contract_config(
+        "tms-appointment v1 booking", "tms-appointment-booking.v1", extra="forbid"
     )
 
     booking_version: int = Field(

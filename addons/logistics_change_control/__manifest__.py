@@ -3,7 +3,7 @@
     "name": "Logistics Change Control",
     "summary": "Configuration bundles promoted between databases with a diff preview, and "
     "changes of governed fields approved by a second Integration Administrator",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Inventory/Logistics",
     "website": "https://github.com/logistics-integration/odoo-logistics-integration",
     "author": "Logistics Integration contributors",
@@ -23,4 +23,12 @@
         "views/logistics_bundle_export_views.xml",
         "views/logistics_change_control_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "logistics_change_control/static/src/**/*.js",
+        ],
+        "web.assets_tests": [
+            "logistics_change_control/static/tests/tours/**/*.js",
+        ],
+    },
 }

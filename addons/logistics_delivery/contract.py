@@ -12,6 +12,7 @@ every answer before a price from it is used.
 from datetime import datetime
 from typing import Annotated, Literal
 
+from logistics_contract.published import contract_config
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from odoo.addons.logistics_tms_export.contract import StrictModel
@@ -41,11 +42,7 @@ class Parcel(StrictModel):
 class TmsRateRequestV1(StrictModel):
     """What Odoo asks the TMS to quote: one order's transport."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        title="tms-rate v1 request",
-        json_schema_extra={"$id": "https://logistics-integration.example/schemas/tms-rate.v1"},
-    )
+    model_config = contract_config("tms-rate v1 request", "tms-rate.v1", extra="forbid")
 
     schema_name: Literal["tms-rate"] = Field(default=SCHEMA_NAME, alias="schema")
     schema_version: Literal[1] = SCHEMA_VERSION
@@ -82,12 +79,6 @@ class RatedService(BaseModel):
 class TmsRateResponseV1(BaseModel):
     """What the TMS answers (200): at least one quoted service."""
 
-    model_config = ConfigDict(
-        extra="allow",
-        title="tms-rate v1 response",
-        json_schema_extra={
-            "$id": "https://logistics-integration.example/schemas/tms-rate-response.v1"
-        },
-    )
+    model_config = contract_config("tms-rate v1 response", "tms-rate-response.v1", extra="allow")
 
     services: list[RatedService] = Field(min_length=1)

@@ -11,6 +11,7 @@ generated from them and a test keeps them equal.
 
 from typing import Annotated, Literal
 
+from logistics_contract.published import contract_config
 from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
 
 from odoo.addons.logistics_tms_export.contract import StrictModel, Text
@@ -113,12 +114,7 @@ class CarrierServicesBatch(_Batch):
 class TmsMasterDataV1(RootModel):
     """One batch of master data records of one kind (``POST /v1/master-data/<kind>``)."""
 
-    model_config = ConfigDict(
-        title="tms-master-data v1 request",
-        json_schema_extra={
-            "$id": "https://logistics-integration.example/schemas/tms-master-data.v1"
-        },
-    )
+    model_config = contract_config("tms-master-data v1 request", "tms-master-data.v1")
 
     root: Annotated[
         PartnersBatch | ProductsBatch | CarrierServicesBatch, Field(discriminator="kind")
@@ -151,12 +147,8 @@ class RecordResult(BaseModel):
 class TmsMasterDataResponseV1(BaseModel):
     """The TMS's answer (200): one result per record of the batch."""
 
-    model_config = ConfigDict(
-        extra="allow",
-        title="tms-master-data v1 response",
-        json_schema_extra={
-            "$id": "https://logistics-integration.example/schemas/tms-master-data-response.v1"
-        },
+    model_config = contract_config(
+        "tms-master-data v1 response", "tms-master-data-response.v1", extra="allow"
     )
 
     results: list[RecordResult]

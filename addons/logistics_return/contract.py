@@ -10,7 +10,8 @@ equal.
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from logistics_contract.published import contract_config
+from pydantic import Field
 
 from odoo.addons.logistics_tms_export.contract import (
     Address,
@@ -37,11 +38,7 @@ class ReturnOf(StrictModel):
 class TmsReturnV1(StrictModel):
     """A return transport order: collect goods at the customer, bring them back."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        title="tms-return v1",
-        json_schema_extra={"$id": "https://logistics-integration.example/schemas/tms-return.v1"},
-    )
+    model_config = contract_config("tms-return v1", "tms-return.v1", extra="forbid")
 
     schema_name: Literal["tms-return"] = Field(default=SCHEMA_NAME, alias="schema")
     schema_version: Literal[1] = SCHEMA_VERSION

@@ -9,6 +9,7 @@ payload is validated against them before it is queued.
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+from logistics_contract.published import contract_config
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 SCHEMA_NAME = "finance-shipment"
@@ -59,13 +60,7 @@ class Shipment(_Strict):
 class FinanceShipmentV1(_Strict):
     """An invoice-ready shipment: its charges and invoices, under its correlation id."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        title="finance-shipment v1",
-        json_schema_extra={
-            "$id": "https://logistics-integration.example/schemas/finance-shipment.v1"
-        },
-    )
+    model_config = contract_config("finance-shipment v1", "finance-shipment.v1", extra="forbid")
 
     schema_name: Literal["finance-shipment"] = Field(default=SCHEMA_NAME, alias="schema")
     schema_version: Literal[1] = SCHEMA_VERSION

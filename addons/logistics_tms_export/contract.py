@@ -9,6 +9,7 @@ the validation rules here still decide whether a shipment may leave Odoo.
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+from logistics_contract.published import contract_config
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 SCHEMA_NAME = "tms-order"
@@ -72,11 +73,7 @@ class CarrierPreference(StrictModel):
 class TmsOrderV1(StrictModel):
     """A transport order: what Odoo asks the TMS to plan."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        title="tms-order v1",
-        json_schema_extra={"$id": "https://logistics-integration.example/schemas/tms-order.v1"},
-    )
+    model_config = contract_config("tms-order v1", "tms-order.v1", extra="forbid")
 
     schema_name: Literal["tms-order"] = Field(default=SCHEMA_NAME, alias="schema")
     schema_version: Literal[1] = SCHEMA_VERSION

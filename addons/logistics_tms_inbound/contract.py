@@ -9,11 +9,10 @@ of ``RouteFields`` that a TMS may add to any event's payload.
 
 from typing import Annotated
 
+from logistics_contract.published import contract_config
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from odoo.addons.logistics_inbound.canonical import CanonicalEvent, EventPayload
-
-SCHEMA_ID = "https://logistics-integration.example/schemas/tms-event.v1.schema.json"
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 
@@ -69,11 +68,7 @@ class TmsEventPayloadV1(EventPayload, RouteFields):
 class TmsEventV1(CanonicalEvent):
     """One inbound TMS event, version 1."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        title="TMS event v1",
-        json_schema_extra={"$id": SCHEMA_ID},
-    )
+    model_config = contract_config("TMS event v1", "tms-event.v1.schema.json", extra="forbid")
 
     payload: TmsEventPayloadV1 = Field(default_factory=TmsEventPayloadV1)
 

@@ -545,17 +545,15 @@ class LogisticsChangeRequest(models.Model):
     @api.model
     def _hold_creation(self, model, vals, field_names, domain):
         """A change request creating a record of ``model`` with ``vals`` when the
-        new record would match ``domain`` and set a governed field; True if held
-        (nothing is created now)."""
+        new record would match ``domain``; True if held (nothing is created now).
+        The request shows the governed fields the new record would have."""
         record = model.new(model._add_missing_default_values(vals))
+        if not record.filtered_domain(domain):
+            return False
         changes = {
-            name: ["", self._display_field(record, name, record[name])]
-            for name in field_names
-            if name in vals
+            name: ["", self._display_field(record, name, record[name])] for name in field_names
         }
         changes = {name: change for name, change in changes.items() if change[1] != "-"}
-        if not changes or not record.filtered_domain(domain):
-            return False
         self._request_record_change(record, "new", vals, changes)
         return True
 

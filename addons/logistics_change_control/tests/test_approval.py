@@ -236,23 +236,30 @@ class TestApproval(ChangeControlCase):
         """Lines created with their profile are part of its creation; adding one to
         the profile afterwards waits."""
         event = self.env.ref("logistics_integration.event_type_exception_raised")
-        profile = (
-            self.env["logistics.inbound.profile"]
-            .with_user(self.requester)
-            .create(
-                {
-                    "name": "CC new source",
-                    "document_format": "json",
-                    "path_event_id": "document.id",
-                    "path_shipment_reference": "document.ref",
-                    "path_event_type": "=status",
-                    "status_mapping_ids": [(0, 0, {"raw_code": "EX", "event_type_id": event.id})],
-                }
-            )
+        profiles = self.env["logistics.inbound.profile"].with_user(self.requester)
+        created = profiles.create(
+            {
+                "name": "CC new source",
+                "document_format": "json",
+                "path_event_id": "document.id",
+                "path_shipment_reference": "document.ref",
+                "path_event_type": "=status",
+                "status_mapping_ids": [(0, 0, {"raw_code": "EX", "event_type_id": event.id})],
+            }
         )
-        self.assertEqual(profile.status_mapping_ids.mapped("raw_code"), ["EX"])
+        self.assertFalse(created)
+        self.assertFalse(profiles.search([("name", "=", "CC new source")]))
+        request = self._record_requests("logistics.inbound.profile")
+        self.assertEqual(request.line_ids.action, "new")
+        self.assertEqual(request.line_ids.record_label, "CC new source")
+        self.assertEqual(request.line_ids.changes["path_event_id"], ["", "document.id"])
         self.assertFalse(self._record_requests())
-        # the profile is returned without the creation's context: its changes wait
+        request.with_user(self.approver).action_approve()
+        self.assertEqual(request.state, "applied")
+        profile = profiles.browse(request.line_ids.res_id)
+        self.assertEqual(profile.name, "CC new source")
+        self.assertEqual(profile.status_mapping_ids.mapped("raw_code"), ["EX"])
+        # the approved profile is active: adding a line to it waits
         profile.write(
             {"status_mapping_ids": [(0, 0, {"raw_code": "RT", "event_type_id": event.id})]}
         )
