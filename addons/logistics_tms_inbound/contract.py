@@ -32,6 +32,12 @@ class RouteFields(BaseModel):
     appointment_reason: Reason | None = Field(
         default=None, description="Why the window was set, moved or missed."
     )
+    appointment_booking: int | None = Field(
+        default=None,
+        ge=1,
+        description="The booking the event answers: the booking_version of the "
+        "tms-appointment v1 booking, echoed.",
+    )
     stop_sequence: int | None = Field(
         default=None, ge=1, description="The shipment's stop on the vehicle's route (1 = first)."
     )

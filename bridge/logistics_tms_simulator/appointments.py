@@ -57,12 +57,25 @@ class Window:
 
 @dataclass(frozen=True)
 class Booking:
-    """The window in force for one order, and how many bookings it took."""
+    """The window in force for one order, how many bookings it took, and the booking
+    version the request carried (echoed in the confirmation as ``appointment_booking``)."""
 
     reference: str
     window: Window
     version: int
     reason: str | None
+    requested_version: int | None = None
+
+
+def _requested_version(request: dict[str, Any]) -> int | None:
+    version = request.get("booking_version")
+    if version is None:
+        return None
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise InvalidAppointmentRequest(
+            "booking_version must be a whole number from 1", ["booking_version"]
+        )
+    return version
 
 
 def _reference(document: Any) -> str:
@@ -101,6 +114,7 @@ class AppointmentDesk:
         """Take a booking of an offered window that has not ended; the booking in force."""
         reference = _reference(request)
         slot_id = request.get("slot_id")
+        requested_version = _requested_version(request)
         now = now or datetime.now(UTC)
         with self._lock:
             window = self._offered.get(reference, {}).get(slot_id)
@@ -115,6 +129,7 @@ class AppointmentDesk:
                 window,
                 (earlier.version + 1) if earlier else 1,
                 reason if isinstance(reason, str) else None,
+                requested_version,
             )
             self._bookings[reference] = booking
         return booking
@@ -135,6 +150,8 @@ def confirmation_payload(booking: Booking) -> dict[str, Any]:
     }
     if booking.reason:
         payload["appointment_reason"] = booking.reason
+    if booking.requested_version is not None:
+        payload["appointment_booking"] = booking.requested_version
     return payload
 
 

@@ -5,7 +5,8 @@ Each record (by kind and key) has a version, starting at 1 and incremented by ev
 change the TMS stores. A record whose ``base_version`` is not the version the TMS
 holds is refused as a conflict, with the TMS's version and data, and kept unchanged:
 someone changed it in the TMS (``edit``) since Odoo last sent it. A batch sent again
-under the same ``Idempotency-Key`` gets the answer it got the first time.
+under the same ``Idempotency-Key`` gets the answer it got the first time. A change made
+in the TMS is told to Odoo through the bridge (``change_notification``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 KINDS = ("partners", "products", "carrier_services")
@@ -158,3 +160,18 @@ def _records(kind: str, batch: Any) -> list[dict[str, Any]]:
         if bad:
             raise InvalidMasterData(bad)
     return records
+
+
+def change_notification(kind: str, key: str, held: HeldRecord, moment: datetime) -> dict[str, Any]:
+    """The ``tms-master-data`` v1 change notification the TMS posts to its bridge endpoint
+    once ``key`` of ``kind`` changed on its side (``held``, its new version); one id per
+    version, so a resend is a duplicate."""
+    return {
+        "schema": "tms-master-data",
+        "schema_version": 1,
+        "document": "changed",
+        "notification_id": f"mdc-{kind}-{key}-v{held.version}",
+        "kind": kind,
+        "occurred_at": moment.isoformat(),
+        "records": [{"key": key, "version": held.version, "data": held.data}],
+    }

@@ -25,7 +25,7 @@ from .lifecycle import (
     cancellation_callback,
     lifecycle_callbacks,
 )
-from .masterdata import InvalidMasterData, MasterDataBook
+from .masterdata import InvalidMasterData, MasterDataBook, change_notification
 from .orders import IdempotencyConflict, OrderBook, UnknownOrder, order_reference
 from .rates import InvalidRateRequest, RateBook
 from .sender import CallbackSender
@@ -209,7 +209,8 @@ class SimulatedTms:
     ) -> tuple[int, dict]:
         """``GET /v1/master-data``: what the TMS holds per kind; ``GET …/<kind>``: its
         records; ``POST …/<kind>``: a ``tms-master-data`` v1 batch; ``PUT …/<kind>/<key>``:
-        a change made in the TMS itself (the record's next version)."""
+        a change made in the TMS itself (the record's next version), notified to Odoo
+        through the bridge."""
         if kind is None and method == "GET":
             return 200, self.master_data.summary()
         if kind is not None and key is None and method == "GET":
@@ -235,6 +236,11 @@ class SimulatedTms:
                 held = self.master_data.edit(kind, key, body)
             except KeyError:
                 return 404, {"error": "unknown_record", "message": f"no {kind} {key}"}
+            notification = change_notification(kind, key, held, datetime.now(UTC))
+            self._sender.schedule(
+                Callback(notification["notification_id"], notification),
+                time.monotonic() + self._pace,
+            )
             return 200, {"key": key, "version": held.version, "data": held.data}
         return 404, {"error": "not_found", "message": f"no route for {method} master data"}
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ADDONS = HERE.parents[1] / "addons"
+BRIDGE = HERE.parents[1] / "bridge"
 # Modules that contracts import under their Odoo module names: (addon, module).
 SHARED = (("logistics_inbound", "canonical"),)
 # (addon, pydantic model, published file); an addon's contract may import the
@@ -31,6 +32,14 @@ CONTRACTS = (
     ("logistics_appointment", "TmsSlotResponseV1", "tms-appointment-slots.v1.schema.json"),
     ("logistics_appointment", "TmsAppointmentBookingV1", "tms-appointment-booking.v1.schema.json"),
 )
+# Contracts the bridge and Odoo share (bridge/logistics_contract): (module, model, file).
+SHARED_CONTRACTS = (
+    (
+        "logistics_contract.master_data",
+        "TmsMasterDataChangedV1",
+        "tms-master-data-changed.v1.schema.json",
+    ),
+)
 
 
 def _load(addon, module_name):
@@ -42,15 +51,22 @@ def _load(addon, module_name):
     return module
 
 
+def _write(model, file_name):
+    target = HERE / file_name
+    schema = model.model_json_schema()
+    target.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {target.relative_to(HERE.parents[1])}")
+
+
 def main():
+    # This repository's shared contracts, before any contract imports them.
+    sys.path.insert(0, str(BRIDGE))
     for addon, module_name in SHARED:
         _load(addon, module_name)
     for addon, model_name, file_name in CONTRACTS:
-        module = _load(addon, "contract")
-        target = HERE / file_name
-        schema = getattr(module, model_name).model_json_schema()
-        target.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        print(f"wrote {target.relative_to(HERE.parents[1])}")
+        _write(getattr(_load(addon, "contract"), model_name), file_name)
+    for module_name, model_name, file_name in SHARED_CONTRACTS:
+        _write(getattr(importlib.import_module(module_name), model_name), file_name)
 
 
 if __name__ == "__main__":

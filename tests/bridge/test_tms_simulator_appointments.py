@@ -99,10 +99,14 @@ def test_booked_then_rescheduled_and_delivered_within_the_last_window():
     _order(tms)
     slots = _post(tms, "/v1/appointments/slots", {"order_reference": "SHP/0001"}).json()["slots"]
     later, current = slots[1], slots[0]
-    first = _post(tms, "/v1/appointments", {"order_reference": "SHP/0001", **later})
+    first = _post(
+        tms, "/v1/appointments", {"order_reference": "SHP/0001", "booking_version": 1, **later}
+    )
     assert first.status == 202 and first.json()["booking_version"] == 1
     moved = _post(
-        tms, "/v1/appointments", {"order_reference": "SHP/0001", "reason": "earlier", **current}
+        tms,
+        "/v1/appointments",
+        {"order_reference": "SHP/0001", "booking_version": 2, "reason": "earlier", **current},
     )
     assert moved.status == 202 and moved.json()["booking_version"] == 2
     _wait_for(sender, "D1")
@@ -113,6 +117,8 @@ def test_booked_then_rescheduled_and_delivered_within_the_last_window():
     assert [c["status_code"] for c in confirmations] == ["APPT_CONFIRMED", "APPT_RESCHEDULED"]
     assert confirmations[1]["appointment_start"] == current["window_start"]
     assert confirmations[1]["appointment_reason"] == "earlier"
+    # Each confirmation says which booking it answers.
+    assert [c["appointment_booking"] for c in confirmations] == [1, 2]
     stops = [e["payload"] for e in envelopes if "stop_sequence" in e["payload"]]
     assert [(s["stop_sequence"], s["stops_total"], s["stops_before"]) for s in stops] == [
         (3, 7, 2),
@@ -134,6 +140,14 @@ def test_a_booking_of_a_window_not_offered_is_refused():
     answer = _post(tms, "/v1/appointments", {"order_reference": "SHP/0001", "slot_id": "SL-x"})
     assert answer.status == 422
     assert answer.json()["fields"] == ["slot_id"]
+    slot = _post(tms, "/v1/appointments/slots", {"order_reference": "SHP/0001"}).json()["slots"][0]
+    answer = _post(
+        tms,
+        "/v1/appointments",
+        {"order_reference": "SHP/0001", "booking_version": "two", "slot_id": slot["slot_id"]},
+    )
+    assert answer.status == 422
+    assert answer.json()["fields"] == ["booking_version"]
     assert _post(tms, "/v1/appointments/slots", {}).status == 422
 
 

@@ -7,17 +7,19 @@ import json
 from typing import Any
 
 from conftest import SECRET_A
+from logistics_contract.master_data import TmsMasterDataChangedV1
 from logistics_tms_simulator.faults import Faults
 from logistics_tms_simulator.sender import CallbackSender
 from logistics_tms_simulator.server import SimulatedTms
+from test_tms_simulator_appointments import RecordingSender
 from wsgi_client import call
 
 API_KEY = "tms-key"
 HEADERS = {"X-API-Key": API_KEY, "Content-Type": "application/json"}
 
 
-def _tms() -> SimulatedTms:
-    sender = CallbackSender("http://127.0.0.1:9/v1/tms/demo/events", SECRET_A)
+def _tms(sender: CallbackSender | None = None) -> SimulatedTms:
+    sender = sender or CallbackSender("http://127.0.0.1:9/v1/tms/demo/events", SECRET_A)
     return SimulatedTms(sender, API_KEY, Faults(), pace_seconds=0.01, seed=7)
 
 
@@ -59,7 +61,8 @@ def test_records_are_held_with_versions_and_a_delta_moves_one():
 
 
 def test_a_stale_version_is_a_conflict_with_the_tms_version():
-    tms = _tms()
+    sender = RecordingSender()
+    tms = _tms(sender)
     _send(tms, _batch(_product("WID-1", 12.5)), "k1")
     edited = call(
         tms,
@@ -69,6 +72,11 @@ def test_a_stale_version_is_a_conflict_with_the_tms_version():
         method="PUT",
     )
     assert edited.json()["version"] == 2
+    # The change is told to Odoo through the bridge, as the contract says.
+    [notification] = sender.envelopes()
+    told = TmsMasterDataChangedV1.model_validate(notification)
+    assert (told.notification_id, told.kind) == ("mdc-products-WID-1-v2", "products")
+    assert [(r.key, r.version, r.data["weight_kg"]) for r in told.records] == [("WID-1", 2, 13.0)]
     answer = _send(tms, _batch(_product("WID-1", 15.0, base=1)), "k2").json()["results"][0]
     assert answer["status"] == "conflict"
     assert answer["version"] == 2

@@ -1,10 +1,12 @@
 """Master data through the simulated TMS, as real processes: ship-to addresses, products
 and carrier services sent once, a changed weight sent as a delta of one product, and a
-record changed in the TMS meanwhile kept for review instead of overwritten."""
+record changed in the TMS notified through the bridge and kept for review, never
+overwritten."""
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -66,6 +68,16 @@ def test_sent_once_then_a_change_as_a_delta(demo: Demo) -> None:
     assert held["data"]["weight_kg"] == pytest.approx(product["weight"])
 
 
+def _state(driver, state_id: int) -> dict:
+    [state] = driver.call(
+        STATE_MODEL,
+        "search_read",
+        [("id", "=", state_id)],
+        fields=["state", "tms_version", "conflict_detail", "activity_ids"],
+    )
+    return state
+
+
 def test_a_record_changed_in_the_tms_goes_to_review(demo: Demo) -> None:
     driver = demo.driver()
     product_id = demo.setup["product_id"]
@@ -78,20 +90,25 @@ def test_a_record_changed_in_the_tms_goes_to_review(demo: Demo) -> None:
         [("model", "=", "product.product"), ("res_id", "=", product_id)],
         fields=["key", "tms_version"],
     )
+    batches = round_.batches()["products"]
     _tms(demo, "PUT", f"/v1/master-data/products/{state['key']}", json={"weight_kg": 999.0})
 
+    # The TMS's change notification, through the bridge, makes the conflict visible
+    # before Odoo sends anything.
+    deadline = time.monotonic() + TIMEOUT
+    while (after := _state(driver, state["id"]))["state"] != "conflict":
+        assert time.monotonic() < deadline, f"no conflict from the TMS's notification: {after}"
+        time.sleep(0.5)
+    assert round_.batches()["products"] == batches, "Odoo sent nothing meanwhile"
+    assert after["tms_version"] == state["tms_version"] + 1
+    assert "TMS 999.0" in after["conflict_detail"]
+    assert after["activity_ids"], "the domain's exception owner has the conflict to review"
+
+    # A change made in Odoo meanwhile waits for the review: never sent over the TMS's.
     driver.call("product.product", "write", [product_id], {"weight": 7.25})
     round_.send_now(["master_products"])
     round_.wait_answered(TIMEOUT)
-    [after] = driver.call(
-        STATE_MODEL,
-        "search_read",
-        [("id", "=", state["id"])],
-        fields=["state", "tms_version", "conflict_detail", "activity_ids"],
-    )
-    assert after["state"] == "conflict"
-    assert after["tms_version"] == state["tms_version"] + 1
-    assert "weight_kg: Odoo 7.25, TMS 999.0" in after["conflict_detail"]
-    assert after["activity_ids"], "the domain's exception owner has the conflict to review"
+    assert _state(driver, state["id"])["state"] == "conflict"
+    assert round_.batches()["products"] == batches
     held = _tms(demo, "GET", "/v1/master-data/products")["records"][state["key"]]
     assert held["data"]["weight_kg"] == 999.0, "the TMS's version is never overwritten"

@@ -36,7 +36,13 @@ class LogisticsAppointmentChange(models.Model):
     new_start = fields.Datetime(string="Window From")
     new_end = fields.Datetime(string="Window Until")
     reason = fields.Char()
+    booking_version = fields.Integer(
+        string="Booking",
+        help="The booking the change belongs to (1 for the first window chosen, one more per "
+        "change); 0 when its source did not say.",
+    )
     applied = fields.Boolean(
         default=True,
         help="Unticked: the change was older than the appointment in force and left it as it was.",
     )
+    not_applied_reason = fields.Char(string="Not Applied Because")

@@ -57,6 +57,7 @@ class LogisticsIngest(models.AbstractModel):
                 "tms",
                 window=window,
                 reason=route.appointment_reason,
+                booking=route.appointment_booking,
                 endpoint=endpoint,
                 milestone=milestone,
             )

@@ -260,19 +260,29 @@ class LogisticsShipment(models.Model):
             window=(slot.window_start, slot.window_end),
             reason=reason,
             milestone=milestone,
+            booking=version,
         )
         return milestone
 
     def _apply_appointment(
-        self, state, event_time, origin, window=None, reason=None, endpoint=None, milestone=None
+        self,
+        state,
+        event_time,
+        origin,
+        window=None,
+        reason=None,
+        endpoint=None,
+        milestone=None,
+        booking=None,
     ):
-        """Record one appointment change in the history and apply it, unless it happened
-        before the change in force (a late or out-of-order event never overwrites a newer
-        appointment)."""
+        """Record one appointment change in the history and apply it, unless it answers
+        an older booking than the one in force (whatever its time), or, within a booking
+        or when its source does not say which, it happened before the change in force (a
+        late or out-of-order event never overwrites a newer appointment)."""
         self.ensure_one()
         shipment = self.sudo()
         start, end = window or (shipment.appointment_start, shipment.appointment_end)
-        applied = not shipment.appointment_time or event_time >= shipment.appointment_time
+        not_applied_reason = shipment._appointment_not_applied_reason(event_time, booking)
         self.env["logistics.appointment.change"].sudo().create(
             {
                 "shipment_id": shipment.id,
@@ -287,10 +297,12 @@ class LogisticsShipment(models.Model):
                 "new_start": start,
                 "new_end": end,
                 "reason": reason or False,
-                "applied": applied,
+                "booking_version": booking or 0,
+                "applied": not not_applied_reason,
+                "not_applied_reason": not_applied_reason,
             }
         )
-        if applied:
+        if not not_applied_reason:
             shipment.write(
                 {
                     "appointment_state": state,
@@ -299,7 +311,32 @@ class LogisticsShipment(models.Model):
                     "appointment_time": event_time,
                 }
             )
-        return applied
+        return not not_applied_reason
+
+    def _appointment_not_applied_reason(self, event_time, booking):
+        """Why a change of ``booking`` (None: not said) at ``event_time`` cannot replace
+        the appointment in force; False when it can."""
+        self.ensure_one()
+        in_force = self.appointment_version
+        if booking and booking < in_force:
+            return _(
+                "It answers booking %(booking)s; booking %(in_force)s is in force.",
+                booking=booking,
+                in_force=in_force,
+            )
+        if booking and booking > in_force:
+            return _(
+                "It answers booking %(booking)s, never sent (the latest is %(in_force)s).",
+                booking=booking,
+                in_force=in_force,
+            )
+        if self.appointment_time and event_time < self.appointment_time:
+            return _(
+                "It happened on %(time)s, older than the change in force (%(in_force)s).",
+                time=event_time,
+                in_force=self.appointment_time,
+            )
+        return False
 
     def action_appointment_windows(self):
         """The windows the TMS offers the shipment now, for staff (and the demo over

@@ -135,3 +135,74 @@ class TestAppointmentBooking(AppointmentCase):
         salesperson = self._create_user("lgx_appt_sales", "sales_team.group_sale_salesman")
         with self.assertRaises(AccessError):
             self.shipment_a.with_user(salesperson).action_book_appointment("S-7")
+
+    def _book_twice(self):
+        """Book S-1, then change to S-2: booking 2 is in force, requested."""
+        self._offer(self.shipment_a, self._slot("S-1", 20), self._slot("S-2", 44))
+        with trap_jobs():
+            self.shipment_a._request_appointment("S-1")
+            self.shipment_a._request_appointment("S-2", reason="Later suits us")
+        return self.shipment_a.appointment_slot_ids.sorted("window_start")
+
+    def test_a_confirmation_of_an_older_booking_never_moves_the_window(self):
+        first, second = self._book_twice()
+        shipment = self.shipment_a
+        later = (shipment.appointment_time + timedelta(minutes=5)).isoformat() + "+00:00"
+        window = (
+            first.window_start.isoformat() + "+00:00",
+            first.window_end.isoformat() + "+00:00",
+        )
+        answer = self._ingest_one(
+            self._appointment_event("APPT_CONFIRMED", later, window, appointment_booking=1)
+        )
+        self.assertEqual(answer["result"], "processed", answer)
+        self.assertEqual(shipment.appointment_state, "requested")
+        self.assertEqual(shipment.appointment_start, second.window_start)
+        stale = shipment.appointment_change_ids.filtered(lambda c: c.origin == "tms")
+        self.assertEqual((stale.applied, stale.booking_version), (False, 1))
+        self.assertEqual(stale.new_start, first.window_start)
+        self.assertIn("booking 1", stale.not_applied_reason)
+        self.assertIn("booking 2", stale.not_applied_reason)
+        # The confirmation of the booking in force applies.
+        self._ingest(self._appointment_event("APPT_RESCHEDULED", later, appointment_booking=2))
+        self.assertEqual(shipment.appointment_state, "confirmed")
+        self.assertEqual(shipment.appointment_start, second.window_start)
+        confirmed = shipment.appointment_change_ids.filtered(lambda c: c.state == "confirmed")
+        self.assertEqual(confirmed.mapped("booking_version"), [1, 2])
+        self.assertEqual(confirmed.mapped("applied"), [False, True])
+
+    def test_a_confirmation_without_booking_keeps_the_event_time_rule(self):
+        first, _second = self._book_twice()
+        shipment = self.shipment_a
+        earlier = (shipment.appointment_time - timedelta(minutes=5)).isoformat() + "+00:00"
+        later = (shipment.appointment_time + timedelta(minutes=5)).isoformat() + "+00:00"
+        self._ingest(self._appointment_event("APPT_CONFIRMED", earlier))
+        self.assertEqual(shipment.appointment_state, "requested")
+        stale = shipment.appointment_change_ids.filtered(lambda c: c.origin == "tms")
+        self.assertFalse(stale.applied)
+        self.assertIn("older than the change in force", stale.not_applied_reason)
+        window = (
+            first.window_start.isoformat() + "+00:00",
+            first.window_end.isoformat() + "+00:00",
+        )
+        self._ingest(self._appointment_event("APPT_RESCHEDULED", later, window))
+        self.assertEqual(shipment.appointment_state, "confirmed")
+        self.assertEqual(shipment.appointment_start, first.window_start)
+        rescheduled = shipment.appointment_change_ids.filtered(
+            lambda c: c.applied and c.origin == "tms"
+        )
+        self.assertFalse(rescheduled.not_applied_reason)
+        self.assertEqual(rescheduled.booking_version, 0)
+
+    def test_a_booking_never_sent_is_rejected_naming_the_field(self):
+        answer = self._ingest_one(
+            self._appointment_event("APPT_CONFIRMED", T0, appointment_booking=0)
+        )
+        self.assertEqual(answer["result"], "rejected")
+        self.assertIn("appointment_booking", answer["reason"])
+        self.assertFalse(self.shipment_a.appointment_change_ids)
+        self._ingest(self._appointment_event("APPT_CONFIRMED", T0, appointment_booking=3))
+        unknown = self.shipment_a.appointment_change_ids
+        self.assertFalse(unknown.applied)
+        self.assertIn("never sent", unknown.not_applied_reason)
+        self.assertFalse(self.shipment_a.appointment_state)

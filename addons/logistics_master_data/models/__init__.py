@@ -7,3 +7,4 @@ from . import logistics_shipment
 from . import logistics_tms_export
 from . import product_template
 from . import logistics_master_data_push
+from . import logistics_ingest

@@ -1,9 +1,18 @@
 import json
 
+from logistics_contract.master_data import TmsMasterDataChangedV1
+from pydantic import ValidationError
+
 from odoo import _, api, models
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.logistics_inbound.canonical import format_location
+
 from .logistics_master_data_sync import DOMAINS
+
+# A notification's answer to the bridge from its records' answers: the first that any
+# record has, else duplicate (all of them known already).
+NOTIFICATION_RESULTS = ("needs_review", "rejected")
 
 BRIDGE_GROUP = "logistics_inbound.group_logistics_bridge"
 ADMIN_GROUP = "logistics_integration.group_integration_admin"
@@ -16,7 +25,12 @@ class LogisticsMasterDataPush(models.AbstractModel):
     the TMS is never applied to Odoo's records. What the data-ownership matrix says for
     the domain decides: *Accept and flag for review* makes the record a conflict with
     the difference and an activity for the domain's exception owner; *Refuse the edit*
-    refuses it. Either way the report is in the integration log.
+    refuses it. Either way the report is in the integration log. A version Odoo already
+    knows (a report repeated) changes nothing.
+
+    The TMS reports either through the bridge, with a change notification forwarded
+    among its events (``_receive_notification``), or by calling
+    ``tms_master_data_changed``.
     """
 
     _name = "logistics.master.data.push"
@@ -26,8 +40,9 @@ class LogisticsMasterDataPush(models.AbstractModel):
     def tms_master_data_changed(self, endpoint_code, kind, records):
         """The TMS ``endpoint_code`` reports ``records`` of ``kind`` changed on its side:
         a list of ``{"key", "version", "data"}``; answers, in order, one
-        ``{"key", "result", "reason"}`` per record with result ``needs_review`` or
-        ``rejected``. Logistics Bridge users and Integration Administrators only."""
+        ``{"key", "result", "reason"}`` per record with result ``needs_review``,
+        ``duplicate`` or ``rejected``. Logistics Bridge users and Integration
+        Administrators only."""
         user = self.env.user
         if not (user.has_group(BRIDGE_GROUP) or user.has_group(ADMIN_GROUP)):
             raise AccessError(_("Only the Logistics Bridge may report TMS master data changes."))
@@ -76,6 +91,16 @@ class LogisticsMasterDataPush(models.AbstractModel):
             odoo_record = state._get_related_record() if state else None
             if not odoo_record:
                 problem = _("key: Odoo never sent %(key)r to this TMS", key=key)
+            elif state.tms_version >= record["version"]:
+                return {
+                    "key": key,
+                    "result": "duplicate",
+                    "reason": _(
+                        "Odoo knows version %(known)s of %(key)s already.",
+                        known=state.tms_version,
+                        key=key,
+                    ),
+                }
         ownership = self.env["logistics.data.ownership"]._get_owner(DOMAINS[kind])
         if not problem and ownership.conflicting_edit_policy != "flag":
             problem = _(
@@ -92,6 +117,46 @@ class LogisticsMasterDataPush(models.AbstractModel):
         state._set_conflict({"version": record["version"], "held": record["data"]}, owner)
         self._log(endpoint, kind, record, state, "needs_review", state.conflict_detail)
         return {"key": key, "result": "needs_review", "reason": None}
+
+    @api.model
+    def _receive_notification(self, endpoint, raw):
+        """A change notification (``logistics_contract.master_data``) the bridge forwarded
+        for ``endpoint``; its answer to the bridge, ``{"event_id", "result", "reason"}``."""
+        event_id = raw.get("event_id")
+        try:
+            notification = TmsMasterDataChangedV1.model_validate(raw.get("document"))
+        except ValidationError as err:
+            reason = "; ".join(
+                f"{format_location(error['loc'])}: {error['msg']}" for error in err.errors()
+            )
+            self._log_notification(endpoint, raw, "rejected", reason)
+            return {"event_id": event_id, "result": "rejected", "reason": reason}
+        if endpoint.kind != "tms":
+            reason = _("endpoint: %(code)s is not a TMS", code=endpoint.code)
+            self._log_notification(endpoint, raw, "rejected", reason)
+            return {"event_id": event_id, "result": "rejected", "reason": reason}
+        answers = [
+            self._receive(endpoint, notification.kind, record.model_dump())
+            for record in notification.records
+        ]
+        results = {answer["result"] for answer in answers}
+        result = next((r for r in NOTIFICATION_RESULTS if r in results), "duplicate")
+        reasons = [f"{answer['key']}: {answer['reason']}" for answer in answers if answer["reason"]]
+        return {"event_id": event_id, "result": result, "reason": "\n".join(reasons) or None}
+
+    @api.model
+    def _log_notification(self, endpoint, raw, log_state, reason):
+        log = self.env["logistics.integration.log"]
+        vals = log._prepare_exchange_vals(
+            "inbound",
+            log_state,
+            endpoint=endpoint,
+            summary="tms master data notification",
+            external_identifier=raw.get("event_id"),
+            correlation_id=raw.get("correlation_id"),
+            error=reason,
+        )
+        log._record_exchange(vals, payload=raw.get("document"))
 
     @api.model
     def _problem(self, record):

@@ -81,3 +81,17 @@ class MasterDataCase(TmsExportCase):
                 ("endpoint_id", "=", self.endpoint.id),
             ]
         )
+
+    def _assert_reported_change_in_review(self, state):
+        """``state`` holds the TMS's reported change (version 2, weight 99.0) as a conflict
+        for the Integration Administrator, never applied; its activity."""
+        self.assertEqual(self.product.weight, 12.5, "never applied to Odoo's record")
+        self.assertEqual((state.state, state.tms_version), ("conflict", 2))
+        self.assertIn("weight_kg: Odoo 12.5, TMS 99.0", state.conflict_detail)
+        activity = state.activity_ids
+        self.assertEqual(
+            activity.activity_type_id,
+            self.env.ref("logistics_master_data.mail_activity_type_master_data_conflict"),
+        )
+        self.assertEqual(activity.user_id, self.integration_admin)
+        return activity

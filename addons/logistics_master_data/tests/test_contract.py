@@ -1,3 +1,4 @@
+from logistics_contract.master_data import TmsMasterDataChangedV1
 from pydantic import ValidationError
 
 from odoo.tests.common import BaseCase
@@ -14,6 +15,7 @@ class TestMasterDataContract(BaseCase):
             (
                 ("tms-master-data.v1.schema.json", TmsMasterDataV1),
                 ("tms-master-data-response.v1.schema.json", TmsMasterDataResponseV1),
+                ("tms-master-data-changed.v1.schema.json", TmsMasterDataChangedV1),
             ),
         )
 

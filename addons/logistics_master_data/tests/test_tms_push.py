@@ -4,8 +4,6 @@ from odoo.exceptions import AccessError, UserError
 
 from .common import MasterDataCase
 
-CONFLICT_ACTIVITY = "logistics_master_data.mail_activity_type_master_data_conflict"
-
 
 class TestTmsReportsChanges(MasterDataCase):
     """The TMS reporting a change of master data Odoo owns: review, never applied."""
@@ -32,12 +30,7 @@ class TestTmsReportsChanges(MasterDataCase):
         data = dict(json.loads(self.state.pending_data), weight_kg=99.0)
         answer = self._report([{"key": "WID-1", "version": 2, "data": data}])
         self.assertEqual(answer, [{"key": "WID-1", "result": "needs_review", "reason": None}])
-        self.assertEqual(self.product.weight, 12.5, "never applied to Odoo's record")
-        self.assertEqual((self.state.state, self.state.tms_version), ("conflict", 2))
-        self.assertIn("weight_kg: Odoo 12.5, TMS 99.0", self.state.conflict_detail)
-        activity = self.state.activity_ids
-        self.assertEqual(activity.activity_type_id, self.env.ref(CONFLICT_ACTIVITY))
-        self.assertEqual(activity.user_id, self.integration_admin)
+        self._assert_reported_change_in_review(self.state)
         log = self.env["logistics.integration.log"].search(
             [("endpoint_id", "=", self.endpoint.id), ("external_identifier", "=", "WID-1")],
             limit=1,

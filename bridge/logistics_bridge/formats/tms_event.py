@@ -1,6 +1,10 @@
 """The ``tms-event`` format: the bridge's own envelope (``logistics_contract.envelope``), one
 event object or an array of them, each validated field by field; a 422 names every field
-that is wrong (the first ``MAX_REPORTED_ERRORS``)."""
+that is wrong (the first ``MAX_REPORTED_ERRORS``).
+
+A TMS endpoint also takes the TMS's master data change notification
+(``logistics_contract.master_data``, told apart by its ``"schema": "tms-master-data"``):
+kept as one event of format ``tms-master-data``, forwarded raw, in order per kind."""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from logistics_contract.envelope import (
     MAX_EVENTS_PER_REQUEST,
     TmsEventEnvelope,
 )
+from logistics_contract.master_data import FORMAT as MASTER_DATA_FORMAT
+from logistics_contract.master_data import TmsMasterDataChangedV1, is_notification
 from pydantic import ValidationError
 
 from ..endpoints import FORMAT_TMS_EVENT
@@ -31,8 +37,12 @@ class TmsEventDecoder:
     content_types = ("application/json",)
 
     def decode(self, body: bytes, request: RequestContext) -> Decoded:
-        """Every envelope of the body, or none if one is wrong."""
-        envelopes, is_array = _parse(body)
+        """Every envelope of the body, or none if one is wrong; or the body's master data
+        change notification."""
+        document = load_json(body)
+        if is_notification(document):
+            return Decoded([_notification_event(document, request)])
+        envelopes, is_array = _parse(document)
         return Decoded(
             [
                 NewEvent(
@@ -65,8 +75,29 @@ def _correlation_id(request: RequestContext, in_array: bool) -> str:
     return new_correlation_id()
 
 
-def _parse(body: bytes) -> tuple[list[TmsEventEnvelope], bool]:
-    document = load_json(body)
+def _notification_event(document: dict[str, Any], request: RequestContext) -> NewEvent:
+    try:
+        notification = TmsMasterDataChangedV1.model_validate(document)
+    except ValidationError as exc:
+        raise _schema_violation(exc, in_array=False) from None
+    return NewEvent(
+        endpoint=request.endpoint,
+        event_id=notification.notification_id,
+        webhook_id=request.delivery_id,
+        format=MASTER_DATA_FORMAT,
+        ordering_key=notification.ordering_key(),
+        event_type=None,
+        shipment_reference=None,
+        occurred_at=notification.occurred_at.isoformat(),
+        payload_json=dump_parsed(document),
+        correlation_id=notification.correlation_id or request.correlation_id,
+        schema_version=str(notification.schema_version),
+        received_at=request.received_at,
+        traceparent=request.traceparent,
+    )
+
+
+def _parse(document: Any) -> tuple[list[TmsEventEnvelope], bool]:
     if isinstance(document, dict):
         try:
             return [TmsEventEnvelope.model_validate(document)], False
