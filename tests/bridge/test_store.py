@@ -67,26 +67,19 @@ def test_requests_waiting_during_a_commit_share_the_next_one(inbox, monkeypatch)
     """Every request that queued while a commit was under way goes into the next commit,
     however many there are, and none is answered before its own commit."""
     commits: list[int] = []  # events written by each commit
-    written: list[int] = []
-    commit = inbox._commit
-    insert_new = inbox._insert_new
-
-    def counting_insert(conn, events):
-        written.append(len(events))
-        return insert_new(conn, events)
-
+    store_new = inbox._store_new
     first_commit_started = threading.Event()
     release_first_commit = threading.Event()
 
-    def slow_commit(conn):
+    def slow_store(conn, events):
         if not commits:
             first_commit_started.set()
             release_first_commit.wait(10)
-        commit(conn)
-        commits.append(written[-1])
+        stored = store_new(conn, events)
+        commits.append(len(events))
+        return stored
 
-    monkeypatch.setattr(inbox, "_insert_new", counting_insert)
-    monkeypatch.setattr(inbox, "_commit", slow_commit)
+    monkeypatch.setattr(inbox, "_store_new", slow_store)
     answers: dict[str, tuple[str, int]] = {}
 
     def send(event_id: str) -> None:
@@ -121,7 +114,7 @@ def test_a_failing_request_spares_the_rest_of_its_group(inbox, monkeypatch):
         return insert_row(conn, event, *args)
 
     monkeypatch.setattr(inbox, "_insert_row", refuse_poison)
-    monkeypatch.setattr(inbox, "_insert_new", lambda conn, events: False)
+    monkeypatch.setattr(inbox, "_store_new", lambda conn, events: False)
     outcomes = commit_together(
         inbox, [[new_event("e1")], [new_event("e2"), new_event("poison")], [new_event("e3")]]
     )
