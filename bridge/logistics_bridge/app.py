@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
 
+from logistics_contract.content import encoder_of_trees
+
 from .config import BridgeSettings
 from .exceptions import (
     Backpressure,
@@ -49,7 +51,8 @@ _JSON = [("Content-Type", "application/json")]
 StartResponse = Callable[..., Any]
 _PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*", re.ASCII)
 # json.dumps with separators builds an encoder per call; answers share this one.
-_COMPACT = json.JSONEncoder(separators=(",", ":"))
+_COMPACT = encoder_of_trees(json.JSONEncoder(separators=(",", ":")))
+_STATUS_LINES = {status.value: f"{status.value} {status.phrase}" for status in HTTPStatus}
 
 
 def events_endpoint(path: str) -> str | None:
@@ -132,11 +135,7 @@ class BridgeApp:
     # -- answers ----------------------------------------------------------------------------
     @staticmethod
     def _json(code: int, document: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
-        return (
-            f"{code} {HTTPStatus(code).phrase}",
-            list(_JSON),
-            _COMPACT.encode(document).encode(),
-        )
+        return _STATUS_LINES[code], list(_JSON), _COMPACT(document).encode()
 
     def _error_answer(
         self,
@@ -290,14 +289,15 @@ class BridgeApp:
         accepted = sum(1 for result in results if result.status == "accepted")
         conflicts = [result for result in results if result.status == "conflict"]
         duplicates = len(results) - accepted - len(conflicts)
+        counters = self.metrics.event_counters(endpoint, route.format)
         if accepted:
-            self.metrics.accepted.labels(endpoint, route.format).inc(accepted)
+            counters.accepted.inc(accepted)
         if duplicates:
-            self.metrics.duplicates.labels(endpoint, route.format).inc(duplicates)
+            counters.duplicates.inc(duplicates)
         _logger.debug("%s: %d accepted, %d duplicate", endpoint, accepted, duplicates)
         listing = [result.as_dict() for result in results]
         if conflicts:
-            self.metrics.conflicts.labels(endpoint, route.format).inc(len(conflicts))
+            counters.conflicts.inc(len(conflicts))
             _logger.warning(
                 "%s: %s kept for review",
                 endpoint,
@@ -315,11 +315,7 @@ class BridgeApp:
         if decoded.acknowledgement is not None:
             code = 202 if accepted else 200
             content_type, acknowledgement = decoded.acknowledgement
-            return (
-                f"{code} {HTTPStatus(code).phrase}",
-                [("Content-Type", content_type)],
-                acknowledgement,
-            )
+            return _STATUS_LINES[code], [("Content-Type", content_type)], acknowledgement
         if not accepted:
             return self._json(200, {"status": "duplicate", "events": listing})
         return self._json(202, {"status": "accepted", "events": listing})

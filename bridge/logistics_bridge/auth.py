@@ -68,19 +68,19 @@ _V1_ENTRY = re.compile(r"v1,[A-Za-z0-9+/]+={0,2}", re.ASCII)
 _ENTRY = re.compile(r"[^,\s]+,[^,\s]+")
 
 
-def _v1_signatures(header: str) -> str:
-    """The well-formed ``v1,<base64>`` entries of a signature header, space-separated.
+def _v1_signatures(header: str) -> list[bytes]:
+    """The well-formed ``v1,<base64>`` entries of a signature header.
 
     Entries of other versions are skipped (as the specification says); a malformed
     entry is skipped too, so that one bad entry does not hide a valid one after it.
     """
     entries = header.split()
-    kept = [entry for entry in entries if _V1_ENTRY.fullmatch(entry)]
+    kept = [entry.encode("ascii") for entry in entries if _V1_ENTRY.fullmatch(entry)]
     if not kept:
         if any(_ENTRY.fullmatch(entry) for entry in entries):
             raise SignatureInvalid("webhook-signature has no v1 signature")
         raise SignatureInvalid("webhook-signature is malformed: expected v1,<base64> entries")
-    return " ".join(kept)
+    return kept
 
 
 class RequestVerifier(Protocol):
@@ -111,11 +111,25 @@ def _utf8(value: str) -> bytes:
     return value.encode("utf-8")
 
 
-def _webhook_key(secret: str) -> bytes:
-    """A ``whsec_`` secret's key: the base64 after the prefix, padding optional, as the
-    ``standardwebhooks`` library reads it (which refuses an empty or undecodable one)."""
+def _keyed_mac(key: bytes, algorithm: str) -> Any:
+    """An HMAC keyed once, for ``_mac``: keying hashes the key and looks the digest up,
+    work that ``hmac.new`` or ``hmac.digest`` would repeat on every request."""
+    return hmac.new(key, digestmod=algorithm)
+
+
+def _mac(keyed: Any, message: bytes) -> bytes:
+    """The HMAC of ``message`` under a key prepared by ``_keyed_mac``."""
+    mac = keyed.copy()
+    mac.update(message)
+    return mac.digest()
+
+
+def _webhook_key(secret: str) -> Any:
+    """A ``whsec_`` secret's HMAC-SHA256 key (``_keyed_mac``): the base64 after the prefix,
+    padding optional, as the ``standardwebhooks`` library reads it (which refuses an empty
+    or undecodable one)."""
     Webhook(secret)
-    return base64.b64decode(secret.removeprefix("whsec_") + "==")
+    return _keyed_mac(base64.b64decode(secret.removeprefix("whsec_") + "=="), "sha256")
 
 
 class SignatureVerifier:
@@ -163,11 +177,11 @@ class SignatureVerifier:
             body.decode("utf-8")
         except UnicodeDecodeError:
             raise SignatureInvalid("body is not UTF-8, signature cannot match") from None
-        entries = [entry.encode("ascii") for entry in _v1_signatures(signature).split(" ")]
+        entries = _v1_signatures(signature)
         signed = f"{webhook_id}.{sent_at}.".encode() + body
         found = False
         for key in self._keys.at(current):
-            expected = b"v1," + base64.b64encode(hmac.digest(key, signed, "sha256"))
+            expected = b"v1," + base64.b64encode(_mac(key, signed))
             for entry in entries:  # every pair compared: the time says nothing of a match
                 found |= hmac.compare_digest(expected, entry)
         if found:
@@ -219,7 +233,9 @@ class HmacVerifier:
 
     def __init__(self, settings: HmacAuth) -> None:
         self._settings = settings
-        self._keys = _Keyring(settings.secrets, _utf8)
+        self._keys = _Keyring(
+            settings.secrets, lambda secret: _keyed_mac(_utf8(secret), settings.algorithm)
+        )
 
     def _encode(self, digest: bytes) -> bytes:
         if self._settings.encoding == "hex":
@@ -245,10 +261,7 @@ class HmacVerifier:
         value = received[len(settings.prefix) :]
         if settings.encoding == "hex":
             value = value.lower()
-        expected = [
-            self._encode(hmac.new(key, signed, settings.algorithm).digest())
-            for key in self._keys.at(now)
-        ]
+        expected = [self._encode(_mac(key, signed)) for key in self._keys.at(now)]
         received_bytes = _header_bytes(value)
         if received_bytes is None or not _matches_any([received_bytes], expected):
             raise CredentialsInvalid(f"no configured secret matches {settings.header}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -55,6 +56,15 @@ class _InboxDepthCollector(Collector):
                 "Age of the oldest pending event in the inbox (0: none pending)",
                 value=self._cached_age or 0.0,
             )
+
+
+@dataclass(frozen=True, slots=True)
+class EventCounters:
+    """The event counters of one endpoint and format, their labels applied."""
+
+    accepted: Counter
+    duplicates: Counter
+    conflicts: Counter
 
 
 class BridgeMetrics:
@@ -109,6 +119,20 @@ class BridgeMetrics:
         )
         if inbox_counts is not None:
             self.registry.register(_InboxDepthCollector(inbox_counts, oldest_pending_age))
+        # Applying labels takes a lock and builds a key: every callback counts, once done
+        # per endpoint and format is enough.
+        self._event_counters: dict[tuple[str, str], EventCounters] = {}
+
+    def event_counters(self, endpoint: str, event_format: str) -> EventCounters:
+        """The accepted, duplicate and conflict counters of ``endpoint`` in ``event_format``."""
+        counters = self._event_counters.get((endpoint, event_format))
+        if counters is None:
+            counters = self._event_counters[(endpoint, event_format)] = EventCounters(
+                self.accepted.labels(endpoint, event_format),
+                self.duplicates.labels(endpoint, event_format),
+                self.conflicts.labels(endpoint, event_format),
+            )
+        return counters
 
     def render(self) -> bytes:
         """Prometheus text exposition of this instance's registry."""

@@ -189,6 +189,7 @@ class _Connection(asyncio.Protocol):
         self.header_started: float | None = None  # the first byte of a request's header
         self._url = b""
         self._header_list: list[tuple[bytes, bytes]] = []
+        self._header_size = 0  # of the header lines so far, as counted against HEADER_LIMIT
         self._in_head = True  # the next bytes are a request line or headers
         self._head_bytes = 0
         self._body: list[bytes] = []
@@ -258,6 +259,7 @@ class _Connection(asyncio.Protocol):
         self.header_started = self._front.loop.time()
         self._url = b""
         self._header_list = []
+        self._header_size = 0
         self._body = []
         self._body_size = 0
 
@@ -266,13 +268,13 @@ class _Connection(asyncio.Protocol):
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self._header_list.append((name, value))
+        self._header_size += len(name) + len(value) + 4
 
     def on_headers_complete(self) -> None:
         self.header_started = None
         self._in_head = False
         # A head completed in the chunk that took it over the limit: its own size counts.
-        size = len(self._url) + sum(len(name) + len(value) + 4 for name, value in self._header_list)
-        if size >= HEADER_LIMIT:
+        if len(self._url) + self._header_size >= HEADER_LIMIT:
             raise _header_too_large()
         for name, value in self._header_list:
             lowered = name.lower()

@@ -17,10 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
-from json.encoder import encode_basestring
+from json.encoder import c_make_encoder, encode_basestring, encode_basestring_ascii
 from typing import Any
 
 CONTENT_HASH_PREFIX = "sha256:"
@@ -106,10 +106,31 @@ def _not_plain(_value: Any) -> Any:
     raise _NotPlain
 
 
+def encoder_of_trees(encoder: json.JSONEncoder) -> Callable[[Any], str]:
+    """``encoder.encode`` for values that hold no cycle (what JSON text parses to, what
+    answers are built from), with its C encoder made once: ``JSONEncoder.encode`` makes it
+    again on every call, with a table to find cycles, as much work as writing a small
+    document."""
+    if c_make_encoder is None or encoder.indent is not None:
+        return encoder.encode
+    write = c_make_encoder(
+        None,  # no cycle to find
+        encoder.default,
+        encode_basestring_ascii if encoder.ensure_ascii else encode_basestring,
+        None,
+        encoder.key_separator,
+        encoder.item_separator,
+        encoder.sort_keys,
+        encoder.skipkeys,
+        encoder.allow_nan,
+    )
+    return lambda value: "".join(write(value, 0))
+
+
 # Writes plain JSON (strings, integers, floats, booleans, null, dicts, lists) as ``_write``
 # does, at C speed; a Decimal (or any other value) makes it stop.
-_PLAIN = json.JSONEncoder(
-    ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=_not_plain
+_PLAIN = encoder_of_trees(
+    json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=_not_plain)
 )
 
 
@@ -118,7 +139,7 @@ def dump_parsed(value: Any) -> str:
     that ``dump_exact`` checks beyond the encoder), at C speed unless it holds a Decimal:
     the common payload without a decimal number is written by the C encoder alone."""
     try:
-        return _PLAIN.encode(value)
+        return _PLAIN(value)
     except _NotPlain:
         return dump_exact(value)
 

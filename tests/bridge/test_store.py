@@ -10,7 +10,8 @@ import time
 import pytest
 from conftest import commit_together, new_event
 from logistics_bridge.exceptions import InboxError
-from logistics_bridge.store import SqliteInbox
+from logistics_bridge.store import Outcome, SqliteInbox
+from logistics_bridge.store import inbox as inbox_module
 from logistics_bridge.store.group_commit import QueuedRequest
 
 
@@ -67,26 +68,19 @@ def test_requests_waiting_during_a_commit_share_the_next_one(inbox, monkeypatch)
     """Every request that queued while a commit was under way goes into the next commit,
     however many there are, and none is answered before its own commit."""
     commits: list[int] = []  # events written by each commit
-    written: list[int] = []
-    commit = inbox._commit
-    insert_new = inbox._insert_new
-
-    def counting_insert(conn, events):
-        written.append(len(events))
-        return insert_new(conn, events)
-
+    store_new = inbox._store_new
     first_commit_started = threading.Event()
     release_first_commit = threading.Event()
 
-    def slow_commit(conn):
+    def slow_store(conn, events):
         if not commits:
             first_commit_started.set()
             release_first_commit.wait(10)
-        commit(conn)
-        commits.append(written[-1])
+        stored = store_new(conn, events)
+        commits.append(len(events))
+        return stored
 
-    monkeypatch.setattr(inbox, "_insert_new", counting_insert)
-    monkeypatch.setattr(inbox, "_commit", slow_commit)
+    monkeypatch.setattr(inbox, "_store_new", slow_store)
     answers: dict[str, tuple[str, int]] = {}
 
     def send(event_id: str) -> None:
@@ -121,7 +115,7 @@ def test_a_failing_request_spares_the_rest_of_its_group(inbox, monkeypatch):
         return insert_row(conn, event, *args)
 
     monkeypatch.setattr(inbox, "_insert_row", refuse_poison)
-    monkeypatch.setattr(inbox, "_insert_new", lambda conn, events: False)
+    monkeypatch.setattr(inbox, "_store_new", lambda conn, events: False)
     outcomes = commit_together(
         inbox, [[new_event("e1")], [new_event("e2"), new_event("poison")], [new_event("e3")]]
     )
@@ -137,3 +131,31 @@ def test_a_closed_inbox_refuses_new_events(tmp_path):
     store.close()
     with pytest.raises(InboxError, match="closed"):
         store.add([new_event("e2")])
+
+
+def test_pending_count_is_kept_by_the_writer_never_queried_by_its_reader(inbox, monkeypatch):
+    """Backpressure reads the pending count on the event loop: a commit moves it at once,
+    the writer thread counts again once it is older than the interval (here: after both
+    events were forwarded), and the reader's thread never runs a query for it."""
+    inbox.add([new_event("e1", "S1"), new_event("e2", "S2")])
+    assert inbox.pending_count() == 2
+    claimed = inbox.claim("lane", 10, 60)
+    inbox.record("lane", [Outcome(event.id, "forwarded", "processed") for event in claimed])
+    queried_on: list[int] = []
+    run = inbox._run
+
+    def recording_run(conn, statement, params=()):
+        queried_on.append(threading.get_ident())
+        return run(conn, statement, params)
+
+    monkeypatch.setattr(inbox, "_run", recording_run)
+    monkeypatch.setattr(inbox_module, "PENDING_COUNT_SECONDS", 0.0)
+    seen = [inbox.pending_count()]
+    deadline = time.monotonic() + 10
+    while seen[-1] and time.monotonic() < deadline:
+        time.sleep(0.01)
+        seen.append(inbox.pending_count())
+    assert seen[0] == 2  # the count read at once, as it stood
+    assert seen[-1] == 0  # then the writer's count
+    assert queried_on
+    assert threading.get_ident() not in queried_on

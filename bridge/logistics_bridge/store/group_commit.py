@@ -65,15 +65,20 @@ class QueuedRequest:
 class GroupCommit:
     """Queues requests; a writer thread, started with the first, has ``write_group`` store
     every request queued since its last commit in one transaction and set each request's
-    ``result`` or ``error``."""
+    ``result`` or ``error``; between two commits it runs ``upkeep`` when asked to
+    (``request_upkeep``), work that must not wait on the caller's thread."""
 
-    def __init__(self, write_group: Callable[[list[QueuedRequest]], None]) -> None:
+    def __init__(
+        self, write_group: Callable[[list[QueuedRequest]], None], upkeep: Callable[[], None]
+    ) -> None:
         self._write_group = write_group
+        self._upkeep = upkeep
         self.write_lock = threading.Lock()  # held by the writer while a group is written
         self._queue_changed = threading.Condition()
         self._queue: list[QueuedRequest] = []
         self._writer: threading.Thread | None = None
         self._closed = False
+        self._upkeep_asked = False
         # Requests of each event loop's current pass, queued together at its end.
         self._passes: dict[asyncio.AbstractEventLoop, list[QueuedRequest]] = {}
 
@@ -115,13 +120,29 @@ class GroupCommit:
         with self._queue_changed:
             if self._closed:
                 raise InboxError("the inbox is closed")
-            if self._writer is None:
-                self._writer = threading.Thread(
-                    target=self._write_queued, name="inbox-group-commit", daemon=True
-                )
-                self._writer.start()
+            self._start_writer()
             self._queue.extend(requests)
             self._queue_changed.notify()
+
+    def request_upkeep(self) -> None:
+        """Have the writer run ``upkeep`` once, after the group it is writing (if any);
+        returns at once."""
+        if self._upkeep_asked:  # asked already: no lock taken on every request meanwhile
+            return
+        with self._queue_changed:
+            if self._closed:
+                return
+            self._start_writer()
+            self._upkeep_asked = True
+            self._queue_changed.notify()
+
+    def _start_writer(self) -> None:
+        """Start the writer thread if it is not running (called holding ``_queue_changed``)."""
+        if self._writer is None:
+            self._writer = threading.Thread(
+                target=self._write_queued, name="inbox-group-commit", daemon=True
+            )
+            self._writer.start()
 
     def close(self, timeout: float = 30.0) -> None:
         """Commit what is queued, then stop the writer; later submissions are refused."""
@@ -135,21 +156,37 @@ class GroupCommit:
     def _write_queued(self) -> None:
         while True:
             with self._queue_changed:
-                while not self._queue and not self._closed:
+                while not self._queue and not self._closed and not self._upkeep_asked:
                     self._queue_changed.wait()
                 group, self._queue = self._queue, []
-            if not group:  # closed, and nothing left to write
+                upkeep = self._upkeep_asked
+            if group:
+                self._write(group)
+            if upkeep:
+                self._run_upkeep()
+            elif not group:  # closed, and nothing left to write
                 return
-            try:
-                with self.write_lock:
-                    self._write_group(group)
-            except Exception as exc:  # every request must get an answer, none a false one
-                _logger.exception("group commit failed for %d request(s)", len(group))
-                for request in group:
-                    request.result = None
-                    request.error = InboxError(f"cannot commit events: {exc}")
-            finally:
-                _answer(group)
+
+    def _write(self, group: list[QueuedRequest]) -> None:
+        try:
+            with self.write_lock:
+                self._write_group(group)
+        except Exception as exc:  # every request must get an answer, none a false one
+            _logger.exception("group commit failed for %d request(s)", len(group))
+            for request in group:
+                request.result = None
+                request.error = InboxError(f"cannot commit events: {exc}")
+        finally:
+            _answer(group)
+
+    def _run_upkeep(self) -> None:
+        try:
+            with self.write_lock:
+                self._upkeep()
+        except Exception:  # the writer must go on committing whatever upkeep does
+            _logger.exception("the inbox writer's upkeep failed")
+        finally:
+            self._upkeep_asked = False
 
 
 def _answer(group: list[QueuedRequest]) -> None:

@@ -57,7 +57,9 @@ _INSERT_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, ?, ?, ?,
 _INSERT_TAIL = " ON CONFLICT DO NOTHING"
 _INSERT_SQL = _INSERT_HEAD + _INSERT_ROW + _INSERT_TAIL
 # Rows per multi-row INSERT: 17 parameters each stays under either dialect's bound limit.
-_ROWS_PER_INSERT = 500
+ROWS_PER_INSERT = 500
+# How old the count of pending events may be before the writer counts again.
+PENDING_COUNT_SECONDS = 1.0
 # The event an id (or webhook id) already names: the first kept, never a conflicting one.
 _KEPT_SQL = (
     "SELECT id, correlation_id, format, event_type, shipment_reference, occurred_at, payload, "
@@ -87,6 +89,12 @@ def _utc_iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
+def insert_statement(rows: int, *, skip_existing: bool) -> str:
+    """An INSERT of ``rows`` events (``Inbox.values``): one with an id already kept is left
+    out with ``skip_existing``, and fails the whole statement otherwise."""
+    return _INSERT_HEAD + ", ".join([_INSERT_ROW] * rows) + (_INSERT_TAIL if skip_existing else "")
+
+
 class Inbox(ABC):
     """Durable event inbox; every method is thread-safe."""
 
@@ -95,8 +103,10 @@ class Inbox(ABC):
     _operator: Any  # the connection of claims, answers and operations
 
     def __init__(self) -> None:
-        self._group_commit = GroupCommit(self._write_group)
+        self._group_commit = GroupCommit(self._write_group, self._count_pending)
         self._ops_lock = threading.RLock()
+        # Counted by the writer (``_count_pending``) and moved on by its commits: a request
+        # reads it and never waits for a query.
         self._pending_cache = _Cached()
         # Events this process committed so far: idle forwarders wait for it to move.
         self._accepted = threading.Condition()
@@ -181,8 +191,7 @@ class Inbox(ABC):
         conn = None
         try:
             conn = self._write_conn()
-            self._begin(conn, write=True)
-            if self._insert_new(conn, [event for request in group for event in request.events]):
+            if self._store_new(conn, [event for request in group for event in request.events]):
                 for request in group:
                     request.result = [
                         AddResult(event.event_id, "accepted", event.correlation_id)
@@ -191,11 +200,10 @@ class Inbox(ABC):
             else:
                 # A duplicate, a conflict or a failing request in the group: again, event by
                 # event, one savepoint per request so that a failing one spares the others.
-                self._rollback(conn)
                 self._begin(conn, write=True)
                 for request in group:
                     self._insert_request(conn, request)
-            self._commit(conn)
+                self._commit(conn)
             self._announce(group)
         except (*self._db_errors, InboxError) as exc:  # InboxError: reconnecting failed
             _logger.error("inbox commit failed for %d request(s): %s", len(group), exc)
@@ -217,6 +225,7 @@ class Inbox(ABC):
             if result.status in ("accepted", "conflict")
         )
         if stored:
+            self._pending_cache.value += stored
             with self._accepted:
                 self._accepted_total += stored
                 self._accepted.notify_all()
@@ -233,6 +242,16 @@ class Inbox(ABC):
         with self._accepted:
             return self._accepted.wait_for(lambda: self._accepted_total != seen, timeout)
 
+    def _store_new(self, conn: Any, events: list[NewEvent]) -> bool:
+        """Insert ``events`` and commit them if every one is new (the usual case): True once
+        they are durable, False with nothing kept if one was not or failed."""
+        self._begin(conn, write=True)
+        if self._insert_new(conn, events):
+            self._commit(conn)
+            return True
+        self._rollback(conn)
+        return False
+
     def _insert_new(self, conn: Any, events: list[NewEvent]) -> bool:
         """Insert ``events`` in a few statements; True if every one was new (the usual case),
         False if one was not or failed, the transaction then to be rolled back.
@@ -241,11 +260,10 @@ class Inbox(ABC):
         again around each statement, and a writer that waits for it behind busy request
         threads at every event makes small groups of slow commits."""
         try:
-            for start in range(0, len(events), _ROWS_PER_INSERT):
-                chunk = events[start : start + _ROWS_PER_INSERT]
-                statement = _INSERT_HEAD + ", ".join([_INSERT_ROW] * len(chunk)) + _INSERT_TAIL
-                params = [value for event in chunk for value in self._row(event)]
-                if self._run(conn, statement, params).rowcount != len(chunk):
+            for start in range(0, len(events), ROWS_PER_INSERT):
+                chunk = events[start : start + ROWS_PER_INSERT]
+                statement = insert_statement(len(chunk), skip_existing=True)
+                if self._run(conn, statement, self.values(chunk)).rowcount != len(chunk):
                     return False
         except self._db_errors as exc:
             _logger.debug("group insert failed, retrying request by request: %s", exc)
@@ -296,6 +314,11 @@ class Inbox(ABC):
         conflict_of: int | None = None,
     ) -> int:
         return self._run(conn, _INSERT_SQL, self._row(event, content, conflict_of)).rowcount
+
+    @classmethod
+    def values(cls, events: Sequence[NewEvent]) -> list[Any]:
+        """The parameters of ``insert_statement`` for ``events``."""
+        return [value for event in events for value in cls._row(event)]
 
     @staticmethod
     def _row(
@@ -453,18 +476,35 @@ class Inbox(ABC):
         return self._ops(work, write=False)
 
     def pending_count(self) -> int:
-        """Pending events, cached for a second (used for backpressure on every request)."""
-        now = time.monotonic()
+        """Pending events (for backpressure on every request): as the group commit's writer
+        counted them at most about ``PENDING_COUNT_SECONDS`` ago, plus those committed since.
+
+        Never a query of its own: it is read on the event loop that answers every callback,
+        and a count waiting for the database, or for a backlog of a million rows to be
+        counted, would hold all of them up. Once the count is older, the writer is asked to
+        count again between two commits."""
         cached = self._pending_cache
-        if now - cached.at > 1.0:
-            value = self._ops(
-                lambda conn: self._run(
-                    conn, "SELECT COUNT(*) FROM inbox_event WHERE state = 'pending'"
-                ).fetchone()[0],
-                write=False,
-            )
-            self._pending_cache = _Cached(int(value), now)
-        return self._pending_cache.value
+        if time.monotonic() - cached.at > PENDING_COUNT_SECONDS:
+            self._group_commit.request_upkeep()
+        return cached.value
+
+    def _count_pending(self) -> None:
+        """Count the pending events on the writer's connection (the writer's upkeep)."""
+        conn = None
+        try:
+            conn = self._write_conn()
+            self._begin(conn, write=False)
+            count = self._run(
+                conn, "SELECT COUNT(*) FROM inbox_event WHERE state = 'pending'"
+            ).fetchone()[0]
+            self._commit(conn)
+        except (*self._db_errors, InboxError) as exc:
+            _logger.warning("cannot count the pending events, counting again later: %s", exc)
+            if conn is not None:
+                self._safe_rollback(conn)
+            self._pending_cache.at = time.monotonic()
+            return
+        self._pending_cache = _Cached(int(count), time.monotonic())
 
     def status(self) -> InboxStatus:
         """Depth per state, oldest pending event, last Odoo error."""

@@ -35,6 +35,7 @@ class PostgresInbox(Inbox):
             if isinstance(exc, psycopg.Error):
                 raise InboxError(f"cannot migrate PostgreSQL inbox: {exc}") from exc
             raise
+        self._count_pending()
 
     def _connect(self) -> Any:
         try:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from pathlib import Path
 
 from ..exceptions import InboxError
-from .inbox import Inbox
+from ..models import NewEvent
+from .inbox import ROWS_PER_INSERT, Inbox, insert_statement
+
+_logger = logging.getLogger(__name__)
 
 
 class SqliteInbox(Inbox):
@@ -28,6 +32,7 @@ class SqliteInbox(Inbox):
                 if isinstance(exc, sqlite3.Error):
                     raise InboxError(f"cannot migrate SQLite inbox {self.path}: {exc}") from exc
                 raise
+        self._count_pending()
 
     def _connect(self) -> sqlite3.Connection:
         try:
@@ -40,6 +45,20 @@ class SqliteInbox(Inbox):
         except sqlite3.Error as exc:
             raise InboxError(f"cannot open SQLite inbox {self.path}: {exc}") from exc
         return conn
+
+    def _store_new(self, conn: sqlite3.Connection, events: list[NewEvent]) -> bool:
+        if len(events) > ROWS_PER_INSERT:
+            return super()._store_new(conn, events)
+        # Outside a transaction one statement is a transaction of its own: inserted,
+        # committed and synced in one call. The writer lets the interpreter lock go and
+        # takes it back once per group, not around a BEGIN, an INSERT and a COMMIT each,
+        # every time queueing behind the busy event loop (which then waits for it in turn).
+        try:
+            conn.execute(insert_statement(len(events), skip_existing=False), self.values(events))
+        except sqlite3.Error as exc:  # nothing kept: the statement is undone whole
+            _logger.debug("group insert failed, retrying request by request: %s", exc)
+            return False
+        return True
 
     def _write_conn(self) -> sqlite3.Connection:
         return self._writer
