@@ -15,6 +15,7 @@ Needs Odoo 18 importable by this interpreter, OCA queue_job, and PostgreSQL
 allowed to create databases).
 
 Usage: python3 benchmarks/tms_export_throughput.py [-n 1000] [--delay-ms 50] [--workers 4]
+       [--template DB] [--keep-db]
 """
 
 import argparse
@@ -93,7 +94,7 @@ def bare_requests(url, count, threads):
     return count / (time.monotonic() - start)
 
 
-def write_config(path, db, http_port, data_dir, addons_path, workers=0):
+def write_config(path, db, http_port, gevent_port, data_dir, addons_path, workers=0):
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(
             "[options]\n"
@@ -106,6 +107,7 @@ def write_config(path, db, http_port, data_dir, addons_path, workers=0):
             f"data_dir = {data_dir}\n"
             "server_wide_modules = web,queue_job\n"
             f"http_port = {http_port}\n"
+            f"gevent_port = {gevent_port}\n"
             "http_interface = 127.0.0.1\n"
             f"workers = {workers}\n"
             "max_cron_threads = 0\n"
@@ -210,6 +212,25 @@ def seed_backlog(config_path, db, stub_url, count):
     return registry, committed
 
 
+def install(config_path, db):
+    print(f"database {db}: installing logistics_tms_export (no demo)...", flush=True)
+    started = time.monotonic()
+    subprocess.run(
+        odoo_command(
+            config_path,
+            db,
+            "-i",
+            "logistics_tms_export",
+            "--without-demo=all",
+            "--stop-after-init",
+        ),
+        check=True,
+        env=clean_env(),
+        stdout=subprocess.DEVNULL,
+    )
+    print(f"installed in {time.monotonic() - started:.0f} s", flush=True)
+
+
 def count_states(registry):
     with registry.cursor() as cr:
         cr.execute("SELECT state, count(*) FROM logistics_outbound_message GROUP BY state")
@@ -249,6 +270,11 @@ def main():
     )
     parser.add_argument("--keep-db", action="store_true", help="keep the database for analysis")
     parser.add_argument(
+        "--template",
+        help="copy this database (logistics_tms_export installed, no backlog) instead of "
+        "installing a new one",
+    )
+    parser.add_argument(
         "--timeout", type=float, default=900.0, help="seconds to wait for the backlog"
     )
     args = parser.parse_args()
@@ -267,7 +293,13 @@ def main():
     config_path = os.path.join(workdir, "odoo.conf")
     http_port = free_port()
     write_config(
-        config_path, db, http_port, os.path.join(workdir, "data"), addons_path, args.workers
+        config_path,
+        db,
+        http_port,
+        free_port(),
+        os.path.join(workdir, "data"),
+        addons_path,
+        args.workers,
     )
 
     StubHandler.delay = args.delay_ms / 1000.0
@@ -279,22 +311,14 @@ def main():
     server = None
     registry = None
     try:
-        print(f"database {db}: installing logistics_tms_export (no demo)...", flush=True)
-        started = time.monotonic()
-        subprocess.run(
-            odoo_command(
-                config_path,
-                db,
-                "-i",
-                "logistics_tms_export",
-                "--without-demo=all",
-                "--stop-after-init",
-            ),
-            check=True,
-            env=clean_env(),
-            stdout=subprocess.DEVNULL,
-        )
-        print(f"installed in {time.monotonic() - started:.0f} s", flush=True)
+        if args.template:
+            print(f"database {db}: copy of {args.template}", flush=True)
+            subprocess.run(
+                ["createdb", "-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-T", args.template, db],
+                check=True,
+            )
+        else:
+            install(config_path, db)
 
         bare_rate = bare_requests(stub_url + "/v1/orders", min(args.count, 400), CAPACITY)
 

@@ -418,7 +418,12 @@ class LogisticsOutboundMessage(models.Model):
         job (direct call) this is attempt 1 of the endpoint's maximum.
         """
         uuid = self.env.context.get("job_uuid")
-        job = self.env["queue.job"].sudo().search([("uuid", "=", uuid)], limit=1) if uuid else None
+        job = None
+        if uuid:
+            # Usually the message's current job, already read by the job runner's load.
+            job = self.job_id.sudo()
+            if job.uuid != uuid:
+                job = self.env["queue.job"].sudo().search([("uuid", "=", uuid)], limit=1)
         if job:
             return job.retry + 1, job.max_retries, job
         return 1, self.endpoint_id.max_retries, self.env["queue.job"]
