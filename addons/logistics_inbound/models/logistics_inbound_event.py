@@ -29,7 +29,7 @@ class LogisticsInboundEvent(models.Model):
 
     _name = "logistics.inbound.event"
     _description = "Inbound Event"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "logistics.bulk.create.mixin"]
     _order = "id desc"
     _rec_name = "external_event_id"
     _check_company_auto = True

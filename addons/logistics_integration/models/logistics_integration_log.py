@@ -37,10 +37,11 @@ class LogisticsIntegrationLog(models.Model):
     """
 
     _name = "logistics.integration.log"
-    _inherit = ["logistics.related.record.mixin"]
+    _inherit = ["logistics.related.record.mixin", "logistics.bulk.create.mixin"]
     _description = "Integration Log"
     _order = "create_date desc, id desc"
     _rec_name = "identifier"
+    _bulk_record_defaults = ("identifier",)
 
     identifier = fields.Char(
         required=True,

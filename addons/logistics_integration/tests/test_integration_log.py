@@ -29,6 +29,18 @@ class TestIntegrationLog(LogisticsIntegrationCase):
         self.assertEqual(log.company_id, self.endpoint.company_id)
         self.assertTrue(log.identifier)
 
+    def test_a_batch_of_records_has_its_own_identifiers_and_the_defaults(self):
+        logs = self.env["logistics.integration.log"]._record_exchanges(
+            [
+                ({"direction": "inbound", "endpoint_id": self.endpoint.id}, {"n": n}, None)
+                for n in range(3)
+            ]
+        )
+        self.assertEqual(len(set(logs.mapped("identifier"))), 3)
+        self.assertEqual(logs.mapped("state"), ["received"] * 3)
+        self.assertEqual(logs.mapped("attempt"), [1] * 3)
+        self.assertEqual(logs.company_id, self.endpoint.company_id)
+
     def test_exchange_values_name_records_by_id(self):
         log_model = self.env["logistics.integration.log"]
         event_type = self.env.ref("logistics_integration.event_type_delivered")

@@ -12,6 +12,7 @@ class LogisticsMilestone(models.Model):
     """
 
     _name = "logistics.milestone"
+    _inherit = ["logistics.bulk.create.mixin"]
     _description = "Shipment Milestone"
     _order = "event_time desc, id desc"
     _rec_name = "event_type_id"

@@ -2,7 +2,7 @@ from datetime import datetime, timedelta
 
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import mute_logger
 
 from .common import LogisticsShipmentCase
@@ -97,6 +97,40 @@ class TestShipment(LogisticsShipmentCase):
                 endpoint_id=self.endpoint.id,
                 external_event_id="evt-1",
             )
+
+    def test_a_batch_of_milestones_has_defaults_and_company_check_of_single_ones(self):
+        own, foreign = (
+            self._create_shipment(),
+            self._create_shipment(company_id=self.other_company.id),
+        )
+        Milestone = self.env["logistics.milestone"]
+
+        def batch(shipment, codes):
+            return [
+                {
+                    "shipment_id": shipment.id,
+                    "event_type_id": self.event_types[code].id,
+                    "event_time": T0 + timedelta(hours=hour),
+                    "endpoint_id": self.endpoint.id,
+                    "external_event_id": f"{shipment.name}-{code}",
+                }
+                for hour, code in enumerate(codes)
+            ]
+
+        milestones = Milestone.create(batch(own, ["picked_up", "in_transit", "delivered"]))
+        self.assertTrue(all(milestones.mapped("received_time")))
+        self.assertEqual(own.state, "delivered")
+        # The endpoint belongs to the shipments' company only: one foreign shipment
+        # in a batch refuses the batch, as it refuses a single milestone.
+        mixed = batch(own, ["out_for_delivery"]) + batch(foreign, ["picked_up"])
+        for vals_list in (mixed, mixed[1:]):
+            with (
+                self.assertRaisesRegex(UserError, "Incompatible companies"),
+                self.env.cr.savepoint(),
+            ):
+                Milestone.create(vals_list)
+        self.assertEqual(own.state, "delivered")
+        self.assertFalse(foreign.milestone_ids)
 
     def test_customer_visibility_defaults_from_the_catalogue(self):
         shipment = self._create_shipment()
