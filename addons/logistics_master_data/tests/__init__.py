@@ -6,3 +6,4 @@ from . import test_conflict
 from . import test_multi_company
 from . import test_tms_push
 from . import test_overview_card
+from . import test_hostile_answers
