@@ -74,6 +74,23 @@ def check_document(document):
     for index, entry in enumerate(records):
         if not isinstance(entry, dict) or not {"model", "key", "values"} <= set(entry):
             raise BundleError(f"records[{index}]: expected model, key and values")
+        if not isinstance(entry["model"], str):
+            raise BundleError(f"records[{index}]: model: expected a model name")
+        for part in ("key", "values"):
+            if not isinstance(entry[part], dict):
+                raise BundleError(f"records[{index}]: {part}: expected an object")
+        if not isinstance(entry.get("xmlid"), str | None):
+            raise BundleError(f"records[{index}]: xmlid: expected a text or null")
+
+
+def is_reference(value):
+    """Whether ``value`` has the shape of a reference: ``{"model", "xmlid", "key"}``."""
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("model"), str)
+        and isinstance(value.get("key"), dict)
+        and isinstance(value.get("xmlid"), str | None)
+    )
 
 
 class BundleCodec:
@@ -234,14 +251,35 @@ class BundleCodec:
 
     # -- decoding ------------------------------------------------------------
 
+    def value_problems(self, model_name, values):
+        """What a bundle entry's ``values`` may not carry (fields that are not bundled:
+        secrets, the company, read-only or unknown ones) and references that do not
+        have the shape of one; ``(ignored field notes, shape problems)``."""
+        bundled = set(self.bundled_fields(model_name))
+        model = self.env[model_name]
+        ignored, problems = [], []
+        for name, value in values.items():
+            if name not in bundled:
+                ignored.append(f"{name}: not a field a bundle carries here, ignored")
+                continue
+            field_type = model._fields[name].type
+            if field_type == "many2one" and value is not None and not is_reference(value):
+                problems.append(f"{name}: expected a reference or null")
+            elif field_type == "many2many" and not (
+                value is None or (isinstance(value, list) and all(map(is_reference, value)))
+            ):
+                problems.append(f"{name}: expected a list of references")
+        return ignored, problems
+
     def decode(self, model_name, values):
-        """Write values for ``values`` of a bundle entry, and notes on what was left out."""
+        """Write values for ``values`` of a bundle entry, and notes on what was left out.
+        Only the fields a bundle carries are written, whatever else the entry holds."""
+        bundled = set(self.bundled_fields(model_name))
         model = self.env[model_name]
         vals, notes = {}, []
         for name, value in values.items():
             field = model._fields.get(name)
-            if not field:
-                notes.append(f"{name}: no such field here, skipped")
+            if name not in bundled:
                 continue
             if field.type == "many2one":
                 target = self.resolve(value)

@@ -1,2 +1,3 @@
 from . import test_bundle
 from . import test_approval
+from . import test_bundle_hostile
