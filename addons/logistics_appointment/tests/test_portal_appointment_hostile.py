@@ -1,6 +1,6 @@
 from odoo.tests import HttpCase, tagged
 
-from .common import AppointmentCase
+from .common import AppointmentCase, portal_csrf_token
 
 PASSWORD_A = "portal_a-Passw0rd!"
 
@@ -11,11 +11,7 @@ class TestPortalAppointmentHostile(HttpCase, AppointmentCase):
     the customer can read, and never book a window twice."""
 
     def _csrf_token(self):
-        page = self.url_open(f"/my/shipments/{self.shipment_a.id}")
-        marker = 'name="csrf_token" value="'
-        if marker in page.text:
-            return page.text.split(marker, 1)[1].split('"', 1)[0]
-        return page.text.split('csrf_token: "', 1)[1].split('"', 1)[0]
+        return portal_csrf_token(self, self.shipment_a)
 
     def _post(self, path, **data):
         return self.url_open(path, data=data, allow_redirects=True)
