@@ -189,8 +189,8 @@ class LogisticsShipment(models.Model):
     @api.model
     def _slot_answer_problems(self, answer):
         """What makes a well-formed slot answer unusable, one "field: problem" per line:
-        a slot id given twice (which window it books cannot be told) or a window
-        beginning more than SLOT_HORIZON ahead."""
+        a slot id given twice (which window it books cannot be told), a window
+        beginning more than SLOT_HORIZON ahead or lasting longer (a wrong year)."""
         horizon = datetime.now(UTC) + SLOT_HORIZON
         problems = []
         seen = set()
@@ -207,6 +207,10 @@ class LogisticsShipment(models.Model):
             if slot.window_start > horizon:
                 problems.append(
                     _("slots %(index)s window start: more than a year ahead", index=index)
+                )
+            elif slot.window_end - slot.window_start > SLOT_HORIZON:
+                problems.append(
+                    _("slots %(index)s window start: more than a year before its end", index=index)
                 )
         return problems
 

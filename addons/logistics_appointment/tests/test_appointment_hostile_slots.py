@@ -86,6 +86,11 @@ class TestAppointmentHostileSlots(AppointmentCase):
             self._slot("S-1", 20),
         )
         self.assertEqual(offered.mapped("slot_reference"), ["S-1"])
+        _start, end = self._window(20)
+        reason = self._refused_offer(
+            {"slot_id": "S-AGES", "window_start": "0001-01-01T00:00:00+05:00", "window_end": end}
+        )
+        self.assertIn("slots 0 window start: more than a year before its end", reason)
 
     def test_booking_the_same_window_again_sends_nothing_more(self):
         self._offer(self.shipment_a, self._slot("S-1", 20), self._slot("S-2", 44))
