@@ -93,6 +93,19 @@ def is_reference(value):
     )
 
 
+def shape_problem(field_type, value):
+    """Why ``value`` cannot be a bundle value of a field of ``field_type``, or None."""
+    if field_type == "many2one":
+        return None if value is None or is_reference(value) else "expected a reference or null"
+    if field_type == "many2many":
+        if value is None or (isinstance(value, list) and all(map(is_reference, value))):
+            return None
+        return "expected a list of references"
+    if field_type == "json" or value is None or isinstance(value, str | int | float | bool):
+        return None
+    return "expected a plain value"
+
+
 class BundleCodec:
     """Encodes records of one database and finds their matches in another.
 
@@ -251,24 +264,25 @@ class BundleCodec:
 
     # -- decoding ------------------------------------------------------------
 
-    def value_problems(self, model_name, values):
-        """What a bundle entry's ``values`` may not carry (fields that are not bundled:
-        secrets, the company, read-only or unknown ones) and references that do not
-        have the shape of one; ``(ignored field notes, shape problems)``."""
+    def value_problems(self, model_name, key, values):
+        """What a bundle entry may not carry: values of fields that are not bundled
+        (secrets, the company, read-only or unknown ones: ignored), and key fields that
+        are not the model's or values not of their field's shape (the entry is refused);
+        ``(ignored field notes, problems)``."""
         bundled = set(self.bundled_fields(model_name))
+        key_fields = set(self.specs[model_name]._get_key_fields())
         model = self.env[model_name]
         ignored, problems = [], []
+        for name, value in key.items():
+            if name not in key_fields:
+                problems.append(f"key.{name}: not a key field of {model_name}")
+            elif problem := shape_problem(model._fields[name].type, value):
+                problems.append(f"key.{name}: {problem}")
         for name, value in values.items():
             if name not in bundled:
                 ignored.append(f"{name}: not a field a bundle carries here, ignored")
-                continue
-            field_type = model._fields[name].type
-            if field_type == "many2one" and value is not None and not is_reference(value):
-                problems.append(f"{name}: expected a reference or null")
-            elif field_type == "many2many" and not (
-                value is None or (isinstance(value, list) and all(map(is_reference, value)))
-            ):
-                problems.append(f"{name}: expected a list of references")
+            elif problem := shape_problem(model._fields[name].type, value):
+                problems.append(f"{name}: {problem}")
         return ignored, problems
 
     def decode(self, model_name, values):

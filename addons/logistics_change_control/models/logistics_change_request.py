@@ -322,7 +322,7 @@ class LogisticsChangeRequest(models.Model):
                     }
                 )
                 continue
-            ignored, problems = codec.value_problems(model_name, entry["values"])
+            ignored, problems = codec.value_problems(model_name, entry["key"], entry["values"])
             problems += self._missing_required_references(codec, model_name, entry, in_bundle)
             if problems:
                 refusals += [f"records[{index}] {model_name}: {problem}" for problem in problems]

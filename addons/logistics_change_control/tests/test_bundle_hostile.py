@@ -37,6 +37,18 @@ class TestBundleHostile(ChangeControlCase):
             ({"model": "logistics.endpoint", "key": [], "values": {}}, r"records\[0\]: key"),
             ({"model": "logistics.endpoint", "key": {}, "values": "x"}, r"records\[0\]: values"),
             ({"model": 42, "key": {}, "values": {}}, r"records\[0\]: model"),
+            (
+                {"model": ENDPOINT, "key": {"code": {"$ne": ""}}, "values": {}},
+                r"records\[0\] logistics.endpoint: key.code: expected a plain value",
+            ),
+            (
+                {"model": ENDPOINT, "key": {"id": 1}, "values": {}},
+                r"key.id: not a key field of logistics.endpoint",
+            ),
+            (
+                {"model": ENDPOINT, "key": {"code": "x"}, "values": {"responsible_user_id": 2}},
+                r"responsible_user_id: expected a reference or null",
+            ),
         ):
             document = self._rehash(dict(self._export(), records=[broken]))
             with self.subTest(reason=reason), self.assertRaisesRegex(ValidationError, reason):
