@@ -74,6 +74,36 @@ def check_document(document):
     for index, entry in enumerate(records):
         if not isinstance(entry, dict) or not {"model", "key", "values"} <= set(entry):
             raise BundleError(f"records[{index}]: expected model, key and values")
+        if not isinstance(entry["model"], str):
+            raise BundleError(f"records[{index}]: model: expected a model name")
+        for part in ("key", "values"):
+            if not isinstance(entry[part], dict):
+                raise BundleError(f"records[{index}]: {part}: expected an object")
+        if not isinstance(entry.get("xmlid"), str | None):
+            raise BundleError(f"records[{index}]: xmlid: expected a text or null")
+
+
+def is_reference(value):
+    """Whether ``value`` has the shape of a reference: ``{"model", "xmlid", "key"}``."""
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("model"), str)
+        and isinstance(value.get("key"), dict)
+        and isinstance(value.get("xmlid"), str | None)
+    )
+
+
+def shape_problem(field_type, value):
+    """Why ``value`` cannot be a bundle value of a field of ``field_type``, or None."""
+    if field_type == "many2one":
+        return None if value is None or is_reference(value) else "expected a reference or null"
+    if field_type == "many2many":
+        if value is None or (isinstance(value, list) and all(map(is_reference, value))):
+            return None
+        return "expected a list of references"
+    if field_type == "json" or value is None or isinstance(value, str | int | float | bool):
+        return None
+    return "expected a plain value"
 
 
 class BundleCodec:
@@ -234,14 +264,36 @@ class BundleCodec:
 
     # -- decoding ------------------------------------------------------------
 
+    def value_problems(self, model_name, key, values):
+        """What a bundle entry may not carry: values of fields that are not bundled
+        (secrets, the company, read-only or unknown ones: ignored), and key fields that
+        are not the model's or values not of their field's shape (the entry is refused);
+        ``(ignored field notes, problems)``."""
+        bundled = set(self.bundled_fields(model_name))
+        key_fields = set(self.specs[model_name]._get_key_fields())
+        model = self.env[model_name]
+        ignored, problems = [], []
+        for name, value in key.items():
+            if name not in key_fields:
+                problems.append(f"key.{name}: not a key field of {model_name}")
+            elif problem := shape_problem(model._fields[name].type, value):
+                problems.append(f"key.{name}: {problem}")
+        for name, value in values.items():
+            if name not in bundled:
+                ignored.append(f"{name}: not a field a bundle carries here, ignored")
+            elif problem := shape_problem(model._fields[name].type, value):
+                problems.append(f"{name}: {problem}")
+        return ignored, problems
+
     def decode(self, model_name, values):
-        """Write values for ``values`` of a bundle entry, and notes on what was left out."""
+        """Write values for ``values`` of a bundle entry, and notes on what was left out.
+        Only the fields a bundle carries are written, whatever else the entry holds."""
+        bundled = set(self.bundled_fields(model_name))
         model = self.env[model_name]
         vals, notes = {}, []
         for name, value in values.items():
             field = model._fields.get(name)
-            if not field:
-                notes.append(f"{name}: no such field here, skipped")
+            if name not in bundled:
                 continue
             if field.type == "many2one":
                 target = self.resolve(value)

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from logistics_contract.published import contract_config
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
 
 from odoo.addons.logistics_tms_export.contract import StrictModel
 
@@ -23,6 +23,8 @@ SCHEMA_VERSION = 1
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+# Beyond this a float no longer holds an amount to the cent: such a price is a TMS bug.
+MAX_PRICE = 1e12
 
 
 class Place(StrictModel):
@@ -69,7 +71,8 @@ class RatedService(BaseModel):
     carrier_code: Text
     service_code: Text
     name: Text
-    price: float = Field(ge=0)
+    # Strict: a price sent as text is a broken answer, not a number to guess at.
+    price: Annotated[float, Strict()] = Field(ge=0, le=MAX_PRICE, allow_inf_nan=False)
     currency: CurrencyCode
     transit_days: int | None = Field(default=None, ge=0)
     quote_id: Text = Field(description="The TMS's identifier of this quote")

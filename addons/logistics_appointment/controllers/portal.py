@@ -41,13 +41,25 @@ class LogisticsAppointmentPortal(LogisticsCustomerPortal):
         auth="user",
         methods=["GET", "POST"],
         website=True,
+        # checked below, so that a customer whose page went stale reads why
+        csrf=False,
     )
-    def portal_shipment_appointment(self, shipment_id, slot_id=None, reason=None, **kw):
+    def portal_shipment_appointment(
+        self, shipment_id, slot_id=None, reason=None, csrf_token=None, **kw
+    ):
         """GET: the windows the TMS offers now; POST: book ``slot_id`` among them."""
         shipment = self._customer_shipment(shipment_id)
         if not shipment:
             return request.not_found()
         if request.httprequest.method == "POST":
+            if not request.validate_csrf(csrf_token):
+                _logger.info("Delivery window refused for %s: invalid CSRF token", shipment.name)
+                return self._render_appointment_page(
+                    shipment,
+                    shipment.appointment_slot_ids,
+                    _("This page has expired: reload it and choose your window again."),
+                    status=400,
+                )
             return self._book_window(shipment, slot_id, reason)
         error = False
         slots = shipment.appointment_slot_ids.browse()

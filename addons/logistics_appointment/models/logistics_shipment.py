@@ -1,3 +1,5 @@
+from datetime import UTC, datetime, timedelta
+
 from pydantic import ValidationError
 
 from odoo import _, api, fields, models
@@ -22,6 +24,8 @@ APPOINTMENT_EVENTS = {
     "appointment_missed": "missed",
 }
 CLOSED_STATES = ("delivered", "returned", "cancelled")
+# A window further ahead is a TMS bug (a wrong year), not a window to offer.
+SLOT_HORIZON = timedelta(days=366)
 
 
 class AppointmentRefused(UserError):
@@ -159,13 +163,10 @@ class LogisticsShipment(models.Model):
             shipment,
             endpoint.appointment_timeout,
             contract.TmsSlotResponseV1,
+            self._slot_answer_problems,
         )
-        now = fields.Datetime.now()
+        now = datetime.now(UTC)
         shipment.appointment_slot_ids.unlink()
-        windows = [
-            (slot.slot_id, utc_naive(slot.window_start), utc_naive(slot.window_end))
-            for slot in answer.slots
-        ]
         return (
             self.env["logistics.appointment.slot"]
             .sudo()
@@ -173,16 +174,45 @@ class LogisticsShipment(models.Model):
                 [
                     {
                         "shipment_id": shipment.id,
-                        "slot_reference": reference,
-                        "window_start": start,
-                        "window_end": end,
-                        "offered_on": now,
+                        "slot_reference": slot.slot_id,
+                        "window_start": utc_naive(slot.window_start),
+                        "window_end": utc_naive(slot.window_end),
+                        "offered_on": utc_naive(now),
                     }
-                    for reference, start, end in windows
-                    if end > now
+                    # compared aware: an ended window of year 1 has no naive UTC value
+                    for slot in answer.slots
+                    if slot.window_end > now
                 ]
             )
         )
+
+    @api.model
+    def _slot_answer_problems(self, answer):
+        """What makes a well-formed slot answer unusable, one "field: problem" per line:
+        a slot id given twice (which window it books cannot be told), a window
+        beginning more than SLOT_HORIZON ahead or lasting longer (a wrong year)."""
+        horizon = datetime.now(UTC) + SLOT_HORIZON
+        problems = []
+        seen = set()
+        for index, slot in enumerate(answer.slots):
+            if slot.slot_id in seen:
+                problems.append(
+                    _(
+                        "slots %(index)s slot id: %(slot)s given twice",
+                        index=index,
+                        slot=slot.slot_id,
+                    )
+                )
+            seen.add(slot.slot_id)
+            if slot.window_start > horizon:
+                problems.append(
+                    _("slots %(index)s window start: more than a year ahead", index=index)
+                )
+            elif slot.window_end - slot.window_start > SLOT_HORIZON:
+                problems.append(
+                    _("slots %(index)s window start: more than a year before its end", index=index)
+                )
+        return problems
 
     def _appointment_document(self):
         """The part every ``tms-appointment`` request shares: contract and shipment."""
@@ -199,8 +229,9 @@ class LogisticsShipment(models.Model):
         """Book the offered window ``slot_reference`` (its TMS id): sent to the TMS through
         the outbox, the appointment *requested* until the TMS confirms it.
 
-        Raises AppointmentRefused when the window was not offered, has passed, or the
-        shipment no longer takes an appointment."""
+        Booking the window already requested or confirmed again (a double click) sends
+        nothing and returns False. Raises AppointmentRefused when the window was not
+        offered, has passed, or the shipment no longer takes an appointment."""
         self.ensure_one()
         shipment = self.sudo()
         if not shipment._appointment_open():
@@ -215,6 +246,11 @@ class LogisticsShipment(models.Model):
             )
         if slot.window_end <= now:
             raise AppointmentRefused(_("This delivery window has passed: choose a later one."))
+        if shipment.appointment_state in ("requested", "confirmed") and (
+            shipment.appointment_start,
+            shipment.appointment_end,
+        ) == (slot.window_start, slot.window_end):
+            return False
         version = shipment.appointment_version + 1
         payload = {
             **shipment._appointment_document(),

@@ -8,10 +8,20 @@ from odoo.addons.logistics_integration.tests.common import trap_jobs
 from odoo.addons.logistics_portal.tests.common import LogisticsPortalCase
 from odoo.addons.logistics_tms_inbound.tests.common import T0, LogisticsTmsInboundCase
 
-__all__ = ["T0", "AppointmentCase", "trap_jobs"]
+__all__ = ["T0", "AppointmentCase", "portal_csrf_token", "trap_jobs"]
 
 SLOTS_PATH = "/v1/appointments/slots"
 BOOK_PATH = "/v1/appointments"
+
+
+def portal_csrf_token(case, shipment):
+    """The CSRF token of ``shipment``'s portal page, as the logged-in customer of
+    ``case`` (an HttpCase) sees it."""
+    page = case.url_open(f"/my/shipments/{shipment.id}")
+    marker = 'name="csrf_token" value="'
+    if marker in page.text:
+        return page.text.split(marker, 1)[1].split('"', 1)[0]
+    return page.text.split('csrf_token: "', 1)[1].split('"', 1)[0]
 
 
 class AppointmentCase(LogisticsTmsInboundCase, LogisticsPortalCase):

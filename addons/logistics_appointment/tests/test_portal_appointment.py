@@ -2,7 +2,7 @@ import responses
 
 from odoo.tests import HttpCase, tagged
 
-from .common import SLOTS_PATH, AppointmentCase
+from .common import SLOTS_PATH, AppointmentCase, portal_csrf_token
 
 PASSWORD_A = "portal_a-Passw0rd!"
 
@@ -18,11 +18,7 @@ class TestPortalAppointment(HttpCase, AppointmentCase):
         )
 
     def csrf_token(self):
-        page = self.url_open(f"/my/shipments/{self.shipment_a.id}")
-        marker = 'name="csrf_token" value="'
-        if marker in page.text:
-            return page.text.split(marker, 1)[1].split('"', 1)[0]
-        return page.text.split('csrf_token: "', 1)[1].split('"', 1)[0]
+        return portal_csrf_token(self, self.shipment_a)
 
     def test_customer_sees_the_offered_windows_and_books_one(self):
         self.authenticate("portal_a", PASSWORD_A)

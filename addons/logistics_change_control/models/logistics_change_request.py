@@ -14,6 +14,7 @@ from ..bundle import (
     BundleError,
     check_document,
     content_hash,
+    is_reference,
 )
 
 _logger = logging.getLogger(__name__)
@@ -23,6 +24,8 @@ ADMIN_GROUP = "logistics_integration.group_integration_admin"
 APPLY_CONTEXT = "logistics_change_apply"
 ENDPOINT_MODEL = "logistics.endpoint"
 GUARDED_ENDPOINT_FIELDS = ("base_url", "environment")
+# A configuration bundle is a few hundred kB; far more is a wrong file, not one to parse.
+MAX_BUNDLE_BYTES = 10 * 1024 * 1024
 
 
 class LogisticsChangeRequest(models.Model):
@@ -211,10 +214,25 @@ class LogisticsChangeRequest(models.Model):
         if not self.bundle_file:
             raise ValidationError(_("Bundle: upload a configuration bundle (JSON) first."))
         try:
-            document = json.loads(base64.b64decode(self.bundle_file))
-            check_document(document)
-        except (binascii.Error, UnicodeDecodeError, json.JSONDecodeError) as err:
+            raw = base64.b64decode(self.bundle_file)
+        except binascii.Error as err:
             raise ValidationError(_("Bundle: not a JSON document (%(error)s).", error=err)) from err
+        if len(raw) > MAX_BUNDLE_BYTES:
+            raise ValidationError(
+                _(
+                    "Bundle: %(size).1f MB, more than the %(max)s MB a configuration bundle "
+                    "may have: is it the right file?",
+                    size=len(raw) / 1024 / 1024,
+                    max=MAX_BUNDLE_BYTES // 1024 // 1024,
+                )
+            )
+        try:
+            document = json.loads(raw)
+            check_document(document)
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise ValidationError(_("Bundle: not a JSON document (%(error)s).", error=err)) from err
+        except RecursionError as err:
+            raise ValidationError(_("Bundle: not a JSON document (nested too deeply).")) from err
         except BundleError as err:
             raise ValidationError(_("Bundle: %(error)s.", error=err)) from err
         return document
@@ -256,6 +274,9 @@ class LogisticsChangeRequest(models.Model):
         if record:
             for name in GUARDED_ENDPOINT_FIELDS:
                 values.pop(name, None)
+            if not record.active:
+                # archived here (e.g. by the first import of this bundle): stays so
+                values.pop("active", None)
             return values, _("Production bundle: this database's URL and environment kept.")
         values.update(base_url=None, active=False)
         return values, _("Production bundle: created archived and without URL.")
@@ -279,11 +300,16 @@ class LogisticsChangeRequest(models.Model):
             else False
         )
         order = {name: index for index, name in enumerate(codec.specs)}
-        entries = sorted(
-            document["records"], key=lambda entry: order.get(entry["model"], len(order))
+        indexed = sorted(
+            enumerate(document["records"]),
+            key=lambda item: order.get(item[1]["model"], len(order)),
         )
-        lines, matched = [], {}
-        for entry in entries:
+        in_bundle = {
+            json.dumps([entry["model"], entry["key"]], sort_keys=True)
+            for entry in document["records"]
+        }
+        lines, matched, refusals = [], {}, []
+        for index, entry in indexed:
             model_name = entry["model"]
             if model_name not in codec.specs:
                 lines.append(
@@ -296,15 +322,26 @@ class LogisticsChangeRequest(models.Model):
                     }
                 )
                 continue
+            ignored, problems = codec.value_problems(model_name, entry["key"], entry["values"])
+            problems += self._missing_required_references(codec, model_name, entry, in_bundle)
+            if problems:
+                refusals += [f"records[{index}] {model_name}: {problem}" for problem in problems]
+                continue
+            bundled = set(codec.bundled_fields(model_name))
+            entry = dict(
+                entry,
+                values={name: value for name, value in entry["values"].items() if name in bundled},
+            )
             record = codec.find(model_name, entry.get("xmlid"), entry["key"], entry.get("shared"))
             note = False
             values = entry["values"]
             if model_name == ENDPOINT_MODEL:
                 values, note = self._guard_endpoint(entry, record, guarded, url_mapping)
+            note = "; ".join(
+                filter(None, [note, *ignored, *self._unresolved_notes(codec, model_name, values)])
+            )
             changes = {}
             for name, value in values.items():
-                if name not in self.env[model_name]._fields:
-                    continue
                 if not record:
                     changes[name] = ["", codec.display(value)]
                 elif not codec.is_current(record, name, value):
@@ -323,6 +360,8 @@ class LogisticsChangeRequest(models.Model):
                     "entry": dict(entry, values=values),
                 }
             )
+        if refusals:
+            raise ValidationError(_("Bundle: %(problems)s.", problems="; ".join(refusals)))
         for model_name in codec.specs:
             model = self.env[model_name].with_context(active_test=False)
             for record in model.search(codec.scope_domain(model_name), order="id"):
@@ -337,6 +376,34 @@ class LogisticsChangeRequest(models.Model):
                         }
                     )
         return lines, guard_note
+
+    @api.model
+    def _unresolved_notes(self, codec, model_name, values):
+        """The preview's reading of references naming no record here (left empty or out
+        on *Apply*), as the apply notes them."""
+        return codec.decode(model_name, values)[1]
+
+    @api.model
+    def _missing_required_references(self, codec, model_name, entry, in_bundle):
+        """References of ``entry``'s key, and required ones of its values, that name a
+        record neither here nor in the bundle: the record could not be matched, or
+        created valid (an exchange type without its endpoint would become a template)."""
+        model = self.env[model_name]
+        problems = []
+        needed = dict(entry["key"])
+        needed.update(
+            (name, value)
+            for name, value in entry["values"].items()
+            if name in model._fields and model._fields[name].required
+        )
+        for name, value in needed.items():
+            field = model._fields.get(name)
+            if not (field and field.type == "many2one" and is_reference(value)):
+                continue
+            known = json.dumps([value["model"], value["key"]], sort_keys=True) in in_bundle
+            if not known and not codec.resolve(value):
+                problems.append(f"{name}: {codec.display(value)} not found here nor in the bundle")
+        return list(dict.fromkeys(problems))
 
     @api.model
     def _preview_digest(self, lines):

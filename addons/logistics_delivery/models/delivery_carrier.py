@@ -177,7 +177,9 @@ class DeliveryCarrier(models.Model):
     def _logistics_request_quotes(self, order):
         endpoint = self._logistics_rate_endpoint(order)
         payload = self._logistics_rate_request(order)
-        return endpoint._quote_rates(payload, order if isinstance(order.id, int) else None)
+        return endpoint._quote_rates(
+            payload, order if isinstance(order.id, int) else None, self._logistics_answer_problems
+        )
 
     def _logistics_rate_request(self, order):
         """The ``tms-rate`` v1 request for ``order``, validated; RateUnavailable when the
@@ -227,21 +229,52 @@ class DeliveryCarrier(models.Model):
         return payload
 
     def _logistics_quote_currencies(self, answer):
-        """Currencies of the quoted services by ISO code; RateUnavailable for one Odoo
-        does not know."""
+        """Currencies of the quoted services by ISO code (those Odoo knows)."""
         codes = {service.currency for service in answer.services}
         currencies = (
             self.env["res.currency"]
             .with_context(active_test=False)
             .search([("name", "in", list(codes))])
         )
-        by_code = {currency.name: currency for currency in currencies}
-        unknown = sorted(codes - set(by_code))
-        if unknown:
-            raise RateUnavailable(
-                _("invalid answer: unknown currency %(codes)s", codes=", ".join(unknown))
-            )
-        return by_code
+        return {currency.name: currency for currency in currencies}
+
+    def _logistics_answer_problems(self, answer):
+        """What makes a well-formed answer unusable, one "field: problem" per line: a
+        currency Odoo does not know, a service (carrier and service code) or a quote id
+        given twice (which of the two prices holds cannot be told)."""
+        known = self._logistics_quote_currencies(answer)
+        problems = []
+        services_seen, quotes_seen = set(), set()
+        for index, service in enumerate(answer.services):
+            if service.currency not in known:
+                problems.append(
+                    _(
+                        "services %(index)s currency: unknown currency %(code)s",
+                        index=index,
+                        code=service.currency,
+                    )
+                )
+            key = (service.carrier_code, service.service_code)
+            if key in services_seen:
+                problems.append(
+                    _(
+                        "services %(index)s service code: %(service)s of %(carrier)s quoted twice",
+                        index=index,
+                        service=service.service_code,
+                        carrier=service.carrier_code,
+                    )
+                )
+            if service.quote_id in quotes_seen:
+                problems.append(
+                    _(
+                        "services %(index)s quote id: %(quote)s given twice",
+                        index=index,
+                        quote=service.quote_id,
+                    )
+                )
+            services_seen.add(key)
+            quotes_seen.add(service.quote_id)
+        return problems
 
     def _logistics_pick_service(self, services, order):
         """The service whose rate Odoo uses: the one this method asks for, else the one
@@ -301,8 +334,9 @@ class DeliveryCarrier(models.Model):
         self.ensure_one()
         fallback = self.logistics_fallback_carrier_id
         _logger.warning(
-            "Rate of %s by %s from the fallback price rules %s: %s",
+            "Rate of %s (correlation id %s) by %s from the fallback price rules %s: %s",
             order.name,
+            order.logistics_correlation_id or "-",
             self.name,
             fallback.name or "(none)",
             reason,

@@ -32,9 +32,11 @@ class LogisticsEndpoint(models.Model):
         if any(endpoint.rate_timeout <= 0 for endpoint in self):
             raise OdooValidationError(_("The rate timeout must be a positive number of seconds."))
 
-    def _quote_rates(self, payload, record):
+    def _quote_rates(self, payload, record, check_answer=None):
         """Ask this endpoint to quote ``payload`` (a ``tms-rate`` v1 request, as a dict)
-        about ``record`` (the sale order), synchronously, within the rate timeout.
+        about ``record`` (the sale order), synchronously, within the rate timeout;
+        ``check_answer`` finds what else makes the answer unusable (see
+        ``_call_synchronous``).
 
         Returns the validated ``TmsRateResponseV1``; raises RateUnavailable with the
         reason when no usable quote comes back (see ``_call_synchronous``).
@@ -48,6 +50,7 @@ class LogisticsEndpoint(models.Model):
                 record,
                 self.sudo().rate_timeout,
                 contract.TmsRateResponseV1,
+                check_answer,
             )
         except SynchronousCallFailed as err:
             raise RateUnavailable(err.reason) from err

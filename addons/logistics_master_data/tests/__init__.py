@@ -7,3 +7,4 @@ from . import test_multi_company
 from . import test_tms_push
 from . import test_overview_card
 from . import test_tms_notification
+from . import test_hostile_answers

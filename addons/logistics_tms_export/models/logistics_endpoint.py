@@ -111,12 +111,16 @@ class LogisticsEndpoint(models.Model):
     # Synchronous exchanges (a person waits for the answer)
     # ------------------------------------------------------------------
 
-    def _call_synchronous(self, exchange_type_code, path, payload, record, timeout, answer_model):
+    def _call_synchronous(
+        self, exchange_type_code, path, payload, record, timeout, answer_model, check_answer=None
+    ):
         """POST ``payload`` (a contract's request, as a dict) about ``record`` to this
         endpoint as its exchange type ``exchange_type_code``, and wait at most
         ``timeout`` seconds for the answer.
 
-        Returns the answer validated by the pydantic ``answer_model``. Raises
+        Returns the answer validated by the pydantic ``answer_model`` and, when given,
+        by ``check_answer`` (the answer's problems the model cannot see, e.g. a
+        currency unknown to the database, as "field: problem" lines). Raises
         SynchronousCallFailed with the reason when the request cannot be sent
         (not a TMS, archived exchange type, environment guard) or the answer is late, an error,
         or not valid. Every attempt is logged in the integration log, masked, under
@@ -174,17 +178,22 @@ class LogisticsEndpoint(models.Model):
                 "failed", payload, response=response, error=result.error, **exchange
             )
             raise SynchronousCallFailed(result.error)
-        try:
-            answer = answer_model.model_validate(result.body or {})
-        except ValidationError as err:
-            error = _(
-                "invalid answer: %(problems)s",
-                problems="; ".join(describe_errors(err, result.body or {})),
-            )
+        answer = None
+        if result.body is None:
+            problems = [_("not JSON")]
+        else:
+            try:
+                answer = answer_model.model_validate(result.body)
+            except ValidationError as err:
+                problems = describe_errors(err, result.body)
+            else:
+                problems = check_answer(answer) if check_answer else []
+        if problems:
+            error = _("invalid answer: %(problems)s", problems="; ".join(problems))
             endpoint._log_synchronous_call(
                 "rejected", payload, response=response, error=error, **exchange
             )
-            raise SynchronousCallFailed(error) from err
+            raise SynchronousCallFailed(error)
         endpoint._log_synchronous_call("processed", payload, response=response, **exchange)
         return answer
 
@@ -193,11 +202,12 @@ class LogisticsEndpoint(models.Model):
         self.ensure_one()
         if state != "processed":
             _logger.warning(
-                "%s of %s by %s %s: %s",
+                "%s of %s by %s %s (correlation id %s): %s",
                 values.get("summary"),
                 record.display_name if record else "-",
                 self.code,
                 state,
+                values.get("correlation_id") or "-",
                 values.get("error"),
             )
         log_model = self.env["logistics.integration.log"].sudo()
