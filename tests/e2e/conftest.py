@@ -1,13 +1,14 @@
 """Odoo and bridges as real processes, for the end-to-end tests that configure them
 the way an administrator does.
 
-``odoo_server`` is one Odoo (workers, HTTP) per test module on a database of its own, built
-with every addon and its demo data; LGX_ODOO_TEMPLATE names a database with those addons
-already installed to copy instead (much faster; the demo stacks and benchmarks these tests
-start copy it too). ``bridges`` starts bridges next to it (see ``logistics_demo.stack``) and
-stops them before Odoo. ``demo_stack`` builds the demo's stack as ``logistics-demo`` does,
-``shared_demo`` keeps one running for every module asking for the same demo options;
-``run_benchmark`` runs a script of ``benchmarks/`` as a user would and returns its report.
+``odoo_server`` is one Odoo (workers, HTTP) on a database of its own that the test modules
+share, built with every addon and its demo data; LGX_ODOO_TEMPLATE names a database with
+those addons already installed to copy instead (much faster; the demo stacks and benchmarks
+these tests start copy it too). ``bridges`` starts bridges next to it (see
+``logistics_demo.stack``) and stops them before Odoo. ``demo_stack`` builds the demo's stack
+as ``logistics-demo`` does, ``shared_demo`` keeps one running for every module asking for
+the same demo options; ``run_benchmark`` runs a script of ``benchmarks/`` as a user would
+and returns its report.
 """
 
 from __future__ import annotations
@@ -67,15 +68,12 @@ def in_background() -> Iterator[InBackground]:
         task.result()
 
 
-@pytest.fixture(scope="module")
-def odoo_server(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    in_background: InBackground,
+@pytest.fixture(scope="session")
+def shared_odoo_server(
+    tmp_path_factory: pytest.TempPathFactory, in_background: InBackground
 ) -> Iterator[OdooServer]:
-    name = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
-    workdir = tmp_path_factory.mktemp(name)
-    instance = OdooInstance(workdir, f"lgx_{name[:16]}_{uuid.uuid4().hex[:8]}", free_port())
+    workdir = tmp_path_factory.mktemp("odoo_server")
+    instance = OdooInstance(workdir, f"lgx_server_{uuid.uuid4().hex[:8]}", free_port())
     instance.write_config("root:2")
     process = ManagedProcess("odoo", instance.server_command(), workdir / "odoo.log")
     try:
@@ -94,6 +92,16 @@ def odoo_server(
         yield server
     finally:
         in_background(lambda: (process.stop(), instance.drop_database()))
+
+
+@pytest.fixture(scope="module")
+def odoo_server(shared_odoo_server: OdooServer) -> OdooServer:
+    """The run's Odoo, running (a module before may have stopped it and failed before
+    starting it again). Modules share it: each configures endpoints, users and shipments of
+    its own and counts only those."""
+    if not shared_odoo_server.process.running:
+        shared_odoo_server.start()
+    return shared_odoo_server
 
 
 @pytest.fixture
