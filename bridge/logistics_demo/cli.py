@@ -224,6 +224,8 @@ class Demo:
                 f"{args.odoo_template!r}"
             )
             self.odoo.copy_database(args.odoo_template)
+            # A template made before an addon of this tree was added lacks it.
+            self.odoo.install_missing(demo_addons(), self.workdir / "odoo-install.log")
         else:
             modules = demo_addons()
             print(f"Odoo {version}: creating database {args.database!r} with {', '.join(modules)}")

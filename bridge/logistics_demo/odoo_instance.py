@@ -7,12 +7,15 @@ import getpass
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
+
+from .processes import free_port
 
 _logger = logging.getLogger(__name__)
 
@@ -76,6 +79,16 @@ class OdooInstance:
     pg_port: int = int(os.environ.get("PGPORT", "5432"))
     pg_user: str = os.environ.get("PGUSER") or getpass.getuser()
     python: str = sys.executable
+    # Further databases the same server serves (and its job runner watches), each named
+    # by its JSON-RPC calls: one process instead of one per database.
+    served_with: tuple[str, ...] = ()
+    # Odoo's websocket process: its default port is taken as soon as a second Odoo runs on
+    # the machine, and a process that cannot bind it is spawned again and again.
+    gevent_port: int = field(default_factory=free_port)
+
+    @property
+    def databases(self) -> tuple[str, ...]:
+        return (self.database, *self.served_with)
 
     @property
     def config_path(self) -> Path:
@@ -96,12 +109,15 @@ class OdooInstance:
                     f"db_user = {self.pg_user}",
                     f"addons_path = {ADDONS_DIR}",
                     f"data_dir = {self.workdir / 'filestore'}",
-                    f"dbfilter = ^{self.database}$",
-                    "server_wide_modules = web,queue_job",
+                    f"dbfilter = ^({'|'.join(map(re.escape, self.databases))})$",
+                    # base (as Odoo's default has it) serves /jsonrpc to a request that
+                    # names one of several databases.
+                    "server_wide_modules = base,web,queue_job",
                     f"workers = {HTTP_WORKERS}",
                     "max_cron_threads = 1",
                     "http_interface = 127.0.0.1",
                     f"http_port = {self.http_port}",
+                    f"gevent_port = {self.gevent_port}",
                     "limit_time_real = 600",
                     "log_level = info",
                     "",
@@ -113,25 +129,37 @@ class OdooInstance:
         )
 
     def server_command(self) -> list[str]:
-        return [self.python, str(ODOO_MAIN), "-c", str(self.config_path), "-d", self.database]
+        return self._command(self.databases)
+
+    def _command(self, databases: tuple[str, ...]) -> list[str]:
+        return [
+            self.python,
+            str(ODOO_MAIN),
+            "-c",
+            str(self.config_path),
+            "-d",
+            ",".join(databases),
+        ]
 
     def drop_database(self) -> None:
-        self._maintenance(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+        self._execute("postgres", f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
 
     def copy_database(self, template: str) -> None:
         """Create the database as a copy of ``template`` (addons already installed)."""
-        self._maintenance(f'CREATE DATABASE "{self.database}" TEMPLATE "{template}"')
+        self._execute("postgres", f'CREATE DATABASE "{self.database}" TEMPLATE "{template}"')
 
-    def _maintenance(self, statement: str) -> None:
+    def _execute(self, database: str, statement: str) -> list[tuple]:
+        """Run ``statement`` in ``database``; the rows it returns, if any."""
         try:
             with psycopg.connect(
                 host=self.pg_host,
                 port=self.pg_port,
                 user=self.pg_user,
-                dbname="postgres",
+                dbname=database,
                 autocommit=True,
             ) as connection:
-                connection.execute(statement)
+                cursor = connection.execute(statement)
+                return cursor.fetchall() if cursor.description else []
         except psycopg.Error as exc:
             raise OdooSetupFailed(
                 f"PostgreSQL at {self.pg_host}:{self.pg_port} as {self.pg_user!r}: {exc}"
@@ -140,6 +168,20 @@ class OdooInstance:
     def install(self, modules: list[str], log_path: Path) -> None:
         """Create the database with ``modules`` and their demo data."""
         self._run_odoo(["-i", ",".join(modules), "--stop-after-init"], log_path)
+
+    def install_missing(self, modules: list[str], log_path: Path) -> None:
+        """Install those of ``modules`` a copied database lacks (an older template): Odoo
+        is not run at all when every one is installed already."""
+        installed = {
+            name
+            for (name,) in self._execute(
+                self.database, "SELECT name FROM ir_module_module WHERE state = 'installed'"
+            )
+        }
+        missing = [module for module in modules if module not in installed]
+        if missing:
+            _logger.info("%s lacks %s: installing", self.database, ", ".join(missing))
+            self.install(missing, log_path)
 
     def run_setup_script(self, settings: dict[str, str], log_path: Path) -> dict:
         """Configure the database through Odoo's shell; return what the script reports."""
@@ -174,7 +216,8 @@ class OdooInstance:
         log_path.parent.mkdir(parents=True, exist_ok=True)
         with log_path.open("ab") as log:
             result = subprocess.run(
-                [*self.server_command(), *arguments],
+                # An install or update concerns this database alone.
+                [*self._command((self.database,)), *arguments],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 cwd="/",

@@ -1,12 +1,14 @@
 """Odoo and bridges as real processes, for the end-to-end tests that configure them
 the way an administrator does.
 
-``odoo_server`` is one Odoo (workers, HTTP) per test module on a database of its own, built
-with every addon and its demo data; LGX_ODOO_TEMPLATE names a database with those addons
-already installed to copy instead (much faster; the demo stacks and benchmarks these tests
-start copy it too). ``bridges`` starts bridges next to it (see ``logistics_demo.stack``) and
-stops them before Odoo. ``demo_stack`` builds the demo's stack as ``logistics-demo`` does;
-``run_benchmark`` runs a script of ``benchmarks/`` as a user would and returns its report.
+``odoo_server`` is one Odoo (workers, HTTP) on a database of its own that the test modules
+share, built with every addon and its demo data; LGX_ODOO_TEMPLATE names a database with
+those addons already installed to copy instead (much faster; the demo stacks and benchmarks
+these tests start copy it too). ``bridges`` starts bridges next to it (see
+``logistics_demo.stack``) and stops them before Odoo. ``demo_stack`` builds the demo's stack
+as ``logistics-demo`` does, ``shared_demo`` keeps one running for every module asking for
+the same demo options; ``run_benchmark`` runs a script of ``benchmarks/`` as a user would
+and returns its report.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +40,8 @@ from odoo_commands import drop_database
 
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = HERE.parents[1] / "benchmarks"
+# Hands a teardown to the run's background thread (the ``in_background`` fixture).
+InBackground = Callable[[Callable[[], object]], None]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -50,13 +55,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(skip)
 
 
-@pytest.fixture(scope="module")
-def odoo_server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+@pytest.fixture(scope="session")
+def in_background() -> Iterator[InBackground]:
+    """Runs a module's teardown (stopping its processes, dropping its database) in the
+    background: an Odoo takes seconds to stop and PostgreSQL checkpoints for each DROP
+    DATABASE, time the next module's start need not wait for. Every teardown handed over
+    has finished (or its failure is raised) when the run ends."""
+    tasks: list[Future[object]] = []
+    with ThreadPoolExecutor(2) as pool:
+        yield lambda teardown: tasks.append(pool.submit(teardown))
+    for task in tasks:
+        task.result()
+
+
+@pytest.fixture(scope="session")
+def shared_odoo_server(
+    tmp_path_factory: pytest.TempPathFactory, in_background: InBackground
 ) -> Iterator[OdooServer]:
-    name = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
-    workdir = tmp_path_factory.mktemp(name)
-    instance = OdooInstance(workdir, f"lgx_{name[:16]}_{uuid.uuid4().hex[:8]}", free_port())
+    workdir = tmp_path_factory.mktemp("odoo_server")
+    instance = OdooInstance(workdir, f"lgx_server_{uuid.uuid4().hex[:8]}", free_port())
     instance.write_config("root:2")
     process = ManagedProcess("odoo", instance.server_command(), workdir / "odoo.log")
     try:
@@ -74,17 +91,26 @@ def odoo_server(
         server.admin.call("ir.config_parameter", "set_param", "web.base.url", instance.url)
         yield server
     finally:
-        process.stop()
-        instance.drop_database()
+        in_background(lambda: (process.stop(), instance.drop_database()))
+
+
+@pytest.fixture(scope="module")
+def odoo_server(shared_odoo_server: OdooServer) -> OdooServer:
+    """The run's Odoo, running (a module before may have stopped it and failed before
+    starting it again). Modules share it: each configures endpoints, users and shipments of
+    its own and counts only those."""
+    if not shared_odoo_server.process.running:
+        shared_odoo_server.start()
+    return shared_odoo_server
 
 
 @pytest.fixture
-def database(request: pytest.FixtureRequest) -> Iterator[str]:
+def database(request: pytest.FixtureRequest, in_background: InBackground) -> Iterator[str]:
     """A fresh database name for the test, dropped after it."""
     name = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
     database = f"lgx_{name[:16]}_{uuid.uuid4().hex[:8]}"
     yield database
-    drop_database(database)
+    in_background(lambda: drop_database(database))
 
 
 @pytest.fixture(scope="module")
@@ -96,38 +122,76 @@ def bridges(odoo_server: OdooServer) -> Iterator[BridgeFleet]:
         fleet.stop_all()
 
 
+@contextmanager
+def _demo(
+    name: str,
+    workdir: Path,
+    options: Sequence[str],
+    in_background: InBackground,
+) -> Iterator[Demo]:
+    """The demo's Odoo (configured as ``logistics-demo`` does) on a fresh database and free
+    ports, with the given demo options; every process stopped and the database dropped on
+    exit."""
+    demo = Demo(
+        demo_options(
+            [
+                f"--database=lgx_{name[:16]}_{uuid.uuid4().hex[:8]}",
+                f"--odoo-port={free_port()}",
+                f"--bridge-port={free_port()}",
+                f"--tms-port={free_port()}",
+                f"--workdir={workdir}",
+                "--exit-when-done",
+                *options,
+            ]
+        )
+    )
+
+    def stop_and_drop() -> None:
+        demo.stop_all()
+        if demo.odoo is not None:
+            demo.odoo.drop_database()
+
+    try:
+        demo.prepare_odoo(odoo_version())
+        yield demo
+    finally:
+        in_background(stop_and_drop)
+
+
 @pytest.fixture(scope="module")
 def demo_stack(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    in_background: InBackground,
 ) -> Callable[[Sequence[str]], AbstractContextManager[Demo]]:
-    """Opens the demo's Odoo (configured as ``logistics-demo`` does) on a fresh database and
-    free ports, with the given demo options; stops every process and drops it on exit."""
+    """Opens the demo's Odoo with the given demo options, for this module alone (its tests
+    start, stop and break processes)."""
     name = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+    return lambda options: _demo(name, tmp_path_factory.mktemp(name), options, in_background)
 
-    @contextmanager
-    def open_stack(options: Sequence[str]) -> Iterator[Demo]:
-        demo = Demo(
-            demo_options(
-                [
-                    f"--database=lgx_{name[:16]}_{uuid.uuid4().hex[:8]}",
-                    f"--odoo-port={free_port()}",
-                    f"--bridge-port={free_port()}",
-                    f"--tms-port={free_port()}",
-                    f"--workdir={tmp_path_factory.mktemp(name)}",
-                    "--exit-when-done",
-                    *options,
-                ]
-            )
-        )
-        try:
-            demo.prepare_odoo(odoo_version())
-            yield demo
-        finally:
-            demo.stop_all()
-            if demo.odoo is not None:
-                demo.odoo.drop_database()
 
-    return open_stack
+@pytest.fixture(scope="session")
+def shared_demo(
+    tmp_path_factory: pytest.TempPathFactory, in_background: InBackground
+) -> Iterator[Callable[[Sequence[str]], Demo]]:
+    """The demo's whole stack running (Odoo with its job runner, the bridge, the simulated
+    TMS), one per set of demo options, kept for the run: modules asking for the same options
+    share it (one Odoo start and setup for all), each driving orders and records of its own
+    and counting only those."""
+    running: dict[tuple[str, ...], Demo] = {}
+    with ExitStack() as stacks:
+
+        def stack(options: Sequence[str]) -> Demo:
+            key = tuple(options)
+            if key not in running:
+                demo = stacks.enter_context(
+                    _demo("shared", tmp_path_factory.mktemp("shared"), options, in_background)
+                )
+                demo.start_stack()
+                running[key] = demo
+            return running[key]
+
+        yield stack
 
 
 @pytest.fixture

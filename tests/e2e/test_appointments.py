@@ -9,7 +9,6 @@ audit reconciles against the chosen quote. Asserts over JSON-RPC.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from logistics_demo.appointment import AppointmentFlow, AppointmentOutcome
@@ -17,13 +16,13 @@ from logistics_demo.cli import Demo
 from logistics_demo.partner_isolation import PartnerEndpoint, PartnerIsolationRound
 
 TIMEOUT = 180
+# As test_master_data asks: both run on one stack, each with records of its own.
+DEMO_OPTIONS = ("--pace=0.2",)
 
 
 @pytest.fixture(scope="module")
-def demo(demo_stack) -> Iterator[Demo]:
-    with demo_stack(["--orders=1", f"--timeout={TIMEOUT}", "--pace=0.2"]) as running:
-        running.start_stack()
-        yield running
+def demo(shared_demo) -> Demo:
+    return shared_demo(DEMO_OPTIONS)
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
-"""A configuration bundle promoted between two real databases, each served by its own
-Odoo: the source registered as production, the target a copy of it with a new database
+"""A configuration bundle promoted between two real databases served by one Odoo: the
+source registered as production, the target a copy of it with a new database
 id (as Odoo's database manager gives a copy), so a test database.
 
 Over JSON-RPC, as Integration Administrators do: a production endpoint and an exchange
@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -40,42 +40,48 @@ SECRET = "prod-api-key-never-exported"
 PRODUCTION_PARAM = "logistics_integration.production_database_uuid"
 
 
-def _server(instance: OdooInstance) -> OdooServer:
-    process = ManagedProcess("odoo", instance.server_command(), instance.workdir / "odoo.log")
-    admin = DemoDriver(instance.url, instance.database, "admin", "admin")
-    return OdooServer(instance, process, admin)
-
-
 @pytest.fixture(scope="module")
-def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[OdooServer, OdooServer]]:
-    """(source, target): two Odoo servers on two databases with change control."""
+def databases(
+    tmp_path_factory: pytest.TempPathFactory, in_background: Callable[[Callable[[], object]], None]
+) -> Iterator[tuple[OdooServer, OdooServer]]:
+    """(source, target): two databases with change control, served by one Odoo (its
+    JSON-RPC calls name the database)."""
     suffix = uuid.uuid4().hex[:8]
-    source = OdooInstance(tmp_path_factory.mktemp("source"), f"lgx_promo_src_{suffix}", free_port())
-    target = OdooInstance(tmp_path_factory.mktemp("target"), f"lgx_promo_tgt_{suffix}", free_port())
-    servers = [_server(source), _server(target)]
+    workdir = tmp_path_factory.mktemp("promotion")
+    target = OdooInstance(workdir, f"lgx_promo_tgt_{suffix}", free_port())
+    source = OdooInstance(
+        workdir, f"lgx_promo_src_{suffix}", target.http_port, served_with=(target.database,)
+    )
+    process = ManagedProcess("odoo", source.server_command(), workdir / "odoo.log")
+    servers = [
+        OdooServer(instance, process, DemoDriver(instance.url, instance.database, "admin", "admin"))
+        for instance in (source, target)
+    ]
     try:
-        for instance in (source, target):
-            instance.write_config("root:1")
+        source.write_config("root:1")
         template = os.environ.get(ODOO_TEMPLATE_VARIABLE)
         if template:
             source.copy_database(template)
-            source.install([ADDON], source.workdir / "install.log")
+            source.install_missing([ADDON], workdir / "install.log")
         else:
             modules = sorted(p.parent.name for p in Path(ADDONS_DIR).glob("*/__manifest__.py"))
-            source.install(modules, source.workdir / "install.log")
+            source.install(modules, workdir / "install.log")
         target.copy_database(source.database)
         with psycopg.connect(dbname=target.database, **pg_params()) as connection:
             connection.execute(
                 "UPDATE ir_config_parameter SET value = %s WHERE key = 'database.uuid'",
                 (str(uuid.uuid1()),),
             )
-        for server in servers:
-            server.start()
+        servers[0].start()
         yield servers[0], servers[1]
     finally:
-        for server in servers:
-            server.stop()
-            server.instance.drop_database()
+
+        def stop_and_drop() -> None:
+            process.stop()
+            for instance in (source, target):
+                instance.drop_database()
+
+        in_background(stop_and_drop)
 
 
 def test_bundle_promoted_after_a_second_administrators_approval(

@@ -5,27 +5,21 @@ overwritten."""
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Iterator
 
 import pytest
 import requests
 from logistics_demo.cli import Demo
 from logistics_demo.master_data import STATE_MODEL, MasterDataRound
-from logistics_demo.odoo_instance import ODOO_TEMPLATE_VARIABLE
 
 TIMEOUT = 120
+# As test_appointments asks: both run on one stack, each with records of its own.
+DEMO_OPTIONS = ("--pace=0.2",)
 
 
 @pytest.fixture(scope="module")
-def demo(demo_stack) -> Iterator[Demo]:
-    with demo_stack(["--orders=0", f"--timeout={TIMEOUT}"]) as running:
-        if os.environ.get(ODOO_TEMPLATE_VARIABLE):
-            # A template database may predate this addon: install it (a no-op update otherwise).
-            running.odoo.install(["logistics_master_data"], running.workdir / "install-md.log")
-        running.start_stack()
-        yield running
+def demo(shared_demo) -> Demo:
+    return shared_demo(DEMO_OPTIONS)
 
 
 def _tms(demo: Demo, method: str, path: str, **kwargs) -> dict:
