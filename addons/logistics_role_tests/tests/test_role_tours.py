@@ -2,8 +2,10 @@ import json
 from datetime import datetime, timedelta
 
 import responses
+from lxml import html
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.logistics_tms_export.models.logistics_shipment import (
@@ -75,9 +77,20 @@ class TestRoleTours(TmsExportCase, HttpCase):
     @classmethod
     def _ship_order(cls):
         """An order the TMS quoted, shipped with the road carrier, exported to the TMS,
-        planned, given a delivery window and a place on the route, then picked."""
+        planned and picked."""
         order = cls._create_order(confirm=False)
         cls._quote_rates(order)
+        shipment = cls._export(order, REFERENCE)
+        picking = shipment.picking_id
+        picking.move_ids.quantity = 2.0
+        picking.move_ids.picked = True
+        picking.button_validate()
+        return order, shipment
+
+    @classmethod
+    def _export(cls, order, reference):
+        """``order`` confirmed with the road carrier's freight; its shipment, which the
+        TMS took and planned as ``reference``."""
         order.set_delivery_line(cls.carrier, 100.0)
         with trap_jobs():
             order.action_confirm()
@@ -86,14 +99,10 @@ class TestRoleTours(TmsExportCase, HttpCase):
             mocked.post(
                 f"{cls.endpoint.base_url}/v1/orders",
                 status=201,
-                json={"planning_reference": REFERENCE},
+                json={"planning_reference": reference},
             )
             shipment._tms_messages(ORDER_EXCHANGE_TYPES)[:1]._send()
-        picking = shipment.picking_id
-        picking.move_ids.quantity = 2.0
-        picking.move_ids.picked = True
-        picking.button_validate()
-        return order, shipment
+        return shipment
 
     @classmethod
     def _quote_rates(cls, order):
@@ -144,11 +153,11 @@ class TestRoleTours(TmsExportCase, HttpCase):
             trap.perform_enqueued_jobs()
 
     @staticmethod
-    def _event(event_id, event_type, occurred_at, **payload):
+    def _event(event_id, event_type, occurred_at, reference=REFERENCE, **payload):
         return {
             "event_id": event_id,
             "event_type": event_type,
-            "shipment_reference": REFERENCE,
+            "shipment_reference": reference,
             "occurred_at": occurred_at.isoformat() + "Z",
             "payload": payload,
             "schema_version": "1",
@@ -318,13 +327,53 @@ class TestRoleTours(TmsExportCase, HttpCase):
         settlement = cls.env["logistics.data.ownership"]._get_owner("carrier_settlement")
         settlement._run_batch(settlement._get_batch_window(datetime.now(), force=True))
 
-    def _walk_as(self, login, groups):
+    def _walk_as(self, login, groups, menu_count):
         """A new user with ``groups`` opens every Logistics menu it is shown (each view
         of its action, its newest record), then every figure of every Overview card;
-        a failed request or an error dialog fails the tour with where it was."""
-        new_role_user(self.env, login, groups, self.company)
+        a failed request or an error dialog fails the tour with where it was. The
+        role is shown ``menu_count`` menus: the tree the walk reads them from."""
+        user = new_role_user(self.env, login, groups, self.company)
+        self.assertEqual(len(self._shown_menus(user)), menu_count)
         self.start_tour("/odoo", "logistics_role_menus", login=login, timeout=600)
         self.start_tour("/odoo", "logistics_overview_figures", login=login, timeout=600)
+        return user
+
+    def _shown_menus(self, user):
+        """The paths of the Logistics menus with an action ``user`` is shown, from the
+        menu tree the web client loads for them."""
+        menus = self.env["ir.ui.menu"].with_user(user).load_menus(debug=False)
+        app = next(
+            menus[menu_id]
+            for menu_id in menus["root"]["children"]
+            if menus[menu_id]["xmlid"] == "logistics_integration.menu_logistics_root"
+        )
+        paths = []
+
+        def visit(menu, path):
+            here = [*path, menu["name"]]
+            if menu["action"]:
+                paths.append(" / ".join(here))
+            for child in menu["children"]:
+                visit(menus[child], here)
+
+        visit(app, [])
+        return paths
+
+    def _assert_reads_the_story(self, user):
+        """``user`` reads the appointment, the route and the master data, and changes
+        neither the appointment history nor the master data states."""
+        shipment = self.shipment.with_user(user)
+        self.assertEqual(shipment.appointment_state, "confirmed")
+        self.assertEqual(shipment.appointment_change_ids.mapped("applied"), [True, True, False])
+        self.assertEqual((shipment.stop_sequence, shipment.stops_total), (3, 7))
+        states = self.env["logistics.master.data.state"].with_user(user)
+        self.assertEqual(
+            sorted(states.search([("endpoint_id", "=", self.endpoint.id)]).mapped("state")),
+            ["conflict", "sent"],
+        )
+        for records in (shipment.appointment_change_ids, shipment.route_update_ids, states):
+            with self.assertRaises(AccessError):
+                records.check_access("write")
 
     def test_fixture_tells_a_whole_story(self):
         self.assertEqual(self.shipment.tms_reference, REFERENCE)
@@ -368,22 +417,95 @@ class TestRoleTours(TmsExportCase, HttpCase):
         self.assertEqual(request.line_ids.changes, {"schema_version": ["1", "2"]})
 
     def test_logistics_user_walks_the_app(self):
-        self._walk_as("role_user", LOGISTICS_USER)
+        user = self._walk_as("role_user", LOGISTICS_USER, menu_count=17)
+        self._assert_reads_the_story(user)
+        self.assertIn("Logistics / Integration / Master Data", self._shown_menus(user))
+        with self.assertRaises(AccessError):
+            self.change_request.with_user(user).check_access("read")
 
     def test_logistics_manager_walks_the_app(self):
-        self._walk_as("role_manager", LOGISTICS_MANAGER)
+        user = self._walk_as("role_manager", LOGISTICS_MANAGER, menu_count=19)
+        self._assert_reads_the_story(user)
+        with self.assertRaises(AccessError):
+            self.change_request.with_user(user).check_access("read")
 
     def test_freight_auditor_walks_the_app(self):
-        self._walk_as("role_auditor", FREIGHT_AUDITOR)
+        user = self._walk_as("role_auditor", FREIGHT_AUDITOR, menu_count=19)
+        self.assertIn("Logistics / Settlement / Carrier Settlement", self._shown_menus(user))
+        self._assert_reads_the_story(user)
+        with self.assertRaises(AccessError):
+            self.change_request.with_user(user).check_access("read")
 
     def test_integration_administrator_walks_the_app(self):
-        self._walk_as("role_integration_admin", INTEGRATION_ADMIN)
+        user = self._walk_as("role_integration_admin", INTEGRATION_ADMIN, menu_count=30)
+        self._assert_reads_the_story(user)
+        self.assertIn("Logistics / Configuration / Change Requests", self._shown_menus(user))
+        request = self.change_request.with_user(user)
+        self.assertEqual(request.line_ids.changes, {"schema_version": ["1", "2"]})
 
-    def test_portal_customer_opens_my_shipments(self):
-        new_test_user(
+    def _portal_customer(self):
+        """The customer contact's portal user, logged in by its login."""
+        return new_test_user(
             self.env,
             login="role_portal",
             groups="base.group_portal",
             partner_id=self.customer_contact.id,
         )
+
+    def _portal_page(self, shipment):
+        """``shipment``'s page on *My Shipments*, as the logged-in customer reads it."""
+        response = self.url_open(f"/my/shipments/{shipment.id}")
+        self.assertEqual(response.status_code, 200)
+        return html.fromstring(response.text)
+
+    @staticmethod
+    def _text(element):
+        return " ".join(element.text_content().split())
+
+    def test_portal_customer_opens_my_shipments(self):
+        self._portal_customer()
         self.start_tour("/my", "logistics_portal_customer", login="role_portal")
+        self.authenticate("role_portal", "role_portal")
+        page = self._portal_page(self.shipment)
+        [appointment] = page.find_class("o_logistics_appointment")
+        self.assertIn("Delivery window:", self._text(appointment))
+        self.assertIn("Confirmed", self._text(appointment))
+        self.assertFalse(
+            page.find_class("o_logistics_route"), "a delivered shipment is on no route"
+        )
+        text = self._text(page)
+        self.assertIn("Delivery window confirmed", text, "the timeline")
+        for internal in (
+            "Dispatcher confirmed",
+            "Provisional slot",
+            "older than the change in force",
+            "APPT_CONFIRMED",
+            "tms_appointment_book",
+        ):
+            self.assertNotIn(internal, text)
+
+    def test_portal_customer_follows_a_shipment_on_its_route(self):
+        self._portal_customer()
+        shipment = self._export(self._create_order(confirm=False), "ROLE-101")
+        now = fields.Datetime.now().replace(microsecond=0)
+        self._ingest(
+            self._event(
+                "role-101-1", "status", now - timedelta(hours=2), "ROLE-101", status_code="AF"
+            ),
+            self._event(
+                "role-101-2",
+                "planning",
+                now - timedelta(hours=1),
+                "ROLE-101",
+                eta=(now + timedelta(hours=5)).isoformat() + "Z",
+                stop_sequence=5,
+                stops_total=9,
+                stops_before=4,
+            ),
+        )
+        self.authenticate("role_portal", "role_portal")
+        page = self._portal_page(shipment)
+        [route] = page.find_class("o_logistics_route")
+        self.assertEqual(self._text(route), "Your delivery is stop 5 of 9, 4 stop(s) before yours.")
+        self.assertIn("Expected delivery:", self._text(page), "the ETA")
+        self.assertIn("Choose a delivery window", self._text(page))
