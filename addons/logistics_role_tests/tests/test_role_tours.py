@@ -428,6 +428,13 @@ class TestRoleTours(TmsExportCase, HttpCase):
         self._assert_reads_the_story(user)
         with self.assertRaises(AccessError):
             self.change_request.with_user(user).check_access("read")
+        # The conflict's Send Odoo's Version, shown to managers, runs for them.
+        conflict = self.env["logistics.master.data.state"].search(
+            [("endpoint_id", "=", self.endpoint.id), ("state", "=", "conflict")]
+        )
+        with trap_jobs() as trap:
+            conflict.with_user(user).action_send_odoo_version()
+        trap.assert_jobs_count(1)
 
     def test_freight_auditor_walks_the_app(self):
         user = self._walk_as("role_auditor", FREIGHT_AUDITOR, menu_count=19)
@@ -442,6 +449,12 @@ class TestRoleTours(TmsExportCase, HttpCase):
         self.assertIn("Logistics / Configuration / Change Requests", self._shown_menus(user))
         request = self.change_request.with_user(user)
         self.assertEqual(request.line_ids.changes, {"schema_version": ["1", "2"]})
+        # Another administrator asked: this one is shown Approve, and it applies.
+        self.assertFalse(request.is_requester)
+        request.action_approve()
+        self.assertEqual(request.state, "applied")
+        line = request.line_ids
+        self.assertEqual(self.env[line.model_name].browse(line.res_id).schema_version, "2")
 
     def _portal_customer(self):
         """The customer contact's portal user, logged in by its login."""
