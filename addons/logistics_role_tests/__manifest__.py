@@ -11,8 +11,11 @@
     "development_status": "Beta",
     "maintainers": ["logistics-integration"],
     "depends": [
+        "logistics_appointment",
         "logistics_case",
+        "logistics_change_control",
         "logistics_delivery",
+        "logistics_master_data",
         "logistics_monitoring",
         "logistics_return",
         "logistics_settlement",

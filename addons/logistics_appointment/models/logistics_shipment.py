@@ -409,10 +409,11 @@ class LogisticsShipment(models.Model):
 
     def _customer_route_position(self):
         """What the customer may read of the route: their stop, how many before it and
-        the expected delivery (never other consignees' data)."""
+        the expected delivery (never other consignees' data); nothing once the shipment
+        is closed, when the route it was on no longer says anything true."""
         self.ensure_one()
         update = self.sudo().route_update_id
-        if not update.stop_sequence:
+        if not update.stop_sequence or self.state in CLOSED_STATES:
             return {}
         return {
             "stop": update.stop_sequence,

@@ -70,6 +70,16 @@ class TestAppointmentEvents(AppointmentCase):
             stops_before=stops_before,
         )
 
+    def test_the_customer_reads_no_route_once_delivered(self):
+        self._ingest(self._stop_report(hours=1, eta_hours=3, stops_before=2))
+        self.assertEqual(self.shipment_a._customer_route_position()["stops_before"], 2)
+        self._ingest(
+            self._event(status_code="D1", reference="TMS-A1", occurred_at=T0 + timedelta(hours=2))
+        )
+        self.assertEqual(self.shipment_a.state, "delivered")
+        self.assertEqual(self.shipment_a._customer_route_position(), {})
+        self.assertEqual(self.shipment_a.stop_sequence, 4, "staff keep the route history")
+
     def test_every_eta_and_stop_is_kept_and_the_newest_counts(self):
         later = self._stop_report(hours=2, eta_hours=4, stops_before=1)
         earlier = self._stop_report(hours=1, eta_hours=3, stops_before=3)

@@ -75,6 +75,10 @@ class LogisticsChangeRequest(models.Model):
         default=lambda self: self.env.user,
         tracking=True,
     )
+    is_requester = fields.Boolean(
+        compute="_compute_is_requester",
+        help="The current user asked for this change: they may cancel it, not approve it.",
+    )
     approved_by_id = fields.Many2one(
         comodel_name="res.users", readonly=True, tracking=True, copy=False
     )
@@ -115,6 +119,12 @@ class LogisticsChangeRequest(models.Model):
             request.changed_count = actions.count("changed")
             request.unchanged_count = actions.count("unchanged")
             request.absent_count = actions.count("absent")
+
+    @api.depends("requested_by_id")
+    @api.depends_context("uid")
+    def _compute_is_requester(self):
+        for request in self:
+            request.is_requester = request.requested_by_id == self.env.user
 
     @api.model_create_multi
     def create(self, vals_list):

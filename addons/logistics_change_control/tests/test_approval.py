@@ -6,6 +6,9 @@ from .common import ChangeControlCase
 class TestApproval(ChangeControlCase):
     def test_requester_cannot_approve_their_own_import(self):
         request = self._import(self._export())
+        # The form shows the requester Cancel and the other administrators Approve.
+        self.assertTrue(request.with_user(self.requester).is_requester)
+        self.assertFalse(request.with_user(self.approver).is_requester)
         with self.assertRaisesRegex(AccessError, "second Integration Administrator"):
             request.with_user(self.requester).action_approve()
         with self.assertRaisesRegex(UserError, "To Approve"):

@@ -1,10 +1,17 @@
-from datetime import datetime
+import json
+from datetime import datetime, timedelta
 
 import responses
+from lxml import html
 
+from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from odoo.addons.logistics_tms_export.models.logistics_shipment import ORDER_EXCHANGE_TYPES
+from odoo.addons.logistics_tms_export.models.logistics_shipment import (
+    ORDER_CREATE_EXCHANGE_TYPE,
+    ORDER_EXCHANGE_TYPES,
+)
 from odoo.addons.logistics_tms_export.tests.common import TmsExportCase, trap_jobs
 
 from .common import new_role_user
@@ -15,15 +22,19 @@ LOGISTICS_MANAGER = "logistics_integration.group_logistics_manager"
 INTEGRATION_ADMIN = "logistics_integration.group_integration_admin"
 BRIDGE = "logistics_inbound.group_logistics_bridge"
 REFERENCE = "ROLE-100"
+# The product's key at the TMS: the TMS holds another version of it.
+PRODUCT_KEY = "WID-1"
 
 
 @tagged("post_install", "-at_install")
 class TestRoleTours(TmsExportCase, HttpCase):
     """Each role, as a freshly created user, walks the Logistics app in a browser over
-    one order's whole story, so every screen has something of each kind to show: its
-    export and the TMS's answer, milestones, an unmapped code waiting for review,
-    freight over tolerance, a service case, a return, a held carrier bill and a
-    bridge heartbeat."""
+    one order's whole story, so every screen has something of each kind to show: the
+    TMS's rate quotes, its export and the TMS's answer, milestones, a delivery window
+    booked and confirmed (and a stale confirmation kept aside), the route and ETA, an
+    unmapped code waiting for review, freight over tolerance, a service case, a return,
+    a held carrier bill, a bridge heartbeat, master data acknowledged and in conflict
+    and a configuration change waiting for approval."""
 
     # TmsExportCase puts the registry in test mode itself.
     registry_test_mode = False
@@ -39,6 +50,8 @@ class TestRoleTours(TmsExportCase, HttpCase):
         )
         cls.order, cls.shipment = cls._ship_order()
         cls._ingest_story()
+        cls._sync_master_data()
+        cls.change_request = cls._request_contract_change()
         cls.env["logistics.case"].create(
             {
                 "shipment_id": cls.shipment.id,
@@ -63,8 +76,21 @@ class TestRoleTours(TmsExportCase, HttpCase):
 
     @classmethod
     def _ship_order(cls):
-        """An order with freight, exported to the TMS, planned and picked."""
+        """An order the TMS quoted, shipped with the road carrier, exported to the TMS,
+        planned and picked."""
         order = cls._create_order(confirm=False)
+        cls._quote_rates(order)
+        shipment = cls._export(order, REFERENCE)
+        picking = shipment.picking_id
+        picking.move_ids.quantity = 2.0
+        picking.move_ids.picked = True
+        picking.button_validate()
+        return order, shipment
+
+    @classmethod
+    def _export(cls, order, reference):
+        """``order`` confirmed with the road carrier's freight; its shipment, which the
+        TMS took and planned as ``reference``."""
         order.set_delivery_line(cls.carrier, 100.0)
         with trap_jobs():
             order.action_confirm()
@@ -73,46 +99,196 @@ class TestRoleTours(TmsExportCase, HttpCase):
             mocked.post(
                 f"{cls.endpoint.base_url}/v1/orders",
                 status=201,
-                json={"planning_reference": REFERENCE},
+                json={"planning_reference": reference},
             )
             shipment._tms_messages(ORDER_EXCHANGE_TYPES)[:1]._send()
-        picking = shipment.picking_id
-        picking.move_ids.quantity = 2.0
-        picking.move_ids.picked = True
-        picking.button_validate()
-        return order, shipment
+        return shipment
+
+    @classmethod
+    def _quote_rates(cls, order):
+        """The Logistics TMS delivery method asks the TMS for the order's services (kept
+        on the order) before the road carrier is chosen instead."""
+        fallback = cls.env["delivery.carrier"].create(
+            {
+                "name": "Road Price Rules",
+                "product_id": cls.carrier_product.id,
+                "delivery_type": "fixed",
+                "fixed_price": 95.0,
+            }
+        )
+        tms_rates = cls.env["delivery.carrier"].create(
+            {
+                "name": "Logistics TMS",
+                "product_id": cls.carrier_product.id,
+                "delivery_type": "logistics_tms",
+                "logistics_fallback_carrier_id": fallback.id,
+            }
+        )
+        services = [
+            {
+                "carrier_code": "ROADX",
+                "service_code": code,
+                "name": name,
+                "price": price,
+                "currency": cls.company.currency_id.name,
+                "transit_days": days,
+                "quote_id": f"Q-{code}",
+                "valid_until": "2099-01-01T12:00:00+00:00",
+            }
+            for code, name, price, days in (
+                ("ECO", "Road Economy", 100.0, 3),
+                ("EXP", "Road Express", 140.0, 1),
+            )
+        ]
+        with responses.RequestsMock() as mocked:
+            mocked.post(f"{cls.endpoint.base_url}/v1/rates", json={"services": services})
+            tms_rates.rate_shipment(order)
+
+    @classmethod
+    def _ingest(cls, *events):
+        with trap_jobs() as trap:
+            cls.env["logistics.ingest"].with_user(cls.bridge_user).ingest_events(
+                cls.endpoint.code, list(events)
+            )
+            trap.perform_enqueued_jobs()
+
+    @staticmethod
+    def _event(event_id, event_type, occurred_at, reference=REFERENCE, **payload):
+        return {
+            "event_id": event_id,
+            "event_type": event_type,
+            "shipment_reference": reference,
+            "occurred_at": occurred_at.isoformat() + "Z",
+            "payload": payload,
+            "schema_version": "1",
+        }
 
     @classmethod
     def _ingest_story(cls):
-        """The TMS reports pickup, delivery, a code nobody mapped and freight 80 % over."""
+        """The TMS reports pickup and the shipment's place on the route (stop 3 of 7);
+        the customer books a delivery window, the TMS confirms it, and an older
+        confirmation arrives late; then delivery, a code nobody mapped and freight
+        80 % over."""
 
-        def event(event_id, event_type, hour, **payload):
-            return {
-                "event_id": event_id,
-                "event_type": event_type,
-                "shipment_reference": REFERENCE,
-                "occurred_at": datetime(2026, 3, 2, hour, 0).isoformat() + "Z",
-                "payload": payload,
-                "schema_version": "1",
-            }
+        def at(hour):
+            return datetime(2026, 3, 2, hour, 0)
 
+        cls._ingest(
+            cls._event("role-1", "status", at(8), status_code="AF"),
+            cls._event(
+                "role-2",
+                "planning",
+                at(9),
+                eta=at(14).isoformat() + "Z",
+                stop_sequence=3,
+                stops_total=7,
+                stops_before=2,
+            ),
+        )
+        cls._book_window()
         charge = {
             "external_id": f"{REFERENCE}-base",
             "charge_type": "base_freight",
             "amount": 180.0,
             "currency": cls.company.currency_id.name,
         }
-        with trap_jobs() as trap:
-            cls.env["logistics.ingest"].with_user(cls.bridge_user).ingest_events(
-                cls.endpoint.code,
-                [
-                    event("role-1", "status", 8, status_code="AF"),
-                    event("role-2", "status", 15, status_code="D1"),
-                    event("role-3", "status", 16, status_code="ZZ-UNMAPPED"),
-                    event("role-4", "charges", 17, charges=[charge]),
-                ],
+        cls._ingest(
+            cls._event("role-5", "status", at(15), status_code="D1"),
+            cls._event("role-6", "status", at(16), status_code="ZZ-UNMAPPED"),
+            cls._event("role-7", "charges", at(17), charges=[charge]),
+        )
+
+    @classmethod
+    def _book_window(cls):
+        """The TMS offers two windows; the customer books the later one (its booking
+        message sent to the TMS), which the TMS confirms; a confirmation of an earlier
+        window, from before the booking, comes in after it and is not applied."""
+        base = cls.endpoint.base_url
+        tomorrow = fields.Datetime.now().replace(minute=0, second=0, microsecond=0) + timedelta(
+            days=1
+        )
+        windows = {"S-1": tomorrow, "S-2": tomorrow + timedelta(hours=4)}
+        slots = [
+            {
+                "slot_id": slot_id,
+                "window_start": start.isoformat() + "Z",
+                "window_end": (start + timedelta(hours=2)).isoformat() + "Z",
+            }
+            for slot_id, start in windows.items()
+        ]
+        with responses.RequestsMock() as mocked:
+            mocked.post(f"{base}/v1/appointments/slots", json={"slots": slots})
+            cls.shipment._fetch_appointment_slots()
+        with trap_jobs():
+            cls.shipment._request_appointment("S-2", reason="Gate B, dock closes at 18:00")
+        booking = cls.shipment._tms_messages("tms_appointment_book")
+        with responses.RequestsMock() as mocked:
+            mocked.post(f"{base}/v1/appointments", status=202, json={"booking_id": "B-1"})
+            booking._send()
+        booked = cls.shipment.appointment_time
+
+        def confirmation(event_id, occurred_at, slot_id, reason):
+            start = windows[slot_id]
+            return cls._event(
+                event_id,
+                "status",
+                occurred_at,
+                status_code="APPT_CONFIRMED",
+                appointment_start=start.isoformat() + "Z",
+                appointment_end=(start + timedelta(hours=2)).isoformat() + "Z",
+                appointment_booking=1,
+                appointment_reason=reason,
             )
-            trap.perform_enqueued_jobs()
+
+        cls._ingest(
+            confirmation("role-3", booked + timedelta(minutes=5), "S-2", "Dispatcher confirmed"),
+            confirmation("role-4", booked - timedelta(hours=1), "S-1", "Provisional slot"),
+        )
+
+    @classmethod
+    def _sync_master_data(cls):
+        """The ship-to address and the product go to the TMS: it acknowledges the
+        address and holds another version of the product (a conflict for a person)."""
+        sync = cls.env["logistics.master.data.sync"]
+        sync._send("partners", cls.endpoint, cls.ship_to)
+        sync._send("products", cls.endpoint, cls.product)
+
+        def answer(request):
+            body = json.loads(request.body)
+            results = [
+                {
+                    "key": record["key"],
+                    "status": "conflict",
+                    "version": 2,
+                    "held": dict(record["data"], name="Pallet of widgets (TMS)"),
+                }
+                if record["key"] == PRODUCT_KEY
+                else {"key": record["key"], "status": "accepted", "version": 1}
+                for record in body["records"]
+            ]
+            return 200, {}, json.dumps({"results": results})
+
+        messages = cls.env["logistics.outbound.message"].search(
+            [("endpoint_id", "=", cls.endpoint.id), ("exchange_type_code", "like", "tms_master_")]
+        )
+        with responses.RequestsMock() as mocked:
+            for kind in ("partners", "products"):
+                mocked.add_callback(
+                    responses.POST, f"{cls.endpoint.base_url}/v1/master-data/{kind}", answer
+                )
+            for message in messages:
+                message._send()
+
+    @classmethod
+    def _request_contract_change(cls):
+        """Another Integration Administrator moves the order contract to version 2:
+        the change waits for a second administrator's approval."""
+        requester = cls._create_user("role_cc_requester", INTEGRATION_ADMIN)
+        exchange_type = cls.env["logistics.exchange.type"].search(
+            [("endpoint_id", "=", cls.endpoint.id), ("code", "=", ORDER_CREATE_EXCHANGE_TYPE)]
+        )
+        exchange_type.with_user(requester).write({"schema_version": "2"})
+        return cls.env["logistics.change.request"].search([("requested_by_id", "=", requester.id)])
 
     @classmethod
     def _return_one(cls):
@@ -151,13 +327,53 @@ class TestRoleTours(TmsExportCase, HttpCase):
         settlement = cls.env["logistics.data.ownership"]._get_owner("carrier_settlement")
         settlement._run_batch(settlement._get_batch_window(datetime.now(), force=True))
 
-    def _walk_as(self, login, groups):
+    def _walk_as(self, login, groups, menu_count):
         """A new user with ``groups`` opens every Logistics menu it is shown (each view
         of its action, its newest record), then every figure of every Overview card;
-        a failed request or an error dialog fails the tour with where it was."""
-        new_role_user(self.env, login, groups, self.company)
+        a failed request or an error dialog fails the tour with where it was. The
+        role is shown ``menu_count`` menus: the tree the walk reads them from."""
+        user = new_role_user(self.env, login, groups, self.company)
+        self.assertEqual(len(self._shown_menus(user)), menu_count)
         self.start_tour("/odoo", "logistics_role_menus", login=login, timeout=600)
         self.start_tour("/odoo", "logistics_overview_figures", login=login, timeout=600)
+        return user
+
+    def _shown_menus(self, user):
+        """The paths of the Logistics menus with an action ``user`` is shown, from the
+        menu tree the web client loads for them."""
+        menus = self.env["ir.ui.menu"].with_user(user).load_menus(debug=False)
+        app = next(
+            menus[menu_id]
+            for menu_id in menus["root"]["children"]
+            if menus[menu_id]["xmlid"] == "logistics_integration.menu_logistics_root"
+        )
+        paths = []
+
+        def visit(menu, path):
+            here = [*path, menu["name"]]
+            if menu["action"]:
+                paths.append(" / ".join(here))
+            for child in menu["children"]:
+                visit(menus[child], here)
+
+        visit(app, [])
+        return paths
+
+    def _assert_reads_the_story(self, user):
+        """``user`` reads the appointment, the route and the master data, and changes
+        neither the appointment history nor the master data states."""
+        shipment = self.shipment.with_user(user)
+        self.assertEqual(shipment.appointment_state, "confirmed")
+        self.assertEqual(shipment.appointment_change_ids.mapped("applied"), [True, True, False])
+        self.assertEqual((shipment.stop_sequence, shipment.stops_total), (3, 7))
+        states = self.env["logistics.master.data.state"].with_user(user)
+        self.assertEqual(
+            sorted(states.search([("endpoint_id", "=", self.endpoint.id)]).mapped("state")),
+            ["conflict", "sent"],
+        )
+        for records in (shipment.appointment_change_ids, shipment.route_update_ids, states):
+            with self.assertRaises(AccessError):
+                records.check_access("write")
 
     def test_fixture_tells_a_whole_story(self):
         self.assertEqual(self.shipment.tms_reference, REFERENCE)
@@ -167,24 +383,142 @@ class TestRoleTours(TmsExportCase, HttpCase):
         self.assertTrue(self.shipment.return_ids)
         bill = self.env["account.move"].search([("partner_id", "=", self.vendor.id)])
         self.assertEqual(bill.logistics_settlement_state, "held")
+        self.assertEqual(self.order.logistics_rate_quote_ids.mapped("service_code"), ["ECO", "EXP"])
+
+    def test_fixture_books_a_window_and_follows_the_route(self):
+        shipment = self.shipment
+        booking = shipment._tms_messages("tms_appointment_book")
+        self.assertEqual(booking.state, "sent")
+        self.assertEqual(
+            (shipment.appointment_state, shipment.appointment_version), ("confirmed", 1)
+        )
+        changes = shipment.appointment_change_ids
+        self.assertEqual(changes.mapped("origin"), ["tms", "customer", "tms"])
+        self.assertEqual(changes.mapped("applied"), [True, True, False])
+        self.assertIn("older than the change in force", changes[-1].not_applied_reason)
+        self.assertEqual(shipment.appointment_start, changes[0].new_start)
+        self.assertEqual((shipment.stop_sequence, shipment.stops_total), (3, 7))
+        self.assertEqual(shipment.route_update_id.eta, datetime(2026, 3, 2, 14, 0))
+
+    def test_fixture_has_master_data_and_a_change_to_approve(self):
+        states = self.env["logistics.master.data.state"].search(
+            [("endpoint_id", "=", self.endpoint.id)]
+        )
+        by_kind = {state.kind: state for state in states}
+        self.assertEqual(by_kind["partners"].state, "sent")
+        conflict = by_kind["products"]
+        self.assertEqual((conflict.key, conflict.state), (PRODUCT_KEY, "conflict"))
+        self.assertEqual(
+            conflict.activity_ids.activity_type_id,
+            self.env.ref("logistics_master_data.mail_activity_type_master_data_conflict"),
+        )
+        request = self.change_request
+        self.assertEqual(request.state, "to_approve")
+        self.assertEqual(request.line_ids.changes, {"schema_version": ["1", "2"]})
 
     def test_logistics_user_walks_the_app(self):
-        self._walk_as("role_user", LOGISTICS_USER)
+        user = self._walk_as("role_user", LOGISTICS_USER, menu_count=17)
+        self._assert_reads_the_story(user)
+        self.assertIn("Logistics / Integration / Master Data", self._shown_menus(user))
+        with self.assertRaises(AccessError):
+            self.change_request.with_user(user).check_access("read")
 
     def test_logistics_manager_walks_the_app(self):
-        self._walk_as("role_manager", LOGISTICS_MANAGER)
+        user = self._walk_as("role_manager", LOGISTICS_MANAGER, menu_count=19)
+        self._assert_reads_the_story(user)
+        with self.assertRaises(AccessError):
+            self.change_request.with_user(user).check_access("read")
+        # The conflict's Send Odoo's Version, shown to managers, runs for them.
+        conflict = self.env["logistics.master.data.state"].search(
+            [("endpoint_id", "=", self.endpoint.id), ("state", "=", "conflict")]
+        )
+        with trap_jobs() as trap:
+            conflict.with_user(user).action_send_odoo_version()
+        trap.assert_jobs_count(1)
 
     def test_freight_auditor_walks_the_app(self):
-        self._walk_as("role_auditor", FREIGHT_AUDITOR)
+        user = self._walk_as("role_auditor", FREIGHT_AUDITOR, menu_count=19)
+        self.assertIn("Logistics / Settlement / Carrier Settlement", self._shown_menus(user))
+        self._assert_reads_the_story(user)
+        with self.assertRaises(AccessError):
+            self.change_request.with_user(user).check_access("read")
 
     def test_integration_administrator_walks_the_app(self):
-        self._walk_as("role_integration_admin", INTEGRATION_ADMIN)
+        user = self._walk_as("role_integration_admin", INTEGRATION_ADMIN, menu_count=30)
+        self._assert_reads_the_story(user)
+        self.assertIn("Logistics / Configuration / Change Requests", self._shown_menus(user))
+        request = self.change_request.with_user(user)
+        self.assertEqual(request.line_ids.changes, {"schema_version": ["1", "2"]})
+        # Another administrator asked: this one is shown Approve, and it applies.
+        self.assertFalse(request.is_requester)
+        request.action_approve()
+        self.assertEqual(request.state, "applied")
+        line = request.line_ids
+        self.assertEqual(self.env[line.model_name].browse(line.res_id).schema_version, "2")
 
-    def test_portal_customer_opens_my_shipments(self):
-        new_test_user(
+    def _portal_customer(self):
+        """The customer contact's portal user, logged in by its login."""
+        return new_test_user(
             self.env,
             login="role_portal",
             groups="base.group_portal",
             partner_id=self.customer_contact.id,
         )
+
+    def _portal_page(self, shipment):
+        """``shipment``'s page on *My Shipments*, as the logged-in customer reads it."""
+        response = self.url_open(f"/my/shipments/{shipment.id}")
+        self.assertEqual(response.status_code, 200)
+        return html.fromstring(response.text)
+
+    @staticmethod
+    def _text(element):
+        return " ".join(element.text_content().split())
+
+    def test_portal_customer_opens_my_shipments(self):
+        self._portal_customer()
         self.start_tour("/my", "logistics_portal_customer", login="role_portal")
+        self.authenticate("role_portal", "role_portal")
+        page = self._portal_page(self.shipment)
+        [appointment] = page.find_class("o_logistics_appointment")
+        self.assertIn("Delivery window:", self._text(appointment))
+        self.assertIn("Confirmed", self._text(appointment))
+        self.assertFalse(
+            page.find_class("o_logistics_route"), "a delivered shipment is on no route"
+        )
+        text = self._text(page)
+        self.assertIn("Delivery window confirmed", text, "the timeline")
+        for internal in (
+            "Dispatcher confirmed",
+            "Provisional slot",
+            "older than the change in force",
+            "APPT_CONFIRMED",
+            "tms_appointment_book",
+        ):
+            self.assertNotIn(internal, text)
+
+    def test_portal_customer_follows_a_shipment_on_its_route(self):
+        self._portal_customer()
+        shipment = self._export(self._create_order(confirm=False), "ROLE-101")
+        now = fields.Datetime.now().replace(microsecond=0)
+        self._ingest(
+            self._event(
+                "role-101-1", "status", now - timedelta(hours=2), "ROLE-101", status_code="AF"
+            ),
+            self._event(
+                "role-101-2",
+                "planning",
+                now - timedelta(hours=1),
+                "ROLE-101",
+                eta=(now + timedelta(hours=5)).isoformat() + "Z",
+                stop_sequence=5,
+                stops_total=9,
+                stops_before=4,
+            ),
+        )
+        self.authenticate("role_portal", "role_portal")
+        page = self._portal_page(shipment)
+        [route] = page.find_class("o_logistics_route")
+        self.assertEqual(self._text(route), "Your delivery is stop 5 of 9, 4 stop(s) before yours.")
+        self.assertIn("Expected delivery:", self._text(page), "the ETA")
+        self.assertIn("Choose a delivery window", self._text(page))

@@ -22,5 +22,10 @@ registry.category("web_tour.tours").add("logistics_portal_customer", {
             content: "and its timeline",
             trigger: ".o_logistics_timeline li strong:contains(Delivered)",
         },
+        {
+            content: "and its delivery window, confirmed",
+            trigger:
+                ".o_logistics_appointment:contains(Delivery window) .badge:contains(Confirmed)",
+        },
     ],
 });
