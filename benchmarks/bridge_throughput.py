@@ -17,7 +17,10 @@ default):
      p50/p99, failures and the ratio bridge durable accept / Odoo; skipped, with a line
      saying why, when Odoo is not importable;
 then, once:
-  4. forwarded events/s from the inbox into a stub Odoo on loopback;
+  4. forwarded events/s from the inbox into a stub Odoo on loopback, then the drain of a
+     backlog as an Odoo outage leaves it (``--drain-events`` over ``--drain-shipments``,
+     ``--drain-lanes`` forwarders; a PostgreSQL inbox too with ``--drain-pg URL``), with
+     the time per round split into claim, post and mark-done (``--drain-only``: just this);
   5. RSS of a bridge process (``status`` and ``serve`` with its forwarder) over an inbox of
      ``--inbox-rows`` events.
 
@@ -29,7 +32,9 @@ directory for ``--inbox-rows``; with the defaults it runs for about twenty minut
 the figures as JSON.
 
 Usage: python3 benchmarks/bridge_throughput.py [--clients 4,64] [--events N] [--rounds N]
-       [--odoo-events N] [--odoo-template DB] [--inbox-rows N] [--short] [--report-json PATH]
+       [--odoo-events N] [--odoo-template DB] [--inbox-rows N] [--drain-events N]
+       [--drain-shipments N] [--drain-lanes N] [--drain-pg URL] [--drain-only] [--short]
+       [--report-json PATH]
 """
 
 from __future__ import annotations
@@ -57,9 +62,10 @@ sys.path.insert(0, str(ROOT / "bridge"))
 
 from logistics_bridge.config import BridgeSettings, ForwardSettings, OdooSettings  # noqa: E402
 from logistics_bridge.forwarder import Forwarder  # noqa: E402
+from logistics_bridge.models import NewEvent  # noqa: E402
 from logistics_bridge.odoo_client import OdooClient  # noqa: E402
 from logistics_bridge.server import LISTENING_LINE  # noqa: E402
-from logistics_bridge.store import SqliteInbox  # noqa: E402
+from logistics_bridge.store import Inbox, SqliteInbox, open_inbox  # noqa: E402
 from logistics_demo.processes import ManagedProcess, ProcessFailed  # noqa: E402
 from logistics_tms_simulator.sender import signed_headers  # noqa: E402
 from odoo_webhook import OdooUnusable, OdooWebhook, odoo_importable  # noqa: E402
@@ -444,6 +450,143 @@ def bench_forward(inbox_path: Path, expected: int) -> tuple[int, float]:
     return stub.count, elapsed
 
 
+@dataclass
+class DrainResult:
+    """A backlog forwarded by ``lanes`` forwarders, and where their rounds spent the time."""
+
+    forwarded: int
+    elapsed: float
+    rounds: int
+    claim_seconds: float
+    post_seconds: float
+    mark_seconds: float
+
+    def per_round_ms(self, seconds: float) -> float:
+        return 1000 * seconds / max(1, self.rounds)
+
+
+def fill_backlog(inbox: Inbox, events: int, shipments: int) -> None:
+    """``events`` pending events over ``shipments`` shipments, received round-robin (as an
+    outage leaves them: every shipment's events spread over the whole backlog)."""
+    alike = {
+        "endpoint": "acme",
+        "webhook_id": None,
+        "format": "tms-event",
+        "event_type": "status",
+        "occurred_at": "2026-05-01T10:00:00+00:00",
+        "payload_json": '{"status": "in_transit", "location": "DEHAM"}',
+        "schema_version": "1",
+        "received_at": datetime.now(UTC),
+    }
+    chunk: list[NewEvent] = []
+    for n in range(events):
+        shipment = f"SHP-{n % shipments}"
+        chunk.append(
+            NewEvent(
+                event_id=f"drain-{n}",
+                ordering_key=shipment,
+                shipment_reference=shipment,
+                correlation_id=f"corr-{n}",
+                **alike,
+            )
+        )
+        if len(chunk) == 500 or n == events - 1:
+            inbox.add(chunk)
+            chunk = []
+
+
+def bench_drain(url: str, events: int, shipments: int, lanes: int) -> DrainResult:
+    """Drain a backlog of ``events`` from the inbox at ``url`` into a stub Odoo answering at
+    once, with ``lanes`` forwarders on one inbox as ``serve`` runs them; claim, post and
+    mark-done are timed apart (the post is the round less the other two)."""
+    inbox = open_inbox(url)
+    if any(inbox.counts().values()):
+        inbox.close()
+        raise SystemExit(f"the drain phase needs an empty inbox, {url} holds events")
+    fill_backlog(inbox, events, shipments)
+    stub = StubOdoo()
+    timings = {"claim": 0.0, "mark": 0.0, "rounds": 0}
+    timings_lock = threading.Lock()
+    claim, record = inbox.claim, inbox.record
+
+    def timed(name: str, method: Any) -> Any:
+        def call(*args: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return method(*args)
+            finally:
+                with timings_lock:
+                    timings[name] += time.perf_counter() - started
+
+        return call
+
+    inbox.claim, inbox.record = timed("claim", claim), timed("mark", record)
+    settings = OdooSettings(url=stub.url, db="bench", login="bench", api_key="bench")
+    forwarders = [
+        Forwarder(inbox, OdooClient(settings), ForwardSettings(batch_size=200))
+        for _lane in range(lanes)
+    ]
+    round_seconds = [0.0]
+
+    def drive(forwarder: Forwarder) -> None:
+        deadline = time.monotonic() + 600
+        while stub.count < events and time.monotonic() < deadline:
+            started = time.perf_counter()
+            report = forwarder.run_once()
+            with timings_lock:
+                round_seconds[0] += time.perf_counter() - started
+                timings["rounds"] += 1 if report.claimed else 0
+            if not report.claimed:
+                time.sleep(0.001)
+
+    threads = [threading.Thread(target=drive, args=(forwarder,)) for forwarder in forwarders]
+    started = time.perf_counter()
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+    finally:
+        for forwarder in forwarders:
+            forwarder.client.close()
+        inbox.close()
+        stub.close()
+    return DrainResult(
+        forwarded=stub.count,
+        elapsed=elapsed,
+        rounds=int(timings["rounds"]),
+        claim_seconds=timings["claim"],
+        post_seconds=round_seconds[0] - timings["claim"] - timings["mark"],
+        mark_seconds=timings["mark"],
+    )
+
+
+def report_drain(backend: str, result: DrainResult, args: argparse.Namespace) -> None:
+    print(
+        f"drain {backend:10s} {result.forwarded / result.elapsed:7.0f} events/s "
+        f"({result.forwarded} of {args.drain_events} over {args.drain_shipments} shipments in "
+        f"{result.elapsed:.1f}s, {args.drain_lanes} lanes, {result.rounds} rounds); per round: "
+        f"claim {result.per_round_ms(result.claim_seconds):.1f} ms, "
+        f"post {result.per_round_ms(result.post_seconds):.1f} ms, "
+        f"mark-done {result.per_round_ms(result.mark_seconds):.1f} ms",
+        flush=True,
+    )
+
+
+def drain_backends(args: argparse.Namespace, workdir: Path) -> dict[str, float]:
+    """The drain phase over a SQLite inbox and, with ``--drain-pg``, a PostgreSQL one."""
+    urls = {"sqlite": f"sqlite:///{workdir / 'drain.sqlite3'}"}
+    if args.drain_pg:
+        urls["postgresql"] = args.drain_pg
+    rates = {}
+    for backend, url in urls.items():
+        result = bench_drain(url, args.drain_events, args.drain_shipments, args.drain_lanes)
+        report_drain(backend, result, args)
+        rates[backend] = round(result.forwarded / result.elapsed, 1)
+    return rates
+
+
 def fill_inbox(path: Path, rows: int) -> float:
     """``rows`` events, one in twenty pending, loaded straight into a SQLite inbox's table
     (the inbox creates its schema first): a backlog without a million requests."""
@@ -522,6 +665,8 @@ SHORT = {
     "inbox_rows": 5000,
     "serve_seconds": 1,
     "odoo_events": 200,
+    "drain_events": 3000,
+    "drain_shipments": 300,
 }
 
 
@@ -556,6 +701,21 @@ def parse_args() -> argparse.Namespace:
         "--odoo-template",
         help="copy this database (base_automation installed) instead of creating one; "
         "default $LGX_ODOO_TEMPLATE",
+    )
+    parser.add_argument(
+        "--drain-events",
+        type=int,
+        default=35_000,
+        help="pending events of the drain phase (a backlog left by an Odoo outage)",
+    )
+    parser.add_argument("--drain-shipments", type=int, default=3000)
+    parser.add_argument("--drain-lanes", type=int, default=2, help="forwarders on the inbox")
+    parser.add_argument(
+        "--drain-pg",
+        help="also drain a PostgreSQL inbox at this URL (an empty database of its own)",
+    )
+    parser.add_argument(
+        "--drain-only", action="store_true", help="run the drain phase alone, nothing else"
     )
     parser.add_argument("--short", action="store_true", help="a small configuration: " + str(SHORT))
     parser.add_argument("--report-json", type=Path, help="also write the figures as JSON here")
@@ -680,6 +840,9 @@ def main() -> int:
     args = parse_args()
     with tempfile.TemporaryDirectory(prefix="bridge-bench-") as tmp:
         workdir = Path(tmp)
+        if args.drain_only:
+            drain_backends(args, workdir)
+            return 0
         print(
             f"bridge throughput benchmark: {os.cpu_count()} CPU(s), senders "
             f"{', '.join(map(str, args.clients))}, {args.threads} worker threads, up to "
@@ -702,6 +865,7 @@ def main() -> int:
             f"forwarded to stub:    {forwarded / fwd_elapsed:9.0f} events/s "
             f"({forwarded} in {fwd_elapsed:.1f}s, batch 200, one event per shipment per batch)"
         )
+        drained = drain_backends(args, workdir)
         big = workdir / "big.sqlite3"
         fill_seconds = fill_inbox(big, args.inbox_rows)
         print(
@@ -723,6 +887,7 @@ def main() -> int:
             "senders": figures,
             "odoo_skipped": odoo if isinstance(odoo, str) else None,
             "forwarded_per_second": round(forwarded / fwd_elapsed, 1),
+            "drain_per_second": drained,
             "peak_rss_status_mb": round(rss_status, 1),
             "peak_rss_serve_mb": round(rss, 1),
         }

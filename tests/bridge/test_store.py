@@ -159,3 +159,57 @@ def test_pending_count_is_kept_by_the_writer_never_queried_by_its_reader(inbox, 
     assert seen[-1] == 0  # then the writer's count
     assert queried_on
     assert threading.get_ident() not in queried_on
+
+
+def test_answers_of_one_batch_are_recorded_per_event_in_few_statements(inbox, monkeypatch):
+    """A batch's answers are written one UPDATE per distinct answer, each event getting its
+    own: forwarded, rejected with its reason, or pending again with its own retry time; an
+    event whose lease passed to another forwarder is left to that one."""
+    inbox.add([new_event(f"e{n}", f"S{n}") for n in range(6)])
+    claimed = inbox.claim("lane", 10, 60)
+    assert len(claimed) == 6
+    taken_over = claimed[5].id
+    inbox._ops(
+        lambda conn: conn.execute(
+            "UPDATE inbox_event SET claimed_by = 'other' WHERE id = ?", (taken_over,)
+        )
+    )
+    updates: list[str] = []
+    run = inbox._run
+
+    def counting_run(conn, statement, params=()):
+        if statement.startswith("UPDATE"):
+            updates.append(statement)
+        return run(conn, statement, params)
+
+    monkeypatch.setattr(inbox, "_run", counting_run)
+    retry_at = time.time() + 300
+    inbox.record(
+        "lane",
+        [
+            Outcome(claimed[0].id, "forwarded", "processed"),
+            Outcome(claimed[1].id, "forwarded", "processed"),
+            Outcome(claimed[2].id, "rejected", "rejected", "unknown shipment"),
+            Outcome(claimed[3].id, "pending", None, "missing from Odoo's answer", retry_at),
+            Outcome(claimed[4].id, "pending", None, "missing from Odoo's answer", retry_at + 9),
+            Outcome(taken_over, "forwarded", "processed"),
+        ],
+    )
+    monkeypatch.undo()
+    assert len(updates) == 4
+    rows = {
+        row[0]: row[1:]
+        for row in inbox._ops(
+            lambda conn: conn.execute(
+                "SELECT id, state, result, reason, attempts, next_attempt_ts, claimed_by "
+                "FROM inbox_event"
+            ).fetchall()
+        )
+    }
+    ids = [event.id for event in claimed]
+    assert rows[ids[0]] == ("forwarded", "processed", None, 1, 0, None)
+    assert rows[ids[1]] == ("forwarded", "processed", None, 1, 0, None)
+    assert rows[ids[2]] == ("rejected", "rejected", "unknown shipment", 1, 0, None)
+    assert rows[ids[3]] == ("pending", None, "missing from Odoo's answer", 1, retry_at, None)
+    assert rows[ids[4]] == ("pending", None, "missing from Odoo's answer", 1, retry_at + 9, None)
+    assert rows[taken_over] == ("pending", None, None, 0, 0, "other")

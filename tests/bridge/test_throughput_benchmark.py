@@ -20,6 +20,7 @@ def test_short_run_reports_both_ratios_side_by_side(tmp_path):
     report_path = tmp_path / "report.json"
     command = [sys.executable, str(BENCHMARK), "--short", "--clients", "2,8", "--events", "40"]
     command += ["--inbox-rows", "200", "--serve-seconds", "0.5", "--odoo-events", "0"]
+    command += ["--drain-events", "400", "--drain-shipments", "40"]
     command += ["--report-json", str(report_path)]
     run = subprocess.run(
         command,
@@ -43,5 +44,8 @@ def test_short_run_reports_both_ratios_side_by_side(tmp_path):
         assert row["odoo"] is None and row["bridge_over_odoo"] is None
     assert report["odoo_skipped"] == "skipped (--odoo-events 0)"
     assert report["peak_rss_serve_mb"] > 0
+    # The backlog of 10 events per shipment drained whole, in rounds of one event each.
+    assert report["drain_per_second"]["sqlite"] > 0
+    assert "400 of 400 over 40 shipments" in run.stdout
     # The printed table says the same.
     assert "side by side" in run.stdout

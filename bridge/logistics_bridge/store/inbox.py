@@ -394,29 +394,39 @@ class Inbox(ABC):
         )
 
     def record(self, owner: str, outcomes: Sequence[Outcome]) -> None:
-        """Record Odoo's answers on the claimed rows (ignored if the lease passed to another)."""
+        """Record Odoo's answers on the claimed rows (ignored if the lease passed to another).
+
+        One UPDATE per distinct answer, not per event: a batch Odoo processed whole is one
+        statement, where one per event cost PostgreSQL a round trip each."""
         now = time.time()
+        alike: dict[tuple[str, str | None, str | None, float], list[int]] = {}
+        for outcome in outcomes:
+            retry_at = outcome.retry_at if outcome.state == "pending" else 0.0
+            key = (outcome.state, outcome.result, outcome.reason, retry_at)
+            alike.setdefault(key, []).append(outcome.id)
 
         def work(conn: Any) -> None:
-            for outcome in outcomes:
-                if outcome.state == "pending":
+            for (state, result, reason, retry_at), ids in alike.items():
+                marks = ", ".join("?" * len(ids))
+                if state == "pending":
                     self._run(
                         conn,
                         "UPDATE inbox_event SET attempts = attempts + 1, next_attempt_ts = ?, "
                         "claimed_until = NULL, claimed_by = NULL, reason = ?, updated_ts = ? "
-                        "WHERE id = ? AND claimed_by = ?",
-                        (outcome.retry_at, outcome.reason, now, outcome.id, owner),
+                        f"WHERE claimed_by = ? AND id IN ({marks})",
+                        (retry_at, reason, now, owner, *ids),
                     )
                 else:
                     self._run(
                         conn,
                         "UPDATE inbox_event SET state = ?, result = ?, reason = ?, "
                         "attempts = attempts + 1, claimed_until = NULL, claimed_by = NULL, "
-                        "updated_ts = ? WHERE id = ? AND claimed_by = ?",
-                        (outcome.state, outcome.result, outcome.reason, now, outcome.id, owner),
+                        f"updated_ts = ? WHERE claimed_by = ? AND id IN ({marks})",
+                        (state, result, reason, now, owner, *ids),
                     )
 
-        self._ops(work)
+        if alike:
+            self._ops(work)
 
     # -- operations -----------------------------------------------------------------------
     def replay(
