@@ -41,6 +41,9 @@ from .processes import ManagedProcess, ProcessFailed
 _logger = logging.getLogger(__name__)
 
 ENDPOINT_CODE = "demo_tms"
+# The bridge reads Odoo's registry every few seconds (``registry.poll_seconds``): long
+# enough for it to take the configuration the change-control round just approved.
+REGISTRY_CATCH_UP_SECONDS = 15.0
 INSTALL_HINT = """\
 Odoo 18 is not importable by {python}: {reason}
 Install Odoo 18.0 by Odoo's own means, for instance from source:
@@ -300,6 +303,7 @@ class Demo:
         if finished and self.setup.get("partner_endpoint"):
             finished = self.print_partner_isolation(driver)
         self.print_change_control(driver)
+        driver.wait_bridges_current(REGISTRY_CATCH_UP_SECONDS)
         print("\nLogistics > Overview:")
         for line in driver.overview():
             print(f"  {line}")

@@ -298,6 +298,26 @@ class DemoDriver:
             traces.append(trace)
         return traces
 
+    def wait_bridges_current(self, timeout: float) -> bool:
+        """Wait until no bridge reports an endpoint registry older than Odoo's (a change
+        the demo just approved reaches the bridges at their next poll); False on timeout
+        or without the monitoring addon."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                behind = self.call(
+                    "logistics.bridge.instance",
+                    "search_count",
+                    [("is_registry_behind", "=", True)],
+                )
+            except OdooRpcError:
+                return False
+            if not behind:
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.5)
+
     def overview(self) -> list[str]:
         """The cards of Logistics > Overview, one line each (empty without the addon).
 

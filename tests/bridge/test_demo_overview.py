@@ -78,3 +78,29 @@ def test_overview_prints_every_card_with_its_overdue_part():
         "Carrier bills held: 1",
         "Open service cases: 2 (1 overdue)",
     ]
+
+
+class BridgesCatchingUp(RecordingDriver):
+    """Bridges behind Odoo's registry for the first ``polls`` counts, then none."""
+
+    def __init__(self, polls: int) -> None:
+        super().__init__([])
+        self.polls = polls
+
+    def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        self.calls.append((model, method, args, kwargs))
+        self.polls -= 1
+        return 1 if self.polls >= 0 else 0
+
+
+def test_the_overview_waits_for_bridges_to_take_the_approved_registry():
+    driver = BridgesCatchingUp(polls=2)
+    assert driver.wait_bridges_current(timeout=5)
+    assert [c[:3] for c in driver.calls] == [
+        ("logistics.bridge.instance", "search_count", ([("is_registry_behind", "=", True)],))
+    ] * 3
+
+
+def test_a_bridge_still_behind_ends_the_wait_at_the_timeout():
+    driver = BridgesCatchingUp(polls=1000)
+    assert not driver.wait_bridges_current(timeout=0)
