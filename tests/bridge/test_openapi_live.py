@@ -15,6 +15,7 @@ import requests
 import schemathesis
 from conftest import SECRET_A, signed_headers
 from hypothesis import HealthCheck, settings
+from logistics_contract.master_data import is_notification
 from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
@@ -73,22 +74,25 @@ def live_url(tmp_path_factory):
         assert process.stop(30) == 0, process.tail()
 
 
-def _is_envelope(document) -> bool:
+def _is_for_tms_endpoint(document) -> bool:
+    """Envelopes and the master data change notification go to a tms-event endpoint."""
+    if is_notification(document):
+        return True
     items = document if isinstance(document, list) else [document]
     return bool(items) and all(isinstance(item, dict) and "event_type" in item for item in items)
 
 
 def transport(case, base_url: str) -> dict:
     """The request to send; a valid body is sent authenticated, to an endpoint of its format
-    (envelopes to acme, other JSON documents to docs, X12 to edi), so that it reaches
-    validation and storage instead of stopping at authentication."""
+    (envelopes and master data notifications to acme, other JSON documents to docs, X12 to
+    edi), so that it reaches validation and storage instead of stopping at authentication."""
     positive = case.meta.generation.mode == GenerationMode.POSITIVE
     events = case.operation.path in EVENTS_PATHS
     target = None
     if events and positive:
         if case.media_type in (X12, "text/plain"):
             target = "edi"
-        elif not _is_envelope(case.body):
+        elif not _is_for_tms_endpoint(case.body):
             target = "docs"
         case.path_parameters["endpoint"] = target or "acme"
     kwargs = case.as_transport_kwargs(base_url=base_url)
