@@ -12,6 +12,7 @@ The key rule (``Key``) holds for every id the bridge stores, whatever the format
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -48,7 +49,8 @@ class Refusal(ValueError):
 
 
 def _identifier(value: str) -> str:
-    """Keys and references are matched and shown: never blank, never control characters."""
+    """Keys and references are matched and shown: never blank, never control characters,
+    one spelling (NFC) for one text."""
     if not value.strip():
         raise ValueError("must not be blank")
     if _CONTROL.search(value):
@@ -59,6 +61,13 @@ def _identifier(value: str) -> str:
         raise ValueError(
             "must be printable text (no format, private-use or unassigned characters,"
             " no separator other than the space)"
+        )
+    if not value.isascii() and not unicodedata.is_normalized("NFC", value):
+        # "café" composed and decomposed are one text but two strings: keys are compared as
+        # strings, so both spellings would be two events, or two shipments' references.
+        raise ValueError(
+            "must be in Unicode normalization form NFC (composed characters, as most systems"
+            " write them)"
         )
     return value
 
