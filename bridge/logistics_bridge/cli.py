@@ -344,10 +344,17 @@ def _unwritten(name: str, target: str, exc: OSError) -> str:
 def _read_import_file(path: Path, max_bytes: int) -> bytes:
     """The file's bytes; a file that is not a regular file, or larger than the bridge takes
     over HTTP (``max_body_bytes``), is refused before it is read (ValueError)."""
-    # Checked before opening: opening a FIFO would wait for a writer.
-    if not stat.S_ISREG(path.stat().st_mode):
-        raise ValueError("not a regular file")
-    with path.open("rb") as handle:
+    # Opened without waiting (a FIFO would wait for a writer), then judged by what was
+    # opened: a name checked first could be swapped for a FIFO before it is opened.
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise ValueError("not a regular file")
+        handle = os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+    with handle:
         body = handle.read(max_bytes + 1)
     if len(body) > max_bytes:
         raise ValueError(f"larger than max_body_bytes ({max_bytes} bytes)")
