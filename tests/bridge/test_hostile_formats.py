@@ -520,6 +520,26 @@ def test_a_file_name_that_is_not_utf8_is_reported_escaped(tmp_path):
     assert len(os.listdir(acks)) == 2
 
 
+def test_a_long_file_name_still_gets_its_acknowledgement(import_config, tmp_path, capsys):
+    """A file named close to the file system's limit of 255 bytes: the name of its 997 (the
+    name, the content's digest, ``.997``) is cut to fit, else it could never be written,
+    however often the file is imported again."""
+    directory, config = import_config
+    acks = tmp_path / "acks"
+    acks.mkdir()
+    path = tmp_path / ("\u00e9" * 120 + ".edi")  # 244 bytes in UTF-8
+    path.write_text(INTERCHANGE.replace("000000905", "000000917").replace("*905", "*917"))
+    argv = ["--config", config, "import", "--endpoint", "carrier", "--ack-dir", str(acks)]
+    assert main([*argv, str(path)]) == 0, capsys.readouterr().err
+    (written,) = acks.iterdir()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    assert written.name.endswith(f".{digest}.997") and written.name.startswith("\u00e9" * 100)
+    assert len(os.fsencode(written.name)) <= 255
+    assert written.read_text().startswith("ISA*")
+    assert main([*argv, str(path)]) == 0
+    assert "acknowledgement already written" in capsys.readouterr().out
+
+
 def test_import_says_when_the_acknowledgement_cannot_be_written(
     import_config, clean_env, capsys, tmp_path
 ):
