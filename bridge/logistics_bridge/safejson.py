@@ -18,7 +18,7 @@ import json
 import math
 import re
 import sys
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from logistics_contract.content import dump_exact
@@ -48,8 +48,13 @@ class _OutOfRange:
 
 def _exact_number(text: str) -> Decimal | _OutOfRange:
     as_float = float(text)
-    value = Decimal(text)
-    if not math.isfinite(as_float) or (as_float == 0 and not value.is_zero()):
+    if not math.isfinite(as_float):
+        return _OutOfRange(text)
+    try:
+        value = Decimal(text)
+    except InvalidOperation:  # an exponent of 19 digits or more: no Decimal holds it
+        return _OutOfRange(text)
+    if as_float == 0 and not value.is_zero():
         return _OutOfRange(text)
     return value
 

@@ -85,6 +85,22 @@ def test_an_integer_beyond_a_doubles_range_is_refused_by_its_path(app, literal):
     assert "big-int" not in stored_ids(app) and "big-doc" not in stored_ids(app)
 
 
+@pytest.mark.parametrize(
+    "literal", ["0e99999999999999999999", "1e99999999999999999999", "-1E-99999999999999999999"]
+)
+def test_an_exponent_no_decimal_holds_is_refused_not_a_server_error(app, literal):
+    """Exponents of 20 digits: a float reads them as 0 or infinity, a ``Decimal`` cannot be
+    made of them at all (InvalidOperation): refused like any number out of range."""
+    body = json.dumps(make_event("huge-exponent", payload={"n": 0})).replace(
+        '"n": 0', f'"n": {literal}'
+    )
+    answer = tms_post(app, body.encode())
+    assert (answer.status, answer.json()["fields"]) == (422, ["payload.n"])
+    document = json.dumps({"id": "huge-exponent", "n": 0}).replace('"n": 0', f'"n": {literal}')
+    answer = post(app, "doc", document.encode(), TOKEN)
+    assert (answer.status, answer.json()["error"]) == (422, "number_out_of_range")
+
+
 def test_the_largest_integer_a_double_holds_keeps_its_digits(app):
     literal = str(int(1.7976931348623157e308))
     body = json.dumps(make_event("max-int", payload={"amount": 0})).replace(
