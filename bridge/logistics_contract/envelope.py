@@ -78,6 +78,14 @@ def _iso_text(value: Any) -> Any:
     return value
 
 
+def _has_utc_instant(value: datetime) -> datetime:
+    try:
+        value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is in the year 0 in UTC
+        raise ValueError("is before the year 1 in UTC, where times are kept") from None
+    return value
+
+
 def _not_far_ahead(value: datetime) -> datetime:
     if value - datetime.now(UTC) > MAX_OCCURRED_AHEAD:
         raise ValueError("is more than a day in the future")
@@ -88,7 +96,12 @@ Key = Annotated[str, StringConstraints(min_length=1, max_length=255), AfterValid
 Reference = Annotated[
     str, StringConstraints(min_length=1, max_length=128), AfterValidator(_identifier)
 ]
-OccurredAt = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_not_far_ahead)]
+OccurredAt = Annotated[
+    AwareDatetime,
+    BeforeValidator(_iso_text),
+    AfterValidator(_has_utc_instant),
+    AfterValidator(_not_far_ahead),
+]
 # W3C Trace Context level 1; the bridge forwards only a valid one (ids not all zeros).
 Traceparent = Annotated[
     str, StringConstraints(pattern=r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")

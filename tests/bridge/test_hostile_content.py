@@ -112,6 +112,18 @@ def test_the_largest_integer_a_double_holds_keeps_its_digits(app):
     assert f'"amount":{literal}' in kept.payload_json
 
 
+# -- times ------------------------------------------------------------------------------------
+def test_a_time_before_the_year_1_in_utc_is_refused(app):
+    """``0001-01-01T00:00+14:00`` is 31 December of the year 0 in UTC, which no datetime
+    holds: Odoo, storing times in UTC, could not keep it."""
+    answer = tms_post(
+        app, json.dumps(make_event("year-0", occurred_at="0001-01-01T00:00:00+14:00")).encode()
+    )
+    assert (answer.status, answer.json()["fields"]) == (422, ["occurred_at"])
+    later = make_event("year-1", occurred_at="0001-01-01T14:00:00+14:00")
+    assert tms_post(app, json.dumps(later).encode()).status == 202
+
+
 # -- Unicode normalisation --------------------------------------------------------------------
 @pytest.mark.parametrize("field", ["event_id", "shipment_reference", "correlation_id"])
 def test_a_key_not_in_nfc_is_refused_so_one_id_is_never_two_events(app, field):
