@@ -807,6 +807,26 @@ def add_misread_cases(corpus: Corpus) -> None:
         event("nfd", shipment_reference="cafe\u0301"),
         {422},
     )
+    for literal in ("0e99999999999999999999", "1e-99999999999999999999"):
+        huge = json.dumps(event(f"exp-{literal}", payload={"n": 0}))
+        corpus.signed("json", f"number {literal}", huge.replace('"n": 0', f'"n": {literal}'), {422})
+    year0 = event("year-0", occurred_at="0001-01-01T00:00:00+14:00")
+    corpus.document("envelope", "occurred_at in the year 0 in UTC", year0, {422})
+    repeated = json.dumps(event("repeated-signature")).encode()
+    headers = sign(repeated, corpus.msg_id())
+    valid = headers.pop("webhook-signature")
+    corpus.add(
+        "signature",
+        "valid signature header, then another",
+        request(
+            "POST",
+            EVENTS,
+            [*headers.items(), ("webhook-signature", valid), ("webhook-signature", "v1,AAAA")],
+            repeated,
+        ),
+        {202},
+        accepted=1,
+    )
     big = json.dumps(event("int-400", payload={"n": 0})).replace('"n": 0', '"n": ' + "9" * 400)
     corpus.signed("json", "400-digit integer", big, {422})
     for name, document in (("empty object", b"{}"), ("empty array", b"[]")):
