@@ -351,6 +351,7 @@ class _Connection(asyncio.Protocol):
         refusal = _head_refusal(self._parser.get_http_version(), self._header_list)
         if refusal is not None:
             raise refusal
+        expects_continue = False
         for name, value in self._header_list:
             lowered = name.lower()
             if lowered == b"transfer-encoding" and value.strip().lower() != b"chunked":
@@ -364,8 +365,11 @@ class _Connection(asyncio.Protocol):
                 if int(value) >= limit:
                     raise _entity_too_large(limit)
             elif lowered == b"expect" and value.strip().lower() == b"100-continue":
-                assert self._transport is not None
-                self._transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+                expects_continue = True
+        # Only once no header refuses the request: "100 Continue" invites the body.
+        if expects_continue:
+            assert self._transport is not None
+            self._transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
 
     def on_body(self, chunk: bytes) -> None:
         limit = self._front.body_limit

@@ -135,6 +135,17 @@ def test_an_upgrade_request_gets_one_refusal_and_nothing_is_kept(front, path, up
     assert "upgrade-1" not in _stored(front)
 
 
+def test_a_body_refused_by_its_length_gets_no_100_continue_first(front):
+    """``Expect: 100-continue`` before a ``Content-Length`` over the limit: the refusal alone,
+    not an invitation to send the body followed by the refusal."""
+    request = (
+        b"POST /v1/in/acme HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Expect: 100-continue\r\nContent-Length: 999999999999\r\n\r\n"
+    )
+    received = raw_exchange(_port(front), request)
+    assert received.startswith(b"HTTP/1.1 413 "), received
+
+
 # -- request targets and versions ---------------------------------------------------------------
 @pytest.mark.parametrize(
     "request_line",
