@@ -162,6 +162,15 @@ def _entity_too_large(limit: int) -> _Refused:
     )
 
 
+def _unsupported_coding() -> _Refused:
+    # "chunked, chunked" and two "chunked" header lines too: chunked is applied once.
+    return _Refused(
+        400,
+        "unsupported_transfer_coding",
+        "Only the chunked transfer coding is supported, applied once: Transfer-Encoding: chunked",
+    )
+
+
 def _parser_refusal(exc: httptools.HttpParserError) -> _Refused:
     """llhttp's refusal of a request, with the rule it broke."""
     reason = str(exc)
@@ -173,9 +182,7 @@ def _parser_refusal(exc: httptools.HttpParserError) -> _Refused:
             " (RFC 9112 section 6.3)",
         )
     if "Transfer-Encoding" in reason:
-        return _Refused(
-            400, "unsupported_transfer_coding", "Only the chunked transfer coding is supported"
-        )
+        return _unsupported_coding()
     if "CRLF" in reason or "LF" in reason:
         reason = f"request lines must end in CRLF, not a bare LF ({reason})"
     return _Refused(400, "bad_request", f"Bad Request: {reason}")
@@ -355,11 +362,7 @@ class _Connection(asyncio.Protocol):
         for name, value in self._header_list:
             lowered = name.lower()
             if lowered == b"transfer-encoding" and value.strip().lower() != b"chunked":
-                raise _Refused(
-                    400,
-                    "unsupported_transfer_coding",
-                    "Only the chunked transfer coding is supported",
-                )
+                raise _unsupported_coding()
             if lowered == b"content-length" and value.isdigit():
                 limit = self._front.body_limit * 4
                 if int(value) >= limit:

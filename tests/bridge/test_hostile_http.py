@@ -113,6 +113,21 @@ def test_trailer_fields_within_the_limit_are_dropped_and_the_callback_kept(front
     assert "trailer-small" in _stored(front)
 
 
+@pytest.mark.parametrize(
+    "coding",
+    [
+        b"Transfer-Encoding: chunked, chunked",
+        b"Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked",
+    ],
+)
+def test_chunked_applied_twice_is_refused_saying_once(front, coding):
+    request = b"POST /v1/in/acme HTTP/1.1\r\nHost: x\r\n" + coding + b"\r\n\r\n0\r\n\r\n"
+    ((status, _head, answer),) = _answers(raw_exchange(_port(front), request))
+    document = json.loads(answer)
+    assert (status, document["error"]) == (400, "unsupported_transfer_coding")
+    assert "applied once" in document["message"]
+
+
 # -- protocol upgrades ------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "path,upgrade",
