@@ -52,6 +52,15 @@ def _answers(received: bytes) -> list[tuple[int, bytes, bytes]]:
     return found
 
 
+def _refusal(front, request: bytes, status: int, error: str) -> str:
+    """Send ``request``; check that its one answer is the JSON refusal ``status``/``error``
+    and return its message."""
+    ((answered, _head, answer),) = _answers(raw_exchange(_port(front), request))
+    document = json.loads(answer)
+    assert (answered, document["error"]) == (status, error), document
+    return document["message"]
+
+
 def _stored(front) -> list[str]:
     return [event.event_id for event in front.service.inbox.list_events(limit=10_000)]
 
@@ -122,10 +131,7 @@ def test_trailer_fields_within_the_limit_are_dropped_and_the_callback_kept(front
 )
 def test_chunked_applied_twice_is_refused_saying_once(front, coding):
     request = b"POST /v1/in/acme HTTP/1.1\r\nHost: x\r\n" + coding + b"\r\n\r\n0\r\n\r\n"
-    ((status, _head, answer),) = _answers(raw_exchange(_port(front), request))
-    document = json.loads(answer)
-    assert (status, document["error"]) == (400, "unsupported_transfer_coding")
-    assert "applied once" in document["message"]
+    assert "applied once" in _refusal(front, request, 400, "unsupported_transfer_coding")
 
 
 # -- protocol upgrades ------------------------------------------------------------------------
@@ -167,13 +173,8 @@ def test_a_body_refused_by_its_length_gets_no_100_continue_first(front):
     [b"CONNECT evil.example:443 HTTP/1.1", b"GET http:// HTTP/1.1", b"GET http://[::1 HTTP/1.1"],
 )
 def test_a_target_that_is_not_a_path_is_refused_saying_so(front, request_line):
-    ((status, _head, answer),) = _answers(
-        raw_exchange(_port(front), request_line + b"\r\nHost: x\r\n\r\n")
-    )
-    document = json.loads(answer)
-    assert (status, document["error"]) == (400, "bad_request")
-    assert "request target" in document["message"]
-    assert "callback" not in document["message"]
+    message = _refusal(front, request_line + b"\r\nHost: x\r\n\r\n", 400, "bad_request")
+    assert "request target" in message and "callback" not in message
 
 
 @pytest.mark.parametrize(
@@ -188,19 +189,13 @@ def test_a_target_that_is_not_a_path_is_refused_saying_so(front, request_line):
 def test_an_http_11_request_needs_exactly_one_host(front, head):
     """RFC 9112 section 3.2: a server must answer 400 to an HTTP/1.1 request without a Host
     header, and to any request with more than one."""
-    ((status, _head, answer),) = _answers(raw_exchange(_port(front), head + b"\r\n"))
-    document = json.loads(answer)
-    assert (status, document["error"]) == (400, "bad_request")
-    assert "Host" in document["message"]
+    assert "Host" in _refusal(front, head + b"\r\n", 400, "bad_request")
 
 
 @pytest.mark.parametrize("version", [b"HTTP/2.0", b"HTTP/0.9"])
 def test_an_http_version_other_than_1x_is_refused(front, version):
     request = b"GET /healthz " + version + b"\r\nHost: x\r\n\r\n"
-    ((status, _head, answer),) = _answers(raw_exchange(_port(front), request))
-    document = json.loads(answer)
-    assert (status, document["error"]) == (400, "bad_request")
-    assert "HTTP/1.1" in document["message"]
+    assert "HTTP/1.1" in _refusal(front, request, 400, "bad_request")
 
 
 def test_http_10_keep_alive_is_answered_as_kept_alive(front):
