@@ -88,8 +88,8 @@ def check_charset(body: bytes, content_type: str) -> None:
         same = False
     if not same:
         raise UnsupportedMediaType(
-            f"the body is not charset={label} text read alike as UTF-8; send UTF-8"
-            " (labelled charset=utf-8, or without a charset)"
+            f"the body reads otherwise as charset={label} than as UTF-8, the encoding the"
+            " bridge reads: send UTF-8, labelled charset=utf-8 or without a charset"
         )
 
 
