@@ -32,6 +32,7 @@ import argparse
 import base64
 import hmac
 import json
+import re
 import sys
 import tempfile
 import time
@@ -92,6 +93,7 @@ FORMAT_ENDPOINTS = {
     },
 }
 INTERCHANGE = (ROOT / "tests" / "bridge" / "fixtures" / "x12_214_two_shipments.edi").read_text()
+_ST_997 = re.compile(rb"ST[^A-Za-z0-9 ]997[^A-Za-z0-9 ]")
 
 
 @dataclass
@@ -376,15 +378,15 @@ def build_corpus() -> list[Case]:  # noqa: PLR0915 - one flat list of cases read
         body = json.dumps(event(f"num-{name}", payload={"n": 0})).replace(
             '"n": 0', f'"n": {literal}'
         )
-        # A number a float cannot hold is refused by its path (422); too many digits for
-        # Python's int is not JSON the bridge can read (400).
-        right = {400} if "digit" in name else {422}
-        accepted = 0
-        corpus.signed("json", f"number {name}", body, right, accepted=accepted)
+        # A number a float cannot hold is refused by its path, an integer as well.
+        corpus.signed("json", f"number {name}", body, {422})
+    corpus.signed(
+        "json", "4000-digit integer", json.dumps(event(22, payload={"n": 10**3999})), {422}
+    )
     corpus.signed(
         "json",
-        "4000-digit integer",
-        json.dumps(event(22, payload={"n": 10**3999})),
+        "309-digit integer a double holds",
+        json.dumps(event("max-double", payload={"n": int(1.7e308)})),
         {202},
         accepted=1,
     )
@@ -727,7 +729,128 @@ def build_corpus() -> list[Case]:  # noqa: PLR0915 - one flat list of cases read
     add_json_format_cases(corpus)
     add_x12_cases(corpus)
     add_scheme_cases(corpus)
+    add_misread_cases(corpus)
     return corpus.cases
+
+
+def add_misread_cases(corpus: Corpus) -> None:
+    """Requests the bridge once misread: trailer fields taken for headers, upgrades answered
+    twice, a charset ignored, one id spelt two ways, integers beyond a double."""
+    body = json.dumps(event("trailer")).encode()
+    headers = sign(body, corpus.msg_id())
+    signature = headers.pop("webhook-signature")
+    chunked = b"%x\r\n%s\r\n0\r\n" % (len(body), body)
+    corpus.add(
+        "framing",
+        "signature in a trailer field",
+        request(
+            "POST",
+            EVENTS,
+            {**headers, "Transfer-Encoding": "chunked"},
+            chunked + f"webhook-signature: {signature}\r\n\r\n".encode(),
+            length=False,
+        ),
+        {401},
+    )
+    flood = b"".join(b"X-T%d: %s\r\n" % (i, b"t" * 8000) for i in range(40)) + b"\r\n"
+    corpus.add(
+        "framing",
+        "trailer fields of 320 KB",
+        request(
+            "POST",
+            EVENTS,
+            {**headers, "Transfer-Encoding": "chunked"},
+            chunked + flood,
+            length=False,
+        ),
+        {431},
+    )
+    upgrade = sign(body, corpus.msg_id())
+    upgrade.update({"Upgrade": "h2c", "Connection": "Upgrade, HTTP2-Settings"})
+    corpus.add(
+        "framing", "Upgrade: h2c on a callback", request("POST", EVENTS, upgrade, body), {400}
+    )
+    corpus.add(
+        "http", "CONNECT authority-form", b"CONNECT evil:443 HTTP/1.1\r\nHost: evil\r\n\r\n", {400}
+    )
+    corpus.add(
+        "http",
+        "HTTP/1.1 without Host",
+        b"GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n",
+        {400},
+    )
+    corpus.add(
+        "http",
+        "two Host headers",
+        b"GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n",
+        {400},
+    )
+    corpus.add(
+        "http",
+        "HTTP/2.0 request line",
+        b"GET /healthz HTTP/2.0\r\nHost: a\r\nConnection: close\r\n\r\n",
+        {400},
+    )
+    text = json.dumps(event("charset", shipment_reference="Caf\u00e9"), ensure_ascii=False)
+    for charset in ("utf-16", "iso-8859-1", "x-unknown"):
+        corpus.signed(
+            "json",
+            f"UTF-8 body labelled charset={charset}",
+            text,
+            {415},
+            Content_Type=f"application/json; charset={charset}",
+        )
+    corpus.document("envelope", "event_id decomposed (NFD)", event("cafe\u0301"), {422})
+    corpus.document(
+        "envelope",
+        "shipment_reference decomposed (NFD)",
+        event("nfd", shipment_reference="cafe\u0301"),
+        {422},
+    )
+    for literal in ("0e99999999999999999999", "1e-99999999999999999999"):
+        huge = json.dumps(event(f"exp-{literal}", payload={"n": 0}))
+        corpus.signed("json", f"number {literal}", huge.replace('"n": 0', f'"n": {literal}'), {422})
+    year0 = event("year-0", occurred_at="0001-01-01T00:00:00+14:00")
+    corpus.document("envelope", "occurred_at in the year 0 in UTC", year0, {422})
+    repeated = json.dumps(event("repeated-signature")).encode()
+    headers = sign(repeated, corpus.msg_id())
+    valid = headers.pop("webhook-signature")
+    corpus.add(
+        "signature",
+        "valid signature header, then another",
+        request(
+            "POST",
+            EVENTS,
+            [*headers.items(), ("webhook-signature", valid), ("webhook-signature", "v1,AAAA")],
+            repeated,
+        ),
+        {202},
+        accepted=1,
+    )
+    big = json.dumps(event("int-400", payload={"n": 0})).replace('"n": 0', '"n": ' + "9" * 400)
+    corpus.signed("json", "400-digit integer", big, {422})
+    for name, document in (("empty object", b"{}"), ("empty array", b"[]")):
+        corpus.add(
+            "json-fmt",
+            f"{name} document",
+            request("POST", "/v1/in/docs", TOKEN_HEADERS, document),
+            {422},
+        )
+    separators = (
+        INTERCHANGE.replace("000000905", "000000931").replace("*905", "*931").replace("~\n", "~")
+    )
+    separators = separators.replace("*", "\x1d").replace(">~", "\x1f~", 1).replace("~", "\x1c")
+    corpus.add(
+        "x12",
+        "GS/US/FS delimiters",
+        request("POST", "/v1/in/edi", BASIC_HEADERS, separators.encode()),
+        {202},
+        accepted=2,
+    )
+    blank = INTERCHANGE.replace("*ABCD           *", "*               *", 1)
+    corpus.add(
+        "x12", "blank ISA06", request("POST", "/v1/in/edi", BASIC_HEADERS, blank.encode()), {422}
+    )
 
 
 # -- other formats and schemes --------------------------------------------------------------
@@ -996,7 +1119,8 @@ def judge(case: Case, answer: bytes, seconds: float, slow: float) -> Verdict:
     is_head = case.raw.startswith(b"HEAD ")
     # An accepted X12 interchange is answered with its 997, not JSON.
     is_997 = status < 300 and b"content-type: application/edi-x12" in head.lower()
-    if is_997 and not (body.startswith(b"ISA") and b"ST*997*" in body):
+    # The 997 answers with the delimiters the interchange declared (``*`` or another).
+    if is_997 and not (body.startswith(b"ISA") and _ST_997.search(body)):
         return Verdict(case, status, seconds, "wrong", "no 997 acknowledgement")
     if not (is_metrics or is_head or is_997):
         if b"content-type: application/json" not in head.lower():

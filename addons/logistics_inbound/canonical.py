@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 from logistics_contract.envelope import MAX_OCCURRED_AHEAD, ForwardedTmsEvent
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -23,9 +24,29 @@ from pydantic import (
     ValidationError,
 )
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+
+def _storable(value):
+    """Text PostgreSQL can keep: without it, the write fails and names no field."""
+    if "\x00" in value:
+        raise ValueError("must not contain the NUL character (U+0000)")
+    return value
+
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=255),
+    AfterValidator(_storable),
+]
+Code = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+    AfterValidator(_storable),
+]
+Reference = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=128),
+    AfterValidator(_storable),
+]
 CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 ChargeType = Literal["base_freight", "fuel_surcharge", "accessorial", "other"]
 

@@ -7,14 +7,13 @@ the canonical event, published as JSON Schema in
 of ``RouteFields`` that a TMS may add to any event's payload.
 """
 
-from typing import Annotated
-
 from logistics_contract.published import contract_config
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from odoo.addons.logistics_inbound.canonical import CanonicalEvent, EventPayload
+from odoo.addons.logistics_inbound.canonical import CanonicalEvent, EventPayload, Text
 
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+# Free text, as the canonical model's (no NUL: the database cannot store it).
+Reason = Text
 
 
 class RouteFields(BaseModel):

@@ -53,6 +53,44 @@ _PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*", re.ASCII)
 # json.dumps with separators builds an encoder per call; answers share this one.
 _COMPACT = encoder_of_trees(json.JSONEncoder(separators=(",", ":")))
 _STATUS_LINES = {status.value: f"{status.value} {status.phrase}" for status in HTTPStatus}
+_CHARSET = re.compile(r';\s*charset\s*=\s*"?([^";\s]*)"?', re.IGNORECASE)
+_UTF8_LABELS = frozenset({"utf-8", "utf8"})
+
+
+def declared_charset(content_type: str) -> str | None:
+    """The ``charset`` parameter of a Content-Type; None when absent or UTF-8
+    (what the bridge reads). A charset Python does not know as a text encoding is refused."""
+    found = _CHARSET.search(content_type)
+    if found is None or found.group(1).lower() in _UTF8_LABELS:
+        return None
+    label = found.group(1)
+    try:
+        # Unknown names, and codecs that are not text encodings (rot13, base64): LookupError.
+        b" ".decode(label, errors="ignore")
+    except LookupError:
+        raise UnsupportedMediaType(
+            f"charset={log_field(label, limit=40)} is not a known text encoding; send UTF-8"
+        ) from None
+    return label
+
+
+def check_charset(body: bytes, content_type: str) -> None:
+    """Refuse a body that its declared charset would read as other text than UTF-8 does: the
+    bridge reads UTF-8, and a label that says otherwise (``charset=utf-16`` on UTF-8 bytes,
+    ``charset=iso-8859-1`` on ``café`` in UTF-8) means the sender and the bridge would not
+    agree on the text. An ASCII body reads alike in every ASCII charset."""
+    label = declared_charset(content_type)
+    if label is None:
+        return
+    try:
+        same = body.decode(label) == body.decode("utf-8")
+    except UnicodeDecodeError:
+        same = False
+    if not same:
+        raise UnsupportedMediaType(
+            f"the body reads otherwise as charset={label} than as UTF-8, the encoding the"
+            " bridge reads: send UTF-8, labelled charset=utf-8 or without a charset"
+        )
 
 
 def events_endpoint(path: str) -> str | None:
@@ -239,6 +277,7 @@ class BridgeApp:
             raise NotFound(f"unknown endpoint {log_field(endpoint)!r}")
         if content_type.split(";")[0].strip().lower() not in route.content_types:
             raise UnsupportedMediaType(f"Content-Type must be {' or '.join(route.content_types)}")
+        declared_charset(content_type)
         return route
 
     def events_from(
@@ -255,6 +294,7 @@ class BridgeApp:
                 headers=[("Retry-After", str(self.settings.retry_after_seconds))],
             )
         delivery_id = route.verifier.verify(body, headers)
+        check_charset(body, headers.get("content-type", ""))
         header_correlation = self._header_correlation(headers)
         traceparent = incoming_traceparent(headers.get("traceparent"))
         request = RequestContext(

@@ -72,9 +72,11 @@ def _v1_signatures(header: str) -> list[bytes]:
     """The well-formed ``v1,<base64>`` entries of a signature header.
 
     Entries of other versions are skipped (as the specification says); a malformed
-    entry is skipped too, so that one bad entry does not hide a valid one after it.
+    entry is skipped too, so that one bad entry does not hide a valid one after it. A
+    repeated header reaches here joined by ``", "`` (RFC 9110 field combining): the comma
+    ending an entry is that join, never part of its base64.
     """
-    entries = header.split()
+    entries = [entry.rstrip(",") for entry in header.split()]
     kept = [entry.encode("ascii") for entry in entries if _V1_ENTRY.fullmatch(entry)]
     if not kept:
         if any(_ENTRY.fullmatch(entry) for entry in entries):

@@ -53,6 +53,8 @@ from .store import Inbox, open_inbox
 
 # Longest path the system takes: a file name is printed whole, escaped.
 PATH_MAX = 4096
+# Longest file name, in bytes, most file systems take.
+NAME_MAX = 255
 
 _logger = logging.getLogger(__name__)
 
@@ -303,7 +305,7 @@ def _write_acknowledgement(path: Path, body: bytes, ack_dir: Path, acknowledgeme
     and no link is followed (``O_EXCL | O_NOFOLLOW``): an acknowledgement already there is
     the one of an earlier import of the same content, and is left as it is."""
     name = _shown(path)
-    target = ack_dir / f"{path.name}.{hashlib.sha256(body).hexdigest()[:12]}.997"
+    target = ack_dir / _acknowledgement_name(path.name, body)
     shown_target = _shown(target)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
     try:
@@ -333,6 +335,20 @@ def _write_acknowledgement(path: Path, body: bytes, ack_dir: Path, acknowledgeme
     return True
 
 
+def _acknowledgement_name(file_name: str, body: bytes) -> str:
+    """``<file name>.<first 12 hex of the content's SHA-256>.997``, the file name cut (on a
+    character boundary) so the whole fits ``NAME_MAX`` bytes: the digest still tells files
+    apart, and a name that does not fit could never be written."""
+    suffix = f".{hashlib.sha256(body).hexdigest()[:12]}.997"
+    encoded = os.fsencode(file_name)
+    cut = NAME_MAX - len(suffix)
+    if len(encoded) > cut:
+        while cut and encoded[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte: mid-character
+            cut -= 1
+        file_name = os.fsdecode(encoded[:cut])
+    return file_name + suffix
+
+
 def _unwritten(name: str, target: str, exc: OSError) -> str:
     # The events are committed; importing the file again writes the 997.
     return (
@@ -344,10 +360,17 @@ def _unwritten(name: str, target: str, exc: OSError) -> str:
 def _read_import_file(path: Path, max_bytes: int) -> bytes:
     """The file's bytes; a file that is not a regular file, or larger than the bridge takes
     over HTTP (``max_body_bytes``), is refused before it is read (ValueError)."""
-    # Checked before opening: opening a FIFO would wait for a writer.
-    if not stat.S_ISREG(path.stat().st_mode):
-        raise ValueError("not a regular file")
-    with path.open("rb") as handle:
+    # Opened without waiting (a FIFO would wait for a writer), then judged by what was
+    # opened: a name checked first could be swapped for a FIFO before it is opened.
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise ValueError("not a regular file")
+        handle = os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+    with handle:
         body = handle.read(max_bytes + 1)
     if len(body) > max_bytes:
         raise ValueError(f"larger than max_body_bytes ({max_bytes} bytes)")

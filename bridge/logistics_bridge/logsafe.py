@@ -6,6 +6,9 @@ from __future__ import annotations
 _ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))}
 _ESCAPES.update({0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"})
 _ESCAPES.update({0x2028: "\\u2028", 0x2029: "\\u2029"})
+# Lone surrogates (a file name of bytes that are not UTF-8, as Python holds it) cannot be
+# written to a UTF-8 stream: printing one would fail the report, or the log line.
+_ESCAPES.update({code: f"\\u{code:04x}" for code in range(0xD800, 0xE000)})
 
 # Long enough for any legitimate path, header or message; bounded so a client cannot
 # write megabytes of log with one request.

@@ -73,9 +73,14 @@ class RouteTable:
 
 
 def request_headers(environ: Mapping[str, Any]) -> dict[str, str]:
-    """The request's headers from a WSGI environ, by lower-case name (``x-hmac-signature``)."""
-    return {
+    """The request's headers from a WSGI environ, by lower-case name (``x-hmac-signature``,
+    ``content-type``), as the HTTP front hands them to ``BridgeApp.front_answer``."""
+    headers = {
         key[5:].replace("_", "-").lower(): value
         for key, value in environ.items()
         if key.startswith("HTTP_") and isinstance(value, str)
     }
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if isinstance(environ.get(key), str):
+            headers[key.replace("_", "-").lower()] = environ[key]
+    return headers

@@ -7,8 +7,9 @@ each of them with ``MalformedJson`` and a message that names the reason.
 
 Numbers keep their text: a non-integer is the ``Decimal`` of what was written, so an amount
 is never rounded through a float on its way to Odoo. A number Odoo would read as a float
-it cannot hold, ``1e400`` (Infinity), ``1e-400`` (silently 0.0), and the ``NaN`` and
-``Infinity`` literals, is refused with ``NumberOutOfRange`` naming its field path.
+it cannot hold, ``1e400`` (Infinity), the same number written as an integer of 401 digits,
+``1e-400`` (silently 0.0), and the ``NaN`` and ``Infinity`` literals, is refused with
+``NumberOutOfRange`` naming its field path.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from decimal import Decimal
+import sys
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from logistics_contract.content import dump_exact
@@ -31,6 +33,8 @@ _TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 # Only an escaped surrogate can put a lone surrogate into decoded text (UTF-8 cannot).
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]", re.ASCII)
 _BOM = b"\xef\xbb\xbf"
+# Digits of the largest double (1.8e308): an integer with fewer always fits one.
+_DOUBLE_DIGITS = len(str(int(sys.float_info.max)))
 
 
 class _OutOfRange:
@@ -44,8 +48,29 @@ class _OutOfRange:
 
 def _exact_number(text: str) -> Decimal | _OutOfRange:
     as_float = float(text)
-    value = Decimal(text)
-    if not math.isfinite(as_float) or (as_float == 0 and not value.is_zero()):
+    if not math.isfinite(as_float):
+        return _OutOfRange(text)
+    try:
+        value = Decimal(text)
+    except InvalidOperation:  # an exponent of 19 digits or more: no Decimal holds it
+        return _OutOfRange(text)
+    if as_float == 0 and not value.is_zero():
+        return _OutOfRange(text)
+    return value
+
+
+def _exact_integer(text: str) -> int | _OutOfRange:
+    digits = len(text) - text.startswith("-")
+    if digits < _DOUBLE_DIGITS:
+        return int(text)
+    # JSON has no leading zeros: more digits than the largest double is beyond it, and
+    # never reaches int(), which refuses more than 4300 digits.
+    if digits > _DOUBLE_DIGITS:
+        return _OutOfRange(text)
+    value = int(text)
+    try:
+        float(value)
+    except OverflowError:
         return _OutOfRange(text)
     return value
 
@@ -123,13 +148,23 @@ def load_json(body: bytes, max_depth: int = MAX_DEPTH) -> Any:
             refused.append(value)
         return value
 
+    def integer(text: str) -> Any:
+        value = _exact_integer(text)
+        if isinstance(value, _OutOfRange):
+            refused.append(value)
+        return value
+
     def constant(name: str) -> _OutOfRange:
         refused.append(_OutOfRange(name))
         return refused[-1]
 
     try:
         document = json.loads(
-            text, parse_float=number, parse_constant=constant, object_pairs_hook=_unique_keys
+            text,
+            parse_float=number,
+            parse_int=integer,
+            parse_constant=constant,
+            object_pairs_hook=_unique_keys,
         )
     except ValueError as exc:  # JSONDecodeError, our own refusals, int digit limits
         raise MalformedJson(f"body is not valid JSON: {exc}") from None

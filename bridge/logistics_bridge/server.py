@@ -3,13 +3,14 @@ httptools (llhttp), strict on framing and on floods of connections, run in a thr
 orderly shutdown.
 
 Requests are framed here (Content-Length or chunked, never both; CRLF line ends; at most
-``HEADER_LIMIT`` bytes of request line and headers), the number of connections and how long
-a slow one may hold on are bounded, and the refusals of this layer are answered in the
-bridge's JSON error shape. What a request means is the application's: an application with
-``front_answer`` (``app.BridgeApp``) answers the callbacks it accepts on the loop itself —
-it authenticates and decodes there, and its answer leaves once the group commit made the
-events durable, with no thread hand-off per request — and every other request is a WSGI
-call on one of ``threads`` worker threads.
+``HEADER_LIMIT`` bytes of request line and headers, and as many of trailer fields, which are
+dropped; HTTP/1.0 or 1.1 with one Host header; no protocol upgrade), the number of
+connections and how long a slow one may hold on are bounded, and the refusals of this layer
+are answered in the bridge's JSON error shape. What a request means is the application's:
+an application with ``front_answer`` (``app.BridgeApp``) answers the callbacks it accepts on
+the loop itself — it authenticates and decodes there, and its answer leaves once the group
+commit made the events durable, with no thread hand-off per request — and every other
+request is a WSGI call on one of ``threads`` worker threads.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ _PIPELINED = 8
 _BACKLOG = 2048
 # Seconds between two sweeps for connections past their header or idle timeout.
 _SWEEP_SECONDS = 0.5
+# The versions served; another one (HTTP/2.0 on a request line, HTTP/0.9) is refused.
+_VERSIONS = ("1.0", "1.1")
 
 Headers = list[tuple[str, str]]
 Answer = tuple[str, Headers, bytes]  # status line text ("202 Accepted"), headers, body
@@ -151,6 +154,23 @@ def _header_too_large() -> _Refused:
     )
 
 
+def _entity_too_large(limit: int) -> _Refused:
+    return _Refused(
+        413,
+        "request_entity_too_large",
+        f"Request Entity Too Large: exceeds the {limit}-byte limit of this server",
+    )
+
+
+def _unsupported_coding() -> _Refused:
+    # "chunked, chunked" and two "chunked" header lines too: chunked is applied once.
+    return _Refused(
+        400,
+        "unsupported_transfer_coding",
+        "Only the chunked transfer coding is supported, applied once: Transfer-Encoding: chunked",
+    )
+
+
 def _parser_refusal(exc: httptools.HttpParserError) -> _Refused:
     """llhttp's refusal of a request, with the rule it broke."""
     reason = str(exc)
@@ -162,12 +182,53 @@ def _parser_refusal(exc: httptools.HttpParserError) -> _Refused:
             " (RFC 9112 section 6.3)",
         )
     if "Transfer-Encoding" in reason:
-        return _Refused(
-            400, "unsupported_transfer_coding", "Only the chunked transfer coding is supported"
-        )
+        return _unsupported_coding()
     if "CRLF" in reason or "LF" in reason:
         reason = f"request lines must end in CRLF, not a bare LF ({reason})"
     return _Refused(400, "bad_request", f"Bad Request: {reason}")
+
+
+def _head_refusal(version: str, headers: list[tuple[bytes, bytes]]) -> _Refused | None:
+    """The refusal of a request head by its HTTP version, its Host headers (RFC 9112 section
+    3.2: exactly one in HTTP/1.1, at most one in HTTP/1.0) and a protocol upgrade; else
+    None."""
+    if version not in _VERSIONS:
+        return _Refused(
+            400, "bad_request", f"Bad Request: HTTP/{version} is not served; use HTTP/1.1"
+        )
+    hosts = sum(1 for name, _value in headers if name.lower() == b"host")
+    if hosts > 1 or (hosts == 0 and version == "1.1"):
+        return _Refused(
+            400,
+            "bad_request",
+            f"Bad Request: an HTTP/{version} request carries exactly one Host header"
+            f" ({hosts} received)",
+        )
+    connection = b",".join(value for name, value in headers if name.lower() == b"connection")
+    upgrading = any(token.strip().lower() == b"upgrade" for token in connection.split(b","))
+    if upgrading and any(name.lower() == b"upgrade" for name, _value in headers):
+        # The parser would end such a request at its head and take its body for the other
+        # protocol's bytes: it is refused whole rather than answered without its body.
+        return _Refused(
+            400,
+            "bad_request",
+            "Bad Request: protocol upgrades are not served; send the request as HTTP/1.1"
+            " without Upgrade",
+        )
+    return None
+
+
+def _request_target(url: bytes) -> Any:
+    """The parsed request target (origin or absolute form); 400 for anything else."""
+    try:
+        return httptools.parse_url(url)
+    except httptools.HttpParserInvalidURLError:
+        raise _Refused(
+            400,
+            "bad_request",
+            f"Bad Request: the request target {log_field(url.decode('latin-1'))!r} is not a"
+            " path or an absolute URL",
+        ) from None
 
 
 class _Connection(asyncio.Protocol):
@@ -192,6 +253,8 @@ class _Connection(asyncio.Protocol):
         self._header_size = 0  # of the header lines so far, as counted against HEADER_LIMIT
         self._in_head = True  # the next bytes are a request line or headers
         self._head_bytes = 0
+        self._tail_bytes = 0  # received after the head: body, chunk sizes, trailer fields
+        self._trailer_size = 0  # of the trailer fields so far, as counted against HEADER_LIMIT
         self._body: list[bytes] = []
         self._body_size = 0
 
@@ -233,14 +296,20 @@ class _Connection(asyncio.Protocol):
             return
         if self._in_head:
             self._head_bytes += len(data)
+        else:
+            self._tail_bytes += len(data)
         try:
             self._parser.feed_data(data)
             if self._in_head and self._head_bytes >= HEADER_LIMIT:
                 raise _header_too_large()
+            if not self._in_head and self._tail_bytes >= self._front.body_limit * 4:
+                # The bytes of a chunked body (sizes, data, trailer fields) count too: a
+                # trailer line that never ends is buffered by the parser until it does.
+                raise _entity_too_large(self._front.body_limit * 4)
         except _Refused as refused:
             self._refuse(refused)
         except httptools.HttpParserUpgrade:
-            self._refuse(_Refused(400, "bad_request", "Bad Request: protocol upgrades are refused"))
+            pass  # a CONNECT, complete: answered, then closed (on_message_complete)
         except httptools.HttpParserCallbackError as exc:
             cause = exc.__context__
             self._refuse(cause if isinstance(cause, _Refused) else _parser_refusal(exc))
@@ -260,6 +329,7 @@ class _Connection(asyncio.Protocol):
         self._url = b""
         self._header_list = []
         self._header_size = 0
+        self._trailer_size = 0
         self._body = []
         self._body_size = 0
 
@@ -267,58 +337,62 @@ class _Connection(asyncio.Protocol):
         self._url += url
 
     def on_header(self, name: bytes, value: bytes) -> None:
+        if not self._in_head:
+            # A trailer field, after a chunked body: never merged into the headers (RFC 9110
+            # section 6.5.1: a signature or a Content-Type there is not the request's), but
+            # bounded like them.
+            self._trailer_size += len(name) + len(value) + 4
+            if self._trailer_size >= HEADER_LIMIT:
+                raise _header_too_large()
+            return
         self._header_list.append((name, value))
         self._header_size += len(name) + len(value) + 4
 
     def on_headers_complete(self) -> None:
         self.header_started = None
         self._in_head = False
+        self._tail_bytes = 0
         # A head completed in the chunk that took it over the limit: its own size counts.
         if len(self._url) + self._header_size >= HEADER_LIMIT:
             raise _header_too_large()
+        refusal = _head_refusal(self._parser.get_http_version(), self._header_list)
+        if refusal is not None:
+            raise refusal
+        expects_continue = False
         for name, value in self._header_list:
             lowered = name.lower()
             if lowered == b"transfer-encoding" and value.strip().lower() != b"chunked":
-                raise _Refused(
-                    400,
-                    "unsupported_transfer_coding",
-                    "Only the chunked transfer coding is supported",
-                )
+                raise _unsupported_coding()
             if lowered == b"content-length" and value.isdigit():
                 limit = self._front.body_limit * 4
                 if int(value) >= limit:
-                    raise _Refused(
-                        413,
-                        "request_entity_too_large",
-                        f"Request Entity Too Large: exceeds the {limit}-byte limit of this server",
-                    )
+                    raise _entity_too_large(limit)
             elif lowered == b"expect" and value.strip().lower() == b"100-continue":
-                assert self._transport is not None
-                self._transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+                expects_continue = True
+        # Only once no header refuses the request: "100 Continue" invites the body.
+        if expects_continue:
+            assert self._transport is not None
+            self._transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
 
     def on_body(self, chunk: bytes) -> None:
         limit = self._front.body_limit
         kept = self._body_size
         self._body_size += len(chunk)
         if self._body_size >= limit * 4:
-            raise _Refused(
-                413,
-                "request_entity_too_large",
-                f"Request Entity Too Large: exceeds the {limit * 4}-byte limit of this server",
-            )
+            raise _entity_too_large(limit * 4)
         if kept <= limit:  # one byte past the application's limit is enough to refuse it
             self._body.append(chunk)
 
     def on_message_complete(self) -> None:
         self.receiving = False
-        parsed = httptools.parse_url(self._url)
-        headers: dict[str, str] = {}
+        parsed = _request_target(self._url)
+        values: dict[str, list[str]] = {}
         for raw_name, raw_value in self._header_list:
             name = raw_name.decode("latin-1").lower()
-            if "_" in name:
-                continue
-            value = raw_value.decode("latin-1").strip()
-            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+            if "_" not in name:
+                values.setdefault(name, []).append(raw_value.decode("latin-1").strip())
+        # Joined once per name: joining as they come is quadratic in a repeated header.
+        headers = {name: ", ".join(parts) for name, parts in values.items()}
         request = HttpRequest(
             method=self._parser.get_method().decode("ascii"),
             path=(parsed.path or b"/").decode("latin-1"),
@@ -331,7 +405,12 @@ class _Connection(asyncio.Protocol):
         self._body = []
         self._in_head = True
         self._head_bytes = 0
-        self._pending.append((request, self._parser.should_keep_alive()))
+        self._tail_bytes = 0
+        # A CONNECT ends at its head like an upgrade: its answer ends the connection, what
+        # follows it on the wire being meant for a tunnel.
+        upgrade = self._parser.should_upgrade()
+        self.discarding = self.discarding or upgrade
+        self._pending.append((request, self._parser.should_keep_alive() and not upgrade))
         if not self.busy:
             self._next()
         elif len(self._pending) >= _PIPELINED and self._transport is not None:
@@ -361,6 +440,9 @@ class _Connection(asyncio.Protocol):
             lines.append(f"Content-Length: {len(body)}")
         if not keep_alive:
             lines.append("Connection: close")
+        elif request.http_version == "1.0":
+            # An HTTP/1.0 client that asked for keep-alive must hear it was granted.
+            lines.append("Connection: keep-alive")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
         transport.write(head + body if request.method != "HEAD" else head)
         self.busy = False

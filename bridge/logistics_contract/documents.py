@@ -16,7 +16,8 @@ runs the same on a pasted document, so Try shows the events the bridge will forw
   ``shipment_key_path``; without one, every event of a document shares the document key
   ``document:<document hash>``, so the order still holds within the document.
 
-Ids and keys obey the envelope's key rule.
+Ids and keys obey the envelope's key rule. An empty document (``{}``, ``[]``) is refused:
+it holds no event.
 """
 
 from __future__ import annotations
@@ -80,6 +81,9 @@ class JsonDocuments:
         names the path or key at fault."""
         if not isinstance(document, dict | list):
             raise Refusal("body must be a JSON object or array", fields=["(body)"])
+        if not document:
+            # Nothing in it to map, and every empty document would share one id.
+            raise Refusal("the document is empty ({} or []): it holds no event", ["(body)"])
         elements = self._elements(document)
         # The document's canonical form, not its bytes: a resend written with other
         # whitespace or key order is the same event again.

@@ -12,6 +12,7 @@ The key rule (``Key``) holds for every id the bridge stores, whatever the format
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -48,7 +49,8 @@ class Refusal(ValueError):
 
 
 def _identifier(value: str) -> str:
-    """Keys and references are matched and shown: never blank, never control characters."""
+    """Keys and references are matched and shown: never blank, never control characters,
+    one spelling (NFC) for one text."""
     if not value.strip():
         raise ValueError("must not be blank")
     if _CONTROL.search(value):
@@ -60,12 +62,27 @@ def _identifier(value: str) -> str:
             "must be printable text (no format, private-use or unassigned characters,"
             " no separator other than the space)"
         )
+    if not value.isascii() and not unicodedata.is_normalized("NFC", value):
+        # "café" composed and decomposed are one text but two strings: keys are compared as
+        # strings, so both spellings would be two events, or two shipments' references.
+        raise ValueError(
+            "must be in Unicode normalization form NFC (composed characters, as most systems"
+            " write them)"
+        )
     return value
 
 
 def _iso_text(value: Any) -> Any:
     if not isinstance(value, str) or not _ISO_DATETIME.match(value):
         raise ValueError("must be an ISO 8601 date-time string with a timezone offset")
+    return value
+
+
+def _has_utc_instant(value: datetime) -> datetime:
+    try:
+        value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is in the year 0 in UTC
+        raise ValueError("is before the year 1 in UTC, where times are kept") from None
     return value
 
 
@@ -79,7 +96,12 @@ Key = Annotated[str, StringConstraints(min_length=1, max_length=255), AfterValid
 Reference = Annotated[
     str, StringConstraints(min_length=1, max_length=128), AfterValidator(_identifier)
 ]
-OccurredAt = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_not_far_ahead)]
+OccurredAt = Annotated[
+    AwareDatetime,
+    BeforeValidator(_iso_text),
+    AfterValidator(_has_utc_instant),
+    AfterValidator(_not_far_ahead),
+]
 # W3C Trace Context level 1; the bridge forwards only a valid one (ids not all zeros).
 Traceparent = Annotated[
     str, StringConstraints(pattern=r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")

@@ -42,6 +42,10 @@ _NUMBER = re.compile(r"[0-9]{1,10}", re.ASCII)
 _SET_CONTROL = re.compile(r"[\x21-\x7e]{4,9}", re.ASCII)
 # C0, DEL and C1 (U+0080..U+009F: CSI, NEL... arrive as UTF-8 text like any other).
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Never an element or component separator: the space pads ISA elements, and CR/LF may
+# follow a segment terminator. Information separators (GS 0x1D, US 0x1F, FS 0x1C), which
+# str.isspace counts as whitespace, are delimiters some networks use.
+_NOT_A_SEPARATOR = frozenset(" \r\n")
 VERSION = "004010"
 FUNCTIONAL_ID = "QM"
 SET_CODE = "214"
@@ -164,14 +168,14 @@ def _read_isa(text: str) -> tuple[list[str], Delimiters]:
     element = text[3]
     isa = text[: ISA_LENGTH - 1].split(element)
     widths = tuple(len(part) for part in isa)
-    if element.isalnum() or element.isspace() or widths != _ISA_WIDTHS:
+    if element.isalnum() or element in _NOT_A_SEPARATOR or widths != _ISA_WIDTHS:
         raise X12Malformed(
             f"ISA: split at its 4th character {element!r} it is not 16 fixed-width elements"
             " (wrong delimiters or a malformed ISA)",
             fields=["ISA"],
         )
     component, segment = isa[16], text[ISA_LENGTH - 1]
-    if component.isalnum() or component in (element, " "):
+    if component.isalnum() or component in _NOT_A_SEPARATOR or component == element:
         raise X12Malformed(
             f"ISA16: {component!r} cannot be a component separator", fields=["ISA16"]
         )
@@ -180,6 +184,13 @@ def _read_isa(text: str) -> tuple[list[str], Delimiters]:
             f"ISA: the character after ISA16, {segment!r}, cannot be a segment terminator",
             fields=["ISA"],
         )
+    for position, role in ((6, "sender"), (8, "receiver")):
+        if not isa[position].strip():
+            # The sender is part of every event id; the 997 is addressed to both.
+            raise X12EnvelopeInvalid(
+                f"ISA{position:02d} is blank: the interchange {role} id is required",
+                fields=[f"ISA{position:02d}"],
+            )
     repetition = isa[11] if isa[12] >= _REPETITION_FROM_VERSION else None
     return isa, Delimiters(element, component, segment, repetition)
 

@@ -112,6 +112,17 @@ def test_malformed_signature_entry_before_valid_one_is_skipped(app):
     assert call(app, "/v1/tms/acme/events", body.encode(), headers).status == 202
 
 
+def test_a_repeated_signature_header_keeps_its_valid_entry_whatever_the_order(app):
+    """Two ``webhook-signature`` lines reach the application joined by ``, `` (RFC 9110 field
+    combining): the valid entry is found before or after the other one."""
+    body = json.dumps(make_event("repeated-signature"))
+    headers = signed_headers(body)
+    valid = headers["webhook-signature"]
+    for joined in (f"{valid}, v1,AAAA", f"v1,AAAA, {valid}", f"{valid},"):
+        headers["webhook-signature"] = joined
+        assert call(app, "/v1/tms/acme/events", body.encode(), headers).status in (200, 202)
+
+
 def test_signature_header_without_any_well_formed_entry(app):
     body = json.dumps(make_event())
     answer = signed_call(app, body, webhook_signature="garbage")

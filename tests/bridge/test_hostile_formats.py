@@ -11,11 +11,14 @@ import hashlib
 import hmac
 import json
 import os
+import subprocess
+import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
-from conftest import bridge_settings, x12_interchange
+from conftest import BRIDGE_SRC, bridge_settings, x12_interchange
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from logistics_bridge.app import BridgeApp
@@ -467,6 +470,74 @@ def test_import_refuses_each_unreadable_file_by_name(import_config, clean_env, c
     assert f"{missing}: cannot read: No such file or directory" in err
     assert "4 of 4 file(s) not imported" in err
     assert stored_ids(directory) == before
+
+
+def test_a_fifo_swapped_in_after_the_check_is_never_waited_on(import_config, monkeypatch, capsys):
+    """Files vanish and change mid-run: a name that was a regular file when looked at and is
+    a FIFO when opened must still be refused, not wait for a writer forever."""
+    directory, config = import_config
+    fifo = directory / "swapped.edi"
+    os.mkfifo(fifo)
+    regular = os.stat(Path(__file__))
+    real_stat = Path.stat
+    monkeypatch.setattr(
+        Path, "stat", lambda self, **kw: regular if self == fifo else real_stat(self, **kw)
+    )
+    outcome: list[int] = []
+    worker = threading.Thread(target=lambda: outcome.append(import_files(config, "carrier", fifo)))
+    worker.start()
+    worker.join(5)
+    if worker.is_alive():  # release the reader waiting on the FIFO, then fail
+        with open(fifo, "wb"):
+            pass
+        worker.join(5)
+        pytest.fail("import waited for a writer on a FIFO")
+    assert outcome == [1]
+    assert f"{fifo}: refused, nothing imported: not a regular file" in capsys.readouterr().err
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_escaped(tmp_path):
+    """A name of bytes that are not UTF-8 (a Latin-1 file system, a careless sender): the
+    file is imported, its line printed escaped, its 997 written — also where the output is
+    strict UTF-8, which cannot print the name as Python holds it."""
+    config = tmp_path / "bridge.toml"
+    config.write_text(IMPORT_CONFIG.format(directory=tmp_path))
+    acks = tmp_path / "acks"
+    acks.mkdir()
+    name = os.fsencode(tmp_path) + b"/caf\xe9.edi"
+    with open(name, "wb") as handle:
+        handle.write(INTERCHANGE.encode())
+    later = tmp_path / "later.edi"
+    later.write_text(INTERCHANGE.replace("000000905", "000000916").replace("*905", "*916"))
+    command = [sys.executable, "-m", "logistics_bridge", "--config", str(config), "import"]
+    command += ["--endpoint", "carrier", "--ack-dir", str(acks), os.fsdecode(name), str(later)]
+    environment = dict(os.environ, PYTHONPATH=str(BRIDGE_SRC), PYTHONIOENCODING="utf-8:strict")
+    result = subprocess.run(command, capture_output=True, env=environment, timeout=60)
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    out = result.stdout.decode("utf-8")
+    assert "caf\\udce9.edi: 2 event(s) imported" in out
+    assert "later.edi: 2 event(s) imported" in out
+    assert len(os.listdir(acks)) == 2
+
+
+def test_a_long_file_name_still_gets_its_acknowledgement(import_config, tmp_path, capsys):
+    """A file named close to the file system's limit of 255 bytes: the name of its 997 (the
+    name, the content's digest, ``.997``) is cut to fit, else it could never be written,
+    however often the file is imported again."""
+    directory, config = import_config
+    acks = tmp_path / "acks"
+    acks.mkdir()
+    path = tmp_path / ("\u00e9" * 120 + ".edi")  # 244 bytes in UTF-8
+    path.write_text(INTERCHANGE.replace("000000905", "000000917").replace("*905", "*917"))
+    argv = ["--config", config, "import", "--endpoint", "carrier", "--ack-dir", str(acks)]
+    assert main([*argv, str(path)]) == 0, capsys.readouterr().err
+    (written,) = acks.iterdir()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    assert written.name.endswith(f".{digest}.997") and written.name.startswith("\u00e9" * 100)
+    assert len(os.fsencode(written.name)) <= 255
+    assert written.read_text().startswith("ISA*")
+    assert main([*argv, str(path)]) == 0
+    assert "acknowledgement already written" in capsys.readouterr().out
 
 
 def test_import_says_when_the_acknowledgement_cannot_be_written(

@@ -135,6 +135,22 @@ def test_backpressure_before_signature(ordered_app):
     assert refusal(answer) == (503, "backpressure")
 
 
+LYING_CHARSET = "application/json; charset=utf-16"  # on a UTF-8 body with a non-ASCII text
+
+
+def test_signature_before_charset(open_app):
+    body = json.dumps(make_event(shipment="Caf\u00e9"), ensure_ascii=False).encode()
+    headers = {"Content-Type": LYING_CHARSET}
+    assert refusal(call(open_app, "/v1/in/acme", body, headers)) == (401, "missing_signature")
+
+
+def test_charset_before_correlation_header(open_app):
+    body = json.dumps(make_event(shipment="Caf\u00e9"), ensure_ascii=False).encode()
+    headers = {**signed_headers(body), "Content-Type": LYING_CHARSET, **BAD_CORRELATION}
+    answer = call(open_app, "/v1/in/acme", body, headers)
+    assert refusal(answer) == (415, "unsupported_media_type")
+
+
 def test_signature_before_correlation_header(open_app):
     body = json.dumps(make_event()).encode()
     headers = {"Content-Type": "application/json", **BAD_CORRELATION}
@@ -184,6 +200,7 @@ def test_the_documented_order_is_the_order_applied():
         "body size (413)",
         "backpressure (503)",
         "signature headers (401/400)",
+        "body read alike in its `charset` and in UTF-8 (415)",
         "`X-Correlation-ID` (400)",
         "body JSON or X12 text (400)",
         "envelope and format rules (422)",

@@ -126,6 +126,23 @@ def test_delimiters_are_read_from_the_isa(edi_bridge):
     assert event.to_odoo()["document"]["segments"][1] == ["B10", "88120", "SHP-0044", "WXYZ"]
 
 
+def test_information_separators_may_be_the_delimiters(edi_bridge):
+    """GS, US and FS (0x1D, 0x1F, 0x1C) are delimiters some networks use, because no data
+    holds them: read from the ISA like any other, though Python counts them as whitespace."""
+    text = TWO_SHIPMENTS.replace("~\n", "~").replace("*", "\x1d").replace(">~", "\x1f~", 1)
+    answer = post_edi(edi_bridge, text.replace("~", "\x1c"))
+    assert answer.status_code == 202, answer.text
+    assert (
+        answer.text.startswith("ISA\x1d00\x1d") and "\x1cAK9\x1dA\x1d2\x1d2\x1d2\x1c" in answer.text
+    )
+    events = edi_bridge.service.inbox.list_events()
+    assert [event.event_id for event in events] == [
+        "ABCD:000000905:905:0001",
+        "ABCD:000000905:905:0002",
+    ]
+    assert events[0].to_odoo()["document"]["segments"][1] == ["B10", "PRO8841", "SHP-0042", "ABCD"]
+
+
 def _truncated(text: str) -> str:
     return text[: text.index("GE*2*905")]
 
@@ -166,6 +183,16 @@ BROKEN = {
     "truncated ISA": (lambda t: t[:80], 400, "only 80 were received (truncated interchange)"),
     "no terminator at the end": (lambda t: t.rstrip("\n~"), 400, "has no terminator"),
     "wrong element separator": (_wrong_element_separator, 400, "wrong delimiters?"),
+    "blank ISA06": (
+        lambda t: t.replace("*ABCD           *", "*               *", 1),
+        422,
+        "ISA06 is blank",
+    ),
+    "blank ISA08": (
+        lambda t: t.replace("*ACMELOGISTICS  *", "*               *", 1),
+        422,
+        "ISA08 is blank",
+    ),
     "wrong ISA width": (
         lambda t: t.replace("ABCD           ", "ABCD          ", 1),
         400,

@@ -59,6 +59,16 @@ class TestAppointmentEvents(AppointmentCase):
         self.assertIn("appointment_end is required", answer["reason"])
         self.assertFalse(self.shipment_a.appointment_state)
 
+    def test_a_nul_character_in_the_reason_is_rejected_naming_the_field(self):
+        window = self._span(T0 + timedelta(hours=2))
+        event = self._appointment_event(
+            "APPT_RESCHEDULED", T0, window, appointment_reason="tr\u0000uck"
+        )
+        answer = self._ingest_one(event)
+        self.assertEqual(answer["result"], "rejected", answer)
+        self.assertIn("payload.appointment_reason:", answer["reason"])
+        self.assertFalse(self.shipment_a.appointment_state)
+
     def _stop_report(self, hours, eta_hours, stops_before, stop=4, stops_total=7):
         return self._event(
             event_type="planning",

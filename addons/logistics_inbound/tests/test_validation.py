@@ -93,6 +93,14 @@ class TestValidation(LogisticsInboundCase):
                 charges(CHARGE, dict(CHARGE)),
                 "payload.charges[1].external_id:",
             ),
+            # NUL: PostgreSQL text cannot hold it; the event was rejected without a field.
+            ("NUL in a status detail", status(status_detail="A\u0000B"), "payload.status_detail:"),
+            ("NUL in a location", status(location="Utr\u0000echt"), "payload.location:"),
+            (
+                "NUL in a charge description",
+                charges(dict(CHARGE, description="fuel\u0000")),
+                "payload.charges[0].description:",
+            ),
             ("unsupported schema version", dict(status(), schema_version="2"), "schema_version:"),
             ("not an object", "D1", "event:"),
         ]
