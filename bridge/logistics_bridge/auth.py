@@ -102,9 +102,15 @@ class _Keyring(Generic[KeyT]):
 
     def __init__(self, secrets: Sequence[Secret], decode: Callable[[str], KeyT]) -> None:
         self._entries = [(decode(secret.get_secret_value()), secret) for secret in secrets]
+        # Without an expiry, every key is active at any time: no check per request.
+        self._timeless: list[KeyT] | None = None
+        if all(secret.expires_at is None for secret in secrets):
+            self._timeless = [key for key, _secret in self._entries]
 
     def at(self, now: float | None) -> list[KeyT]:
         """The keys whose secret has not expired at ``now`` (unix seconds; None: now)."""
+        if self._timeless is not None:
+            return self._timeless
         current = time.time() if now is None else now
         return [key for key, secret in self._entries if secret.active_at(current)]
 

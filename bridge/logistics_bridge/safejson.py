@@ -122,6 +122,67 @@ def nesting_depth(body: bytes, stop_above: int | None = None) -> int:
     return deepest
 
 
+class _RefusedNumber(Exception):
+    """A number a float cannot hold, met while parsing: the body is parsed again, marking
+    such numbers, to name where they are."""
+
+
+def _number_in_range(text: str) -> Decimal:
+    value = _exact_number(text)
+    if isinstance(value, _OutOfRange):
+        raise _RefusedNumber
+    return value
+
+
+def _integer_in_range(text: str) -> int:
+    value = _exact_integer(text)
+    if isinstance(value, _OutOfRange):
+        raise _RefusedNumber
+    return value
+
+
+def _refused_constant(_name: str) -> Any:
+    raise _RefusedNumber
+
+
+# Built once: ``json.loads`` with hooks builds a decoder and its scanner on every call. The
+# first stops at the first number to refuse (a body with none is parsed once, with no walk
+# through the document); the second marks them all for ``_out_of_range`` to find.
+_DECODER = json.JSONDecoder(
+    parse_float=_number_in_range,
+    parse_int=_integer_in_range,
+    parse_constant=_refused_constant,
+    object_pairs_hook=_unique_keys,
+)
+_MARKING_DECODER = json.JSONDecoder(
+    parse_float=_exact_number,
+    parse_int=_exact_integer,
+    parse_constant=_OutOfRange,
+    object_pairs_hook=_unique_keys,
+)
+
+
+def _parse(text: str) -> Any:
+    """``text`` parsed; ``MalformedJson`` or ``NumberOutOfRange`` (naming every refused
+    number's field, the first 50) otherwise."""
+    try:
+        try:
+            return _DECODER.decode(text)
+        except _RefusedNumber:
+            document = _MARKING_DECODER.decode(text)
+    except ValueError as exc:  # JSONDecodeError, our own refusals, int digit limits
+        raise MalformedJson(f"body is not valid JSON: {exc}") from None
+    found = _out_of_range(document)
+    raise NumberOutOfRange(
+        "; ".join(
+            f"{path}: {number[:40]} is out of range (a finite number a float holds, "
+            "not rounded to zero)"
+            for path, number in found[:50]
+        ),
+        fields=[path for path, _number in found[:50]],
+    )
+
+
 def load_json(body: bytes, max_depth: int = MAX_DEPTH) -> Any:
     """Parse a UTF-8 JSON body; raise ``MalformedJson`` for anything the bridge cannot keep.
 
@@ -140,44 +201,7 @@ def load_json(body: bytes, max_depth: int = MAX_DEPTH) -> Any:
     openings = body.count(b"[") + body.count(b"{")
     if openings > max_depth and nesting_depth(body, stop_above=max_depth) > max_depth:
         raise MalformedJson(f"body nests more than {max_depth} levels deep")
-    refused: list[_OutOfRange] = []
-
-    def number(text: str) -> Any:
-        value = _exact_number(text)
-        if isinstance(value, _OutOfRange):
-            refused.append(value)
-        return value
-
-    def integer(text: str) -> Any:
-        value = _exact_integer(text)
-        if isinstance(value, _OutOfRange):
-            refused.append(value)
-        return value
-
-    def constant(name: str) -> _OutOfRange:
-        refused.append(_OutOfRange(name))
-        return refused[-1]
-
-    try:
-        document = json.loads(
-            text,
-            parse_float=number,
-            parse_int=integer,
-            parse_constant=constant,
-            object_pairs_hook=_unique_keys,
-        )
-    except ValueError as exc:  # JSONDecodeError, our own refusals, int digit limits
-        raise MalformedJson(f"body is not valid JSON: {exc}") from None
-    if refused:
-        found = _out_of_range(document)
-        raise NumberOutOfRange(
-            "; ".join(
-                f"{path}: {number[:40]} is out of range (a finite number a float holds, "
-                "not rounded to zero)"
-                for path, number in found[:50]
-            ),
-            fields=[path for path, _number in found[:50]],
-        )
+    document = _parse(text)
     if _SURROGATE_ESCAPE.search(text):
         try:
             dump_exact(document).encode("utf-8")

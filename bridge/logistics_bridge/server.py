@@ -10,7 +10,9 @@ are answered in the bridge's JSON error shape. What a request means is the appli
 an application with ``front_answer`` (``app.BridgeApp``) answers the callbacks it accepts on
 the loop itself — it authenticates and decodes there, and its answer leaves once the group
 commit made the events durable, with no thread hand-off per request — and every other
-request is a WSGI call on one of ``threads`` worker threads.
+request is a WSGI call on one of ``threads`` worker threads. The requests
+one pass of the loop reads are handed to the application together, after the reads and
+the parsing of that pass.
 """
 
 from __future__ import annotations
@@ -424,7 +426,7 @@ class _Connection(asyncio.Protocol):
         def reply(answer: Answer) -> None:
             self._write(request, answer, keep_alive)
 
-        self._front.dispatch(request, reply)
+        self._front.dispatch_soon(request, reply)
 
     def _write(self, request: HttpRequest, answer: Answer, keep_alive: bool) -> None:
         transport = self._transport
@@ -532,11 +534,31 @@ class _Front:
         self.loop = asyncio.new_event_loop()
         self.connections: set[_Connection] = set()
         self.served_count = 0
+        # Requests read in this pass of the loop, dispatched together at its end.
+        self._this_pass: list[tuple[HttpRequest, Reply]] = []
 
     def served(self) -> int:
         """Connections open and served (counting the one being accepted)."""
         self.served_count += 1
         return self.served_count
+
+    def dispatch_soon(self, request: HttpRequest, reply: Reply) -> None:
+        """``dispatch`` once this pass of the loop has read what it reads: the requests of
+        one pass are then handled one after the other, the handler's code and data still in
+        the processor's caches, not each between the reads and the parsing of the others."""
+        if not self._this_pass:
+            self.loop.call_soon(self._dispatch_pass)
+        self._this_pass.append((request, reply))
+
+    def _dispatch_pass(self) -> None:
+        requests, self._this_pass = self._this_pass, []
+        for request, reply in requests:
+            try:
+                self.dispatch(request, reply)
+            except Exception:  # the other requests of the pass must still be answered
+                _logger.exception(
+                    "cannot answer %s %s", log_field(request.method), log_field(request.path)
+                )
 
     def dispatch(self, request: HttpRequest, reply: Reply) -> None:
         """Answer ``request`` on the loop if the application takes it there, else by a WSGI

@@ -37,7 +37,7 @@ def _held_lock() -> threading.Lock:
     return lock
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class QueuedRequest:
     """One request's events waiting for a commit, and what the commit gave them."""
 
@@ -45,9 +45,10 @@ class QueuedRequest:
     result: list[AddResult] | None = None
     error: InboxError | None = None
     done: bool = False
-    # Held from the start, released once the commit answered the request: a waiting request
-    # is woken by one release, not by an Event's condition and its second lock hand-off.
-    answered: threading.Lock = field(default_factory=_held_lock, repr=False)
+    # A request of a waiting thread (``submit``): held from the start, released once the
+    # commit answered the request, which is woken by one release, not by an Event's
+    # condition and its second lock hand-off.
+    answered: threading.Lock | None = field(default=None, repr=False)
     # A request of an event loop: called on ``loop`` with the request once committed,
     # instead of ``answered`` being released.
     loop: asyncio.AbstractEventLoop | None = None
@@ -85,9 +86,10 @@ class GroupCommit:
     def submit(self, events: Sequence[NewEvent]) -> list[AddResult]:
         """Store ``events`` all-or-nothing with whatever else is queued; returns once they
         are committed, raises the ``InboxError`` that refused them otherwise."""
-        request = QueuedRequest(events)
+        answered = _held_lock()
+        request = QueuedRequest(events, answered=answered)
         self._enqueue(request)
-        request.answered.acquire()
+        answered.acquire()
         return request.outcome()
 
     def submit_soon(
@@ -195,6 +197,7 @@ def _answer(group: list[QueuedRequest]) -> None:
     on_loop: dict[asyncio.AbstractEventLoop, list[QueuedRequest]] = {}
     for request in group:
         if request.loop is None:
+            assert request.answered is not None  # a waiting thread's (``submit``)
             request.answered.release()
         else:
             on_loop.setdefault(request.loop, []).append(request)
