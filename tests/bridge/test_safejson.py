@@ -1,5 +1,6 @@
 """``load_json`` against an oracle written from its rules: exact numbers, every number a
-float cannot hold (integers too) refused by path, duplicate keys refused whatever else the body holds."""
+float cannot hold (integers too) refused by path, duplicate keys refused whatever else the
+body holds."""
 
 from __future__ import annotations
 
