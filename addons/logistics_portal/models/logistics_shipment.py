@@ -124,10 +124,9 @@ class LogisticsShipment(models.Model):
 
     def _get_portal_targets(self, company):
         """(customer-portal endpoints, "customer" masking rules) of ``company``."""
-        endpoints = (
-            self.env["logistics.endpoint"]
-            .sudo()
-            .search([("kind", "=", "customer_portal"), ("company_id", "=", company.id)])
+        endpoint_model = self.env["logistics.endpoint"].sudo()
+        endpoints = endpoint_model.browse(
+            endpoint_model._get_active_ids_of_kind("customer_portal", company.id)
         )
         if not endpoints:
             return endpoints, []
