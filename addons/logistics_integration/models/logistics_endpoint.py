@@ -2,7 +2,7 @@ import logging
 import re
 from urllib.parse import urlparse
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .. import outbound
@@ -175,6 +175,7 @@ class LogisticsEndpoint(models.Model):
         endpoints = super().create(vals_list)
         endpoints._ensure_job_channel()
         endpoints._ensure_exchange_types()
+        self.env.registry.clear_cache()  # see _cache_invalidation_fields
         return endpoints
 
     def write(self, vals):
@@ -183,7 +184,30 @@ class LogisticsEndpoint(models.Model):
             self._ensure_job_channel()
         if "kind" in vals:
             self._ensure_exchange_types()
+        if self._cache_invalidation_fields() & set(vals):
+            self.env.registry.clear_cache()
         return res
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()  # see _cache_invalidation_fields
+        return result
+
+    @api.model
+    def _cache_invalidation_fields(self):
+        """Fields whose change empties the per-worker caches of endpoint lookups (as
+        does adding or deleting an endpoint): _get_active_ids_of_kind, and what addons
+        keep per endpoint."""
+        return {"kind", "company_id", "active"}
+
+    # Asked for every customer-visible milestone (its portal events): kept per worker
+    # until an endpoint is added, removed, archived or moved, instead of a search each.
+    @api.model
+    @tools.ormcache("kind", "company_id")
+    def _get_active_ids_of_kind(self, kind, company_id):
+        """Ids of the active endpoints of ``kind`` of company ``company_id``, in order."""
+        domain = [("kind", "=", kind), ("company_id", "=", company_id)]
+        return tuple(self.sudo().with_context(active_test=True).search(domain).ids)
 
     def action_open_logs(self):
         self.ensure_one()

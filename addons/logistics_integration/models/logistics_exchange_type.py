@@ -1,6 +1,6 @@
 import logging
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, _, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
 from .logistics_endpoint import ENDPOINT_KINDS
@@ -206,6 +206,19 @@ class LogisticsExchangeType(models.Model):
                     }
                 )
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "handler_model" in vals:
+            self.env.registry.clear_cache()  # _get_handler_model
+        return result
+
+    # Asked by every message sent: kept per worker until a handler changes, instead of
+    # reading the exchange type's row in every job.
+    @api.model
+    @tools.ormcache("exchange_type_id")
+    def _get_handler_model(self, exchange_type_id):
+        return self.sudo().browse(exchange_type_id).handler_model
+
     def _get_handler(self):
         """The handler model of this exchange type.
 
@@ -213,7 +226,7 @@ class LogisticsExchangeType(models.Model):
         so a message still ends in a state and an activity, never in limbo.
         """
         self.ensure_one()
-        name = self.handler_model
+        name = self._get_handler_model(self.id)
         if name in self.env and isinstance(self.env[name], self.env.registry[BASE_HANDLER]):
             return self.env[name].sudo()
         _logger.warning(

@@ -198,7 +198,7 @@ class LogisticsIntegrationLog(models.Model):
             if company not in settings:
                 settings[company] = (
                     self.env["logistics.masking.rule"].with_company(company)._get_rules("log"),
-                    company.logistics_log_payload_max_bytes,
+                    self.env["res.company"]._logistics_log_payload_limit(company.id),
                 )
             rules, max_bytes = settings[company]
             values = dict(

@@ -416,17 +416,18 @@ class LogisticsOutboundMessage(models.Model):
         queue_job counts the attempt in memory before calling the method and
         stores it afterwards, so the stored counter is one behind. Outside a
         job (direct call) this is attempt 1 of the endpoint's maximum.
+
+        Only the two counters are read: queue_job commits the job's start just
+        before running it, which empties the cache, and reading the record would
+        fetch its whole row again (arguments, records, traceback).
         """
         uuid = self.env.context.get("job_uuid")
-        job = None
+        job = self.env["queue.job"]
         if uuid:
-            # Usually the message's current job, already read by the job runner's load.
-            job = self.job_id.sudo()
-            if job.uuid != uuid:
-                job = self.env["queue.job"].sudo().search([("uuid", "=", uuid)], limit=1)
+            job = job.sudo().search_fetch([("uuid", "=", uuid)], ["retry", "max_retries"], limit=1)
         if job:
             return job.retry + 1, job.max_retries, job
-        return 1, self.endpoint_id.max_retries, self.env["queue.job"]
+        return 1, self.endpoint_id.max_retries, job
 
     def _conflict_is_success(self, body):
         """Whether a 409 body says the other side already holds this document."""
@@ -484,7 +485,18 @@ class LogisticsOutboundMessage(models.Model):
         self.ensure_one()
         if not (self.model and self.res_id) or self.model not in self.env:
             return None
-        return self.env[self.model].sudo().browse(self.res_id).exists() or None
+        model = self.env[self.model].sudo()
+        # One query tells whether the record still exists and reads the row its handler
+        # reads next (the columns Odoo would prefetch), instead of one query for each.
+        columns = [
+            name
+            for name, field in model._fields.items()
+            if field.store and field.column_type and field.prefetch is True
+        ]
+        record = model.with_context(active_test=False).search_fetch(
+            [("id", "=", self.res_id)], columns, order="id"
+        )
+        return record.with_env(model.env) or None
 
     def _succeed(self, response_json):
         self.write({"state": "sent", "sent_date": fields.Datetime.now(), "failure_reason": False})

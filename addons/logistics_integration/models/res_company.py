@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models, tools
 
 
 class ResCompany(models.Model):
@@ -10,3 +10,14 @@ class ResCompany(models.Model):
     logistics_log_payload_max_bytes = fields.Integer(
         default=65536, help="Payloads and responses are cut to this size in the log."
     )
+
+    def cache_invalidation_fields(self):
+        return super().cache_invalidation_fields() | {"logistics_log_payload_max_bytes"}
+
+    # Read for every log record written (each outbound attempt logs alone): kept per
+    # worker until the setting changes, instead of reading the company's whole row.
+    @api.model
+    @tools.ormcache("company_id")
+    def _logistics_log_payload_limit(self, company_id):
+        """The size payloads and responses are cut to in the log of company ``company_id``."""
+        return self.sudo().browse(company_id).logistics_log_payload_max_bytes

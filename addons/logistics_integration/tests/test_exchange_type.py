@@ -162,6 +162,7 @@ class TestExchangeType(LogisticsIntegrationCase):
             [self.exchange_type.id],
         )
         self.env.invalidate_all()
+        self.env.registry.clear_cache()  # the handler name is kept per worker
         responses.post(f"{FINANCE_URL}/v1/releases", status=422, json={"message": "refused"})
         with self.assertLogs(
             "odoo.addons.logistics_integration.models.logistics_exchange_type", "WARNING"

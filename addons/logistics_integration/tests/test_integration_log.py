@@ -81,6 +81,13 @@ class TestIntegrationLog(LogisticsIntegrationCase):
         self.assertLessEqual(len(log.payload.encode()), 200 + 40)
         self.assertIn("truncated", log.payload)
 
+    def test_payload_limit_change_applies_to_the_next_record(self):
+        """The limit is kept per worker once read; a change takes effect at once."""
+        payload = {"lines": ["x" * 50] * 20}
+        self.assertNotIn("truncated", self._record(payload=payload).payload)
+        self.company.logistics_log_payload_max_bytes = 200
+        self.assertIn("truncated", self._record(payload=payload).payload)
+
     def test_failure_flag_and_correlated_action(self):
         failed = self._record(state="failed", correlation_id="corr-2", error="HTTP 500")
         ok = self._record(state="processed", correlation_id="corr-2")

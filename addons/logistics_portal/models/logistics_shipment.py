@@ -79,18 +79,22 @@ class LogisticsShipment(models.Model):
         portals_by_company = {}
         identities = {shipment: shipment._customer_update_identity() for shipment in self}
         # One query for the whole batch: while a shipment's e-mail is pending (the usual
-        # case when a source reports often), nothing is delayed for it.
-        pending = set(
-            self.env["queue.job"]
-            .sudo()
-            .search(
-                [
-                    ("identity_key", "in", list(identities.values())),
-                    ("state", "in", [WAIT_DEPENDENCIES, PENDING, ENQUEUED]),
-                ]
+        # case when a source reports often), nothing is delayed for it. A shipment alone
+        # (a TMS export's acknowledgement) skips it: queue_job's own identity check,
+        # which runs anyway, is the same query.
+        pending = set()
+        if len(self) > 1:
+            pending = set(
+                self.env["queue.job"]
+                .sudo()
+                .search(
+                    [
+                        ("identity_key", "in", list(identities.values())),
+                        ("state", "in", [WAIT_DEPENDENCIES, PENDING, ENQUEUED]),
+                    ]
+                )
+                .mapped("identity_key")
             )
-            .mapped("identity_key")
-        )
         for shipment in self:
             new = new_by_shipment[shipment]
             if identities[shipment] not in pending:
@@ -120,10 +124,9 @@ class LogisticsShipment(models.Model):
 
     def _get_portal_targets(self, company):
         """(customer-portal endpoints, "customer" masking rules) of ``company``."""
-        endpoints = (
-            self.env["logistics.endpoint"]
-            .sudo()
-            .search([("kind", "=", "customer_portal"), ("company_id", "=", company.id)])
+        endpoint_model = self.env["logistics.endpoint"].sudo()
+        endpoints = endpoint_model.browse(
+            endpoint_model._get_active_ids_of_kind("customer_portal", company.id)
         )
         if not endpoints:
             return endpoints, []

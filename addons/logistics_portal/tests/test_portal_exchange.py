@@ -57,3 +57,22 @@ class TestPortalExchange(LogisticsPortalCase):
         self.assertEqual(self.message.state, "sent")
         self.assertFalse(self.message.activity_ids)
         self.assertFalse(self.shipment_a.activity_ids)
+
+    def test_portal_endpoints_archived_added_or_moved_are_heard_at_once(self):
+        """The portals of a company are kept per worker: changing them applies at once."""
+
+        def portal_events():
+            return self.env["logistics.outbound.message"].search(
+                [("exchange_type_code", "=", "portal_event"), ("res_id", "=", self.shipment_a.id)]
+            )
+
+        self.portal.active = False
+        with trap_jobs():
+            self._add_milestone(self.shipment_a, "out_for_delivery", EVENT_TIME)
+        self.assertEqual(portal_events(), self.message)
+        self.portal.active = True
+        second = self._create_portal_endpoint(code="second_portal")
+        with trap_jobs():
+            self._add_milestone(self.shipment_a, "delivered", EVENT_TIME)
+        self.assertEqual(portal_events().endpoint_id, self.portal | second)
+        self.assertEqual(len(portal_events()), 3)

@@ -21,7 +21,10 @@ class LogisticsMilestone(models.Model):
     shipment_id = fields.Many2one(
         comodel_name="logistics.shipment", required=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one(related="shipment_id.company_id", store=True, index=True)
+    # Both precomputed: set in the INSERT, not by an UPDATE of every new milestone.
+    company_id = fields.Many2one(
+        related="shipment_id.company_id", store=True, index=True, precompute=True
+    )
     correlation_id = fields.Char(related="shipment_id.correlation_id", groups="base.group_user")
     event_type_id = fields.Many2one(
         comodel_name="logistics.event.type",
@@ -64,6 +67,7 @@ class LogisticsMilestone(models.Model):
         compute="_compute_customer_visible",
         store=True,
         readonly=False,
+        precompute=True,
         help="Shown to the customer, with the canonical customer-facing label.",
     )
     customer_label = fields.Char(

@@ -68,22 +68,9 @@ class LogisticsEndpoint(models.Model):
         self.ensure_one()
         return ADAPTER_MODEL_PREFIX + (self.tms_adapter or "generic_v1").replace("_", ".")
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        endpoints = super().create(vals_list)
-        self.env.registry.clear_cache()  # _tms_trigger_fields_in_use
-        return endpoints
-
-    def write(self, vals):
-        res = super().write(vals)
-        if {"kind", "tms_adapter", "active"} & set(vals):
-            self.env.registry.clear_cache()  # _tms_trigger_fields_in_use
-        return res
-
-    def unlink(self):
-        res = super().unlink()
-        self.env.registry.clear_cache()  # _tms_trigger_fields_in_use
-        return res
+    @api.model
+    def _cache_invalidation_fields(self):
+        return super()._cache_invalidation_fields() | {"tms_adapter"}  # _tms_trigger_fields_in_use
 
     @api.model
     def _tms_changes_document(self, model_name, field_names):

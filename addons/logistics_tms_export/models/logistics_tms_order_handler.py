@@ -218,11 +218,14 @@ class LogisticsTmsOrderHandler(models.AbstractModel):
         ]
         if milestone_model.search_count(domain, limit=1):
             return
-        event_type = self.env.ref(f"logistics_integration.event_type_{code}")
+        # The id from the per-worker cache of external ids (env.ref would query the row).
+        event_type_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            f"logistics_integration.event_type_{code}", raise_if_not_found=True
+        )
         milestone_model.create(
             {
                 "shipment_id": shipment.id,
-                "event_type_id": event_type.id,
+                "event_type_id": event_type_id,
                 "event_time": fields.Datetime.now(),
                 "endpoint_id": message.endpoint_id.id,
                 "external_event_id": external_event_id,

@@ -109,6 +109,7 @@ class TestTmsExchangeTypes(TmsExportCase):
         update_type = self.endpoint.exchange_type_ids.filtered(
             lambda t: t.code == "tms_order_update"
         )
+        self.assertEqual(update_type._get_handler()._name, "logistics.tms.order.handler")
         update_type.handler_model = "logistics.exchange.handler"
         with trap_jobs():
             self.ship_to.street = "Boulevard Anspach 1"
