@@ -518,6 +518,9 @@ class LogisticsIngest(models.AbstractModel):
         event = plan.event
         return {
             "shipment_id": plan.shipment.id,
+            # The shipment's, as the related field would say: given here, the new rows are
+            # not written a second time to fill it in.
+            "company_id": plan.shipment.company_id.id,
             "event_type_id": plan.mapping.event_type_id.id,
             "raw_code": event.payload.status_code,
             "raw_detail": event.payload.status_detail,

@@ -79,15 +79,17 @@ class LogisticsShipment(models.Model):
         portals_by_company = {}
         identities = {shipment: shipment._customer_update_identity() for shipment in self}
         # One query for the whole batch: while a shipment's e-mail is pending (the usual
-        # case when a source reports often), nothing is delayed for it.
+        # case when a source reports often), nothing is delayed for it. Only the key is
+        # read: a job's row also holds its arguments and records.
         pending = set(
             self.env["queue.job"]
             .sudo()
-            .search(
+            .search_fetch(
                 [
                     ("identity_key", "in", list(identities.values())),
                     ("state", "in", [WAIT_DEPENDENCIES, PENDING, ENQUEUED]),
-                ]
+                ],
+                ["identity_key"],
             )
             .mapped("identity_key")
         )
