@@ -49,9 +49,15 @@ from logistics_bridge.config import add_log_level_option, configure_logging
 from logistics_bridge.exceptions import OdooError
 from logistics_demo.cli import ENDPOINT_CODE, Demo, demo_options
 from logistics_demo.driver import DemoDriver
-from logistics_demo.odoo_instance import OdooSetupFailed, OdooUnavailable, odoo_version
+from logistics_demo.odoo_instance import (
+    OdooInstance,
+    OdooSetupFailed,
+    OdooUnavailable,
+    odoo_version,
+)
 from logistics_demo.processes import ManagedProcess, ProcessFailed, free_port
 from logistics_tms_simulator.sender import RETRYABLE_STATUS, signed_headers
+from procstat import cpu_seconds, tree_cpu_seconds
 from standardwebhooks.webhooks import Webhook
 
 _logger = logging.getLogger("outage")
@@ -381,6 +387,33 @@ def overview_backlog(driver: DemoDriver) -> dict[str, float]:
     }
 
 
+@dataclass(frozen=True)
+class CpuSample:
+    """CPU seconds of Odoo (server, workers, job runner) and of each PostgreSQL backend
+    serving its database (readable when PostgreSQL runs on this machine)."""
+
+    odoo: float
+    backends: dict[int, float]
+
+    @classmethod
+    def take(cls, odoo_pid: int, instance: OdooInstance) -> CpuSample:
+        backends = {}
+        for pid in instance.backend_pids():
+            try:
+                backends[pid] = cpu_seconds(pid)
+            except OSError:
+                continue  # another machine's, or ended meanwhile
+        return cls(tree_cpu_seconds(odoo_pid), backends)
+
+    def per_event_ms(self, later: CpuSample, events: float) -> tuple[float, float | None]:
+        """(Odoo, PostgreSQL) CPU milliseconds per event between this sample and ``later``."""
+        odoo = (later.odoo - self.odoo) * 1000 / events
+        if not later.backends:
+            return odoo, None
+        database = sum(cpu - self.backends.get(pid, 0.0) for pid, cpu in later.backends.items())
+        return odoo, database * 1000 / events
+
+
 # -- what Odoo holds --------------------------------------------------------------------------
 @dataclass
 class Findings:
@@ -469,6 +502,8 @@ class Report:
     pending_when_odoo_returned: int = 0
     drain_rate: float | None = None
     time_to_empty: float | None = None
+    odoo_cpu_per_event_ms: float | None = None
+    database_cpu_per_event_ms: float | None = None
 
     @property
     def passed(self) -> bool:
@@ -515,6 +550,8 @@ class Report:
             ("pending when Odoo returned", str(self.pending_when_odoo_returned)),
             ("drain rate after Odoo returned", figure(self.drain_rate, "events/s")),
             ("time to empty", figure(self.time_to_empty, "s")),
+            ("Odoo CPU per event drained", figure(self.odoo_cpu_per_event_ms, "ms")),
+            ("PostgreSQL CPU per event drained", figure(self.database_cpu_per_event_ms, "ms")),
         ]
         width = max(len(name) for name, _ in rows)
         lines = [f"| {name:<{width}} | {value} |" for name, value in rows]
@@ -645,6 +682,7 @@ class OutageRun:
         demo.start(odoo, f"{demo.odoo.url}/web/health", timeout=180)
         report.accepted_during_outage = senders.tally.accepted - accepted_before
         returned_at = time.monotonic()
+        cpu_at_return = CpuSample.take(odoo.pid, demo.odoo)
         watch.sample()
         forwarded_at_return = watch.forwarded
         report.pending_when_odoo_returned = int(watch.pending)
@@ -652,12 +690,17 @@ class OutageRun:
         overview = threading.Thread(target=self._read_overview, args=(driver, report))
         overview.start()
         drained = wait_drained(watch, senders, args.drain_timeout)
+        cpu_drained = CpuSample.take(odoo.pid, demo.odoo)
         overview.join()
         watch.stop()
         if drained is not None:
             emptied_at, forwarded = drained
             report.time_to_empty = emptied_at - returned_at
             report.drain_rate = (forwarded - forwarded_at_return) / max(report.time_to_empty, 1e-3)
+            if forwarded > forwarded_at_return:
+                report.odoo_cpu_per_event_ms, report.database_cpu_per_event_ms = (
+                    cpu_at_return.per_event_ms(cpu_drained, forwarded - forwarded_at_return)
+                )
         report.alert_fired = watch.fired_at is not None
         report.bridge_max_backlog_age = watch.max_age
         fill_send_figures(report, senders)

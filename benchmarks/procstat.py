@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 
 # Fields of /proc/<pid>/stat after the ")" that ends the command name.
-_PROCESS_GROUP, _USER_TICKS, _SYSTEM_TICKS = 2, 11, 12
+_PARENT, _PROCESS_GROUP, _USER_TICKS, _SYSTEM_TICKS = 1, 2, 11, 12
+# CPU of the children a process has waited for (recycled Odoo workers, for instance).
+_CHILDREN_USER_TICKS, _CHILDREN_SYSTEM_TICKS = 13, 14
 
 
 def _stat(pid: int | str) -> list[str]:
@@ -37,6 +39,31 @@ def group_cpu_seconds(group_id: int) -> float | None:
             continue  # the process ended meanwhile
         if int(fields[_PROCESS_GROUP]) == group_id:
             ticks += _cpu_ticks(fields)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User plus system CPU of a process and its descendants, ended children included
+    (once reaped): an Odoo server with its workers, say."""
+    stats = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stats[int(entry)] = _stat(entry)
+            except OSError:
+                continue  # the process ended meanwhile
+    children: dict[int, list[int]] = {}
+    for child, fields in stats.items():
+        children.setdefault(int(fields[_PARENT]), []).append(child)
+    ticks, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        fields = stats.get(current)
+        if fields is None:
+            continue
+        ticks += _cpu_ticks(fields)
+        ticks += int(fields[_CHILDREN_USER_TICKS]) + int(fields[_CHILDREN_SYSTEM_TICKS])
+        todo += children.get(current, [])
     return ticks / os.sysconf("SC_CLK_TCK")
 
 

@@ -85,6 +85,13 @@ class ForwardSettings(BaseModel):
     max_wait_seconds: float = Field(default=0.5, gt=0)
     backoff_base_seconds: float = Field(default=1.0, gt=0)
     backoff_cap_seconds: float = Field(default=60.0, gt=0)
+    unreachable_retry_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        description="While Odoo refuses connections (stopped), seconds between two tries at "
+        "most, whatever the backoff has grown to: a refused connection costs Odoo nothing, and "
+        "a backlog starts draining within this of Odoo's return.",
+    )
     lease_seconds: float = Field(default=120.0, gt=0)
     max_attempts: int = Field(
         default=20,

@@ -9,9 +9,11 @@ reached Odoo (timeout, HTTP error, JSON-RPC error), the next batch is halved too
 Odoo too busy to answer a batch within the timeout gets smaller ones, instead of the
 same one again; a successful round doubles it back up to ``batch_size``), while a
 refused connection (Odoo stopped) keeps it whole, so a backlog drains in full batches
-once Odoo is back. A good round that took Odoo longer than ``batch_seconds`` sizes
-the next batch to take about that long at the round's pace: a loaded Odoo gets
-smaller batches before any of them times out.
+once Odoo is back. While Odoo refuses connections, the next try comes within
+``unreachable_retry_seconds`` whatever the backoff has grown to (a refused connection
+costs Odoo nothing): a backlog starts draining as soon as Odoo is back. A good round
+that took Odoo longer than ``batch_seconds`` sizes the next batch to take about that
+long at the round's pace: a loaded Odoo gets smaller batches before any of them times out.
 
 A bridge runs ``forward.lanes`` forwarders on its inbox, each with a batch in flight:
 Odoo's workers ingest them side by side. They never hold two events of one shipment,
@@ -95,6 +97,8 @@ class Forwarder(BackgroundLoop):
         self.owner = owner or f"forwarder-{uuid.uuid4()}"
         self._rand = rand
         self._failures = 0
+        # The last failed round never reached Odoo (connection refused).
+        self._unreachable = False
         self.batch_size = settings.batch_size
         super().__init__()
 
@@ -126,6 +130,7 @@ class Forwarder(BackgroundLoop):
             self._record(group, answers, report)
         if report.transport_error:
             self._failures += 1
+            self._unreachable = not report.reached_odoo
             if report.reached_odoo:
                 self.batch_size = max(1, self.batch_size // 2)
             self.inbox.set_meta("last_odoo_error", report.transport_error)
@@ -226,12 +231,15 @@ class Forwarder(BackgroundLoop):
         """Delay before the next round after ``self._failures`` failed rounds in a row."""
         if not self._failures:
             return 0.0
-        return full_jitter_delay(
+        delay = full_jitter_delay(
             self._failures - 1,
             self.settings.backoff_base_seconds,
             self.settings.backoff_cap_seconds,
             self._rand,
         )
+        if self._unreachable:
+            return min(delay, self.settings.unreachable_retry_seconds)
+        return delay
 
     # -- thread ---------------------------------------------------------------------------
     def run(self) -> None:

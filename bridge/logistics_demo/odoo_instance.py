@@ -148,7 +148,14 @@ class OdooInstance:
         """Create the database as a copy of ``template`` (addons already installed)."""
         self._execute("postgres", f'CREATE DATABASE "{self.database}" TEMPLATE "{template}"')
 
-    def _execute(self, database: str, statement: str) -> list[tuple]:
+    def backend_pids(self) -> list[int]:
+        """Process ids of the PostgreSQL backends connected to the database."""
+        rows = self._execute(
+            "postgres", "SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.database,)
+        )
+        return [pid for (pid,) in rows]
+
+    def _execute(self, database: str, statement: str, params: tuple = ()) -> list[tuple]:
         """Run ``statement`` in ``database``; the rows it returns, if any."""
         try:
             with psycopg.connect(
@@ -158,7 +165,7 @@ class OdooInstance:
                 dbname=database,
                 autocommit=True,
             ) as connection:
-                cursor = connection.execute(statement)
+                cursor = connection.execute(statement, params or None)
                 return cursor.fetchall() if cursor.description else []
         except psycopg.Error as exc:
             raise OdooSetupFailed(

@@ -332,6 +332,30 @@ def test_refused_connection_keeps_the_batch_whole(inbox, odoo):
     assert {event.state for event in inbox.list_events()} == {"pending"}
 
 
+def test_refused_connection_is_tried_again_within_the_unreachable_retry(inbox, odoo):
+    """A refused connection costs Odoo nothing: however many rounds failed so, the next
+    try comes within ``unreachable_retry_seconds``, so a backlog starts draining as soon
+    as Odoo is back, not after a backoff grown during the outage; a failure that reached
+    Odoo backs off in full again."""
+    add(inbox, "e1")
+    client = OdooClient(
+        OdooSettings(url="http://127.0.0.1:1", db="db", login="bridge", api_key="k")
+    )
+    settings = ForwardSettings(
+        backoff_base_seconds=1, backoff_cap_seconds=60, unreachable_retry_seconds=1.5
+    )
+    forwarder = Forwarder(inbox, client, settings, rand=lambda: 1.0)
+    with responses.RequestsMock() as mock:
+        mock.add_passthru("http://127.0.0.1:1")
+        for _ in range(8):
+            forwarder.run_once()
+    assert forwarder.backoff_delay() == 1.5
+    forwarder.client = make_forwarder(inbox).client
+    odoo.http_status = 502
+    forwarder.run_once()
+    assert forwarder.backoff_delay() == 60.0
+
+
 def test_idle_forwarder_wakes_when_an_event_is_accepted(inbox, odoo):
     """No poll interval between a callback's commit and its forwarding."""
     forwarder = make_forwarder(inbox, max_wait_seconds=30)
