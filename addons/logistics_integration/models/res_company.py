@@ -1,4 +1,10 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..validation import check_bounds
+
+# A century: further back than any log is kept, still a date Python can compute.
+MAX_LOG_RETENTION_DAYS = 36500
+MAX_LOG_PAYLOAD_BYTES = 2**31 - 1
 
 
 class ResCompany(models.Model):
@@ -8,5 +14,16 @@ class ResCompany(models.Model):
         default=90, help="Integration log records older than this are purged (0 keeps all)."
     )
     logistics_log_payload_max_bytes = fields.Integer(
-        default=65536, help="Payloads and responses are cut to this size in the log."
+        default=65536,
+        help="Payloads and responses are cut to this size in the log (0 keeps them whole).",
     )
+
+    @api.constrains("logistics_log_retention_days", "logistics_log_payload_max_bytes")
+    def _check_logistics_log_limits(self):
+        check_bounds(
+            self,
+            {
+                "logistics_log_retention_days": (0, MAX_LOG_RETENTION_DAYS),
+                "logistics_log_payload_max_bytes": (0, MAX_LOG_PAYLOAD_BYTES),
+            },
+        )
