@@ -1,6 +1,7 @@
 """Checks of the numbers and URLs a person types in the forms and settings of the
 Logistics app, each refusal naming the field."""
 
+import math
 from urllib.parse import urlsplit
 
 from odoo import _
@@ -15,22 +16,31 @@ def check_bounds(records, bounds):
     """Raise ValidationError naming the first field of ``records`` outside its bounds.
 
     ``bounds`` maps a field name to its ``(lowest, highest)`` allowed value, both
-    inclusive. NaN is outside any bounds: a number nothing downstream can compute with
-    (a timeout, a date offset) is refused when it is typed, not when a job runs.
+    inclusive; ``math.inf`` as highest sets no ceiling. NaN is outside any bounds: a
+    number nothing downstream can compute with (a timeout, a date offset) is refused
+    when it is typed, not when a job runs.
     """
     for record in records:
         for name, (lowest, highest) in bounds.items():
             value = record[name]
             if not lowest <= value <= highest:
-                raise ValidationError(
-                    _(
+                field = record._fields[name]._description_string(record.env)
+                if highest == math.inf:
+                    message = _(
+                        "%(field)s must be %(lowest)s or more (not %(value)s).",
+                        field=field,
+                        lowest=lowest,
+                        value=value,
+                    )
+                else:
+                    message = _(
                         "%(field)s must be between %(lowest)s and %(highest)s (not %(value)s).",
-                        field=record._fields[name]._description_string(record.env),
+                        field=field,
                         lowest=lowest,
                         highest=highest,
                         value=value,
                     )
-                )
+                raise ValidationError(message)
 
 
 def check_timeouts(records, names, highest):

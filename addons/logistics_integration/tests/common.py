@@ -1,4 +1,5 @@
 import json
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -51,7 +52,7 @@ def assert_schemas_published(case, schemas):
 def assert_values_refused(case, record, field_name, values, write=None):
     """Assert that each of ``values`` written into ``field_name`` of ``record`` (by
     ``write(value)`` when given) is refused with a ValidationError naming the field."""
-    label = record._fields[field_name].string
+    label = re.escape(record._fields[field_name].string)
     for value in values:
         with (
             case.subTest(field=field_name, value=value),

@@ -1,4 +1,10 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from odoo.addons.logistics_integration.validation import check_bounds
+
+# Heartbeats come every minute or so; a month of silence is the longest wait that means
+# anything.
+MAX_BRIDGE_STALE_SECONDS = 30 * 24 * 3600
 
 
 class ResCompany(models.Model):
@@ -17,3 +23,7 @@ class ResCompany(models.Model):
         string="SLA E-mail",
         help="Address e-mailed when an exchange type misses or meets its SLA again.",
     )
+
+    @api.constrains("logistics_bridge_stale_seconds")
+    def _check_logistics_bridge_stale_seconds(self):
+        check_bounds(self, {"logistics_bridge_stale_seconds": (1, MAX_BRIDGE_STALE_SECONDS)})
