@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 from odoo.addons.logistics_integration.validation import check_bounds
 
@@ -52,6 +52,12 @@ class LogisticsCaseType(models.Model):
         ("code_unique", "unique(code)", "A case type code is unique."),
         ("sla_positive", "CHECK(sla_hours > 0)", "The resolution time must be positive."),
     ]
+
+    @api.constrains("code")
+    def _check_code(self):
+        # A technical code in lower case: "Damage" or "damage " cannot sit beside "damage".
+        for case_type in self:
+            self.env["logistics.endpoint"]._assert_technical_code(case_type.code, _("Case type"))
 
     @api.constrains("sla_hours")
     def _check_sla_hours(self):
