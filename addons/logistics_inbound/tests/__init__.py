@@ -22,3 +22,4 @@ from . import test_ingest_properties
 from . import test_review
 from . import test_security
 from . import test_settings_input
+from . import test_mapping_input
