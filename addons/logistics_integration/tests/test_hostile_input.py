@@ -1,3 +1,5 @@
+from odoo.exceptions import ValidationError
+
 from .common import LogisticsIntegrationCase, assert_values_refused
 
 NAN = float("nan")
@@ -61,3 +63,17 @@ class TestHostileInput(LogisticsIntegrationCase):
         entry = log.create({"summary": "kept", "direction": "outbound", "state": "processed"})
         log._cron_purge_expired()
         self.assertTrue(entry.exists())
+
+    def test_event_codes_differing_by_case_or_blanks_are_refused(self):
+        event_types = self.env["logistics.event.type"].with_user(self.integration_admin)
+        for code in ("In_Transit", "in_transit ", " in_transit", "in transit", "in-transit"):
+            with (
+                self.subTest(code=code),
+                self.assertRaisesRegex(ValidationError, "Canonical event code"),
+                self.env.cr.savepoint(),
+            ):
+                event_types.create({"name": "In transit", "code": code, "rank": 35})
+        created = event_types.create(
+            {"name": "Held at customs", "code": "customs_hold", "rank": 35}
+        )
+        self.assertEqual(created.code, "customs_hold")
