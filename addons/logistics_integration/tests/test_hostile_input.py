@@ -77,3 +77,11 @@ class TestHostileInput(LogisticsIntegrationCase):
             {"name": "Held at customs", "code": "customs_hold", "rank": 35}
         )
         self.assertEqual(created.code, "customs_hold")
+
+    def test_card_thresholds_that_never_colour_a_card_are_refused(self):
+        card = self.env["logistics.overview.card"].search([], limit=1)
+        card = card.with_user(self.integration_admin)
+        for field_name in ("warning_threshold", "danger_threshold"):
+            assert_values_refused(self, card, field_name, (-1, NAN))
+        card.write({"warning_threshold": 0, "danger_threshold": 0})
+        self.assertEqual(card.danger_threshold, 0)
