@@ -35,3 +35,17 @@ class TestMonitoringInput(LogisticsMonitoringCase):
         exchange_type.write({"sla_window_hours": 24 * 366, "sla_max_failure_rate": 100})
         exchange_type._evaluate_sla(fields.Datetime.now())
         self.assertEqual(exchange_type.sla_open_breach_count, 0)
+
+    def test_sla_email_that_is_no_address_is_refused(self):
+        settings = self.env["res.config.settings"]
+        assert_values_refused(
+            self,
+            self.ops_company,
+            "logistics_sla_email",
+            ("not an email", "ops@example", "ops@example.com;junk", "ops@example.com\nBcc: x@y.z"),
+            write=lambda value: settings.create({"logistics_sla_email": value}),
+        )
+        self.ops_company.logistics_sla_email = "ops@example.com, oncall@example.com"
+        self.assertEqual(
+            self.ops_company.logistics_sla_email, "ops@example.com, oncall@example.com"
+        )
