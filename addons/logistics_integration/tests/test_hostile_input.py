@@ -85,3 +85,11 @@ class TestHostileInput(LogisticsIntegrationCase):
             assert_values_refused(self, card, field_name, (-1, NAN))
         card.write({"warning_threshold": 0, "danger_threshold": 0})
         self.assertEqual(card.danger_threshold, 0)
+
+    def test_masking_pattern_with_surrounding_blanks_is_refused(self):
+        rules = self.env["logistics.masking.rule"].with_user(self.integration_admin)
+        rule = rules.create({"name": "E-mails", "key_pattern": "*email*"})
+        assert_values_refused(self, rule, "key_pattern", ("*email* ", " *email*", "   ", "\t"))
+        self.assertEqual(rule.key_pattern, "*email*")
+        in_force = [r for r in rules._get_rules() if r.key_pattern == "*email*"]
+        self.assertTrue(in_force and in_force[0].matches("Contact_Email"))
