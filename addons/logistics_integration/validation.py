@@ -4,7 +4,6 @@ Logistics app, each refusal naming the field."""
 import math
 from urllib.parse import urlsplit
 
-from odoo import _
 from odoo.exceptions import ValidationError
 
 # A person waits on the screen for a synchronous call: past a minute the browser and the
@@ -26,14 +25,14 @@ def check_bounds(records, bounds):
             if not lowest <= value <= highest:
                 field = record._fields[name]._description_string(record.env)
                 if highest == math.inf:
-                    message = _(
+                    message = record.env._(
                         "%(field)s must be %(lowest)s or more (not %(value)s).",
                         field=field,
                         lowest=lowest,
                         value=value,
                     )
                 else:
-                    message = _(
+                    message = record.env._(
                         "%(field)s must be between %(lowest)s and %(highest)s (not %(value)s).",
                         field=field,
                         lowest=lowest,
@@ -51,7 +50,7 @@ def check_timeouts(records, names, highest):
             value = record[name]
             if not 0 < value <= highest:
                 raise ValidationError(
-                    _(
+                    record.env._(
                         "%(field)s must be more than 0 and at most %(highest)s seconds "
                         "(not %(value)s).",
                         field=record._fields[name]._description_string(record.env),
@@ -61,24 +60,24 @@ def check_timeouts(records, names, highest):
                 )
 
 
-def _http_url_problem(url):
+def _http_url_problem(url, env):
     """Why ``url`` is no address to call over HTTP, or None."""
     if any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in url):
-        return _("it contains a space or a control character")
+        return env._("it contains a space or a control character")
     try:
         parsed = urlsplit(url)
         port = parsed.port
     except ValueError:
-        return _("its host or port cannot be read (an IPv6 address goes in brackets)")
+        return env._("its host or port cannot be read (an IPv6 address goes in brackets)")
     if parsed.scheme.lower() not in ("http", "https"):
-        return _("it is not an http or https URL")
+        return env._("it is not an http or https URL")
     if not parsed.hostname:
-        return _("it names no host")
+        return env._("it names no host")
     if parsed.username is not None or parsed.password is not None:
         # Credentials in the URL would be written to logs and sent to redirects.
-        return _("it holds a user name or password; set them in the authentication fields")
+        return env._("it holds a user name or password; set them in the authentication fields")
     if port == 0:
-        return _("port 0 cannot be called")
+        return env._("port 0 cannot be called")
     return None
 
 
@@ -87,10 +86,10 @@ def check_http_url(records, name):
     and is no http(s) URL with a host (and a port from 1 to 65535, no credentials)."""
     for record in records:
         url = record[name]
-        problem = url and _http_url_problem(url)
+        problem = url and _http_url_problem(url, record.env)
         if problem:
             raise ValidationError(
-                _(
+                record.env._(
                     "%(field)s %(url)r is refused: %(problem)s.",
                     field=record._fields[name]._description_string(record.env),
                     url=url,
