@@ -1,5 +1,9 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import api, fields, models
+
+from odoo.addons.logistics_integration.validation import (
+    MAX_SYNCHRONOUS_TIMEOUT_SECONDS,
+    check_timeouts,
+)
 
 
 class LogisticsEndpoint(models.Model):
@@ -13,7 +17,4 @@ class LogisticsEndpoint(models.Model):
 
     @api.constrains("appointment_timeout")
     def _check_appointment_timeout(self):
-        if any(endpoint.appointment_timeout <= 0 for endpoint in self):
-            raise ValidationError(
-                _("The appointment timeout must be a positive number of seconds.")
-            )
+        check_timeouts(self, ("appointment_timeout",), MAX_SYNCHRONOUS_TIMEOUT_SECONDS)

@@ -6,6 +6,7 @@ import responses
 
 from odoo.exceptions import AccessError
 
+from odoo.addons.logistics_integration.tests.common import assert_values_refused
 from odoo.addons.logistics_tms_export.models.logistics_endpoint import SynchronousCallFailed
 
 from ..models.logistics_shipment import AppointmentRefused
@@ -56,6 +57,10 @@ class TestAppointmentBooking(AppointmentCase):
             except SynchronousCallFailed as err:
                 return err.reason
         self.fail("the windows were fetched")
+
+    def test_appointment_timeout_a_customer_cannot_wait_for_is_refused(self):
+        values = (0, -1, float("nan"), 3600)
+        assert_values_refused(self, self.endpoint, "appointment_timeout", values)
 
     def test_a_tms_that_does_not_answer_in_time_offers_nothing(self):
         self.endpoint.appointment_timeout = 0.5

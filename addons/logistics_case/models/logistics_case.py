@@ -1,8 +1,11 @@
+import math
 from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount
+
+from odoo.addons.logistics_integration.validation import check_bounds
 
 CASE_STATES = [("open", "Open"), ("resolved", "Resolved")]
 RESOLUTIONS = [
@@ -247,6 +250,10 @@ class LogisticsCase(models.Model):
     @api.constrains("state", "resolution", "resolution_reason", "claim_amount")
     def _check_resolution(self):
         self.filtered(lambda c: c.state == "resolved")._check_resolvable()
+
+    @api.constrains("claim_amount", "claim_refund_amount")
+    def _check_claim_amounts(self):
+        check_bounds(self, {"claim_amount": (0, math.inf), "claim_refund_amount": (0, math.inf)})
 
     @api.constrains("credit_note_id", "commercial_partner_id")
     def _check_credit_note_customer(self):

@@ -1,4 +1,9 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+
+from odoo.addons.logistics_integration.validation import check_bounds
+
+# Ten years: a due date further out means no due date, and a date Python can still compute.
+MAX_SLA_HOURS = 24 * 3653
 
 
 class LogisticsCaseType(models.Model):
@@ -47,3 +52,13 @@ class LogisticsCaseType(models.Model):
         ("code_unique", "unique(code)", "A case type code is unique."),
         ("sla_positive", "CHECK(sla_hours > 0)", "The resolution time must be positive."),
     ]
+
+    @api.constrains("code")
+    def _check_code(self):
+        # A technical code in lower case: "Damage" or "damage " cannot sit beside "damage".
+        for case_type in self:
+            self.env["logistics.endpoint"]._assert_technical_code(case_type.code, _("Case type"))
+
+    @api.constrains("sla_hours")
+    def _check_sla_hours(self):
+        check_bounds(self, {"sla_hours": (1, MAX_SLA_HOURS)})

@@ -4,6 +4,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests.common import new_test_user
 
 from odoo.addons.logistics_inbound.tests.common import LogisticsInboundSourceCase
+from odoo.addons.logistics_integration.tests.common import assert_values_refused
 
 from ..models.logistics_case import CASE_OPENED_SUMMARY
 
@@ -215,4 +216,26 @@ class TestServiceCase(LogisticsInboundSourceCase):
         self.assertEqual(
             self.shipment.with_user(portal_user).case_ids.mapped("customer_label"),
             ["goods arrived damaged"],
+        )
+
+    def test_sla_hours_out_of_range_are_refused(self):
+        case_type = self.damage.with_user(self.integration_admin)
+        assert_values_refused(self, case_type, "sla_hours", (0, -1, 2**31 - 1))
+        case_type.sla_hours = 24 * 3653
+        self.assertEqual(self.damage.sla_hours, 24 * 3653)
+
+    def test_case_type_codes_differing_by_case_or_blanks_are_refused(self):
+        case_types = self.env["logistics.case.type"].with_user(self.integration_admin)
+        for code in ("Damage", "damage ", " damage", "water damage"):
+            with (
+                self.subTest(code=code),
+                self.assertRaisesRegex(ValidationError, "Case type code"),
+                self.env.cr.savepoint(),
+            ):
+                case_types.create({"name": "Damage", "code": code, "customer_label": "Damage"})
+        self.assertEqual(
+            case_types.create(
+                {"name": "Water", "code": "water_damage", "customer_label": "Water damage"}
+            ).code,
+            "water_damage",
         )

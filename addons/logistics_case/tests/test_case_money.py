@@ -3,6 +3,7 @@ from odoo.tests import Form
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.logistics_inbound.tests.common import LogisticsInboundSourceCase
+from odoo.addons.logistics_integration.tests.common import assert_values_refused
 
 CLAIM_ACTIVITY = "logistics_case.mail_activity_type_carrier_claim"
 
@@ -124,6 +125,13 @@ class TestCaseMoney(LogisticsInboundSourceCase):
         self.assertFalse(self._claim_activities(case))
         done = case.message_ids.filtered(lambda m: "The carrier refunded" in str(m.body))
         self.assertTrue(done)
+
+    def test_negative_claim_amounts_are_refused_naming_the_field(self):
+        case = self.case.with_user(self.logistics_user)
+        for field_name in ("claim_amount", "claim_refund_amount"):
+            assert_values_refused(self, case, field_name, (-0.01, -520.0))
+        case.write({"claim_amount": 0.0, "claim_refund_amount": 0.0})
+        self.assertEqual(self.case.claim_refund_amount, 0.0)
 
     def test_rejected_claim_closes_its_follow_up(self):
         self.case.claim_amount = 80.0

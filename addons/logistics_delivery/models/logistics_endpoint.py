@@ -1,6 +1,9 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError as OdooValidationError
+from odoo import api, fields, models
 
+from odoo.addons.logistics_integration.validation import (
+    MAX_SYNCHRONOUS_TIMEOUT_SECONDS,
+    check_timeouts,
+)
 from odoo.addons.logistics_tms_export.models.logistics_endpoint import SynchronousCallFailed
 
 from .. import contract
@@ -29,8 +32,7 @@ class LogisticsEndpoint(models.Model):
 
     @api.constrains("rate_timeout")
     def _check_rate_timeout(self):
-        if any(endpoint.rate_timeout <= 0 for endpoint in self):
-            raise OdooValidationError(_("The rate timeout must be a positive number of seconds."))
+        check_timeouts(self, ("rate_timeout",), MAX_SYNCHRONOUS_TIMEOUT_SECONDS)
 
     def _quote_rates(self, payload, record, check_answer=None):
         """Ask this endpoint to quote ``payload`` (a ``tms-rate`` v1 request, as a dict)

@@ -6,6 +6,7 @@ import responses
 
 from odoo.addons.logistics_integration import outbound
 from odoo.addons.logistics_integration.masking import MASK
+from odoo.addons.logistics_integration.tests.common import assert_values_refused
 
 from .common import RatesCase
 
@@ -126,6 +127,10 @@ class TestRateShipment(RatesCase):
         with patch.object(outbound, "send", wraps=outbound.send) as send:
             self._rate(order, self._service("economy", 90.5))
         self.assertEqual(send.call_args.args[-1], (2.5, 2.5))
+
+    def test_rate_timeout_a_salesperson_cannot_wait_for_is_refused(self):
+        values = (0, -1, float("nan"), 3600)
+        assert_values_refused(self, self.endpoint, "rate_timeout", values)
 
     def _assert_fallback(self, order, result, reason_part, log_state):
         self.assertTrue(result["success"])

@@ -1,6 +1,17 @@
+import math
+
 from odoo import api, fields, models
 
-TOLERANCE_FIELDS = ("amount_over", "amount_under", "percent_over", "percent_under")
+from odoo.addons.logistics_integration.validation import check_bounds
+
+# An amount tolerance has no ceiling; a percentage beyond 100 would wave through any bill.
+TOLERANCE_BOUNDS = {
+    "amount_over": (0, math.inf),
+    "amount_under": (0, math.inf),
+    "percent_over": (0, 100),
+    "percent_under": (0, 100),
+}
+TOLERANCE_FIELDS = tuple(TOLERANCE_BOUNDS)
 
 
 class LogisticsCarrierTolerance(models.Model):
@@ -39,6 +50,10 @@ class LogisticsCarrierTolerance(models.Model):
             "Tolerances cannot be negative.",
         ),
     ]
+
+    @api.constrains(*TOLERANCE_FIELDS)
+    def _check_tolerances(self):
+        check_bounds(self, TOLERANCE_BOUNDS)
 
     @api.model
     def _get_limits(self, carrier, company):

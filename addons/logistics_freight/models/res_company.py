@@ -1,4 +1,8 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from odoo.addons.logistics_integration.validation import check_bounds
+
+from .logistics_carrier_tolerance import TOLERANCE_BOUNDS
 
 
 class ResCompany(models.Model):
@@ -19,3 +23,10 @@ class ResCompany(models.Model):
         default=5.0,
         help="Actual freight may fall below the expected amount by this percentage.",
     )
+
+    @api.constrains(*(f"logistics_tolerance_{name}" for name in TOLERANCE_BOUNDS))
+    def _check_logistics_tolerances(self):
+        check_bounds(
+            self,
+            {f"logistics_tolerance_{name}": bounds for name, bounds in TOLERANCE_BOUNDS.items()},
+        )

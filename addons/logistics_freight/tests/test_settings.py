@@ -1,5 +1,7 @@
 from odoo.tests import Form
 
+from odoo.addons.logistics_integration.tests.common import assert_values_refused
+
 from .common import LogisticsFreightCase
 
 
@@ -31,3 +33,25 @@ class TestToleranceSettings(LogisticsFreightCase):
         arch = self.env["res.config.settings"].get_views([(False, "form")])["views"]["form"]["arch"]
         block = arch[arch.index('name="logistics_freight_setting_container"') :]
         self.assertIn('name="logistics_tolerance_amount_over"', block)
+
+    def test_tolerances_out_of_range_are_refused_naming_the_field(self):
+        settings = self.env["res.config.settings"]
+        tolerance = self.env["logistics.carrier.tolerance"].create({"carrier_id": self.carrier.id})
+        nan = float("nan")
+        for name, values in (
+            ("amount_over", (-1, nan)),
+            ("amount_under", (-0.01, nan)),
+            ("percent_over", (-1, 100.5, nan)),
+            ("percent_under", (-1, 101, nan)),
+        ):
+            assert_values_refused(self, tolerance, name, values)
+            company_field = f"logistics_tolerance_{name}"
+            assert_values_refused(
+                self,
+                self.company,
+                company_field,
+                values,
+                write=lambda value, field=company_field: settings.create({field: value}),
+            )
+        tolerance.write({"percent_over": 100, "percent_under": 100, "amount_over": 1e6})
+        self.assertEqual(tolerance.percent_under, 100)

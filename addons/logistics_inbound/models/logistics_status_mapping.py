@@ -76,6 +76,31 @@ class LogisticsStatusMapping(models.Model):
                     _("A status mapping belongs to either an endpoint or a profile.")
                 )
 
+    @api.constrains("endpoint_id", "profile_id", "raw_code", "raw_detail")
+    def _check_unique_code(self):
+        # The SQL constraint never fires: one of endpoint and profile is always empty, and
+        # PostgreSQL holds empty values distinct.
+        for mapping in self:
+            twin = self.search_count(
+                [
+                    ("id", "!=", mapping.id),
+                    ("endpoint_id", "=", mapping.endpoint_id.id),
+                    ("profile_id", "=", mapping.profile_id.id),
+                    ("raw_code", "=", mapping.raw_code),
+                    ("raw_detail", "=", mapping.raw_detail or False),
+                ],
+                limit=1,
+            )
+            if twin:
+                raise ValidationError(
+                    _(
+                        "Raw code %(code)r with detail %(detail)r is already mapped for %(owner)s.",
+                        code=mapping.raw_code,
+                        detail=mapping.raw_detail or "",
+                        owner=(mapping.profile_id or mapping.endpoint_id).display_name,
+                    )
+                )
+
     def _get_customer_visible(self):
         """Whether a milestone mapped by this line is shown to the customer."""
         self.ensure_one()

@@ -1,7 +1,6 @@
-from urllib.parse import urlparse
-
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+
+from odoo.addons.logistics_integration.validation import check_http_url
 
 from .logistics_endpoint import BRIDGE_URL_PARAM
 
@@ -18,15 +17,7 @@ class ResConfigSettings(models.TransientModel):
 
     @api.constrains("logistics_bridge_public_url")
     def _check_logistics_bridge_public_url(self):
-        for settings in self.filtered("logistics_bridge_public_url"):
-            parsed = urlparse(settings.logistics_bridge_public_url)
-            if parsed.scheme not in ("http", "https") or not parsed.netloc:
-                raise ValidationError(
-                    _(
-                        "The bridge public URL %(url)r must be an http or https URL.",
-                        url=settings.logistics_bridge_public_url,
-                    )
-                )
+        check_http_url(self, "logistics_bridge_public_url")
 
     logistics_bridge_users = fields.Text(
         string="Bridge users",

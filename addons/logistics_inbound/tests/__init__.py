@@ -21,3 +21,5 @@ from . import test_sequence
 from . import test_ingest_properties
 from . import test_review
 from . import test_security
+from . import test_settings_input
+from . import test_mapping_input

@@ -8,6 +8,8 @@ from logistics_contract.recipes import recipe_problems
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.logistics_integration.tests.common import assert_values_refused
+
 from ..hooks import set_inbound_formats
 from .common import LogisticsInboundSourceCase
 
@@ -195,6 +197,20 @@ class TestAuthRecipe(LogisticsInboundSourceCase):
         again = self._wizard(recipe, "generate", rotate=True)
         with self.assertRaises(UserError):
             again.action_confirm()
+
+    def test_rotate_overlap_out_of_range_is_refused_naming_the_field(self):
+        recipe = self._create_recipe(self.carrier, secrets=["current-key"])
+        assert_values_refused(
+            self,
+            self.Wizard,
+            "overlap_days",
+            (-1, 366, 10**7),
+            write=lambda days: self._wizard(
+                recipe, "generate", rotate=True, overlap_days=days
+            ).action_confirm(),
+        )
+        current = recipe.secret_ids.filtered(lambda s: s.value == "current-key")
+        self.assertFalse(current.expires_at, "the current secret keeps working")
 
     def test_rotate_default_overlap_is_a_week(self):
         recipe = self._create_recipe(self.carrier, secrets=["current-key"])

@@ -164,6 +164,23 @@ class TestSampleWizard(LogisticsInboundSourceCase):
         ):
             self._try("inbound_profile_easypost", sample)
 
+    def test_a_body_the_bridge_cannot_read_is_refused_by_try_saying_why(self):
+        too_deep = '{"a":' * 5000 + "1" + "}" * 5000
+        for profile in ("inbound_profile_easypost", self._create_envelope_profile()):
+            for sample, reason in (
+                ('{"weight": 1e999}', "out of range"),
+                ('{"weight": NaN}', "out of range"),
+                (too_deep, "nests more than 64 levels"),
+                ('{"status": "a", "status": "b"}', "duplicate"),
+            ):
+                with (
+                    self.subTest(profile=str(profile), sample=sample[:20]),
+                    self.assertRaisesRegex(
+                        UserError, f"The bridge would refuse this document.*{reason}"
+                    ),
+                ):
+                    self._try(profile, sample)
+
     def test_without_json_settings_the_document_is_one_event(self):
         endpoint = self._carrier_endpoint(
             self.env.ref("logistics_inbound.inbound_profile_easypost")

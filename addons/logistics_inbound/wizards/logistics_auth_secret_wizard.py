@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.logistics_integration.validation import check_bounds
+
 GENERATED_VALIDITY_DAYS = 365
 DEFAULT_OVERLAP_DAYS = 7
 
@@ -53,6 +55,11 @@ class LogisticsAuthSecretWizard(models.TransientModel):
             )
         return values
 
+    @api.constrains("overlap_days")
+    def _check_overlap_days(self):
+        # Past a generated secret's validity the old secret would outlive the new one.
+        check_bounds(self, {"overlap_days": (0, GENERATED_VALIDITY_DAYS)})
+
     def action_confirm(self):
         """Store the secret (ending the current one's life on a rotation); show a
         generated value once."""
@@ -92,8 +99,6 @@ class LogisticsAuthSecretWizard(models.TransientModel):
         return {"type": "ir.actions.act_window_close"}
 
     def _shorten_current_secrets(self, now):
-        if self.overlap_days < 0:
-            raise UserError(_("The overlap cannot be negative."))
         live = self.recipe_id._live_secrets(now)
         if len(live) > 1:
             raise UserError(

@@ -1,5 +1,7 @@
 import json
 
+from logistics_bridge.exceptions import MalformedJson, NumberOutOfRange
+from logistics_bridge.safejson import load_json
 from logistics_contract import x12
 from logistics_contract.documents import JsonDocuments
 from logistics_contract.envelope import Refusal
@@ -125,6 +127,16 @@ class LogisticsInboundSample(models.TransientModel):
             except ValueError as exc:
                 raise UserError(
                     _("The sample is neither X12 nor JSON: %(error)s", error=exc)
+                ) from exc
+            except RecursionError:
+                value = None  # too deep for json.loads: the bridge's reading says so below
+            try:
+                # What the bridge refuses of a body (depth, duplicate keys, numbers no
+                # float holds) is refused here with its reason, not read further.
+                load_json(text.encode())
+            except (MalformedJson, NumberOutOfRange) as exc:
+                raise UserError(
+                    _("The bridge would refuse this document: %(error)s", error=exc)
                 ) from exc
             if document_format == TMS_EVENT_FORMAT:
                 return value if isinstance(value, list) else [value]

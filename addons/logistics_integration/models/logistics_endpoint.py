@@ -1,16 +1,19 @@
 import logging
 import re
-from urllib.parse import urlparse
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .. import outbound
+from ..validation import check_bounds, check_http_url, check_timeouts
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 RETRY_PATTERN = re.compile(r"^\s*\d+\s*:\s*\d+\s*(,\s*\d+\s*:\s*\d+\s*)*$")
 # Seconds a connection test waits at most, whatever the endpoint's own timeouts.
 CONNECTION_TEST_TIMEOUT = 5.0
+# A call holds a job worker for at most this long; more is a typo, not a slow system.
+MAX_TIMEOUT_SECONDS = 3600
+MAX_RETRIES = 100
 CONNECTION_TEST_SUMMARY = "connection_test"
 PRODUCTION_DATABASE_PARAM = "logistics_integration.production_database_uuid"
 _logger = logging.getLogger(__name__)
@@ -143,20 +146,13 @@ class LogisticsEndpoint(models.Model):
 
     @api.constrains("base_url")
     def _check_base_url(self):
-        for endpoint in self.filtered("base_url"):
-            parsed = urlparse(endpoint.base_url)
-            if parsed.scheme not in ("http", "https") or not parsed.netloc:
-                raise ValidationError(
-                    _("Base URL %(url)r must be an http or https URL.", url=endpoint.base_url)
-                )
+        check_http_url(self, "base_url")
 
     @api.constrains("connect_timeout", "read_timeout", "max_retries")
     def _check_limits(self):
-        for endpoint in self:
-            if endpoint.connect_timeout <= 0 or endpoint.read_timeout <= 0:
-                raise ValidationError(_("Timeouts must be positive numbers of seconds."))
-            if endpoint.max_retries < 0:
-                raise ValidationError(_("Maximum retries cannot be negative."))
+        check_timeouts(self, ("connect_timeout", "read_timeout"), MAX_TIMEOUT_SECONDS)
+        # queue_job reads 0 as "retry for ever": a failure would never become work.
+        check_bounds(self, {"max_retries": (1, MAX_RETRIES)})
 
     @api.constrains("retry_pattern")
     def _check_retry_pattern(self):

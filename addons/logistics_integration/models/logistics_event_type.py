@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
 
 
 class LogisticsEventType(models.Model):
@@ -45,3 +45,12 @@ class LogisticsEventType(models.Model):
     _sql_constraints = [
         ("code_unique", "unique(code)", "A canonical event code must be unique."),
     ]
+
+    @api.constrains("code")
+    def _check_code(self):
+        # Codes travel in payloads and mappings: "In Transit " beside "in_transit" would
+        # be a second milestone no source is mapped onto.
+        for event_type in self:
+            self.env["logistics.endpoint"]._assert_technical_code(
+                event_type.code, _("Canonical event")
+            )

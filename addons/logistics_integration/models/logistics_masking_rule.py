@@ -1,4 +1,5 @@
-from odoo import api, fields, models, tools
+from odoo import _, api, fields, models, tools
+from odoo.exceptions import ValidationError
 
 from ..masking import MaskingRule
 
@@ -37,6 +38,19 @@ class LogisticsMaskingRule(models.Model):
     )
     company_id = fields.Many2one(comodel_name="res.company", index=True)
     active = fields.Boolean(default=True)
+
+    @api.constrains("key_pattern")
+    def _check_key_pattern(self):
+        # Key names carry no blanks: "*email* " would silently leave e-mails unmasked.
+        for rule in self:
+            if not rule.key_pattern.strip() or rule.key_pattern != rule.key_pattern.strip():
+                raise ValidationError(
+                    _(
+                        "Key Pattern %(pattern)r: remove the blanks around it; it is matched "
+                        "against key names exactly.",
+                        pattern=rule.key_pattern,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):

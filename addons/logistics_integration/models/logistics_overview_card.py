@@ -1,8 +1,11 @@
+import math
 from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import safe_eval
+
+from ..validation import check_bounds
 
 
 class LogisticsOverviewCard(models.Model):
@@ -96,6 +99,12 @@ class LogisticsOverviewCard(models.Model):
             "An endpoint card names an endpoint; a business card names an indicator.",
         ),
     ]
+
+    @api.constrains("warning_threshold", "danger_threshold")
+    def _check_thresholds(self):
+        # The card colours only positive values: a negative threshold would mean 0, and
+        # NaN (which the SQL ordering check lets through) would never colour the card.
+        check_bounds(self, {"warning_threshold": (0, math.inf), "danger_threshold": (0, math.inf)})
 
     @api.constrains("kind", "res_model_id", "domain", "danger_domain", "date_field")
     def _check_definition(self):

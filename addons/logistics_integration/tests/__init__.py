@@ -2,6 +2,7 @@ from . import test_assignee
 from . import test_endpoint
 from . import test_integration_log
 from . import test_masking
+from . import test_hostile_input
 from . import test_outbound
 from . import test_security
 from . import test_tour

@@ -1,7 +1,9 @@
 import json
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
+from odoo.exceptions import ValidationError
 from odoo.tests import common as odoo_test_common
 from odoo.tests.common import TransactionCase, new_test_user
 
@@ -45,6 +47,23 @@ def assert_schemas_published(case, schemas):
             model.model_json_schema(),
             f"{filename}: regenerate with: python3 docs/schemas/generate.py",
         )
+
+
+def assert_values_refused(case, record, field_name, values, write=None):
+    """Assert that each of ``values`` written into ``field_name`` of ``record`` (by
+    ``write(value)`` when given) is refused with a ValidationError naming the field."""
+    label = re.escape(record._fields[field_name].string)
+    for value in values:
+        with (
+            case.subTest(field=field_name, value=value),
+            case.assertRaisesRegex(ValidationError, label),
+            case.env.cr.savepoint(),
+        ):
+            if write:
+                write(value)
+            else:
+                record.write({field_name: value})
+            record.env.flush_all()
 
 
 class LogisticsIntegrationCase(TransactionCase):

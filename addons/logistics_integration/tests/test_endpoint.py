@@ -26,7 +26,7 @@ class TestEndpoint(LogisticsIntegrationCase):
     def test_base_url_timeouts_and_retry_pattern_are_validated(self):
         with self.assertRaisesRegex(ValidationError, "http or https"):
             self._create_endpoint(code="bad_url", base_url="ftp://tms")
-        with self.assertRaisesRegex(ValidationError, "Timeouts"):
+        with self.assertRaisesRegex(ValidationError, "Read Timeout"):
             self._create_endpoint(code="bad_timeout", read_timeout=0)
         with self.assertRaisesRegex(ValidationError, "attempt:seconds"):
             self._create_endpoint(code="bad_retry", retry_pattern="every minute")

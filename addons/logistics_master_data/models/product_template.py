@@ -1,9 +1,20 @@
+import math
 import re
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.logistics_integration.validation import check_bounds
+
 UN_NUMBER = re.compile(r"^UN[0-9]{4}$")
+# Sent to the TMS, whose contract (tms-master-data v1) holds each at 0 or more.
+TRANSPORT_MEASURES = (
+    "weight",
+    "volume",
+    "logistics_length_cm",
+    "logistics_width_cm",
+    "logistics_height_cm",
+)
 
 
 class ProductTemplate(models.Model):
@@ -38,15 +49,6 @@ class ProductTemplate(models.Model):
                     _("A dangerous good needs its UN Number (%(product)s).", product=template.name)
                 )
 
-    @api.constrains("logistics_length_cm", "logistics_width_cm", "logistics_height_cm")
-    def _check_logistics_dimensions(self):
-        for template in self:
-            if (
-                min(
-                    template.logistics_length_cm,
-                    template.logistics_width_cm,
-                    template.logistics_height_cm,
-                )
-                < 0
-            ):
-                raise ValidationError(_("Length, width and height cannot be negative."))
+    @api.constrains(*TRANSPORT_MEASURES)
+    def _check_logistics_measures(self):
+        check_bounds(self, dict.fromkeys(TRANSPORT_MEASURES, (0, math.inf)))

@@ -8,3 +8,4 @@ from . import test_tms_push
 from . import test_overview_card
 from . import test_tms_notification
 from . import test_hostile_answers
+from . import test_product_input

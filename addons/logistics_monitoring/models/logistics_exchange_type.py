@@ -1,7 +1,10 @@
 import logging
+import math
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+
+from odoo.addons.logistics_integration.validation import check_bounds
 
 from .logistics_overview import JOB_OPEN_STATES
 from .logistics_sla_breach import SLA_ACTIVITY, SLA_METRICS
@@ -15,6 +18,15 @@ SLA_TARGET_FIELDS = {
     "failure_rate": "sla_max_failure_rate",
     "backlog_age": "sla_max_backlog_minutes",
     "review_wait": "sla_max_review_hours",
+}
+# A year of history at most; a target is 0 (none) or more, a failure rate a percentage.
+SLA_BOUNDS = {
+    "sla_window_hours": (1, 24 * 366),
+    "sla_max_ack_minutes": (0, math.inf),
+    "sla_max_milestone_minutes": (0, math.inf),
+    "sla_max_failure_rate": (0, 100),
+    "sla_max_backlog_minutes": (0, math.inf),
+    "sla_max_review_hours": (0, math.inf),
 }
 
 
@@ -56,6 +68,10 @@ class LogisticsExchangeType(models.Model):
     sla_open_breach_count = fields.Integer(
         string="Open SLA Breaches", compute="_compute_sla_open_breach_count"
     )
+
+    @api.constrains(*SLA_BOUNDS)
+    def _check_sla_targets(self):
+        check_bounds(self, SLA_BOUNDS)
 
     def _compute_sla_open_breach_count(self):
         counts = dict(

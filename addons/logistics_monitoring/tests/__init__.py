@@ -8,3 +8,4 @@ from . import test_tour
 from . import test_trace
 from . import test_tracing
 from . import test_inbound_trace
+from . import test_settings_input
