@@ -69,7 +69,7 @@ class ForwardSettings(BaseModel):
 
     batch_size: int = Field(default=200, ge=1, le=10_000)
     lanes: int = Field(
-        default=2,
+        default=4,
         ge=1,
         le=32,
         description="Batches in flight to Odoo at once, each from a forwarder of its own; "

@@ -24,7 +24,7 @@ SETUP_SCRIPT = Path(__file__).with_name("odoo_setup_script.py")
 ODOO_MAIN = Path(__file__).with_name("odoo_main.py")
 # HTTP workers: the bridge's forwarding lanes ingest side by side while the job
 # runner's jobs (its root channel's capacity) run on the others.
-HTTP_WORKERS = 6
+HTTP_WORKERS = 8
 # Odoo's category of addons that only exist to run tests.
 TEST_ONLY_CATEGORY = "Hidden/Tests"
 # Names a database that already has the demo's addons and their demo data: copying it
