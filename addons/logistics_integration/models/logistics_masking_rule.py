@@ -7,6 +7,7 @@ class LogisticsMaskingRule(models.Model):
     """A company's rule for hiding personal or secret data in stored payloads."""
 
     _name = "logistics.masking.rule"
+    _inherit = ["logistics.cached.config.mixin"]
     _description = "Payload Masking Rule"
     _order = "sequence, id"
 
@@ -37,22 +38,6 @@ class LogisticsMaskingRule(models.Model):
     )
     company_id = fields.Many2one(comodel_name="res.company", index=True)
     active = fields.Boolean(default=True)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        rules = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return rules
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
 
     @api.model
     def _get_rules(self, scope="log"):
