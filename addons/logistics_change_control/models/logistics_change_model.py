@@ -20,6 +20,7 @@ class LogisticsChangeModel(models.Model):
     """
 
     _name = "logistics.change.model"
+    _inherit = ["logistics.cached.config.mixin"]
     _description = "Model under Change Control"
     _order = "sequence, id"
 
@@ -96,22 +97,6 @@ class LogisticsChangeModel(models.Model):
                 raise ValidationError(
                     _("Approval domain of %(model)s: %(error)s", model=row.model, error=err)
                 ) from err
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        rows = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return rows
-
-    def write(self, vals):
-        res = super().write(vals)
-        self.env.registry.clear_cache()
-        return res
-
-    def unlink(self):
-        res = super().unlink()
-        self.env.registry.clear_cache()
-        return res
 
     def _get_key_fields(self):
         self.ensure_one()

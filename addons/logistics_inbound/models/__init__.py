@@ -2,6 +2,7 @@ from . import logistics_inbound_profile
 from . import logistics_status_mapping
 from . import logistics_registry_source
 from . import logistics_endpoint
+from . import logistics_exchange_type
 from . import logistics_auth_recipe
 from . import logistics_auth_secret
 from . import logistics_bridge_registry

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from .. import contract
@@ -98,15 +98,42 @@ class LogisticsEndpoint(models.Model):
         self.ensure_one()
         return self.logistics_inbound_profile_id
 
+    @api.model
+    def _cache_invalidation_fields(self):
+        # The code finds the bridge's endpoint; the profile holds default status mappings.
+        return super()._cache_invalidation_fields() | {"code", "logistics_inbound_profile_id"}
+
+    # The lookups below are made by every ingest call: kept per worker until an endpoint,
+    # a profile, a status mapping, an inbound exchange type or the user's companies change.
+    @api.model
+    @tools.ormcache("code", "user_id")
+    def _get_bridge_endpoint_id(self, code, user_id):
+        """Id of the active endpoint ``code`` of a company of user ``user_id`` (0 if none)."""
+        company_ids = self.env["res.users"].sudo().browse(user_id)._get_company_ids()
+        domain = [("code", "=", code), ("company_id", "in", company_ids)]
+        return self.sudo().with_context(active_test=True).search(domain, limit=1).id
+
     def _get_status_mapping_table(self):
         """``{(raw_code, raw_detail or ""): mapping}``; endpoint lines override profile lines."""
         self.ensure_one()
+        # An endpoint being edited (a sample tried in a form) has lines of its own, unsaved.
+        table = dict(self._get_status_mapping_ids(self.id) if self.id else self._mapping_pairs())
+        mappings = self.env["logistics.status.mapping"].browse(table.values())
+        return dict(zip(table, mappings, strict=True))
+
+    @api.model
+    @tools.ormcache("endpoint_id")
+    def _get_status_mapping_ids(self, endpoint_id):
+        return self.sudo().browse(endpoint_id)._mapping_pairs()
+
+    def _mapping_pairs(self):
+        """``((raw_code, raw_detail or ""), mapping id)`` pairs of this endpoint's table."""
         table = {}
         for mapping in self._get_inbound_profile().status_mapping_ids:
-            table[(mapping.raw_code, mapping.raw_detail or "")] = mapping
+            table[(mapping.raw_code, mapping.raw_detail or "")] = mapping.id
         for mapping in self.logistics_status_mapping_ids:
-            table[(mapping.raw_code, mapping.raw_detail or "")] = mapping
-        return table
+            table[(mapping.raw_code, mapping.raw_detail or "")] = mapping.id
+        return tuple(table.items())
 
     def _get_inbound_exchange_type(self, document_format):
         """The catalogue entry of this endpoint's inbound exchange, if one is recorded.
@@ -115,11 +142,20 @@ class LogisticsEndpoint(models.Model):
         any other inbound exchange type of the endpoint.
         """
         self.ensure_one()
-        exchange_types = self.env["logistics.exchange.type"].search(
-            [("endpoint_id", "=", self.id), ("direction", "=", "inbound")]
+        exchange_type_id = self._get_inbound_exchange_type_id(self.id, document_format)
+        return self.env["logistics.exchange.type"].browse(exchange_type_id)
+
+    @api.model
+    @tools.ormcache("endpoint_id", "document_format")
+    def _get_inbound_exchange_type_id(self, endpoint_id, document_format):
+        exchange_types = (
+            self.env["logistics.exchange.type"]
+            .sudo()
+            .with_context(active_test=True)
+            .search([("endpoint_id", "=", endpoint_id), ("direction", "=", "inbound")])
         )
         exact = exchange_types.filtered(lambda i: i.schema_name == document_format)
-        return (exact or exchange_types)[:1]
+        return (exact or exchange_types)[:1].id
 
     # Registry
 

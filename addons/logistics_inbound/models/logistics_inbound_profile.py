@@ -116,6 +116,13 @@ class LogisticsInboundProfile(models.Model):
         comodel_name="logistics.endpoint", inverse_name="logistics_inbound_profile_id"
     )
 
+    def unlink(self):
+        result = super().unlink()
+        # Its status mappings went with it, and the endpoints using it lost it, in SQL:
+        # logistics.endpoint._get_status_mapping_ids must read them again.
+        self.env.registry.clear_cache()
+        return result
+
     @api.model
     def _get_timezones(self):
         """The time zones a partner may have; a time zone is its own label."""

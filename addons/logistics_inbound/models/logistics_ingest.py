@@ -122,17 +122,8 @@ class LogisticsIngest(models.AbstractModel):
             raise AccessError(_("Only the Logistics Bridge may ingest events."))
         if not isinstance(events, list):
             raise UserError(_("ingest_events expects a list of events."))
-        endpoint = (
-            self.env["logistics.endpoint"]
-            .sudo()
-            .search(
-                [
-                    ("code", "=", endpoint_code),
-                    ("company_id", "in", self.env.user.company_ids.ids),
-                ],
-                limit=1,
-            )
-        )
+        Endpoint = self.env["logistics.endpoint"].sudo()
+        endpoint = Endpoint.browse(Endpoint._get_bridge_endpoint_id(endpoint_code, self.env.uid))
         if not endpoint:
             reason = (
                 f"endpoint: no active endpoint with code {endpoint_code!r} "

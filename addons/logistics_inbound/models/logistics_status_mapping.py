@@ -7,10 +7,12 @@ class LogisticsStatusMapping(models.Model):
 
     Lines belong to an endpoint, or to a profile as defaults for every endpoint
     using it; an endpoint line wins over a profile line, and a line with the
-    exact detail wins over one without.
+    exact detail wins over one without. Each endpoint's lines are kept per worker
+    (``logistics.endpoint._get_status_mapping_ids``) until any line changes.
     """
 
     _name = "logistics.status.mapping"
+    _inherit = ["logistics.cached.config.mixin"]
     _description = "Inbound Status Mapping"
     _order = "endpoint_id, profile_id, raw_code, raw_detail, id"
 

@@ -15,6 +15,7 @@ from . import test_registry
 from . import test_exceptions
 from . import test_multi_company
 from . import test_ingest
+from . import test_ingest_caches
 from . import test_validation
 from . import test_mapping
 from . import test_sequence

@@ -1,6 +1,7 @@
 from . import logistics_correlation_mixin
 from . import logistics_related_record_mixin
 from . import logistics_bulk_create_mixin
+from . import logistics_cached_config_mixin
 from . import logistics_event_type
 from . import logistics_endpoint
 from . import logistics_exchange_handler

@@ -208,9 +208,15 @@ class LogisticsExchangeType(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if "handler_model" in vals:
-            self.env.registry.clear_cache()  # _get_handler_model
+        if self._cache_invalidation_fields() & set(vals):
+            self.env.registry.clear_cache()
         return result
+
+    @api.model
+    def _cache_invalidation_fields(self):
+        """Fields whose change empties the per-worker caches of exchange type lookups:
+        _get_handler_model, and what addons keep per exchange type."""
+        return {"handler_model"}
 
     # Asked by every message sent: kept per worker until a handler changes, instead of
     # reading the exchange type's row in every job.

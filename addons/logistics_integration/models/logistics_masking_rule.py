@@ -8,6 +8,7 @@ class LogisticsMaskingRule(models.Model):
     """A company's rule for hiding personal or secret data in stored payloads."""
 
     _name = "logistics.masking.rule"
+    _inherit = ["logistics.cached.config.mixin"]
     _description = "Payload Masking Rule"
     _order = "sequence, id"
 
@@ -51,22 +52,6 @@ class LogisticsMaskingRule(models.Model):
                         pattern=rule.key_pattern,
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        rules = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return rules
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
 
     @api.model
     def _get_rules(self, scope="log"):
