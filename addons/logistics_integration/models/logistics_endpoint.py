@@ -30,7 +30,7 @@ class LogisticsEndpoint(models.Model):
 
     _name = "logistics.endpoint"
     _description = "Integration Endpoint"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "logistics.cached.config.mixin"]
     _order = "kind, name, id"
 
     name = fields.Char(required=True, tracking=True)
@@ -171,7 +171,6 @@ class LogisticsEndpoint(models.Model):
         endpoints = super().create(vals_list)
         endpoints._ensure_job_channel()
         endpoints._ensure_exchange_types()
-        self.env.registry.clear_cache()  # see _cache_invalidation_fields
         return endpoints
 
     def write(self, vals):
@@ -180,20 +179,11 @@ class LogisticsEndpoint(models.Model):
             self._ensure_job_channel()
         if "kind" in vals:
             self._ensure_exchange_types()
-        if self._cache_invalidation_fields() & set(vals):
-            self.env.registry.clear_cache()
         return res
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()  # see _cache_invalidation_fields
-        return result
 
     @api.model
     def _cache_invalidation_fields(self):
-        """Fields whose change empties the per-worker caches of endpoint lookups (as
-        does adding or deleting an endpoint): _get_active_ids_of_kind, and what addons
-        keep per endpoint."""
+        # What _get_active_ids_of_kind reads; addons add what they keep per endpoint.
         return {"kind", "company_id", "active"}
 
     # Asked for every customer-visible milestone (its portal events): kept per worker

@@ -22,6 +22,7 @@ class LogisticsExchangeType(models.Model):
     """
 
     _name = "logistics.exchange.type"
+    _inherit = ["logistics.cached.config.mixin"]
     _description = "Exchange Type"
     _order = "endpoint_id, direction, code, id"
 
@@ -206,16 +207,9 @@ class LogisticsExchangeType(models.Model):
                     }
                 )
 
-    def write(self, vals):
-        result = super().write(vals)
-        if self._cache_invalidation_fields() & set(vals):
-            self.env.registry.clear_cache()
-        return result
-
     @api.model
     def _cache_invalidation_fields(self):
-        """Fields whose change empties the per-worker caches of exchange type lookups:
-        _get_handler_model, and what addons keep per exchange type."""
+        # What _get_handler_model reads; addons add what they keep per exchange type.
         return {"handler_model"}
 
     # Asked by every message sent: kept per worker until a handler changes, instead of

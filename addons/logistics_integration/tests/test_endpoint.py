@@ -106,3 +106,30 @@ class TestEndpoint(LogisticsIntegrationCase):
         self.assertNotEqual(fallback, foreign_admin, "an admin of another company only")
         self.assertTrue(fallback.active)
         self.assertIn(self.company, fallback.company_ids)
+
+    def _active_ids_of_kind(self, kind):
+        return self.env["logistics.endpoint"]._get_active_ids_of_kind(kind, self.company.id)
+
+    def test_endpoints_of_a_kind_follow_additions_moves_and_deletions(self):
+        self.assertNotIn(self.endpoint.id, self._active_ids_of_kind("finance"))
+        self.endpoint.kind = "finance"
+        self.assertIn(self.endpoint.id, self._active_ids_of_kind("finance"))
+        added = self._create_endpoint(code="second_finance", kind="finance")
+        self.assertIn(added.id, self._active_ids_of_kind("finance"))
+        added.unlink()
+        self.assertNotIn(added.id, self._active_ids_of_kind("finance"))
+        self.endpoint.company_id = self.other_company
+        self.assertNotIn(self.endpoint.id, self._active_ids_of_kind("finance"))
+
+    def test_editing_what_decides_no_lookup_keeps_them(self):
+        """Renaming an endpoint does not make every worker search its endpoints again."""
+        self.assertIn(self.endpoint.id, self._active_ids_of_kind("tms"))
+        # Archived behind the ORM's back: only the kept lookup still names the endpoint.
+        self.env.cr.execute(
+            "UPDATE logistics_endpoint SET active = FALSE WHERE id = %s", [self.endpoint.id]
+        )
+        self.env.invalidate_all()
+        self.endpoint.name = "Renamed TMS"
+        self.assertIn(self.endpoint.id, self._active_ids_of_kind("tms"))
+        self.endpoint.active = False
+        self.assertNotIn(self.endpoint.id, self._active_ids_of_kind("tms"))

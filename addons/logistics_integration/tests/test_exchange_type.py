@@ -153,6 +153,22 @@ class TestExchangeType(LogisticsIntegrationCase):
         locked._send()
         self.assertEqual(locked.state, "failed", "order_exists is the TMS's word, not the core's")
 
+    def test_handler_put_right_applies_to_the_next_message(self):
+        self.env.cr.execute(
+            "UPDATE logistics_exchange_type SET handler_model = 'uninstalled.handler' "
+            "WHERE id = %s",
+            [self.exchange_type.id],
+        )
+        self.env.invalidate_all()
+        self.env.registry.clear_cache()
+        logger = "odoo.addons.logistics_integration.models.logistics_exchange_type"
+        with self.assertLogs(logger, "WARNING"):
+            self.exchange_type._get_handler()
+        self.exchange_type.handler_model = "logistics.exchange.handler"
+        with self.assertNoLogs(logger, "WARNING"):
+            handler = self.exchange_type._get_handler()
+        self.assertEqual(handler._name, "logistics.exchange.handler")
+
     @responses.activate
     def test_missing_handler_falls_back_to_the_base_handler(self):
         message = self._enqueue()
