@@ -11,53 +11,47 @@ from odoo.exceptions import ValidationError
 MAX_SYNCHRONOUS_TIMEOUT_SECONDS = 60
 
 
-def check_bounds(records, bounds):
+def check_bounds(records, bounds, lowest_excluded=False):
     """Raise ValidationError naming the first field of ``records`` outside its bounds.
 
     ``bounds`` maps a field name to its ``(lowest, highest)`` allowed value, both
-    inclusive; ``math.inf`` as highest sets no ceiling. NaN is outside any bounds: a
-    number nothing downstream can compute with (a timeout, a date offset) is refused
-    when it is typed, not when a job runs.
+    inclusive; ``math.inf`` as highest sets no ceiling. With ``lowest_excluded`` the
+    bounds are a timeout's seconds and the lowest itself is refused: a timeout of 0
+    waits for nothing. NaN is outside any bounds: a number nothing downstream can compute
+    with (a timeout, a date offset) is refused when it is typed, not when a job runs.
     """
     for record in records:
         for name, (lowest, highest) in bounds.items():
             value = record[name]
-            if not lowest <= value <= highest:
-                field = record._fields[name]._description_string(record.env)
-                if highest == math.inf:
-                    message = record.env._(
-                        "%(field)s must be %(lowest)s or more (not %(value)s).",
-                        field=field,
-                        lowest=lowest,
-                        value=value,
-                    )
-                else:
-                    message = record.env._(
-                        "%(field)s must be between %(lowest)s and %(highest)s (not %(value)s).",
-                        field=field,
-                        lowest=lowest,
-                        highest=highest,
-                        value=value,
-                    )
-                raise ValidationError(message)
-
-
-def check_timeouts(records, names, highest):
-    """Raise ValidationError naming the first timeout of ``records`` that is not more
-    than 0 and at most ``highest`` seconds (NaN included)."""
-    for record in records:
-        for name in names:
-            value = record[name]
-            if not 0 < value <= highest:
+            if lowest_excluded:
+                inside = lowest < value <= highest
+            else:
+                inside = lowest <= value <= highest
+            if not inside:
                 raise ValidationError(
-                    record.env._(
-                        "%(field)s must be more than 0 and at most %(highest)s seconds "
-                        "(not %(value)s).",
-                        field=record._fields[name]._description_string(record.env),
-                        highest=highest,
-                        value=value,
-                    )
+                    _bounds_message(record, name, lowest, highest, value, lowest_excluded)
                 )
+
+
+def _bounds_message(record, name, lowest, highest, value, lowest_excluded):
+    """What ``check_bounds`` says of ``value`` of field ``name`` of ``record``."""
+    values = {
+        "field": record._fields[name]._description_string(record.env),
+        "lowest": lowest,
+        "highest": highest,
+        "value": value,
+    }
+    if lowest_excluded:
+        return record.env._(
+            "%(field)s must be more than %(lowest)s and at most %(highest)s seconds "
+            "(not %(value)s).",
+            **values,
+        )
+    if highest == math.inf:
+        return record.env._("%(field)s must be %(lowest)s or more (not %(value)s).", **values)
+    return record.env._(
+        "%(field)s must be between %(lowest)s and %(highest)s (not %(value)s).", **values
+    )
 
 
 def _http_url_problem(url, env):

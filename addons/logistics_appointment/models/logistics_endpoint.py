@@ -2,7 +2,7 @@ from odoo import api, fields, models
 
 from odoo.addons.logistics_integration.validation import (
     MAX_SYNCHRONOUS_TIMEOUT_SECONDS,
-    check_timeouts,
+    check_bounds,
 )
 
 
@@ -17,4 +17,8 @@ class LogisticsEndpoint(models.Model):
 
     @api.constrains("appointment_timeout")
     def _check_appointment_timeout(self):
-        check_timeouts(self, ("appointment_timeout",), MAX_SYNCHRONOUS_TIMEOUT_SECONDS)
+        check_bounds(
+            self,
+            {"appointment_timeout": (0, MAX_SYNCHRONOUS_TIMEOUT_SECONDS)},
+            lowest_excluded=True,
+        )

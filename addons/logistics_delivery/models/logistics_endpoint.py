@@ -2,7 +2,7 @@ from odoo import api, fields, models
 
 from odoo.addons.logistics_integration.validation import (
     MAX_SYNCHRONOUS_TIMEOUT_SECONDS,
-    check_timeouts,
+    check_bounds,
 )
 from odoo.addons.logistics_tms_export.models.logistics_endpoint import SynchronousCallFailed
 
@@ -32,7 +32,9 @@ class LogisticsEndpoint(models.Model):
 
     @api.constrains("rate_timeout")
     def _check_rate_timeout(self):
-        check_timeouts(self, ("rate_timeout",), MAX_SYNCHRONOUS_TIMEOUT_SECONDS)
+        check_bounds(
+            self, {"rate_timeout": (0, MAX_SYNCHRONOUS_TIMEOUT_SECONDS)}, lowest_excluded=True
+        )
 
     def _quote_rates(self, payload, record, check_answer=None):
         """Ask this endpoint to quote ``payload`` (a ``tms-rate`` v1 request, as a dict)

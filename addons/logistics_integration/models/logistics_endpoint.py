@@ -5,7 +5,7 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .. import outbound
-from ..validation import check_bounds, check_http_url, check_timeouts
+from ..validation import check_bounds, check_http_url
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 RETRY_PATTERN = re.compile(r"^\s*\d+\s*:\s*\d+\s*(,\s*\d+\s*:\s*\d+\s*)*$")
@@ -150,7 +150,11 @@ class LogisticsEndpoint(models.Model):
 
     @api.constrains("connect_timeout", "read_timeout", "max_retries")
     def _check_limits(self):
-        check_timeouts(self, ("connect_timeout", "read_timeout"), MAX_TIMEOUT_SECONDS)
+        check_bounds(
+            self,
+            dict.fromkeys(("connect_timeout", "read_timeout"), (0, MAX_TIMEOUT_SECONDS)),
+            lowest_excluded=True,
+        )
         # queue_job reads 0 as "retry for ever": a failure would never become work.
         check_bounds(self, {"max_retries": (1, MAX_RETRIES)})
 

@@ -1,5 +1,6 @@
 from odoo.exceptions import ValidationError
 
+from ..validation import check_bounds
 from .common import LogisticsIntegrationCase, assert_values_refused
 
 NAN = float("nan")
@@ -42,6 +43,32 @@ class TestHostileInput(LogisticsIntegrationCase):
             (endpoint.connect_timeout, endpoint.read_timeout, endpoint.max_retries),
             (0.3, 3600, 100),
         )
+
+    def test_refusals_say_what_range_is_allowed(self):
+        endpoint = self.endpoint.with_user(self.integration_admin)
+        for values, message in (
+            (
+                {"read_timeout": 0},
+                "Read Timeout must be more than 0 and at most 3600 seconds (not 0.0).",
+            ),
+            ({"connect_timeout": NAN}, "Connect Timeout must be more than 0 and at most 3600"),
+            ({"max_retries": 0}, "Max Retries must be between 1 and 100 (not 0)."),
+        ):
+            with (
+                self.subTest(values=values),
+                self.assertRaises(ValidationError) as refused,
+                self.env.cr.savepoint(),
+            ):
+                endpoint.write(values)
+                endpoint.env.flush_all()
+            self.assertTrue(refused.exception.args[0].startswith(message))
+
+    def test_bounds_may_exclude_their_lowest(self):
+        retries = self.endpoint.max_retries
+        check_bounds(self.endpoint, {"max_retries": (retries, retries)})
+        with self.assertRaisesRegex(ValidationError, f"more than {retries} and at most"):
+            check_bounds(self.endpoint, {"max_retries": (retries, retries)}, lowest_excluded=True)
+        check_bounds(self.endpoint, {"max_retries": (retries - 1, retries)}, lowest_excluded=True)
 
     def test_log_settings_out_of_range_are_refused(self):
         settings = self.env["res.config.settings"]
