@@ -35,6 +35,7 @@ from logistics_contract.recipes import (
     decode_key,
     load_public_key,
 )
+from logistics_contract.safejson import MalformedJson, NumberOutOfRange, load_json
 from standardwebhooks.webhooks import Webhook
 
 from .endpoints import AuthSettings, BasicAuth, HmacAuth, StandardWebhooksAuth, TokenAuth
@@ -43,15 +44,12 @@ from .exceptions import (
     CredentialsInvalid,
     CredentialsMissing,
     HeaderInvalid,
-    MalformedJson,
-    NumberOutOfRange,
     RequestRejected,
     SignatureInvalid,
     SignatureMissing,
     TimestampOutsideWindow,
 )
 from .jwks import JwksKeys
-from .safejson import load_json
 
 _logger = logging.getLogger(__name__)
 

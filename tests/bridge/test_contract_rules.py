@@ -11,11 +11,10 @@ import pytest
 from conftest import SECRET_A, SECRET_B, bridge_settings, make_event, signed_headers, start_bridge
 from logistics_bridge.app import BridgeApp
 from logistics_bridge.cli import main
-from logistics_bridge.exceptions import MalformedJson
 from logistics_bridge.formats import MAX_EVENTS_PER_REQUEST, MAX_REPORTED_ERRORS
 from logistics_bridge.metrics import BridgeMetrics
-from logistics_bridge.safejson import MAX_DEPTH, load_json
 from logistics_bridge.store import open_inbox
+from logistics_contract.safejson import MAX_DEPTH, MalformedJson, load_json
 from raw_http import raw_exchange
 from standardwebhooks.webhooks import Webhook
 from wsgi_client import call, signed_call

@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from logistics_bridge.exceptions import MalformedJson, NumberOutOfRange
-from logistics_bridge.safejson import load_json
+from logistics_contract.safejson import MalformedJson, NumberOutOfRange, load_json
 
 CHECKS = settings(
     max_examples=400,

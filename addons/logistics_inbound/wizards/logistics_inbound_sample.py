@@ -1,10 +1,9 @@
 import json
 
-from logistics_bridge.exceptions import MalformedJson, NumberOutOfRange
-from logistics_bridge.safejson import load_json
 from logistics_contract import x12
 from logistics_contract.documents import JsonDocuments
 from logistics_contract.envelope import Refusal
+from logistics_contract.safejson import MalformedJson, NumberOutOfRange, load_json
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError

@@ -1,14 +1,29 @@
-"""What every format shares: the request context a decoder reads, the decoder protocol and
-what it returns."""
+"""What every format shares: the reading of a JSON body, the request context a decoder reads,
+the decoder protocol and what it returns."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
+from logistics_contract import safejson
+
+from ..exceptions import MalformedJson, NumberOutOfRange
 from ..models import NewEvent
+
+
+def load_body(body: bytes) -> Any:
+    """The JSON of ``body`` by the contract's rules (``logistics_contract.safejson``);
+    what they refuse is answered 400 ``malformed_json`` or 422 ``number_out_of_range``
+    naming the fields."""
+    try:
+        return safejson.load_json(body)
+    except safejson.NumberOutOfRange as exc:
+        raise NumberOutOfRange(str(exc), fields=exc.fields) from None
+    except safejson.MalformedJson as exc:
+        raise MalformedJson(str(exc)) from None
 
 
 def new_correlation_id() -> str:

@@ -7,8 +7,7 @@ from logistics_contract.documents import JsonDocuments
 from logistics_contract.envelope import Refusal
 
 from ..endpoints import FORMAT_JSON, EndpointSettings
-from ..safejson import load_json
-from .decoder import Decoded, RequestContext
+from .decoder import Decoded, RequestContext, load_body
 from .raw import raw_event, refused
 
 
@@ -25,7 +24,7 @@ class JsonDocumentDecoder:
 
     def decode(self, body: bytes, request: RequestContext) -> Decoded:
         """One event per document, or per element of the split list."""
-        document = load_json(body)
+        document = load_body(body)
         try:
             events = self._documents.events(document, request.endpoint)
         except Refusal as exc:

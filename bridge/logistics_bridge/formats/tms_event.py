@@ -23,8 +23,7 @@ from pydantic import ValidationError
 from ..endpoints import FORMAT_TMS_EVENT
 from ..exceptions import SchemaViolation
 from ..models import NewEvent
-from ..safejson import load_json
-from .decoder import Decoded, RequestContext, new_correlation_id
+from .decoder import Decoded, RequestContext, load_body, new_correlation_id
 
 # Problems listed in a 422 answer (and its log line); the rest are counted, not listed.
 MAX_REPORTED_ERRORS = 50
@@ -39,7 +38,7 @@ class TmsEventDecoder:
     def decode(self, body: bytes, request: RequestContext) -> Decoded:
         """Every envelope of the body, or none if one is wrong; or the body's master data
         change notification."""
-        document = load_json(body)
+        document = load_body(body)
         if is_notification(document):
             return Decoded([_notification_event(document, request)])
         envelopes, is_array = _parse(document)

@@ -1,4 +1,5 @@
-"""Bounded JSON parsing for bodies that come from the network.
+"""Bounded JSON parsing for bodies that come from the network, read alike by the bridge
+and by Odoo's *Try a sample*.
 
 ``json.loads`` alone accepts what the bridge must not keep: UTF-16/32 bodies (it guesses
 the encoding of bytes), duplicate keys (the last one silently wins), lone surrogates, and
@@ -21,9 +22,8 @@ import sys
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from logistics_contract.content import dump_exact
-
-from .exceptions import MalformedJson, NumberOutOfRange
+from .content import dump_exact
+from .envelope import Refusal
 
 # Far deeper than any event envelope; shallow enough to stay clear of the recursion limit.
 MAX_DEPTH = 64
@@ -35,6 +35,18 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]", re.ASCII)
 _BOM = b"\xef\xbb\xbf"
 # Digits of the largest double (1.8e308): an integer with fewer always fits one.
 _DOUBLE_DIGITS = len(str(int(sys.float_info.max)))
+
+
+class MalformedJson(Refusal):
+    """The body is not UTF-8 JSON that can be kept; the message says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, [])
+
+
+class NumberOutOfRange(Refusal):
+    """A number overflows or underflows a float, or is a NaN/Infinity literal; ``fields``
+    name where."""
 
 
 class _OutOfRange:
