@@ -46,7 +46,6 @@ import json
 import os
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -69,7 +68,7 @@ from logistics_bridge.store import Inbox, SqliteInbox, open_inbox  # noqa: E402
 from logistics_demo.processes import ManagedProcess, ProcessFailed  # noqa: E402
 from logistics_tms_simulator.sender import signed_headers  # noqa: E402
 from odoo_webhook import OdooUnusable, OdooWebhook, odoo_importable  # noqa: E402
-from procstat import context_switches, cpu_seconds  # noqa: E402
+from procstat import context_switches, cpu_seconds, peak_rss_mb  # noqa: E402
 from standardwebhooks.webhooks import Webhook  # noqa: E402
 
 # The columns an inbox row needs; the others keep their defaults.
@@ -617,15 +616,9 @@ def fill_inbox(path: Path, rows: int) -> float:
 
 
 def peak_rss_status(inbox: Path) -> float:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "logistics_bridge", "status", "--json"],
-        env=bridge_env(inbox, 4),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    return peak_rss_mb(
+        [sys.executable, "-m", "logistics_bridge", "status", "--json"], bridge_env(inbox, 4)
     )
-    _, _, usage = os.wait4(process.pid, 0)
-    process.returncode = 0
-    return usage.ru_maxrss / 1024
 
 
 def peak_rss_serve(inbox: Path, seconds: float, workdir: Path) -> tuple[float, int]:
