@@ -46,7 +46,6 @@ import json
 import os
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -66,10 +65,14 @@ from logistics_bridge.models import NewEvent  # noqa: E402
 from logistics_bridge.odoo_client import OdooClient  # noqa: E402
 from logistics_bridge.server import LISTENING_LINE  # noqa: E402
 from logistics_bridge.store import Inbox, SqliteInbox, open_inbox  # noqa: E402
-from logistics_demo.processes import ManagedProcess, ProcessFailed  # noqa: E402
+from logistics_demo.processes import (  # noqa: E402
+    ManagedProcess,
+    ProcessFailed,
+    interrupt_on_sigterm,
+)
 from logistics_tms_simulator.sender import signed_headers  # noqa: E402
 from odoo_webhook import OdooUnusable, OdooWebhook, odoo_importable  # noqa: E402
-from procstat import context_switches, cpu_seconds  # noqa: E402
+from procstat import context_switches, cpu_seconds, peak_rss_mb  # noqa: E402
 from standardwebhooks.webhooks import Webhook  # noqa: E402
 
 # The columns an inbox row needs; the others keep their defaults.
@@ -169,9 +172,11 @@ def start_process(command: list[str], env: dict[str, str], log: Path) -> tuple[M
     process.start()
     try:
         return process, int(process.wait_output(LISTENING_LINE, 30).group(1))
-    except ProcessFailed as exc:
-        process.kill()
-        raise SystemExit(f"server did not start: {exc}") from None
+    except BaseException as exc:
+        process.kill()  # interrupted while it starts, too: no server is left running
+        if isinstance(exc, ProcessFailed):
+            raise SystemExit(f"server did not start: {exc}") from None
+        raise
 
 
 def prepare_requests(
@@ -617,15 +622,9 @@ def fill_inbox(path: Path, rows: int) -> float:
 
 
 def peak_rss_status(inbox: Path) -> float:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "logistics_bridge", "status", "--json"],
-        env=bridge_env(inbox, 4),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    return peak_rss_mb(
+        [sys.executable, "-m", "logistics_bridge", "status", "--json"], bridge_env(inbox, 4)
     )
-    _, _, usage = os.wait4(process.pid, 0)
-    process.returncode = 0
-    return usage.ru_maxrss / 1024
 
 
 def peak_rss_serve(inbox: Path, seconds: float, workdir: Path) -> tuple[float, int]:
@@ -636,10 +635,12 @@ def peak_rss_serve(inbox: Path, seconds: float, workdir: Path) -> tuple[float, i
             bridge_env(inbox, 4, stub.url),
             workdir / "serve-rss.log",
         )
-        time.sleep(seconds)
-        with open(f"/proc/{process.pid}/status") as status:
-            fields = dict(line.split(":", 1) for line in status if ":" in line)
-        process.stop(30)
+        try:
+            time.sleep(seconds)
+            with open(f"/proc/{process.pid}/status") as status:
+                fields = dict(line.split(":", 1) for line in status if ":" in line)
+        finally:
+            process.stop(30)
         return int(fields["VmHWM"].split()[0]) / 1024, stub.count
     finally:
         stub.close()
@@ -838,6 +839,7 @@ def report_side_by_side(figures: dict[str, dict[str, Any]], odoo: dict | str) ->
 
 def main() -> int:
     args = parse_args()
+    interrupt_on_sigterm()
     with tempfile.TemporaryDirectory(prefix="bridge-bench-") as tmp:
         workdir = Path(tmp)
         if args.drain_only:

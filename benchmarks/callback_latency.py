@@ -16,16 +16,17 @@ look a second late, a cost of the watcher, not of the callbacks' path; polling e
 20 ms also kept a worker busy the bridge could have used.
 
     python3 benchmarks/callback_latency.py [--rate 100] [--seconds 30] [--shipments 100]
-        [--warm-seconds 5]
+        [--warm-seconds 5] [--keep]
 
-Needs Odoo 18 importable by this interpreter and PostgreSQL; drops its database
-when done.
+Needs Odoo 18 importable by this interpreter and PostgreSQL; drops its database and
+removes its work directory when done, failed or interrupted, unless ``--keep``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import sys
 import tempfile
@@ -39,7 +40,7 @@ import psycopg
 import requests
 from logistics_demo.cli import ENDPOINT_CODE, Demo, demo_options
 from logistics_demo.odoo_instance import OdooUnavailable, odoo_version
-from logistics_demo.processes import free_port
+from logistics_demo.processes import free_port, interrupt_on_sigterm
 from logistics_tms_simulator.sender import signed_headers
 from outage_under_load import CpuSample
 from standardwebhooks.webhooks import Webhook
@@ -64,7 +65,11 @@ def main() -> int:
         default=5.0,
         help="sending time after which the workers count as warm (the second figures)",
     )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database and the work directory (logs)"
+    )
     options = parser.parse_args()
+    interrupt_on_sigterm()
     try:
         version = odoo_version()
     except OdooUnavailable as exc:
@@ -102,8 +107,12 @@ def main() -> int:
         return _measure(demo, odoo_process.pid, shipment_ids, names, options)
     finally:
         demo.stop_all()
-        if demo.odoo is not None:
-            demo.odoo.drop_database()
+        if options.keep:
+            print(f"kept database {args.database} and work directory {workdir}")
+        else:
+            if demo.odoo is not None:
+                demo.odoo.drop_database()
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _print_latencies(label: str, latencies: list[float]) -> None:

@@ -49,7 +49,12 @@ from logistics_bridge.exceptions import OdooError
 from logistics_demo.cli import ENDPOINT_CODE, Demo, demo_options
 from logistics_demo.driver import DemoDriver
 from logistics_demo.odoo_instance import OdooSetupFailed, OdooUnavailable, odoo_version
-from logistics_demo.processes import ManagedProcess, ProcessFailed, free_port
+from logistics_demo.processes import (
+    ManagedProcess,
+    ProcessFailed,
+    free_port,
+    interrupt_on_sigterm,
+)
 from logistics_tms_simulator.lifecycle import MILESTONES
 
 _logger = logging.getLogger("chaos")
@@ -579,6 +584,7 @@ class ChaosRun:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     configure_logging(args.log_level)
+    interrupt_on_sigterm()
     try:
         odoo_version()
     except OdooUnavailable as exc:

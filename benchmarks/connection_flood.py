@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bridge"))
 
 from logistics_bridge.server import LISTENING_LINE  # noqa: E402
-from logistics_demo.processes import ManagedProcess  # noqa: E402
+from logistics_demo.processes import ManagedProcess, interrupt_on_sigterm  # noqa: E402
 from standardwebhooks.webhooks import Webhook  # noqa: E402
 
 SECRET = "whsec_" + base64.b64encode(b"connection-flood-secret-01").decode()
@@ -92,8 +92,7 @@ def flood(port: int, idle: int, half_sent: int) -> tuple[list[socket.socket], in
     return sockets, refused
 
 
-def run(idle: int, half_sent: int, probes: int, max_connections: int) -> int:
-    workdir = Path(tempfile.mkdtemp(prefix="lgx-flood-"))
+def run(workdir: Path, idle: int, half_sent: int, probes: int, max_connections: int) -> int:
     env = {
         "PYTHONPATH": str(ROOT / "bridge"),
         "LOGISTICS_BRIDGE_INBOX_URL": f"sqlite:///{workdir}/inbox.sqlite3",
@@ -139,8 +138,10 @@ def main() -> int:
         help="the bridge's max_connections; default: room for the flood and the probes",
     )
     arguments = parser.parse_args()
+    interrupt_on_sigterm()
     limit = arguments.max_connections or arguments.idle + arguments.half_sent + arguments.probes
-    return run(arguments.idle, arguments.half_sent, arguments.probes, limit)
+    with tempfile.TemporaryDirectory(prefix="lgx-flood-") as workdir:
+        return run(Path(workdir), arguments.idle, arguments.half_sent, arguments.probes, limit)
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT / "bridge"))
 
 from logistics_bridge.server import LISTENING_LINE  # noqa: E402
 from logistics_bridge.store import open_inbox  # noqa: E402
-from logistics_demo.processes import ManagedProcess  # noqa: E402
+from logistics_demo.processes import ManagedProcess, interrupt_on_sigterm  # noqa: E402
 from raw_http import raw_exchange  # noqa: E402
 from standardwebhooks.webhooks import Webhook  # noqa: E402
 
@@ -1202,10 +1202,9 @@ class CorpusRun:
         }
 
 
-def run_corpus(slow: float) -> CorpusRun:
-    """Send the whole corpus to a fresh ``serve`` and judge the answers, the inbox and the
-    log."""
-    workdir = Path(tempfile.mkdtemp(prefix="lgx-hostile-"))
+def run_corpus(slow: float, workdir: Path) -> CorpusRun:
+    """Send the whole corpus to a fresh ``serve`` (its inbox and log in ``workdir``) and
+    judge the answers, the inbox and the log."""
     inbox_url = f"sqlite:///{workdir}/inbox.sqlite3"
     env = {
         "PYTHONPATH": str(ROOT / "bridge"),
@@ -1293,7 +1292,9 @@ def main() -> int:
         "--report-json", type=Path, help="also write the counts of the summary to this file"
     )
     args = parser.parse_args()
-    found = run_corpus(args.slow)
+    interrupt_on_sigterm()
+    with tempfile.TemporaryDirectory(prefix="lgx-hostile-") as workdir:
+        found = run_corpus(args.slow, Path(workdir))
     print_report(found, args.verbose)
     if args.report_json is not None:
         args.report_json.write_text(json.dumps(found.summary(), indent=2) + "\n")

@@ -13,7 +13,7 @@ installed, without demo data, if missing) and rolls everything back.
 Needs Odoo 18 importable by this interpreter and PostgreSQL (``PGHOST``, ``PGPORT``,
 ``PGUSER``; default 127.0.0.1:5432 as the current user, allowed to create databases).
 Without ``-c`` it writes its own Odoo configuration for this checkout's ``addons/``
-into a temporary directory; ``-c`` uses an existing one instead.
+into a temporary directory, removed at the end; ``-c`` uses an existing one instead.
 
 Usage: python3 benchmarks/ingest_throughput.py [-c ODOO_CONFIG] [-d DATABASE] [-n N] [--batch 100]
        [--recreate]
@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from logistics_demo.odoo_instance import OdooInstance
+from logistics_demo.processes import interrupt_on_sigterm
 
 ROOT = Path(__file__).resolve().parents[1]
 CODES = ("XB", "AF", "P1", "X6", "D1")
@@ -97,9 +98,10 @@ def ensure_database(args):
     )
 
 
-def default_config(database):
-    """An Odoo configuration for this checkout's addons and the PG* environment."""
-    instance = OdooInstance(Path(tempfile.mkdtemp(prefix="lgx-ingest-bench-")), database, 0)
+def default_config(database, workdir):
+    """An Odoo configuration for this checkout's addons and the PG* environment, in
+    ``workdir``."""
+    instance = OdooInstance(workdir, database, 0)
     instance.write_config(channels="root:1")
     return str(instance.config_path)
 
@@ -139,11 +141,19 @@ def make_events(references, rng):
 def main():
     args = parse_args()
     try:
-        import odoo
+        import odoo  # noqa: F401
     except ImportError as exc:
         print(f"Odoo is not importable ({exc}); benchmark skipped.")
         return 0
-    args.config = args.config or default_config(args.database)
+    interrupt_on_sigterm()
+    with tempfile.TemporaryDirectory(prefix="lgx-ingest-bench-") as workdir:
+        args.config = args.config or default_config(args.database, Path(workdir))
+        return run(args)
+
+
+def run(args):
+    import odoo
+
     odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
     ensure_database(args)
     registry = odoo.modules.registry.Registry(args.database)

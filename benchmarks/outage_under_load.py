@@ -55,7 +55,12 @@ from logistics_demo.odoo_instance import (
     OdooUnavailable,
     odoo_version,
 )
-from logistics_demo.processes import ManagedProcess, ProcessFailed, free_port
+from logistics_demo.processes import (
+    ManagedProcess,
+    ProcessFailed,
+    free_port,
+    interrupt_on_sigterm,
+)
 from logistics_tms_simulator.sender import RETRYABLE_STATUS, signed_headers
 from procstat import cpu_seconds, tree_cpu_seconds
 from standardwebhooks.webhooks import Webhook
@@ -750,6 +755,7 @@ def fill_findings(report: Any, findings: Findings) -> None:
 def prepare(args: argparse.Namespace, prefix: str) -> Path | None:
     """Common checks and defaults; returns the workdir, None when Odoo is missing."""
     configure_logging(args.log_level)
+    interrupt_on_sigterm()
     try:
         odoo_version()
     except OdooUnavailable as exc:

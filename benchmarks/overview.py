@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from logistics_demo.processes import interrupt_on_sigterm
+
 ROOT = Path(__file__).resolve().parents[1]
 # The Overview and every addon that puts a business card on it.
 ADDONS = (
@@ -256,6 +258,7 @@ def measure(env, rounds):
 
 def main():
     args = parse_args()
+    interrupt_on_sigterm()
     with tempfile.TemporaryDirectory(prefix="lgx-overview-") as directory:
         if not args.config:
             args.config = write_config(directory)

@@ -1,13 +1,28 @@
-"""CPU time and context switches of running processes, read from Linux's /proc."""
+"""CPU time and context switches of running processes, read from Linux's /proc, and the
+peak memory of a command."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 # Fields of /proc/<pid>/stat after the ")" that ends the command name.
 _PARENT, _PROCESS_GROUP, _USER_TICKS, _SYSTEM_TICKS = 1, 2, 11, 12
 # CPU of the children a process has waited for (recycled Odoo workers, for instance).
 _CHILDREN_USER_TICKS, _CHILDREN_SYSTEM_TICKS = 13, 14
+# Starts the command measured, prints its peak RSS (KiB) and exits with its exit code. A
+# child started with vfork, as subprocess and posix_spawn start one, is charged at exec
+# with the peak RSS of the process it was started from: started from a benchmark that
+# held more memory, the command would report the benchmark's peak, not its own.
+_PEAK_RSS_LAUNCHER = """
+import os, sys
+out = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)]
+pid = os.posix_spawnp(sys.argv[1], sys.argv[1:], os.environ, file_actions=out)
+_, status, usage = os.wait4(pid, 0)
+print(usage.ru_maxrss)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
 
 
 def _stat(pid: int | str) -> list[str]:
@@ -74,3 +89,17 @@ def context_switches(pid: int) -> int:
         with open(f"/proc/{pid}/task/{tid}/status", encoding="ascii") as status:
             total += sum(int(line.split()[1]) for line in status if "ctxt_switches" in line)
     return total
+
+
+def peak_rss_mb(command: list[str], env: dict[str, str]) -> float:
+    """Peak resident memory, in MB, of ``command`` run to its end, its output discarded
+    (``CalledProcessError`` when it fails). Started by a small launcher, whose own few
+    megabytes are the least it can report."""
+    launched = subprocess.run(
+        [sys.executable, "-c", _PEAK_RSS_LAUNCHER, *command],
+        env=env,
+        stdout=subprocess.PIPE,
+        check=True,
+        text=True,
+    )
+    return int(launched.stdout) / 1024

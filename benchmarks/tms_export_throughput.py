@@ -33,7 +33,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from logistics_demo.processes import free_port
+from logistics_demo.processes import free_port, interrupt_on_sigterm
 from procstat import group_cpu_seconds
 
 CAPACITY = 4
@@ -278,6 +278,7 @@ def main():
         "--timeout", type=float, default=900.0, help="seconds to wait for the backlog"
     )
     args = parser.parse_args()
+    interrupt_on_sigterm()
 
     check = subprocess.run(
         [sys.executable, "-c", "import odoo"], capture_output=True, env=clean_env(), check=False

@@ -1,5 +1,11 @@
 """Command line: ``logistics-bridge serve|status|replay|purge|import|check-config``
-and ``export-endpoints``."""
+and ``export-endpoints``.
+
+The operator commands (``status``, ``replay``, ``purge``, ``check-config``) load the
+configuration and the inbox only. The HTTP server, the decoders, the registry follower and
+the Odoo client are imported by the commands that use them: loaded up front they would
+make up most of the memory of a ``status`` run.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -34,22 +41,13 @@ from .exceptions import (
     RegistryInvalid,
     RequestRejected,
 )
-from .formats import Decoder, RequestContext, build_decoder
 from .logsafe import log_field
 from .models import CONFLICT_MESSAGE
-from .odoo_client import OdooClient
-from .registry import (
-    REGISTRY_MODEL,
-    ImportAnswer,
-    RegistryCache,
-    build_table,
-    endpoint_summary,
-    export_document,
-    recorded,
-)
-from .server import run_until_signalled
-from .service import build_service
+from .registry_record import recorded
 from .store import Inbox, open_inbox
+
+if TYPE_CHECKING:
+    from .formats import Decoder
 
 # Longest path the system takes: a file name is printed whole, escaped.
 PATH_MAX = 4096
@@ -120,6 +118,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _serve(settings: BridgeSettings, args: argparse.Namespace) -> int:
+    from .server import run_until_signalled
+    from .service import build_service
+
     overrides = {}
     if args.host:
         overrides["listen_host"] = args.host
@@ -223,6 +224,8 @@ def _import_endpoints(settings: BridgeSettings) -> Mapping[str, EndpointSettings
     """The endpoints files are read for: those of the registry the bridge last ran (its
     cache), so a dropped file gets the event ids an HTTP request would get; the TOML
     bootstrap while no registry was ever loaded."""
+    from .registry import RegistryCache, build_table
+
     path = settings.registry_cache_path if settings.registry_enabled else None
     if path is None:
         return settings.endpoints
@@ -236,6 +239,8 @@ def _import_endpoints(settings: BridgeSettings) -> Mapping[str, EndpointSettings
 
 
 def _import_decoder(settings: BridgeSettings, args: argparse.Namespace) -> Decoder:
+    from .formats import build_decoder
+
     endpoints = _import_endpoints(settings)
     endpoint = endpoints.get(args.endpoint)
     if endpoint is None:
@@ -262,6 +267,8 @@ def _import_file(
 
     Names and messages are printed escaped (``log_field``): a file's name or content
     cannot add a line to the report."""
+    from .formats import RequestContext
+
     name = _shown(path)
     try:
         body = _read_import_file(path, max_bytes)
@@ -431,6 +438,9 @@ def _check_config(config_file: str | None) -> int:
 
 def _export_endpoints(settings: BridgeSettings, args: argparse.Namespace) -> int:
     """Print the TOML endpoints (never a secret); with ``--apply`` write them into Odoo."""
+    from .odoo_client import OdooClient
+    from .registry import REGISTRY_MODEL, ImportAnswer, endpoint_summary, export_document
+
     if not settings.endpoints:
         print("export-endpoints: the configuration has no [endpoints] block", file=sys.stderr)
         return 2

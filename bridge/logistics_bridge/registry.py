@@ -34,14 +34,13 @@ from .endpoints import EndpointSettings
 from .exceptions import ConfigError, InboxError, OdooError, OdooProtocolError, RegistryInvalid
 from .logsafe import log_field
 from .odoo_client import OdooClient
+from .registry_record import META_KEY
 from .routing import RouteSource, RouteTable, build_routes
 from .store import Inbox
 
 _logger = logging.getLogger(__name__)
 
 REGISTRY_MODEL = "logistics.bridge.registry"
-# Inbox metadata key under which a serving bridge records the registry in force (``status``).
-META_KEY = "registry"
 
 
 class VersionStamp(BaseModel):
@@ -323,14 +322,6 @@ def _log_change(old: RouteTable, new: RouteTable) -> None:
             " write them into Odoo with: logistics-bridge export-endpoints --apply",
             ", ".join(removed),
         )
-
-
-def recorded(inbox: Inbox) -> tuple[dict[str, Any], str] | None:
-    """The registry a serving bridge last recorded in ``inbox``, and when; None if none."""
-    found = inbox.get_meta(META_KEY)
-    if found is None or found[0] is None:
-        return None
-    return json.loads(found[0]), found[1]
 
 
 def endpoint_summary(endpoint: EndpointSettings) -> str:

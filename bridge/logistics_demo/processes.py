@@ -23,6 +23,14 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def interrupt_on_sigterm() -> None:
+    """Let SIGTERM (``kill``, ``timeout``) interrupt the main thread as Ctrl-C does: the
+    ``finally`` blocks that stop the child processes, drop the databases and remove the work
+    directories then run, where by default the process would end on the spot and leave
+    them all behind."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
 class ProcessFailed(Exception):
     """A child process exited or never became ready."""
 

@@ -149,6 +149,48 @@ def test_status_replay_purge(tmp_path, clean_env, capsys):
     assert counts == {"pending": 3, "forwarded": 0, "rejected": 0, "failed": 0}
 
 
+# What serving, importing files and calling Odoo load: an operator command over an inbox of
+# a million rows runs without them, so its memory is the configuration's and the inbox's.
+SERVING_MODULES = {
+    "logistics_bridge.app",
+    "logistics_bridge.formats",
+    "logistics_bridge.odoo_client",
+    "logistics_bridge.registry",
+    "logistics_bridge.server",
+    "logistics_bridge.service",
+    "prometheus_client",
+    "requests",
+}
+
+
+@pytest.mark.parametrize(
+    "command", [["status", "--json"], ["status"], ["replay", "--state", "failed"], ["purge"]]
+)
+def test_operator_commands_load_no_serving_module(tmp_path, clean_env, command):
+    config = write_config(tmp_path, GOOD.replace("{tmp}", str(tmp_path)))
+    seed(f"sqlite:///{tmp_path}/inbox.sqlite3")
+    loaded = tmp_path / "modules.txt"
+    script = (
+        "import sys\n"
+        "from logistics_bridge.cli import main\n"
+        "code = main(sys.argv[2:])\n"
+        "open(sys.argv[1], 'w').write('\\n'.join(sys.modules))\n"
+        "sys.exit(code)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(loaded), "--config", config, *command],
+        env=dict(os.environ, PYTHONPATH=str(BRIDGE_SRC)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    modules = set(loaded.read_text().splitlines())
+    assert "logistics_bridge.store.sqlite" in modules
+    assert not SERVING_MODULES & modules
+
+
 def test_sigterm_lets_in_flight_request_finish(tmp_path, fake_odoo):
     """A request whose body is still arriving when SIGTERM lands gets its answer."""
     import socket

@@ -16,7 +16,9 @@ CORPUS = BRIDGE_SRC.parent / "benchmarks" / "hostile_corpus.py"
 
 def test_hostile_corpus_finds_nothing_wrong(tmp_path):
     report = tmp_path / "report.json"
-    env = dict(os.environ, PYTHONPATH=str(BRIDGE_SRC))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(BRIDGE_SRC), TMPDIR=str(scratch))
     run = subprocess.run(
         [sys.executable, str(CORPUS), "--slow", "0", "--report-json", str(report)],
         capture_output=True,
@@ -32,3 +34,4 @@ def test_hostile_corpus_finds_nothing_wrong(tmp_path):
     assert (found["invalid_rows"], found["forged_log_lines"]) == (0, 0)
     assert found["rows_stored"] == found["events_accepted"]
     assert (found["serve_exit_code"], found["failed"]) == (0, False)
+    assert not list(scratch.iterdir())  # the bridge's work directory went with it

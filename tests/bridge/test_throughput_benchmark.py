@@ -12,6 +12,7 @@ import subprocess
 import sys
 
 from conftest import BRIDGE_SRC
+from procstat import peak_rss_mb
 
 BENCHMARK = BRIDGE_SRC.parent / "benchmarks" / "bridge_throughput.py"
 
@@ -43,9 +44,25 @@ def test_short_run_reports_both_ratios_side_by_side(tmp_path):
         assert 0 < row["durable_p50_ms"] <= row["durable_p99_ms"]
         assert row["odoo"] is None and row["bridge_over_odoo"] is None
     assert report["odoo_skipped"] == "skipped (--odoo-events 0)"
+    assert report["peak_rss_status_mb"] > 0
     assert report["peak_rss_serve_mb"] > 0
     # The backlog of 10 events per shipment drained whole, in rounds of one event each.
     assert report["drain_per_second"]["sqlite"] > 0
     assert "400 of 400 over 40 shipments" in run.stdout
     # The printed table says the same.
     assert "side by side" in run.stdout
+
+
+def test_peak_rss_is_the_commands_own_not_the_benchmarks():
+    """A benchmark that itself held more memory than the command it measures (requests
+    prepared, a backlog filled) still reports the command's own peak."""
+    ballast = b"x" * (256 * 2**20)
+    try:
+        idle = peak_rss_mb([sys.executable, "-c", "pass"], dict(os.environ))
+        holding = peak_rss_mb(
+            [sys.executable, "-c", "held = b'x' * (128 * 2**20)"], dict(os.environ)
+        )
+    finally:
+        del ballast
+    assert idle < 64
+    assert 128 <= holding < 256

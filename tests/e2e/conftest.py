@@ -40,6 +40,8 @@ from odoo_commands import drop_database
 
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = HERE.parents[1] / "benchmarks"
+# Time a benchmark stopped before its end has to stop its processes and drop its database.
+BENCHMARK_STOP_SECONDS = 120
 # Hands a teardown to the run's background thread (the ``in_background`` fixture).
 InBackground = Callable[[Callable[[], object]], None]
 
@@ -201,21 +203,36 @@ def run_benchmark(tmp_path: Path) -> Callable[..., tuple[dict[str, Any], str]]:
 
     def run(script: str, *options: str, timeout: float = 900) -> tuple[dict[str, Any], str]:
         report_path = tmp_path / f"{Path(script).stem}.json"
-        completed = subprocess.run(
-            [
-                sys.executable,
-                str(BENCHMARKS / script),
-                *options,
-                f"--workdir={tmp_path / 'work'}",
-                f"--report-json={report_path}",
-            ],
-            capture_output=True,
+        command = [
+            sys.executable,
+            str(BENCHMARKS / script),
+            *options,
+            f"--workdir={tmp_path / 'work'}",
+            f"--report-json={report_path}",
+        ]
+        # A session of its own: Ctrl-C on the run reaches the benchmark only as the SIGTERM
+        # below, not a second time in the middle of its cleanup.
+        with subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=timeout,
-            check=False,
-        )
-        assert report_path.exists(), completed.stdout + completed.stderr
-        assert completed.returncode == 0, completed.stdout
-        return json.loads(report_path.read_text()), completed.stdout
+            start_new_session=True,
+        ) as benchmark:
+            try:
+                stdout, stderr = benchmark.communicate(timeout=timeout)
+            except BaseException:
+                # Out of time or interrupted: on SIGTERM the benchmark stops its Odoo and
+                # bridges and drops its database; killed at once, it would leave them all
+                # running and the database behind.
+                benchmark.terminate()
+                try:
+                    benchmark.communicate(timeout=BENCHMARK_STOP_SECONDS)
+                finally:
+                    benchmark.kill()
+                raise
+        assert report_path.exists(), stdout + stderr
+        assert benchmark.returncode == 0, stdout
+        return json.loads(report_path.read_text()), stdout
 
     return run
