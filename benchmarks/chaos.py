@@ -31,7 +31,6 @@ import json
 import logging
 import random
 import re
-import shutil
 import sys
 import tempfile
 import threading
@@ -56,6 +55,7 @@ from logistics_demo.processes import (
     interrupt_on_sigterm,
 )
 from logistics_tms_simulator.lifecycle import MILESTONES
+from outage_under_load import finish
 
 _logger = logging.getLogger("chaos")
 
@@ -593,17 +593,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="lgx-chaos-"))
     chaos = ChaosRun(args, workdir.resolve())
     started = time.monotonic()
+    failed = False
     try:
         report = chaos.run()
     except (OdooSetupFailed, ProcessFailed, OdooError) as exc:
+        failed = True
         print(f"chaos run failed: {exc}\nlogs: {workdir}", file=sys.stderr)
         return 1
     finally:
-        chaos.demo.stop_all()
-        if not args.keep:
-            if chaos.demo.odoo is not None:
-                chaos.demo.odoo.drop_database()
-            shutil.rmtree(workdir, ignore_errors=True)
+        finish(args, chaos.demo, workdir, failed=failed)
     print(report.table())
     print(f"\n{'PASS' if report.passed else 'FAIL'} in {time.monotonic() - started:.0f} s")
     if args.report_json:

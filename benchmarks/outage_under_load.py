@@ -767,11 +767,16 @@ def prepare(args: argparse.Namespace, prefix: str) -> Path | None:
     return (args.workdir or Path(tempfile.mkdtemp(prefix=f"lgx-{prefix}-"))).resolve()
 
 
-def finish(args: argparse.Namespace, demo: Demo, workdir: Path) -> None:
+def finish(args: argparse.Namespace, demo: Demo, workdir: Path, *, failed: bool) -> None:
+    """Stops everything and drops the database unless ``--keep``. The workdir goes only when
+    it was a temporary one and the run did not fail: a failure's message points at its logs,
+    and a ``--workdir`` the user named is theirs."""
     demo.stop_all()
-    if not args.keep:
-        if demo.odoo is not None:
-            demo.odoo.drop_database()
+    if args.keep:
+        return
+    if demo.odoo is not None:
+        demo.odoo.drop_database()
+    if args.workdir is None and not failed:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -796,13 +801,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     run = OutageRun(args, workdir)
     started = time.monotonic()
+    failed = False
     try:
         report = run.run()
     except (OdooSetupFailed, ProcessFailed, OdooError) as exc:
+        failed = True
         print(f"outage run failed: {exc}\nlogs: {workdir}", file=sys.stderr)
         return 1
     finally:
-        finish(args, run.demo, workdir)
+        finish(args, run.demo, workdir, failed=failed)
     return publish(args, report, started)
 
 

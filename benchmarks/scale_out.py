@@ -298,14 +298,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     run = ScaleOutRun(args, workdir)
     started = time.monotonic()
+    failed = False
     try:
         report = run.run()
     except (OdooSetupFailed, ProcessFailed, OdooError, psycopg.Error) as exc:
+        failed = True
         print(f"scale-out run failed: {exc}\nlogs: {workdir}", file=sys.stderr)
         return 1
     finally:
         run.close()
-        finish(args, run.demo, workdir)
+        finish(args, run.demo, workdir, failed=failed)
     return publish(args, report, started)
 
 
