@@ -7,15 +7,22 @@ channel capacity 4; ``--workers 0`` runs the threaded server instead) and a
 local TMS stub on 127.0.0.1 that answers each order in 50 ms, enqueues a
 backlog of N exports in one transaction, waits until every outbound message is
 sent, and compares with a bare ``requests.post`` loop (4 threads) to the same
-stub: it prints both rates and their ratio (target >= 0.7). Everything it
-starts is stopped and the database dropped at the end.
+stub: it prints both rates and their ratio (target >= 0.7). Before the backlog,
+a few exports warm every HTTP worker up (``--warmup``): a worker's first job
+builds its per-process caches, which a long-running server did long ago. After
+the rates it breaks an export down per channel slot from queue_job's own
+timestamps: time inside the job, time between one job's end and the next one's
+start on the same worker (a slot's turnaround while workers equal the channel's
+capacity; with more workers, idle turns count too), and how long the runner
+took to start the first job.
+Everything it starts is stopped and the database dropped at the end.
 
 Needs Odoo 18 importable by this interpreter, OCA queue_job, and PostgreSQL
 (``PGHOST``, ``PGPORT``, ``PGUSER``; default 127.0.0.1:5432 as the current user,
 allowed to create databases).
 
 Usage: python3 benchmarks/tms_export_throughput.py [-n 1000] [--delay-ms 50] [--workers 4]
-       [--template DB] [--keep-db]
+       [--template DB] [--keep-db] [--warmup 8] [--dbfilter]
 """
 
 import argparse
@@ -31,6 +38,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from logistics_demo.processes import free_port, interrupt_on_sigterm
@@ -94,7 +102,13 @@ def bare_requests(url, count, threads):
     return count / (time.monotonic() - start)
 
 
-def write_config(path, db, http_port, gevent_port, data_dir, addons_path, workers=0):
+def write_config(
+    path, db, http_port, gevent_port, data_dir, addons_path, workers=0, dbfilter=False
+):
+    # db_name alone, as odoo.conf.example: with a dbfilter, Odoo lists the databases
+    # over a new PostgreSQL connection for every request without a session, and each
+    # job the runner starts is one.
+    db_filter = f"dbfilter = ^{db}$\n" if dbfilter else ""
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(
             "[options]\n"
@@ -102,7 +116,7 @@ def write_config(path, db, http_port, gevent_port, data_dir, addons_path, worker
             f"db_port = {PG_PORT}\n"
             f"db_user = {PG_USER}\n"
             f"db_name = {db}\n"
-            f"dbfilter = ^{db}$\n"
+            f"{db_filter}"
             f"addons_path = {addons_path}\n"
             f"data_dir = {data_dir}\n"
             "server_wide_modules = web,queue_job\n"
@@ -139,28 +153,46 @@ def clean_env():
     return env
 
 
-def seed_backlog(config_path, db, stub_url, count):
-    """Enqueue ``count`` TMS exports in one committed transaction; return the time."""
+def open_registry(config_path, db):
     import odoo
-    from odoo import SUPERUSER_ID, api
 
     odoo.tools.config.parse_config(["-c", config_path])
-    registry = odoo.modules.registry.Registry(db)
+    return odoo.modules.registry.Registry(db)
+
+
+def bench_endpoint(env, stub_url):
+    """The stub's TMS endpoint, the company's TMS, created on first use."""
+    endpoint = env["logistics.endpoint"].search([("code", "=", ENDPOINT_CODE)])
+    if endpoint:
+        return endpoint
+    endpoint = env["logistics.endpoint"].create(
+        {
+            "name": "Benchmark TMS",
+            "code": ENDPOINT_CODE,
+            "kind": "tms",
+            "environment": "test",
+            "base_url": stub_url,
+            "auth_scheme": "api_key",
+            "auth_secret": "bench-key",
+            "max_retries": 5,
+        }
+    )
+    env.company.logistics_tms_endpoint_id = endpoint
+    return endpoint
+
+
+def seed_backlog(registry, stub_url, count):
+    """Enqueue ``count`` TMS exports in one committed transaction.
+
+    Returns the time of the commit (monotonic and UTC) and the id of the last queue job
+    before the backlog's."""
+    from odoo import SUPERUSER_ID, api
+
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-        endpoint = env["logistics.endpoint"].create(
-            {
-                "name": "Benchmark TMS",
-                "code": ENDPOINT_CODE,
-                "kind": "tms",
-                "environment": "test",
-                "base_url": stub_url,
-                "auth_scheme": "api_key",
-                "auth_secret": "bench-key",
-                "max_retries": 5,
-            }
-        )
-        env.company.logistics_tms_endpoint_id = endpoint
+        cr.execute("SELECT COALESCE(max(id), 0) FROM queue_job")
+        after_job_id = cr.fetchone()[0]
+        endpoint = bench_endpoint(env, stub_url)
         partner = env["res.partner"].create(
             {
                 "name": "Bench Customer",
@@ -208,8 +240,44 @@ def seed_backlog(config_path, db, stub_url, count):
                 {"tms_endpoint_id": endpoint.id, "export_version": 1, "export_state": "queued"}
             )
         cr.commit()
-        committed = time.monotonic()
-    return registry, committed
+        return time.monotonic(), datetime.now(UTC).replace(tzinfo=None), after_job_id
+
+
+def wait_backlog(registry, after_job_id, count, timeout):
+    """Wait until the ``count`` messages whose jobs follow ``after_job_id`` are sent or
+    failed, or ``timeout`` seconds; return their states."""
+    deadline = time.monotonic() + timeout
+    states = {}
+    while time.monotonic() < deadline:
+        with registry.cursor() as cr:
+            cr.execute(
+                "SELECT state, count(*) FROM logistics_outbound_message "
+                "WHERE job_id > %s GROUP BY state",
+                (after_job_id,),
+            )
+            states = dict(cr.fetchall())
+        if states.get("sent", 0) + states.get("failed", 0) >= count:
+            break
+        time.sleep(0.2)
+    return states
+
+
+def warm_up(registry, stub_url, count, workers, timeout):
+    """Run batches of ``count`` exports until ``workers`` HTTP workers each ran one
+    (at most 10 batches); return how many exports ran."""
+    done = 0
+    for _batch in range(10):
+        *_committed, after_job_id = seed_backlog(registry, stub_url, count)
+        wait_backlog(registry, after_job_id, count, timeout)
+        done += count
+        with registry.cursor() as cr:
+            cr.execute(
+                "SELECT count(DISTINCT worker_pid) FROM queue_job "
+                "WHERE model_name = 'logistics.outbound.message' AND state = 'done'"
+            )
+            if cr.fetchone()[0] >= workers:
+                break
+    return done
 
 
 def install(config_path, db):
@@ -231,17 +299,46 @@ def install(config_path, db):
     print(f"installed in {time.monotonic() - started:.0f} s", flush=True)
 
 
-def count_states(registry):
+def slot_breakdown(registry, after_job_id, committed_at):
+    """Per-export times of the backlog's jobs (ids after ``after_job_id``) from
+    queue_job's timestamps, in ms: inside the job (queue_job's exec_time, from marking
+    it started to marking it done), between one job's end and the next one's start on
+    the same worker (commit, HTTP answer, the runner's dispatch of the next job and
+    queue_job's start), and from the backlog's commit (``committed_at``, UTC) to its
+    first job's start."""
     with registry.cursor() as cr:
-        cr.execute("SELECT state, count(*) FROM logistics_outbound_message GROUP BY state")
-        return dict(cr.fetchall())
+        cr.execute(
+            """
+            WITH jobs AS (
+                SELECT date_started, exec_time,
+                       date_started - lag(date_done) OVER (
+                           PARTITION BY worker_pid ORDER BY date_started
+                       ) AS gap
+                  FROM queue_job
+                 WHERE id > %s AND state = 'done'
+                   AND model_name = 'logistics.outbound.message'
+            )
+            SELECT avg(exec_time) * 1000,
+                   avg(EXTRACT(EPOCH FROM gap)) * 1000,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM gap)) * 1000,
+                   EXTRACT(EPOCH FROM min(date_started) - %s) * 1000
+              FROM jobs
+            """,
+            (after_job_id, committed_at),
+        )
+        return cr.fetchone()
 
 
-def job_exec_ms(registry):
-    """Average time spent inside the job (queue_job's exec_time), in ms."""
+def pg_sessions(registry, db):
+    """PostgreSQL sessions opened so far to ``db`` and to the ``postgres`` database
+    (where Odoo lists databases)."""
     with registry.cursor() as cr:
-        cr.execute("SELECT avg(exec_time) * 1000 FROM queue_job WHERE state = 'done'")
-        return cr.fetchone()[0] or 0.0
+        cr.execute(
+            "SELECT COALESCE(sum(sessions), 0) FROM pg_stat_database "
+            "WHERE datname IN ('postgres', %s)",
+            (db,),
+        )
+        return cr.fetchone()[0]
 
 
 def wait_http(port, process, timeout=120):
@@ -277,6 +374,19 @@ def main():
     parser.add_argument(
         "--timeout", type=float, default=900.0, help="seconds to wait for the backlog"
     )
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=2 * CAPACITY,
+        help="exports per warm-up batch, run until every HTTP worker ran one (0: none, "
+        "the workers' first jobs are measured)",
+    )
+    parser.add_argument(
+        "--dbfilter",
+        action="store_true",
+        help="also set dbfilter, as a server of several databases does: Odoo then lists "
+        "the databases over a new PostgreSQL connection for every job's request",
+    )
     args = parser.parse_args()
     interrupt_on_sigterm()
 
@@ -301,6 +411,7 @@ def main():
         os.path.join(workdir, "data"),
         addons_path,
         args.workers,
+        args.dbfilter,
     )
 
     StubHandler.delay = args.delay_ms / 1000.0
@@ -337,23 +448,24 @@ def main():
         wait_http(http_port, server)
         time.sleep(2)  # let the job runner connect and listen
 
+        registry = open_registry(config_path, db)
+        if args.warmup:
+            warmed = warm_up(registry, stub_url, args.warmup, args.workers or 1, args.timeout)
+            print(f"warm-up: {warmed} exports", flush=True)
+
         cpu_before = group_cpu_seconds(server.pid)
+        sessions_before = pg_sessions(registry, db)
         seed_start = time.monotonic()
-        registry, committed = seed_backlog(config_path, db, stub_url, args.count)
+        committed, committed_at, after_job_id = seed_backlog(registry, stub_url, args.count)
         print(
             f"backlog of {args.count} exports enqueued in {committed - seed_start:.1f} s",
             flush=True,
         )
-
-        deadline = committed + args.timeout
-        states = {}
-        while time.monotonic() < deadline:
-            states = count_states(registry)
-            if states.get("sent", 0) + states.get("failed", 0) >= args.count:
-                break
-            time.sleep(0.2)
+        states = wait_backlog(registry, after_job_id, args.count, args.timeout)
         elapsed = time.monotonic() - committed
         cpu_after = group_cpu_seconds(server.pid)
+        time.sleep(1)  # PostgreSQL publishes its session counts within a second
+        sessions = pg_sessions(registry, db) - sessions_before
         sent = states.get("sent", 0)
         rate = sent / elapsed if elapsed else 0.0
         slot_odoo = CAPACITY / rate * 1000 if rate else float("inf")
@@ -376,11 +488,27 @@ def main():
             f"per-export overhead           : {slot_odoo - slot_bare:7.1f} ms "
             f"({slot_odoo:.1f} ms per export per channel slot)"
         )
-        print(f"queue_job exec_time (avg)     : {job_exec_ms(registry):7.1f} ms per job")
+        in_job, gap, gap_median, first_start = slot_breakdown(registry, after_job_id, committed_at)
+        print(
+            f"per slot, inside the job      : {in_job or 0:7.1f} ms (queue_job exec_time, "
+            f"{args.delay_ms:.0f} of it the stub)"
+        )
+        # The threaded server's jobs all carry its one process id: no turnaround per slot.
+        if args.workers:
+            print(
+                f"per slot, between two jobs    : {gap or 0:7.1f} ms (median "
+                f"{gap_median or 0:.1f}; commit, answer, the runner's dispatch, queue_job's start)"
+            )
+        print(f"backlog commit to first start : {first_start or 0:7.1f} ms")
         if cpu_before is not None and cpu_after is not None and sent:
             print(
                 f"Odoo server CPU per export     : "
                 f"{(cpu_after - cpu_before) / sent * 1000:7.1f} ms (runner, HTTP and job)"
+            )
+        if sent:
+            print(
+                f"PostgreSQL sessions per export: {sessions / sent:7.2f} (new connections "
+                "opened while the backlog ran)"
             )
         load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
         print(f"load average (1, 5, 15 min)   : {load} (machine shared with other runs)")

@@ -14,6 +14,13 @@ from odoo.addons.queue_job.job import Job
 from .common import TmsExportCase, trap_jobs
 
 ORDERS_URL = "http://127.0.0.1:8999/v1/orders"
+# Queries of one warm export job as queue_job performs it (its loading and storing of the
+# job aside), every addon installed as the suite runs: the message, its attempt counter,
+# the endpoint, the attempt's log, the planned milestone (its duplicate check, event type,
+# row) with the shipment's state, the customer update it schedules (both pending-update
+# lookups, queue_job's check of the new job's uuid and its row), the message and the
+# shipment. A worker also reads the transaction's time once, which the test already knows.
+MAX_QUERIES_PER_EXPORT = 15
 
 
 class TestSend(TmsExportCase):
@@ -167,6 +174,30 @@ class TestSend(TmsExportCase):
         self.assertEqual(activity.user_id, self.integration_admin)
         self.assertIn("zip 1000 unknown", activity.note)
         self.assertEqual(self._logs().state, "rejected")
+
+    def _perform_stored_job(self, message):
+        """Store ``message``'s job and perform it as queue_job does; return the queries
+        the job made, from an empty cache (the worker commits the job's start first)."""
+        job = Job.load(self.env, message._delay_send().uuid)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        job.perform()
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - before
+
+    @responses.activate
+    def test_an_export_job_has_a_fixed_query_count(self):
+        responses.post(ORDERS_URL, status=201, json={"planning_reference": "TMS-2001"})
+        _order, other = self._export_order()
+        self._perform_stored_job(self._last_message(other))  # fills the per-worker caches
+        responses.replace(
+            responses.POST, ORDERS_URL, status=201, json={"planning_reference": "TMS-2002"}
+        )
+        queries = self._perform_stored_job(self.message)
+        self.assertEqual(self.message.state, "sent")
+        self.assertEqual(self.shipment.state, "shipment_planned")
+        self.assertLessEqual(queries, MAX_QUERIES_PER_EXPORT)
 
     @responses.activate
     def test_exhausted_retries_fail_like_a_refusal(self):
