@@ -252,8 +252,15 @@ def _read_set(cursor: _Cursor) -> TransactionSet:
         )
     st = cursor.take()
     body = [st]
-    while cursor.peek() not in (None, "SE", "ST", "GE", "GS", "IEA"):
+    while cursor.peek() not in (None, "SE", "ST", "GE", "GS", "IEA", "ISA"):
         body.append(cursor.take())
+    if cursor.peek() == "ISA":
+        # An SE counting it would have had the 997 accept a set holding an envelope.
+        raise X12Malformed(
+            f"ISA: an interchange header inside transaction set {_element(st, 2)!r}"
+            " (one interchange per body)",
+            fields=["ISA"],
+        )
     if cursor.peek() != "SE":
         raise X12Malformed(
             f"SE: transaction set {_element(st, 2)!r} has no SE trailer (truncated interchange?)",

@@ -115,6 +115,23 @@ def test_an_lf_terminated_interchange_written_with_crlf_keeps_no_cr(app):
     assert all("\r" not in value for segment in stored_segments(events) for value in segment)
 
 
+@pytest.mark.parametrize(
+    "nested",
+    [
+        "ISA*00*          *00*          *02*ABCD           *ZZ*ACMELOGISTICS  *260501*1015*U"
+        "*00401*000000999*0*P*>",
+        "ISA*00",
+    ],
+)
+def test_an_interchange_header_inside_a_transaction_set_is_refused(app, nested):
+    # The set's SE counted it, and the 997 accepted a set holding an envelope segment.
+    text = interchange().replace("B10*PRO1*SHP-1*ABCD~", f"B10*PRO1*SHP-1*ABCD~{nested}~")
+    answer, events = post(app, text.replace("SE*3*0001", "SE*4*0001"))
+    assert answer.status == 400, answer.body
+    assert answer.json()["fields"] == ["ISA"]
+    assert events == []
+
+
 def test_two_interchanges_in_one_body_are_refused(app):
     first = interchange()
     answer, events = post(app, first + interchange())
