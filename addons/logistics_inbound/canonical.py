@@ -32,6 +32,25 @@ def _storable(value):
     return value
 
 
+# Digits (with the currency's decimals) a monetary amount keeps exactly: Odoo rounds it to
+# its currency through a double, exact up to 14 digits and off beyond (9999999999999.99
+# becomes 10000000000000.00, 1e300 a different 301-digit number).
+EXACT_DIGITS = 14
+
+
+def amount_problem(amount, decimal_places):
+    """Why ``amount`` is out of the range Odoo keeps exactly in a currency of
+    ``decimal_places``, or None. Decimals beyond the currency's are no problem: the amount
+    is rounded to its currency, half-up, once."""
+    limit = 10 ** (EXACT_DIGITS - decimal_places)
+    if amount < limit:
+        return None
+    return (
+        f"{amount!r} is out of range: with the currency's {decimal_places} decimals at most"
+        f" {EXACT_DIGITS} digits are kept exactly (below {limit})"
+    )
+
+
 Text = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=255),
