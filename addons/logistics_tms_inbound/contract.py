@@ -14,6 +14,8 @@ from odoo.addons.logistics_inbound.canonical import CanonicalEvent, EventPayload
 
 # Free text, as the canonical model's (no NUL: the database cannot store it).
 Reason = Text
+# Odoo keeps these numbers in integer columns: a larger one could never be written.
+MAX_INTEGER = 2**31 - 1
 
 
 class RouteFields(BaseModel):
@@ -34,15 +36,24 @@ class RouteFields(BaseModel):
     appointment_booking: int | None = Field(
         default=None,
         ge=1,
+        le=MAX_INTEGER,
         description="The booking the event answers: the booking_version of the "
         "tms-appointment v1 booking, echoed.",
     )
     stop_sequence: int | None = Field(
-        default=None, ge=1, description="The shipment's stop on the vehicle's route (1 = first)."
+        default=None,
+        ge=1,
+        le=MAX_INTEGER,
+        description="The shipment's stop on the vehicle's route (1 = first).",
     )
-    stops_total: int | None = Field(default=None, ge=1, description="How many stops the route has.")
+    stops_total: int | None = Field(
+        default=None, ge=1, le=MAX_INTEGER, description="How many stops the route has."
+    )
     stops_before: int | None = Field(
-        default=None, ge=0, description="Stops still to be served before the shipment's."
+        default=None,
+        ge=0,
+        le=MAX_INTEGER,
+        description="Stops still to be served before the shipment's.",
     )
 
     @model_validator(mode="after")

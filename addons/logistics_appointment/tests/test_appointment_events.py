@@ -112,6 +112,29 @@ class TestAppointmentEvents(AppointmentCase):
         self.assertIn("stop_sequence cannot be greater than stops_total", answer["reason"])
         self.assertFalse(self.shipment_a.route_update_ids)
 
+    def test_route_numbers_beyond_an_integer_are_rejected_naming_them(self):
+        # Kept, they failed the write of the route update with a database error.
+        for field, report in (
+            ("stop_sequence", self._stop_report(0, 3, 0, stop=2**31, stops_total=2**31)),
+            ("stops_total", self._stop_report(0, 3, 0, stop=1, stops_total=2**31)),
+            ("stops_before", self._stop_report(0, 3, 2**31, stop=1, stops_total=1)),
+            (
+                "appointment_booking",
+                self._appointment_event(
+                    "APPT_CONFIRMED",
+                    T0,
+                    self._span(T0 + timedelta(hours=2)),
+                    appointment_booking=2**31,
+                ),
+            ),
+        ):
+            with self.subTest(field=field):
+                answer = self._ingest_one(report)
+                self.assertEqual(answer["result"], "rejected", answer)
+                self.assertIn(f"payload.{field}:", answer["reason"])
+        self.assertFalse(self.shipment_a.route_update_ids)
+        self.assertFalse(self.shipment_a.appointment_state)
+
     def test_delivery_within_or_outside_the_window_and_the_overview_card(self):
         window = self._span(T0 + timedelta(hours=2))
         for reference, delivered_at in (("TMS-A1", 3), ("TMS-B1", 5)):
