@@ -13,10 +13,9 @@ here for its envelope.
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from logistics_contract.envelope import MAX_OCCURRED_AHEAD, ForwardedTmsEvent
+from logistics_contract.envelope import MAX_OCCURRED_AHEAD, ForwardedTmsEvent, UtcInstant
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -77,7 +76,7 @@ class ProofOfDelivery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     signed_by: Text | None = None
-    signed_at: AwareDatetime | None = None
+    signed_at: UtcInstant | None = None
     document_reference: Reference | None = None
 
     def is_empty(self):
@@ -104,7 +103,7 @@ class EventPayload(BaseModel):
 
     status_code: Code | None = None
     status_detail: Code | None = None
-    event_time: AwareDatetime | None = Field(
+    event_time: UtcInstant | None = Field(
         default=None, description="When it happened; defaults to occurred_at."
     )
     location: Text | None = None
@@ -115,7 +114,7 @@ class EventPayload(BaseModel):
         description="The carrier's tracking number of the delivery, for the customer's "
         "tracking link.",
     )
-    eta: AwareDatetime | None = None
+    eta: UtcInstant | None = None
     pod: ProofOfDelivery | None = None
     charges: list[ChargeLine] = Field(default_factory=list)
 

@@ -7,8 +7,9 @@ the canonical event, published as JSON Schema in
 of ``RouteFields`` that a TMS may add to any event's payload.
 """
 
+from logistics_contract.envelope import UtcInstant
 from logistics_contract.published import contract_config
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from odoo.addons.logistics_inbound.canonical import CanonicalEvent, EventPayload, Text
 
@@ -24,10 +25,10 @@ class RouteFields(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    appointment_start: AwareDatetime | None = Field(
+    appointment_start: UtcInstant | None = Field(
         default=None, description="Start of the delivery window the event confirms or sets."
     )
-    appointment_end: AwareDatetime | None = Field(
+    appointment_end: UtcInstant | None = Field(
         default=None, description="End of the delivery window; with appointment_start."
     )
     appointment_reason: Reason | None = Field(
