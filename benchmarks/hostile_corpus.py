@@ -986,6 +986,13 @@ def add_x12_cases(corpus: Corpus) -> None:
         corpus,
     )
     _x12("nested ISA envelope", good.replace("LX*1~", isa + "LX*1~", 1), {400, 422}, corpus)
+    _x12(
+        "nested ISA envelope counted by its SE",
+        good.replace("LX*1~", isa + "LX*1~", 1).replace("SE*9*0001", "SE*10*0001"),
+        {400},
+        corpus,
+    )
+    _x12("line break inside an element", good.replace("MEMPHIS", "MEM\r\nPHIS"), {400}, corpus)
     _x12("5,000 ST sets", sets(5000), {422}, corpus)
     _x12("1,001 ST sets", sets(1001), {422}, corpus)
     many_segments = good.replace("LX*1~", "L11*X*PO~" * 50_000 + "LX*1~", 1)

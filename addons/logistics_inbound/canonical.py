@@ -13,10 +13,9 @@ here for its envelope.
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from logistics_contract.envelope import MAX_OCCURRED_AHEAD, ForwardedTmsEvent
+from logistics_contract.envelope import MAX_OCCURRED_AHEAD, ForwardedTmsEvent, UtcInstant
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -30,6 +29,25 @@ def _storable(value):
     if "\x00" in value:
         raise ValueError("must not contain the NUL character (U+0000)")
     return value
+
+
+# Digits (with the currency's decimals) a monetary amount keeps exactly: Odoo rounds it to
+# its currency through a double, exact up to 14 digits and off beyond (9999999999999.99
+# becomes 10000000000000.00, 1e300 a different 301-digit number).
+EXACT_DIGITS = 14
+
+
+def amount_problem(amount, decimal_places):
+    """Why ``amount`` is out of the range Odoo keeps exactly in a currency of
+    ``decimal_places``, or None. Decimals beyond the currency's are no problem: the amount
+    is rounded to its currency, half-up, once."""
+    limit = 10 ** (EXACT_DIGITS - decimal_places)
+    if amount < limit:
+        return None
+    return (
+        f"{amount!r} is out of range: with the currency's {decimal_places} decimals at most"
+        f" {EXACT_DIGITS} digits are kept exactly (below {limit})"
+    )
 
 
 Text = Annotated[
@@ -58,7 +76,7 @@ class ProofOfDelivery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     signed_by: Text | None = None
-    signed_at: AwareDatetime | None = None
+    signed_at: UtcInstant | None = None
     document_reference: Reference | None = None
 
     def is_empty(self):
@@ -85,7 +103,7 @@ class EventPayload(BaseModel):
 
     status_code: Code | None = None
     status_detail: Code | None = None
-    event_time: AwareDatetime | None = Field(
+    event_time: UtcInstant | None = Field(
         default=None, description="When it happened; defaults to occurred_at."
     )
     location: Text | None = None
@@ -96,7 +114,7 @@ class EventPayload(BaseModel):
         description="The carrier's tracking number of the delivery, for the customer's "
         "tracking link.",
     )
-    eta: AwareDatetime | None = None
+    eta: UtcInstant | None = None
     pod: ProofOfDelivery | None = None
     charges: list[ChargeLine] = Field(default_factory=list)
 

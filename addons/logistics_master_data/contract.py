@@ -11,6 +11,7 @@ generated from them and a test keeps them equal.
 
 from typing import Annotated, Literal
 
+from logistics_contract.master_data import MAX_VERSION
 from logistics_contract.published import contract_config
 from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
 
@@ -138,7 +139,7 @@ class RecordResult(BaseModel):
         description="accepted: stored as a new version; unchanged: the TMS holds this "
         "content already; conflict: the TMS holds another version than base_version"
     )
-    version: int = Field(ge=1, description="The version the TMS holds now")
+    version: int = Field(ge=1, le=MAX_VERSION, description="The version the TMS holds now")
     held: dict | None = Field(
         default=None, description="On a conflict, the data the TMS holds in that version"
     )

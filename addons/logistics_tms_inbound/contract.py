@@ -7,13 +7,16 @@ the canonical event, published as JSON Schema in
 of ``RouteFields`` that a TMS may add to any event's payload.
 """
 
+from logistics_contract.envelope import UtcInstant
 from logistics_contract.published import contract_config
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from odoo.addons.logistics_inbound.canonical import CanonicalEvent, EventPayload, Text
 
 # Free text, as the canonical model's (no NUL: the database cannot store it).
 Reason = Text
+# Odoo keeps these numbers in integer columns: a larger one could never be written.
+MAX_INTEGER = 2**31 - 1
 
 
 class RouteFields(BaseModel):
@@ -22,10 +25,10 @@ class RouteFields(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    appointment_start: AwareDatetime | None = Field(
+    appointment_start: UtcInstant | None = Field(
         default=None, description="Start of the delivery window the event confirms or sets."
     )
-    appointment_end: AwareDatetime | None = Field(
+    appointment_end: UtcInstant | None = Field(
         default=None, description="End of the delivery window; with appointment_start."
     )
     appointment_reason: Reason | None = Field(
@@ -34,15 +37,24 @@ class RouteFields(BaseModel):
     appointment_booking: int | None = Field(
         default=None,
         ge=1,
+        le=MAX_INTEGER,
         description="The booking the event answers: the booking_version of the "
         "tms-appointment v1 booking, echoed.",
     )
     stop_sequence: int | None = Field(
-        default=None, ge=1, description="The shipment's stop on the vehicle's route (1 = first)."
+        default=None,
+        ge=1,
+        le=MAX_INTEGER,
+        description="The shipment's stop on the vehicle's route (1 = first).",
     )
-    stops_total: int | None = Field(default=None, ge=1, description="How many stops the route has.")
+    stops_total: int | None = Field(
+        default=None, ge=1, le=MAX_INTEGER, description="How many stops the route has."
+    )
     stops_before: int | None = Field(
-        default=None, ge=0, description="Stops still to be served before the shipment's."
+        default=None,
+        ge=0,
+        le=MAX_INTEGER,
+        description="Stops still to be served before the shipment's.",
     )
 
     @model_validator(mode="after")

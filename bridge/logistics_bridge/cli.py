@@ -387,7 +387,7 @@ def _read_import_file(path: Path, max_bytes: int) -> bytes:
 def _import(settings: BridgeSettings, args: argparse.Namespace) -> int:
     """Exit 0 when every file is in the inbox, 1 when one is not, 2 on a usage problem."""
     if args.ack_dir is not None and not args.ack_dir.is_dir():
-        print(f"import: --ack-dir {args.ack_dir} is not a directory", file=sys.stderr)
+        print(f"import: --ack-dir {_shown(args.ack_dir)} is not a directory", file=sys.stderr)
         return 2
     try:
         decoder = _import_decoder(settings, args)

@@ -131,6 +131,12 @@ class BridgeSettings(BaseSettings):
         le=300,
         description="Time to send a request's headers, from its first byte.",
     )
+    body_timeout_seconds: int = Field(
+        default=60,
+        ge=1,
+        le=3600,
+        description="Time to send a request's body, from the end of its headers.",
+    )
     idle_timeout_seconds: int = Field(
         default=10,
         ge=1,

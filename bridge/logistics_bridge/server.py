@@ -128,6 +128,7 @@ class ConnectionLimits:
     max_connections: int = 1000
     header_timeout_seconds: int = 10
     idle_timeout_seconds: int = 10
+    body_timeout_seconds: int = 60
 
 
 class _Refused(Exception):
@@ -250,6 +251,7 @@ class _Connection(asyncio.Protocol):
         self._last_answer: bytes | None = None  # a refusal waiting for earlier answers
         self.last_activity = front.loop.time()
         self.header_started: float | None = None  # the first byte of a request's header
+        self.body_started: float | None = None  # the end of the header of a request in flight
         self._url = b""
         self._header_list: list[tuple[bytes, bytes]] = []
         self._header_size = 0  # of the header lines so far, as counted against HEADER_LIMIT
@@ -352,6 +354,7 @@ class _Connection(asyncio.Protocol):
 
     def on_headers_complete(self) -> None:
         self.header_started = None
+        self.body_started = self._front.loop.time()
         self._in_head = False
         self._tail_bytes = 0
         # A head completed in the chunk that took it over the limit: its own size counts.
@@ -387,6 +390,7 @@ class _Connection(asyncio.Protocol):
 
     def on_message_complete(self) -> None:
         self.receiving = False
+        self.body_started = None
         parsed = _request_target(self._url)
         values: dict[str, list[str]] = {}
         for raw_name, raw_value in self._header_list:
@@ -499,9 +503,13 @@ class _Connection(asyncio.Protocol):
         if self.busy:
             return
         limits = self._front.limits
+        # A header or a body trickled in byte by byte is never silent for long: each has a
+        # deadline of its own, else a few slow senders could hold every connection.
         late = (
             self.header_started is not None
             and now - self.header_started > limits.header_timeout_seconds
+        ) or (
+            self.body_started is not None and now - self.body_started > limits.body_timeout_seconds
         )
         transport = self._transport
         if transport is None or not (

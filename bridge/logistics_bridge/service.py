@@ -112,6 +112,7 @@ def build_service(settings: BridgeSettings, *, forward: bool = True) -> BridgeSe
                 settings.max_connections,
                 settings.header_timeout_seconds,
                 settings.idle_timeout_seconds,
+                settings.body_timeout_seconds,
             ),
         )
         bridge_id = settings.bridge_id or default_bridge_id(server.port)

@@ -82,7 +82,8 @@ def _has_utc_instant(value: datetime) -> datetime:
     try:
         value.astimezone(UTC)
     except OverflowError:  # 0001-01-01T00:00+14:00 is in the year 0 in UTC
-        raise ValueError("is before the year 1 in UTC, where times are kept") from None
+        side = "before the year 1" if value.year == 1 else "after the year 9999"
+        raise ValueError(f"is {side} in UTC, where times are kept") from None
     return value
 
 
@@ -96,12 +97,9 @@ Key = Annotated[str, StringConstraints(min_length=1, max_length=255), AfterValid
 Reference = Annotated[
     str, StringConstraints(min_length=1, max_length=128), AfterValidator(_identifier)
 ]
-OccurredAt = Annotated[
-    AwareDatetime,
-    BeforeValidator(_iso_text),
-    AfterValidator(_has_utc_instant),
-    AfterValidator(_not_far_ahead),
-]
+# A time with its offset that lies in the years 1 to 9999 once in UTC, as Odoo keeps it.
+UtcInstant = Annotated[AwareDatetime, AfterValidator(_has_utc_instant)]
+OccurredAt = Annotated[UtcInstant, BeforeValidator(_iso_text), AfterValidator(_not_far_ahead)]
 # W3C Trace Context level 1; the bridge forwards only a valid one (ids not all zeros).
 Traceparent = Annotated[
     str, StringConstraints(pattern=r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")

@@ -19,6 +19,9 @@ SCHEMA_NAME = "tms-master-data"
 DOCUMENT = "changed"
 FORMAT = "tms-master-data"
 Kind = Literal["partners", "products", "carrier_services"]
+# Odoo keeps a record's version in an integer column: a larger one would fail the write,
+# and with it every record of the call.
+MAX_VERSION = 2**31 - 1
 
 
 class ChangedRecord(BaseModel):
@@ -27,7 +30,7 @@ class ChangedRecord(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     key: Key = Field(description="The key Odoo sent the record under.")
-    version: Annotated[int, Field(ge=1, strict=True)] = Field(
+    version: Annotated[int, Field(ge=1, le=MAX_VERSION, strict=True)] = Field(
         description="The TMS's version of the record after the change."
     )
     data: dict[str, Any] = Field(description="The record's fields as the TMS holds them.")

@@ -46,6 +46,7 @@ _CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # follow a segment terminator. Information separators (GS 0x1D, US 0x1F, FS 0x1C), which
 # str.isspace counts as whitespace, are delimiters some networks use.
 _NOT_A_SEPARATOR = frozenset(" \r\n")
+_LINE_BREAK_RUN = re.compile(r"[\r\n]+")
 VERSION = "004010"
 FUNCTIONAL_ID = "QM"
 SET_CODE = "214"
@@ -251,8 +252,15 @@ def _read_set(cursor: _Cursor) -> TransactionSet:
         )
     st = cursor.take()
     body = [st]
-    while cursor.peek() not in (None, "SE", "ST", "GE", "GS", "IEA"):
+    while cursor.peek() not in (None, "SE", "ST", "GE", "GS", "IEA", "ISA"):
         body.append(cursor.take())
+    if cursor.peek() == "ISA":
+        # An SE counting it would have had the 997 accept a set holding an envelope.
+        raise X12Malformed(
+            f"ISA: an interchange header inside transaction set {_element(st, 2)!r}"
+            " (one interchange per body)",
+            fields=["ISA"],
+        )
     if cursor.peek() != "SE":
         raise X12Malformed(
             f"SE: transaction set {_element(st, 2)!r} has no SE trailer (truncated interchange?)",
@@ -307,19 +315,36 @@ def _read_group(cursor: _Cursor) -> FunctionalGroup:
 
 def _refuse_control_characters(text: str, delimiters: Delimiters) -> None:
     # X12 text holds no control character but the delimiters the ISA declares (and line
-    # breaks after terminators); a NUL or ESC is binary data or a corrupted transfer, not
+    # breaks beside terminators); a NUL or ESC is binary data or a corrupted transfer, not
     # a status message, and would otherwise be kept inside the stored segments.
     allowed = {delimiters.element, delimiters.component, delimiters.segment, "\r", "\n"}
     if delimiters.repetition:
         allowed.add(delimiters.repetition)
     for found in _CONTROL_CHARACTER.finditer(text):
         if found.group() not in allowed:
-            where = _element_at(text, found.start(), delimiters)
-            raise X12Malformed(
-                f"{where}: the interchange holds the control character {found.group()!r} at"
-                f" offset {found.start()} (control characters are not X12 text)",
-                fields=[where],
-            )
+            raise _control_character(text, found.start(), delimiters)
+    # A run of line breaks that touches a terminator (or holds it) ends a segment's line
+    # and is left out of every value by splitting; anywhere else it would be kept inside
+    # an element. Judged per run, so a long run costs one pass; what follows the last
+    # terminator is blank or refused as an unterminated segment.
+    terminator = delimiters.segment
+    for run in _LINE_BREAK_RUN.finditer(text, 0, text.rfind(terminator) + 1):
+        start, end = run.span()
+        if not (
+            text.startswith(terminator, end)
+            or (start and text[start - 1] == terminator)
+            or terminator in run.group()
+        ):
+            raise _control_character(text, start, delimiters)
+
+
+def _control_character(text: str, offset: int, delimiters: Delimiters) -> X12Malformed:
+    where = _element_at(text, offset, delimiters)
+    return X12Malformed(
+        f"{where}: the interchange holds the control character {text[offset]!r} at"
+        f" offset {offset} (control characters are not X12 text)",
+        fields=[where],
+    )
 
 
 def _element_at(text: str, offset: int, delimiters: Delimiters) -> str:

@@ -165,3 +165,55 @@ def test_an_event_array_with_an_empty_object_names_the_missing_fields(app):
     assert answer.status == 401  # the signature first: nothing is read unsigned
     answer = tms_post(app, b"[{}]")
     assert answer.status == 422 and "[0].event_id" in answer.json()["fields"]
+
+
+# -- look-alike ids, batches, traceparent -------------------------------------------------------
+def test_look_alike_ids_are_distinct_events_kept_as_written(app):
+    """Ids are compared as written once in NFC: a Cyrillic ``а``, a fullwidth digit or the
+    ``ﬁ`` ligature (NFC keeps each) is another id than its Latin look-alike, never folded
+    into it and never taken for its duplicate."""
+    ids = ["abc-1", "\u0430bc-1", "abc-\uff11", "\ufb01le-1", "fi" + "le-1"]
+    for event_id in ids:
+        answer = tms_post(app, json.dumps(make_event(event_id)).encode())
+        assert (answer.status, answer.json()["events"][0]["status"]) == (202, "accepted")
+    assert [i for i in stored_ids(app) if i in ids] == ids
+
+
+def test_an_array_with_one_invalid_event_keeps_none_and_names_its_index(app):
+    events = [make_event("batch-ok-1"), {**make_event("batch-bad"), "occurred_at": "soon"}]
+    answer = tms_post(app, json.dumps(events).encode())
+    assert (answer.status, answer.json()["fields"]) == (422, ["[1].occurred_at"])
+    assert not {"batch-ok-1", "batch-bad"} & set(stored_ids(app))
+
+
+def test_an_array_repeating_one_event_keeps_it_once_saying_so(app):
+    event = make_event("batch-twice")
+    answer = tms_post(app, json.dumps([event, event]).encode())
+    assert answer.status == 202
+    assert [e["status"] for e in answer.json()["events"]] == ["accepted", "duplicate"]
+    assert stored_ids(app).count("batch-twice") == 1
+
+
+TRACE = "4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+
+
+@pytest.mark.parametrize(
+    ("header", "kept"),
+    [
+        (f"00-{TRACE}, 00-{TRACE}", None),  # the header sent twice, joined by the HTTP layer
+        (f"00-{TRACE}\x85", None),  # a C1 byte (Latin-1 as received) after the flags
+        (f"00-{TRACE}\u00e9", None),
+        (f"cc-{TRACE}x", None),  # a later version's fields follow a dash
+        (f"cc-{TRACE}-more-fields", f"cc-{TRACE}"),
+        (f"\t00-{TRACE} ", f"00-{TRACE}"),
+        (f"00-{TRACE[:-2]}ff", f"00-{TRACE[:-2]}ff"),  # unknown flags are kept as sent
+    ],
+)
+def test_traceparent_edges_are_kept_or_ignored_never_refused(app, header, kept):
+    event_id = f"trace-{len(stored_ids(app))}"
+    body = json.dumps(make_event(event_id)).encode()
+    headers = {**signed_headers(body.decode()), "traceparent": header}
+    answer = post(app, "acme", body, headers)
+    assert answer.status == 202, answer.body
+    (stored,) = [e for e in app.inbox.list_events(limit=100_000) if e.event_id == event_id]
+    assert stored.traceparent == kept

@@ -559,3 +559,14 @@ def test_import_says_when_the_acknowledgement_cannot_be_written(
     acknowledgement.rmdir()
     assert main([*argv, str(path)]) == 0
     assert acknowledgement.read_text().startswith("ISA*")
+
+
+def test_an_ack_dir_name_cannot_add_a_line_to_the_report(import_config, tmp_path, capsys):
+    directory, config = import_config
+    forged = tmp_path / "acks\nx.edi: 1 event(s) imported, 0 duplicate(s)"
+    path = tmp_path / "one.edi"
+    path.write_text(INTERCHANGE)
+    argv = ["--config", config, "import", "--endpoint", "carrier", "--ack-dir", str(forged)]
+    assert main([*argv, str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "acks\\nx.edi" in err

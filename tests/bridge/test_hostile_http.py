@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from conftest import bridge_settings, make_event, signed_headers, start_bridge
@@ -211,3 +213,91 @@ def test_http_10_keep_alive_is_answered_as_kept_alive(front):
             second += chunk
     assert first.startswith(b"HTTP/1.1 200 ") and b"Connection: keep-alive" in first
     assert second.startswith(b"HTTP/1.1 200 ") and b"Connection: close" in second
+
+
+@pytest.mark.parametrize(
+    ("length_lines", "reason"),
+    [
+        (lambda n: [f"Content-Length: {n}", f"Content-Length: {n}"], "Duplicate Content-Length"),
+        (lambda n: [f"Content-Length: {n}", "Content-Length: 5"], "Duplicate Content-Length"),
+        (lambda n: [f"Content-Length: {n}, {n}"], "Content-Length"),
+        (lambda n: [f"Content-Length: +{n}"], "Content-Length"),
+    ],
+)
+def test_a_length_given_twice_or_not_as_digits_is_refused(front, length_lines, reason):
+    body = json.dumps(make_event("cl-twice")).encode()
+    head, body = _signed_head("cl-twice", *length_lines(len(body)))
+    assert reason in _refusal(front, head + body, 400, "bad_request")
+    assert "cl-twice" not in _stored(front)
+
+
+def test_pipelined_requests_for_one_event_are_answered_in_order(front):
+    first, body = _signed_head("piped-1", length=len(json.dumps(make_event("piped-1"))))
+    second, body_again = _signed_head(
+        "piped-1", "Connection: close", length=len(json.dumps(make_event("piped-1")))
+    )
+    answers = _answers(raw_exchange(_port(front), first + body + second + body_again))
+    assert [(status, json.loads(answer)["status"]) for status, _head, answer in answers] == [
+        (202, "accepted"),
+        (200, "duplicate"),
+    ]
+    assert _stored(front).count("piped-1") == 1
+
+
+def test_header_bytes_that_are_not_ascii_text_are_refused_naming_the_header(front):
+    head, body = _signed_head(
+        "bytes-1", "Connection: close", length=len(json.dumps(make_event("bytes-1")))
+    )
+    head = head.replace(b"Host: x\r\n", b"Host: x\r\nX-Correlation-ID: \xff\xfe\r\n")
+    assert "printable ASCII" in _refusal(front, head + body, 400, "invalid_header")
+    assert "bytes-1" not in _stored(front)
+
+
+def test_the_chunked_coding_is_named_in_any_case(front):
+    body = json.dumps(make_event("chunked-caps")).encode()
+    head, body = _signed_head("chunked-caps", "Transfer-Encoding: CHUNKED", "Connection: close")
+    ((status, _head, answer),) = _answers(
+        raw_exchange(_port(front), head + _chunked(body) + b"0\r\n\r\n")
+    )
+    assert (status, json.loads(answer)["status"]) == (202, "accepted")
+
+
+def _send_together(front, requests_: list[bytes]) -> list[tuple[int, dict]]:
+    """Each request on its own connection, all at once; their answers in that order."""
+    start = threading.Barrier(len(requests_))
+
+    def send(request: bytes) -> tuple[int, dict]:
+        start.wait()
+        ((status, _head, answer),) = _answers(raw_exchange(_port(front), request))
+        return status, json.loads(answer)
+
+    with ThreadPoolExecutor(len(requests_)) as pool:
+        return list(pool.map(send, requests_))
+
+
+def test_one_event_sent_on_eight_connections_at_once_is_kept_once(front):
+    body = json.dumps(make_event("together-1")).encode()
+    requests_ = []
+    for _ in range(8):
+        head, _body = _signed_head("together-1", "Connection: close", length=len(body))
+        requests_.append(head + body)
+    answers = _send_together(front, requests_)
+    assert sorted(status for status, _document in answers) == [200] * 7 + [202]
+    assert _stored(front).count("together-1") == 1
+
+
+def test_one_id_with_other_contents_at_once_keeps_every_content(front):
+    requests_ = []
+    for index in range(6):
+        event = make_event("together-2", payload={"status": f"s{index}"})
+        body = json.dumps(event).encode()
+        lines = [f"{name}: {value}" for name, value in signed_headers(body).items()]
+        head = "POST /v1/in/acme HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        head += "".join(f"{line}\r\n" for line in lines) + f"Content-Length: {len(body)}\r\n\r\n"
+        requests_.append(head.encode() + body)
+    answers = _send_together(front, requests_)
+    assert sorted(status for status, _document in answers) == [202] + [409] * 5
+    kept = [e for e in front.service.inbox.list_events(limit=10_000) if e.event_id == "together-2"]
+    assert sorted(json.loads(e.payload_json)["status"] for e in kept) == [
+        f"s{index}" for index in range(6)
+    ]

@@ -349,3 +349,29 @@ def test_a_header_trickled_byte_by_byte_is_cut_at_the_header_timeout(tmp_path):
     finally:
         sock.close()
         running.service.shutdown()
+
+
+def test_a_body_trickled_byte_by_byte_is_cut_at_the_body_timeout(tmp_path):
+    # Each byte came before the idle timeout, so a body trickled this way held its
+    # connection for as long as the sender liked: enough of them held every connection.
+    running = _flooded(tmp_path, idle_timeout_seconds=1, body_timeout_seconds=2)
+    head = HALF_SENT[: HALF_SENT.index(b"\r\n\r\n") + 4]
+    [sock] = _open(running.service.server.port, 1, head)
+    started = time.monotonic()
+    try:
+        closed = False
+        for _byte in range(40):
+            try:
+                sock.sendall(b" ")
+            except OSError:
+                closed = True
+                break
+            time.sleep(0.3)  # more often than the idle timeout
+            if time.monotonic() - started > 6:
+                break
+        assert closed or _closed_within(sock, 3)
+        assert time.monotonic() - started < 6
+        assert running.service.inbox.list_events() == []
+    finally:
+        sock.close()
+        running.service.shutdown()

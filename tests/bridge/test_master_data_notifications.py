@@ -85,6 +85,9 @@ def test_a_notification_is_kept_and_forwarded_raw(forwarding_bridge, fake_odoo):
         ({"notification_id": None}, "notification_id"),
         ({"records": [{"key": "WID-1", "data": {}}]}, "records[0].version"),
         ({"records": [{"key": "WID-1", "version": "2", "data": {}}]}, "records[0].version"),
+        # Beyond an integer column: Odoo failed the whole call, and it was retried forever.
+        ({"records": [{"key": "WID-1", "version": 2**31, "data": {}}]}, "records[0].version"),
+        ({"records": [{"key": "WID-1", "version": 10**30, "data": {}}]}, "records[0].version"),
         ({"occurred_at": "yesterday"}, "occurred_at"),
         ({"colour": "red"}, "colour"),
     ],

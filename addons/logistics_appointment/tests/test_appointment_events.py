@@ -106,11 +106,59 @@ class TestAppointmentEvents(AppointmentCase):
             shipment._customer_route_position(), {"stop": 4, "stops_total": 7, "stops_before": 1}
         )
 
+    def test_times_outside_the_years_odoo_keeps_are_rejected_naming_them(self):
+        # In UTC, where Odoo keeps times, these are in the year 10000 or 0: the event
+        # waited in review as "processing failed", which reprocessing could never clear.
+        late, early = "9999-12-31T23:00:00-05:00", "0001-01-01T00:00:00+05:00"
+        for field, event in (
+            ("eta", self._event(event_type="planning", reference="TMS-A1", eta=late)),
+            ("eta", self._event(event_type="planning", reference="TMS-A1", eta=early)),
+            (
+                "appointment_end",
+                self._appointment_event("APPT_CONFIRMED", T0, ("9999-12-31T20:00:00-05:00", late)),
+            ),
+            (
+                "pod.signed_at",
+                self._event(event_type="pod", reference="TMS-A1", pod={"signed_at": early}),
+            ),
+            ("event_time", self._event(reference="TMS-A1", event_time=early)),
+        ):
+            with self.subTest(field=field):
+                answer = self._ingest_one(event)
+                self.assertEqual(answer["result"], "rejected", answer)
+                self.assertIn(f"payload.{field}:", answer["reason"])
+                self.assertIn("in UTC", answer["reason"])
+        self.assertFalse(self.shipment_a.route_update_ids)
+        self.assertFalse(self.shipment_a.appointment_state)
+
     def test_a_stop_beyond_the_route_is_rejected(self):
         answer = self._ingest_one(self._stop_report(0, 3, 0, stop=9, stops_total=7))
         self.assertEqual(answer["result"], "rejected")
         self.assertIn("stop_sequence cannot be greater than stops_total", answer["reason"])
         self.assertFalse(self.shipment_a.route_update_ids)
+
+    def test_route_numbers_beyond_an_integer_are_rejected_naming_them(self):
+        # Kept, they failed the write of the route update with a database error.
+        for field, report in (
+            ("stop_sequence", self._stop_report(0, 3, 0, stop=2**31, stops_total=2**31)),
+            ("stops_total", self._stop_report(0, 3, 0, stop=1, stops_total=2**31)),
+            ("stops_before", self._stop_report(0, 3, 2**31, stop=1, stops_total=1)),
+            (
+                "appointment_booking",
+                self._appointment_event(
+                    "APPT_CONFIRMED",
+                    T0,
+                    self._span(T0 + timedelta(hours=2)),
+                    appointment_booking=2**31,
+                ),
+            ),
+        ):
+            with self.subTest(field=field):
+                answer = self._ingest_one(report)
+                self.assertEqual(answer["result"], "rejected", answer)
+                self.assertIn(f"payload.{field}:", answer["reason"])
+        self.assertFalse(self.shipment_a.route_update_ids)
+        self.assertFalse(self.shipment_a.appointment_state)
 
     def test_delivery_within_or_outside_the_window_and_the_overview_card(self):
         window = self._span(T0 + timedelta(hours=2))

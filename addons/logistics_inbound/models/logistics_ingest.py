@@ -20,7 +20,13 @@ from psycopg2 import errors as pg_errors
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..canonical import format_location, utc_naive, validate_envelope, validate_event
+from ..canonical import (
+    amount_problem,
+    format_location,
+    utc_naive,
+    validate_envelope,
+    validate_event,
+)
 from ..paths import extract_events, source_location
 from .logistics_inbound_profile import MATCH_KEYS
 
@@ -366,6 +372,7 @@ class LogisticsIngest(models.AbstractModel):
                 plan.carrier = carriers.get(payload.carrier)
                 if not plan.carrier:
                     plan.review.append(f"payload.carrier: no carrier named {payload.carrier!r}")
+            inexact = []
             for index, charge in enumerate(payload.charges):
                 currency = currencies.get(charge.currency)
                 if not currency:
@@ -373,7 +380,13 @@ class LogisticsIngest(models.AbstractModel):
                         f"payload.charges[{index}].currency: {charge.currency!r} is not "
                         "a currency of this database"
                     )
+                elif problem := amount_problem(charge.amount, currency.decimal_places):
+                    inexact.append(f"payload.charges[{index}].amount: {problem}")
                 plan.currencies[charge.currency] = currency
+            if inexact:
+                # Refused like a schema error: it would be stored otherwise than sent.
+                plan.refusal = "; ".join(filter(None, [plan.refusal, *inexact]))
+                plan.review.extend(inexact)
 
     def _match_shipments(self, endpoint, references):
         """Shipments of the endpoint's company per shipment key, by the profile's match order.

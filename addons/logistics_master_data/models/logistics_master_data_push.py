@@ -1,6 +1,6 @@
 import json
 
-from logistics_contract.master_data import TmsMasterDataChangedV1
+from logistics_contract.master_data import MAX_VERSION, TmsMasterDataChangedV1
 from pydantic import ValidationError
 
 from odoo import _, api, models
@@ -166,8 +166,12 @@ class LogisticsMasterDataPush(models.AbstractModel):
         if not isinstance(record.get("key"), str) or not record["key"]:
             return _("key: a non-empty string is required")
         version = record.get("version")
-        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-            return _("version: a whole number of at least 1 is required")
+        if (
+            not isinstance(version, int)
+            or isinstance(version, bool)
+            or not 1 <= version <= MAX_VERSION
+        ):
+            return _("version: a whole number from 1 to %s is required", MAX_VERSION)
         if not isinstance(record.get("data"), dict):
             return _("data: an object is required")
         return None

@@ -106,6 +106,22 @@ class TestHostileAnswers(MasterDataCase):
         self.assertEqual(state.tms_version, 4, "the newer version is kept")
         self.assertIn("version 2, older than version 4", state.error)
 
+    def test_a_version_beyond_an_integer_fails_only_its_record_naming_it(self):
+        self._answer_quietly(
+            {
+                "results": [
+                    {"key": "WID-1", "status": "accepted", "version": 1},
+                    {"key": "BOX-1", "status": "accepted", "version": 2**31},
+                ]
+            }
+        )
+        # Taken, it was marked sent, and writing it failed with a database error.
+        self.env.flush_all()
+        self.assertEqual(self._state(self.product).state, "sent", "its acknowledgement is kept")
+        box = self._state(self.box)
+        self.assertEqual(box.state, "failed")
+        self.assertIn("version: Input should be less than or equal to 2147483647", box.error)
+
     def test_an_answer_without_results_fails_the_batch_naming_the_field(self):
         self._answer({"status": "ok"})
         self.assertEqual(

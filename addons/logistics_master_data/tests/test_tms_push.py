@@ -52,6 +52,23 @@ class TestTmsReportsChanges(MasterDataCase):
         self.assertTrue(answer[2]["reason"].startswith("version:"))
         self.assertEqual(self.state.state, "sent")
 
+    def test_a_version_beyond_an_integer_is_rejected_naming_it(self):
+        # Written as the state's TMS version, it failed the whole call with a database
+        # error, and the bridge retried the notification forever.
+        data = dict(json.loads(self.state.pending_data), weight_kg=99.0)
+        answer = self._report(
+            [
+                {"key": "WID-1", "version": 2**31, "data": data},
+                {"key": "WID-1", "version": 10**30, "data": data},
+            ]
+        )
+        self.assertEqual([a["result"] for a in answer], ["rejected"] * 2)
+        self.assertTrue(all(a["reason"].startswith("version:") for a in answer), answer)
+        self.assertEqual(self.state.state, "sent")
+        answer = self._report([{"key": "WID-1", "version": 2**31 - 1, "data": data}])
+        self.assertEqual(answer[0]["result"], "needs_review")
+        self.assertEqual(self.state.tms_version, 2**31 - 1)
+
     def test_only_the_bridge_of_the_company_reports(self):
         with self.assertRaises(AccessError):
             self._report([], user=self.logistics_manager)

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from odoo.exceptions import UserError
 
 from .common import LogisticsTmsInboundCase
@@ -189,3 +191,31 @@ class TestCharges(LogisticsTmsInboundCase):
         ):
             _o, _s, charge = self._reconciled(100.0, sent, reference)
             self.assertEqual(charge.actual_amount, kept, reference)
+
+    def test_amount_beyond_what_odoo_keeps_exactly_is_rejected_naming_it(self):
+        # Each was answered "processed" and stored otherwise: 10000000000000.00,
+        # 12345678901234578.00 and a 301-digit number that is not 1e300.
+        for index, amount in enumerate((9999999999999.99, 1e12, 12345678901234567.89, 1e300)):
+            with self.subTest(amount=amount):
+                reference = f"EXA-{index}"
+                _order, shipment = self._create_order_shipment(self.carrier, 100.0, reference)
+                answer = self._ingest_one(self._charges_event(reference, 100.0, amount))
+                self.assertEqual(answer["result"], "rejected", answer)
+                self.assertIn("payload.charges[1].amount:", answer["reason"])
+                self.assertIn("out of range", answer["reason"])
+                self.assertFalse(shipment.charge_ids, "nothing of a rejected event is applied")
+                self.assertFalse(
+                    self.env["logistics.inbound.event"].search(
+                        [("external_event_id", "=", answer["event_id"])]
+                    )
+                )
+
+    def test_amount_of_fourteen_digits_is_stored_as_sent(self):
+        for index, amount in enumerate((999999999999.99, 123456789012.34, 0.01, 7)):
+            with self.subTest(amount=amount):
+                _o, _shipment, charge = self._reconciled(100.0, amount, f"EXB-{index}")
+                self.env.cr.execute(
+                    "SELECT actual_amount::text FROM logistics_freight_charge WHERE id = %s",
+                    [charge.id],
+                )
+                self.assertEqual(Decimal(self.env.cr.fetchone()[0]), Decimal(repr(float(amount))))
