@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import sys
@@ -26,11 +27,13 @@ BENCHMARKS = BRIDGE_SRC.parent / "benchmarks"
 if str(BENCHMARKS) not in sys.path:
     sys.path.append(str(BENCHMARKS))
 
+from logistics_bridge.app import BridgeApp  # noqa: E402
 from logistics_bridge.config import BridgeSettings, load_settings  # noqa: E402
 from logistics_bridge.exceptions import InboxError  # noqa: E402
+from logistics_bridge.metrics import BridgeMetrics  # noqa: E402
 from logistics_bridge.models import AddResult, NewEvent  # noqa: E402
 from logistics_bridge.service import BridgeService, build_service  # noqa: E402
-from logistics_bridge.store import Inbox  # noqa: E402
+from logistics_bridge.store import Inbox, open_inbox  # noqa: E402
 from logistics_bridge.store.group_commit import QueuedRequest  # noqa: E402
 from logistics_tms_simulator import sender  # noqa: E402
 from standardwebhooks.webhooks import Webhook  # noqa: E402
@@ -296,6 +299,17 @@ def bridge_settings(
         values["odoo"] = {"url": odoo_url, "db": "test", "login": "bridge", "api_key": "k"}
     values.update(overrides)
     return load_settings(None, **values)
+
+
+@contextlib.contextmanager
+def wsgi_app(directory: Path, **overrides: Any) -> Iterator[BridgeApp]:
+    """The bridge's WSGI application over a new inbox in ``directory``, closed afterwards."""
+    settings = bridge_settings(directory, **overrides)
+    inbox = open_inbox(settings.inbox_url)
+    try:
+        yield BridgeApp(settings, inbox, BridgeMetrics(inbox.counts))
+    finally:
+        inbox.close()
 
 
 def wait_for(condition: Callable[[], object], timeout: float = 5.0) -> None:

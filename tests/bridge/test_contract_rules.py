@@ -8,12 +8,17 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import SECRET_A, SECRET_B, bridge_settings, make_event, signed_headers, start_bridge
-from logistics_bridge.app import BridgeApp
+from conftest import (
+    SECRET_A,
+    SECRET_B,
+    bridge_settings,
+    make_event,
+    signed_headers,
+    start_bridge,
+    wsgi_app,
+)
 from logistics_bridge.cli import main
 from logistics_bridge.formats import MAX_EVENTS_PER_REQUEST, MAX_REPORTED_ERRORS
-from logistics_bridge.metrics import BridgeMetrics
-from logistics_bridge.store import open_inbox
 from logistics_contract.safejson import MAX_DEPTH, MalformedJson, load_json
 from raw_http import raw_exchange
 from standardwebhooks.webhooks import Webhook
@@ -22,10 +27,8 @@ from wsgi_client import call, signed_call
 
 @pytest.fixture
 def app(tmp_path):
-    settings = bridge_settings(tmp_path)
-    inbox = open_inbox(settings.inbox_url)
-    yield BridgeApp(settings, inbox, BridgeMetrics(inbox.counts))
-    inbox.close()
+    with wsgi_app(tmp_path) as app_:
+        yield app_
 
 
 def stored(app) -> int:

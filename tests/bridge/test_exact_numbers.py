@@ -7,13 +7,10 @@ import json
 
 import pytest
 import responses
-from conftest import SECRET_A, bridge_settings, make_event
-from logistics_bridge.app import BridgeApp
+from conftest import SECRET_A, make_event, wsgi_app
 from logistics_bridge.config import ForwardSettings, OdooSettings
 from logistics_bridge.forwarder import Forwarder
-from logistics_bridge.metrics import BridgeMetrics
 from logistics_bridge.odoo_client import OdooClient
-from logistics_bridge.store import open_inbox
 from wsgi_client import call, signed_call
 
 LONG = "1234.56789012345678901234567890"
@@ -22,7 +19,7 @@ TOKEN = {"Authorization": "Bearer tok-1", "Content-Type": "application/json"}
 
 @pytest.fixture
 def app(tmp_path):
-    settings = bridge_settings(
+    with wsgi_app(
         tmp_path,
         endpoints={
             "acme": [SECRET_A],
@@ -33,10 +30,8 @@ def app(tmp_path):
                 "auth": {"scheme": "token", "secrets": ["tok-1"]},
             },
         },
-    )
-    inbox = open_inbox(settings.inbox_url)
-    yield BridgeApp(settings, inbox, BridgeMetrics(inbox.counts))
-    inbox.close()
+    ) as app_:
+        yield app_
 
 
 def envelope_with(amount_text: str) -> str:

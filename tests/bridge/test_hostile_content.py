@@ -8,10 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import SECRET_A, bridge_settings, make_event, signed_headers
-from logistics_bridge.app import BridgeApp
-from logistics_bridge.metrics import BridgeMetrics
-from logistics_bridge.store import open_inbox
+from conftest import SECRET_A, make_event, signed_headers, wsgi_app
 from test_hostile_formats import BASIC, ENDPOINTS, INTERCHANGE, TOKEN, post
 from wsgi_client import call
 
@@ -21,10 +18,8 @@ NFD_CAFE = "cafe\u0301"  # "café" decomposed: the same text as "caf\u00e9", spe
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     endpoints = {**ENDPOINTS, "acme": [SECRET_A]}
-    settings_ = bridge_settings(tmp_path_factory.mktemp("content"), endpoints=endpoints)
-    inbox = open_inbox(settings_.inbox_url)
-    yield BridgeApp(settings_, inbox, BridgeMetrics(inbox.counts))
-    inbox.close()
+    with wsgi_app(tmp_path_factory.mktemp("content"), endpoints=endpoints) as app_:
+        yield app_
 
 
 def stored_ids(app) -> list[str]:

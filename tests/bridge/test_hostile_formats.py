@@ -18,13 +18,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import BRIDGE_SRC, bridge_settings, x12_interchange
+from conftest import BRIDGE_SRC, wsgi_app, x12_interchange
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from logistics_bridge.app import BridgeApp
 from logistics_bridge.cli import main
 from logistics_bridge.formats import MAX_EVENTS_PER_REQUEST
-from logistics_bridge.metrics import BridgeMetrics
 from logistics_bridge.store import open_inbox
 from wsgi_client import Answer, call
 
@@ -79,12 +77,10 @@ PROPERTY_SETTINGS = settings(
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    settings_ = bridge_settings(
+    with wsgi_app(
         tmp_path_factory.mktemp("hostile"), endpoints=ENDPOINTS, high_water_mark=10**6
-    )
-    inbox = open_inbox(settings_.inbox_url)
-    yield BridgeApp(settings_, inbox, BridgeMetrics(inbox.counts))
-    inbox.close()
+    ) as app_:
+        yield app_
 
 
 def stored(app) -> int:

@@ -11,10 +11,7 @@ import json
 import time
 
 import pytest
-from conftest import bridge_settings, x12_interchange
-from logistics_bridge.app import BridgeApp
-from logistics_bridge.metrics import BridgeMetrics
-from logistics_bridge.store import open_inbox
+from conftest import wsgi_app, x12_interchange
 from logistics_contract.x12 import parse_interchange
 from wsgi_client import Answer, call
 
@@ -27,12 +24,10 @@ ENDPOINTS = {"edi": {"format": "x12-214", "auth": {"scheme": "basic", "secrets":
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    settings = bridge_settings(
+    with wsgi_app(
         tmp_path_factory.mktemp("x12"), endpoints=ENDPOINTS, high_water_mark=10**6
-    )
-    inbox = open_inbox(settings.inbox_url)
-    yield BridgeApp(settings, inbox, BridgeMetrics(inbox.counts))
-    inbox.close()
+    ) as app_:
+        yield app_
 
 
 def post(app, text: str) -> tuple[Answer, list]:

@@ -16,11 +16,9 @@ from conftest import (
     new_event,
     signed_headers,
     start_bridge,
+    wsgi_app,
 )
-from logistics_bridge.app import BridgeApp
 from logistics_bridge.exceptions import InboxError
-from logistics_bridge.metrics import BridgeMetrics
-from logistics_bridge.store import open_inbox
 from raw_http import raw_exchange
 from wsgi_client import call
 
@@ -90,20 +88,16 @@ def test_non_ascii_basic_credentials_match_their_utf8_bytes(hardened):
 @pytest.fixture
 def ordered_app(tmp_path):
     """An app over its high-water mark (two pending events, mark 1) with a 1 KiB body limit."""
-    settings = bridge_settings(tmp_path, high_water_mark=1, max_body_bytes=1024)
-    inbox = open_inbox(settings.inbox_url)
-    inbox.add([new_event("fill-1", "S1"), new_event("fill-2", "S2")])
-    yield BridgeApp(settings, inbox, BridgeMetrics(inbox.counts))
-    inbox.close()
+    with wsgi_app(tmp_path, high_water_mark=1, max_body_bytes=1024) as app_:
+        app_.inbox.add([new_event("fill-1", "S1"), new_event("fill-2", "S2")])
+        yield app_
 
 
 @pytest.fixture
 def open_app(tmp_path):
     """An app with room in its inbox."""
-    settings = bridge_settings(tmp_path)
-    inbox = open_inbox(settings.inbox_url)
-    yield BridgeApp(settings, inbox, BridgeMetrics(inbox.counts))
-    inbox.close()
+    with wsgi_app(tmp_path) as app_:
+        yield app_
 
 
 OVERSIZE = json.dumps(make_event(payload={"blob": "x" * 2048})).encode()
@@ -329,23 +323,29 @@ def test_an_idle_connection_is_closed_after_the_idle_timeout(tmp_path):
         running.service.shutdown()
 
 
+def _assert_cut_while_trickling(sock, chunks) -> None:
+    """Sends ``chunks`` 0.3 s apart, more often than the idle timeout: the bridge must
+    close the connection all the same, within 6 s."""
+    started = time.monotonic()
+    closed = False
+    for chunk in chunks:
+        try:
+            sock.sendall(chunk)
+        except OSError:
+            closed = True
+            break
+        time.sleep(0.3)
+        if time.monotonic() - started > 6:
+            break
+    assert closed or _closed_within(sock, 3)
+    assert time.monotonic() - started < 6
+
+
 def test_a_header_trickled_byte_by_byte_is_cut_at_the_header_timeout(tmp_path):
     running = _flooded(tmp_path, idle_timeout_seconds=1, header_timeout_seconds=2)
     [sock] = _open(running.service.server.port, 1)
-    started = time.monotonic()
     try:
-        closed = False
-        for byte in HALF_SENT[:40]:
-            try:
-                sock.sendall(bytes([byte]))
-            except OSError:
-                closed = True
-                break
-            time.sleep(0.3)  # more often than the idle timeout
-            if time.monotonic() - started > 6:
-                break
-        assert closed or _closed_within(sock, 3)
-        assert time.monotonic() - started < 6
+        _assert_cut_while_trickling(sock, (bytes([byte]) for byte in HALF_SENT[:40]))
     finally:
         sock.close()
         running.service.shutdown()
@@ -357,20 +357,8 @@ def test_a_body_trickled_byte_by_byte_is_cut_at_the_body_timeout(tmp_path):
     running = _flooded(tmp_path, idle_timeout_seconds=1, body_timeout_seconds=2)
     head = HALF_SENT[: HALF_SENT.index(b"\r\n\r\n") + 4]
     [sock] = _open(running.service.server.port, 1, head)
-    started = time.monotonic()
     try:
-        closed = False
-        for _byte in range(40):
-            try:
-                sock.sendall(b" ")
-            except OSError:
-                closed = True
-                break
-            time.sleep(0.3)  # more often than the idle timeout
-            if time.monotonic() - started > 6:
-                break
-        assert closed or _closed_within(sock, 3)
-        assert time.monotonic() - started < 6
+        _assert_cut_while_trickling(sock, (b" " for _byte in range(40)))
         assert running.service.inbox.list_events() == []
     finally:
         sock.close()

@@ -7,12 +7,15 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import SECRET_A, SECRET_OLD, bridge_settings, signed_headers, x12_interchange
+from conftest import (
+    SECRET_A,
+    SECRET_OLD,
+    signed_headers,
+    wsgi_app,
+    x12_interchange,
+)
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
-from logistics_bridge.app import BridgeApp
-from logistics_bridge.metrics import BridgeMetrics
-from logistics_bridge.store import open_inbox
 from logistics_contract.content import canonical_json
 from logistics_contract.ids import derived_id, joined_id
 from logistics_contract.x12 import shipment_status_events
@@ -28,10 +31,8 @@ PROPERTY_SETTINGS = settings(
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    settings_ = bridge_settings(tmp_path_factory.mktemp("props"))
-    inbox = open_inbox(settings_.inbox_url)
-    yield BridgeApp(settings_, inbox, BridgeMetrics(inbox.counts))
-    inbox.close()
+    with wsgi_app(tmp_path_factory.mktemp("props")) as app_:
+        yield app_
 
 
 # -- strategies -----------------------------------------------------------------------------
