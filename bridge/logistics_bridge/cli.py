@@ -295,9 +295,14 @@ def _import_file(
         f"{name}: {counts['accepted']} event(s) imported, {counts['duplicate']} duplicate(s)"
         + (f", {counts['conflict']} {CONFLICT_MESSAGE}" if counts["conflict"] else "")
     )
-    if args.ack_dir is not None and decoded.acknowledgement is not None:
-        return _write_acknowledgement(path, body, args.ack_dir, decoded.acknowledgement[1])
-    return True
+    if args.ack_dir is None or decoded.acknowledgement is None:
+        return True
+    if counts["conflict"]:
+        # As over HTTP, where such a body is answered 409 with the JSON and not a 997: the
+        # acknowledgement would accept a set whose content is not the one kept as the event.
+        print(f"{name}: no acknowledgement written: a {CONFLICT_MESSAGE}")
+        return True
+    return _write_acknowledgement(path, body, args.ack_dir, decoded.acknowledgement[1])
 
 
 def _shown(value: object) -> str:

@@ -154,6 +154,26 @@ def test_files_of_the_same_name_get_their_own_acknowledgement(tmp_path, clean_en
     assert sorted(acks.iterdir()) == written
 
 
+def test_a_file_with_a_conflicting_duplicate_gets_no_acknowledgement(tmp_path, clean_env, capsys):
+    # Over HTTP such a file is answered 409 with the JSON, not a 997: a 997 would accept
+    # a set whose content is not the one kept as the event.
+    config = write_config(tmp_path, EDI_ENDPOINT)
+    acks = tmp_path / "acks"
+    acks.mkdir()
+    assert main([*import_argv(config, acks), str(GOOD_EDI)]) == 0
+    changed = tmp_path / "changed.edi"
+    changed.write_text(GOOD_EDI.read_text().replace("MS1*MEMPHIS", "MS1*NASHVILLE"))
+    capsys.readouterr()
+    assert main([*import_argv(config, acks), str(changed)]) == 0
+    out = capsys.readouterr().out
+    assert f"{changed}: 0 event(s) imported, 1 duplicate(s), 1 conflicting duplicate" in out
+    assert f"{changed}: no acknowledgement written: a conflicting duplicate" in out
+    assert [path.name for path in acks.iterdir()] == [
+        f"{GOOD_EDI.name}.{hashlib.sha256(GOOD_EDI.read_bytes()).hexdigest()[:12]}.997"
+    ]
+    assert len(stored(tmp_path)) == 3  # both contents of the conflicting set are kept
+
+
 def test_acknowledgement_never_follows_a_planted_link(tmp_path, clean_env, capsys):
     config = write_config(tmp_path, EDI_ENDPOINT)
     acks = tmp_path / "acks"
