@@ -69,3 +69,17 @@ def test_only_the_log_written_after_the_offset_is_read(tmp_path):
     summary = after_the_call(read_statements(log, offset, DB))
 
     assert summary.jobs == 1
+
+
+def test_a_statement_whose_text_begins_on_the_next_line_is_named_by_it(tmp_path):
+    log = tmp_path / "postgresql.log"
+    log.write_text(
+        _line("01.100", 11, 0.010, "")
+        + "\t    SELECT base_registry_signaling.id\n"
+        + _line("01.101", 12, 0.010, "", db="another_db")
+        + "\tUPDATE another_table\n"
+    )
+
+    statements = read_statements(log, 0, DB)
+
+    assert [statement.text for statement in statements] == ["SELECT base_registry_signaling.id"]
