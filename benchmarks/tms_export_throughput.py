@@ -14,7 +14,10 @@ the rates it breaks an export down per channel slot from queue_job's own
 timestamps: time inside the job, time between one job's end and the next one's
 start on the same worker (a slot's turnaround while workers equal the channel's
 capacity; with more workers, idle turns count too), and how long the runner
-took to start the first job.
+took to start the first job. ``--statement-log`` names PostgreSQL's log file, readable
+here: Odoo's connections then log every statement, and an export's job is broken down
+after the TMS call (see ``pg_statement_log``); it needs a role that may set
+``log_min_duration_statement``.
 Everything it starts is stopped and the database dropped at the end.
 
 Needs Odoo 18 importable by this interpreter, OCA queue_job, and PostgreSQL
@@ -22,7 +25,7 @@ Needs Odoo 18 importable by this interpreter, OCA queue_job, and PostgreSQL
 allowed to create databases).
 
 Usage: python3 benchmarks/tms_export_throughput.py [-n 1000] [--delay-ms 50] [--workers 4]
-       [--template DB] [--keep-db] [--warmup 8] [--dbfilter]
+       [--template DB] [--keep-db] [--warmup 8] [--dbfilter] [--statement-log FILE]
 """
 
 import argparse
@@ -42,6 +45,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from logistics_demo.processes import free_port, interrupt_on_sigterm
+from pg_statement_log import after_the_call, read_statements
 from procstat import group_cpu_seconds
 
 CAPACITY = 4
@@ -354,6 +358,24 @@ def wait_http(port, process, timeout=120):
     raise RuntimeError("Odoo did not start serving in time")
 
 
+def print_after_the_call(statements):
+    """Medians of an export's job from the TMS call's end to its final commit."""
+    tail = after_the_call(statements)
+    if not tail.jobs:
+        print("statement log                 : no export job found (is the file PostgreSQL's?)")
+        return
+    print(
+        f"after the TMS call            : {tail.median_ms:7.1f} ms until the final commit "
+        f"(median of {tail.jobs} jobs, {tail.median_statements:.0f} statements)"
+    )
+    # Less than the median of the whole: a job's waits for a CPU fall on a few of its
+    # steps, a different few in every job, and no step's median holds them.
+    steps_ms = sum(step.gap_ms + step.sql_ms for step in tail.steps)
+    print(f"  the steps' medians add up to {steps_ms:.1f} ms:")
+    for step in tail.steps:
+        print(f"  {step.gap_ms:5.2f} ms before, {step.sql_ms:5.2f} ms in SQL: {step.label}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--count", type=int, default=1000)
@@ -386,6 +408,12 @@ def main():
         action="store_true",
         help="also set dbfilter, as a server of several databases does: Odoo then lists "
         "the databases over a new PostgreSQL connection for every job's request",
+    )
+    parser.add_argument(
+        "--statement-log",
+        metavar="FILE",
+        help="PostgreSQL's log file: Odoo logs every statement there, and each export's "
+        "job is broken down after the TMS call, statement by statement",
     )
     args = parser.parse_args()
     interrupt_on_sigterm()
@@ -437,11 +465,14 @@ def main():
         launcher = os.path.join(workdir, "odoo_server.py")
         with open(launcher, "w", encoding="utf-8") as handle:
             handle.write(LAUNCHER)
+        server_env = clean_env()
+        if args.statement_log:
+            server_env["PGOPTIONS"] = "-c log_min_duration_statement=0"
         server = subprocess.Popen(
             odoo_command(
                 config_path, db, "--logfile", os.path.join(workdir, "odoo.log"), launcher=launcher
             ),
-            env=clean_env(),
+            env=server_env,
             stdout=subprocess.DEVNULL,
             start_new_session=True,
         )
@@ -455,6 +486,7 @@ def main():
 
         cpu_before = group_cpu_seconds(server.pid)
         sessions_before = pg_sessions(registry, db)
+        log_offset = os.path.getsize(args.statement_log) if args.statement_log else 0
         seed_start = time.monotonic()
         committed, committed_at, after_job_id = seed_backlog(registry, stub_url, args.count)
         print(
@@ -510,6 +542,8 @@ def main():
                 f"PostgreSQL sessions per export: {sessions / sent:7.2f} (new connections "
                 "opened while the backlog ran)"
             )
+        if args.statement_log:
+            print_after_the_call(read_statements(args.statement_log, log_offset, db))
         load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
         print(f"load average (1, 5, 15 min)   : {load} (machine shared with other runs)")
         print(
