@@ -10,6 +10,7 @@ validates posted events with: an event the bridge accepted is never refused
 here for its envelope.
 """
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
@@ -23,12 +24,54 @@ from pydantic import (
     ValidationError,
 )
 
+# JSON escapes (over JSON-RPC too) can put half of a UTF-16 pair into a string: no
+# character, and no UTF-8 encoding of it exists to send to PostgreSQL.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+LONE_SURROGATE_REASON = (
+    "must not contain a lone surrogate (U+D800 to U+DFFF), which is no character"
+)
+
 
 def _storable(value):
     """Text PostgreSQL can keep: without it, the write fails and names no field."""
     if "\x00" in value:
         raise ValueError("must not contain the NUL character (U+0000)")
+    if _LONE_SURROGATE.search(value):
+        raise ValueError(LONE_SURROGATE_REASON)
     return value
+
+
+def is_storable(text):
+    """True when PostgreSQL can keep ``text`` as it is (no NUL, no lone surrogate)."""
+    return "\x00" not in text and not _LONE_SURROGATE.search(text)
+
+
+def lone_surrogate_location(value):
+    """The location (as ``format_location`` takes it) of the first key or string in
+    ``value`` holding a lone surrogate, or None. Walked without recursion: a forwarded
+    event may be nested as deep as its sender's JSON parser allowed."""
+    pending = [((), value)]
+    while pending:
+        loc, item = pending.pop()
+        if isinstance(item, str):
+            if _LONE_SURROGATE.search(item):
+                return loc
+        elif isinstance(item, dict):
+            for key, child in reversed(item.items()):
+                key_loc = (*loc, printable_key(key))
+                if isinstance(key, str) and _LONE_SURROGATE.search(key):
+                    return key_loc
+                pending.append((key_loc, child))
+        elif isinstance(item, list):
+            pending.extend(
+                ((*loc, index), child) for index, child in reversed(list(enumerate(item)))
+            )
+    return None
+
+
+def printable_key(key):
+    """``key`` as a reason may show it: a lone surrogate written as its escape."""
+    return str(key).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 # Digits (with the currency's decimals) a monetary amount keeps exactly: Odoo rounds it to

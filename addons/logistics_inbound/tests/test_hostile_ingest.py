@@ -1,0 +1,64 @@
+"""``ingest_events`` called directly by a member of the bridge group: whatever a batch
+holds, each event gets its own answer with a reason, never an error of the whole call
+(the bridge would retry the batch forever), and nothing is stored otherwise than sent."""
+
+from .common import LogisticsInboundCase
+
+
+class TestHostileIngest(LogisticsInboundCase):
+    def _logged(self, event_id):
+        return self.env["logistics.integration.log"].search(
+            [("endpoint_id", "=", self.source_endpoint.id), ("external_identifier", "=", event_id)]
+        )
+
+    def test_text_postgresql_cannot_hold_is_answered_per_event(self):
+        cases = [
+            ("NUL in the event id", dict(self._event(), event_id="evt\x00nul"), "event_id:"),
+            (
+                "NUL in the correlation id",
+                dict(self._event(), correlation_id="c\x00"),
+                "correlation_id:",
+            ),
+            ("NUL in the event type", dict(self._event(), event_type="st\x00atus"), "event_type:"),
+            (
+                "lone surrogate in the event id",
+                dict(self._event(), event_id="evt\ud800"),
+                "event_id:",
+            ),
+            (
+                "lone surrogate in a location",
+                self._event(location="Dock \udc00"),
+                "payload.location:",
+            ),
+            ("lone surrogate in a key", self._event(**{"note\ud83d": "x"}), "payload.note\\ud83d:"),
+            ("lone surrogate in the format", dict(self._event(), format="\ud800"), "format:"),
+        ]
+        good = self._event(status_code="AF")
+        answers = self._ingest(*[event for _name, event, _field in cases], good)
+        for (name, _event, field), answer in zip(cases, answers, strict=False):
+            with self.subTest(name):
+                self.assertEqual(answer["result"], "rejected", f"{name}: {answer}")
+                self.assertIn(field, answer["reason"], name)
+        self.assertEqual(answers[-1]["result"], "processed")
+        self.assertEqual(self.shipment.state, "picked_up")
+        # The rejection is on record, its text escaped where PostgreSQL cannot hold it.
+        self.assertEqual(self._logged("evt\\x00nul").state, "rejected")
+        self.assertEqual(self._logged("evt\\ud800").state, "rejected")
+        stored = self.env["logistics.inbound.event"].search(
+            [("endpoint_id", "=", self.source_endpoint.id)]
+        )
+        self.assertEqual(stored.mapped("external_event_id"), [good["event_id"]])
+
+    def test_an_endpoint_code_that_is_not_text_reaches_no_endpoint(self):
+        ingest = self.env["logistics.ingest"].with_user(self.bridge_user)
+        for code in (None, False, "", [], {}, 1, ["x"], "\x00", "\ud800", "x" * 10000):
+            with self.subTest(code=repr(code)[:20]):
+                event = self._event()
+                (answer,) = ingest.ingest_events(code, [event])
+                self.assertEqual(answer["result"], "rejected")
+                self.assertIn("endpoint: no active endpoint with code", answer["reason"])
+                self.assertFalse(
+                    self.env["logistics.inbound.event"].search(
+                        [("external_event_id", "=", event["event_id"])]
+                    )
+                )
