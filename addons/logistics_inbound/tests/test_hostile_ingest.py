@@ -62,3 +62,33 @@ class TestHostileIngest(LogisticsInboundCase):
                         [("external_event_id", "=", event["event_id"])]
                     )
                 )
+
+    def test_a_time_that_is_not_iso_text_is_rejected_naming_it(self):
+        # pydantic alone reads a number, or a string of one ("+5"), as unix time: the
+        # event would be stored as happening in 1970.
+        pod = {"signed_by": "J. Doe"}
+        cases = [
+            ("event time a number", self._event(event_time=1), "payload.event_time:"),
+            ("event time a signed number", self._event(event_time="+5"), "payload.event_time:"),
+            ("event time unix text", self._event(event_time="1772438400"), "payload.event_time:"),
+            ("ETA a number", self._event("planning", eta=1772438400), "payload.eta:"),
+            ("ETA a signed number", self._event("planning", eta="+5"), "payload.eta:"),
+            (
+                "signing time a number",
+                self._event("pod", pod=dict(pod, signed_at=1.5)),
+                "payload.pod.signed_at:",
+            ),
+            ("received at a number", dict(self._event(), received_at=1), "received_at:"),
+            ("received at unix text", dict(self._event(), received_at="-5"), "received_at:"),
+        ]
+        answers = self._ingest(*[event for _name, event, _field in cases])
+        for (name, _event, field), answer in zip(cases, answers, strict=True):
+            with self.subTest(name):
+                self.assertEqual(answer["result"], "rejected", f"{name}: {answer}")
+                self.assertIn(f"{field} must be an ISO 8601 date-time string", answer["reason"])
+        self.assertFalse(self.shipment.milestone_ids)
+        self.assertFalse(
+            self.env["logistics.inbound.event"].search(
+                [("endpoint_id", "=", self.source_endpoint.id)]
+            )
+        )
