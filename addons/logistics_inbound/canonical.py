@@ -22,6 +22,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    field_validator,
 )
 
 # JSON escapes (over JSON-RPC too) can put half of a UTF-16 pair into a string: no
@@ -78,6 +79,23 @@ def printable_key(key):
 # its currency through a double, exact up to 14 digits and off beyond (9999999999999.99
 # becomes 10000000000000.00, 1e300 a different 301-digit number).
 EXACT_DIGITS = 14
+
+
+# A number's decimal text as data formats write it (a carrier's "7.50"), spaces around it
+# allowed; not what only Python reads as a number ("1_000", "\u0663", "infinity").
+_NUMBER_TEXT = re.compile(
+    r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*", re.ASCII
+)
+
+
+def number_input(value):
+    """A number, or its decimal text: never a boolean, which pydantic reads as 1 or 0
+    (a ``mode="before"`` field validator: the published schema keeps its bounds)."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not a boolean")
+    if isinstance(value, str) and not _NUMBER_TEXT.fullmatch(value):
+        raise ValueError("must be a number or its decimal text (digits, a point, an exponent)")
+    return value
 
 
 def amount_problem(amount, decimal_places):
@@ -137,6 +155,8 @@ class ChargeLine(BaseModel):
     amount: Annotated[float, Field(ge=0, allow_inf_nan=False)]
     currency: CurrencyCode
     description: Text | None = None
+
+    _check_amount = field_validator("amount", mode="before")(number_input)
 
 
 class EventPayload(BaseModel):

@@ -92,3 +92,21 @@ class TestHostileIngest(LogisticsInboundCase):
                 [("endpoint_id", "=", self.source_endpoint.id)]
             )
         )
+
+    def test_an_amount_is_a_number_or_its_decimal_text(self):
+        def charges(amount):
+            line = {"external_id": "c1", "charge_type": "base_freight", "currency": "EUR"}
+            return self._event("charges", charges=[dict(line, amount=amount)])
+
+        # True would be 1.0, "1_000" 1000.0 and "٣" 3.0: Python reads them, no sender means them.
+        refused = [True, False, "1_000", "\u0663", "0x10", "12,5", "1 000"]
+        answers = self._ingest(*[charges(amount) for amount in refused])
+        for amount, answer in zip(refused, answers, strict=True):
+            with self.subTest(amount=amount):
+                self.assertEqual(answer["result"], "rejected", answer)
+                self.assertIn("payload.charges[0].amount: must be a number", answer["reason"])
+        # The same number written otherwise is that number.
+        kept = [12.5, "12.50", " 12.5 ", "+12.5", "1.25e1", ".5", "7"]
+        for amount, answer in zip(kept, self._ingest(*[charges(a) for a in kept]), strict=True):
+            with self.subTest(amount=amount):
+                self.assertNotEqual(answer["result"], "rejected", answer)
