@@ -59,7 +59,7 @@ def lone_surrogate_location(value):
                 return loc
         elif isinstance(item, dict):
             for key, child in reversed(item.items()):
-                key_loc = (*loc, printable_key(key))
+                key_loc = (*loc, _printable_key(key))
                 if isinstance(key, str) and _LONE_SURROGATE.search(key):
                     return key_loc
                 pending.append((key_loc, child))
@@ -70,7 +70,7 @@ def lone_surrogate_location(value):
     return None
 
 
-def printable_key(key):
+def _printable_key(key):
     """``key`` as a reason may show it: a lone surrogate written as its escape."""
     return str(key).encode("utf-8", "backslashreplace").decode("utf-8")
 
