@@ -10,6 +10,7 @@ validates posted events with: an event the bridge accepted is never refused
 here for its envelope.
 """
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
@@ -21,6 +22,14 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    field_validator,
+)
+
+# JSON escapes (over JSON-RPC too) can put half of a UTF-16 pair into a string: no
+# character, and no UTF-8 encoding of it exists to send to PostgreSQL.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+LONE_SURROGATE_REASON = (
+    "must not contain a lone surrogate (U+D800 to U+DFFF), which is no character"
 )
 
 
@@ -28,13 +37,65 @@ def _storable(value):
     """Text PostgreSQL can keep: without it, the write fails and names no field."""
     if "\x00" in value:
         raise ValueError("must not contain the NUL character (U+0000)")
+    if _LONE_SURROGATE.search(value):
+        raise ValueError(LONE_SURROGATE_REASON)
     return value
+
+
+def is_storable(text):
+    """True when PostgreSQL can keep ``text`` as it is (no NUL, no lone surrogate)."""
+    return "\x00" not in text and not _LONE_SURROGATE.search(text)
+
+
+def lone_surrogate_location(value):
+    """The location (as ``format_location`` takes it) of the first key or string in
+    ``value`` holding a lone surrogate, or None. Walked without recursion: a forwarded
+    event may be nested as deep as its sender's JSON parser allowed."""
+    pending = [((), value)]
+    while pending:
+        loc, item = pending.pop()
+        if isinstance(item, str):
+            if _LONE_SURROGATE.search(item):
+                return loc
+        elif isinstance(item, dict):
+            for key, child in reversed(item.items()):
+                key_loc = (*loc, _printable_key(key))
+                if isinstance(key, str) and _LONE_SURROGATE.search(key):
+                    return key_loc
+                pending.append((key_loc, child))
+        elif isinstance(item, list):
+            pending.extend(
+                ((*loc, index), child) for index, child in reversed(list(enumerate(item)))
+            )
+    return None
+
+
+def _printable_key(key):
+    """``key`` as a reason may show it: a lone surrogate written as its escape."""
+    return str(key).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 # Digits (with the currency's decimals) a monetary amount keeps exactly: Odoo rounds it to
 # its currency through a double, exact up to 14 digits and off beyond (9999999999999.99
 # becomes 10000000000000.00, 1e300 a different 301-digit number).
 EXACT_DIGITS = 14
+
+
+# A number's decimal text as data formats write it (a carrier's "7.50"), spaces around it
+# allowed; not what only Python reads as a number ("1_000", "\u0663", "infinity").
+_NUMBER_TEXT = re.compile(
+    r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*", re.ASCII
+)
+
+
+def number_input(value):
+    """A number, or its decimal text: never a boolean, which pydantic reads as 1 or 0
+    (a ``mode="before"`` field validator: the published schema keeps its bounds)."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not a boolean")
+    if isinstance(value, str) and not _NUMBER_TEXT.fullmatch(value):
+        raise ValueError("must be a number or its decimal text (digits, a point, an exponent)")
+    return value
 
 
 def amount_problem(amount, decimal_places):
@@ -94,6 +155,8 @@ class ChargeLine(BaseModel):
     amount: Annotated[float, Field(ge=0, allow_inf_nan=False)]
     currency: CurrencyCode
     description: Text | None = None
+
+    _check_amount = field_validator("amount", mode="before")(number_input)
 
 
 class EventPayload(BaseModel):

@@ -53,6 +53,7 @@ X12_FIXED_OFFSET_MINUTES = {
     "ND": -150,
 }
 LOCAL_TIME = "LT"
+X12_TIME_LENGTHS = (4, 6, 7, 8)
 
 
 def to_iso(time_format, values, local_timezone="UTC"):
@@ -91,14 +92,21 @@ def x12_datetime(date, time=None, code=None, *extra, local_timezone="UTC"):
     if len(date) != 8 or not date.isdigit():
         raise ValueError(f"X12 date {date!r} is not CCYYMMDD")
     time = time or "0000"
-    if len(time) < 4 or not time.isdigit():
-        raise ValueError(f"X12 time {time!r} is not HHMM[SS]")
+    # Element 337 is HHMM, HHMMSS, HHMMSSD or HHMMSSDD: "08001" is no time, not 08:00:01.
+    if len(time) not in X12_TIME_LENGTHS or not time.isdigit():
+        raise ValueError(f"X12 time {time!r} is not HHMM, HHMMSS, HHMMSSD or HHMMSSDD")
     seconds = time[4:6] or "00"
     try:
         naive = datetime.strptime(f"{date}{time[:4]}{seconds}", "%Y%m%d%H%M%S")
     except ValueError as exc:
         raise ValueError(f"X12 date/time {date} {time} does not exist") from exc
-    return naive.replace(tzinfo=_x12_zone(code.upper(), local_timezone)).astimezone(UTC)
+    try:
+        return naive.replace(tzinfo=_x12_zone(code.upper(), local_timezone)).astimezone(UTC)
+    except OverflowError:
+        side = "before the year 1" if naive.year == 1 else "after the year 9999"
+        raise ValueError(
+            f"X12 date/time {date} {time} is {side} in UTC, where times are kept"
+        ) from None
 
 
 def _x12_zone(code, local_timezone):

@@ -9,9 +9,14 @@ of ``RouteFields`` that a TMS may add to any event's payload.
 
 from logistics_contract.envelope import UtcInstant
 from logistics_contract.published import contract_config
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from odoo.addons.logistics_inbound.canonical import CanonicalEvent, EventPayload, Text
+from odoo.addons.logistics_inbound.canonical import (
+    CanonicalEvent,
+    EventPayload,
+    Text,
+    number_input,
+)
 
 # Free text, as the canonical model's (no NUL: the database cannot store it).
 Reason = Text
@@ -56,6 +61,10 @@ class RouteFields(BaseModel):
         le=MAX_INTEGER,
         description="Stops still to be served before the shipment's.",
     )
+
+    _check_numbers = field_validator(
+        "appointment_booking", "stop_sequence", "stops_total", "stops_before", mode="before"
+    )(number_input)
 
     @model_validator(mode="after")
     def _check_consistent(self):

@@ -97,9 +97,10 @@ Key = Annotated[str, StringConstraints(min_length=1, max_length=255), AfterValid
 Reference = Annotated[
     str, StringConstraints(min_length=1, max_length=128), AfterValidator(_identifier)
 ]
-# A time with its offset that lies in the years 1 to 9999 once in UTC, as Odoo keeps it.
-UtcInstant = Annotated[AwareDatetime, AfterValidator(_has_utc_instant)]
-OccurredAt = Annotated[UtcInstant, BeforeValidator(_iso_text), AfterValidator(_not_far_ahead)]
+# ISO 8601 text of a time with its offset that lies in the years 1 to 9999 once in UTC, as
+# Odoo keeps it (never a number read as unix time: 1 or "+5" would be a time in 1970).
+UtcInstant = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_has_utc_instant)]
+OccurredAt = Annotated[UtcInstant, AfterValidator(_not_far_ahead)]
 # W3C Trace Context level 1; the bridge forwards only a valid one (ids not all zeros).
 Traceparent = Annotated[
     str, StringConstraints(pattern=r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")
@@ -137,7 +138,7 @@ class TmsEventEnvelope(BaseModel):
 class ForwardedTmsEvent(TmsEventEnvelope):
     """The envelope as the bridge forwards it to Odoo: with the bridge's metadata."""
 
-    received_at: AwareDatetime | None = Field(
+    received_at: UtcInstant | None = Field(
         default=None, description="When the bridge received the event."
     )
     traceparent: Traceparent | None = Field(

@@ -147,11 +147,24 @@ def _count(segment: list[str], position: int, actual: int, holder: str, unit: st
         )
 
 
-def _same_control(trailer: list[str], position: int, header: list[str], header_pos: int) -> None:
+def _number_value(control: str) -> int | str:
+    """An N0 control number as X12 compares it ("01" is "1"); anything else as written."""
+    return int(control) if _NUMBER.fullmatch(control) else control
+
+
+def _same_control(
+    trailer: list[str], position: int, header: list[str], header_pos: int, *, numeric: bool
+) -> None:
+    """The trailer repeats its header's control number; an N0 one (ISA13, GS06) by value,
+    an AN one (ST02) character by character."""
     name = f"{trailer[0]}{position:02d}"
     header_name = f"{header[0]}{header_pos:02d}"
     declared, expected = _element(trailer, position), _element(header, header_pos)
-    if declared != expected:
+    if numeric:
+        declared_value, expected_value = _number_value(declared), _number_value(expected)
+    else:
+        declared_value, expected_value = declared, expected
+    if declared_value != expected_value:
         raise X12EnvelopeInvalid(
             f"{name} is {declared!r} but {header_name} is {expected!r}", fields=[name]
         )
@@ -276,7 +289,7 @@ def _read_set(cursor: _Cursor) -> TransactionSet:
             fields=["ST02"],
         )
     _count(se, 1, len(body), "the transaction set", "segments")
-    _same_control(se, 2, st, 2)
+    _same_control(se, 2, st, 2, numeric=False)
     return TransactionSet(body)
 
 
@@ -296,7 +309,7 @@ def _read_group(cursor: _Cursor) -> FunctionalGroup:
         )
     ge = cursor.take()
     _count(ge, 1, len(sets), "the group", "transaction sets")
-    _same_control(ge, 2, gs, 6)
+    _same_control(ge, 2, gs, 6, numeric=True)
     if not sets:
         # Nothing of it would be stored, so nothing may be acknowledged.
         raise X12EnvelopeInvalid(
@@ -372,16 +385,17 @@ def parse_interchange(data: bytes | str, max_sets: int | None = None) -> Interch
         raise X12EnvelopeInvalid(f"ISA13 is {isa[13]!r}, not a number", fields=["ISA13"])
     cursor = _Cursor(_split_segments(text[ISA_LENGTH:], delimiters), max_sets)
     groups: list[FunctionalGroup] = []
-    group_controls: set[str] = set()
+    # GS06 is N0, unique within the interchange by value: "01" repeats "1".
+    group_controls: set[int] = set()
     while cursor.peek() == "GS":
         group = _read_group(cursor)
-        if group.control_number in group_controls:
+        if int(group.control_number) in group_controls:
             # Its sets would share their event ids with the first group's.
             raise X12EnvelopeInvalid(
                 f"GS06 {group.control_number} is used twice in interchange {isa[13]}",
                 fields=["GS06"],
             )
-        group_controls.add(group.control_number)
+        group_controls.add(int(group.control_number))
         groups.append(group)
     if cursor.peek() is None:
         raise X12Malformed("IEA: missing, the interchange is truncated", fields=["IEA"])
@@ -393,7 +407,7 @@ def parse_interchange(data: bytes | str, max_sets: int | None = None) -> Interch
     if cursor.peek() is not None:
         raise X12Malformed(f"{cursor.peek()}: segments after IEA", fields=["IEA"])
     _count(iea, 1, len(groups), "the interchange", "functional groups")
-    _same_control(iea, 2, isa, 13)
+    _same_control(iea, 2, isa, 13, numeric=True)
     if not groups:
         raise X12EnvelopeInvalid("GS: the interchange holds no functional group", fields=["GS"])
     return Interchange(isa, delimiters, groups)

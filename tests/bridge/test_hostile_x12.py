@@ -226,3 +226,27 @@ def test_a_long_run_of_line_breaks_inside_an_element_is_refused_quickly(app):
     assert answer.status == 400
     assert answer.json()["fields"] == ["B1003"]
     assert events == []
+
+
+def test_group_control_numbers_equal_as_numbers_are_the_same_group_control(app):
+    # GS06 is N0: "01" and "1" are one control number, so the second group repeats it.
+    text = x12_interchange(
+        "ABCD", f"{next(_CONTROL_NUMBERS):09d}", [("1", ["0001"]), ("01", ["0002"])]
+    )
+    answer, events = post(app, text)
+    assert answer.status == 422, answer.body
+    assert answer.json()["fields"] == ["GS06"]
+    assert "GS06 01 is used twice" in answer.json()["message"]
+    assert events == []
+
+
+@pytest.mark.parametrize(
+    ("segment_id", "new"),
+    [("GE", "GE*1*0001"), ("IEA", "IEA*1*{isa13}")],
+)
+def test_trailer_control_numbers_are_compared_as_numbers(app, segment_id, new):
+    isa13 = f"{next(_CONTROL_NUMBERS):09d}"
+    text = x12_interchange("ABCD", isa13, [("1", ["0001"])])
+    answer, events = post(app, with_segment(text, segment_id, new.format(isa13=int(isa13))))
+    assert answer.status == 202, answer.body
+    assert len(events) == 1

@@ -137,6 +137,22 @@ class TestAppointmentEvents(AppointmentCase):
         self.assertIn("stop_sequence cannot be greater than stops_total", answer["reason"])
         self.assertFalse(self.shipment_a.route_update_ids)
 
+    def test_route_numbers_that_are_not_numbers_are_rejected_naming_them(self):
+        # pydantic alone reads True as 1 and "1_0" as 10: a stop the TMS never reported.
+        for field, report in (
+            ("stop_sequence", self._stop_report(0, 3, 0, stop=True, stops_total=7)),
+            ("stops_total", self._stop_report(0, 3, 0, stop=1, stops_total="1_0")),
+            ("stops_before", self._stop_report(0, 3, False, stop=1, stops_total=7)),
+        ):
+            with self.subTest(field=field):
+                answer = self._ingest_one(report)
+                self.assertEqual(answer["result"], "rejected", answer)
+                self.assertIn(f"payload.{field}: must be a number", answer["reason"])
+        self.assertFalse(self.shipment_a.route_update_ids)
+        answer = self._ingest_one(self._stop_report(0, 3, "2", stop="4", stops_total=7))
+        self.assertEqual(answer["result"], "processed", answer)
+        self.assertEqual(self.shipment_a.stop_sequence, 4)
+
     def test_route_numbers_beyond_an_integer_are_rejected_naming_them(self):
         # Kept, they failed the write of the route update with a database error.
         for field, report in (

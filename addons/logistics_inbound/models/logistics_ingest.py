@@ -21,8 +21,11 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..canonical import (
+    LONE_SURROGATE_REASON,
     amount_problem,
     format_location,
+    is_storable,
+    lone_surrogate_location,
     utc_naive,
     validate_envelope,
     validate_event,
@@ -129,7 +132,12 @@ class LogisticsIngest(models.AbstractModel):
         if not isinstance(events, list):
             raise UserError(_("ingest_events expects a list of events."))
         Endpoint = self.env["logistics.endpoint"].sudo()
-        endpoint = Endpoint.browse(Endpoint._get_bridge_endpoint_id(endpoint_code, self.env.uid))
+        endpoint = Endpoint
+        # A code PostgreSQL cannot compare (NUL, a lone surrogate) names no endpoint either.
+        if isinstance(endpoint_code, str) and is_storable(endpoint_code):
+            endpoint = Endpoint.browse(
+                Endpoint._get_bridge_endpoint_id(endpoint_code, self.env.uid)
+            )
         if not endpoint:
             reason = (
                 f"endpoint: no active endpoint with code {endpoint_code!r} "
@@ -278,6 +286,8 @@ class LogisticsIngest(models.AbstractModel):
         """``[(event id, Plan or reasons)]`` of the events one forwarded event holds."""
         if not isinstance(raw, dict):
             return [(None, ["event: must be a JSON object"])]
+        if (loc := lone_surrogate_location(raw)) is not None:
+            return [(None, [f"{format_location(loc)}: {LONE_SURROGATE_REASON}"])]
         if not profile:
             return [(None, [f"endpoint: {endpoint.code!r} has no inbound profile"])]
         document_format = _event_format(raw)

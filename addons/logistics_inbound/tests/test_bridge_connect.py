@@ -212,13 +212,14 @@ class TestBridgeConnectOverHttp(BridgeConnectCase, HttpCase):
         self.assertNotIn("error", answer)
         return answer["result"]
 
-    def test_bridge_authenticates_and_ingests_over_jsonrpc(self):
+    def _ingest_over_rpc(self, *events):
+        """Connect a bridge, sign in with its key and send ``events``; the answers."""
         settings = self._connect()
         uid = self._rpc(
             "common", "authenticate", settings["db"], settings["login"], settings["api_key"], {}
         )
         self.assertEqual(uid, self._bridge_user().id)
-        [answer] = self._rpc(
+        return self._rpc(
             "object",
             "execute_kw",
             settings["db"],
@@ -226,12 +227,26 @@ class TestBridgeConnectOverHttp(BridgeConnectCase, HttpCase):
             settings["api_key"],
             "logistics.ingest",
             "ingest_events",
-            [self.carrier.code, [self._envelope("over-http-1")]],
+            [self.carrier.code, list(events)],
             {},
         )
+
+    def test_bridge_authenticates_and_ingests_over_jsonrpc(self):
+        [answer] = self._ingest_over_rpc(self._envelope("over-http-1"))
         self.assertEqual(answer["event_id"], "over-http-1")
         self.assertIn(answer["result"], ("processed", "needs_review"), answer["reason"])
         self.assertEqual(self.shipment.milestone_ids.external_event_id, "over-http-1")
+
+    def test_text_no_column_can_hold_is_answered_per_event_over_jsonrpc(self):
+        # JSON escapes put a lone surrogate or a NUL into the parsed batch; json.dumps
+        # writes both as escapes, as any client would.
+        surrogate = self._envelope("over-http-2")
+        surrogate["payload"]["location"] = "Dock \udc00"
+        answers = self._ingest_over_rpc(surrogate, self._envelope("over\x00http"), self._envelope())
+        self.assertEqual([a["result"] for a in answers][:2], ["rejected", "rejected"], answers)
+        self.assertIn("payload.location: must not contain a lone surrogate", answers[0]["reason"])
+        self.assertIn("event_id: must not contain control characters", answers[1]["reason"])
+        self.assertIn(answers[2]["result"], ("processed", "needs_review"), answers[2]["reason"])
 
     def test_admin_connects_a_bridge_from_settings(self):
         self.start_tour("/odoo/settings", "logistics_bridge_connect", login="admin")

@@ -52,6 +52,18 @@ class TestTimes(BaseCase):
         value = times.x12_datetime("20260302", "0830", "LT", local_timezone="Europe/Paris")
         self.assertEqual(value, datetime(2026, 3, 2, 7, 30, tzinfo=UTC))
 
+    def test_x12_local_time_before_the_year_1_in_utc_is_refused(self):
+        with self.assertRaisesRegex(ValueError, "before the year 1 in UTC"):
+            times.x12_datetime("00010101", "0100", "LT", local_timezone="Asia/Tokyo")
+
+    def test_x12_times_with_seconds_and_decimals(self):
+        for time in ("0830", "083015", "0830159", "08301599"):
+            with self.subTest(time):
+                self.assertEqual(
+                    times.x12_datetime("20260302", time, "UT").replace(second=0),
+                    datetime(2026, 3, 2, 8, 30, tzinfo=UTC),
+                )
+
     def test_x12_errors_name_the_problem(self):
         cases = [
             (("2026032", "0830", "UT"), "CCYYMMDD"),
@@ -59,6 +71,9 @@ class TestTimes(BaseCase):
             (("20260302", "83", "UT"), "HHMM"),
             (("20260302", "0830", ""), "time code is missing"),
             (("20260302", "0830", "QQ"), "'QQ' is not known"),
+            (("20260302", "08301", "UT"), "HHMMSS"),
+            (("20260302", "083015123", "UT"), "HHMMSS"),
+            (("99991231", "2330", "ET"), "after the year 9999 in UTC"),
         ]
         for values, message in cases:
             with self.subTest(values), self.assertRaisesRegex(ValueError, message):

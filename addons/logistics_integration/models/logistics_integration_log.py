@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..masking import bounded_text, render_payload
+from ..masking import bounded_text, render_payload, storable_text
 
 LOG_STATES = [
     ("received", "Received"),
@@ -201,9 +201,11 @@ class LogisticsIntegrationLog(models.Model):
                     self.env["res.company"]._logistics_log_payload_limit(company.id),
                 )
             rules, max_bytes = settings[company]
-            values = dict(
-                vals, company_id=company.id, is_failure=vals.get("state") in FAILURE_STATES
-            )
+            values = {
+                name: storable_text(value) if isinstance(value, str) else value
+                for name, value in vals.items()
+            }
+            values.update(company_id=company.id, is_failure=vals.get("state") in FAILURE_STATES)
             if payload is not None:
                 values["payload"] = render_payload(payload, rules, max_bytes)
             if response is not None:
