@@ -11,8 +11,9 @@ from them and a test keeps them equal.
 from datetime import datetime
 from typing import Annotated, Literal
 
+from logistics_contract.envelope import UtcInstant
 from logistics_contract.published import contract_config
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from odoo.addons.logistics_tms_export.contract import StrictModel
 
@@ -58,8 +59,9 @@ class Slot(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     slot_id: Text = Field(description="The TMS's identifier of the window")
-    window_start: AwareDatetime
-    window_end: AwareDatetime
+    # ISO text with an offset, as every time the TMS sends: a number is no time.
+    window_start: UtcInstant
+    window_end: UtcInstant
 
     @model_validator(mode="after")
     def _check_window(self):

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import responses
 
@@ -67,12 +67,35 @@ class TestAppointmentHostileSlots(AppointmentCase):
         )
         self.assertIn("slots 0 window start", reason)
 
+    def test_a_window_given_as_a_number_is_refused_not_read_as_unix_time(self):
+        # The unix time of a good window would otherwise be offered as that window.
+        start, end = self._window(20)
+        unix_start = int(datetime.fromisoformat(start).timestamp())
+        for given in (unix_start, str(unix_start), float(unix_start), True):
+            reason = self._refused_offer(
+                {"slot_id": "S-1", "window_start": given, "window_end": end}
+            )
+            self.assertIn(
+                "slots 0 window start: must be an ISO 8601 date-time string with a timezone offset",
+                reason,
+            )
+
     def test_absurd_years_are_refused_or_dropped_without_error(self):
+        # A window outside the years 1 to 9999 once in UTC cannot be kept: the answer is
+        # malformed, like a window ending before it starts.
+        for slot_id, start, end, said in (
+            ("S-FAR", "9999-12-31T20:00:00-05:00", "9999-12-31T22:00:00-05:00", "after"),
+            ("S-ANCIENT", "0001-01-01T00:00:00+05:00", "0001-01-01T02:00:00+05:00", "before"),
+        ):
+            reason = self._refused_offer(
+                {"slot_id": slot_id, "window_start": start, "window_end": end}
+            )
+            self.assertIn(f"slots 0 window start: is {said} the year", reason)
         reason = self._refused_offer(
             {
                 "slot_id": "S-FAR",
-                "window_start": "9999-12-31T20:00:00-05:00",
-                "window_end": "9999-12-31T22:00:00-05:00",
+                "window_start": "9999-12-30T20:00:00+00:00",
+                "window_end": "9999-12-30T22:00:00+00:00",
             }
         )
         self.assertIn("slots 0 window start: more than a year ahead", reason)
@@ -80,15 +103,15 @@ class TestAppointmentHostileSlots(AppointmentCase):
             self.shipment_a,
             {
                 "slot_id": "S-ANCIENT",
-                "window_start": "0001-01-01T00:00:00+05:00",
-                "window_end": "0001-01-01T02:00:00+05:00",
+                "window_start": "0001-01-02T00:00:00+00:00",
+                "window_end": "0001-01-02T02:00:00+00:00",
             },
             self._slot("S-1", 20),
         )
         self.assertEqual(offered.mapped("slot_reference"), ["S-1"])
         _start, end = self._window(20)
         reason = self._refused_offer(
-            {"slot_id": "S-AGES", "window_start": "0001-01-01T00:00:00+05:00", "window_end": end}
+            {"slot_id": "S-AGES", "window_start": "0001-01-02T00:00:00+00:00", "window_end": end}
         )
         self.assertIn("slots 0 window start: more than a year before its end", reason)
 
