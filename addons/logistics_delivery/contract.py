@@ -9,9 +9,9 @@ and a test keeps them equal. Every request is validated before it leaves Odoo an
 every answer before a price from it is used.
 """
 
-from datetime import datetime
 from typing import Annotated, Literal
 
+from logistics_contract.envelope import UtcInstant
 from logistics_contract.published import contract_config
 from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
 
@@ -76,7 +76,7 @@ class RatedService(BaseModel):
     currency: CurrencyCode
     transit_days: int | None = Field(default=None, ge=0)
     quote_id: Text = Field(description="The TMS's identifier of this quote")
-    valid_until: datetime | None = None
+    valid_until: UtcInstant | None = None
 
 
 class TmsRateResponseV1(BaseModel):

@@ -9,6 +9,7 @@ the validation rules here still decide whether a shipment may leave Odoo.
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+from logistics_contract.envelope import IsoDate, UtcInstant
 from logistics_contract.published import contract_config
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -106,4 +107,4 @@ class TmsOrderResponseV1(BaseModel):
 
     planning_reference: Text
     carrier: CarrierAssignment | None = None
-    estimated_delivery: datetime | date | None = None
+    estimated_delivery: UtcInstant | IsoDate | None = None

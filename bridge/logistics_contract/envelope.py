@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -38,6 +38,7 @@ MAX_OCCURRED_AHEAD = timedelta(days=1)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # pydantic would also read a string of digits as unix time; the contract says ISO 8601.
 _ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}", re.ASCII)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
 class Refusal(ValueError):
@@ -78,6 +79,12 @@ def _iso_text(value: Any) -> Any:
     return value
 
 
+def _iso_date_text(value: Any) -> Any:
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError("must be an ISO 8601 date string (YYYY-MM-DD)")
+    return value
+
+
 def _has_utc_instant(value: datetime) -> datetime:
     try:
         value.astimezone(UTC)
@@ -101,6 +108,8 @@ Reference = Annotated[
 # Odoo keeps it (never a number read as unix time: 1 or "+5" would be a time in 1970).
 UtcInstant = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_has_utc_instant)]
 OccurredAt = Annotated[UtcInstant, AfterValidator(_not_far_ahead)]
+# A calendar day as ISO 8601 text (a number is no day: it would be read as unix time).
+IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
 # W3C Trace Context level 1; the bridge forwards only a valid one (ids not all zeros).
 Traceparent = Annotated[
     str, StringConstraints(pattern=r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")

@@ -86,6 +86,17 @@ class TestRateHostileAnswers(RatesCase):
                     **self._services(self._service("economy", price)),
                 )
 
+    def test_a_quote_validity_that_is_no_iso_time_is_refused_naming_it(self):
+        # A number would be read as unix time, a time beyond the year 9999 in UTC cannot be
+        # kept: neither may become a quote.
+        for valid_until in (4102488000, "4102488000", True, "9999-12-31T23:00:00-05:00"):
+            with self.subTest(valid_until=valid_until):
+                self._assert_refused(
+                    self._draft_order(),
+                    "invalid answer: services 0 valid until",
+                    **self._services(self._service("economy", 12.0, valid_until=valid_until)),
+                )
+
     def test_nan_and_infinite_prices_are_refused(self):
         for price in ("NaN", "Infinity"):
             with self.subTest(price=price):

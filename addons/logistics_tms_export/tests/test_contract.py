@@ -32,5 +32,14 @@ class TestContract(TransactionCase):
         self.assertIsInstance(planning, PlanningData)
         with self.assertRaises(ResponseError):
             adapter._parse_order_response({"carrier": {"code": "DHL"}})
+        # A number would be read as unix time; a time must say its offset.
+        for estimated in (1764583200, "1764583200", True, "2026-12-03T10:00:00", "12/01/2026"):
+            with (
+                self.subTest(estimated_delivery=estimated),
+                self.assertRaisesRegex(ResponseError, "estimated_delivery"),
+            ):
+                adapter._parse_order_response(
+                    {"planning_reference": "P-1", "estimated_delivery": estimated}
+                )
         self.assertTrue(adapter._order_exists({"error": "order_exists", "planning_reference": "P"}))
         self.assertFalse(adapter._order_exists({"error": "locked"}))
