@@ -14,7 +14,6 @@ from logistics_contract.content import (
     load_exact,
 )
 from logistics_contract.envelope import Refusal
-from logistics_contract.paths import split_list_path
 from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
@@ -302,7 +301,7 @@ class LogisticsIngest(models.AbstractModel):
                 source = dict(raw, document=x12.document_view(raw.get("document")))
             except Refusal as exc:
                 return [(None, [f"document: {exc}"])]
-        list_path = split_list_path(spec.scalars.values())
+        list_path = spec.list_path
         if list_path:
             elements = list_path.resolve(source)
             contents = elements if isinstance(elements, list) else None
