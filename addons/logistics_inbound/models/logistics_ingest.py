@@ -9,7 +9,7 @@ from logistics_contract import x12
 from logistics_contract.content import (
     content_hash,
     describe_differences,
-    dump_exact,
+    dump_parsed,
     event_content,
     load_exact,
 )
@@ -559,7 +559,8 @@ class LogisticsIngest(models.AbstractModel):
             "document_format": _event_format(plan.raw),
             "state": "needs_review" if plan.review else "processed",
             "review_reason": "\n".join(plan.review) or False,
-            "content": dump_exact(plan.content),
+            # Parsed from the forwarded JSON: written by the C encoder unless it holds a Decimal.
+            "content": dump_parsed(plan.content),
             "content_hash": plan.content_hash,
             # Kept only while the event waits: it is what reprocessing reads.
             "raw_event": json.dumps(plan.raw, default=str) if plan.review else False,
