@@ -23,6 +23,7 @@ object, array or boolean is refused naming its path.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from logistics_contract.ids import derived_id
 from logistics_contract.paths import MISSING, parse, scalar_text, split_list_path
@@ -80,6 +81,12 @@ class Spec:
     local_timezone: str = "UTC"
     raw_document: bool = False  # the event carries a raw document, not a tms-event envelope
 
+    @cached_property
+    def list_path(self):
+        """The list its ``[*]`` sources split documents over, or None (raises
+        ``ValueError`` when they name different lists). Kept: read for every event."""
+        return split_list_path(self.scalars.values())
+
 
 @dataclass
 class Extracted:
@@ -110,7 +117,7 @@ def extract_events(raw, spec):
     Returns a list of ``Extracted``; a document whose split list is missing or
     empty yields one ``Extracted`` carrying that error.
     """
-    list_path = split_list_path(spec.scalars.values())
+    list_path = spec.list_path
     if not list_path:
         return [_extract_one(raw, spec, None)]
     elements = list_path.resolve(raw)

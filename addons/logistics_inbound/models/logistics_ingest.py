@@ -9,12 +9,11 @@ from logistics_contract import x12
 from logistics_contract.content import (
     content_hash,
     describe_differences,
-    dump_exact,
+    dump_parsed,
     event_content,
     load_exact,
 )
 from logistics_contract.envelope import Refusal
-from logistics_contract.paths import split_list_path
 from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
@@ -312,7 +311,7 @@ class LogisticsIngest(models.AbstractModel):
                 source = dict(raw, document=x12.document_view(raw.get("document")))
             except Refusal as exc:
                 return [(None, [f"document: {exc}"])]
-        list_path = split_list_path(spec.scalars.values())
+        list_path = spec.list_path
         if list_path:
             elements = list_path.resolve(source)
             contents = elements if isinstance(elements, list) else None
@@ -570,7 +569,8 @@ class LogisticsIngest(models.AbstractModel):
             "document_format": _event_format(plan.raw),
             "state": "needs_review" if plan.review else "processed",
             "review_reason": "\n".join(plan.review) or False,
-            "content": dump_exact(plan.content),
+            # Parsed from the forwarded JSON: written by the C encoder unless it holds a Decimal.
+            "content": dump_parsed(plan.content),
             "content_hash": plan.content_hash,
             # Kept only while the event waits: it is what reprocessing reads.
             "raw_event": json.dumps(plan.raw, default=str) if plan.review else False,

@@ -24,6 +24,21 @@ class TestIngest(LogisticsInboundCase):
         self.assertEqual(exchange_type.endpoint_id, self.source_endpoint)
         self.assertEqual(exchange_type.direction, "inbound")
 
+    def test_inbox_record_keeps_the_content_as_sent(self):
+        event = self._event(
+            location="Zürich CH", status_code="AF", occurred_at="2026-03-02T08:00:00Z"
+        )
+        self._ingest_one(event)
+        inbox = self.env["logistics.inbound.event"].search(
+            [("external_event_id", "=", event["event_id"])]
+        )
+        self.assertEqual(
+            inbox.content,
+            '{"event_type":"status","shipment_reference":"TMS-1000",'
+            '"occurred_at":"2026-03-02T08:00:00+00:00","schema_version":"1",'
+            '"payload":{"location":"Zürich CH","status_code":"AF"}}',
+        )
+
     def test_traceparent_kept_on_the_inbox_record(self):
         traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
         traced = dict(self._event(status_code="AF"), traceparent=traceparent)

@@ -83,6 +83,11 @@ class TestPaths(BaseCase):
         with self.assertRaises(ValueError):
             extract_events(_raw(), spec)
 
+    def test_spec_names_the_list_it_splits_over(self):
+        split = _spec(status_code="document.updates[*].code", event_time="document.updates[*].at")
+        self.assertEqual(split.list_path.text, "document.updates")
+        self.assertIsNone(_spec(status_code="document.updates[-1].code").list_path)
+
     def test_split_over_nothing_is_an_error(self):
         [item] = extract_events(
             _raw({"ref": "SHP-1", "updates": []}), _spec(status_code="document.updates[*].code")

@@ -189,23 +189,23 @@ class LogisticsIntegrationLog(models.Model):
         company read once: the batch path of high-volume inbound traffic.
         """
         endpoints = self.env["logistics.endpoint"].sudo()
+        # Per endpoint id (None: the current company's): a batch has one endpoint,
+        # read once rather than for each of its hundreds of records.
         settings = {}
         values_list = []
         for vals, payload, response in entries:
-            company = self.env.company
-            if vals.get("endpoint_id"):
-                company = endpoints.browse(vals["endpoint_id"]).company_id
-            if company not in settings:
-                settings[company] = (
-                    self.env["logistics.masking.rule"].with_company(company)._get_rules("log"),
-                    self.env["res.company"]._logistics_log_payload_limit(company.id),
+            endpoint_id = vals.get("endpoint_id") or None
+            if endpoint_id not in settings:
+                company = (
+                    endpoints.browse(endpoint_id).company_id if endpoint_id else self.env.company
                 )
-            rules, max_bytes = settings[company]
+                settings[endpoint_id] = self._exchange_settings(company)
+            company_id, rules, max_bytes = settings[endpoint_id]
             values = {
                 name: storable_text(value) if isinstance(value, str) else value
                 for name, value in vals.items()
             }
-            values.update(company_id=company.id, is_failure=vals.get("state") in FAILURE_STATES)
+            values.update(company_id=company_id, is_failure=vals.get("state") in FAILURE_STATES)
             if payload is not None:
                 values["payload"] = render_payload(payload, rules, max_bytes)
             if response is not None:
@@ -214,6 +214,15 @@ class LogisticsIntegrationLog(models.Model):
                 values["error"] = bounded_text(values["error"], max_bytes)
             values_list.append(values)
         return self.sudo().create(values_list)
+
+    @api.model
+    def _exchange_settings(self, company):
+        """``(company id, masking rules, payload limit)`` of the records of ``company``."""
+        return (
+            company.id,
+            self.env["logistics.masking.rule"].with_company(company)._get_rules("log"),
+            self.env["res.company"]._logistics_log_payload_limit(company.id),
+        )
 
     def action_replay(self):
         """Send the outbound message of this attempt again (same idempotency key)."""

@@ -41,6 +41,24 @@ class TestIntegrationLog(LogisticsIntegrationCase):
         self.assertEqual(logs.mapped("attempt"), [1] * 3)
         self.assertEqual(logs.company_id, self.endpoint.company_id)
 
+    def test_a_batch_masks_each_record_with_its_endpoints_company_rules(self):
+        other = self.env["res.company"].create({"name": "Other logistics company"})
+        self.env["logistics.masking.rule"].create(
+            {"name": "Codes", "key_pattern": "door_code", "company_id": other.id}
+        )
+        other_endpoint = self.endpoint.copy({"code": "other_company", "company_id": other.id})
+        entries = [
+            ({"direction": "inbound", "endpoint_id": endpoint.id}, {"door_code": "4711"}, None)
+            for endpoint in (self.endpoint, other_endpoint, self.endpoint, other_endpoint)
+        ]
+        entries.append(({"direction": "inbound"}, {"door_code": "4711"}, None))
+        logs = self.env["logistics.integration.log"]._record_exchanges(entries)
+        self.assertEqual(
+            [log.company_id for log in logs],
+            [self.endpoint.company_id, other, self.endpoint.company_id, other, self.env.company],
+        )
+        self.assertEqual(["4711" in log.payload for log in logs], [True, False, True, False, True])
+
     def test_exchange_values_name_records_by_id(self):
         log_model = self.env["logistics.integration.log"]
         event_type = self.env.ref("logistics_integration.event_type_delivered")
