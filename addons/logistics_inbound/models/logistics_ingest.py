@@ -72,6 +72,9 @@ class Plan:
     refusal: str = None  # why the event may not be applied at all (another company's shipment)
     currencies: dict = field(default_factory=dict)
     review: list = field(default_factory=list)
+    # Written on the milestone, the inbox record and the log: decided once, when resolved.
+    times: dict = None
+    correlation_id: str = None
     answer: dict = None
 
     @cached_property
@@ -396,6 +399,8 @@ class LogisticsIngest(models.AbstractModel):
                 # Refused like a schema error: it would be stored otherwise than sent.
                 plan.refusal = "; ".join(filter(None, [plan.refusal, *inexact]))
                 plan.review.extend(inexact)
+            plan.times = self._event_times(plan.event)
+            plan.correlation_id = self._correlation_of(plan)
 
     def _match_shipments(self, endpoint, references):
         """Shipments of the endpoint's company per shipment key, by the profile's match order.
@@ -480,6 +485,7 @@ class LogisticsIngest(models.AbstractModel):
         """Keep an event whose application failed for review, with the error."""
         plan.review = [f"processing failed: {exc}"]
         plan.shipment = plan.shipment if plan.shipment and plan.shipment.exists() else None
+        plan.correlation_id = self._correlation_of(plan)
         second = self._try_apply(endpoint, [plan])
         if second is not None:
             plan.answer, entry = self._rejection_entry(endpoint, plan.raw, [f"event: {second}"])
@@ -535,7 +541,7 @@ class LogisticsIngest(models.AbstractModel):
             "raw_code": event.payload.status_code,
             "raw_detail": event.payload.status_detail,
             "endpoint_id": endpoint.id,
-            **self._event_times(event),
+            **plan.times,
             "location": event.payload.location,
             "external_event_id": event.event_id,
             "customer_visible": plan.mapping._get_customer_visible(),
@@ -562,8 +568,8 @@ class LogisticsIngest(models.AbstractModel):
             "milestone_id": milestone.id if milestone else False,
             "raw_code": event.payload.status_code,
             "raw_detail": event.payload.status_detail,
-            **self._event_times(event),
-            "correlation_id": self._correlation_of(plan),
+            **plan.times,
+            "correlation_id": plan.correlation_id,
             "traceparent": event.traceparent or False,
             "schema_version": event.schema_version,
             "document_format": _event_format(plan.raw),
@@ -599,7 +605,7 @@ class LogisticsIngest(models.AbstractModel):
             summary=f"inbound {plan.event.event_type}",
             external_identifier=plan.event.event_id,
             idempotency_key=f"{endpoint.code}:{plan.event.event_id}",
-            correlation_id=self._correlation_of(plan),
+            correlation_id=plan.correlation_id,
             schema_version=plan.event.schema_version,
             error=reason,
         )

@@ -1,5 +1,8 @@
 from datetime import timedelta
+from itertools import count
+from unittest.mock import patch
 
+from odoo import fields
 from odoo.tools import mute_logger
 
 from .common import T0, LogisticsInboundCase
@@ -23,6 +26,18 @@ class TestIngest(LogisticsInboundCase):
         exchange_type = inbox.exchange_type_id
         self.assertEqual(exchange_type.endpoint_id, self.source_endpoint)
         self.assertEqual(exchange_type.direction, "inbound")
+
+    def test_event_without_receipt_time_has_one_on_milestone_and_inbox_record(self):
+        event = self._event(status_code="AF")
+        del event["received_at"]
+        # The clock moves on between the two records' values.
+        clock = (T0.replace(tzinfo=None) + timedelta(seconds=second) for second in count())
+        with patch.object(fields.Datetime, "now", side_effect=clock):
+            self.assertEqual(self._ingest_one(event)["result"], "processed")
+        milestone = self.shipment.milestone_ids
+        inbox = self.env["logistics.inbound.event"].search([("milestone_id", "=", milestone.id)])
+        self.assertTrue(milestone.received_time)
+        self.assertEqual(inbox.received_time, milestone.received_time)
 
     def test_inbox_record_keeps_the_content_as_sent(self):
         event = self._event(
