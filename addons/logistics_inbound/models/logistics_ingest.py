@@ -495,8 +495,17 @@ class LogisticsIngest(models.AbstractModel):
         """Write milestones, inbox records, side effects and log records of ``plans``."""
         ready = [plan for plan in plans if not plan.review]
         with_milestone = [plan for plan in ready if plan.mapping]
+        # A batch holds few codes: each line's values are read once, not once per event.
+        mapping_values = (
+            self.env["logistics.status.mapping"]
+            .browse({plan.mapping.id for plan in with_milestone})
+            ._get_milestone_values()
+        )
         milestones = self.env["logistics.milestone"].create(
-            [self._prepare_milestone_vals(endpoint, plan) for plan in with_milestone]
+            [
+                self._prepare_milestone_vals(endpoint, plan, mapping_values[plan.mapping.id])
+                for plan in with_milestone
+            ]
         )
         milestone_of = dict(zip([id(p) for p in with_milestone], milestones, strict=True))
         new_vals = []
@@ -533,19 +542,19 @@ class LogisticsIngest(models.AbstractModel):
 
         An exception milestone asks a person by itself (``logistics.milestone.create``)."""
 
-    def _prepare_milestone_vals(self, endpoint, plan):
+    def _prepare_milestone_vals(self, endpoint, plan, mapping_values):
+        """The milestone of ``plan``; ``mapping_values`` are its status mapping's
+        (``logistics.status.mapping._get_milestone_values``)."""
         event = plan.event
         return {
             "shipment_id": plan.shipment.id,
-            "event_type_id": plan.mapping.event_type_id.id,
+            **mapping_values,
             "raw_code": event.payload.status_code,
             "raw_detail": event.payload.status_detail,
             "endpoint_id": endpoint.id,
             **plan.times,
             "location": event.payload.location,
             "external_event_id": event.event_id,
-            "customer_visible": plan.mapping._get_customer_visible(),
-            "action_required": plan.mapping.action_required,
         }
 
     @api.model

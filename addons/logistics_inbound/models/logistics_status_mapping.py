@@ -110,6 +110,17 @@ class LogisticsStatusMapping(models.Model):
             return self.event_type_id.customer_visible
         return self.customer_visibility == "visible"
 
+    def _get_milestone_values(self):
+        """``{mapping id: values}`` these lines give the milestones they map."""
+        return {
+            mapping.id: {
+                "event_type_id": mapping.event_type_id.id,
+                "customer_visible": mapping._get_customer_visible(),
+                "action_required": mapping.action_required,
+            }
+            for mapping in self
+        }
+
     def action_reprocess_waiting(self):
         """Process again the events that waited for this mapping."""
         self.ensure_one()

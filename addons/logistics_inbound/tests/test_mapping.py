@@ -168,3 +168,22 @@ class TestMapping(LogisticsInboundCase):
             self.env["logistics.inbound.profile"].create(
                 dict(required, path_charge_amount="payload.amount")
             )
+
+    def test_each_milestone_of_a_batch_takes_its_own_lines_values(self):
+        profile = self.source_endpoint.logistics_inbound_profile_id
+        hidden = self._map(profile, "ZA", "in_transit")
+        hidden.write({"customer_visibility": "hidden", "action_required": True})
+        self._map(profile, "ZB", "delivered").customer_visibility = "visible"
+        events = [self._event(status_code=code) for code in ("ZA", "ZB", "ZB", "ZA")]
+        answers = self._ingest(*events)
+        self.assertEqual({answer["result"] for answer in answers}, {"processed"})
+        milestones = self.env["logistics.milestone"].search(
+            [("external_event_id", "in", [event["event_id"] for event in events])]
+        )
+        self.assertEqual(
+            sorted(
+                (m.raw_code, m.event_type_id.code, m.customer_visible, m.action_required)
+                for m in milestones
+            ),
+            [("ZA", "in_transit", False, True)] * 2 + [("ZB", "delivered", True, False)] * 2,
+        )
