@@ -1,6 +1,6 @@
 from logistics_contract.paths import parse, parse_source, split_list_path
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from .. import times
@@ -41,6 +41,7 @@ class LogisticsInboundProfile(models.Model):
     """
 
     _name = "logistics.inbound.profile"
+    _inherit = ["logistics.cached.config.mixin"]
     _description = "Inbound Profile"
     _order = "name, id"
 
@@ -116,12 +117,20 @@ class LogisticsInboundProfile(models.Model):
         comodel_name="logistics.endpoint", inverse_name="logistics_inbound_profile_id"
     )
 
-    def unlink(self):
-        result = super().unlink()
-        # Its status mappings went with it, and the endpoints using it lost it, in SQL:
+    @api.model
+    def _cache_invalidation_fields(self):
+        # What _get_ingest_rules reads. An unlink empties the caches too (the mixin): its
+        # status mappings went with it, and the endpoints using it lost it, in SQL, so
         # logistics.endpoint._get_status_mapping_ids must read them again.
-        self.env.registry.clear_cache()
-        return result
+        return (
+            super()._cache_invalidation_fields()
+            | {
+                name
+                for name in self._fields
+                if name.startswith("path_") or name.endswith("_format")
+            }
+            | {"local_timezone", "shipment_match_order"}
+        )
 
     @api.model
     def _get_timezones(self):
@@ -203,6 +212,21 @@ class LogisticsInboundProfile(models.Model):
                 )
             )
         return keys
+
+    def _get_ingest_rules(self):
+        """``(document_format, spec, match keys)``: what every ingest call reads of the
+        profile, kept per worker for a saved one."""
+        self.ensure_one()
+        # A profile being edited (a sample tried in its form) is read as it stands.
+        return self._get_ingest_rules_of(self.id) if self.id else self._read_ingest_rules()
+
+    @api.model
+    @tools.ormcache("profile_id")
+    def _get_ingest_rules_of(self, profile_id):
+        return self.sudo().browse(profile_id)._read_ingest_rules()
+
+    def _read_ingest_rules(self):
+        return self.document_format, self._get_spec(), tuple(self._get_match_keys())
 
     def _get_spec(self):
         """The profile's extraction rules for ``paths.extract_events``."""

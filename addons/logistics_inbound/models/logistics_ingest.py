@@ -269,11 +269,11 @@ class LogisticsIngest(models.AbstractModel):
         Returns the plans of the valid events and ``[(index, answer)]`` of the others.
         """
         profile = endpoint._get_inbound_profile()
-        spec = profile._get_spec() if profile else None
+        rules = profile._get_ingest_rules() if profile else None
         now = datetime.now(UTC)
         plans, rejections = [], []
         for index, raw in indexed_events:
-            for item_id, outcome in self._read_forwarded(endpoint, profile, spec, raw, now):
+            for item_id, outcome in self._read_forwarded(endpoint, profile, rules, raw, now):
                 if isinstance(outcome, Plan):
                     outcome.index = index
                     plans.append(outcome)
@@ -284,22 +284,24 @@ class LogisticsIngest(models.AbstractModel):
                 rejections.append((index, answer))
         return plans, rejections
 
-    def _read_forwarded(self, endpoint, profile, spec, raw, now):
-        """``[(event id, Plan or reasons)]`` of the events one forwarded event holds."""
+    def _read_forwarded(self, endpoint, profile, rules, raw, now):
+        """``[(event id, Plan or reasons)]`` of the events one forwarded event holds;
+        ``rules`` are the profile's (``logistics.inbound.profile._get_ingest_rules``)."""
         if not isinstance(raw, dict):
             return [(None, ["event: must be a JSON object"])]
         if (loc := lone_surrogate_location(raw)) is not None:
             return [(None, [f"{format_location(loc)}: {LONE_SURROGATE_REASON}"])]
         if not profile:
             return [(None, [f"endpoint: {endpoint.code!r} has no inbound profile"])]
+        profile_format, spec, _match_keys = rules
         document_format = _event_format(raw)
-        if document_format != profile.document_format:
+        if document_format != profile_format:
             return [
                 (
                     None,
                     [
                         f"format: the inbound profile {profile.name!r} reads "
-                        f"{profile.document_format!r}, this event is {document_format!r}"
+                        f"{profile_format!r}, this event is {document_format!r}"
                     ],
                 )
             ]
@@ -413,7 +415,7 @@ class LogisticsIngest(models.AbstractModel):
         """
         found, ambiguous, foreign = {}, {}, set()
         profile = endpoint._get_inbound_profile()
-        keys = profile._get_match_keys() if profile else []
+        keys = profile._get_ingest_rules()[2] if profile else ()
         Shipment = self.env["logistics.shipment"]
         for key in keys:
             pending = references - set(found) - set(ambiguous)

@@ -1,15 +1,17 @@
 from .common import LogisticsInboundCase
 
 # Queries of one warm call of 10 events for one shipment on this fixture, the test's
-# own read of the endpoint code included: 16 (23 before the per-worker lookups).
-MAX_QUERIES_PER_CALL = 17
+# own read of the endpoint code included: 16 (17 before the profile's rules were kept
+# per worker, 23 before the endpoint and status mapping lookups were).
+MAX_QUERIES_PER_CALL = 16
 
 
 class TestIngestCaches(LogisticsInboundCase):
     """The lookups kept per worker for every ingest call follow configuration changes."""
 
-    def _ingest_status(self, code, **kwargs):
-        answer = self._ingest_one(self._event(status_code=code), **kwargs)
+    def _ingest_status(self, status_code, endpoint=None, **payload):
+        event = self._event(status_code=status_code, **payload)
+        answer = self._ingest_one(event, endpoint=endpoint)
         milestone = self.env["logistics.milestone"].search(
             [("external_event_id", "=", answer["event_id"])]
         )
@@ -52,6 +54,18 @@ class TestIngestCaches(LogisticsInboundCase):
         profile.status_mapping_ids.filtered(lambda m: m.raw_code == "AF").unlink()
         self.source_endpoint.logistics_inbound_profile_id = profile
         self.assertEqual(self._ingest_status("AF"), ("needs_review", False))
+
+    def test_profile_edits_apply_to_the_next_call(self):
+        profile = self._create_envelope_profile()
+        endpoint = self._carrier_endpoint(profile)
+        event = {"status_code": "ZZ", "status_detail": "AF", "endpoint": endpoint}
+        self.assertEqual(self._ingest_status(**event), ("needs_review", False))
+        profile.path_status_code = "payload.status_detail"
+        self.assertEqual(self._ingest_status(**event), ("processed", "picked_up"))
+        event["reference"] = self.shipment.name
+        self.assertEqual(self._ingest_status(**event)[0], "processed")
+        profile.shipment_match_order = "tms_reference"
+        self.assertEqual(self._ingest_status(**event)[0], "needs_review")
 
     def test_deleted_profile_applies_to_the_next_call(self):
         profile = self._create_envelope_profile()
