@@ -14,17 +14,19 @@ from logistics_contract.content import (
     load_exact,
 )
 from logistics_contract.envelope import Refusal
+from logistics_contract.storable import (
+    LONE_SURROGATE_REASON,
+    is_storable,
+    lone_surrogate_location,
+)
 from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..canonical import (
-    LONE_SURROGATE_REASON,
     amount_problem,
     format_location,
-    is_storable,
-    lone_surrogate_location,
     utc_naive,
     validate_envelope,
     validate_event,
