@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from logistics_contract.envelope import MAX_OCCURRED_AHEAD, ForwardedTmsEvent, UtcInstant
-from logistics_contract.storable import require_storable
+from logistics_contract.storable import require_no_nul
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -26,8 +26,10 @@ from pydantic import (
     field_validator,
 )
 
-# Without it, the write fails and names no field.
-Storable = AfterValidator(require_storable)
+# Without it, the write fails and names no field. A lone surrogate is refused before any
+# model reads the event (``logistics.ingest`` walks all of it, keys included, and names
+# where it was sent), so a field checks the NUL alone.
+Storable = AfterValidator(require_no_nul)
 
 
 # Digits (with the currency's decimals) a monetary amount keeps exactly: Odoo rounds it to

@@ -291,6 +291,8 @@ class LogisticsIngest(models.AbstractModel):
         ``rules`` are the profile's (``logistics.inbound.profile._get_ingest_rules``)."""
         if not isinstance(raw, dict):
             return [(None, ["event: must be a JSON object"])]
+        # The only check for lone surrogates (canonical fields check the NUL alone): over
+        # the event as sent, keys included, so the reason names the sender's own path.
         if (loc := lone_surrogate_location(raw)) is not None:
             return [(None, [f"{format_location(loc)}: {LONE_SURROGATE_REASON}"])]
         if not profile:
