@@ -3,9 +3,9 @@ contract package, the TMS simulator and the demo.
 
 The Odoo addons under ``addons/`` are not Python-packaged: Odoo loads them
 from its ``addons_path``. They import ``logistics_contract`` (path grammar,
-tms-event envelope, bounded JSON parsing, X12 and json documents, endpoint,
-recipe and registry models), packaged here with the bridge so both read inbound data alike; their
-manifests name this distribution, as Odoo wants a package name there.
+tms-event envelope, bounded JSON parsing, text PostgreSQL can keep, X12 and json
+documents, endpoint, recipe and registry models), packaged here with the bridge so both
+read inbound data alike; their manifests name this distribution, as Odoo wants a package name there.
 The ``odoo`` extra pulls in what the addons need on a machine where Odoo 18 is
 already installed; it cannot be installed without Odoo because
 ``odoo-addon-queue-job`` depends on the ``odoo`` distribution.

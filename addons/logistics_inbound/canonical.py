@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from logistics_contract.envelope import MAX_OCCURRED_AHEAD, ForwardedTmsEvent, UtcInstant
+from logistics_contract.storable import require_no_nul
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -25,54 +26,10 @@ from pydantic import (
     field_validator,
 )
 
-# JSON escapes (over JSON-RPC too) can put half of a UTF-16 pair into a string: no
-# character, and no UTF-8 encoding of it exists to send to PostgreSQL.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-LONE_SURROGATE_REASON = (
-    "must not contain a lone surrogate (U+D800 to U+DFFF), which is no character"
-)
-
-
-def _storable(value):
-    """Text PostgreSQL can keep: without it, the write fails and names no field."""
-    if "\x00" in value:
-        raise ValueError("must not contain the NUL character (U+0000)")
-    if _LONE_SURROGATE.search(value):
-        raise ValueError(LONE_SURROGATE_REASON)
-    return value
-
-
-def is_storable(text):
-    """True when PostgreSQL can keep ``text`` as it is (no NUL, no lone surrogate)."""
-    return "\x00" not in text and not _LONE_SURROGATE.search(text)
-
-
-def lone_surrogate_location(value):
-    """The location (as ``format_location`` takes it) of the first key or string in
-    ``value`` holding a lone surrogate, or None. Walked without recursion: a forwarded
-    event may be nested as deep as its sender's JSON parser allowed."""
-    pending = [((), value)]
-    while pending:
-        loc, item = pending.pop()
-        if isinstance(item, str):
-            if _LONE_SURROGATE.search(item):
-                return loc
-        elif isinstance(item, dict):
-            for key, child in reversed(item.items()):
-                key_loc = (*loc, _printable_key(key))
-                if isinstance(key, str) and _LONE_SURROGATE.search(key):
-                    return key_loc
-                pending.append((key_loc, child))
-        elif isinstance(item, list):
-            pending.extend(
-                ((*loc, index), child) for index, child in reversed(list(enumerate(item)))
-            )
-    return None
-
-
-def _printable_key(key):
-    """``key`` as a reason may show it: a lone surrogate written as its escape."""
-    return str(key).encode("utf-8", "backslashreplace").decode("utf-8")
+# Without it, the write fails and names no field. A lone surrogate is refused before any
+# model reads the event (``logistics.ingest`` walks all of it, keys included, and names
+# where it was sent), so a field checks the NUL alone.
+Storable = AfterValidator(require_no_nul)
 
 
 # Digits (with the currency's decimals) a monetary amount keeps exactly: Odoo rounds it to
@@ -114,17 +71,17 @@ def amount_problem(amount, decimal_places):
 Text = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=255),
-    AfterValidator(_storable),
+    Storable,
 ]
 Code = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
-    AfterValidator(_storable),
+    Storable,
 ]
 Reference = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=128),
-    AfterValidator(_storable),
+    Storable,
 ]
 CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 ChargeType = Literal["base_freight", "fuel_surcharge", "accessorial", "other"]

@@ -22,8 +22,10 @@ Ids, references and codes are text: a number is taken as its JSON text, an
 object, array or boolean is refused naming its path.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from types import MappingProxyType
 
 from logistics_contract.ids import derived_id
 from logistics_contract.paths import MISSING, parse, scalar_text, split_list_path
@@ -71,15 +73,24 @@ ENVELOPE_FIELDS = (
 LOCATION_SEPARATOR = ", "
 
 
-@dataclass
+@dataclass(frozen=True)
 class Spec:
-    """A profile's extraction rules, as plain data (see ``logistics.inbound.profile``)."""
+    """A profile's extraction rules, as plain data (see ``logistics.inbound.profile``).
 
-    scalars: dict  # SCALAR_FIELDS name -> logistics_contract.paths.Source
-    charges: dict = field(default_factory=dict)  # CHARGE_FIELDS name -> path text
-    time_formats: dict = field(default_factory=dict)  # TIME_FIELDS name -> times format
+    Read-only, its mappings included: a profile's spec is kept per worker and shared by
+    every ingest call that reads the profile, so no caller may change it for the others.
+    """
+
+    scalars: Mapping  # SCALAR_FIELDS name -> logistics_contract.paths.Source
+    charges: Mapping = field(default_factory=dict)  # CHARGE_FIELDS name -> path text
+    time_formats: Mapping = field(default_factory=dict)  # TIME_FIELDS name -> times format
     local_timezone: str = "UTC"
     raw_document: bool = False  # the event carries a raw document, not a tms-event envelope
+
+    def __post_init__(self):
+        # A read-only view of a copy: not even the mappings it was made from reach it.
+        for name in ("scalars", "charges", "time_formats"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
 
     @cached_property
     def list_path(self):

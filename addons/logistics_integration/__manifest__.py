@@ -30,7 +30,7 @@
         "views/res_config_settings_views.xml",
         "views/logistics_integration_menus.xml",
     ],
-    "external_dependencies": {"python": ["requests"]},
+    "external_dependencies": {"python": ["requests", "logistics-integration"]},
     "demo": ["demo/logistics_endpoint_demo.xml"],
     "assets": {
         "web.assets_tests": [

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import lru_cache
 
+from logistics_contract.storable import escape_unstorable
+
 MASK = "***"
 TRUNCATION_MARKER = "…[truncated {omitted} bytes]"
 
@@ -93,18 +95,12 @@ def _mask(data, index):
     return data
 
 
-def storable_text(text):
-    """``text`` as PostgreSQL can keep it: a NUL or a lone surrogate (from a JSON escape)
-    written as its escape, so the record of bad input is never lost to its own text."""
-    return text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
-
-
 def bounded_text(text, max_bytes):
     """Cut ``text`` (made storable) to at most ``max_bytes`` UTF-8 bytes, saying how much
     was cut."""
     if text is None:
         return None
-    text = storable_text(text)
+    text = escape_unstorable(text)
     encoded = text.encode()
     if max_bytes <= 0 or len(encoded) <= max_bytes:
         return text

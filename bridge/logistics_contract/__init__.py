@@ -1,2 +1,3 @@
 """The contract shared by the bridge and the Odoo addons: path grammar, tms-event envelope,
-bounded JSON parsing, X12 and json documents, endpoint, recipe and registry models."""
+bounded JSON parsing, text PostgreSQL can keep, X12 and json documents, endpoint, recipe and
+registry models."""

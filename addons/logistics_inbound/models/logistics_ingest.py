@@ -14,17 +14,19 @@ from logistics_contract.content import (
     load_exact,
 )
 from logistics_contract.envelope import Refusal
+from logistics_contract.storable import (
+    LONE_SURROGATE_REASON,
+    is_storable,
+    lone_surrogate_location,
+)
 from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..canonical import (
-    LONE_SURROGATE_REASON,
     amount_problem,
     format_location,
-    is_storable,
-    lone_surrogate_location,
     utc_naive,
     validate_envelope,
     validate_event,
@@ -289,6 +291,8 @@ class LogisticsIngest(models.AbstractModel):
         ``rules`` are the profile's (``logistics.inbound.profile._get_ingest_rules``)."""
         if not isinstance(raw, dict):
             return [(None, ["event: must be a JSON object"])]
+        # The only check for lone surrogates (canonical fields check the NUL alone): over
+        # the event as sent, keys included, so the reason names the sender's own path.
         if (loc := lone_surrogate_location(raw)) is not None:
             return [(None, [f"{format_location(loc)}: {LONE_SURROGATE_REASON}"])]
         if not profile:

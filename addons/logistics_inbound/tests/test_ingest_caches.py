@@ -1,3 +1,5 @@
+from dataclasses import FrozenInstanceError
+
 from .common import LogisticsInboundCase
 
 # Queries of one warm call of 10 events for one shipment on this fixture, the test's
@@ -26,6 +28,16 @@ class TestIngestCaches(LogisticsInboundCase):
         queries = self.env.cr.sql_log_count - before
         self.assertEqual({answer["result"] for answer in answers}, {"processed"})
         self.assertLessEqual(queries, MAX_QUERIES_PER_CALL)
+
+    def test_the_kept_rules_of_a_profile_cannot_be_changed_by_a_caller(self):
+        profile = self.source_endpoint.logistics_inbound_profile_id
+        _format, spec, _match_keys = profile._get_ingest_rules()
+        with self.assertRaises(TypeError):
+            spec.scalars["status_code"] = spec.scalars["status_detail"]
+        with self.assertRaises(FrozenInstanceError):
+            spec.local_timezone = "Europe/Paris"
+        self.assertIs(profile._get_ingest_rules()[1], spec)
+        self.assertEqual(self._ingest_status("AF"), ("processed", "picked_up"))
 
     def test_status_mapping_changes_apply_to_the_next_call(self):
         profile = self.source_endpoint.logistics_inbound_profile_id

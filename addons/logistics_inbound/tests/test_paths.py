@@ -1,3 +1,5 @@
+from dataclasses import FrozenInstanceError
+
 from logistics_contract.paths import parse_source
 
 from odoo.tests.common import BaseCase
@@ -34,6 +36,31 @@ def _raw(document=None, event_id="bridge-1"):
 
 
 class TestPaths(BaseCase):
+    def test_a_spec_cannot_be_changed(self):
+        # Specs are kept per worker and shared by every ingest call that reads the profile.
+        scalars = {"event_id": parse_source("event_id"), "event_type": parse_source("=status")}
+        spec = Spec(
+            scalars=scalars,
+            charges={"amount": "document.charges[*].amount"},
+            time_formats={"eta": "epoch_ms"},
+        )
+        self.assertIsNone(spec.list_path)
+        for mapping in (spec.scalars, spec.charges, spec.time_formats):
+            with self.subTest(mapping=dict(mapping)):
+                with self.assertRaises(TypeError):
+                    mapping["status_code"] = parse_source("=AF")
+                with self.assertRaises((TypeError, AttributeError)):
+                    mapping.clear()
+        for name, value in (("raw_document", True), ("scalars", {}), ("list_path", None)):
+            with self.subTest(name), self.assertRaises(FrozenInstanceError):
+                setattr(spec, name, value)
+        with self.assertRaises(FrozenInstanceError):
+            del spec.local_timezone
+        # Nor through the mappings it was made from.
+        scalars["status_code"] = parse_source("=AF")
+        self.assertNotIn("status_code", spec.scalars)
+        self.assertEqual(spec.time_formats, {"eta": "epoch_ms"})
+
     def test_last_element_and_constant(self):
         [item] = extract_events(
             _raw(), _spec(status_code="document.updates[-1].code", carrier="=ACME Freight")

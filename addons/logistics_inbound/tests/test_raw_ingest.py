@@ -106,6 +106,28 @@ class TestRawIngest(LogisticsInboundSourceCase):
         )
         self.assertEqual(len(log), 1)
 
+    def test_text_postgresql_cannot_keep_is_rejected_naming_the_source_path(self):
+        surrogate = self._raw(
+            self._document({"code": "picked", "at": 1772438400, "city": "\udc00"})
+        )
+        nul = self._raw(self._document({"code": "picked", "at": 1772438400, "city": "Ly\x00on"}))
+        answers = self._ingest_into(self.carrier, surrogate, nul)
+        self.assertEqual(
+            [(answer["result"], answer["reason"]) for answer in answers],
+            [
+                (
+                    "rejected",
+                    "document.updates[0].city: must not contain a lone surrogate "
+                    "(U+D800 to U+DFFF), which is no character",
+                ),
+                (
+                    "rejected",
+                    "document.updates[0].city: must not contain the NUL character (U+0000)",
+                ),
+            ],
+        )
+        self.assertFalse(self.shipment.milestone_ids)
+
     def test_event_in_the_wrong_format_is_rejected(self):
         envelope = {
             "event_id": "e1",

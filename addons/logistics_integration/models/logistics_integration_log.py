@@ -2,10 +2,12 @@ import json
 import uuid
 from datetime import timedelta
 
+from logistics_contract.storable import escape_unstorable
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..masking import bounded_text, render_payload, storable_text
+from ..masking import bounded_text, render_payload
 
 LOG_STATES = [
     ("received", "Received"),
@@ -202,7 +204,7 @@ class LogisticsIntegrationLog(models.Model):
                 settings[endpoint_id] = self._exchange_settings(company)
             company_id, rules, max_bytes = settings[endpoint_id]
             values = {
-                name: storable_text(value) if isinstance(value, str) else value
+                name: escape_unstorable(value) if isinstance(value, str) else value
                 for name, value in vals.items()
             }
             values.update(company_id=company_id, is_failure=vals.get("state") in FAILURE_STATES)
