@@ -431,12 +431,31 @@ def require_version(
 
 
 def _shipment_key(transaction: TransactionSet) -> str:
-    for segment in transaction.segments:
-        if segment[0] == "B10":
-            key = _element(segment, 2) or _element(segment, 1)
-            if key.strip():
-                return key.strip()
-            break
+    """B10-02, else B10-01, of the set's one B10, which stands in its heading (before the
+    first LX): a second B10 would be acknowledged but read by nobody, and one inside a loop
+    is not where profiles read the shipment (``document.B10[0]``)."""
+    positions = [n for n, segment in enumerate(transaction.segments) if segment[0] == "B10"]
+    if len(positions) > 1:
+        raise X12EnvelopeInvalid(
+            f"B10: transaction set {transaction.control_number} holds {len(positions)} B10"
+            " segments; a set reports on one shipment, in one B10",
+            fields=["B10"],
+        )
+    first_loop = next(
+        (n for n, segment in enumerate(transaction.segments) if segment[0] == LOOP_SEGMENT),
+        len(transaction.segments),
+    )
+    if positions and positions[0] > first_loop:
+        raise X12EnvelopeInvalid(
+            f"B10: in transaction set {transaction.control_number} the B10 follows an LX;"
+            " it belongs to the heading, before the first LX",
+            fields=["B10"],
+        )
+    for position in positions:
+        segment = transaction.segments[position]
+        key = _element(segment, 2) or _element(segment, 1)
+        if key.strip():
+            return key.strip()
     raise X12EnvelopeInvalid(
         f"B10: transaction set {transaction.control_number} has no shipment identification"
         " (B1002 or B1001)",
