@@ -97,6 +97,33 @@ class TestHostileSplitContent(LogisticsInboundSourceCase):
                 self.assertEqual(again["result"], "duplicate", again)
                 self.assertEqual(len(shipment.milestone_ids), len(codes))
 
+    def test_loops_out_of_order_or_late_never_move_the_shipment_backwards(self):
+        shipment = self._shipment_with_tracking("PRO301")
+        delivered_first = (
+            "LX*1~\nAT7*D1*NS***20260302*1000*UT~\nLX*2~\nAT7*AF*NS***20260302*0600*UT~\n"
+        )
+        [answer] = self._ingest_x12(_interchange(301, "B10*PRO301*S*ABCD~\n" + delivered_first))
+        self.assertEqual(answer["result"], "processed", answer)
+        self.assertEqual(shipment.state, "delivered")
+        late = "LX*1~\nAT7*X6*NS***20260302*0800*UT~\n"
+        [answer] = self._ingest_x12(_interchange(302, "B10*PRO301*S*ABCD~\n" + late))
+        self.assertEqual(answer["result"], "processed", answer)
+        self.assertEqual(shipment.state, "delivered")
+        self.assertEqual(len(shipment.milestone_ids), 3)
+
+    def test_a_loop_far_in_the_future_is_rejected_by_name_and_the_others_kept(self):
+        shipment = self._shipment_with_tracking("PRO303")
+        loops = "LX*1~\nAT7*AF*NS***20260302*0600*UT~\nLX*2~\nAT7*D1*NS***20990302*1000*UT~\n"
+        [answer] = self._ingest_x12(_interchange(303, "B10*PRO303*S*ABCD~\n" + loops))
+        self.assertEqual(answer["result"], "rejected", answer)
+        self.assertIn("LX[1].AT7[0][5]", answer["reason"])
+        self.assertIn("future", answer["reason"])
+        self.assertEqual(shipment.milestone_ids.mapped("raw_code"), ["AF"])
+        log = self.env["logistics.integration.log"].search(
+            [("endpoint_id", "=", self.edi.id), ("state", "=", "rejected")], limit=1
+        )
+        self.assertIn("LX[1].AT7[0][5]", log.error)
+
     def test_the_same_event_id_on_two_endpoints_is_each_endpoint_s_own(self):
         second = self._carrier_endpoint(self.env.ref(X12_PROFILE_XMLID))
         events = self._x12_events(X12_214_INTERCHANGE)
