@@ -11,7 +11,7 @@ import json
 
 import pytest
 from conftest import wsgi_app
-from logistics_contract.x12 import parse_interchange
+from logistics_contract.x12 import document_view, parse_interchange, shipment_status_events
 from wsgi_client import Answer, call
 
 BASIC = {
@@ -176,3 +176,35 @@ def test_separator_edge_cases_are_stored_as_sent(app, old, new, stored_b10):
     assert json.loads(event.payload_json)["segments"][1] == stored_b10
     ack = parse_interchange(answer.body)
     assert [s.code for s in ack.groups[0].sets] == ["997"]
+
+
+def test_each_status_of_an_lx_loop_is_a_loop_of_the_view():
+    """An LX loop repeating its AT7 loop reports several statuses: each is read at
+    ``LX[*].AT7[0]`` with its own MS1, beside the LX loop's other segments."""
+    lines = [
+        B10,
+        "LX*1",
+        "AT7*AF*NS***20260302*0600*UT",
+        "MS1*ATLANTA*GA*US",
+        "AT7*X6*NS***20260302*0900*UT",
+        "MS1*MACON*GA*US",
+        "MS2*ABCD*TRAILER1",
+        "L11*BOL-1*BM",
+        *LOOP,
+    ]
+    _interchange, (event,) = shipment_status_events(interchange(transaction_set(lines)))
+    loops = document_view(event.document)["LX"]
+    assert [(loop["AT7"][0][1], loop["MS1"][0][1]) for loop in loops] == [
+        ("AF", "ATLANTA"),
+        ("X6", "MACON"),
+        ("AF", "ATLANTA"),
+    ]
+    assert [loop["L11"] for loop in loops[:2]] == [[["L11", "BOL-1", "BM"]]] * 2
+    assert [loop["LX"] for loop in loops] == [[["LX", "1"]]] * 3
+    assert "MS2" not in loops[0] and loops[1]["MS2"] == [["MS2", "ABCD", "TRAILER1"]]
+    # A loop with one status is viewed whole, as before.
+    assert loops[2] == {
+        "LX": [["LX", "1"]],
+        "AT7": [LOOP[1].split("*")],
+        "MS1": [LOOP[2].split("*")],
+    }

@@ -124,6 +124,22 @@ class TestHostileSplitContent(LogisticsInboundSourceCase):
         )
         self.assertIn("LX[1].AT7[0][5]", log.error)
 
+    def test_each_status_of_a_loop_with_several_at7_becomes_a_milestone(self):
+        # An LX loop repeats its AT7 loop (AT7, MS1, MS2) for each status it reports; the
+        # 997 accepts all of them, so none may be left unread.
+        shipment = self._shipment_with_tracking("PRO305")
+        loop = (
+            "LX*1~\nAT7*AF*NS***20260302*0600*UT~\nMS1*ATLANTA*GA*US~\n"
+            "AT7*X6*NS***20260302*0900*UT~\nMS1*MACON*GA*US~\nL11*BOL-1*BM~\n"
+        )
+        [answer] = self._ingest_x12(_interchange(305, "B10*PRO305*S*ABCD~\n" + loop))
+        self.assertEqual(answer["result"], "processed", answer)
+        milestones = shipment.milestone_ids.sorted("event_time")
+        self.assertEqual(milestones.mapped("raw_code"), ["AF", "X6"])
+        self.assertEqual(milestones.mapped("location"), ["ATLANTA, GA, US", "MACON, GA, US"])
+        [again] = self._ingest_x12(_interchange(305, "B10*PRO305*S*ABCD~\n" + loop))
+        self.assertEqual(again["result"], "duplicate", again)
+
     def test_the_same_event_id_on_two_endpoints_is_each_endpoint_s_own(self):
         second = self._carrier_endpoint(self.env.ref(X12_PROFILE_XMLID))
         events = self._x12_events(X12_214_INTERCHANGE)
