@@ -13,7 +13,7 @@ import json
 import unicodedata
 
 import pytest
-from conftest import make_event, wsgi_app
+from conftest import make_event, module_app
 from wsgi_client import Answer, call
 
 SECRET = "json-ids-secret"
@@ -36,10 +36,7 @@ _PREFIXES = itertools.count(1)
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    with wsgi_app(
-        tmp_path_factory.mktemp("json-ids"), endpoints=ENDPOINTS, high_water_mark=10**6
-    ) as app_:
-        yield app_
+    yield from module_app(tmp_path_factory, "json-ids", ENDPOINTS)
 
 
 def post(app, endpoint: str, document) -> tuple[Answer, list]:

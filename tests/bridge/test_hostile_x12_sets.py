@@ -10,7 +10,7 @@ import itertools
 import json
 
 import pytest
-from conftest import wsgi_app
+from conftest import module_app
 from logistics_contract.x12 import document_view, parse_interchange, shipment_status_events
 from wsgi_client import Answer, call
 
@@ -27,10 +27,7 @@ _CONTROL_NUMBERS = itertools.count(1)
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    with wsgi_app(
-        tmp_path_factory.mktemp("x12-sets"), endpoints=ENDPOINTS, high_water_mark=10**6
-    ) as app_:
-        yield app_
+    yield from module_app(tmp_path_factory, "x12-sets", ENDPOINTS)
 
 
 def transaction_set(lines: list[str], control: str = "0001", code: str = "214") -> list[str]:
