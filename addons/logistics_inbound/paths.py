@@ -71,6 +71,9 @@ ENVELOPE_FIELDS = (
     "traceparent",
 )
 LOCATION_SEPARATOR = ", "
+# What the bridge sets per receipt of an event: read outside a split element, never part of
+# what the element's event says (a redelivery differs there, as for tms-event contents).
+RECEIPT_FIELDS = ("received_at", "correlation_id", "traceparent")
 
 
 @dataclass
@@ -159,7 +162,7 @@ def _extract_one(raw, spec, item):
             outside.update(
                 (text, value)
                 for path, (text, value) in zip(source.paths, values, strict=True)
-                if not path.splits and value is not MISSING
+                if not path.splits and value is not MISSING and path.steps[0] not in RECEIPT_FIELDS
             )
         try:
             value = _combine(name, values, spec)

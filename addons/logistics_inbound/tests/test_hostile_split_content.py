@@ -66,6 +66,35 @@ class TestHostileSplitContent(LogisticsInboundSourceCase):
         [again] = self._ingest_into(endpoint, self._raw(noted, event_id="doc-1"))
         self.assertEqual(again["result"], "duplicate", again)
 
+    def test_applying_the_new_shipment_moves_each_loop_and_makes_it_the_duplicate(self):
+        self._ingest_x12(X12_214_INTERCHANGE)
+        resent = X12_214_INTERCHANGE.replace("B10*PRO123456*SHP-REF-1*ABCD", OTHER_SHIPMENT_B10)
+        self._ingest_x12(resent)
+        for conflict in self._conflicts():
+            conflict.with_user(self.integration_admin).action_apply_new()
+            self.assertEqual(conflict.state, "applied")
+        self.assertFalse(self.shipment.milestone_ids)
+        self.assertEqual(sorted(self.other_shipment.milestone_ids.mapped("raw_code")), ["AF", "X6"])
+        [again] = self._ingest_x12(resent)
+        self.assertEqual(again["result"], "duplicate", again)
+
+    def test_what_the_bridge_sets_per_receipt_is_not_part_of_a_split_element(self):
+        profile = self._create_profile(
+            path_shipment_reference="document.ref",
+            path_status_code="document.scans[*].code",
+            path_event_time="document.scans[*].at, received_at",
+            shipment_match_order="tracking_number",
+        )
+        self._map(profile, "DLV", "delivered")
+        endpoint = self._carrier_endpoint(profile)
+        document = {"ref": "PRO123456", "scans": [{"code": "DLV"}]}
+        first = self._raw(document, event_id="doc-2")
+        [answer] = self._ingest_into(endpoint, first)
+        self.assertEqual(answer["result"], "processed", answer)
+        later = dict(first, received_at="2026-03-03T10:00:00+00:00", correlation_id="c-2")
+        [again] = self._ingest_into(endpoint, later)
+        self.assertEqual(again["result"], "duplicate", again)
+
     def test_a_loop_kept_under_its_element_hash_alone_is_still_a_duplicate(self):
         self._ingest_x12(X12_214_INTERCHANGE)
         kept = self.env["logistics.inbound.event"].search([("endpoint_id", "=", self.edi.id)])
