@@ -1010,6 +1010,14 @@ def add_x12_cases(corpus: Corpus) -> None:
     )
     _x12("wrong transaction set (210)", good.replace("ST*214", "ST*210"), {422}, corpus)
     _x12("B10 without elements", good.replace("B10*PRO8841*SHP-0042*ABCD", "B10"), {422}, corpus)
+    two_b10 = good.replace("LX*1~", "B10*PRO9*SHP-9*ABCD~LX*1~", 1).replace(
+        "SE*9*0001", "SE*10*0001"
+    )
+    _x12("a second B10 in one set", two_b10, {422}, corpus)
+    b10_in_loop = good.replace("B10*PRO8841*SHP-0042*ABCD~", "", 1).replace(
+        "LX*1~", "LX*1~B10*PRO8841*SHP-0042*ABCD~", 1
+    )
+    _x12("B10 inside an LX loop", b10_in_loop, {422}, corpus)
     _x12("C1 CSI in an element", good.replace("SHP-0042", "SHP\u009b0042"), {400}, corpus)
     _x12("C1 NEL in an element", good.replace("MEMPHIS", "MEM\u0085PHIS"), {400}, corpus)
     second_group = "~".join(segments[1:11]) + "~GE*1*905~"

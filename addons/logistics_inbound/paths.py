@@ -16,7 +16,9 @@ Scalar sources containing ``[*]`` split one document into several events, one
 per element of the list before the ``[*]`` (all of them must name the same
 list); each event then reads ``[*]`` as its own element, and its id is derived
 from the event id and the element (unless the event id itself is read per
-element), so a redelivered or grown document yields the same ids again.
+element), so a redelivered or grown document yields the same ids again. What
+such an event reads outside its element (the shipment key of the whole document)
+is part of what it says: ``Extracted.outside``, compared with the kept event's.
 
 Ids, references and codes are text: a number is taken as its JSON text, an
 object, array or boolean is refused naming its path.
@@ -71,6 +73,9 @@ ENVELOPE_FIELDS = (
     "traceparent",
 )
 LOCATION_SEPARATOR = ", "
+# What the bridge sets per receipt of an event: read outside a split element, never part of
+# what the element's event says (a redelivery differs there, as for tms-event contents).
+RECEIPT_FIELDS = ("received_at", "correlation_id", "traceparent")
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,9 @@ class Extracted:
     data: dict
     sources: dict
     errors: list
+    # Of a split document's element: {path text: value} of what was read outside the
+    # element (a shipment key of the whole document), part of what the event says.
+    outside: dict = field(default_factory=dict)
 
 
 def _set(target, loc, value):
@@ -147,7 +155,7 @@ def _extract_one(raw, spec, item):
     """``item``: ``(list path, index, element)`` of a split document, else None."""
     split = item[:2] if item else None
     data = {"payload": {}}
-    sources, errors = {}, []
+    sources, errors, outside = {}, [], {}
     for name in ENVELOPE_FIELDS:
         if name in raw:
             data[name] = raw[name]
@@ -161,6 +169,12 @@ def _extract_one(raw, spec, item):
             continue
         values = source.read(raw, split)
         sources[loc] = values[0][0]
+        if split and name != "event_id":
+            outside.update(
+                (text, value)
+                for path, (text, value) in zip(source.paths, values, strict=True)
+                if not path.splits and value is not MISSING and path.steps[0] not in RECEIPT_FIELDS
+            )
         try:
             value = _combine(name, values, spec)
         except ValueError as exc:
@@ -176,7 +190,7 @@ def _extract_one(raw, spec, item):
         data["occurred_at"] = data["payload"].get("event_time") or raw.get("received_at")
         sources[("occurred_at",)] = sources.get(SCALAR_FIELDS["event_time"], "received_at")
     _extract_charges(raw, spec, split, data, sources, errors)
-    return Extracted(data, sources, errors)
+    return Extracted(data, sources, errors, outside)
 
 
 def _combine(name, values, spec):

@@ -51,6 +51,9 @@ VERSION = "004010"
 FUNCTIONAL_ID = "QM"
 SET_CODE = "214"
 LOOP_SEGMENT = "LX"
+# The AT7 loop inside an LX loop: a status (AT7) and the segments that belong to it.
+STATUS_SEGMENT = "AT7"
+STATUS_LOOP_SEGMENTS = frozenset({"MS1", "MS2"})
 ENVELOPE_SEGMENTS = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE"})
 
 
@@ -431,12 +434,31 @@ def require_version(
 
 
 def _shipment_key(transaction: TransactionSet) -> str:
-    for segment in transaction.segments:
-        if segment[0] == "B10":
-            key = _element(segment, 2) or _element(segment, 1)
-            if key.strip():
-                return key.strip()
-            break
+    """B10-02, else B10-01, of the set's one B10, which stands in its heading (before the
+    first LX): a second B10 would be acknowledged but read by nobody, and one inside a loop
+    is not where profiles read the shipment (``document.B10[0]``)."""
+    positions = [n for n, segment in enumerate(transaction.segments) if segment[0] == "B10"]
+    if len(positions) > 1:
+        raise X12EnvelopeInvalid(
+            f"B10: transaction set {transaction.control_number} holds {len(positions)} B10"
+            " segments; a set reports on one shipment, in one B10",
+            fields=["B10"],
+        )
+    first_loop = next(
+        (n for n, segment in enumerate(transaction.segments) if segment[0] == LOOP_SEGMENT),
+        len(transaction.segments),
+    )
+    if positions and positions[0] > first_loop:
+        raise X12EnvelopeInvalid(
+            f"B10: in transaction set {transaction.control_number} the B10 follows an LX;"
+            " it belongs to the heading, before the first LX",
+            fields=["B10"],
+        )
+    for position in positions:
+        segment = transaction.segments[position]
+        key = _element(segment, 2) or _element(segment, 1)
+        if key.strip():
+            return key.strip()
     raise X12EnvelopeInvalid(
         f"B10: transaction set {transaction.control_number} has no shipment identification"
         " (B1002 or B1001)",
@@ -493,16 +515,43 @@ def shipment_status_events(
     return interchange, events
 
 
+def _status_loops(segments: list[list[str]]) -> list[dict[str, list[list[str]]]]:
+    """The view of one LX loop: one dict of its segments by id per status it reports.
+
+    An LX loop repeats its AT7 loop (AT7 with the MS1 and MS2 after it) for each status;
+    every status becomes a loop of the view holding its own AT7 group and the LX loop's
+    other segments (LX, L11, MAN...), so ``LX[*].AT7[0]`` reads each of them. A loop with
+    one status is viewed as before, whole."""
+    group_of: list[int | None] = []
+    groups = 0
+    for segment in segments:
+        if segment[0] == STATUS_SEGMENT:
+            groups += 1
+            group_of.append(groups - 1)
+        elif segment[0] in STATUS_LOOP_SEGMENTS and groups:
+            group_of.append(groups - 1)
+        else:
+            group_of.append(None)
+    loops = []
+    for group in range(max(groups, 1)):
+        loop: dict[str, list[list[str]]] = {}
+        for segment, owner in zip(segments, group_of, strict=True):
+            if owner is None or owner == group or groups <= 1:
+                loop.setdefault(segment[0], []).append(segment)
+        loops.append(loop)
+    return loops
+
+
 def document_view(document: Any) -> dict[str, Any]:
     """A forwarded document as profile paths read it: the document, plus every segment
     before the first LX by its id, as the list of its occurrences (``B10[0][2]`` is B10-02),
-    and ``LX``, the list of LX loops, each a dict of its segments (``LX[*].AT7[0][1]`` is
-    the status code of every loop)."""
+    and ``LX``, the list of status loops, each a dict of its segments (``LX[*].AT7[0][1]`` is
+    the status code of every loop; an LX loop reporting several statuses, each in its AT7
+    loop, is one status loop per AT7, see ``_status_loops``)."""
     if not isinstance(document, dict) or not isinstance(document.get("segments"), list):
         raise X12Malformed("an X12 document needs a list of segments", fields=["segments"])
     view = dict(document)
-    loops: list[dict[str, list[list[str]]]] = []
-    current: dict[str, Any] = view
+    loops: list[list[list[str]]] = []
     for segment in document["segments"]:
         if not isinstance(segment, list) or not segment or not isinstance(segment[0], str):
             raise X12Malformed(
@@ -512,8 +561,10 @@ def document_view(document: Any) -> dict[str, Any]:
         if segment_id in ENVELOPE_SEGMENTS:
             continue
         if segment_id == LOOP_SEGMENT:
-            current = {}
-            loops.append(current)
-        current.setdefault(segment_id, []).append(segment)
-    view[LOOP_SEGMENT] = loops
+            loops.append([])
+        if loops:
+            loops[-1].append(segment)
+        else:
+            view.setdefault(segment_id, []).append(segment)
+    view[LOOP_SEGMENT] = [status for loop in loops for status in _status_loops(loop)]
     return view

@@ -312,6 +312,15 @@ def wsgi_app(directory: Path, **overrides: Any) -> Iterator[BridgeApp]:
         inbox.close()
 
 
+def module_app(
+    tmp_path_factory: pytest.TempPathFactory, name: str, endpoints: dict[str, Any]
+) -> Iterator[BridgeApp]:
+    """A test module's WSGI application over an inbox of its own in a directory named
+    ``name``, with no backpressure in the way of its many requests (``yield from`` it)."""
+    with wsgi_app(tmp_path_factory.mktemp(name), endpoints=endpoints, high_water_mark=10**6) as app:
+        yield app
+
+
 def wait_for(condition: Callable[[], object], timeout: float = 5.0) -> None:
     """Return once ``condition()`` is true; fail the test after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout

@@ -56,6 +56,8 @@ RESULT_SEVERITY = ("duplicate", "processed", "needs_review", "conflict", "reject
 TMS_EVENT_FORMAT = "tms-event"
 CONFLICT_REASON = "conflicting duplicate kept for review"
 X12_FORMAT = "x12-214"
+# The key of a split element's content holding what its profile read outside the element.
+OUTSIDE_ELEMENT = "outside_element"
 
 
 @dataclass
@@ -78,6 +80,9 @@ class Plan:
     times: dict = None
     correlation_id: str = None
     answer: dict = None
+    # The hash of a split element alone, as events were kept before what their profile
+    # read outside the element counted: a redelivery of one of those is still a duplicate.
+    element_hash: str = None
 
     @cached_property
     def content_hash(self):
@@ -98,6 +103,15 @@ def _event_format(raw):
     """The format the bridge marked a forwarded event with (its tms-event envelope if none)."""
     value = raw.get("format") if isinstance(raw, dict) else None
     return value or TMS_EVENT_FORMAT
+
+
+def _split_content(element, outside):
+    """``(content, hash of the element alone or None)`` of one event of a split document:
+    the element, with what the profile read outside it (the set's shipment key), so that a
+    resend changing only that part is a conflict, not a duplicate."""
+    if not outside:
+        return element, None
+    return {"element": element, OUTSIDE_ELEMENT: outside}, content_hash(element)
 
 
 def _combine_answers(raw, answers):
@@ -182,7 +196,7 @@ class LogisticsIngest(models.AbstractModel):
                 kept[event_id] = plan.content_hash
                 new_plans.append(plan)
             # An event kept before contents were hashed cannot be compared: a duplicate.
-            elif kept[event_id] and kept[event_id] != plan.content_hash:
+            elif kept[event_id] and kept[event_id] not in (plan.content_hash, plan.element_hash):
                 conflicts.append(plan)
             else:
                 answer, entry = self._log_entry(endpoint, plan, "duplicate")
@@ -336,9 +350,12 @@ class LogisticsIngest(models.AbstractModel):
             item_id = extracted.data.get("event_id")
             if reasons:
                 outcomes.append((item_id, reasons))
+            elif contents:
+                content, element_hash = _split_content(contents[position], extracted.outside)
+                plan = Plan(raw=raw, event=event, content=content, element_hash=element_hash)
+                outcomes.append((item_id, plan))
             else:
-                content = contents[position] if contents else event_content(raw)
-                outcomes.append((item_id, Plan(raw=raw, event=event, content=content)))
+                outcomes.append((item_id, Plan(raw=raw, event=event, content=event_content(raw))))
         return outcomes
 
     def _resolve(self, endpoint, plans):

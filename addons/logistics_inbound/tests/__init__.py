@@ -24,3 +24,4 @@ from . import test_review
 from . import test_security
 from . import test_settings_input
 from . import test_mapping_input
+from . import test_hostile_split_content

@@ -13,10 +13,12 @@ class TestHostileX12Content(LogisticsInboundSourceCase):
         cls.shipment = cls._shipment_with_tracking("PRO123456")
         cls.edi = cls._carrier_endpoint(cls.env.ref(X12_PROFILE_XMLID))
 
-    def _answer(self, at7, b10="B10*PRO123456*SHP-REF-1*ABCD"):
-        """The answer to the sample interchange with its first AT7 and its B10 replaced."""
+    def _answer(self, at7, b10="B10*PRO123456*SHP-REF-1*ABCD", isa13="000000101"):
+        """The answer to the sample interchange with its first AT7, its B10 and its
+        interchange control number replaced."""
         text = X12_214_INTERCHANGE.replace("AT7*AF*NS***20260302*0800*ET", at7, 1)
         text = text.replace("B10*PRO123456*SHP-REF-1*ABCD", b10, 1)
+        text = text.replace("000000101", isa13)
         [answer] = self._ingest_into(self.edi, *self._x12_events(text))
         return answer
 
@@ -51,6 +53,9 @@ class TestHostileX12Content(LogisticsInboundSourceCase):
         answer = self._answer("AT7*ZZ*NS***20260302*0800*ET")
         self.assertEqual(answer["result"], "needs_review", answer)
         self.assertIn("no mapping for code 'ZZ'", answer["reason"])
-        answer = self._answer("AT7*AF*NS***20260302*0800*ET", b10="B10*PRO999*SHP-REF-9*ABCD")
+        # Another interchange: under the same ids, another shipment would be a conflict.
+        answer = self._answer(
+            "AT7*AF*NS***20260302*0800*ET", b10="B10*PRO999*SHP-REF-9*ABCD", isa13="000000102"
+        )
         self.assertEqual(answer["result"], "needs_review", answer)
         self.assertIn("no shipment 'PRO999'", answer["reason"])
