@@ -124,10 +124,11 @@ def stored_hash(
     schema: str,
 ) -> str:
     """The content hash (``logistics_contract.content``) of an event as the inbox keeps it:
-    of the whole envelope for a tms-event, of the document for a raw format."""
+    of the whole envelope for a tms-event, of the document for a raw format (without the
+    elements of its transmission, ``logistics_contract.content.TRANSMISSION_ONLY``)."""
     payload = load_exact(payload_json)
     if event_format != FORMAT_TMS_EVENT:
-        return content_hash(payload)
+        return content_hash(event_content({"format": event_format, "document": payload}))
     return content_hash(
         event_content(
             {

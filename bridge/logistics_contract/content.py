@@ -6,7 +6,8 @@ event arriving under an id already received is the same event again (a duplicate
 different one (a conflicting duplicate, kept for a person to review). Whitespace and key
 order do not count, nor do numbers written differently with the same value (``1.50`` and
 ``1.5``); what the bridge adds per receipt (correlation id, receipt time, trace) does not
-count either.
+count either, nor does when a raw document was transmitted (``TRANSMISSION_ONLY``: an X12
+interchange sent again in a new envelope is the same interchange).
 
 Numbers keep their text: ``load_exact`` parses them as ``Decimal`` and ``dump_exact``
 writes a ``Decimal`` as its own text, so an amount never passes through a float.
@@ -23,6 +24,8 @@ from decimal import Decimal
 from json.encoder import c_make_encoder, encode_basestring, encode_basestring_ascii
 from typing import Any
 
+from .endpoint import FORMAT_X12_214
+
 CONTENT_HASH_PREFIX = "sha256:"
 # The fields of a tms-event envelope that make its content; the bridge's receipt metadata
 # (received_at, correlation_id, traceparent) does not.
@@ -33,6 +36,18 @@ ENVELOPE_CONTENT_FIELDS = (
     "schema_version",
     "payload",
 )
+
+
+# Per raw document format: ``{part: elements}`` of the document that say how it was
+# transmitted, not what it says. An X12 network that retransmits an interchange, or a
+# sender that re-envelopes it, writes a new ISA09 date and ISA10 time around the same
+# control numbers and sets; the document's other ISA and GS elements name who sent it to
+# whom and under which control numbers and version: content. GS04/GS05 (group date and
+# time), ISA14 (acknowledgement requested) and ISA15 (test or production) are not in the
+# document at all (``logistics_contract.x12``), so they never count either.
+TRANSMISSION_ONLY: Mapping[str, Mapping[str, tuple[str, ...]]] = {
+    FORMAT_X12_214: {"isa": ("date", "time")},
+}
 
 
 def _number_text(value: int | float | Decimal) -> str:
@@ -170,16 +185,43 @@ def _instant(value: Any) -> Any:
         return value
 
 
+def document_content(document_format: str, document: Any) -> Any:
+    """The content of a raw ``document`` of ``document_format``: the document without the
+    elements its format only sets to transmit it (``TRANSMISSION_ONLY``); the document
+    itself when there are none. The document is never changed."""
+    transmission = TRANSMISSION_ONLY.get(document_format)
+    if not transmission or not isinstance(document, Mapping):
+        return document
+    content = dict(document)
+    for part, names in transmission.items():
+        if isinstance(content.get(part), Mapping):
+            content[part] = {k: v for k, v in content[part].items() if k not in names}
+    return content
+
+
 def event_content(event: Mapping[str, Any]) -> Any:
     """The content of an event in the form Odoo's ``ingest_events`` takes: a raw document
-    (marked with ``format``) is its ``document``; a tms-event envelope is its
-    ``ENVELOPE_CONTENT_FIELDS``, the time as an instant."""
+    (marked with ``format``) is its ``document`` (``document_content``); a tms-event
+    envelope is its ``ENVELOPE_CONTENT_FIELDS``, the time as an instant."""
     if event.get("format") and "document" in event:
-        return event["document"]
+        return document_content(event["format"], event["document"])
     content = {name: event[name] for name in ENVELOPE_CONTENT_FIELDS if name in event}
     if "occurred_at" in content:
         content["occurred_at"] = _instant(content["occurred_at"])
     return content
+
+
+def whole_document_hash(event: Mapping[str, Any]) -> str | None:
+    """The hash of a raw document whole, as events were kept before the elements of its
+    transmission were left out of their content; None when nothing is left out of it (a
+    tms-event, a format without ``TRANSMISSION_ONLY`` elements), the hash being the same.
+    A redelivery of an event kept then is compared with this too: still a duplicate."""
+    document_format = event.get("format")
+    if not document_format or "document" not in event:
+        return None
+    if document_format not in TRANSMISSION_ONLY:
+        return None
+    return content_hash(event["document"])
 
 
 def _path(parent: str, key: str | int) -> str:

@@ -72,6 +72,24 @@ def test_raw_document_content_is_the_document():
     assert event_content(event) == {"a": 1}
 
 
+def test_x12_content_leaves_out_when_the_interchange_was_transmitted():
+    document = {
+        "segments": [["ST", "214", "0001"], ["B10", "PRO1", "SHP-1", "ABCD"]],
+        "isa": {"sender_id": "ABCD", "control_number": "000000905", "date": "260501",
+                "time": "1015"},
+        "gs": {"sender_code": "ABCD", "control_number": "905", "version": "004010"},
+        "st_control": "0001",
+    }  # fmt: skip
+    resent = dict(document, isa=dict(document["isa"], date="260502", time="2359"))
+    event, again = ({"format": "x12-214", "document": d} for d in (document, resent))
+    assert content_hash(event_content(event)) == content_hash(event_content(again))
+    assert "date" not in event_content(event)["isa"] and document["isa"]["date"] == "260501"
+    # The same elements of another format's document are what it says.
+    assert event_content(dict(event, format="json")) == document
+    other_sender = dict(resent, isa=dict(resent["isa"], sender_id="WXYZ"))
+    assert event_content(dict(event, document=other_sender)) != event_content(event)
+
+
 def test_differences_name_each_field_path():
     old = {"payload": {"status_code": "in_transit", "charges": [{"amount": 10}]}, "gone": 1}
     new = {"payload": {"status_code": "delivered", "charges": [{"amount": 12.5}, {"amount": 1}]}}

@@ -108,6 +108,42 @@ def test_an_identical_resend_is_a_duplicate_and_another_b10_under_its_ids_a_conf
     assert kept.conflict_of is not None
 
 
+def reenveloped(text: str) -> str:
+    """``text`` as its network sends it again: the same control numbers and sets in a new
+    envelope, with another interchange date and time (ISA09/ISA10), group date and time
+    (GS04/GS05) and acknowledgement requested (ISA14)."""
+    isa, rest = text.split("~", 1)
+    isa = isa.replace("*260501*1015*", "*260502*2359*").replace("*0*P*>", "*1*P*>")
+    return isa + "~" + rest.replace("*20260501*1015*", "*20260502*235959*", 1)
+
+
+def test_a_reenveloped_resend_is_a_duplicate_answered_with_its_997(app):
+    text = interchange(transaction_set([B10, *LOOP]))
+    first, _events = post(app, text)
+    assert first.status == 202, first.body
+    again, events = post(app, reenveloped(text))
+    assert again.status == 200, again.body
+    assert events == []
+    assert parse_interchange(again.body).groups[0].sets[0].code == "997"
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (B10, "B10*PRO2*SHP-1*ABCD"),
+        (LOOP[1], LOOP[1].replace("*AF*", "*D1*")),
+        (LOOP[1], LOOP[1].replace("0800", "0815")),
+    ],
+)
+def test_a_reenveloped_resend_with_other_content_is_still_a_conflict(app, old, new):
+    text = interchange(transaction_set([B10, *LOOP]))
+    assert post(app, text)[0].status == 202
+    changed, events = post(app, reenveloped(text).replace(old, new))
+    assert changed.status == 409, changed.body
+    (kept,) = events
+    assert kept.conflict_of is not None
+
+
 @pytest.mark.parametrize(
     ("text", "status", "field", "words"),
     [

@@ -9,9 +9,11 @@ from logistics_contract import x12
 from logistics_contract.content import (
     content_hash,
     describe_differences,
+    document_content,
     dump_parsed,
     event_content,
     load_exact,
+    whole_document_hash,
 )
 from logistics_contract.envelope import Refusal
 from logistics_contract.storable import (
@@ -83,11 +85,20 @@ class Plan:
     # The hash of a split element alone, as events were kept before what their profile
     # read outside the element counted: a redelivery of one of those is still a duplicate.
     element_hash: str = None
+    # The hash of a whole raw document, transmission elements included, as events were
+    # kept before those were left out of the content: the same, for a redelivery of those.
+    whole_document_hash: str = None
 
     @cached_property
     def content_hash(self):
         """The hash of ``content``: compared with the kept event's and stored with it."""
         return content_hash(self.content)
+
+    def is_content_of(self, kept_hash):
+        """Whether an event kept with ``kept_hash`` says what this one says: its content's
+        hash, or the hash an event of this content was kept with before (``element_hash``,
+        ``whole_document_hash``)."""
+        return kept_hash in (self.content_hash, self.element_hash, self.whole_document_hash)
 
 
 def _answer(event_id, result, reason=None):
@@ -196,7 +207,7 @@ class LogisticsIngest(models.AbstractModel):
                 kept[event_id] = plan.content_hash
                 new_plans.append(plan)
             # An event kept before contents were hashed cannot be compared: a duplicate.
-            elif kept[event_id] and kept[event_id] not in (plan.content_hash, plan.element_hash):
+            elif kept[event_id] and not plan.is_content_of(kept[event_id]):
                 conflicts.append(plan)
             else:
                 answer, entry = self._log_entry(endpoint, plan, "duplicate")
@@ -219,7 +230,11 @@ class LogisticsIngest(models.AbstractModel):
             [("endpoint_id", "=", endpoint.id), ("external_event_id", "=", plan.event.event_id)],
             limit=1,
         )
-        difference = describe_differences(load_exact(inbound.content or "null"), plan.content)
+        # Kept before the transmission elements were left out, the content still holds them.
+        kept_content = document_content(
+            inbound.document_format, load_exact(inbound.content or "null")
+        )
+        difference = describe_differences(kept_content, plan.content)
         conflict = self.env["logistics.inbound.conflict"]._keep(
             inbound, plan.content_hash, difference, plan.raw
         )
@@ -355,7 +370,9 @@ class LogisticsIngest(models.AbstractModel):
                 plan = Plan(raw=raw, event=event, content=content, element_hash=element_hash)
                 outcomes.append((item_id, plan))
             else:
-                outcomes.append((item_id, Plan(raw=raw, event=event, content=event_content(raw))))
+                plan = Plan(raw=raw, event=event, content=event_content(raw))
+                plan.whole_document_hash = whole_document_hash(raw)
+                outcomes.append((item_id, plan))
         return outcomes
 
     def _resolve(self, endpoint, plans):

@@ -1,8 +1,11 @@
 import json
 
+from logistics_contract.content import content_hash
+
 from odoo.tests import HttpCase, tagged
 
-from .common import LogisticsInboundSourceCase
+from .common import X12_PROFILE_XMLID, LogisticsInboundSourceCase
+from .samples import X12_214_INTERCHANGE
 
 PICKED_AT = 1772438400
 CONFLICT = "conflicting duplicate kept for review"
@@ -96,6 +99,84 @@ class TestConflictingDuplicates(LogisticsInboundSourceCase):
         [answer] = self._ingest_into(self.carrier, self._event(amount=1234.5678901235))
         self.assertEqual(answer["result"], "conflict")
         self.assertIn("1234.5678901234 → 1234.5678901235", self._inbound().conflict_ids.difference)
+
+
+# The sample interchange as its network sends it again: the same control numbers and sets,
+# another interchange date and time (ISA09/ISA10), group date and time (GS04/GS05) and
+# acknowledgement requested (ISA14).
+X12_REENVELOPED = (
+    X12_214_INTERCHANGE.replace("*260303*0900*", "*260304*2359*", 1)
+    .replace("*0*P*>", "*1*P*>", 1)
+    .replace("*20260303*0900*", "*20260304*235959*", 1)
+)
+FIRST_AT7 = "AT7*AF*NS***20260302*0800*ET"
+
+
+class TestX12Resends(LogisticsInboundSourceCase):
+    """An X12 set sent again in a new envelope is a duplicate: when an interchange was
+    transmitted is not what its sets say; another status or shipment under the same
+    control numbers stays a conflict."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.shipment = cls._shipment_with_tracking("PRO123456")
+        # One event per set (no split): the set's document is its content.
+        cls.whole = cls._create_profile(
+            document_format="x12-214",
+            path_shipment_reference="document.B10[0][1]",
+            path_status_code="document.LX[0].AT7[0][1]",
+            path_event_time=(
+                "document.LX[0].AT7[0][5], document.LX[0].AT7[0][6], document.LX[0].AT7[0][7]"
+            ),
+            event_time_format="x12",
+            shipment_match_order="tracking_number",
+        )
+        cls._map(cls.whole, "AF", "picked_up")
+        cls._map(cls.whole, "D1", "delivered")
+        cls.per_set = cls._carrier_endpoint(cls.whole)
+        cls.per_status = cls._carrier_endpoint(cls.env.ref(X12_PROFILE_XMLID))
+
+    def _results(self, endpoint, text):
+        return [answer["result"] for answer in self._ingest_into(endpoint, *self._x12_events(text))]
+
+    def _inbound(self, endpoint):
+        return self.env["logistics.inbound.event"].search([("endpoint_id", "=", endpoint.id)])
+
+    def test_a_reenveloped_set_is_a_duplicate(self):
+        for endpoint in (self.per_set, self.per_status):
+            with self.subTest(endpoint.name):
+                self.assertEqual(self._results(endpoint, X12_214_INTERCHANGE), ["processed"])
+                self.assertEqual(self._results(endpoint, X12_REENVELOPED), ["duplicate"])
+                self.assertFalse(self._inbound(endpoint).conflict_ids)
+
+    def test_a_reenveloped_set_saying_something_else_is_a_conflict(self):
+        self._results(self.per_set, X12_214_INTERCHANGE)
+        changed = X12_REENVELOPED.replace(FIRST_AT7, FIRST_AT7.replace("*AF*", "*D1*"))
+        self.assertEqual(self._results(self.per_set, changed), ["conflict"])
+        conflict = self._inbound(self.per_set).conflict_ids
+        self.assertEqual(len(conflict), 1)
+        # The difference is the status alone: the new envelope's date and time are not.
+        self.assertEqual(conflict.difference, 'segments[4][1]: "AF" → "D1"')
+
+    def test_a_set_kept_with_its_envelope_dates_is_still_a_duplicate_of_itself(self):
+        self._results(self.per_set, X12_214_INTERCHANGE)
+        # Kept before the envelope's date and time were left out: its hash is the document's.
+        [event] = self._x12_events(X12_214_INTERCHANGE)
+        self._inbound(self.per_set).write(
+            {
+                "content": json.dumps(event["document"]),
+                "content_hash": content_hash(event["document"]),
+            }
+        )
+        self.assertEqual(self._results(self.per_set, X12_214_INTERCHANGE), ["duplicate"])
+        moved = X12_214_INTERCHANGE.replace("B10*PRO123456*", "B10*PRO999*")
+        self.assertEqual(self._results(self.per_set, moved), ["conflict"])
+        # Its difference is what the set says, though the kept content holds the envelope's.
+        self.assertEqual(
+            self._inbound(self.per_set).conflict_ids.difference,
+            'segments[1][1]: "PRO123456" → "PRO999"',
+        )
 
 
 @tagged("post_install", "-at_install")
