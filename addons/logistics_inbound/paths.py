@@ -18,7 +18,8 @@ list); each event then reads ``[*]`` as its own element, and its id is derived
 from the event id and the element (unless the event id itself is read per
 element), so a redelivered or grown document yields the same ids again. What
 such an event reads outside its element (the shipment key of the whole document)
-is part of what it says: ``Extracted.outside``, compared with the kept event's.
+is part of what it says: ``Extracted.outside``, compared with the kept event's (what the
+bridge sets per receipt and when the document was transmitted never are).
 
 Ids, references and codes are text: a number is taken as its JSON text, an
 object, array or boolean is refused naming its path.
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 
+from logistics_contract.content import is_transmission_only
 from logistics_contract.ids import derived_id
 from logistics_contract.paths import MISSING, parse, scalar_text, split_list_path
 
@@ -114,6 +116,9 @@ class Extracted:
     # Of a split document's element: {path text: value} of what was read outside the
     # element (a shipment key of the whole document), part of what the event says.
     outside: dict = field(default_factory=dict)
+    # Of a split document's element: {path text: value} of what was read outside the
+    # element about when the document was transmitted, never part of what the event says.
+    transmission: dict = field(default_factory=dict)
 
 
 def _set(target, loc, value):
@@ -151,11 +156,18 @@ def extract_events(raw, spec):
     ]
 
 
+def _transmission_only(raw, path):
+    """Whether ``path`` reads when the document was transmitted (an X12 interchange's date
+    and time, ``logistics_contract.content.TRANSMISSION_ONLY``), not what it says."""
+    first, *rest = path.steps
+    return first == "document" and is_transmission_only(raw.get("format"), rest)
+
+
 def _extract_one(raw, spec, item):
     """``item``: ``(list path, index, element)`` of a split document, else None."""
     split = item[:2] if item else None
     data = {"payload": {}}
-    sources, errors, outside = {}, [], {}
+    sources, errors, outside, transmission = {}, [], {}, {}
     for name in ENVELOPE_FIELDS:
         if name in raw:
             data[name] = raw[name]
@@ -170,11 +182,10 @@ def _extract_one(raw, spec, item):
         values = source.read(raw, split)
         sources[loc] = values[0][0]
         if split and name != "event_id":
-            outside.update(
-                (text, value)
-                for path, (text, value) in zip(source.paths, values, strict=True)
-                if not path.splits and value is not MISSING and path.steps[0] not in RECEIPT_FIELDS
-            )
+            for path, (text, value) in zip(source.paths, values, strict=True):
+                if path.splits or value is MISSING or path.steps[0] in RECEIPT_FIELDS:
+                    continue
+                (transmission if _transmission_only(raw, path) else outside)[text] = value
         try:
             value = _combine(name, values, spec)
         except ValueError as exc:
@@ -190,7 +201,7 @@ def _extract_one(raw, spec, item):
         data["occurred_at"] = data["payload"].get("event_time") or raw.get("received_at")
         sources[("occurred_at",)] = sources.get(SCALAR_FIELDS["event_time"], "received_at")
     _extract_charges(raw, spec, split, data, sources, errors)
-    return Extracted(data, sources, errors, outside)
+    return Extracted(data, sources, errors, outside, transmission)
 
 
 def _combine(name, values, spec):

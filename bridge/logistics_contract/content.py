@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from json.encoder import c_make_encoder, encode_basestring, encode_basestring_ascii
@@ -183,6 +183,14 @@ def _instant(value: Any) -> Any:
         return datetime.fromisoformat(value).isoformat()
     except ValueError:
         return value
+
+
+def is_transmission_only(document_format: str, location: Sequence[str | int]) -> bool:
+    """Whether ``location`` (``("isa", "date")``) in a raw document of ``document_format``
+    is one of the elements that format only sets to transmit it (``TRANSMISSION_ONLY``):
+    never part of what an event read from the document says."""
+    transmission = TRANSMISSION_ONLY.get(document_format, {})
+    return len(location) == 2 and location[1] in transmission.get(location[0], ())
 
 
 def document_content(document_format: str, document: Any) -> Any:

@@ -85,9 +85,10 @@ class Plan:
     # The hash of a split element alone, as events were kept before what their profile
     # read outside the element counted: a redelivery of one of those is still a duplicate.
     element_hash: str = None
-    # The hash of a whole raw document, transmission elements included, as events were
-    # kept before those were left out of the content: the same, for a redelivery of those.
-    whole_document_hash: str = None
+    # The hash of the content with the elements of the document's transmission (a whole
+    # raw document, or what was read outside a split element), as events were kept before
+    # those were left out of the content: the same, for a redelivery of one of those.
+    transmission_hash: str = None
 
     @cached_property
     def content_hash(self):
@@ -97,8 +98,8 @@ class Plan:
     def is_content_of(self, kept_hash):
         """Whether an event kept with ``kept_hash`` says what this one says: its content's
         hash, or the hash an event of this content was kept with before (``element_hash``,
-        ``whole_document_hash``)."""
-        return kept_hash in (self.content_hash, self.element_hash, self.whole_document_hash)
+        ``transmission_hash``)."""
+        return kept_hash in (self.content_hash, self.element_hash, self.transmission_hash)
 
 
 def _answer(event_id, result, reason=None):
@@ -236,7 +237,7 @@ class LogisticsIngest(models.AbstractModel):
         )
         difference = describe_differences(kept_content, plan.content)
         conflict = self.env["logistics.inbound.conflict"]._keep(
-            inbound, plan.content_hash, difference, plan.raw
+            inbound, plan.content_hash, difference, plan.raw, [plan.transmission_hash]
         )
         plan.inbound = conflict
         plan.review = [f"{CONFLICT_REASON}:\n{difference}"]
@@ -368,10 +369,15 @@ class LogisticsIngest(models.AbstractModel):
             elif contents:
                 content, element_hash = _split_content(contents[position], extracted.outside)
                 plan = Plan(raw=raw, event=event, content=content, element_hash=element_hash)
+                if extracted.transmission:
+                    kept_before, _element_hash = _split_content(
+                        contents[position], extracted.outside | extracted.transmission
+                    )
+                    plan.transmission_hash = content_hash(kept_before)
                 outcomes.append((item_id, plan))
             else:
                 plan = Plan(raw=raw, event=event, content=event_content(raw))
-                plan.whole_document_hash = whole_document_hash(raw)
+                plan.transmission_hash = whole_document_hash(raw)
                 outcomes.append((item_id, plan))
         return outcomes
 

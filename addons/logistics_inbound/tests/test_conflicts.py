@@ -121,21 +121,31 @@ class TestX12Resends(LogisticsInboundSourceCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.shipment = cls._shipment_with_tracking("PRO123456")
+        # The shipped profile: one event per status loop.
+        cls.per_status = cls._carrier_endpoint(cls.env.ref(X12_PROFILE_XMLID))
         # One event per set (no split): the set's document is its content.
-        cls.whole = cls._create_profile(
+        cls.per_set = cls._x12_endpoint("LX[0]")
+        # Per status, reading the interchange's date outside each status loop as well.
+        cls.per_dated_status = cls._x12_endpoint(
+            "LX[*]", path_planning_reference="document.isa.date"
+        )
+
+    @classmethod
+    def _x12_endpoint(cls, loops, **values):
+        """An endpoint whose profile reads the status loops ``loops`` of each set."""
+        at7 = f"document.{loops}.AT7[0]"
+        profile = cls._create_profile(
             document_format="x12-214",
             path_shipment_reference="document.B10[0][1]",
-            path_status_code="document.LX[0].AT7[0][1]",
-            path_event_time=(
-                "document.LX[0].AT7[0][5], document.LX[0].AT7[0][6], document.LX[0].AT7[0][7]"
-            ),
+            path_status_code=f"{at7}[1]",
+            path_event_time=f"{at7}[5], {at7}[6], {at7}[7]",
             event_time_format="x12",
             shipment_match_order="tracking_number",
+            **values,
         )
-        cls._map(cls.whole, "AF", "picked_up")
-        cls._map(cls.whole, "D1", "delivered")
-        cls.per_set = cls._carrier_endpoint(cls.whole)
-        cls.per_status = cls._carrier_endpoint(cls.env.ref(X12_PROFILE_XMLID))
+        for code, canonical in (("AF", "picked_up"), ("X6", "in_transit"), ("D1", "delivered")):
+            cls._map(profile, code, canonical)
+        return cls._carrier_endpoint(profile)
 
     def _results(self, endpoint, text):
         return [answer["result"] for answer in self._ingest_into(endpoint, *self._x12_events(text))]
@@ -144,7 +154,7 @@ class TestX12Resends(LogisticsInboundSourceCase):
         return self.env["logistics.inbound.event"].search([("endpoint_id", "=", endpoint.id)])
 
     def test_a_reenveloped_set_is_a_duplicate(self):
-        for endpoint in (self.per_set, self.per_status):
+        for endpoint in (self.per_set, self.per_status, self.per_dated_status):
             with self.subTest(endpoint.name):
                 self.assertEqual(self._results(endpoint, X12_214_INTERCHANGE), ["processed"])
                 self.assertEqual(self._results(endpoint, X12_REENVELOPED), ["duplicate"])
@@ -158,6 +168,15 @@ class TestX12Resends(LogisticsInboundSourceCase):
         self.assertEqual(len(conflict), 1)
         # The difference is the status alone: the new envelope's date and time are not.
         self.assertEqual(conflict.difference, 'segments[4][1]: "AF" → "D1"')
+        # Read outside a status loop, the interchange's date is not what the status says.
+        self._results(self.per_dated_status, X12_214_INTERCHANGE)
+        moved = X12_REENVELOPED.replace("B10*PRO123456*", "B10*PRO999*")
+        self.assertEqual(self._results(self.per_dated_status, moved), ["conflict"])
+        differences = self._inbound(self.per_dated_status).conflict_ids.mapped("difference")
+        self.assertEqual(
+            differences,
+            ['outside_element.document.B10[0][1]: "PRO123456" → "PRO999"'] * 2,
+        )
 
     def test_a_set_kept_with_its_envelope_dates_is_still_a_duplicate_of_itself(self):
         self._results(self.per_set, X12_214_INTERCHANGE)
@@ -177,6 +196,25 @@ class TestX12Resends(LogisticsInboundSourceCase):
             self._inbound(self.per_set).conflict_ids.difference,
             'segments[1][1]: "PRO123456" → "PRO999"',
         )
+
+    def test_a_status_kept_with_the_interchange_date_read_outside_it_is_a_duplicate(self):
+        self._results(self.per_dated_status, X12_214_INTERCHANGE)
+        # Kept before the interchange's date was left out of what was read outside the loop.
+        for inbound in self._inbound(self.per_dated_status):
+            content = json.loads(inbound.content)
+            content["outside_element"]["document.isa.date"] = "260303"
+            inbound.content_hash = content_hash(content)
+        self.assertEqual(self._results(self.per_dated_status, X12_214_INTERCHANGE), ["duplicate"])
+
+    def test_a_conflict_kept_with_its_envelope_dates_is_not_kept_again(self):
+        self._results(self.per_set, X12_214_INTERCHANGE)
+        moved = X12_214_INTERCHANGE.replace("B10*PRO123456*", "B10*PRO999*")
+        self.assertEqual(self._results(self.per_set, moved), ["conflict"])
+        conflict = self._inbound(self.per_set).conflict_ids
+        [event] = self._x12_events(moved)
+        conflict.content_hash = content_hash(event["document"])
+        self.assertEqual(self._results(self.per_set, moved), ["conflict"])
+        self.assertEqual(self._inbound(self.per_set).conflict_ids, conflict)
 
 
 @tagged("post_install", "-at_install")
