@@ -933,6 +933,18 @@ def add_x12_cases(corpus: Corpus) -> None:
         return f"{segments[0]}~{segments[1]}~{body}GE*{count}*905~IEA*1*000000905~"
 
     _x12("valid interchange", good, {202}, corpus, accepted=2)
+    # Retransmitted by its network: new ISA09/ISA10 and GS04/GS05, the same control numbers.
+    reenveloped = good.replace("*260501*1015*", "*260502*2359*", 1).replace(
+        "*20260501*1015*", "*20260502*235959*", 1
+    )
+    _x12("valid interchange sent again in a new envelope", reenveloped, {200}, corpus)
+    _x12(
+        "new envelope, one status time other",
+        reenveloped.replace("*20260501*0930*", "*20260501*0945*", 1),
+        {409},
+        corpus,
+        accepted=1,
+    )
     _x12("redelivered interchange", good, {200}, corpus)
     _x12(
         "text/plain",
