@@ -185,19 +185,27 @@ def _instant(value: Any) -> Any:
         return value
 
 
-def is_transmission_only(document_format: str, location: Sequence[str | int]) -> bool:
+def _transmission_of(document_format: Any) -> Mapping[str, tuple[str, ...]]:
+    """``TRANSMISSION_ONLY`` of a format; a format that is not text (sent by a hostile
+    caller) has none."""
+    if not isinstance(document_format, str):
+        return {}
+    return TRANSMISSION_ONLY.get(document_format, {})
+
+
+def is_transmission_only(document_format: Any, location: Sequence[str | int]) -> bool:
     """Whether ``location`` (``("isa", "date")``) in a raw document of ``document_format``
     is one of the elements that format only sets to transmit it (``TRANSMISSION_ONLY``):
     never part of what an event read from the document says."""
-    transmission = TRANSMISSION_ONLY.get(document_format, {})
+    transmission = _transmission_of(document_format)
     return len(location) == 2 and location[1] in transmission.get(location[0], ())
 
 
-def document_content(document_format: str, document: Any) -> Any:
+def document_content(document_format: Any, document: Any) -> Any:
     """The content of a raw ``document`` of ``document_format``: the document without the
     elements its format only sets to transmit it (``TRANSMISSION_ONLY``); the document
     itself when there are none. The document is never changed."""
-    transmission = TRANSMISSION_ONLY.get(document_format)
+    transmission = _transmission_of(document_format)
     if not transmission or not isinstance(document, Mapping):
         return document
     content = dict(document)
@@ -224,10 +232,7 @@ def whole_document_hash(event: Mapping[str, Any]) -> str | None:
     transmission were left out of their content; None when nothing is left out of it (a
     tms-event, a format without ``TRANSMISSION_ONLY`` elements), the hash being the same.
     A redelivery of an event kept then is compared with this too: still a duplicate."""
-    document_format = event.get("format")
-    if not document_format or "document" not in event:
-        return None
-    if document_format not in TRANSMISSION_ONLY:
+    if "document" not in event or not _transmission_of(event.get("format")):
         return None
     return content_hash(event["document"])
 
