@@ -1,10 +1,23 @@
-from odoo import _, api, fields, models
+from types import MappingProxyType
+from typing import NamedTuple
+
+from odoo import _, api, fields, models, tools
+
+
+class EventTypeFacts(NamedTuple):
+    """What the timeline and the milestones read of a canonical event."""
+
+    code: str
+    category: str
+    rank: int
+    customer_visible: bool
 
 
 class LogisticsEventType(models.Model):
     """A canonical milestone: the one vocabulary every source is mapped onto."""
 
     _name = "logistics.event.type"
+    _inherit = ["logistics.cached.config.mixin"]
     _description = "Canonical Logistics Event"
     _order = "rank, id"
 
@@ -45,6 +58,35 @@ class LogisticsEventType(models.Model):
     _sql_constraints = [
         ("code_unique", "unique(code)", "A canonical event code must be unique."),
     ]
+
+    @api.model
+    def _cache_invalidation_fields(self):
+        # What _get_catalogue reads: renaming or rewording an event keeps the caches.
+        return {"code", "category", "rank", "customer_visible"}
+
+    # Read for every milestone created and every shipment state derived: kept per worker
+    # until the catalogue changes, instead of fetching the event types' rows each time.
+    @api.model
+    @tools.ormcache()
+    def _get_catalogue(self):
+        """{event type id: EventTypeFacts} of every canonical event, archived ones too
+        (a milestone keeps the event it was recorded with)."""
+        event_types = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search_fetch([], ["code", "category", "rank", "customer_visible"], order="id")
+        )
+        return MappingProxyType(
+            {
+                event_type.id: EventTypeFacts(
+                    code=event_type.code,
+                    category=event_type.category,
+                    rank=event_type.rank,
+                    customer_visible=event_type.customer_visible,
+                )
+                for event_type in event_types
+            }
+        )
 
     @api.constrains("code")
     def _check_code(self):

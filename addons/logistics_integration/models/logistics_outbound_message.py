@@ -499,7 +499,11 @@ class LogisticsOutboundMessage(models.Model):
         return record.with_env(model.env) or None
 
     def _succeed(self, response_json):
-        self.write({"state": "sent", "sent_date": fields.Datetime.now(), "failure_reason": False})
+        # Runs for every message sent: no field of a message is tracked or names a
+        # follower, so the chatter's bookkeeping of this write would find nothing.
+        self.with_context(tracking_disable=True).write(
+            {"state": "sent", "sent_date": fields.Datetime.now(), "failure_reason": False}
+        )
         self.exchange_type_id._get_handler()._on_success(self, response_json)
 
     def _fail(self, error):

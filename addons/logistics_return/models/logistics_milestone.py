@@ -7,8 +7,9 @@ class LogisticsMilestone(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         milestones = super().create(vals_list)
+        facts = milestones._event_facts()
         for milestone in milestones:
-            if milestone.event_type_id.code == "returned" and milestone.shipment_id.return_of_id:
+            if facts[milestone.id].code == "returned" and milestone.shipment_id.return_of_id:
                 milestone.shipment_id._on_return_completed(milestone)
         return milestones
 

@@ -1,4 +1,9 @@
+import contextlib
+
 from odoo import api, fields, models
+from odoo.exceptions import MissingError
+
+from odoo.addons.logistics_integration.models.logistics_event_type import EventTypeFacts
 
 from ..timeline import TimelineEvent, current_event, timeline_order
 
@@ -99,10 +104,62 @@ class LogisticsMilestone(models.Model):
         milestones.shipment_id.filtered(lambda s: s.state == "delivered")._validate_deliveries()
         return milestones
 
+    @api.model
+    def _add_precomputed_values(self, vals_list):
+        """Give the company and the visibility the milestones would precompute from the
+        shipments (one read) and the event catalogue (per worker).
+
+        Odoo precomputes a missing value on a new record built in memory for each
+        milestone, which costs more than the insert; given values skip that. Here, not
+        in ``create``: Odoo drops a given company (a related field) before this step.
+        """
+        shipment_ids = {
+            vals["shipment_id"]
+            for vals in vals_list
+            if "company_id" not in vals and isinstance(vals.get("shipment_id"), int)
+        }
+        shipments = self.env["logistics.shipment"].sudo().browse(shipment_ids)
+        # Nothing is read for shipments already in the cache (an export job's).
+        shipments.fetch(["company_id"])
+        companies = {}
+        for shipment in shipments:
+            # A missing shipment is left to the insert, which names it.
+            with contextlib.suppress(MissingError):
+                companies[shipment.id] = shipment.company_id.id
+        catalogue = self.env["logistics.event.type"]._get_catalogue()
+        for vals in vals_list:
+            if "company_id" not in vals and vals.get("shipment_id") in companies:
+                vals["company_id"] = companies[vals["shipment_id"]]
+            event_type_id = vals.get("event_type_id")
+            if "customer_visible" not in vals and event_type_id in catalogue:
+                vals["customer_visible"] = catalogue[event_type_id].customer_visible
+        return super()._add_precomputed_values(vals_list)
+
+    def _event_facts(self):
+        """{milestone id: EventTypeFacts of its canonical event} of these milestones, from
+        the per-worker catalogue, or from the record for an event it does not know yet.
+
+        The canonical catalogue is internal configuration: read whoever asks."""
+        catalogue = self.env["logistics.event.type"]._get_catalogue()
+        facts = {}
+        for milestone in self.sudo():
+            event_type = milestone.event_type_id
+            known = catalogue.get(event_type.id)
+            if known is None:
+                known = EventTypeFacts(
+                    code=event_type.code,
+                    category=event_type.category,
+                    rank=event_type.rank,
+                    customer_visible=event_type.customer_visible,
+                )
+            facts[milestone.id] = known
+        return facts
+
     @api.depends("event_type_id")
     def _compute_customer_visible(self):
+        facts = self._event_facts()
         for milestone in self:
-            milestone.customer_visible = milestone.event_type_id.customer_visible
+            milestone.customer_visible = facts[milestone.id].customer_visible
 
     @api.depends("event_type_id.customer_label")
     @api.depends_context("lang")
@@ -115,11 +172,12 @@ class LogisticsMilestone(models.Model):
         # but the milestones they may see are ordered by it.
         # One sudo environment for all (not three per milestone): shipment states are
         # recomputed from these for every ingested batch.
+        facts = self._event_facts()
         return [
             TimelineEvent(
-                code=m.event_type_id.code,
-                category=m.event_type_id.category,
-                rank=m.event_type_id.rank,
+                code=facts[m.id].code,
+                category=facts[m.id].category,
+                rank=facts[m.id].rank,
                 event_time=m.event_time,
                 sequence=m.id or 0,
             )

@@ -211,11 +211,10 @@ class LogisticsShipment(models.Model):
 
     @api.depends("milestone_ids.event_time", "milestone_ids.event_type_id")
     def _compute_actual_dates(self):
+        facts = self.milestone_ids._event_facts()
         for shipment in self:
-            pickups = shipment.milestone_ids.filtered(lambda m: m.event_type_id.code == "picked_up")
-            deliveries = shipment.milestone_ids.filtered(
-                lambda m: m.event_type_id.code == "delivered"
-            )
+            pickups = shipment.milestone_ids.filtered(lambda m: facts[m.id].code == "picked_up")
+            deliveries = shipment.milestone_ids.filtered(lambda m: facts[m.id].code == "delivered")
             shipment.actual_pickup_date = min(pickups.mapped("event_time"), default=False)
             shipment.actual_delivery_date = max(deliveries.mapped("event_time"), default=False)
 

@@ -140,6 +140,61 @@ class TestShipment(LogisticsShipmentCase):
         self.assertFalse(hidden.customer_visible)
         self.assertEqual(visible.customer_label, "On its way")
 
+    def test_a_milestone_takes_its_shipments_company_and_an_explicit_visibility(self):
+        own = self._create_shipment()
+        foreign = self._create_shipment(company_id=self.other_company.id)
+        milestones = self.env["logistics.milestone"].create(
+            [
+                {
+                    "shipment_id": shipment.id,
+                    "event_type_id": self.event_types["in_transit"].id,
+                    "event_time": T0,
+                }
+                for shipment in (own, foreign)
+            ]
+            + [
+                {
+                    "shipment_id": own.id,
+                    "event_type_id": self.event_types["in_transit"].id,
+                    "event_time": T0,
+                    "customer_visible": False,
+                }
+            ]
+        )
+        self.assertEqual(milestones.mapped("company_id"), own.company_id | self.other_company)
+        self.assertEqual(milestones.mapped("customer_visible"), [True, True, False])
+        self.env.invalidate_all()
+        self.assertEqual(milestones[1].company_id, self.other_company)
+        self.assertFalse(milestones[2].customer_visible)
+
+    def test_a_catalogue_change_reaches_the_next_milestone_and_the_state(self):
+        shipment = self._create_shipment()
+        in_transit = self.event_types["in_transit"]
+        self._add_milestone(shipment, "picked_up", T0)
+        in_transit.customer_visible = False
+        hidden = self._add_milestone(shipment, "in_transit", T0 + timedelta(hours=1))
+        self.assertFalse(hidden.customer_visible)
+        self.assertEqual(shipment.state, "in_transit")
+        # Ranked below the pickup, the same event no longer moves the shipment on.
+        in_transit.rank = self.event_types["picked_up"].rank - 1
+        self._add_milestone(shipment, "in_transit", T0 + timedelta(hours=2))
+        self.assertEqual(shipment.state, "picked_up")
+        custom = self.env["logistics.event.type"].create(
+            {
+                "name": "Customs cleared",
+                "code": "customs_cleared",
+                "rank": 1,
+                "category": "administrative",
+                "customer_visible": True,
+            }
+        )
+        milestone = self.env["logistics.milestone"].create(
+            {"shipment_id": shipment.id, "event_type_id": custom.id, "event_time": T0}
+        )
+        self.assertTrue(milestone.customer_visible)
+        custom.active = False
+        self.assertEqual(milestone._event_facts()[milestone.id].code, "customs_cleared")
+
     def test_tracking_link_comes_from_the_carrier_for_the_tracking_number(self):
         product = self.env["product.product"].create({"name": "Freight", "type": "service"})
         carrier = self.env["delivery.carrier"].create(
