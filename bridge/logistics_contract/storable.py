@@ -53,13 +53,39 @@ def require_storable(text: str) -> str:
 def escape_unstorable(text: str) -> str:
     """``text`` as PostgreSQL can keep it: a NUL or a lone surrogate written as its escape
     (``\\x00``, ``\\ud800``), so the record of bad input is never lost to its own text."""
-    return text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
+    escaped = text.replace("\x00", "\\x00")
+    if escaped.isascii():
+        # No lone surrogate without a character beyond ASCII: nothing more to escape.
+        return escaped
+    return escaped.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def holds_lone_surrogate(value: Any) -> bool:
+    """True when a key or string anywhere in ``value`` (JSON-like data) holds a lone
+    surrogate. The common answer, no, without the location of every key on the way (what
+    ``lone_surrogate_location`` builds): every forwarded event is checked."""
+    pending: list[Any] = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if not item.isascii() and has_lone_surrogate(item):
+                return True
+        elif isinstance(item, dict):
+            for key in item:
+                if isinstance(key, str) and not key.isascii() and has_lone_surrogate(key):
+                    return True
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 def lone_surrogate_location(value: Any) -> Location | None:
     """The location of the first key or string in ``value`` (JSON-like data) holding a
     lone surrogate, or None. Walked without recursion: a forwarded event may be nested as
     deep as its sender's JSON parser allowed."""
+    if not holds_lone_surrogate(value):
+        return None
     pending: list[tuple[Location, Any]] = [((), value)]
     while pending:
         loc, item = pending.pop()

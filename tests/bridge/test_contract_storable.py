@@ -12,6 +12,7 @@ from logistics_contract.storable import (
     NUL_REASON,
     escape_unstorable,
     has_lone_surrogate,
+    holds_lone_surrogate,
     is_storable,
     lone_surrogate_location,
     require_no_nul,
@@ -103,14 +104,27 @@ def test_a_surrogate_pair_as_python_holds_it_is_one_character_and_kept():
     ],
 )
 def test_the_walk_names_the_first_lone_surrogate(document, location):
+    assert holds_lone_surrogate(document)
     assert lone_surrogate_location(document) == location
 
 
 @pytest.mark.parametrize(
     "document",
-    [{}, [], None, 1, 2.5, True, "\U0001f69a", {"a": "\x00", 1: ["b", {"c": None}]}],
+    [
+        {},
+        [],
+        None,
+        1,
+        2.5,
+        True,
+        "\U0001f69a",
+        {"a": "\x00", 1: ["b", {"c": None}]},
+        # Text of any script: only the lone halves of a pair are refused.
+        {"location": "Zürich 東京 \ud7ff\ue000", "ñote": ["é", {"ß": "\U0010ffff"}]},
+    ],
 )
 def test_the_walk_finds_nothing_without_a_lone_surrogate(document):
+    assert not holds_lone_surrogate(document)
     assert lone_surrogate_location(document) is None
 
 
@@ -120,3 +134,7 @@ def test_the_walk_goes_deeper_than_the_recursion_limit():
     for _level in range(levels):
         document = {"a": [document]}
     assert lone_surrogate_location(document) == ("a", 0) * levels
+    clean = "ok"
+    for _level in range(levels):
+        clean = {"a": [clean]}
+    assert lone_surrogate_location(clean) is None

@@ -1,3 +1,4 @@
+import uuid
 from datetime import timedelta
 
 from lxml import etree
@@ -37,9 +38,48 @@ class TestIntegrationLog(LogisticsIntegrationCase):
             ]
         )
         self.assertEqual(len(set(logs.mapped("identifier"))), 3)
+        for identifier in logs.mapped("identifier"):
+            parsed = uuid.UUID(identifier)
+            self.assertEqual((str(parsed), parsed.version), (identifier, 4))
+            self.assertEqual(parsed.variant, uuid.RFC_4122)
         self.assertEqual(logs.mapped("state"), ["received"] * 3)
         self.assertEqual(logs.mapped("attempt"), [1] * 3)
         self.assertEqual(logs.company_id, self.endpoint.company_id)
+
+    def test_a_batch_keeps_the_empty_values_it_was_given(self):
+        logs = (
+            self.env["logistics.integration.log"]
+            .with_context(default_correlation_id="from-context", default_summary="from-context")
+            ._record_exchanges(
+                [
+                    (
+                        {
+                            "direction": "inbound",
+                            "endpoint_id": self.endpoint.id,
+                            "correlation_id": False,
+                            "error": None,
+                            "event_type_id": False,
+                            "external_identifier": f"evt-{n}",
+                        },
+                        {"n": n},
+                        None,
+                    )
+                    for n in range(3)
+                ]
+            )
+        )
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(logs.mapped("correlation_id"), [False] * 3)
+        self.assertEqual(logs.mapped("summary"), ["from-context"] * 3)
+        self.assertFalse(logs.event_type_id)
+        self.env.cr.execute(
+            "SELECT count(*) FROM logistics_integration_log "
+            "WHERE id IN %s AND error IS NULL AND event_type_id IS NULL",
+            [tuple(logs.ids)],
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 3)
+        self.assertEqual(logs.mapped("external_identifier"), ["evt-0", "evt-1", "evt-2"])
 
     def test_a_batch_masks_each_record_with_its_endpoints_company_rules(self):
         other = self.env["res.company"].create({"name": "Other logistics company"})
