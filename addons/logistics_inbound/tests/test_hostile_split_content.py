@@ -44,15 +44,19 @@ class TestHostileSplitContent(LogisticsInboundSourceCase):
         self.assertFalse(self.other_shipment.milestone_ids)
         self.assertEqual(sorted(self.shipment.milestone_ids.mapped("raw_code")), ["AF", "X6"])
 
-    def test_a_json_list_resent_with_only_its_tracking_number_changed_is_a_conflict(self):
+    def _scan_endpoint(self, shipment_reference_path, event_time_path):
+        """A carrier endpoint whose profile splits a document's scans (code DLV: delivered)."""
         profile = self._create_profile(
-            path_shipment_reference="document.shipment.tracking",
+            path_shipment_reference=shipment_reference_path,
             path_status_code="document.scans[*].code",
-            path_event_time="document.scans[*].at",
+            path_event_time=event_time_path,
             shipment_match_order="tracking_number",
         )
         self._map(profile, "DLV", "delivered")
-        endpoint = self._carrier_endpoint(profile)
+        return self._carrier_endpoint(profile)
+
+    def test_a_json_list_resent_with_only_its_tracking_number_changed_is_a_conflict(self):
+        endpoint = self._scan_endpoint("document.shipment.tracking", "document.scans[*].at")
         scans = [{"code": "DLV", "at": "2026-03-02T08:00:00+00:00"}]
         document = {"shipment": {"tracking": "PRO123456"}, "scans": scans}
         [first] = self._ingest_into(endpoint, self._raw(document, event_id="doc-1"))
@@ -79,14 +83,7 @@ class TestHostileSplitContent(LogisticsInboundSourceCase):
         self.assertEqual(again["result"], "duplicate", again)
 
     def test_what_the_bridge_sets_per_receipt_is_not_part_of_a_split_element(self):
-        profile = self._create_profile(
-            path_shipment_reference="document.ref",
-            path_status_code="document.scans[*].code",
-            path_event_time="document.scans[*].at, received_at",
-            shipment_match_order="tracking_number",
-        )
-        self._map(profile, "DLV", "delivered")
-        endpoint = self._carrier_endpoint(profile)
+        endpoint = self._scan_endpoint("document.ref", "document.scans[*].at, received_at")
         document = {"ref": "PRO123456", "scans": [{"code": "DLV"}]}
         first = self._raw(document, event_id="doc-2")
         [answer] = self._ingest_into(endpoint, first)
