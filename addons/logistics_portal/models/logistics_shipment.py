@@ -80,22 +80,19 @@ class LogisticsShipment(models.Model):
         identities = {shipment: shipment._customer_update_identity() for shipment in self}
         # One query for the whole batch: while a shipment's e-mail is pending (the usual
         # case when a source reports often), nothing is delayed for it. Only the key is
-        # read: a job's row also holds its arguments and records. For one shipment (an
-        # export job's) queue_job's own identity check is that same query: not run twice.
-        pending = set()
-        if len(self) > 1:
-            pending = set(
-                self.env["queue.job"]
-                .sudo()
-                .search_fetch(
-                    [
-                        ("identity_key", "in", list(identities.values())),
-                        ("state", "in", [WAIT_DEPENDENCIES, PENDING, ENQUEUED]),
-                    ],
-                    ["identity_key"],
-                )
-                .mapped("identity_key")
+        # read: a job's row also holds its arguments and records.
+        pending = set(
+            self.env["queue.job"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("identity_key", "in", list(identities.values())),
+                    ("state", "in", [WAIT_DEPENDENCIES, PENDING, ENQUEUED]),
+                ],
+                ["identity_key"],
             )
+            .mapped("identity_key")
+        )
         for shipment in self:
             new = new_by_shipment[shipment]
             if identities[shipment] not in pending:
