@@ -114,11 +114,9 @@ class Extracted:
     sources: dict
     errors: list
     # Of a split document's element: {path text: value} of what was read outside the
-    # element (a shipment key of the whole document), part of what the event says.
+    # element (a shipment key of the whole document), part of what the event says; what
+    # tells when the document was transmitted never is.
     outside: dict = field(default_factory=dict)
-    # Of a split document's element: {path text: value} of what was read outside the
-    # element about when the document was transmitted, never part of what the event says.
-    transmission: dict = field(default_factory=dict)
 
 
 def _set(target, loc, value):
@@ -156,18 +154,40 @@ def extract_events(raw, spec):
     ]
 
 
-def _transmission_only(raw, path):
-    """Whether ``path`` reads when the document was transmitted (an X12 interchange's date
-    and time, ``logistics_contract.content.TRANSMISSION_ONLY``), not what it says."""
+def _transmission_only(document_format, path):
+    """Whether ``path`` reads when a document of ``document_format`` was transmitted (an X12
+    interchange's date and time, ``logistics_contract.content.TRANSMISSION_ONLY``), not what
+    it says."""
     first, *rest = path.steps
-    return first == "document" and is_transmission_only(raw.get("format"), rest)
+    return first == "document" and is_transmission_only(document_format, rest)
+
+
+def reads_transmission(document_format, text):
+    """Whether the path ``text`` (a key of ``Extracted.outside``) reads when a document of
+    ``document_format`` was transmitted: never part of what an event says."""
+    return _transmission_only(document_format, parse(text))
+
+
+def reads_outside_element(spec, document_format):
+    """Whether the events ``spec`` splits a document of ``document_format`` into read
+    something outside their element that is part of what they say (``Extracted.outside``)."""
+    if not spec.list_path:
+        return False
+    return any(
+        not path.splits
+        and path.steps[0] not in RECEIPT_FIELDS
+        and not _transmission_only(document_format, path)
+        for name, source in spec.scalars.items()
+        if source and name != "event_id"
+        for path in source.paths
+    )
 
 
 def _extract_one(raw, spec, item):
     """``item``: ``(list path, index, element)`` of a split document, else None."""
     split = item[:2] if item else None
     data = {"payload": {}}
-    sources, errors, outside, transmission = {}, [], {}, {}
+    sources, errors, outside = {}, [], {}
     for name in ENVELOPE_FIELDS:
         if name in raw:
             data[name] = raw[name]
@@ -183,9 +203,14 @@ def _extract_one(raw, spec, item):
         sources[loc] = values[0][0]
         if split and name != "event_id":
             for path, (text, value) in zip(source.paths, values, strict=True):
-                if path.splits or value is MISSING or path.steps[0] in RECEIPT_FIELDS:
+                if (
+                    path.splits
+                    or value is MISSING
+                    or path.steps[0] in RECEIPT_FIELDS
+                    or _transmission_only(raw.get("format"), path)
+                ):
                     continue
-                (transmission if _transmission_only(raw, path) else outside)[text] = value
+                outside[text] = value
         try:
             value = _combine(name, values, spec)
         except ValueError as exc:
@@ -201,7 +226,7 @@ def _extract_one(raw, spec, item):
         data["occurred_at"] = data["payload"].get("event_time") or raw.get("received_at")
         sources[("occurred_at",)] = sources.get(SCALAR_FIELDS["event_time"], "received_at")
     _extract_charges(raw, spec, split, data, sources, errors)
-    return Extracted(data, sources, errors, outside, transmission)
+    return Extracted(data, sources, errors, outside)
 
 
 def _combine(name, values, spec):

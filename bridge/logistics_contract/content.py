@@ -227,16 +227,6 @@ def event_content(event: Mapping[str, Any]) -> Any:
     return content
 
 
-def whole_document_hash(event: Mapping[str, Any]) -> str | None:
-    """The hash of a raw document whole, as events were kept before the elements of its
-    transmission were left out of their content; None when nothing is left out of it (a
-    tms-event, a format without ``TRANSMISSION_ONLY`` elements), the hash being the same.
-    A redelivery of an event kept then is compared with this too: still a duplicate."""
-    if "document" not in event or not _transmission_of(event.get("format")):
-        return None
-    return content_hash(event["document"])
-
-
 def _path(parent: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{parent}[{key}]"

@@ -11,7 +11,6 @@ import json
 
 import pytest
 from conftest import module_app
-from logistics_contract.content import content_hash
 from logistics_contract.x12 import document_view, parse_interchange, shipment_status_events
 from wsgi_client import Answer, call
 
@@ -143,25 +142,6 @@ def test_a_reenveloped_resend_with_other_content_is_still_a_conflict(app, old, n
     assert changed.status == 409, changed.body
     (kept,) = events
     assert kept.conflict_of is not None
-
-
-def test_a_conflict_kept_under_its_whole_document_hash_is_not_kept_again(app):
-    """A conflicting set kept before the envelope's date and time were left out has the
-    whole document's hash: sent again, as it was or re-enveloped, it is the same conflict."""
-    text = interchange(transaction_set([B10, *LOOP]))
-    assert post(app, text)[0].status == 202
-    moved = text.replace(B10, "B10*PRO2*SHP-1*ABCD")
-    (conflict,) = post(app, moved)[1]
-    whole_hash = content_hash(json.loads(conflict.payload_json))
-    app.inbox._ops(
-        lambda conn: app.inbox._run(
-            conn, "UPDATE inbox_event SET content_hash = ? WHERE id = ?", (whole_hash, conflict.id)
-        )
-    )
-    for resend in (moved, reenveloped(moved)):
-        answer, events = post(app, resend)
-        assert answer.status == 409, answer.body
-        assert events == []
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -11,8 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import commit_together, new_event
 from logistics_bridge.exceptions import InboxSchemaTooNew
-from logistics_bridge.models import NewEvent
+from logistics_bridge.models import NewEvent, event_hash
 from logistics_bridge.store import NOT_JSON_REASON, SCHEMA_VERSION, migrations, open_inbox
+from logistics_contract.content import content_hash
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _COLUMNS = (
@@ -357,3 +359,94 @@ def assert_version_4_inbox_migrates(url: str, monkeypatch) -> None:
 def test_version_4_inbox_gains_format_and_ordering_key(new_inbox_url, monkeypatch):
     assert_version_4_inbox_migrates(new_inbox_url, monkeypatch)
     assert version_at(new_inbox_url) == SCHEMA_VERSION
+
+
+def x12_set(event_id: str, b10: str, date: str = "260501") -> NewEvent:
+    """An X12 214 set of endpoint ``edi`` as decoded now, its interchange dated ``date``."""
+    document = {
+        "isa": {"sender_id": "ABCD", "control_number": "000000001", "date": date, "time": "1015"},
+        "gs": {"sender_code": "ABCD", "control_number": "1", "version": "004010"},
+        "st_control": "0001",
+        "segments": [["B10", b10, "SHP-1", "ABCD"], ["AT7", "AF", "NS"]],
+    }
+    return replace(
+        new_event(event_id, "SHP-1", endpoint="edi"),
+        format="x12-214",
+        event_type=None,
+        shipment_reference=None,
+        payload_json=json.dumps(document),
+        schema_version="raw-1",
+    )
+
+
+def conflict_rows(inbox) -> list[tuple[int, str]]:
+    return inbox._ops(
+        lambda conn: inbox._run(
+            conn,
+            "SELECT id, content_hash FROM inbox_event WHERE conflict_of IS NOT NULL ORDER BY id",
+        ).fetchall()
+    )
+
+
+def keep_under_whole_document_hash(inbox, event: NewEvent) -> None:
+    """The conflicting ``event`` as kept before the interchange date and time were left out
+    of an X12 set's content: under the hash of its whole document."""
+    whole_hash = content_hash(json.loads(event.payload_json))
+    inbox._ops(
+        lambda conn: inbox._run(
+            conn,
+            "UPDATE inbox_event SET content_hash = ? WHERE event_id = ? "
+            "AND conflict_of IS NOT NULL AND content_hash <> ?",
+            (whole_hash, event.event_id, whole_hash),
+        )
+    )
+
+
+def test_version_5_inbox_hashes_its_conflicts_again(new_inbox_url, monkeypatch):
+    """Conflicting X12 sets kept under their whole document's hash are kept under their
+    content's: sent again, as they were or in a new envelope, they are the same conflict."""
+    moved = x12_set("ABCD:1:1:0001", "PRO2")
+    with monkeypatch.context() as previous_release:
+        previous_release.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:5])
+        previous_release.setattr(migrations, "SCHEMA_VERSION", 5)
+        inbox = open_inbox(new_inbox_url)
+        statuses = [r.status for r in inbox.add([x12_set("ABCD:1:1:0001", "PRO1"), moved])]
+        assert statuses == ["accepted", "conflict"]
+        keep_under_whole_document_hash(inbox, moved)
+        [(conflict_pk, whole_hash)] = conflict_rows(inbox)
+        inbox.close()
+    inbox = open_inbox(new_inbox_url)
+    try:
+        assert conflict_rows(inbox) == [(conflict_pk, event_hash(moved))]
+        assert whole_hash != event_hash(moved)
+        reenveloped = x12_set("ABCD:1:1:0001", "PRO2", date="260502")
+        assert [r.status for r in inbox.add([moved, reenveloped])] == ["conflict", "conflict"]
+        assert [pk for pk, _hash in conflict_rows(inbox)] == [conflict_pk]
+    finally:
+        inbox.close()
+    assert version_at(new_inbox_url) == SCHEMA_VERSION
+
+
+def test_a_conflict_kept_again_under_the_new_hash_keeps_both_rows(new_inbox_url, monkeypatch):
+    """A content kept under its whole document's hash and again under its content's (sent
+    again in a new envelope in between) is two rows: the later one keeps the hash, the
+    earlier one its own, and a resend adds none."""
+    moved = x12_set("ABCD:1:1:0001", "PRO2")
+    reenveloped = x12_set("ABCD:1:1:0001", "PRO2", date="260502")
+    with monkeypatch.context() as previous_release:
+        previous_release.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:5])
+        previous_release.setattr(migrations, "SCHEMA_VERSION", 5)
+        inbox = open_inbox(new_inbox_url)
+        inbox.add([x12_set("ABCD:1:1:0001", "PRO1"), moved])
+        keep_under_whole_document_hash(inbox, moved)
+        inbox.add([reenveloped])
+        kept = conflict_rows(inbox)
+        inbox.close()
+    assert len(kept) == 2
+    inbox = open_inbox(new_inbox_url)
+    try:
+        assert conflict_rows(inbox) == kept
+        assert [r.status for r in inbox.add([moved])] == ["conflict"]
+        assert conflict_rows(inbox) == kept
+    finally:
+        inbox.close()

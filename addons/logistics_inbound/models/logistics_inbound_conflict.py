@@ -65,14 +65,11 @@ class LogisticsInboundConflict(models.Model):
     ]
 
     @api.model
-    def _keep(self, inbound, content_hash, difference, raw, earlier_hashes=()):
+    def _keep(self, inbound, content_hash, difference, raw):
         """The open conflict of ``inbound`` with this content, created (with a review
-        activity for whoever owns the endpoint's problems) when it is new. A conflict kept
-        under one of ``earlier_hashes`` (the hash this content had before, see
-        ``logistics_contract.content.whole_document_hash``) is this content's too."""
-        hashes = [content_hash, *filter(None, earlier_hashes)]
+        activity for whoever owns the endpoint's problems) when it is new."""
         conflict = self.search(
-            [("event_id", "=", inbound.id), ("content_hash", "in", hashes)], limit=1
+            [("event_id", "=", inbound.id), ("content_hash", "=", content_hash)], limit=1
         )
         if conflict:
             return conflict

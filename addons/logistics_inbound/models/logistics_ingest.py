@@ -9,11 +9,9 @@ from logistics_contract import x12
 from logistics_contract.content import (
     content_hash,
     describe_differences,
-    document_content,
     dump_parsed,
     event_content,
     load_exact,
-    whole_document_hash,
 )
 from logistics_contract.envelope import Refusal
 from logistics_contract.storable import (
@@ -82,24 +80,11 @@ class Plan:
     times: dict = None
     correlation_id: str = None
     answer: dict = None
-    # The hash of a split element alone, as events were kept before what their profile
-    # read outside the element counted: a redelivery of one of those is still a duplicate.
-    element_hash: str = None
-    # The hash of the content with the elements of the document's transmission (a whole
-    # raw document, or what was read outside a split element), as events were kept before
-    # those were left out of the content: the same, for a redelivery of one of those.
-    transmission_hash: str = None
 
     @cached_property
     def content_hash(self):
         """The hash of ``content``: compared with the kept event's and stored with it."""
         return content_hash(self.content)
-
-    def is_content_of(self, kept_hash):
-        """Whether an event kept with ``kept_hash`` says what this one says: its content's
-        hash, or the hash an event of this content was kept with before (``element_hash``,
-        ``transmission_hash``)."""
-        return kept_hash in (self.content_hash, self.element_hash, self.transmission_hash)
 
 
 def _answer(event_id, result, reason=None):
@@ -117,13 +102,13 @@ def _event_format(raw):
     return value or TMS_EVENT_FORMAT
 
 
-def _split_content(element, outside):
-    """``(content, hash of the element alone or None)`` of one event of a split document:
-    the element, with what the profile read outside it (the set's shipment key), so that a
-    resend changing only that part is a conflict, not a duplicate."""
+def split_content(element, outside):
+    """The content of one event of a split document: the element, with what the profile
+    read outside it (the set's shipment key), so that a resend changing only that part is
+    a conflict, not a duplicate."""
     if not outside:
-        return element, None
-    return {"element": element, OUTSIDE_ELEMENT: outside}, content_hash(element)
+        return element
+    return {"element": element, OUTSIDE_ELEMENT: outside}
 
 
 def _combine_answers(raw, answers):
@@ -208,7 +193,7 @@ class LogisticsIngest(models.AbstractModel):
                 kept[event_id] = plan.content_hash
                 new_plans.append(plan)
             # An event kept before contents were hashed cannot be compared: a duplicate.
-            elif kept[event_id] and not plan.is_content_of(kept[event_id]):
+            elif kept[event_id] and kept[event_id] != plan.content_hash:
                 conflicts.append(plan)
             else:
                 answer, entry = self._log_entry(endpoint, plan, "duplicate")
@@ -231,13 +216,9 @@ class LogisticsIngest(models.AbstractModel):
             [("endpoint_id", "=", endpoint.id), ("external_event_id", "=", plan.event.event_id)],
             limit=1,
         )
-        # Kept before the transmission elements were left out, the content still holds them.
-        kept_content = document_content(
-            inbound.document_format, load_exact(inbound.content or "null")
-        )
-        difference = describe_differences(kept_content, plan.content)
+        difference = describe_differences(load_exact(inbound.content or "null"), plan.content)
         conflict = self.env["logistics.inbound.conflict"]._keep(
-            inbound, plan.content_hash, difference, plan.raw, [plan.transmission_hash]
+            inbound, plan.content_hash, difference, plan.raw
         )
         plan.inbound = conflict
         plan.review = [f"{CONFLICT_REASON}:\n{difference}"]
@@ -367,18 +348,10 @@ class LogisticsIngest(models.AbstractModel):
             if reasons:
                 outcomes.append((item_id, reasons))
             elif contents:
-                content, element_hash = _split_content(contents[position], extracted.outside)
-                plan = Plan(raw=raw, event=event, content=content, element_hash=element_hash)
-                if extracted.transmission:
-                    kept_before, _element_hash = _split_content(
-                        contents[position], extracted.outside | extracted.transmission
-                    )
-                    plan.transmission_hash = content_hash(kept_before)
-                outcomes.append((item_id, plan))
+                content = split_content(contents[position], extracted.outside)
+                outcomes.append((item_id, Plan(raw=raw, event=event, content=content)))
             else:
-                plan = Plan(raw=raw, event=event, content=event_content(raw))
-                plan.transmission_hash = whole_document_hash(raw)
-                outcomes.append((item_id, plan))
+                outcomes.append((item_id, Plan(raw=raw, event=event, content=event_content(raw))))
         return outcomes
 
     def _resolve(self, endpoint, plans):

@@ -1,5 +1,7 @@
+import importlib.util
 import itertools
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from logistics_contract.x12 import shipment_status_events
 
@@ -121,6 +123,15 @@ class LogisticsInboundSourceCase(LogisticsShipmentCase):
             "correlation_id": None,
             "document": document,
         }
+
+    def _run_rehash_migration(self):
+        """Run the migration that hashes kept contents again (18.0.2.1.0), as an upgrade from
+        18.0.2.0.0 does."""
+        script = Path(__file__).parents[1] / "migrations" / "18.0.2.1.0" / "post-migrate.py"
+        spec = importlib.util.spec_from_file_location("rehash_post_migrate", script)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "18.0.2.0.0")
 
     @classmethod
     def _x12_events(cls, text):

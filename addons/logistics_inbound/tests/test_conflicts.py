@@ -178,7 +178,7 @@ class TestX12Resends(LogisticsInboundSourceCase):
             ['outside_element.document.B10[0][1]: "PRO123456" → "PRO999"'] * 2,
         )
 
-    def test_a_set_kept_with_its_envelope_dates_is_still_a_duplicate_of_itself(self):
+    def test_a_set_kept_with_its_envelope_dates_is_a_duplicate_once_hashed_again(self):
         self._results(self.per_set, X12_214_INTERCHANGE)
         # Kept before the envelope's date and time were left out: its hash is the document's.
         [event] = self._x12_events(X12_214_INTERCHANGE)
@@ -188,33 +188,73 @@ class TestX12Resends(LogisticsInboundSourceCase):
                 "content_hash": content_hash(event["document"]),
             }
         )
-        self.assertEqual(self._results(self.per_set, X12_214_INTERCHANGE), ["duplicate"])
-        moved = X12_214_INTERCHANGE.replace("B10*PRO123456*", "B10*PRO999*")
+        self._run_rehash_migration()
+        self.assertNotIn("date", json.loads(self._inbound(self.per_set).content)["isa"])
+        self.assertEqual(self._results(self.per_set, X12_REENVELOPED), ["duplicate"])
+        moved = X12_REENVELOPED.replace("B10*PRO123456*", "B10*PRO999*")
         self.assertEqual(self._results(self.per_set, moved), ["conflict"])
-        # Its difference is what the set says, though the kept content holds the envelope's.
+        # Its difference is what the set says, not the envelope it was kept with.
         self.assertEqual(
             self._inbound(self.per_set).conflict_ids.difference,
             'segments[1][1]: "PRO123456" → "PRO999"',
         )
 
-    def test_a_status_kept_with_the_interchange_date_read_outside_it_is_a_duplicate(self):
+    def test_a_status_kept_with_the_interchange_date_read_outside_it_is_hashed_again(self):
         self._results(self.per_dated_status, X12_214_INTERCHANGE)
         # Kept before the interchange's date was left out of what was read outside the loop.
         for inbound in self._inbound(self.per_dated_status):
             content = json.loads(inbound.content)
             content["outside_element"]["document.isa.date"] = "260303"
-            inbound.content_hash = content_hash(content)
-        self.assertEqual(self._results(self.per_dated_status, X12_214_INTERCHANGE), ["duplicate"])
+            inbound.write({"content": json.dumps(content), "content_hash": content_hash(content)})
+        self._run_rehash_migration()
+        self.assertEqual(self._results(self.per_dated_status, X12_REENVELOPED), ["duplicate"])
+        moved = X12_REENVELOPED.replace("B10*PRO123456*", "B10*PRO999*")
+        self.assertEqual(self._results(self.per_dated_status, moved), ["conflict"])
+        # The kept date is gone from the content: the difference is the shipment key alone.
+        self.assertEqual(
+            self._inbound(self.per_dated_status).conflict_ids.mapped("difference"),
+            ['outside_element.document.B10[0][1]: "PRO123456" → "PRO999"'] * 2,
+        )
 
-    def test_a_conflict_kept_with_its_envelope_dates_is_not_kept_again(self):
+    def test_a_conflict_kept_with_its_envelope_dates_is_the_same_once_hashed_again(self):
         self._results(self.per_set, X12_214_INTERCHANGE)
         moved = X12_214_INTERCHANGE.replace("B10*PRO123456*", "B10*PRO999*")
         self.assertEqual(self._results(self.per_set, moved), ["conflict"])
         conflict = self._inbound(self.per_set).conflict_ids
         [event] = self._x12_events(moved)
         conflict.content_hash = content_hash(event["document"])
-        self.assertEqual(self._results(self.per_set, moved), ["conflict"])
+        self._run_rehash_migration()
+        moved_again = X12_REENVELOPED.replace("B10*PRO123456*", "B10*PRO999*")
+        self.assertEqual(self._results(self.per_set, moved_again), ["conflict"])
         self.assertEqual(self._inbound(self.per_set).conflict_ids, conflict)
+
+    def test_a_conflict_kept_twice_under_both_hashes_keeps_both_records(self):
+        self._results(self.per_set, X12_214_INTERCHANGE)
+        moved = X12_214_INTERCHANGE.replace("B10*PRO123456*", "B10*PRO999*")
+        self._results(self.per_set, moved)
+        first = self._inbound(self.per_set).conflict_ids
+        [event] = self._x12_events(moved)
+        old_hash = content_hash(event["document"])
+        first.content_hash = old_hash
+        # Sent again in a new envelope before the upgrade: kept a second time.
+        moved_again = X12_REENVELOPED.replace("B10*PRO123456*", "B10*PRO999*")
+        self._results(self.per_set, moved_again)
+        second = self._inbound(self.per_set).conflict_ids - first
+        self.assertEqual(len(second), 1)
+        self._run_rehash_migration()
+        # The later one holds the current hash already; the earlier one stays its review.
+        self.assertEqual(first.content_hash, old_hash)
+        self.assertEqual(self._results(self.per_set, moved), ["conflict"])
+        self.assertEqual(self._inbound(self.per_set).conflict_ids, first | second)
+
+    def test_contents_kept_by_the_current_rules_are_left_alone(self):
+        self._results(self.per_set, X12_214_INTERCHANGE)
+        self._results(self.per_dated_status, X12_214_INTERCHANGE)
+        kept = self._inbound(self.per_set) | self._inbound(self.per_dated_status)
+        before = kept.read(["content", "content_hash", "write_date"])
+        self._run_rehash_migration()
+        kept.invalidate_recordset()
+        self.assertEqual(kept.read(["content", "content_hash", "write_date"]), before)
 
 
 @tagged("post_install", "-at_install")

@@ -25,8 +25,6 @@ from datetime import UTC, datetime
 from itertools import chain
 from typing import Any
 
-from logistics_contract.content import TRANSMISSION_ONLY
-
 from ..exceptions import InboxError
 from ..models import STATES, AddResult, InboxStatus, NewEvent, StoredEvent, event_hash, stored_hash
 from .group_commit import GroupCommit, QueuedRequest
@@ -68,11 +66,6 @@ _KEPT_SQL = (
     "SELECT id, correlation_id, format, event_type, shipment_reference, occurred_at, payload, "
     "schema_version, content_hash FROM inbox_event WHERE endpoint = ? "
     "AND (event_id = ? OR webhook_id = ?) AND conflict_of IS NULL ORDER BY id LIMIT 1"
-)
-# The conflicting contents kept beside a first event, to hash again.
-_CONFLICTS_SQL = (
-    "SELECT format, event_type, shipment_reference, occurred_at, payload, schema_version "
-    "FROM inbox_event WHERE conflict_of = ?"
 )
 
 
@@ -311,25 +304,8 @@ class Inbox(ABC):
             return AddResult(event.event_id, "duplicate", kept_correlation)
         # Kept like any accepted event (forwarded for review after the first); the same
         # conflicting content again is already kept, so ON CONFLICT leaves it.
-        if not self._kept_under_earlier_hash(conn, event, new_hash, kept_pk):
-            self._insert_row(conn, event, new_hash, kept_pk)
+        self._insert_row(conn, event, new_hash, kept_pk)
         return AddResult(event.event_id, "conflict", event.correlation_id)
-
-    def _kept_under_earlier_hash(
-        self, conn: Any, event: NewEvent, new_hash: str, kept_pk: int
-    ) -> bool:
-        """Whether a conflict of ``kept_pk`` saying what ``event`` says was kept under the
-        hash of before its format's transmission elements were left out of the content
-        (ON CONFLICT cannot see it): hashed again, its content is the same conflict."""
-        if event.format not in TRANSMISSION_ONLY:
-            return False
-        for fields in self._run(conn, _CONFLICTS_SQL, (kept_pk,)).fetchall():
-            try:
-                if stored_hash(*fields) == new_hash:
-                    return True
-            except ValueError:  # not JSON, kept by an older bridge: never the same content
-                continue
-        return False
 
     def _insert_row(
         self,

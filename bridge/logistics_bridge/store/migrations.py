@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..exceptions import InboxSchemaTooNew
+from ..models import stored_hash
 
 _logger = logging.getLogger(__name__)
 
@@ -255,6 +256,46 @@ _PG_FORMAT_COLUMNS = (
 )
 
 
+# Conflicting contents hashed per statement by version 6, in id order.
+REHASH_BATCH = 1000
+
+
+def _rehash_conflicts(execute: Execute) -> None:
+    """Version 6: a conflicting content is kept under the hash of its content by the current
+    rules (``models.stored_hash``); those kept before an X12 set's interchange date and time
+    were left out have the whole document's, which a resend of it would never match. A row
+    whose current hash another conflict of the same first event already holds (its content
+    kept again under the new hash) keeps its own: that one is found, this one stays the
+    record; one whose payload is not JSON (kept by an older bridge) keeps its hash too."""
+    changed, after = 0, 0
+    while True:
+        rows = execute(
+            "SELECT id, conflict_of, content_hash, format, event_type, shipment_reference, "
+            "occurred_at, payload, schema_version FROM inbox_event "
+            "WHERE conflict_of IS NOT NULL AND id > ? ORDER BY id LIMIT ?",
+            (after, REHASH_BATCH),
+        ).fetchall()
+        if not rows:
+            break
+        after = rows[-1][0]
+        for event_pk, conflict_of, kept_hash, *fields in rows:
+            try:
+                current = stored_hash(*fields)
+            except ValueError:
+                continue
+            if current == kept_hash:
+                continue
+            taken = execute(
+                "SELECT 1 FROM inbox_event WHERE conflict_of = ? AND content_hash = ?",
+                (conflict_of, current),
+            ).fetchone()
+            if taken is None:
+                execute("UPDATE inbox_event SET content_hash = ? WHERE id = ?", (current, event_pk))
+                changed += 1
+    if changed:
+        _logger.info("%d conflicting contents hashed again", changed)
+
+
 @dataclass(frozen=True)
 class Migration:
     """One step of the inbox schema: DDL per dialect, then an optional data step."""
@@ -287,6 +328,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         " only where the envelope gives them",
         sqlite=_SQLITE_FORMAT_COLUMNS,
         postgresql=_PG_FORMAT_COLUMNS,
+    ),
+    Migration(
+        6,
+        "conflicting contents hashed by the current content rules",
+        data=_rehash_conflicts,
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
