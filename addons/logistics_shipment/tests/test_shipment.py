@@ -140,6 +140,15 @@ class TestShipment(LogisticsShipmentCase):
         self.assertFalse(hidden.customer_visible)
         self.assertEqual(visible.customer_label, "On its way")
 
+    def test_a_milestone_without_its_event_yet_is_hidden_until_one_is_chosen(self):
+        shipment = self._create_shipment()
+        draft = self.env["logistics.milestone"].new({"shipment_id": shipment.id, "event_time": T0})
+        self.assertEqual(draft._event_facts()[draft.id], (False, False, 0, False))
+        self.assertFalse(draft.customer_visible)
+        draft.event_type_id = self.event_types["in_transit"]
+        self.assertEqual(draft._event_facts()[draft.id].code, "in_transit")
+        self.assertTrue(draft.customer_visible)
+
     def test_a_milestone_takes_its_shipments_company_and_an_explicit_visibility(self):
         own = self._create_shipment()
         foreign = self._create_shipment(company_id=self.other_company.id)
