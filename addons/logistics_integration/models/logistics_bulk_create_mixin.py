@@ -2,9 +2,6 @@ from odoo import models
 
 # Names the model whose defaults the values already carry (see _prepare_create_values).
 DEFAULTS_ADDED = "logistics_bulk_defaults_added"
-# Field types whose empty value (False, None) is stored as NULL: left out of an INSERT,
-# the row holds the same. Not numbers nor booleans, stored as 0 and false.
-OMISSIBLE_TYPES = frozenset({"char", "text", "selection", "many2one", "date", "datetime"})
 
 
 class LogisticsBulkCreateMixin(models.AbstractModel):
@@ -30,62 +27,21 @@ class LogisticsBulkCreateMixin(models.AbstractModel):
         completed = []
         for vals in vals_list:
             given = frozenset(vals)
-            empty = frozenset(
-                name for name, value in vals.items() if value is False or value is None
-            )
-            if (given, empty) not in shared:
+            if given not in shared:
                 defaults = self._add_missing_default_values(vals)
-                shared[given, empty] = (
-                    {
-                        name: value
-                        for name, value in defaults.items()
-                        if name not in vals and name not in self._bulk_record_defaults
-                    },
-                    self._bulk_omissible_fields(empty),
-                )
-            defaults, omitted = shared[given, empty]
+                shared[given] = {
+                    name: value
+                    for name, value in defaults.items()
+                    if name not in vals and name not in self._bulk_record_defaults
+                }
             fresh = {
                 name: self._fields[name].default(self)
                 for name in self._bulk_record_defaults
                 if name not in vals
             }
-            if omitted:
-                vals = {name: value for name, value in vals.items() if name not in omitted}
-            completed.append({**defaults, **fresh, **vals})
+            completed.append({**shared[given], **fresh, **vals})
         bulk = self.with_context(**{DEFAULTS_ADDED: self._name})
         return super(LogisticsBulkCreateMixin, bulk)._prepare_create_values(completed)
-
-    def _bulk_omissible_fields(self, names):
-        """The fields of ``names`` given empty that the new rows hold empty without them.
-
-        Left out, such a field costs nothing per record: not converted, not in the
-        INSERT (its column NULL, which is what its empty value is stored as). Only
-        plain columns that store empty as NULL qualify: no default (the field's, the
-        context's or a user's), no computation, inverse, constraint or tracking; not
-        required, so a missing value fails the same way.
-        """
-        candidates = {
-            name
-            for name in names
-            if (field := self._fields.get(name))
-            and field.store
-            and field.type in OMISSIBLE_TYPES
-            and not (
-                field.required
-                or field.compute
-                or field.related
-                or field.inverse
-                or field.default
-                or field.company_dependent
-                or getattr(field, "translate", False)
-                or getattr(field, "tracking", None)
-            )
-        }
-        if not candidates:
-            return frozenset()
-        candidates -= {name for check in self._constraint_methods for name in check._constrains}
-        candidates -= set(self.default_get(list(candidates)))
-        return frozenset(candidates)
 
     def _add_missing_default_values(self, values):
         if self.env.context.get(DEFAULTS_ADDED) == self._name:

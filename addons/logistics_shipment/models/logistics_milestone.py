@@ -7,6 +7,9 @@ from odoo.addons.logistics_integration.models.logistics_event_type import EventT
 
 from ..timeline import TimelineEvent, current_event, timeline_order
 
+# The facts of a milestone without a canonical event yet, as an empty event type reads.
+NO_EVENT_TYPE = EventTypeFacts(code=False, category=False, rank=0, customer_visible=False)
+
 
 class LogisticsMilestone(models.Model):
     """One point of a shipment's timeline, as reported by a source system.
@@ -137,23 +140,16 @@ class LogisticsMilestone(models.Model):
 
     def _event_facts(self):
         """{milestone id: EventTypeFacts of its canonical event} of these milestones, from
-        the per-worker catalogue, or from the record for an event it does not know yet.
+        the per-worker catalogue, which every saved event type is in (creating, changing
+        or deleting one empties it); a milestone without one yet (a new line being
+        edited) has none.
 
         The canonical catalogue is internal configuration: read whoever asks."""
         catalogue = self.env["logistics.event.type"]._get_catalogue()
-        facts = {}
-        for milestone in self.sudo():
-            event_type = milestone.event_type_id
-            known = catalogue.get(event_type.id)
-            if known is None:
-                known = EventTypeFacts(
-                    code=event_type.code,
-                    category=event_type.category,
-                    rank=event_type.rank,
-                    customer_visible=event_type.customer_visible,
-                )
-            facts[milestone.id] = known
-        return facts
+        return {
+            milestone.id: catalogue.get(milestone.event_type_id.id, NO_EVENT_TYPE)
+            for milestone in self.sudo()
+        }
 
     @api.depends("event_type_id")
     def _compute_customer_visible(self):

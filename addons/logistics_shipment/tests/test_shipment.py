@@ -1,4 +1,5 @@
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from psycopg2 import IntegrityError
 
@@ -140,6 +141,15 @@ class TestShipment(LogisticsShipmentCase):
         self.assertFalse(hidden.customer_visible)
         self.assertEqual(visible.customer_label, "On its way")
 
+    def test_a_milestone_without_its_event_yet_is_hidden_until_one_is_chosen(self):
+        shipment = self._create_shipment()
+        draft = self.env["logistics.milestone"].new({"shipment_id": shipment.id, "event_time": T0})
+        self.assertEqual(draft._event_facts()[draft.id], (False, False, 0, False))
+        self.assertFalse(draft.customer_visible)
+        draft.event_type_id = self.event_types["in_transit"]
+        self.assertEqual(draft._event_facts()[draft.id].code, "in_transit")
+        self.assertTrue(draft.customer_visible)
+
     def test_a_milestone_takes_its_shipments_company_and_an_explicit_visibility(self):
         own = self._create_shipment()
         foreign = self._create_shipment(company_id=self.other_company.id)
@@ -166,6 +176,50 @@ class TestShipment(LogisticsShipmentCase):
         self.env.invalidate_all()
         self.assertEqual(milestones[1].company_id, self.other_company)
         self.assertFalse(milestones[2].customer_visible)
+
+    def test_a_batch_of_milestones_has_nothing_left_for_odoo_to_precompute(self):
+        # Odoo builds a new record per created record that misses a precomputed value
+        # (BaseModel._add_precomputed_values), which costs more than the insert: the
+        # milestone's override of that step must leave no milestone to build or compute.
+        Milestone = self.env["logistics.milestone"]
+        shipments = self._create_shipment() | self._create_shipment(
+            company_id=self.other_company.id
+        )
+        original_new = type(Milestone).new
+        built = []
+
+        def new(records, *args, **kwargs):
+            built.append(args)
+            return original_new(records, *args, **kwargs)
+
+        with (
+            patch.object(type(Milestone), "new", new),
+            patch.object(type(Milestone), "_compute_customer_visible", autospec=True) as computed,
+        ):
+            milestones = Milestone.create(
+                [
+                    {
+                        "shipment_id": shipment.id,
+                        "event_type_id": self.event_types[code].id,
+                        "event_time": T0,
+                    }
+                    for shipment in shipments
+                    for code in ("in_transit", "invoice_approved")
+                ]
+            )
+            self.env.flush_all()
+        self.assertEqual(built, [])
+        computed.assert_not_called()
+        self.env.invalidate_all()
+        self.assertEqual(
+            [(m.company_id, m.customer_visible) for m in milestones],
+            [
+                (shipments[0].company_id, True),
+                (shipments[0].company_id, False),
+                (self.other_company, True),
+                (self.other_company, False),
+            ],
+        )
 
     def test_a_catalogue_change_reaches_the_next_milestone_and_the_state(self):
         shipment = self._create_shipment()
