@@ -77,6 +77,27 @@ def test_other_content_under_a_kept_webhook_id_reaches_odoo_as_that_event_s_conf
     assert forwarded["payload"] == {"status": "delivered"}
 
 
+def test_a_conflict_naming_another_shipment_waits_for_the_event_it_conflicts_with(tmp_path):
+    # Forwarded first, Odoo would apply the conflicting content as the event and keep
+    # the first content, arriving after it, for review: the other way round.
+    inbox = open_inbox(f"sqlite:///{tmp_path}/inbox.sqlite3")
+    try:
+        inbox.add([new_event("e-0", "SHP-1"), new_event("e-1", "SHP-1")])
+        [result] = inbox.add([new_event("e-1", "SHP-9")])
+        assert result.status == "conflict"
+        [oldest] = inbox.claim("lane", 10, 60)
+        assert oldest.event_id == "e-0"
+        inbox.record("lane", [Outcome(oldest.id, "forwarded", "processed")])
+        [first] = inbox.claim("lane", 10, 60)
+        assert (first.event_id, first.conflict_of) == ("e-1", None)
+        inbox.record("lane", [Outcome(first.id, "forwarded", "processed")])
+        [conflict] = inbox.claim("lane", 10, 60)
+        assert (conflict.event_id, conflict.conflict_of) == ("e-1", first.id)
+        assert conflict.shipment_reference == "SHP-9"
+    finally:
+        inbox.close()
+
+
 def test_resent_with_other_whitespace_and_key_order_is_a_plain_duplicate(bridge):
     event = make_event("evt-c2", payload={"status": "in_transit", "amount": 1.50})
     assert post_text(bridge, json.dumps(event)).status_code == 202
