@@ -20,6 +20,12 @@ class LogisticsShipment(models.Model):
         readonly=True,
         help="Delivered longer ago than the company's delay without proof of delivery.",
     )
+    tms_planning_times = fields.Json(
+        string="TMS Planning Report Times",
+        readonly=True,
+        copy=False,
+        help="Per planning field, when the TMS report that set it happened (UTC).",
+    )
     planning_conflict = fields.Boolean(
         groups="base.group_user",
         readonly=True,
@@ -119,10 +125,18 @@ class LogisticsShipment(models.Model):
         self.planning_conflict = False
         return True
 
-    def _apply_tms_planning(self, vals):
-        """Write planning data reported by the TMS (its owner)."""
+    def _apply_tms_planning(self, vals, reported_at):
+        """Write planning data reported by the TMS (its owner) in a report of
+        ``reported_at`` (naive UTC): a field a later report set keeps that report's value,
+        so a late, older report never undoes it; of one time, the last to arrive counts."""
         self.ensure_one()
-        changes = self._planning_changes(vals)
+        known = self.tms_planning_times or {}
+        stamp = reported_at.isoformat()
+        reported = {name: value for name, value in vals.items() if known.get(name, "") <= stamp}
+        changes = self._planning_changes(reported)
+        times = dict(known, **dict.fromkeys(reported, stamp))
+        if times != known:
+            changes["tms_planning_times"] = times
         if changes:
             self.with_context(**{TMS_WRITE_CONTEXT: True}).write(changes)
 
@@ -173,14 +187,16 @@ class LogisticsShipment(models.Model):
                     user_id=users._logistics_get_assignee(shipment, shipment.user_id).id,
                 )
 
-    def _apply_tms_charges(self, lines, currencies, endpoint):
-        """Record actual charges reported by the TMS ``endpoint`` and reconcile them.
+    def _apply_tms_charges(self, lines, currencies, endpoint, reported_at):
+        """Record actual charges reported by the TMS ``endpoint`` in a report of
+        ``reported_at`` (naive UTC) and reconcile them.
 
         ``lines`` are contract ``ChargeLine`` objects, ``currencies`` maps ISO
         codes to res.currency. A line updates the charge with the same external
         id, else the pending (or typed in Odoo) line of its type, else it is added with
         the expected amount Odoo knows for its type. The TMS's amount replaces
-        one typed in Odoo.
+        one typed in Odoo; a charge a later report set keeps that report's amount (a
+        late, older report never undoes it).
         """
         self.ensure_one()
         charges = self.env["logistics.freight.charge"]
@@ -189,6 +205,8 @@ class LogisticsShipment(models.Model):
             charge = self.charge_ids.filtered(
                 lambda c, ln=line: c.external_charge_id == ln.external_id
             )
+            if charge.actual_reported_at and charge.actual_reported_at > reported_at:
+                continue
             if not charge:
                 charge = self.charge_ids.filtered(
                     lambda c, ln=line: (
@@ -204,6 +222,7 @@ class LogisticsShipment(models.Model):
                 "manual_actual": False,
                 "endpoint_id": endpoint.id,
                 "currency_id": currency.id,
+                "actual_reported_at": reported_at,
             }
             if line.description:
                 vals["name"] = line.description
