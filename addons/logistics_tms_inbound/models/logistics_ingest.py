@@ -27,6 +27,7 @@ class LogisticsIngest(models.AbstractModel):
                 signed_by=payload.pod.signed_by,
                 signed_at=utc_naive(payload.pod.signed_at),
                 document_reference=payload.pod.document_reference,
+                reported_at=reported_at,
             )
         if payload.charges:
             shipment._apply_tms_charges(payload.charges, plan.currencies, endpoint, reported_at)

@@ -20,11 +20,12 @@ class LogisticsShipment(models.Model):
         readonly=True,
         help="Delivered longer ago than the company's delay without proof of delivery.",
     )
-    tms_planning_times = fields.Json(
-        string="TMS Planning Report Times",
+    tms_report_times = fields.Json(
+        string="TMS Report Times",
         readonly=True,
         copy=False,
-        help="Per planning field, when the TMS report that set it happened (UTC).",
+        help="Per field the TMS reports (planning data, proof of delivery), when the report "
+        "that set it happened (UTC).",
     )
     planning_conflict = fields.Boolean(
         groups="base.group_user",
@@ -125,26 +126,34 @@ class LogisticsShipment(models.Model):
         self.planning_conflict = False
         return True
 
-    def _apply_tms_planning(self, vals, reported_at):
-        """Write planning data reported by the TMS (its owner) in a report of
-        ``reported_at`` (naive UTC): a field a later report set keeps that report's value,
-        so a late, older report never undoes it; of one time, the last to arrive counts."""
+    def _newer_reported(self, vals, reported_at):
+        """``(values, times)``: the values of ``vals``, reported in a report of
+        ``reported_at`` (naive UTC), that no later report has set, and the report times
+        with theirs. A late, older report never undoes a newer one; of one time, the last
+        to arrive counts."""
         self.ensure_one()
-        known = self.tms_planning_times or {}
+        known = self.tms_report_times or {}
         stamp = reported_at.isoformat()
-        reported = {name: value for name, value in vals.items() if known.get(name, "") <= stamp}
+        values = {name: value for name, value in vals.items() if known.get(name, "") <= stamp}
+        return values, dict(known, **dict.fromkeys(values, stamp))
+
+    def _apply_tms_planning(self, vals, reported_at):
+        """Write planning data reported by the TMS (its owner) at ``reported_at``, but what a
+        later report set (``_newer_reported``)."""
+        self.ensure_one()
+        reported, times = self._newer_reported(vals, reported_at)
         changes = self._planning_changes(reported)
-        times = dict(known, **dict.fromkeys(reported, stamp))
-        if times != known:
-            changes["tms_planning_times"] = times
+        if times != (self.tms_report_times or {}):
+            changes["tms_report_times"] = times
         if changes:
             self.with_context(**{TMS_WRITE_CONTEXT: True}).write(changes)
 
-    def _apply_proof_of_delivery(self, signed_by, signed_at, document_reference):
-        """Record what the source knows of the proof; a part it does not send keeps its
-        value, and only the document itself ends a missing-POD flag."""
+    def _apply_proof_of_delivery(self, signed_by, signed_at, document_reference, reported_at):
+        """Record what the source knows of the proof at ``reported_at``; a part it does not
+        send, or a later report set (``_newer_reported``), keeps its value, and only the
+        document itself ends a missing-POD flag."""
         self.ensure_one()
-        vals = {
+        sent = {
             name: value
             for name, value in (
                 ("pod_signed_by", signed_by),
@@ -153,9 +162,10 @@ class LogisticsShipment(models.Model):
             )
             if value
         }
-        if document_reference:
+        vals, times = self._newer_reported(sent, reported_at)
+        if vals.get("pod_document_reference"):
             vals["pod_overdue"] = False
-        self.write(vals)
+        self.write(dict(vals, tms_report_times=times))
 
     @api.model
     def _cron_flag_missing_pod(self):

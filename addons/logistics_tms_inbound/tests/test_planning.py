@@ -177,3 +177,19 @@ class TestPlanning(LogisticsTmsInboundCase):
         self.assertEqual(signer_only.pod_signed_by, "A. Smith")
         self.assertTrue(signer_only.pod_overdue, "a signer is no document: still missing")
         self.assertFalse(self.shipment.pod_overdue)
+
+    def test_a_late_older_proof_never_undoes_a_newer_one(self):
+        corrected = self._event(
+            event_type="pod",
+            occurred_at=T0 + timedelta(hours=2),
+            pod={"signed_by": "Jane Doe", "document_reference": "P-2"},
+        )
+        first = self._event(
+            event_type="pod",
+            occurred_at=T0,
+            pod={"signed_by": "J. D.", "document_reference": "P-1"},
+        )
+        self.assertEqual(self._ingest_one(corrected)["result"], "processed")
+        self.assertEqual(self._ingest_one(first)["result"], "processed")
+        self.assertEqual(self.shipment.pod_signed_by, "Jane Doe")
+        self.assertEqual(self.shipment.pod_document_reference, "P-2")
