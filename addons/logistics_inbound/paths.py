@@ -32,7 +32,7 @@ from types import MappingProxyType
 
 from logistics_contract.content import is_transmission_only
 from logistics_contract.ids import derived_id
-from logistics_contract.paths import MISSING, parse, scalar_text, split_list_path
+from logistics_contract.paths import MISSING, json_kind, parse, scalar_text, split_list_path
 
 from . import times
 from .canonical import format_location
@@ -254,12 +254,21 @@ def _combine(name, values, spec):
 
 
 def _extract_charges(raw, spec, split, data, sources, errors):
+    paths = {
+        name: parse(text).bind(*split) if split else parse(text)
+        for name in CHARGE_FIELDS
+        if (text := spec.charges.get(name))
+    }
+    for list_path in {path.list_path for path in paths.values() if path.splits}:
+        lines = list_path.resolve(raw)
+        if _present(lines) and not isinstance(lines, list):
+            # Read as absent, one line sent as the object itself would be dropped unsaid.
+            loc = ("payload", "charges")
+            sources[loc] = list_path.text
+            errors.append((loc, f"must be an array of charge lines, not {json_kind(lines)}"))
+            return
     columns = {}
-    for name in CHARGE_FIELDS:
-        text = spec.charges.get(name)
-        if not text:
-            continue
-        path = parse(text).bind(*split) if split else parse(text)
+    for name, path in paths.items():
         values = path.resolve(raw)
         if values is MISSING:
             continue

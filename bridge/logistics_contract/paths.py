@@ -214,13 +214,18 @@ def split_list_path(sources: Iterable[Source | None]) -> JsonPath | None:
     return lists.pop() if lists else None
 
 
-def _kind(value: Any) -> str:
+def json_kind(value: Any) -> str:
+    """The JSON type of ``value`` with its article, as a reason names it ("an object")."""
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, dict):
         return "an object"
     if isinstance(value, list):
         return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, int | float | Decimal):
+        return "a number"
     return f"a {type(value).__name__}"
 
 
@@ -241,4 +246,4 @@ def scalar_text(value: Any) -> str | None:
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"the value there is {value!r}, not a finite number")
         return json.dumps(value)
-    raise ValueError(f"the value there is {_kind(value)}, not a string or a number")
+    raise ValueError(f"the value there is {json_kind(value)}, not a string or a number")

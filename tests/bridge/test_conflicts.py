@@ -48,6 +48,56 @@ def test_same_id_other_content_is_409_and_both_bodies_are_kept(bridge):
     assert (kept[0].conflict_of, kept[1].conflict_of) == (None, kept[0].id)
 
 
+def test_other_content_under_a_kept_webhook_id_reaches_odoo_as_that_event_s_conflict(bridge):
+    # The webhook-id names one message: resent with other content (re-rendered by its
+    # sender, so a json document's hashed id differs too) it is that message's conflict.
+    # Forwarded under its own event id, Odoo took it for a second event and applied it,
+    # while the sender had been told it was kept for review.
+    first = make_event("evt-w1", payload={"status": "in_transit"})
+    body = json.dumps(first)
+    sent = requests.post(
+        bridge.events_url(), data=body, headers=signed_headers(body, msg_id="msg-w1"), timeout=10
+    )
+    assert sent.status_code == 202
+    changed = json.dumps(make_event("evt-w2", payload={"status": "delivered"}))
+    answer = requests.post(
+        bridge.events_url(),
+        data=changed,
+        headers=signed_headers(changed, msg_id="msg-w1"),
+        timeout=10,
+    )
+    assert answer.status_code == 409
+    assert [(e["event_id"], e["status"]) for e in answer.json()["events"]] == [
+        ("evt-w2", "conflict")
+    ]
+    kept, conflict = bridge.service.inbox.list_events()
+    assert conflict.conflict_of == kept.id
+    forwarded = conflict.to_odoo()
+    assert forwarded["event_id"] == "evt-w1"
+    assert forwarded["payload"] == {"status": "delivered"}
+
+
+def test_a_conflict_naming_another_shipment_waits_for_the_event_it_conflicts_with(tmp_path):
+    # Forwarded first, Odoo would apply the conflicting content as the event and keep
+    # the first content, arriving after it, for review: the other way round.
+    inbox = open_inbox(f"sqlite:///{tmp_path}/inbox.sqlite3")
+    try:
+        inbox.add([new_event("e-0", "SHP-1"), new_event("e-1", "SHP-1")])
+        [result] = inbox.add([new_event("e-1", "SHP-9")])
+        assert result.status == "conflict"
+        [oldest] = inbox.claim("lane", 10, 60)
+        assert oldest.event_id == "e-0"
+        inbox.record("lane", [Outcome(oldest.id, "forwarded", "processed")])
+        [first] = inbox.claim("lane", 10, 60)
+        assert (first.event_id, first.conflict_of) == ("e-1", None)
+        inbox.record("lane", [Outcome(first.id, "forwarded", "processed")])
+        [conflict] = inbox.claim("lane", 10, 60)
+        assert (conflict.event_id, conflict.conflict_of) == ("e-1", first.id)
+        assert conflict.shipment_reference == "SHP-9"
+    finally:
+        inbox.close()
+
+
 def test_resent_with_other_whitespace_and_key_order_is_a_plain_duplicate(bridge):
     event = make_event("evt-c2", payload={"status": "in_transit", "amount": 1.50})
     assert post_text(bridge, json.dumps(event)).status_code == 202

@@ -283,8 +283,8 @@ def test_forwarder_thread_stops_after_current_batch(inbox, odoo):
 
 
 def test_conflicting_duplicate_is_forwarded_for_review_with_its_own_answer(inbox, odoo):
-    """The kept conflicting body goes to Odoo after the first; when both share a batch (the
-    new content names another shipment), each row takes the answer in its own position."""
+    """The kept conflicting body goes to Odoo after the first has been answered, even when
+    the new content names another shipment, and takes its own answer."""
     first = new_event("c-1", "S1")
     inbox.add([first])
     inbox.add([replace(first, ordering_key="S2", shipment_reference="S2", payload_json='{"k": 2}')])
@@ -304,9 +304,14 @@ def test_conflicting_duplicate_is_forwarded_for_review_with_its_own_answer(inbox
 
     with responses.RequestsMock() as mock:
         mock.add_callback(responses.POST, f"{ODOO}/jsonrpc", callback=answers)
-        report = make_forwarder(inbox).run_once()
-    assert report.forwarded == 2
-    assert [e["payload"] for e in odoo.ingest_calls[0][1]] == [{"k": 1}, {"k": 2}]
+        forwarder = make_forwarder(inbox)
+        reports = [forwarder.run_once(), forwarder.run_once()]
+    assert [report.forwarded for report in reports] == [1, 1]
+    assert [[e["payload"] for e in call[1]] for call in odoo.ingest_calls] == [
+        [{"k": 1}],
+        [{"k": 2}],
+    ]
+    assert [e["event_id"] for call in odoo.ingest_calls for e in call[1]] == ["c-1", "c-1"]
     assert [(e.state, e.result, e.reason) for e in inbox.list_events()] == [
         ("forwarded", "processed", None),
         ("forwarded", "conflict", "kept for review"),

@@ -110,3 +110,37 @@ class TestHostileIngest(LogisticsInboundCase):
         for amount, answer in zip(kept, self._ingest(*[charges(a) for a in kept]), strict=True):
             with self.subTest(amount=amount):
                 self.assertNotEqual(answer["result"], "rejected", answer)
+
+    def test_charges_that_are_not_an_array_are_rejected_naming_them(self):
+        # One charge line sent as the object itself, not an array of one: a status event
+        # was processed without its charge, a charges event was told it had none.
+        line = {
+            "external_id": "c1",
+            "charge_type": "base_freight",
+            "amount": 7.5,
+            "currency": "EUR",
+        }
+        cases = [
+            ("status event, one line as an object", self._event(charges=line), "an object"),
+            (
+                "charges event, one line as an object",
+                self._event("charges", charges=line),
+                "an object",
+            ),
+            ("charges as text", self._event("charges", charges="7.50 EUR"), "a string"),
+            ("charges as a number", self._event("charges", charges=7.5), "a number"),
+        ]
+        answers = self._ingest(*[event for _name, event, _kind in cases])
+        for (name, _event, kind), answer in zip(cases, answers, strict=True):
+            with self.subTest(name):
+                self.assertEqual(answer["result"], "rejected", answer)
+                self.assertIn(
+                    f"payload.charges: must be an array of charge lines, not {kind}",
+                    answer["reason"],
+                )
+        self.assertFalse(self.shipment.milestone_ids)
+        # null and an empty array are no charges at all.
+        for charges in (None, []):
+            with self.subTest(charges=charges):
+                answer = self._ingest_one(self._event(charges=charges))
+                self.assertEqual(answer["result"], "processed", answer)

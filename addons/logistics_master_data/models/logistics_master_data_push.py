@@ -83,6 +83,7 @@ class LogisticsMasterDataPush(models.AbstractModel):
         key = record.get("key") if isinstance(record, dict) else None
         problem = self._problem(record)
         state = None
+        reported_again = None
         if not problem:
             state = self.env["logistics.master.data.state"].search(
                 [("endpoint_id", "=", endpoint.id), ("kind", "=", kind), ("key", "=", key)],
@@ -91,6 +92,12 @@ class LogisticsMasterDataPush(models.AbstractModel):
             odoo_record = state._get_related_record() if state else None
             if not odoo_record:
                 problem = _("key: Odoo never sent %(key)r to this TMS", key=key)
+            elif state.tms_version == record["version"] and state._holds_other_data(record["data"]):
+                reported_again = _(
+                    "version %(version)s was reported before with other data; the TMS's "
+                    "latest report of it is in review",
+                    version=record["version"],
+                )
             elif state.tms_version >= record["version"]:
                 return {
                     "key": key,
@@ -115,8 +122,9 @@ class LogisticsMasterDataPush(models.AbstractModel):
         state.pending_data = json.dumps(data, sort_keys=True)
         owner = ownership._get_exception_owner(DOMAINS[kind], endpoint.company_id, ADMIN_GROUP)
         state._set_conflict({"version": record["version"], "held": record["data"]}, owner)
-        self._log(endpoint, kind, record, state, "needs_review", state.conflict_detail)
-        return {"key": key, "result": "needs_review", "reason": None}
+        detail = "\n".join(filter(None, [reported_again, state.conflict_detail]))
+        self._log(endpoint, kind, record, state, "needs_review", detail)
+        return {"key": key, "result": "needs_review", "reason": reported_again}
 
     @api.model
     def _receive_notification(self, endpoint, raw):

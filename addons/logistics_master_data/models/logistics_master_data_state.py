@@ -1,6 +1,8 @@
 import json
 import logging
 
+from logistics_contract.content import content_hash
+
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
@@ -66,6 +68,12 @@ class LogisticsMasterDataState(models.Model):
     pending_data = fields.Text(readonly=True, copy=False, help="The content on its way (JSON).")
     tms_version = fields.Integer(
         string="TMS Version", readonly=True, copy=False, help="Version the TMS holds."
+    )
+    tms_data_hash = fields.Char(
+        string="TMS Data Hash",
+        readonly=True,
+        copy=False,
+        help="Hash of the data the TMS reported holding in its version, when it reported it.",
     )
     last_sent_date = fields.Datetime(
         string="Last Acknowledged", readonly=True, copy=False, help="When the TMS last took it."
@@ -147,11 +155,13 @@ class LogisticsMasterDataState(models.Model):
         """The TMS holds another version: keep Odoo's change aside, show the
         difference, and ask the domain's exception owner to decide."""
         self.ensure_one()
-        detail = self._describe_difference(result.get("version"), result.get("held") or {})
+        held = result.get("held")
+        detail = self._describe_difference(result.get("version"), held or {})
         self.write(
             {
                 "state": "conflict",
                 "tms_version": result.get("version") or self.tms_version,
+                "tms_data_hash": content_hash(held) if held is not None else False,
                 "conflict_detail": detail,
                 "error": False,
             }
@@ -167,6 +177,13 @@ class LogisticsMasterDataState(models.Model):
             note=detail,
             user_id=owner.id,
         )
+
+    def _holds_other_data(self, data):
+        """Whether the TMS reported other data than ``data`` for the version it holds: one
+        version of a record is one content, so a report of it saying something else is no
+        repetition of the first."""
+        self.ensure_one()
+        return bool(self.tms_data_hash) and self.tms_data_hash != content_hash(data)
 
     def _describe_difference(self, version, held):
         """The TMS's version against the one Odoo's change was based on, then

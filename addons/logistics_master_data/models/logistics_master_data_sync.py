@@ -429,6 +429,8 @@ class LogisticsMasterDataSync(models.AbstractModel):
                 "state": "sent",
                 "sent_hash": state.pending_hash,
                 "tms_version": result.version,
+                # The TMS holds Odoo's content in that version, not what it reported before.
+                "tms_data_hash": False,
                 "last_sent_date": fields.Datetime.now(),
                 "tms_answer": result.status,
                 "error": False,

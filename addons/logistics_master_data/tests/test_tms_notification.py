@@ -56,6 +56,43 @@ class TestTmsChangeNotification(MasterDataCase):
         self.assertEqual(self.state.activity_ids, activity)
         self.assertEqual(self.state.conflict_detail, detail)
 
+    def test_a_version_reported_again_with_other_data_is_a_new_conflict(self):
+        # The TMS holds one version 2 of WID-1: a second report of version 2 saying
+        # something else is not that report again, and its data must not be dropped.
+        self.ownership._get_owner("master_products").exception_owner_id = self.integration_admin
+        self._forward(self._notification())
+        other = self._notification("mdc-2")
+        other["document"]["records"][0]["data"]["weight_kg"] = 77.0
+        [answer] = self._forward(other)
+        self.assertEqual(answer["result"], "needs_review", answer)
+        self.assertIn("WID-1: version 2 was reported before with other data", answer["reason"])
+        self.assertEqual((self.state.state, self.state.tms_version), ("conflict", 2))
+        self.assertIn("weight_kg: Odoo 12.5, TMS 77.0", self.state.conflict_detail)
+        self.assertEqual(self.product.weight, 12.5, "never applied to Odoo's record")
+        log = self.env["logistics.integration.log"].search(
+            [("endpoint_id", "=", self.endpoint.id), ("external_identifier", "=", "WID-1")],
+            order="id desc",
+            limit=1,
+        )
+        self.assertEqual(log.state, "needs_review")
+        # Each report again, however its numbers are written, is a duplicate.
+        [again] = self._forward(other)
+        self.assertEqual(again["result"], "duplicate")
+        other["document"]["records"][0]["data"]["weight_kg"] = 77
+        [again] = self._forward(other)
+        self.assertEqual(again["result"], "duplicate")
+
+    def test_one_notification_reporting_a_version_twice_keeps_both_contents(self):
+        self.ownership._get_owner("master_products").exception_owner_id = self.integration_admin
+        notification = self._notification()
+        [record] = notification["document"]["records"]
+        twice = [record, dict(record, data=dict(record["data"], weight_kg=77.0))]
+        notification["document"]["records"] = twice
+        [answer] = self._forward(notification)
+        self.assertEqual(answer["result"], "needs_review", answer)
+        self.assertIn("version 2 was reported before with other data", answer["reason"])
+        self.assertIn("weight_kg: Odoo 12.5, TMS 77.0", self.state.conflict_detail)
+
     def test_a_notification_beside_events_is_answered_in_order(self):
         event = {
             "event_id": "evt-unknown-shipment",

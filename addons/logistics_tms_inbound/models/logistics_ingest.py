@@ -19,14 +19,16 @@ class LogisticsIngest(models.AbstractModel):
             planning["tracking_number"] = payload.tracking_number
         if payload.eta:
             planning["estimated_date"] = utc_naive(payload.eta)
+        reported_at = plan.times["event_time"]
         if planning:
-            shipment._apply_tms_planning(planning)
+            shipment._apply_tms_planning(planning, reported_at)
         if payload.pod:
             shipment._apply_proof_of_delivery(
                 signed_by=payload.pod.signed_by,
                 signed_at=utc_naive(payload.pod.signed_at),
                 document_reference=payload.pod.document_reference,
+                reported_at=reported_at,
             )
         if payload.charges:
-            shipment._apply_tms_charges(payload.charges, plan.currencies, endpoint)
+            shipment._apply_tms_charges(payload.charges, plan.currencies, endpoint, reported_at)
         return super()._apply_side_effects(endpoint, plan, milestone)

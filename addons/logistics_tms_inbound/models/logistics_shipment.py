@@ -20,6 +20,13 @@ class LogisticsShipment(models.Model):
         readonly=True,
         help="Delivered longer ago than the company's delay without proof of delivery.",
     )
+    tms_report_times = fields.Json(
+        string="TMS Report Times",
+        readonly=True,
+        copy=False,
+        help="Per field the TMS reports (planning data, proof of delivery), when the report "
+        "that set it happened (UTC).",
+    )
     planning_conflict = fields.Boolean(
         groups="base.group_user",
         readonly=True,
@@ -119,18 +126,34 @@ class LogisticsShipment(models.Model):
         self.planning_conflict = False
         return True
 
-    def _apply_tms_planning(self, vals):
-        """Write planning data reported by the TMS (its owner)."""
+    def _newer_reported(self, vals, reported_at):
+        """``(values, times)``: the values of ``vals``, reported in a report of
+        ``reported_at`` (naive UTC), that no later report has set, and the report times
+        with theirs. A late, older report never undoes a newer one; of one time, the last
+        to arrive counts."""
         self.ensure_one()
-        changes = self._planning_changes(vals)
+        known = self.tms_report_times or {}
+        stamp = reported_at.isoformat()
+        values = {name: value for name, value in vals.items() if known.get(name, "") <= stamp}
+        return values, dict(known, **dict.fromkeys(values, stamp))
+
+    def _apply_tms_planning(self, vals, reported_at):
+        """Write planning data reported by the TMS (its owner) at ``reported_at``, but what a
+        later report set (``_newer_reported``)."""
+        self.ensure_one()
+        reported, times = self._newer_reported(vals, reported_at)
+        changes = self._planning_changes(reported)
+        if times != (self.tms_report_times or {}):
+            changes["tms_report_times"] = times
         if changes:
             self.with_context(**{TMS_WRITE_CONTEXT: True}).write(changes)
 
-    def _apply_proof_of_delivery(self, signed_by, signed_at, document_reference):
-        """Record what the source knows of the proof; a part it does not send keeps its
-        value, and only the document itself ends a missing-POD flag."""
+    def _apply_proof_of_delivery(self, signed_by, signed_at, document_reference, reported_at):
+        """Record what the source knows of the proof at ``reported_at``; a part it does not
+        send, or a later report set (``_newer_reported``), keeps its value, and only the
+        document itself ends a missing-POD flag."""
         self.ensure_one()
-        vals = {
+        sent = {
             name: value
             for name, value in (
                 ("pod_signed_by", signed_by),
@@ -139,9 +162,10 @@ class LogisticsShipment(models.Model):
             )
             if value
         }
-        if document_reference:
+        vals, times = self._newer_reported(sent, reported_at)
+        if vals.get("pod_document_reference"):
             vals["pod_overdue"] = False
-        self.write(vals)
+        self.write(dict(vals, tms_report_times=times))
 
     @api.model
     def _cron_flag_missing_pod(self):
@@ -173,14 +197,16 @@ class LogisticsShipment(models.Model):
                     user_id=users._logistics_get_assignee(shipment, shipment.user_id).id,
                 )
 
-    def _apply_tms_charges(self, lines, currencies, endpoint):
-        """Record actual charges reported by the TMS ``endpoint`` and reconcile them.
+    def _apply_tms_charges(self, lines, currencies, endpoint, reported_at):
+        """Record actual charges reported by the TMS ``endpoint`` in a report of
+        ``reported_at`` (naive UTC) and reconcile them.
 
         ``lines`` are contract ``ChargeLine`` objects, ``currencies`` maps ISO
         codes to res.currency. A line updates the charge with the same external
         id, else the pending (or typed in Odoo) line of its type, else it is added with
         the expected amount Odoo knows for its type. The TMS's amount replaces
-        one typed in Odoo.
+        one typed in Odoo; a charge a later report set keeps that report's amount (a
+        late, older report never undoes it).
         """
         self.ensure_one()
         charges = self.env["logistics.freight.charge"]
@@ -189,6 +215,8 @@ class LogisticsShipment(models.Model):
             charge = self.charge_ids.filtered(
                 lambda c, ln=line: c.external_charge_id == ln.external_id
             )
+            if charge.actual_reported_at and charge.actual_reported_at > reported_at:
+                continue
             if not charge:
                 charge = self.charge_ids.filtered(
                     lambda c, ln=line: (
@@ -204,6 +232,7 @@ class LogisticsShipment(models.Model):
                 "manual_actual": False,
                 "endpoint_id": endpoint.id,
                 "currency_id": currency.id,
+                "actual_reported_at": reported_at,
             }
             if line.description:
                 vals["name"] = line.description

@@ -1,8 +1,9 @@
+from datetime import timedelta
 from decimal import Decimal
 
 from odoo.exceptions import UserError
 
-from .common import LogisticsTmsInboundCase
+from .common import T0, LogisticsTmsInboundCase
 
 
 class TestCharges(LogisticsTmsInboundCase):
@@ -93,6 +94,15 @@ class TestCharges(LogisticsTmsInboundCase):
         self.assertEqual(charge.state, "on_hold")
         event = self._charges_event("TOL-10", 101.0)
         self._ingest(event)
+        self.assertEqual(len(shipment.charge_ids), 1)
+        self.assertEqual(charge.actual_amount, 101.0)
+        self.assertEqual(charge.state, "approved")
+
+    def test_a_late_older_charge_report_never_undoes_a_newer_amount(self):
+        _o, shipment, charge = self._reconciled(100.0, 101.0, "TOL-11")
+        older = self._charges_event("TOL-11", 150.0)
+        older["occurred_at"] = (T0 - timedelta(hours=1)).isoformat()
+        self.assertEqual(self._ingest_one(older)["result"], "processed")
         self.assertEqual(len(shipment.charge_ids), 1)
         self.assertEqual(charge.actual_amount, 101.0)
         self.assertEqual(charge.state, "approved")

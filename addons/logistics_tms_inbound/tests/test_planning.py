@@ -31,6 +31,36 @@ class TestPlanning(LogisticsTmsInboundCase):
         self.assertEqual(fresh.state, "shipment_planned")
         self.assertFalse(fresh.planning_conflict)
 
+    def test_a_late_older_planning_report_never_undoes_a_newer_one(self):
+        fresh = self._create_shipment()
+        newer_eta, older_eta = T0 + timedelta(days=3), T0 + timedelta(days=2)
+        newer = self._event(
+            event_type="planning",
+            reference=fresh.name,
+            occurred_at=T0 + timedelta(hours=2),
+            eta=newer_eta.isoformat(),
+            tracking_number="TRK-NEW",
+        )
+        older = self._event(
+            event_type="planning",
+            reference=fresh.name,
+            occurred_at=T0,
+            eta=older_eta.isoformat(),
+            tracking_number="TRK-OLD",
+            carrier="Planned Carrier",
+        )
+        self.assertEqual(self._ingest_one(newer)["result"], "processed")
+        self.assertEqual(self._ingest_one(older)["result"], "processed")
+        self.assertEqual(fresh.estimated_date, newer_eta.replace(tzinfo=None))
+        self.assertEqual(fresh.tracking_number, "TRK-NEW")
+        # What no newer report said, the older one still tells.
+        self.assertEqual(fresh.carrier_id, self.carrier)
+        # A report of the same time, arriving later, is the newer word.
+        same_time = dict(newer["payload"], eta=older_eta.isoformat())
+        again = dict(newer, event_id="evt-same-time", payload=same_time)
+        self.assertEqual(self._ingest_one(again)["result"], "processed")
+        self.assertEqual(fresh.estimated_date, older_eta.replace(tzinfo=None))
+
     def test_planning_event_gives_the_delivery_its_tracking_number_and_link(self):
         self.carrier.tracking_url = "https://track.example.com/?ref=<shipmenttrackingnumber>"
         fresh = self._shipment_with_tracking(False)
@@ -147,3 +177,19 @@ class TestPlanning(LogisticsTmsInboundCase):
         self.assertEqual(signer_only.pod_signed_by, "A. Smith")
         self.assertTrue(signer_only.pod_overdue, "a signer is no document: still missing")
         self.assertFalse(self.shipment.pod_overdue)
+
+    def test_a_late_older_proof_never_undoes_a_newer_one(self):
+        corrected = self._event(
+            event_type="pod",
+            occurred_at=T0 + timedelta(hours=2),
+            pod={"signed_by": "Jane Doe", "document_reference": "P-2"},
+        )
+        first = self._event(
+            event_type="pod",
+            occurred_at=T0,
+            pod={"signed_by": "J. D.", "document_reference": "P-1"},
+        )
+        self.assertEqual(self._ingest_one(corrected)["result"], "processed")
+        self.assertEqual(self._ingest_one(first)["result"], "processed")
+        self.assertEqual(self.shipment.pod_signed_by, "Jane Doe")
+        self.assertEqual(self.shipment.pod_document_reference, "P-2")

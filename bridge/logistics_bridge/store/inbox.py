@@ -20,7 +20,7 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import chain
 from typing import Any
@@ -63,8 +63,8 @@ ROWS_PER_INSERT = 500
 PENDING_COUNT_SECONDS = 1.0
 # The event an id (or webhook id) already names: the first kept, never a conflicting one.
 _KEPT_SQL = (
-    "SELECT id, correlation_id, format, event_type, shipment_reference, occurred_at, payload, "
-    "schema_version, content_hash FROM inbox_event WHERE endpoint = ? "
+    "SELECT id, event_id, ordering_key, correlation_id, format, event_type, shipment_reference, "
+    "occurred_at, payload, schema_version, content_hash FROM inbox_event WHERE endpoint = ? "
     "AND (event_id = ? OR webhook_id = ?) AND conflict_of IS NULL ORDER BY id LIMIT 1"
 )
 
@@ -291,7 +291,7 @@ class Inbox(ABC):
         ).fetchone()
         if kept is None:  # only a conflicting body holds the key: cannot happen, but no loss
             return AddResult(event.event_id, "duplicate", event.correlation_id)
-        kept_pk, kept_correlation, *kept_fields, kept_hash = kept
+        kept_pk, kept_event_id, kept_key, kept_correlation, *kept_fields, kept_hash = kept
         # Hashed only now, on a duplicate: the accepting path stays free of the work.
         new_hash = event_hash(event)
         if not kept_hash:
@@ -302,9 +302,14 @@ class Inbox(ABC):
         if new_hash == kept_hash:
             # A duplicate answers with the correlation id of the event already kept.
             return AddResult(event.event_id, "duplicate", kept_correlation)
-        # Kept like any accepted event (forwarded for review after the first); the same
-        # conflicting content again is already kept, so ON CONFLICT leaves it.
-        self._insert_row(conn, event, new_hash, kept_pk)
+        # Kept like any accepted event, for review in Odoo; the same conflicting content
+        # again is already kept, so ON CONFLICT leaves it. Under the first's id: one found
+        # by its webhook-id is that message again, and under an id of its own Odoo would
+        # apply it as another event. In the first's ordering key: forwarded before the
+        # first (its own shipment free, the first's held back), it would be applied as the
+        # event and the first kept for review as its conflict.
+        conflict = replace(event, event_id=kept_event_id, ordering_key=kept_key)
+        self._insert_row(conn, conflict, new_hash, kept_pk)
         return AddResult(event.event_id, "conflict", event.correlation_id)
 
     def _insert_row(
