@@ -12,3 +12,4 @@ from . import test_configuration
 from . import test_job_access
 from . import test_batch
 from . import test_upgrade
+from . import test_view_links
