@@ -16,3 +16,4 @@ from . import logistics_overview_card
 from . import res_company
 from . import res_config_settings
 from . import res_users
+from . import ir_ui_view

@@ -13,3 +13,4 @@ from . import test_job_access
 from . import test_batch
 from . import test_upgrade
 from . import test_event_type
+from . import test_view_links
