@@ -187,6 +187,8 @@ class LogisticsBridgeRegistry(models.AbstractModel):
             if not entry["auth"]:
                 continue
             problems = contract.entry_problems(endpoint.code, entry, database)
+            if profile_problem := endpoint._get_inbound_profile_problem():
+                problems.append(profile_problem)
             if problems:
                 _logger.error(
                     "Registry: endpoint %s left out, its settings are refused: %s",

@@ -13,7 +13,7 @@ PATH_FIELDS = {
 }
 INBOUND_FIELDS = ("inbound_format", *PATH_FIELDS.values())
 # Fields whose change changes what the registry says about an endpoint.
-REGISTRY_FIELDS = {*INBOUND_FIELDS, "code", "active", "company_id"}
+REGISTRY_FIELDS = {*INBOUND_FIELDS, "code", "active", "company_id", "logistics_inbound_profile_id"}
 JSON_FORMAT = "json"
 PATH_HELP = "json only. A dotted path into the document (id, data[0].id, events[-1].id)."
 
@@ -61,6 +61,11 @@ class LogisticsEndpoint(models.Model):
         help="How the source proves its requests are its own; a request passes when any "
         "active recipe accepts it (two side by side during a cutover).",
     )
+    inbound_profile_problem = fields.Char(
+        compute="_compute_inbound_profile_problem",
+        help="Why the bridges do not accept requests for this endpoint: no inbound profile "
+        "reads its inbound format.",
+    )
     inbound_url = fields.Char(
         string="Inbound URL",
         compute="_compute_inbound_url",
@@ -75,6 +80,11 @@ class LogisticsEndpoint(models.Model):
             served = base and endpoint.code and endpoint.inbound_format
             endpoint.inbound_url = f"{base}/v1/in/{endpoint.code}" if served else False
 
+    @api.depends("inbound_format", "logistics_inbound_profile_id.document_format")
+    def _compute_inbound_profile_problem(self):
+        for endpoint in self:
+            endpoint.inbound_profile_problem = endpoint._get_inbound_profile_problem()
+
     @api.constrains(*INBOUND_FIELDS)
     def _check_inbound_settings(self):
         for endpoint in self.filtered("inbound_format"):
@@ -85,13 +95,56 @@ class LogisticsEndpoint(models.Model):
                     endpoint._inbound_problems_text(contract.error_lines(exc))
                 ) from None
 
+    @api.constrains("inbound_format", "logistics_inbound_profile_id")
+    def _check_inbound_profile(self):
+        for endpoint in self:
+            problem = endpoint._get_inbound_profile_problem()
+            if problem:
+                raise ValidationError(endpoint._inbound_refusal_text([problem]))
+
+    def _get_inbound_profile_problem(self):
+        """Why no profile can read what the bridges would forward for this endpoint
+        ("" when one can): the ingest refuses every event whose format is not its
+        profile's, after the bridge has acknowledged it."""
+        self.ensure_one()
+        if not self.inbound_format:
+            return ""
+        fmt = dict(self._fields["inbound_format"]._description_selection(self.env))
+        inbound_format = fmt[self.inbound_format]
+        profile_label = self._fields["logistics_inbound_profile_id"].string
+        profile = self._get_inbound_profile()
+        if not profile:
+            return _(
+                "%(profile_field)s: none set; an endpoint whose %(format_field)s is "
+                "%(format)s needs a profile whose document format is %(format)s.",
+                profile_field=profile_label,
+                format_field=self._fields["inbound_format"].string,
+                format=inbound_format,
+            )
+        if profile.document_format == self.inbound_format:
+            return ""
+        return _(
+            "%(profile_field)s: %(profile)s%(default)s reads %(profile_format)s, but the "
+            "%(format_field)s is %(format)s; choose a profile whose document format is "
+            "%(format)s, or the inbound format %(profile_format)s.",
+            profile_field=profile_label,
+            profile=profile.display_name,
+            default="" if self.logistics_inbound_profile_id else _(" (the default profile)"),
+            profile_format=fmt[profile.document_format],
+            format_field=self._fields["inbound_format"].string,
+            format=inbound_format,
+        )
+
     @api.model
     def _registry_fields(self):
         return REGISTRY_FIELDS
 
     def _in_registry(self):
-        """Endpoints served by the bridges: those with an inbound format."""
-        return self.filtered("inbound_format")
+        """Endpoints served by the bridges: those with an inbound format their inbound
+        profile reads (one saved before that rule stays out until it is corrected)."""
+        return self.filtered(
+            lambda endpoint: endpoint.inbound_format and not endpoint._get_inbound_profile_problem()
+        )
 
     def _get_inbound_profile(self):
         """The profile that reads this endpoint's events (empty if none is configured)."""
@@ -190,6 +243,11 @@ class LogisticsEndpoint(models.Model):
             setting, __ = contract.problem_setting(problem)
             message = problem.split(":", 1)[-1].strip()
             lines.append(f"{labels.get(setting, setting or '')}: {message}")
+        return self._inbound_refusal_text(lines)
+
+    def _inbound_refusal_text(self, lines):
+        """A ValidationError text of ``lines``, each naming a field and its problem."""
+        self.ensure_one()
         return _(
             "Endpoint %(endpoint)s, inbound settings refused:\n%(problems)s",
             endpoint=self.display_name,

@@ -176,6 +176,11 @@ class LogisticsInboundProfile(models.Model):
                     )
                 )
 
+    @api.constrains("document_format")
+    def _check_endpoints_format(self):
+        # Endpoints forward the format they are set to: a profile must keep reading it.
+        self.endpoint_ids._check_inbound_profile()
+
     @api.constrains("shipment_match_order")
     def _check_shipment_match_order(self):
         for profile in self:

@@ -25,3 +25,4 @@ from . import test_security
 from . import test_settings_input
 from . import test_mapping_input
 from . import test_hostile_split_content
+from . import test_inbound_profile_format

@@ -28,7 +28,11 @@ class TestAuthRecipe(LogisticsInboundSourceCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.carrier = cls._create_endpoint(
-            name="Carrier R", code="carrier_r", kind="carrier", inbound_format="json"
+            name="Carrier R",
+            code="carrier_r",
+            kind="carrier",
+            inbound_format="json",
+            logistics_inbound_profile_id=cls._create_profile().id,
         )
         cls.Wizard = cls.env["logistics.auth.secret.wizard"].with_user(cls.integration_admin)
 

@@ -5,7 +5,7 @@ from logistics_contract.registry import Registry
 from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 
-from .common import LogisticsInboundSourceCase
+from .common import X12_PROFILE_XMLID, LogisticsInboundSourceCase
 
 REGISTRY_LOGGER = "odoo.addons.logistics_inbound.models.logistics_bridge_registry"
 
@@ -18,17 +18,26 @@ class TestRegistry(LogisticsInboundSourceCase):
         super().setUpClass()
         cls.registry_model = cls.env["logistics.bridge.registry"]
         cls.expiry = fields.Datetime.now().replace(microsecond=0) + timedelta(days=30)
-        cls.carrier = cls._create_endpoint(
+        cls.profiles = {"json": cls._create_profile(), "x12-214": cls.env.ref(X12_PROFILE_XMLID)}
+        cls.carrier = cls._raw_endpoint(
             name="Carrier A",
             code="carrier_a",
             kind="carrier",
-            inbound_format="json",
             event_id_path="id",
             ordering_key_path="result.tracking_code",
             split_path="events[*]",
         )
         cls.recipe = cls._create_recipe(cls.carrier, header="X-Carrier-Signature", prefix="sha256=")
         cls.secret = cls._create_secret(cls.recipe, "carrier-secret-1", expires_at=cls.expiry)
+
+    @classmethod
+    def _raw_endpoint(cls, inbound_format="json", **values):
+        """An endpoint receiving raw documents, with a profile reading them."""
+        return cls._create_endpoint(
+            inbound_format=inbound_format,
+            logistics_inbound_profile_id=cls.profiles[inbound_format].id,
+            **values,
+        )
 
     def _registry(self):
         return self.registry_model.with_user(self.bridge_user).registry()
@@ -94,16 +103,15 @@ class TestRegistry(LogisticsInboundSourceCase):
         )
 
     def test_only_served_endpoints(self):
-        unsigned = self._create_endpoint(name="No recipe", code="no_recipe", inbound_format="json")
-        keyless = self._create_endpoint(name="No secret", code="no_secret", inbound_format="json")
+        unsigned = self._raw_endpoint(name="No recipe", code="no_recipe")
+        keyless = self._raw_endpoint(name="No secret", code="no_secret")
         self._create_recipe(keyless)
-        archived = self._create_endpoint(name="Archived", code="archived", inbound_format="json")
+        archived = self._raw_endpoint(name="Archived", code="archived")
         self._create_recipe(archived, secrets=["archived-secret"])
         archived.active = False
-        elsewhere = self._create_endpoint(
+        elsewhere = self._raw_endpoint(
             name="Elsewhere",
             code="elsewhere",
-            inbound_format="json",
             company_id=self.other_company.id,
         )
         self._create_recipe(elsewhere, secrets=["other-company-secret"])
@@ -124,13 +132,21 @@ class TestRegistry(LogisticsInboundSourceCase):
 
     def test_version_increments_on_every_change(self):
         Endpoint, Recipe = self.env["logistics.endpoint"], self.env["logistics.auth.recipe"]
-        other = self._create_endpoint(name="Carrier C", code="carrier_c", inbound_format="json")
+        other = self._raw_endpoint(name="Carrier C", code="carrier_c")
         recipe = self._create_recipe(other)
         changes = {
-            "endpoint created with an inbound side": lambda: self._create_endpoint(
-                name="Carrier D", code="carrier_d", inbound_format="x12-214"
+            "endpoint created with an inbound side": lambda: self._raw_endpoint(
+                "x12-214", name="Carrier D", code="carrier_d"
             ),
-            "inbound format": lambda: other.write({"inbound_format": "x12-214"}),
+            "inbound format": lambda: other.write(
+                {
+                    "inbound_format": "x12-214",
+                    "logistics_inbound_profile_id": self.profiles["x12-214"].id,
+                }
+            ),
+            "inbound profile": lambda: other.write(
+                {"logistics_inbound_profile_id": self.env.ref(X12_PROFILE_XMLID).copy().id}
+            ),
             "event id path": lambda: self.carrier.write({"event_id_path": "data.id"}),
             "ordering key path": lambda: self.carrier.write({"ordering_key_path": "ref"}),
             "split path": lambda: self.carrier.write({"split_path": False}),
@@ -190,7 +206,7 @@ class TestRegistry(LogisticsInboundSourceCase):
         self.assertNotIn("carrier_a", self._served())
 
     def test_refused_settings_leave_the_endpoint_out_and_are_logged(self):
-        other = self._create_endpoint(name="Carrier C", code="carrier_c", inbound_format="json")
+        other = self._raw_endpoint(name="Carrier C", code="carrier_c")
         self._create_recipe(other, secrets=["good-secret"])
         self.recipe.flush_recordset()
         # written around the checks, as an older release or a direct SQL fix could
@@ -252,10 +268,12 @@ class TestRegistry(LogisticsInboundSourceCase):
                 "auth": {"scheme": "basic", "secrets": ["edi:first", "edi:second"]},
             },
         }
+        # a raw document endpoint is imported onto one that has its profile
+        self._raw_endpoint("x12-214", name="carrier_b", code="carrier_b", kind="carrier")
         importer = self.registry_model.with_user(self.integration_admin)
         self.assertEqual(
             importer.import_endpoints(entries),
-            {"created": ["carrier_b", "partner_tms"], "updated": [], "unchanged": ["carrier_a"]},
+            {"created": ["partner_tms"], "updated": ["carrier_b"], "unchanged": ["carrier_a"]},
         )
         before = self._version()
         self.assertEqual(
@@ -285,6 +303,16 @@ class TestRegistry(LogisticsInboundSourceCase):
         self.assertEqual(importer.import_endpoints(entries)["updated"], ["carrier_b"])
         self.assertEqual(created.auth_recipe_ids.mapped("scheme"), ["hmac"])
         self.assertEqual(importer.import_endpoints(entries)["updated"], [])
+
+    def test_import_of_a_raw_endpoint_without_profile_is_refused(self):
+        importer = self.registry_model.with_user(self.integration_admin)
+        entries = {
+            "carrier_h": {"format": "x12-214", "auth": {"scheme": "basic", "secrets": ["h:1"]}}
+        }
+        with self.assertRaises(ValidationError) as caught:
+            importer.import_endpoints(entries)
+        self.assertIn("Inbound Profile:", str(caught.exception))
+        self.assertIn("carrier_h", str(caught.exception))
 
     def test_import_refuses_what_the_bridge_refuses_and_writes_nothing(self):
         importer = self.registry_model.with_user(self.integration_admin)
