@@ -18,11 +18,12 @@ class IrUiView(models.Model):
     def _postprocess_access_rights(self, tree):
         """A many2one does not link to the record's form for a user who may not read
         its model: following the link could only end in an access error."""
+        tree = super()._postprocess_access_rights(tree)
         for node in tree.xpath(f"//*[@{LINK_MODEL_ATTRIBUTE}]"):
             model_name = node.attrib.pop(LINK_MODEL_ATTRIBUTE)
             if not self.env[model_name].has_access("read"):
                 node.set("options", self._options_without_link(node.get("options")))
-        return super()._postprocess_access_rights(tree)
+        return tree
 
     def _options_without_link(self, options):
         """``options`` (a field node's, as written in the arch) with ``no_open`` set."""
